@@ -1,0 +1,55 @@
+"""The command line's help, version and the empty-library message."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tui_reader import __version__
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m tui_reader`` with ``args``."""
+    return subprocess.run(
+        [sys.executable, "-m", "tui_reader", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"tui-reader {__version__}"
+
+
+def test_help_names_the_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for word in ("inspect", "search", "serve-ssh", "--data-dir"):
+        assert word in result.stdout
+
+
+def test_no_stories_anywhere_says_where_to_put_them(tmp_path: Path, data_dir: Path) -> None:
+    result = run(cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"No stories found in {data_dir / 'stories'}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_path_is_one_line_error(tmp_path: Path) -> None:
+    result = run(str(tmp_path / "nope"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: {tmp_path / 'nope'}: no such file or folder"
+
+
+def test_core_does_not_import_textual() -> None:
+    code = (
+        "import sys, tui_reader.model, tui_reader.text, tui_reader.importers, tui_reader.paths;"
+        "print('textual' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -1,0 +1,38 @@
+"""The one sanitising step and word counts."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui_reader.text import REMOVED_CODEPOINTS, count_words, normalise_spaces, sanitise
+
+
+def test_sanitise_removes_terminal_controls_and_bidi_overrides() -> None:
+    raw = "a\x1b[31mred\x1b[0m\x07 b\x00c\x7f\x9b2Jd \u202eevil\u202c \u2066iso\u2069"
+    assert sanitise(raw) == "a[31mred[0m bc2Jd evil iso"
+
+
+def test_sanitise_keeps_newlines_tabs_and_folds_crlf() -> None:
+    assert sanitise("one\r\ntwo\rthree\tfour\n") == "one\ntwo\nthree\tfour\n"
+
+
+def test_sanitise_leaves_markup_like_text_alone() -> None:
+    assert sanitise("[bold]not bold[/] *and* <b>") == "[bold]not bold[/] *and* <b>"
+
+
+@given(st.text())
+def test_sanitise_never_leaves_a_removed_character(text: str) -> None:
+    cleaned = sanitise(text)
+    assert not any(ord(c) in REMOVED_CODEPOINTS for c in cleaned)
+    assert "\r" not in cleaned
+
+
+def test_normalise_spaces_folds_nbsp() -> None:
+    assert normalise_spaces("a\u00a0b\ufeff") == "a b"
+
+
+def test_count_words_counts_cjk_characters_one_each() -> None:
+    assert count_words("The quick brown fox.") == 4
+    assert count_words("雨が降る") == 4
+    assert count_words("She said 你好 twice") == 5

@@ -1,0 +1,153 @@
+"""Command line: ``tui-reader [PATH]``, ``inspect``, ``search`` and ``serve-ssh``.
+
+Only argument parsing lives here; each command is a function in the module that owns it,
+imported when the command runs so ``tui-reader inspect`` never loads Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui_reader import __version__
+from tui_reader.paths import data_dir, default_library_dir, has_stories
+
+SUBCOMMANDS = ("inspect", "search", "serve-ssh")
+"""Words that start a subcommand rather than name a story or library."""
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    """Options every command shares."""
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where reader state and caches live (default: $TUI_READER_DATA or the user data dir)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser for ``tui-reader [PATH]`` (the reader itself)."""
+    parser = argparse.ArgumentParser(
+        prog="tui-reader",
+        description=(
+            "A terminal reader for fan fiction and web fiction. "
+            "Other commands: 'tui-reader inspect FILE', 'tui-reader search QUERY', "
+            "'tui-reader serve-ssh' (each takes --help)."
+        ),
+    )
+    parser.add_argument(
+        "path",
+        nargs="?",
+        help="a library folder or a story file (default: ./stories, else your library folder)",
+    )
+    parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
+    _common(parser)
+    parser.add_argument("--reader-id", default="local", help=argparse.SUPPRESS)
+    parser.add_argument("--hosted", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--guest", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def build_inspect_parser() -> argparse.ArgumentParser:
+    """The parser for ``tui-reader inspect``."""
+    parser = argparse.ArgumentParser(
+        prog="tui-reader inspect",
+        description="Show how a story file is read: metadata, warnings, chapters and notes.",
+    )
+    parser.add_argument("file", help="a story file")
+    parser.add_argument("--json", action="store_true", help="print the whole story as JSON")
+    return parser
+
+
+def build_search_parser() -> argparse.ArgumentParser:
+    """The parser for ``tui-reader search``."""
+    parser = argparse.ArgumentParser(
+        prog="tui-reader search",
+        description="Full-text search across the library (phrases in quotes, prefixes with *).",
+    )
+    parser.add_argument("query", help='what to look for: words, "a phrase", or pref*')
+    parser.add_argument("--library", metavar="DIR", help="the library folder")
+    parser.add_argument("--limit", type=int, default=20, help="most results to show")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    _common(parser)
+    return parser
+
+
+def build_serve_parser() -> argparse.ArgumentParser:
+    """The parser for ``tui-reader serve-ssh``."""
+    parser = argparse.ArgumentParser(
+        prog="tui-reader serve-ssh",
+        description="Host the library over ssh: each reader connects with a plain ssh client.",
+    )
+    parser.add_argument("--listen", default="127.0.0.1:2222", metavar="HOST:PORT")
+    parser.add_argument("--host-key", metavar="PATH", help="ed25519 host key (made if missing)")
+    parser.add_argument("--library", metavar="DIR", help="the library folder")
+    _common(parser)
+    parser.add_argument("--authorized-keys", metavar="FILE", help="only these keys get in")
+    parser.add_argument(
+        "--allow-anonymous", action="store_true", help="let clients without a key in as guests"
+    )
+    parser.add_argument("--max-sessions", type=int, default=50, metavar="N")
+    parser.add_argument("--max-per-ip", type=int, default=5, metavar="N")
+    parser.add_argument("--idle-timeout", default="30m", metavar="DURATION")
+    return parser
+
+
+def _fail(message: str) -> int:
+    """Print a one-line error and return the exit status for it."""
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args_list and args_list[0] == "inspect":
+            from tui_reader.inspect import run_inspect
+
+            return run_inspect(build_inspect_parser().parse_args(args_list[1:]))
+        if args_list and args_list[0] == "search":
+            from tui_reader.search import run_search_cli
+
+            return run_search_cli(build_search_parser().parse_args(args_list[1:]))
+        if args_list and args_list[0] == "serve-ssh":
+            from tui_reader.ssh.server import run_server
+
+            return run_server(build_serve_parser().parse_args(args_list[1:]))
+        return _run_reader(build_parser().parse_args(args_list))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _run_reader(args: argparse.Namespace) -> int:
+    """Open the reader on a library folder or a single story."""
+    data = data_dir(args.data_dir)
+    if args.path:
+        target = Path(args.path).expanduser()
+        if not target.exists():
+            return _fail(f"{target}: no such file or folder")
+    else:
+        target = default_library_dir(data)
+        target.mkdir(parents=True, exist_ok=True)
+    if target.is_dir() and not has_stories(target):
+        print(
+            f"No stories found in {target}.\n"
+            f"Put story files there (.md, .txt, .html, .epub) and run tui-reader again,\n"
+            f"or run 'tui-reader FOLDER' on a folder that holds them.",
+            file=sys.stderr,
+        )
+        return 1
+    from tui_reader.ui.app import run_app
+
+    return run_app(
+        target,
+        data_dir=data,
+        reader_id=args.reader_id,
+        hosted=args.hosted,
+        guest=args.guest,
+    )

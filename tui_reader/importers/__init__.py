@@ -1,0 +1,91 @@
+"""Importers: every story file a reader has, parsed into one :class:`~tui_reader.model.Story`.
+
+:func:`load_story` is the only entry point the rest of the program uses. It picks the importer
+by the file's ending and contents, and turns every failure into a
+:class:`~tui_reader.model.StoryError` carrying a one-line reason, never a traceback.
+
+Each importer module exposes ``load(path: Path, data: bytes) -> Story`` and raises
+``ValueError`` (or :class:`StoryError`) with a readable reason for input it cannot use.
+"""
+
+from __future__ import annotations
+
+import importlib
+import zipfile
+from pathlib import Path
+
+from tui_reader.importers.encoding import DecodeError
+from tui_reader.model import Story, StoryError
+
+MAX_BYTES = 256 * 1024 * 1024
+"""Larger files are refused rather than read into memory."""
+
+_BY_SUFFIX: dict[str, str] = {
+    ".txt": "tui_reader.importers.text_dump",
+    ".md": "tui_reader.importers.markdown",
+    ".markdown": "tui_reader.importers.markdown",
+    ".html": "tui_reader.importers.html",
+    ".htm": "tui_reader.importers.html",
+    ".xhtml": "tui_reader.importers.html",
+    ".epub": "tui_reader.importers.epub",
+}
+"""Which module reads which file ending."""
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_BY_SUFFIX)
+"""File endings :func:`load_story` accepts."""
+
+
+def _module_for(path: Path, data: bytes) -> str:
+    """The importer module for this file, or raise ValueError saying why there is none."""
+    suffix = path.suffix.lower()
+    if suffix in _BY_SUFFIX:
+        return _BY_SUFFIX[suffix]
+    if data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(path):
+        return _BY_SUFFIX[".epub"]
+    shown = suffix or "(no extension)"
+    raise ValueError(
+        f"unsupported file type {shown}; expected one of {', '.join(SUPPORTED_SUFFIXES)}"
+    )
+
+
+def load_story(path: str | Path) -> Story:
+    """Read and parse one story file.
+
+    Chapters are indexed now; each chapter's blocks are parsed when first read. Raises
+    :class:`StoryError` with a one-line reason for anything that cannot be read.
+    """
+    path = Path(path)
+    shown = str(path)
+    try:
+        if path.is_dir():
+            raise StoryError(shown, "is a folder, not a story file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise StoryError(shown, f"is too large ({size // (1024 * 1024)} MB)")
+        data = path.read_bytes()
+        if not data.strip():
+            raise StoryError(shown, "the file is empty")
+        module = importlib.import_module(_module_for(path, data))
+        story: Story = module.load(path, data)
+    except StoryError:
+        raise
+    except FileNotFoundError:
+        raise StoryError(shown, "no such file") from None
+    except PermissionError:
+        raise StoryError(shown, "permission denied") from None
+    except (DecodeError, ValueError) as exc:
+        raise StoryError(shown, _one_line(str(exc)) or type(exc).__name__) from None
+    except RecursionError:
+        raise StoryError(shown, "the file is nested too deeply to read") from None
+    except Exception as exc:  # an importer bug must not take the library down
+        reason = f"could not be read ({type(exc).__name__}: {_one_line(str(exc))})"
+        raise StoryError(shown, reason) from None
+    if not story.chapters:
+        raise StoryError(shown, "no story text was found in the file")
+    return story
+
+
+def _one_line(text: str) -> str:
+    """Squeeze a message onto one line of reasonable length."""
+    line = " ".join(text.split())
+    return line if len(line) <= 200 else line[:197] + "..."

@@ -1,0 +1,312 @@
+"""The story model every importer produces and the reader, library and search consume.
+
+Textual-free. A :class:`Story` is cheap to build: each :class:`Chapter` knows its title, word
+count and notes up front, but its body (the list of :class:`Block`) is parsed only when first
+asked for and then cached, so opening a 500k-word story does not parse every chapter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+RATINGS: tuple[str, ...] = (
+    "General Audiences",
+    "Teen And Up Audiences",
+    "Mature",
+    "Explicit",
+    "Not Rated",
+)
+"""AO3's rating names, mildest first."""
+
+NO_WARNINGS = "No Archive Warnings Apply"
+"""The archive warning that means there is nothing to warn about."""
+
+CHOSE_NOT_TO_WARN = "Creator Chose Not To Use Archive Warnings"
+"""The archive warning an author picks instead of listing warnings."""
+
+ARCHIVE_WARNINGS: tuple[str, ...] = (
+    CHOSE_NOT_TO_WARN,
+    NO_WARNINGS,
+    "Graphic Depictions Of Violence",
+    "Major Character Death",
+    "Rape/Non-Con",
+    "Underage Sex",
+)
+"""AO3's archive warning names, exactly as the archive spells them."""
+
+BlockKind = Literal["paragraph", "scene_break", "epigraph", "heading"]
+"""What a block of chapter text is."""
+
+NotePosition = Literal["before", "after"]
+"""Where a story-level note stands: before the first chapter or after the last."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of a chapter's body: a paragraph, a scene break, an epigraph or a heading."""
+
+    kind: BlockKind
+    """What the block is."""
+    text: str
+    """The block's sanitised plain text (empty for a scene break)."""
+    attribution: str | None = None
+    """For an epigraph: who or what it quotes (``Artist, "Song"``), without the leading dash."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The block in the ``inspect --json`` shape."""
+        return {"kind": self.kind, "text": self.text, "attribution": self.attribution}
+
+
+BlockLoader = Callable[[], list[Block]]
+"""A function that parses a chapter's body on demand."""
+
+
+@dataclass(slots=True)
+class Chapter:
+    """One chapter: its number, title, notes and (lazily) its blocks."""
+
+    number: int
+    """1-based position of the chapter in the story as the source numbers it."""
+    title: str | None
+    """The chapter's own title ("Release"), without "Chapter 1:"; None when it has none."""
+    words: int
+    """Word count of the chapter body (notes excluded)."""
+    notes_before: list[str] = field(default_factory=list)
+    """Author's notes at the start of the chapter, label stripped."""
+    notes_after: list[str] = field(default_factory=list)
+    """Author's notes at the end of the chapter, label stripped."""
+    _blocks: list[Block] | None = None
+    """The parsed body once known."""
+    _loader: BlockLoader | None = None
+    """Parses the body on first access when it was not given up front."""
+
+    @classmethod
+    def lazy(
+        cls,
+        number: int,
+        title: str | None,
+        words: int,
+        loader: BlockLoader,
+        notes_before: list[str] | None = None,
+        notes_after: list[str] | None = None,
+    ) -> Chapter:
+        """A chapter whose blocks are parsed by ``loader`` when first read."""
+        return cls(
+            number=number,
+            title=title,
+            words=words,
+            notes_before=notes_before or [],
+            notes_after=notes_after or [],
+            _loader=loader,
+        )
+
+    @property
+    def blocks(self) -> list[Block]:
+        """The chapter's body, parsed on first access and cached."""
+        if self._blocks is None:
+            loader, self._loader = self._loader, None
+            self._blocks = loader() if loader is not None else []
+        return self._blocks
+
+    @blocks.setter
+    def blocks(self, value: list[Block]) -> None:
+        """Set the body directly (importers that parse eagerly)."""
+        self._blocks = value
+        self._loader = None
+
+    @property
+    def loaded(self) -> bool:
+        """True once the body has been parsed."""
+        return self._blocks is not None
+
+    @property
+    def display_title(self) -> str:
+        """ "Chapter 3: Title", or "Chapter 3" when untitled."""
+        if self.title:
+            return f"Chapter {self.number}: {self.title}"
+        return f"Chapter {self.number}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The chapter in the ``inspect --json`` shape (parses the body)."""
+        return {
+            "number": self.number,
+            "title": self.title,
+            "words": self.words,
+            "notes_before": list(self.notes_before),
+            "notes_after": list(self.notes_after),
+            "blocks": [b.to_dict() for b in self.blocks],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A story-level author's note."""
+
+    position: NotePosition
+    """Before the first chapter or after the last."""
+    text: str
+    """The note's text, label ("Author's Note:") stripped."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The note in the ``inspect --json`` shape."""
+        return {"position": self.position, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class WarningGate:
+    """An author's stop point: readers are asked again before ``before_chapter``."""
+
+    before_chapter: int
+    """The chapter number the gate stands in front of."""
+    reason: str
+    """The author's own sentence, verbatim."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The gate in the ``inspect --json`` shape."""
+        return {"before_chapter": self.before_chapter, "reason": self.reason}
+
+
+@dataclass(slots=True)
+class Tags:
+    """AO3-style tags."""
+
+    fandoms: list[str] = field(default_factory=list)
+    """Fandom tags."""
+    relationships: list[str] = field(default_factory=list)
+    """Relationship tags ("A/B", "A & B")."""
+    characters: list[str] = field(default_factory=list)
+    """Character tags."""
+    additional: list[str] = field(default_factory=list)
+    """Freeform tags."""
+
+    def to_dict(self) -> dict[str, list[str]]:
+        """The tags in the ``inspect --json`` shape."""
+        return {
+            "fandoms": list(self.fandoms),
+            "relationships": list(self.relationships),
+            "characters": list(self.characters),
+            "additional": list(self.additional),
+        }
+
+    def all(self) -> list[str]:
+        """Every tag, fandoms first."""
+        return [*self.fandoms, *self.relationships, *self.characters, *self.additional]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a story came from."""
+
+    path: str
+    """The file it was read from."""
+    format: str
+    """The format it was read as: "archive-txt", "fff-txt", "ao3-html", "fff-html",
+    "html", "ao3-epub", "fff-epub", "epub" or "markdown"."""
+
+    def to_dict(self) -> dict[str, str]:
+        """The source in the ``inspect --json`` shape."""
+        return {"path": self.path, "format": self.format}
+
+
+@dataclass(slots=True)
+class Story:
+    """A whole story: metadata, warnings, notes and chapters."""
+
+    title: str
+    """The story's title (a readable name from the file when it has none)."""
+    source: Source
+    """Where the story came from."""
+    author: str | None = None
+    """The author, when known."""
+    summary: str | None = None
+    """The summary paragraph, when known."""
+    rating: str | None = None
+    """One of :data:`RATINGS`, or None when the source does not say."""
+    warnings: list[str] = field(default_factory=list)
+    """Archive warnings, AO3's names (:data:`ARCHIVE_WARNINGS`)."""
+    content_notes: list[str] = field(default_factory=list)
+    """The author's own warning sentences, verbatim."""
+    warning_gates: list[WarningGate] = field(default_factory=list)
+    """Author's stop points."""
+    tags: Tags = field(default_factory=Tags)
+    """AO3-style tags."""
+    chapters_total: int | None = None
+    """Chapters the story will have when finished (the 20 of "3/20"); None when unknown."""
+    notes: list[Note] = field(default_factory=list)
+    """Story-level author's notes."""
+    chapters: list[Chapter] = field(default_factory=list)
+    """The chapters present in the file."""
+
+    @property
+    def words(self) -> int:
+        """Word count of every chapter body."""
+        return sum(c.words for c in self.chapters)
+
+    @property
+    def story_id(self) -> str:
+        """A stable id for reader state: it survives moving or renaming the file.
+
+        Built from the title, the author and the format (the format is part of it because the
+        paragraph numbering of one story in two formats can differ).
+        """
+        key = f"{self.source.format}\n{self.title.casefold()}\n{(self.author or '').casefold()}"
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def is_complete(self) -> bool:
+        """True when every chapter the author plans is present."""
+        return self.chapters_total is not None and len(self.chapters) >= self.chapters_total
+
+    @property
+    def needs_warning(self) -> bool:
+        """True when the story should open behind a warning screen.
+
+        Mature, Explicit or Not Rated; any archive warning other than "No Archive Warnings
+        Apply"; or any content note from the author.
+        """
+        if self.rating in ("Mature", "Explicit", "Not Rated"):
+            return True
+        if any(w != NO_WARNINGS for w in self.warnings):
+            return True
+        return bool(self.content_notes)
+
+    def gate_before(self, chapter_number: int) -> WarningGate | None:
+        """The author's gate in front of ``chapter_number``, if any."""
+        for gate in self.warning_gates:
+            if gate.before_chapter == chapter_number:
+                return gate
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The story in the ``inspect --json`` shape (parses every chapter)."""
+        return {
+            "title": self.title,
+            "author": self.author,
+            "summary": self.summary,
+            "rating": self.rating,
+            "warnings": list(self.warnings),
+            "content_notes": list(self.content_notes),
+            "warning_gates": [g.to_dict() for g in self.warning_gates],
+            "tags": self.tags.to_dict(),
+            "chapters_total": self.chapters_total,
+            "words": self.words,
+            "notes": [n.to_dict() for n in self.notes],
+            "chapters": [c.to_dict() for c in self.chapters],
+            "source": self.source.to_dict(),
+            "id": self.story_id,
+        }
+
+
+class StoryError(Exception):
+    """A story file that cannot be read: carries the path and a one-line reason."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        """Record the file and the reason."""
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        """The file that failed."""
+        self.reason = reason
+        """Why, in one line."""

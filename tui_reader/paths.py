@@ -1,0 +1,62 @@
+"""Where tui-reader keeps things: the data dir (reader state, caches) and the library folder.
+
+Order of precedence for the data dir: ``--data-dir DIR``, then the environment variable
+``TUI_READER_DATA``, then platformdirs' user data dir for "tui-reader".
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+APP_NAME = "tui-reader"
+"""The name platformdirs files our data under."""
+
+DATA_ENV = "TUI_READER_DATA"
+"""Environment variable that overrides the data dir."""
+
+LIBRARY_ENV = "TUI_READER_LIBRARY"
+"""Environment variable that overrides the library folder."""
+
+STORY_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".epub"})
+"""File endings the library picks up as stories."""
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The data dir, created if missing."""
+    if override:
+        path = Path(override)
+    elif os.environ.get(DATA_ENV):
+        path = Path(os.environ[DATA_ENV])
+    else:
+        path = Path(user_data_dir(APP_NAME, appauthor=False))
+    path = path.expanduser()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def user_library_dir(data: Path | None = None) -> Path:
+    """The reader's own library folder (``<data dir>/stories``), not created here."""
+    if os.environ.get(LIBRARY_ENV):
+        return Path(os.environ[LIBRARY_ENV]).expanduser()
+    return (data or data_dir()) / "stories"
+
+
+def default_library_dir(data: Path | None = None, cwd: Path | None = None) -> Path:
+    """``./stories`` when it exists (running from a checkout), else the user's library folder."""
+    here = (cwd or Path.cwd()) / "stories"
+    if here.is_dir() and not os.environ.get(LIBRARY_ENV):
+        return here
+    return user_library_dir(data)
+
+
+def has_stories(folder: Path) -> bool:
+    """True when ``folder`` holds at least one file with a story ending (any depth)."""
+    if not folder.is_dir():
+        return False
+    for _root, _dirs, files in os.walk(folder):
+        if any(Path(f).suffix.lower() in STORY_SUFFIXES for f in files):
+            return True
+    return False

@@ -1,0 +1,1 @@
+"""Hosting the reader over ssh (asyncssh), one child process per session."""
