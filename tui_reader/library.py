@@ -1,1 +1,277 @@
-"""library (being written)."""
+"""The library: every story file under a folder, listed from a cached index.
+
+Textual-free. :meth:`Library.scan` walks the folder, and for each story file either reuses the
+cached entry (same size and modification time) or imports the file's metadata. The index is a
+JSON file in ``<data_dir>/cache/`` so that a warm scan of thousands of stories only stats the
+files. A file that fails to import is listed with its reason; it never stops the scan.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui_reader import __version__
+from tui_reader.importers import load_story
+from tui_reader.model import NO_WARNINGS, Story, StoryError
+from tui_reader.paths import STORY_SUFFIXES
+
+CACHE_VERSION = 1
+"""Bumped whenever the cached entry's shape changes; a different version is rebuilt."""
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: called while scanning."""
+
+
+@dataclass
+class LibraryEntry:
+    """One story file as the library lists it: metadata only, no chapter text."""
+
+    path: Path
+    """The story file (absolute)."""
+    title: str
+    """The story's title, or a readable name from the file name."""
+    author: str | None = None
+    """The author, when known."""
+    rating: str | None = None
+    """AO3 rating name, when known."""
+    warnings: list[str] = field(default_factory=list)
+    """Archive warnings (AO3 names)."""
+    content_notes: list[str] = field(default_factory=list)
+    """The author's own warning sentences."""
+    fandoms: list[str] = field(default_factory=list)
+    """Fandom tags."""
+    tags: list[str] = field(default_factory=list)
+    """Relationship, character and additional tags."""
+    chapters: int = 0
+    """Chapters present in the file."""
+    chapters_total: int | None = None
+    """Chapters the author plans (None when unknown)."""
+    words: int = 0
+    """Words in the story's chapters."""
+    story_id: str | None = None
+    """The story's stable id for reader state (None for a broken file)."""
+    format: str | None = None
+    """The source format ("markdown", "ao3-html", ...)."""
+    summary: str | None = None
+    """The summary, when known."""
+    error: str | None = None
+    """Why the file could not be imported; None when it imported fine."""
+
+    @property
+    def needs_warning(self) -> bool:
+        """True when the story opens behind a warning screen (same rule as the Story's)."""
+        if self.rating in ("Mature", "Explicit", "Not Rated"):
+            return True
+        if any(w != NO_WARNINGS for w in self.warnings):
+            return True
+        return bool(self.content_notes)
+
+    @classmethod
+    def from_story(cls, path: Path, story: Story) -> LibraryEntry:
+        """The entry for an imported story (reads metadata only, never chapter blocks)."""
+        tags = story.tags
+        return cls(
+            path=path,
+            title=story.title.strip() or readable_name(path.name),
+            author=story.author,
+            rating=story.rating,
+            warnings=list(story.warnings),
+            content_notes=list(story.content_notes),
+            fandoms=list(tags.fandoms),
+            tags=[*tags.relationships, *tags.characters, *tags.additional],
+            chapters=len(story.chapters),
+            chapters_total=story.chapters_total,
+            words=story.words,
+            story_id=story.story_id,
+            format=story.source.format,
+            summary=story.summary,
+        )
+
+    @classmethod
+    def broken(cls, path: Path, reason: str) -> LibraryEntry:
+        """The entry for a file that failed to import."""
+        return cls(path=path, title=readable_name(path.name), error=reason)
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as cached JSON (path left out: the cache key holds it)."""
+        data = asdict(self)
+        del data["path"]
+        return data
+
+    @classmethod
+    def from_json(cls, path: Path, data: dict[str, Any]) -> LibraryEntry:
+        """An entry back from cached JSON."""
+        return cls(path=path, **data)
+
+
+def readable_name(filename: str) -> str:
+    """A title from a file name: ``"my_story-v2.txt"`` → ``"My Story V2"``."""
+    stem = filename
+    for suffix in sorted(STORY_SUFFIXES, key=len, reverse=True):
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    words = [w for w in re.split(r"[\s_\-.]+", stem) if w]
+    return " ".join(w[:1].upper() + w[1:] for w in words) or filename
+
+
+def sort_key(entry: LibraryEntry) -> tuple[str, str]:
+    """Sort by title, case-insensitively, a leading article ignored; the path breaks ties."""
+    title = re.sub(r"^(?:the|a|an)\s+", "", entry.title.casefold())
+    return (title, str(entry.path))
+
+
+class Library:
+    """The stories under one folder, with an index cache in the data dir."""
+
+    def __init__(self, root: Path, data_dir: Path) -> None:
+        """Use the stories under ``root``; keep the index in ``<data_dir>/cache/``."""
+        self.root = Path(root).expanduser().resolve()
+        """The library folder."""
+        digest = hashlib.sha256(str(self.root).encode("utf-8")).hexdigest()[:16]
+        self.cache_path = Path(data_dir) / "cache" / f"library-{digest}.json"
+        """The index cache file for this folder."""
+        self.entries: list[LibraryEntry] = []
+        """The entries of the last scan, sorted by title."""
+        self.cache_hits = 0
+        """How many entries the last scan took from the cache (the rest were imported)."""
+
+    # --- scanning ---------------------------------------------------------------------------
+
+    def files(self) -> Iterator[tuple[str, os.stat_result]]:
+        """Every story file under the root, as (relative path, stat), hidden ones skipped."""
+        stack = [self.root]
+        while stack:
+            folder = stack.pop()
+            try:
+                with os.scandir(folder) as it:
+                    items = sorted(it, key=lambda e: e.name)
+            except OSError:
+                continue
+            subdirs = []
+            for item in items:
+                if item.name.startswith("."):
+                    continue
+                try:
+                    if item.is_dir():
+                        subdirs.append(Path(item.path))
+                    elif os.path.splitext(item.name)[1].lower() in STORY_SUFFIXES:
+                        stat = item.stat()
+                        rel = os.path.relpath(item.path, self.root)
+                        yield rel, stat
+                except OSError:
+                    continue
+            stack.extend(reversed(subdirs))
+
+    def scan(self, progress: Progress | None = None) -> list[LibraryEntry]:
+        """List every story under the root, sorted by title; may run in a worker thread.
+
+        Cached entries are reused when the file's size and mtime are unchanged; other files are
+        imported (metadata only). ``progress(done, total)`` is called now and then and at the end.
+        """
+        found = list(self.files())
+        total = len(found)
+        cached = self._read_cache()
+        fresh: dict[str, dict[str, Any]] = {}
+        entries: list[LibraryEntry] = []
+        step = max(1, total // 100)
+        changed = len(cached) != total
+        hits = 0
+        if progress is not None:
+            progress(0, total)
+        for done, (rel, stat) in enumerate(found, start=1):
+            path = self.root / rel
+            record = cached.get(rel) or {}
+            entry = None
+            if (
+                record.get("size") == stat.st_size
+                and record.get("mtime_ns") == stat.st_mtime_ns
+            ):
+                try:
+                    entry = LibraryEntry.from_json(path, record["entry"])
+                    hits += 1
+                except (TypeError, KeyError):
+                    entry = None
+            if entry is None:
+                changed = True
+                entry = self._import(path)
+                record = {
+                    "size": stat.st_size,
+                    "mtime_ns": stat.st_mtime_ns,
+                    "entry": entry.to_json(),
+                }
+            fresh[rel] = record
+            entries.append(entry)
+            if progress is not None and (done % step == 0 or done == total):
+                progress(done, total)
+        if changed:
+            self._write_cache(fresh)
+        entries.sort(key=sort_key)
+        self.entries = entries
+        self.cache_hits = hits
+        return entries
+
+    @staticmethod
+    def _import(path: Path) -> LibraryEntry:
+        """Import one file's metadata, or an entry carrying the reason it failed."""
+        try:
+            story = load_story(path)
+        except StoryError as exc:
+            return LibraryEntry.broken(path, exc.reason)
+        return LibraryEntry.from_story(path, story)
+
+    def load(self, entry_or_path: LibraryEntry | Path) -> Story:
+        """Open a story for reading (raises StoryError with a one-line reason)."""
+        path = entry_or_path.path if isinstance(entry_or_path, LibraryEntry) else entry_or_path
+        return load_story(path)
+
+    # --- the index cache --------------------------------------------------------------------
+
+    def _read_cache(self) -> dict[str, dict[str, Any]]:
+        """The cached records by relative path; empty when missing, stale or corrupt."""
+        try:
+            data = json.loads(self.cache_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if (
+            not isinstance(data, dict)
+            or data.get("version") != CACHE_VERSION
+            or data.get("program") != __version__
+            or data.get("root") != str(self.root)
+            or not isinstance(data.get("files"), dict)
+        ):
+            return {}
+        files: dict[str, dict[str, Any]] = data["files"]
+        return {k: v for k, v in files.items() if isinstance(v, dict)}
+
+    def _write_cache(self, files: dict[str, dict[str, Any]]) -> None:
+        """Write the index atomically (temp file + rename); a read-only disk is not fatal."""
+        payload = {
+            "version": CACHE_VERSION,
+            "program": __version__,
+            "root": str(self.root),
+            "files": files,
+        }
+        try:
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(
+                prefix=self.cache_path.name + ".", suffix=".tmp", dir=self.cache_path.parent
+            )
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(payload, out, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, self.cache_path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

@@ -1,0 +1,415 @@
+"""Our native story format: Markdown with TOML front matter (``docs/format.md`` is the spec).
+
+The front matter between ``+++`` lines carries every field of the model; the body holds the
+chapters as ``#`` headings. Opening a story only indexes it: chapter titles, notes and word
+counts are read now, a chapter's blocks are parsed when it is first read.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui_reader.importers.encoding import decode_text
+from tui_reader.importers.warnings import archive_warning, rating
+from tui_reader.model import (
+    ARCHIVE_WARNINGS,
+    RATINGS,
+    Block,
+    Chapter,
+    Note,
+    Source,
+    Story,
+    Tags,
+    WarningGate,
+)
+from tui_reader.text import collapse_spaces, count_words, normalise_spaces, sanitise
+
+FENCE = "+++"
+"""The line that opens and closes the front matter."""
+
+_CHAPTER = re.compile(r"^#(?:[ \t]+(.*?))?[ \t]*$")
+_SUBHEADING = re.compile(r"^#{2,6}\s+(.*?)\s*#*\s*$")
+_SCENE_BREAK = re.compile(r"^\s*(?:([*\-_~])(?:\s*\1){2,}|⁂|❧|§)\s*$")
+_NOTE_OPEN = re.compile(r"^:::\s*(note|end-note)\s*:*\s*$", re.IGNORECASE)
+_NOTE_CLOSE = re.compile(r"^:::\s*$")
+_QUOTE = re.compile(r"^\s*>\s?(.*)$")
+_ATTRIBUTION = re.compile(r"^\s*(?:—|–|--|~)\s*(.+?)\s*$")
+_NUMBER_PREFIX = re.compile(
+    r"^(?:chapter\s+\w+\s*(?:[.:—–-]\s*|$)|\d+\s*[.:)]\s+|\d+\s*$)", re.IGNORECASE
+)
+_EMPHASIS = re.compile(r"(?<![\w*\\])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_ESCAPE = re.compile(r"\\([*_#>\\~`-])")
+_HARD_BREAK = "\\"
+
+_STRING_LISTS = ("warnings", "content_notes", "notes_before", "notes_after")
+_KNOWN_KEYS = frozenset(
+    {
+        "title",
+        "author",
+        "summary",
+        "rating",
+        "warnings",
+        "content_notes",
+        "warning_gates",
+        "tags",
+        "chapters_total",
+        "notes_before",
+        "notes_after",
+    }
+)
+_TAG_KEYS = ("fandoms", "relationships", "characters", "additional")
+
+
+def load(path: Path, data: bytes) -> Story:
+    """Read a Markdown story: front matter now, each chapter's blocks when first read."""
+    text = normalise_spaces(decode_text(data))
+    meta, body = split_front_matter(text)
+    story = _story_from_meta(path, meta)
+    notes_before, chapters = _index_body(sanitise(body))
+    story.notes[:0] = [Note("before", n) for n in notes_before]
+    story.chapters = chapters
+    return story
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """Split ``text`` into its parsed front matter (``{}`` when absent) and its body."""
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start >= len(lines) or lines[start].strip() != FENCE:
+        return {}, text
+    for end in range(start + 1, len(lines)):
+        if lines[end].strip() == FENCE:
+            source = "\n".join(lines[start + 1 : end])
+            try:
+                meta = tomllib.loads(source)
+            except tomllib.TOMLDecodeError as exc:
+                raise ValueError(f"front matter: {exc}") from None
+            return meta, "\n".join(lines[end + 1 :])
+    raise ValueError(f"front matter: no closing {FENCE} line")
+
+
+# --- front matter ---------------------------------------------------------------------------
+
+
+def _clean(value: str) -> str:
+    """One front-matter string, sanitised, its paragraphs joined like body text."""
+    return "\n\n".join(_paragraphs(sanitise(value).split("\n")))
+
+
+def _string(meta: dict[str, Any], key: str) -> str | None:
+    """A string field (None when absent or blank)."""
+    value = meta.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"front matter: {key} must be a string")
+    return _clean(value) or None
+
+
+def _strings(table: dict[str, Any], key: str, where: str = "") -> list[str]:
+    """A list-of-strings field; a single string counts as a one-item list."""
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"front matter: {where}{key} must be a list of strings")
+    return [c for v in value if (c := _clean(v))]
+
+
+def _story_from_meta(path: Path, meta: dict[str, Any]) -> Story:
+    """A Story (no chapters yet) from the front matter, checked field by field."""
+    unknown = sorted(set(meta) - _KNOWN_KEYS)
+    if unknown:
+        raise ValueError(f"front matter: unknown key {unknown[0]!r}")
+    title = _string(meta, "title") or _name_from_file(path)
+    label = _string(meta, "rating")
+    story_rating = None
+    if label is not None:
+        story_rating = rating(label)
+        if story_rating is None:
+            raise ValueError(
+                f"front matter: unknown rating {label!r} (expected one of {', '.join(RATINGS)})"
+            )
+    warnings: list[str] = []
+    for item in _strings(meta, "warnings"):
+        name = archive_warning(item)
+        if name is None:
+            raise ValueError(
+                f"front matter: unknown archive warning {item!r} "
+                f"(expected one of {', '.join(ARCHIVE_WARNINGS)})"
+            )
+        if name not in warnings:
+            warnings.append(name)
+    total = meta.get("chapters_total")
+    if total is not None and (isinstance(total, bool) or not isinstance(total, int) or total < 1):
+        raise ValueError("front matter: chapters_total must be a whole number of at least 1")
+    notes = [Note("before", n) for n in _strings(meta, "notes_before")]
+    notes += [Note("after", n) for n in _strings(meta, "notes_after")]
+    return Story(
+        title=title,
+        source=Source(str(path), "markdown"),
+        author=_string(meta, "author"),
+        summary=_string(meta, "summary"),
+        rating=story_rating,
+        warnings=[w for w in ARCHIVE_WARNINGS if w in warnings],
+        content_notes=_strings(meta, "content_notes"),
+        warning_gates=_gates(meta.get("warning_gates", [])),
+        tags=_tags(meta.get("tags", {})),
+        chapters_total=total,
+        notes=notes,
+    )
+
+
+def _gates(value: Any) -> list[WarningGate]:
+    """The ``[[warning_gates]]`` tables."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ValueError("front matter: warning_gates must be [[warning_gates]] tables")
+    gates = []
+    for table in value:
+        before = table.get("before_chapter")
+        reason = table.get("reason")
+        if isinstance(before, bool) or not isinstance(before, int) or before < 1:
+            raise ValueError("front matter: warning_gates.before_chapter must be a chapter number")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError("front matter: warning_gates.reason must be a sentence")
+        gates.append(WarningGate(before, _clean(reason)))
+    return sorted(gates, key=lambda g: g.before_chapter)
+
+
+def _tags(value: Any) -> Tags:
+    """The ``[tags]`` table."""
+    if not isinstance(value, dict):
+        raise ValueError("front matter: tags must be a table")
+    unknown = sorted(set(value) - set(_TAG_KEYS))
+    if unknown:
+        raise ValueError(f"front matter: unknown key 'tags.{unknown[0]}'")
+    lists = {k: _strings(value, k, "tags.") for k in _TAG_KEYS}
+    return Tags(**lists)
+
+
+def _name_from_file(path: Path) -> str:
+    """A readable title from a file name when the front matter has none."""
+    words = re.split(r"[\s_\-.]+", path.stem)
+    return " ".join(w[:1].upper() + w[1:] for w in words if w) or path.name
+
+
+# --- body: index pass -----------------------------------------------------------------------
+
+
+@dataclass
+class _Section:
+    """A chapter's raw material gathered by the index pass."""
+
+    title: str | None
+    """The heading's title."""
+    lines: list[str] = field(default_factory=list)
+    """Body lines, note blocks removed."""
+    notes_before: list[str] = field(default_factory=list)
+    """Notes met before any body text."""
+    notes_after: list[str] = field(default_factory=list)
+    """Notes met after body text, or written as ``::: end-note``."""
+    words: int = 0
+    """Running word count of the body."""
+
+    def has_body(self) -> bool:
+        """True once the section holds any non-blank body line."""
+        return any(line.strip() for line in self.lines)
+
+
+def _index_body(body: str) -> tuple[list[str], list[Chapter]]:
+    """Story-level notes before the first chapter, and the lazily parsed chapters."""
+    lines = body.split("\n")
+    story_notes: list[str] = []
+    sections: list[_Section] = []
+    current: _Section | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        opened = _NOTE_OPEN.match(line)
+        if opened:
+            end = i + 1
+            while end < len(lines) and not _NOTE_CLOSE.match(lines[end]):
+                end += 1
+            note = "\n\n".join(_paragraphs(lines[i + 1 : end]))
+            i = end + 1
+            if not note:
+                continue
+            after = opened.group(1).lower() == "end-note"
+            if current is None:
+                if after or sections:
+                    raise ValueError(f"line {i}: an end-note must follow a chapter")
+                story_notes.append(note)
+            elif after or current.has_body():
+                current.notes_after.append(note)
+            else:
+                current.notes_before.append(note)
+            continue
+        heading = _CHAPTER.match(line)
+        if heading:
+            current = _Section(_chapter_title(heading.group(1) or ""))
+            sections.append(current)
+        else:
+            if current is None:
+                if not line.strip():
+                    i += 1
+                    continue
+                current = _Section(None)
+                sections.append(current)
+            current.lines.append(line)
+            current.words += _line_words(line)
+        i += 1
+    chapters = [
+        Chapter.lazy(
+            number,
+            s.title,
+            s.words,
+            _loader(s.lines),
+            notes_before=s.notes_before,
+            notes_after=s.notes_after,
+        )
+        for number, s in enumerate(sections, start=1)
+    ]
+    return story_notes, chapters
+
+
+def _chapter_title(raw: str) -> str | None:
+    """The title of a ``#`` heading, any "Chapter 3:" / "3." prefix dropped."""
+    title = _inline(raw)
+    prefix = _NUMBER_PREFIX.match(title)
+    if prefix:
+        title = title[prefix.end() :].strip()
+    return title or None
+
+
+def _line_words(line: str) -> int:
+    """Words a body line contributes to the chapter's count (markers not counted)."""
+    if not line.strip() or _SCENE_BREAK.match(line):
+        return 0
+    quoted = _QUOTE.match(line)
+    if quoted:
+        line = quoted.group(1)
+        attribution = _ATTRIBUTION.match(line)
+        if attribution:
+            line = attribution.group(1)
+    else:
+        sub = _SUBHEADING.match(line)
+        if sub:
+            line = sub.group(1)
+    return count_words(line)
+
+
+def _loader(lines: list[str]) -> Callable[[], list[Block]]:
+    """A block loader for one chapter's body lines."""
+    return lambda: parse_blocks(lines)
+
+
+# --- body: blocks ---------------------------------------------------------------------------
+
+
+def _inline(text: str) -> str:
+    """Inline text as plain text: emphasis markers and backslash escapes removed."""
+    if "*" in text or "_" in text:
+        previous = None
+        while previous != text:
+            previous, text = text, _EMPHASIS.sub(r"\2", text)
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    return collapse_spaces(text)
+
+
+def _join(lines: list[str]) -> str:
+    """Join a paragraph's lines: a space between, a newline after a trailing backslash."""
+    out = ""
+    for line in lines:
+        stripped = line.strip()
+        hard = stripped.endswith(_HARD_BREAK) and not stripped.endswith("\\\\")
+        if hard:
+            stripped = stripped[:-1].rstrip()
+        part = _inline(stripped)
+        out += part + ("\n" if hard else " ")
+    return out.strip()
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Blank-line-separated paragraphs of plain text."""
+    out: list[str] = []
+    chunk: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip():
+            chunk.append(line)
+        elif chunk:
+            text = _join(chunk)
+            if text:
+                out.append(text)
+            chunk = []
+    return out
+
+
+def parse_blocks(lines: list[str]) -> list[Block]:
+    """Parse one chapter's body lines into blocks."""
+    blocks: list[Block] = []
+    chunk: list[str] = []
+    quote: list[str] = []
+
+    def flush() -> None:
+        if chunk:
+            text = _join(chunk)
+            if text:
+                blocks.append(Block("paragraph", text))
+            chunk.clear()
+        if quote:
+            blocks.append(_epigraph(quote))
+            quote.clear()
+
+    for line in lines:
+        if not line.strip():
+            flush()
+            continue
+        quoted = _QUOTE.match(line)
+        if quoted and not chunk:
+            quote.append(quoted.group(1))
+            continue
+        if quote:
+            flush()
+        if _SCENE_BREAK.match(line):
+            flush()
+            if blocks and blocks[-1].kind != "scene_break":
+                blocks.append(Block("scene_break", ""))
+            continue
+        sub = _SUBHEADING.match(line)
+        if sub:
+            flush()
+            text = _inline(sub.group(1))
+            if text:
+                blocks.append(Block("heading", text))
+            continue
+        chunk.append(line)
+    flush()
+    while blocks and blocks[-1].kind == "scene_break":
+        blocks.pop()
+    return blocks
+
+
+def _epigraph(lines: list[str]) -> Block:
+    """A blockquote: its lines kept as lines (verse), a final dash line as the attribution."""
+    body = [_inline(line) for line in lines]
+    attribution = None
+    if len(body) > 1:
+        found = _ATTRIBUTION.match(lines[-1])
+        if found:
+            attribution = _inline(found.group(1))
+            body.pop()
+    kept: list[str] = []
+    for line in body:
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return Block("epigraph", "\n".join(kept), attribution)
