@@ -71,6 +71,9 @@ def build_search_parser() -> argparse.ArgumentParser:
     parser.add_argument("--library", metavar="DIR", help="the library folder")
     parser.add_argument("--limit", type=int, default=20, help="most results to show")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--all", action="store_true", help="include stories hidden by your warning preferences"
+    )
     _common(parser)
     return parser
 

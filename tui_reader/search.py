@@ -1,1 +1,375 @@
-"""search (being written)."""
+"""Full-text search across the library: a SQLite FTS5 index kept as a cache in the data dir.
+
+The index is never needed to read: it is rebuilt incrementally from each file's size and mtime,
+one row per paragraph (epigraphs and headings too), so a hit names its story, chapter and
+paragraph and the reader can open the story right there. Queries are built from the reader's
+words, never passed raw to FTS5: plain words must all appear, ``"a phrase"`` must appear as
+written, and ``pref*`` matches any word starting with ``pref``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui_reader.importers import load_story
+from tui_reader.model import Story, StoryError
+from tui_reader.paths import STORY_SUFFIXES, data_dir, default_library_dir
+
+SCHEMA_VERSION = 1
+"""Bumped when the index layout changes; an index of another version is rebuilt."""
+
+MARK_START = "\x02"
+"""Marks the start of a match inside a snippet (a control character no story text keeps)."""
+
+MARK_END = "\x03"
+"""Marks the end of a match inside a snippet."""
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS docs (
+    id INTEGER PRIMARY KEY,
+    path TEXT UNIQUE NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    story_id TEXT,
+    title TEXT,
+    warnings TEXT NOT NULL DEFAULT '[]',
+    error TEXT
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5(
+    text, doc UNINDEXED, chapter UNINDEXED, block UNINDEXED, chapter_title UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT OR IGNORE INTO meta VALUES ('schema', '{SCHEMA_VERSION}');
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One matching paragraph."""
+
+    path: str
+    """The story file."""
+    story_id: str
+    """The story's id (for reader state)."""
+    title: str
+    """The story's title."""
+    chapter: int
+    """0-based chapter index (``Position.chapter``)."""
+    chapter_title: str
+    """"Chapter 3: Title" as the reader shows it."""
+    paragraph: int
+    """Block index within the chapter (``Position.paragraph``)."""
+    snippet: str
+    """Text around the match, matches wrapped in :data:`MARK_START`/:data:`MARK_END`."""
+    score: float
+    """FTS5 bm25 rank: lower is better."""
+
+    def plain_snippet(self) -> str:
+        """The snippet without match marks."""
+        return self.snippet.replace(MARK_START, "").replace(MARK_END, "")
+
+    def highlights(self) -> list[tuple[int, int]]:
+        """(start, end) of each match in :meth:`plain_snippet`."""
+        spans: list[tuple[int, int]] = []
+        plain_pos = 0
+        start = 0
+        for ch in self.snippet:
+            if ch == MARK_START:
+                start = plain_pos
+            elif ch == MARK_END:
+                spans.append((start, plain_pos))
+            else:
+                plain_pos += 1
+        return spans
+
+    def to_dict(self) -> dict[str, object]:
+        """The hit as ``search --json`` prints it."""
+        return {
+            "path": self.path,
+            "story_id": self.story_id,
+            "title": self.title,
+            "chapter": self.chapter + 1,
+            "chapter_index": self.chapter,
+            "chapter_title": self.chapter_title,
+            "paragraph": self.paragraph,
+            "snippet": self.plain_snippet(),
+            "highlights": [list(span) for span in self.highlights()],
+            "score": round(self.score, 4),
+        }
+
+
+_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def build_query(text: str) -> str | None:
+    """Turn what the reader typed into a safe FTS5 query, or None when nothing is searchable.
+
+    ``"a phrase"`` stays a phrase, ``word*`` is a prefix, other words are all required.
+    Punctuation inside words splits them (FTS5's tokenizer would too).
+    """
+    parts: list[str] = []
+    for match in _TOKEN.finditer(text):
+        phrase, word = match.groups()
+        if phrase is not None:
+            words = _WORD.findall(phrase)
+            if words:
+                parts.append('"' + " ".join(words) + '"')
+            continue
+        prefix = word.endswith("*")
+        words = _WORD.findall(word)
+        for i, w in enumerate(words):
+            star = "*" if prefix and i == len(words) - 1 else ""
+            parts.append(f'"{w}"{star}')
+    return " ".join(parts) if parts else None
+
+
+class SearchIndex:
+    """The FTS5 index of one library, stored under ``<data dir>/cache/``."""
+
+    def __init__(self, library: Path, data: Path) -> None:
+        """Open (or create) the index for ``library``."""
+        self.library = library.resolve()
+        """The library folder the index covers."""
+        cache = data / "cache"
+        cache.mkdir(parents=True, exist_ok=True)
+        key = hashlib.sha256(str(self.library).encode()).hexdigest()[:12]
+        self.db_path = cache / f"search-{key}.sqlite"
+        """The index file."""
+        self.db = self._open()
+        """The connection."""
+
+    def _open(self) -> sqlite3.Connection:
+        """Connect, creating the schema; an unreadable or outdated index is rebuilt."""
+        try:
+            db = sqlite3.connect(self.db_path, check_same_thread=False)
+            db.executescript(_SCHEMA)
+            row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if row and row[0] == str(SCHEMA_VERSION):
+                return db
+            db.close()
+        except sqlite3.DatabaseError:
+            pass
+        self.db_path.unlink(missing_ok=True)
+        db = sqlite3.connect(self.db_path, check_same_thread=False)
+        db.executescript(_SCHEMA)
+        return db
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def _files(self) -> dict[str, os.stat_result]:
+        """Every story file under the library, by path, with its stat."""
+        found: dict[str, os.stat_result] = {}
+        for root, dirs, files in os.walk(self.library):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in files:
+                if name.startswith(".") or Path(name).suffix.lower() not in STORY_SUFFIXES:
+                    continue
+                path = os.path.join(root, name)
+                try:
+                    found[path] = os.stat(path)
+                except OSError:
+                    continue
+        return found
+
+    def update(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Bring the index up to date with the files; returns how many files were (re)indexed."""
+        files = self._files()
+        known = {
+            path: (doc_id, size, mtime)
+            for doc_id, path, size, mtime in self.db.execute(
+                "SELECT id, path, size, mtime_ns FROM docs"
+            )
+        }
+        stale = [p for p in known if p not in files]
+        todo = [
+            p
+            for p, st in files.items()
+            if p not in known or known[p][1:] != (st.st_size, st.st_mtime_ns)
+        ]
+        with self.db:
+            for path in stale:
+                self._forget(known[path][0])
+        for done, path in enumerate(sorted(todo), start=1):
+            with self.db:
+                if path in known:
+                    self._forget(known[path][0])
+                self._index(path, files[path])
+            if progress is not None:
+                progress(done, len(todo))
+        return len(todo)
+
+    def _forget(self, doc_id: int) -> None:
+        """Drop one file's rows."""
+        self.db.execute("DELETE FROM passages WHERE doc = ?", (doc_id,))
+        self.db.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
+
+    def _index(self, path: str, st: os.stat_result) -> None:
+        """Index one file (a file that fails to import is remembered with its reason)."""
+        try:
+            story = load_story(path)
+        except StoryError as exc:
+            self.db.execute(
+                "INSERT INTO docs (path, size, mtime_ns, error) VALUES (?, ?, ?, ?)",
+                (path, st.st_size, st.st_mtime_ns, exc.reason),
+            )
+            return
+        cur = self.db.execute(
+            "INSERT INTO docs (path, size, mtime_ns, story_id, title, warnings)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                path,
+                st.st_size,
+                st.st_mtime_ns,
+                story.story_id,
+                story.title,
+                json.dumps(story.warnings + (["content notes"] if story.content_notes else [])),
+            ),
+        )
+        doc_id = cur.lastrowid
+        self.db.executemany(
+            "INSERT INTO passages (text, doc, chapter, block, chapter_title)"
+            " VALUES (?, ?, ?, ?, ?)",
+            self._rows(story, doc_id),
+        )
+
+    @staticmethod
+    def _rows(story: Story, doc_id: int | None) -> Iterator[tuple[str, int | None, int, int, str]]:
+        """One row per block with text, chapter by chapter."""
+        for index, chapter in enumerate(story.chapters):
+            for block_index, block in enumerate(chapter.blocks):
+                text = block.text
+                if block.attribution:
+                    text = f"{text}\n{block.attribution}"
+                if text.strip():
+                    yield (text, doc_id, index, block_index, chapter.display_title)
+
+    def search(
+        self, text: str, limit: int = 20, hide_warnings: frozenset[str] = frozenset()
+    ) -> list[SearchHit]:
+        """The best ``limit`` paragraphs for what the reader typed.
+
+        Stories carrying any warning in ``hide_warnings`` are left out.
+        """
+        query = build_query(text)
+        if query is None:
+            return []
+        hidden = self._hidden_docs(hide_warnings)
+        sql = (
+            "SELECT docs.path, docs.story_id, docs.title, passages.chapter,"
+            " passages.chapter_title, passages.block,"
+            f" snippet(passages, 0, '{MARK_START}', '{MARK_END}', '…', 16), passages.rank"
+            " FROM passages JOIN docs ON docs.id = passages.doc"
+            " WHERE passages MATCH ?"
+        )
+        params: list[object] = [query]
+        if hidden:
+            sql += f" AND passages.doc NOT IN ({','.join('?' * len(hidden))})"
+            params.extend(hidden)
+        sql += " ORDER BY passages.rank LIMIT ?"
+        params.append(limit)
+        try:
+            rows = self.db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [
+            SearchHit(
+                path=row[0],
+                story_id=row[1],
+                title=row[2],
+                chapter=int(row[3]),
+                chapter_title=row[4],
+                paragraph=int(row[5]),
+                snippet=row[6],
+                score=float(row[7]),
+            )
+            for row in rows
+        ]
+
+    def _hidden_docs(self, hide_warnings: frozenset[str]) -> list[int]:
+        """Ids of indexed stories that carry any of ``hide_warnings``."""
+        if not hide_warnings:
+            return []
+        hidden = []
+        for doc_id, warnings in self.db.execute("SELECT id, warnings FROM docs"):
+            if hide_warnings.intersection(json.loads(warnings)):
+                hidden.append(int(doc_id))
+        return hidden
+
+    def failures(self) -> list[tuple[str, str]]:
+        """Files that could not be indexed, with their reasons."""
+        return [
+            (str(path), str(error))
+            for path, error in self.db.execute(
+                "SELECT path, error FROM docs WHERE error IS NOT NULL ORDER BY path"
+            )
+        ]
+
+
+def _hidden_warnings(data: Path, show_all: bool) -> frozenset[str]:
+    """The reader's "hide stories with these warnings" preference, unless asked to show all."""
+    if show_all:
+        return frozenset()
+    try:
+        from tui_reader.state import StateStore
+
+        store = StateStore(data, "local")
+        return frozenset(store.pref("hidden_warnings") or [])
+    except Exception:  # the preference is a nicety: search works without it
+        return frozenset()
+
+
+def run_search_cli(args: argparse.Namespace) -> int:
+    """``tui-reader search QUERY``: update the index, print ranked hits."""
+    data = data_dir(args.data_dir)
+    library = Path(args.library).expanduser() if args.library else default_library_dir(data)
+    if not library.is_dir():
+        print(f"error: {library}: no such library folder", file=sys.stderr)
+        return 1
+    if build_query(args.query) is None:
+        print(f"error: nothing to search for in {args.query!r}", file=sys.stderr)
+        return 1
+    index = SearchIndex(library, data)
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        """Show indexing progress on a terminal."""
+        if tty:
+            print(f"\rindexing {done}/{total}", end="" if done < total else "\n", file=sys.stderr)
+
+    index.update(progress)
+    hits = index.search(args.query, args.limit, _hidden_warnings(data, args.all))
+    index.close()
+    if args.json:
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print(f"No matches for {args.query!r} in {library}.")
+        return 0
+    bold = sys.stdout.isatty()
+    for hit in hits:
+        plain = hit.plain_snippet()
+        marked = ""
+        last = 0
+        for start, end in hit.highlights():
+            word = plain[start:end]
+            marked += plain[last:start] + (f"\x1b[1;7m{word}\x1b[0m" if bold else f"[{word}]")
+            last = end
+        marked += plain[last:]
+        marked = " ".join(marked.split())
+        print(f"{hit.title} — {hit.chapter_title}, paragraph {hit.paragraph + 1}")
+        print(f"    {marked}")
+        print(f"    {hit.path}")
+    return 0

@@ -1,0 +1,164 @@
+"""Full-text search: the FTS5 index, incremental updates, queries and the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui_reader.search import MARK_END, MARK_START, SearchIndex, build_query
+
+
+def write_story(
+    folder: Path, name: str, title: str, chapters: list[list[str]], **meta: str
+) -> Path:
+    """Write a native-format story with the given chapters of paragraphs."""
+    front = [f'title = "{title}"', 'author = "Test Author"']
+    front += [f"{k} = {v}" for k, v in meta.items()]
+    body = []
+    for i, paragraphs in enumerate(chapters, start=1):
+        body.append(f"# Part {i}\n")
+        body.extend(p + "\n" for p in paragraphs)
+    path = folder / name
+    path.write_text("+++\n" + "\n".join(front) + "\n+++\n\n" + "\n".join(body), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    """A small library of original stories."""
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    write_story(
+        lib,
+        "lanterns.md",
+        "Lanterns Over the Weir",
+        [
+            ["The ferryman counted copper coins by lamplight.", "Rain drummed on the boathouse."],
+            [
+                "Nobody had seen the heron since the flood.",
+                "She folded the map twice and hid it beneath the lantern glass.",
+            ],
+        ],
+    )
+    write_story(
+        lib,
+        "orchard.md",
+        "The Quiet Orchard",
+        [["Apples fell like slow clocks in the orchard.", "The heron watched the ferryman."]],
+    )
+    (lib / "broken.epub").write_bytes(b"PK\x03\x04 not really a zip")
+    return lib
+
+
+def test_build_query_is_safe_and_keeps_phrases_and_prefixes() -> None:
+    assert build_query('heron "map twice" lant*') == '"heron" "map twice" "lant"*'
+    assert build_query('AND OR NOT ( ) " -') is not None  # operators become plain words
+    assert build_query("   ") is None
+    assert build_query("...") is None
+
+
+def test_search_ranks_and_locates_paragraphs(library: Path, data_dir: Path) -> None:
+    index = SearchIndex(library, data_dir)
+    assert index.update() == 3
+    hits = index.search("map twice")
+    assert len(hits) == 1
+    hit = hits[0]
+    assert hit.title == "Lanterns Over the Weir"
+    assert (hit.chapter, hit.paragraph) == (1, 1)
+    assert hit.chapter_title == "Chapter 2: Part 2"
+    assert MARK_START + "map" + MARK_END in hit.snippet
+    assert [hit.plain_snippet()[s:e] for s, e in hit.highlights()] == ["map", "twice"]
+
+
+def test_phrase_and_prefix_queries(library: Path, data_dir: Path) -> None:
+    index = SearchIndex(library, data_dir)
+    index.update()
+    assert [h.title for h in index.search('"heron watched"')] == ["The Quiet Orchard"]
+    assert index.search('"watched heron"') == []
+    titles = {h.title for h in index.search("lamp*")}
+    assert titles == {"Lanterns Over the Weir"}
+    assert {h.title for h in index.search("heron")} == {
+        "Lanterns Over the Weir",
+        "The Quiet Orchard",
+    }
+
+
+def test_update_is_incremental_and_follows_changes(library: Path, data_dir: Path) -> None:
+    index = SearchIndex(library, data_dir)
+    index.update()
+    assert index.update() == 0
+    write_story(library, "orchard.md", "The Quiet Orchard", [["A kingfisher arrived at dusk."]])
+    assert index.update() == 1
+    assert index.search("apples") == []
+    assert [h.title for h in index.search("kingfisher")] == ["The Quiet Orchard"]
+    (library / "lanterns.md").unlink()
+    index.update()
+    assert index.search("ferryman") == []
+
+
+def test_broken_files_are_remembered_not_fatal(library: Path, data_dir: Path) -> None:
+    index = SearchIndex(library, data_dir)
+    index.update()
+    failures = index.failures()
+    assert [Path(p).name for p, _ in failures] == ["broken.epub"]
+
+
+def test_hidden_warnings_leave_stories_out(tmp_path: Path, data_dir: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    write_story(
+        lib,
+        "dark.md",
+        "Dark Water",
+        [["The heron drowned."]],
+        warnings='["Major Character Death"]',
+    )
+    write_story(lib, "light.md", "Light Water", [["The heron flew."]])
+    index = SearchIndex(lib, data_dir)
+    index.update()
+    assert {h.title for h in index.search("heron")} == {"Dark Water", "Light Water"}
+    hidden = index.search("heron", hide_warnings=frozenset({"Major Character Death"}))
+    assert [h.title for h in hidden] == ["Light Water"]
+
+
+def test_corrupt_index_is_rebuilt(library: Path, data_dir: Path) -> None:
+    index = SearchIndex(library, data_dir)
+    index.update()
+    index.close()
+    index.db_path.write_bytes(b"this is not a database" * 100)
+    again = SearchIndex(library, data_dir)
+    again.update()
+    assert {h.title for h in again.search("orchard")} == {"The Quiet Orchard"}
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``tui-reader search``."""
+    return subprocess.run(
+        [sys.executable, "-m", "tui_reader", "search", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_cli_search_json_and_text(library: Path) -> None:
+    result = run_cli("heron", "--library", str(library), "--json")
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)
+    assert {h["title"] for h in hits} == {"Lanterns Over the Weir", "The Quiet Orchard"}
+    first = hits[0]
+    assert first["snippet"][first["highlights"][0][0] : first["highlights"][0][1]] == "heron"
+    text = run_cli('"map twice"', "--library", str(library))
+    assert text.returncode == 0
+    assert "Lanterns Over the Weir — Chapter 2: Part 2, paragraph 2" in text.stdout
+    assert "She folded the [map twice] and hid it" in text.stdout
+
+
+def test_cli_search_errors_are_one_line(tmp_path: Path) -> None:
+    result = run_cli("x", "--library", str(tmp_path / "missing"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: {tmp_path / 'missing'}: no such library folder"
