@@ -1,1 +1,404 @@
-"""layout (being written)."""
+"""Display layout: a story's chapters as display items, wrapped into lines by display cells.
+
+Textual-free. :func:`chapter_items` (or :func:`work_items` for the whole work) turns chapters
+into :class:`Item` objects (paragraphs, scene breaks, notes, titles, an end marker);
+:func:`wrap_items` wraps them into :class:`Line` objects for a column ``width`` cells wide.
+Every line knows the item it comes from and the character offset of its start inside that
+item's text, so an anchor (item, offset) maps to a line and back (:func:`line_for_anchor`).
+
+Widths are display cells (:func:`rich.cells.cell_len`): CJK and emoji count two, and a line
+may break between any two wide characters. Wrapped paragraphs are cached by (text, width).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from rich.cells import cell_len, get_character_cell_size
+
+from tui_reader.model import Story
+from tui_reader.text import count_words
+
+ItemKind = Literal[
+    "paragraph", "scene_break", "epigraph", "heading", "note", "chapter_title", "end"
+]
+"""What a display item is."""
+
+NoteMode = Literal["folded", "unfolded", "hidden"]
+"""How an author's note is shown."""
+
+NOTE_MODES: tuple[str, ...] = ("folded", "unfolded", "hidden")
+"""Every note mode, in toggle order."""
+
+SCENE_BREAK = "⁂"
+"""What a scene break shows, centred."""
+
+EPIGRAPH_INDENT = 4
+"""Cells an epigraph is indented on each side."""
+
+NOTE_INDENT = 2
+"""Cells an unfolded note's text is indented."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One display item: a paragraph, a scene break, a note, a chapter title or an end marker."""
+
+    kind: ItemKind
+    """What the item is."""
+    text: str
+    """The item's plain text (the block's text, the note's text, the title, the end message)."""
+    chapter: int
+    """0-based index of the chapter the item belongs to."""
+    block: int | None = None
+    """Index into ``chapter.blocks`` for body blocks; None for notes, titles and end markers."""
+    note_key: str | None = None
+    """For a note: its fold key ("story-before-0", "ch3-before-0", "ch3-after-1")."""
+    attribution: str | None = None
+    """For an epigraph: its attribution, without the dash."""
+    label: str | None = None
+    """For a note: its label ("Author's note · 212 words")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One wrapped display line."""
+
+    text: str
+    """The line's text (plain, no markup), without its indent."""
+    role: str
+    """How to style it: body, scene-break, epigraph, attribution, heading, title, note-label,
+    note, end or blank."""
+    item: int
+    """Index of the item in the items list the line comes from."""
+    offset: int
+    """Character offset of the line's start inside the item's text."""
+    indent: int = 0
+    """Cells of space before the text inside the reading column."""
+
+
+def note_label(kind: str, text: str) -> str:
+    """ "Author's note · 212 words" for a note of ``kind`` ("Author's note", "End note"...)."""
+    words = count_words(text)
+    return f"{kind} · {words} word{'s' if words != 1 else ''}"
+
+
+def _end_text(story: Story, index: int) -> str:
+    """The end-of-chapter marker for chapter ``index``."""
+    chapters = story.chapters
+    chapter = chapters[index]
+    if index + 1 < len(chapters):
+        return f"End of Chapter {chapter.number} · Next: {chapters[index + 1].display_title}"
+    total = story.chapters_total
+    if total is not None and total > len(chapters):
+        return f"End of the story so far — {len(chapters)} of {total} chapters"
+    return "The End"
+
+
+def chapter_items(
+    story: Story,
+    chapter_index: int,
+    note_mode: Callable[[str], str] | None = None,
+    *,
+    end: bool = True,
+) -> list[Item]:
+    """The display items of one chapter, in reading order.
+
+    Story "before" notes open chapter 0; then the chapter title, the chapter's notes before,
+    its blocks, its notes after; story "after" notes close the last chapter; then the end
+    marker (unless ``end`` is False). ``note_mode`` is accepted for symmetry with
+    :func:`wrap_items` (notes are always items; hidden ones simply get no lines).
+    """
+    del note_mode
+    chapter = story.chapters[chapter_index]
+    last = chapter_index == len(story.chapters) - 1
+    n = chapter_index + 1
+    items: list[Item] = []
+
+    def note(key: str, kind: str, text: str) -> None:
+        items.append(Item("note", text, chapter_index, note_key=key, label=note_label(kind, text)))
+
+    if chapter_index == 0:
+        befores = [x for x in story.notes if x.position == "before"]
+        for i, story_note in enumerate(befores):
+            note(f"story-before-{i}", "Author's note", story_note.text)
+    items.append(Item("chapter_title", chapter.display_title, chapter_index))
+    for i, text in enumerate(chapter.notes_before):
+        note(f"ch{n}-before-{i}", "Chapter note", text)
+    for b, block in enumerate(chapter.blocks):
+        items.append(
+            Item(block.kind, block.text, chapter_index, block=b, attribution=block.attribution)
+        )
+    for i, text in enumerate(chapter.notes_after):
+        note(f"ch{n}-after-{i}", "End note", text)
+    if last:
+        afters = [x for x in story.notes if x.position == "after"]
+        for i, story_note in enumerate(afters):
+            note(f"story-after-{i}", "Author's note", story_note.text)
+    if end:
+        items.append(Item("end", _end_text(story, chapter_index), chapter_index))
+    return items
+
+
+def work_items(story: Story, note_mode: Callable[[str], str] | None = None) -> list[Item]:
+    """Every chapter's items concatenated (the whole-work view), one end marker at the end."""
+    items: list[Item] = []
+    last = len(story.chapters) - 1
+    for index in range(len(story.chapters)):
+        items.extend(chapter_items(story, index, note_mode, end=index == last))
+    return items
+
+
+# --- wrapping ---------------------------------------------------------------------------------
+
+_SPACE = re.compile(r"\s+")
+
+
+def _is_wide(ch: str) -> bool:
+    """True for a character that takes two cells (CJK, most emoji)."""
+    return get_character_cell_size(ch) == 2
+
+
+def _wrap_ascii(text: str, start: int, end: int, width: int, out: list[tuple[int, int]]) -> None:
+    """Greedy-wrap the ASCII run ``text[start:end]`` (no newlines) into spans."""
+    pos = start
+    while pos < end and text[pos] == " ":
+        pos += 1
+    while end - pos > width:
+        cut = text.rfind(" ", pos, pos + width + 1)
+        if cut <= pos:
+            out.append((pos, pos + width))
+            pos += width
+        else:
+            stop = cut
+            while stop > pos and text[stop - 1] == " ":
+                stop -= 1
+            out.append((pos, stop))
+            pos = cut + 1
+        while pos < end and text[pos] == " ":
+            pos += 1
+    if pos < end:
+        stop = end
+        while stop > pos and text[stop - 1] == " ":
+            stop -= 1
+        out.append((pos, stop))
+
+
+def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, int, bool]]:
+    """Split ``text[start:end]`` into (start, end, cells, is_space) tokens.
+
+    Runs of spaces, runs of narrow non-space characters (words), and each wide character on
+    its own (a line may break before or after any wide character).
+    """
+    tokens: list[tuple[int, int, int, bool]] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch.isspace():
+            j = i + 1
+            while j < end and text[j].isspace():
+                j += 1
+            tokens.append((i, j, j - i, True))
+            i = j
+            continue
+        size = get_character_cell_size(ch)
+        if size == 2:
+            tokens.append((i, i + 1, 2, False))
+            i += 1
+            continue
+        j = i + 1
+        cells = size
+        while j < end:
+            c = text[j]
+            if c.isspace():
+                break
+            s = get_character_cell_size(c)
+            if s == 2:
+                break
+            cells += s
+            j += 1
+        tokens.append((i, j, cells, False))
+        i = j
+    return tokens
+
+
+def _hard_break(
+    text: str, start: int, end: int, width: int, out: list[tuple[int, int]]
+) -> tuple[int, int]:
+    """Break one over-long word into full lines; return the (start, cells) of the remainder."""
+    line_start = start
+    cells = 0
+    for i in range(start, end):
+        size = get_character_cell_size(text[i])
+        if cells + size > width and i > line_start:
+            out.append((line_start, i))
+            line_start = i
+            cells = 0
+        cells += size
+    return line_start, cells
+
+
+def _wrap_general(text: str, start: int, end: int, width: int, out: list[tuple[int, int]]) -> None:
+    """Greedy-wrap any run ``text[start:end]`` (no newlines) by display cells into spans."""
+    line_start = -1
+    line_end = -1
+    cells = 0
+    pending = 0
+    for tok_start, tok_end, tok_cells, is_space in _tokens(text, start, end):
+        if is_space:
+            if line_start >= 0:
+                pending += tok_cells
+            continue
+        if line_start >= 0 and cells + pending + tok_cells <= width:
+            cells += pending + tok_cells
+            line_end = tok_end
+            pending = 0
+            continue
+        if line_start >= 0:
+            out.append((line_start, line_end))
+        pending = 0
+        if tok_cells > width:
+            line_start, cells = _hard_break(text, tok_start, tok_end, width, out)
+        else:
+            line_start, cells = tok_start, tok_cells
+        line_end = tok_end
+    if line_start >= 0:
+        out.append((line_start, line_end))
+
+
+@lru_cache(maxsize=65536)
+def wrap_text(text: str, width: int) -> tuple[tuple[int, int], ...]:
+    """Wrap ``text`` into ``width`` cells: the (start, end) span of each line in ``text``.
+
+    Newlines are hard breaks; spaces at a break are dropped; words longer than the width are
+    broken; wide (CJK) characters may break anywhere. An empty text gives one empty span.
+    """
+    width = max(1, width)
+    out: list[tuple[int, int]] = []
+    ascii_text = text.isascii()
+    start = 0
+    length = len(text)
+    while True:
+        nl = text.find("\n", start)
+        stop = length if nl < 0 else nl
+        before = len(out)
+        if ascii_text and "\t" not in text:
+            _wrap_ascii(text, start, stop, width, out)
+        else:
+            _wrap_general(text, start, stop, width, out)
+        if len(out) == before and (nl >= 0 or before == 0):
+            out.append((start, start))
+        if nl < 0:
+            break
+        start = nl + 1
+    return tuple(out)
+
+
+def _centre(text: str, width: int) -> int:
+    """The indent that centres ``text`` in ``width`` cells."""
+    return max(0, (width - cell_len(text)) // 2)
+
+
+def wrap_items(
+    items: Sequence[Item],
+    width: int,
+    note_mode: Callable[[str], str] | None = None,
+) -> list[Line]:
+    """Wrap ``items`` into display lines for a column ``width`` cells wide.
+
+    Paragraphs are wrapped greedily with a blank line after each item; scene breaks and end
+    markers are centred; epigraphs are indented with their attribution right-aligned; a note
+    is one "▶ label" line when folded, a "▼ label" line and its indented text when unfolded,
+    and nothing when hidden (``note_mode(note_key)``; folded when not given).
+    """
+    width = max(8, width)
+    lines: list[Line] = []
+    append = lines.append
+    for index, item in enumerate(items):
+        kind = item.kind
+        text = item.text
+        if kind == "paragraph" or kind == "heading":
+            role = "body" if kind == "paragraph" else "heading"
+            for s, e in wrap_text(text, width):
+                append(Line(text[s:e], role, index, s))
+        elif kind == "scene_break":
+            mark = text.strip() or SCENE_BREAK
+            if cell_len(mark) > width:
+                mark = SCENE_BREAK
+            append(Line(mark, "scene-break", index, 0, _centre(mark, width)))
+        elif kind == "epigraph":
+            inner = max(8, width - 2 * EPIGRAPH_INDENT)
+            for s, e in wrap_text(text, inner):
+                append(Line(text[s:e], "epigraph", index, s, EPIGRAPH_INDENT))
+            if item.attribution:
+                attribution = f"— {item.attribution}"
+                for s, e in wrap_text(attribution, inner):
+                    part = attribution[s:e]
+                    indent = max(0, width - EPIGRAPH_INDENT - cell_len(part))
+                    append(Line(part, "attribution", index, len(text), indent))
+        elif kind == "note":
+            mode = note_mode(item.note_key or "") if note_mode is not None else "folded"
+            if mode == "hidden":
+                continue
+            label = item.label or "Author's note"
+            if mode == "folded":
+                append(Line(f"▶ {label}", "note-label", index, 0))
+            else:
+                append(Line(f"▼ {label}", "note-label", index, 0))
+                for s, e in wrap_text(text, max(8, width - NOTE_INDENT)):
+                    append(Line(text[s:e], "note", index, s, NOTE_INDENT))
+        elif kind == "chapter_title":
+            for s, e in wrap_text(text, width):
+                part = text[s:e]
+                append(Line(part, "title", index, s, _centre(part, width)))
+        else:  # end
+            for s, e in wrap_text(text, width):
+                part = text[s:e]
+                append(Line(part, "end", index, s, _centre(part, width)))
+        append(Line("", "blank", index, len(text) + 1))
+    return lines
+
+
+def line_keys(lines: Sequence[Line]) -> list[tuple[int, int]]:
+    """The (item, offset) key of every line, in order (for :func:`line_for_anchor`)."""
+    return [(line.item, line.offset) for line in lines]
+
+
+def line_for_anchor(keys: Sequence[tuple[int, int]], item: int, offset: int) -> int:
+    """The index of the line showing character ``offset`` of ``item``.
+
+    The last line whose (item, offset) is at or before the anchor; of several lines with that
+    same key, the first. 0 when the anchor is before every line.
+    """
+    if not keys:
+        return 0
+    i = bisect_right(keys, (item, offset)) - 1
+    if i < 0:
+        return 0
+    key = keys[i]
+    while i > 0 and keys[i - 1] == key:
+        i -= 1
+    return i
+
+
+def find_matches(text: str, query: str) -> list[tuple[int, int]]:
+    """Case-insensitive (start, end) spans of ``query`` in ``text``.
+
+    Any run of whitespace in the query matches any run of whitespace (a newline included), so
+    a phrase is found wherever the text breaks.
+    """
+    words = query.split()
+    if not words:
+        return []
+    pattern = r"\s+".join(re.escape(word) for word in words)
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)]
+
+
+def collapse(text: str) -> str:
+    """``text`` with whitespace runs folded to one space (for snippets)."""
+    return _SPACE.sub(" ", text).strip()

@@ -1,0 +1,190 @@
+"""Layout: display items of a chapter and wrapping by display cells."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from tui_reader.layout import (
+    chapter_items,
+    find_matches,
+    line_for_anchor,
+    line_keys,
+    work_items,
+    wrap_items,
+    wrap_text,
+)
+from tui_reader.model import Block, Chapter, Note, Source, Story
+
+WORDS = ["kettle", "orchard", "lamplight", "gravel", "sparrow", "ferry", "quiet", "harbour"]
+
+
+def make_story(chapters: int = 3, total: int | None = None) -> Story:
+    """A small original story with notes on chapter 1 and story notes."""
+    rng = random.Random(7)
+    chs = []
+    for n in range(1, chapters + 1):
+        ch = Chapter(
+            n,
+            f"Title {n}",
+            100,
+            notes_before=["A short note before."] if n == 1 else [],
+            notes_after=["Thanks for reading, truly."] if n == 1 else [],
+        )
+        ch.blocks = [
+            Block("paragraph", " ".join(rng.choice(WORDS) for _ in range(40))),
+            Block("scene_break", ""),
+            Block("epigraph", "Rivers remember every stone.", attribution="Old Ferryman"),
+            Block("paragraph", f"Last paragraph of chapter {n}."),
+        ]
+        chs.append(ch)
+    return Story(
+        "Sample",
+        Source("s.md", "markdown"),
+        chapters=chs,
+        chapters_total=total,
+        notes=[Note("before", "Welcome, reader."), Note("after", "Goodbye for now.")],
+    )
+
+
+def test_chapter_items_order_and_keys() -> None:
+    story = make_story()
+    items = chapter_items(story, 0)
+    kinds = [i.kind for i in items]
+    assert kinds == [
+        "note",
+        "chapter_title",
+        "note",
+        "paragraph",
+        "scene_break",
+        "epigraph",
+        "paragraph",
+        "note",
+        "end",
+    ]
+    assert [i.note_key for i in items if i.kind == "note"] == [
+        "story-before-0",
+        "ch1-before-0",
+        "ch1-after-0",
+    ]
+    assert items[0].label == "Author's note · 2 words"
+    assert items[-1].text == "End of Chapter 1 · Next: Chapter 2: Title 2"
+    last = chapter_items(story, 2)
+    assert last[-2].note_key == "story-after-0"
+    assert last[-1].text == "The End"
+    assert chapter_items(make_story(3, 10), 2)[-1].text == (
+        "End of the story so far — 3 of 10 chapters"
+    )
+
+
+def test_work_items_concatenate_with_one_end() -> None:
+    story = make_story()
+    items = work_items(story)
+    assert [i.text for i in items if i.kind == "chapter_title"] == [
+        "Chapter 1: Title 1",
+        "Chapter 2: Title 2",
+        "Chapter 3: Title 3",
+    ]
+    assert [i.kind for i in items].count("end") == 1
+
+
+def _check(text: str, width: int) -> None:
+    spans = wrap_text(text, width)
+    pos = 0
+    for s, e in spans:
+        assert cell_len(text[s:e]) <= width
+        assert s >= pos
+        assert text[pos:s].strip() == ""  # only whitespace dropped between lines
+        pos = e
+    assert text[pos:].strip() == ""
+    joined = "".join(text[s:e] for s, e in spans)
+    assert "".join(joined.split()) == "".join(text.split())
+
+
+@pytest.mark.parametrize("width", [8, 13, 40, 72])
+def test_wrap_widths_and_order(width: int) -> None:
+    text = " ".join(WORDS * 20) + " " + "x" * 100 + " end"
+    _check(text, width)
+    cjk = "雨の日に、古い港で小さな灯りを見つけた。" * 10 + " mixed 中文 words 😀😀 ok"
+    _check(cjk, width)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab cd\n漢字😀é\u0301")), max_size=200),
+    st.integers(min_value=2, max_value=30),
+)
+def test_wrap_property(text: str, width: int) -> None:
+    _check(text, width)
+
+
+def test_cjk_breaks_between_characters() -> None:
+    spans = wrap_text("漢字漢字漢字", 5)
+    assert [e - s for s, e in spans] == [2, 2, 2]
+
+
+def test_long_word_is_hard_broken() -> None:
+    spans = wrap_text("a" * 25, 10)
+    assert [e - s for s, e in spans] == [10, 10, 5]
+
+
+def test_wrap_lines_roles_and_width() -> None:
+    story = make_story()
+    items = chapter_items(story, 0)
+    lines = wrap_items(items, 30)
+    for line in lines:
+        assert line.indent + cell_len(line.text) <= 30
+    roles = {line.role for line in lines}
+    assert {"body", "scene-break", "epigraph", "attribution", "note-label", "end", "title"} <= roles
+    scene = next(line for line in lines if line.role == "scene-break")
+    assert scene.text == "⁂" and scene.indent == 14
+    attribution = next(line for line in lines if line.role == "attribution")
+    assert attribution.text == "— Old Ferryman"
+    assert attribution.indent + cell_len(attribution.text) == 30 - 4
+
+
+def test_notes_folded_unfolded_hidden() -> None:
+    items = chapter_items(make_story(), 0)
+    folded = wrap_items(items, 40, lambda key: "folded")
+    labels = [line.text for line in folded if line.role == "note-label"]
+    assert labels == [
+        "▶ Author's note · 2 words",
+        "▶ Chapter note · 4 words",
+        "▶ End note · 4 words",
+    ]
+    assert not any(line.role == "note" for line in folded)
+    unfolded = wrap_items(items, 40, lambda key: "unfolded")
+    assert "▼ Author's note · 2 words" in [line.text for line in unfolded]
+    assert "Welcome, reader." in [line.text for line in unfolded if line.role == "note"]
+    hidden = wrap_items(items, 40, lambda key: "hidden" if key.startswith("ch1") else "folded")
+    texts = [line.text for line in hidden]
+    assert "▶ Author's note · 2 words" in texts
+    assert not any("Chapter note" in t or "End note" in t for t in texts)
+
+
+def test_anchor_round_trip() -> None:
+    items = work_items(make_story())
+    for width in (20, 45, 72):
+        lines = wrap_items(items, width, lambda key: "unfolded")
+        keys = line_keys(lines)
+        for index, line in enumerate(lines):
+            found = line_for_anchor(keys, line.item, line.offset)
+            assert keys[found] == (line.item, line.offset)
+            assert found <= index
+        # an offset in the middle of a paragraph maps to the line containing it
+        para = next(i for i, it in enumerate(items) if it.kind == "paragraph")
+        target = len(items[para].text) // 2
+        found = lines[line_for_anchor(keys, para, target)]
+        assert found.item == para
+        assert found.offset <= target < found.offset + len(found.text) + 1
+
+
+def test_find_matches_across_whitespace() -> None:
+    text = "She crossed the\nold bridge, then the OLD   Bridge again."
+    assert find_matches(text, "old bridge") == [(16, 26), (37, 49)]
+    assert find_matches(text, "  ") == []
+    assert find_matches("a[bold]b", "[bold]") == [(1, 7)]
