@@ -34,14 +34,17 @@ FENCE = "+++"
 
 _CHAPTER = re.compile(r"^#(?:[ \t]+(.*?))?[ \t]*$")
 _SUBHEADING = re.compile(r"^#{2,6}\s+(.*?)\s*#*\s*$")
-_SCENE_BREAK = re.compile(r"^\s*(?:([*\-_~])(?:\s*\1){2,}|⁂|❧|§)\s*$")
+_SCENE_BREAK = re.compile(r"^\s*(?:([*\-_~＊])(?:\s*\1){2,}|⁂|❧|§)\s*$")
 _NOTE_OPEN = re.compile(r"^:::\s*(note|end-note)\s*:*\s*$", re.IGNORECASE)
 _NOTE_CLOSE = re.compile(r"^:::\s*$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
 _ATTRIBUTION = re.compile(r"^\s*(?:—|–|--|~)\s*(.+?)\s*$")
 _NUMBER_PREFIX = re.compile(
-    r"^(?:chapter\s+\w+\s*(?:[.:—–-]\s*|$)|\d+\s*[.:)]\s+|\d+\s*$)", re.IGNORECASE
+    r"^(?:chapter\s+\w+\s*(?:[.:—–-]\s*|$)|\d+\s*[.:)]\s+|\d+\s*$"
+    r"|第[\d一二三四五六七八九十百〇零]+[章話回][：:\s]*)",
+    re.IGNORECASE,
 )
+_CJK_CHAR = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _EMPHASIS = re.compile(r"(?<![\w*\\])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _ESCAPE = re.compile(r"\\([*_#>\\~`-])")
 _HARD_BREAK = "\\"
@@ -333,6 +336,8 @@ def _join(lines: list[str]) -> str:
         if hard:
             stripped = stripped[:-1].rstrip()
         part = _inline(stripped)
+        if out.endswith(" ") and part and _CJK_CHAR.match(part) and _CJK_CHAR.match(out[-2:-1]):
+            out = out[:-1]
         out += part + ("\n" if hard else " ")
     return out.strip()
 
