@@ -1,0 +1,376 @@
+"""Shared HTML → :class:`~tui_reader.model.Block` conversion for the HTML and EPUB importers.
+
+Rules (documented here once):
+
+- ``<p>``, ``<div>``, ``<li>``, table rows and other block elements each end a paragraph; inline
+  text between block elements is a paragraph of its own.
+- A single ``<br>`` stays a newline *inside* the paragraph; two or more in a row (a blank line)
+  split the paragraph in two.
+- ``<hr>`` is a scene break, and so is a paragraph that holds nothing but a marker (``***``,
+  ``* * *``, ``~~~``, ``oOo``, ``-x-``, a lone symbol...).
+- ``<h1>``-``<h6>`` inside chapter text are headings.
+- A ``<blockquote>`` that opens a chapter and ends with an attribution line starting with
+  ``~``, ``—``, ``–`` or ``-`` (or is followed by a short paragraph that does) is an epigraph.
+- Scripts, styles, images and comments are dropped; entities are decoded by the parser;
+  whitespace runs collapse to one space; every text passes through
+  :func:`tui_reader.text.sanitise` exactly once, here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from tui_reader.model import Block
+from tui_reader.text import count_words, normalise_spaces, sanitise
+
+SKIPPED_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "head", "title", "meta", "link", "img", "svg"}
+)
+"""Elements whose content is never story text."""
+
+BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "aside", "header", "footer", "nav", "center",
+        "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "pre",
+        "figure", "figcaption", "address", "details", "summary", "body", "html", "form",
+    }
+)  # fmt: skip
+"""Elements that end the paragraph before them and start a new one."""
+
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+"""Heading elements."""
+
+CELL_TAGS = frozenset({"td", "th"})
+"""Table cells: inline, separated by a space."""
+
+_WS = re.compile(r"\s+")
+_MARKER = re.compile(
+    r"""^(?:
+        (?:[*~#=_+•·.:§<>\-](?:\s*)){3,}          # *** * * * ~~~ --- ### ===
+      | [oO0xX]?(?:oOo|o0o|OoO|xXx|XxX|x0x)[oO0xX]?  # oOo o0o xXx
+      | [-~=*]\s*[xXoO0]\s*[-~=*]                 # -x- ~o~
+      | [*#~§†‡❦❧◆◇•·⁂✦✧※∞♦♥☙]                     # a lone symbol
+    )$""",
+    re.VERBOSE,
+)
+_ATTRIBUTION = re.compile(r"^\s*(?:~+|—+|–+|-{1,2})\s*(\S.*)$", re.DOTALL)
+
+
+def is_scene_marker(text: str) -> bool:
+    """True when a paragraph's whole text is a scene-break marker line."""
+    text = text.strip()
+    return bool(text) and len(text) <= 40 and bool(_MARKER.match(text))
+
+
+def parse_html(source: str | bytes) -> LexborHTMLParser:
+    """Parse a document or fragment leniently, with scripts and styles removed."""
+    tree = LexborHTMLParser(source)
+    for node in tree.css("script, style, noscript, template"):
+        node.decompose()
+    return tree
+
+
+def element_children(node: LexborNode) -> Iterator[LexborNode]:
+    """The element children of ``node`` (text and comments skipped)."""
+    child = node.first_child
+    while child is not None:
+        if child.is_element_node:
+            yield child
+        child = child.next
+
+
+def next_element(node: LexborNode) -> LexborNode | None:
+    """The next element sibling of ``node``, skipping text and comments."""
+    sibling = node.next
+    while sibling is not None and not sibling.is_element_node:
+        sibling = sibling.next
+    return sibling
+
+
+def has_class(node: LexborNode, name: str) -> bool:
+    """True when ``node``'s class attribute lists ``name``."""
+    classes = node.attributes.get("class") or ""
+    return name in classes.split()
+
+
+def clean_line(raw: str) -> str:
+    """Sanitise one raw line of text and collapse its whitespace (the single sanitise pass)."""
+    return _WS.sub(" ", normalise_spaces(sanitise(raw))).strip()
+
+
+class _Builder:
+    """Accumulates inline text into paragraphs and collects blocks in order."""
+
+    def __init__(self) -> None:
+        """Start with no blocks and an empty paragraph."""
+        self.blocks: list[Block] = []
+        """Blocks produced so far."""
+        self.lines: list[list[str]] = [[]]
+        """The pending paragraph: raw text parts per line (a ``<br>`` starts a new line)."""
+        self.quote: tuple[int, int] | None = None
+        """Block span of an opening blockquote that may still get an attribution paragraph."""
+
+    def text(self, raw: str) -> None:
+        """Add inline raw text."""
+        self.lines[-1].append(raw)
+
+    def newline(self) -> None:
+        """A ``<br>``: start a new line in the pending paragraph."""
+        self.lines.append([])
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing has been produced or is pending."""
+        return not self.blocks and not any(part.strip() for line in self.lines for part in line)
+
+    def flush(self) -> None:
+        """Turn the pending inline text into paragraphs (or a scene break)."""
+        lines, self.lines = self.lines, [[]]
+        group: list[str] = []
+        for raw in lines:
+            line = clean_line("".join(raw))
+            if line:
+                group.append(line)
+            elif group:
+                self._paragraph(group)
+                group = []
+        if group:
+            self._paragraph(group)
+
+    def _paragraph(self, lines: list[str]) -> None:
+        """Add one paragraph, or a scene break when it is only a marker."""
+        text = "\n".join(lines)
+        if is_scene_marker(text):
+            self.scene_break()
+        else:
+            self.blocks.append(Block("paragraph", text))
+
+    def scene_break(self) -> None:
+        """Add a scene break (never two in a row, never first)."""
+        if self.blocks and self.blocks[-1].kind != "scene_break":
+            self.blocks.append(Block("scene_break", ""))
+
+    def heading(self, text: str) -> None:
+        """Add a heading block."""
+        if text:
+            self.blocks.append(Block("heading", text))
+
+
+def _walk(node: LexborNode, out: _Builder) -> None:
+    """Feed ``node``'s children into ``out``."""
+    child = node.first_child
+    while child is not None:
+        if child.is_text_node:
+            out.text(child.text_content or "")
+        elif child.is_element_node:
+            _element(child, out)
+        child = child.next
+
+
+def _element(node: LexborNode, out: _Builder) -> None:
+    """Feed one element into ``out``."""
+    tag = node.tag or ""
+    if tag in SKIPPED_TAGS:
+        return
+    if tag == "br":
+        out.newline()
+    elif tag == "hr":
+        out.flush()
+        out.scene_break()
+    elif tag in HEADING_TAGS:
+        out.flush()
+        out.heading(inline_text(node))
+    elif tag == "blockquote":
+        out.flush()
+        opening = out.empty
+        start = len(out.blocks)
+        _walk(node, out)
+        out.flush()
+        if opening:
+            _epigraph(out, start)
+    elif tag in CELL_TAGS:
+        out.text(" ")
+        _walk(node, out)
+        out.text(" ")
+    elif tag in BLOCK_TAGS:
+        out.flush()
+        _walk(node, out)
+        out.flush()
+        if out.quote is not None and len(out.blocks) > out.quote[1]:
+            _attribution_after(out)
+    else:  # inline: i, b, em, span, a, font, u, s, sup, small...
+        _walk(node, out)
+
+
+def _epigraph(out: _Builder, start: int) -> None:
+    """Make the paragraphs of an opening blockquote an epigraph when they end in an attribution.
+
+    Without an attribution line the paragraphs stay; a short dash paragraph right after the
+    quote may still attribute it (see :func:`_attribution_after`).
+    """
+    paragraphs = out.blocks[start:]
+    if not paragraphs or any(b.kind != "paragraph" for b in paragraphs):
+        return
+    lines = [line for b in paragraphs for line in b.text.split("\n")]
+    match = _ATTRIBUTION.match(lines[-1]) if len(lines) > 1 else None
+    if match:
+        del out.blocks[start:]
+        out.blocks.append(Block("epigraph", "\n".join(lines[:-1]), match.group(1).strip()))
+    else:
+        out.quote = (start, len(out.blocks))
+
+
+def _attribution_after(out: _Builder) -> None:
+    """A short paragraph right after an opening quote that starts with a dash attributes it."""
+    span, out.quote = out.quote, None
+    if span is None:
+        return
+    start, end = span
+    if end >= len(out.blocks):
+        return
+    after = out.blocks[end]
+    match = _ATTRIBUTION.match(after.text) if after.kind == "paragraph" else None
+    if match and len(after.text) <= 120 and "\n" not in after.text:
+        quote = "\n".join(b.text for b in out.blocks[start:end])
+        out.blocks[start : end + 1] = [Block("epigraph", quote, match.group(1).strip())]
+
+
+def _finish(out: _Builder) -> list[Block]:
+    """Flush, settle a pending epigraph and trim trailing scene breaks."""
+    out.flush()
+    if out.quote is not None:
+        _attribution_after(out)
+    blocks = out.blocks
+    while blocks and blocks[-1].kind == "scene_break":
+        blocks.pop()
+    return blocks
+
+
+def blocks_from_nodes(nodes: Iterable[LexborNode]) -> list[Block]:
+    """Convert a sequence of sibling nodes (a chapter body) into blocks."""
+    out = _Builder()
+    for node in nodes:
+        if node.is_text_node:
+            out.text(node.text_content or "")
+        elif node.is_element_node:
+            _element(node, out)
+    return _finish(out)
+
+
+def blocks_from_html(fragment: str) -> list[Block]:
+    """Parse an HTML fragment (a serialised chapter body) into blocks."""
+    body = parse_html(fragment).body
+    if body is None:
+        return []
+    out = _Builder()
+    _walk(body, out)
+    return _finish(out)
+
+
+def inline_text(node: LexborNode) -> str:
+    """The sanitised text of ``node`` on one line (headings, titles, metadata values)."""
+    out = _Builder()
+    _walk(node, out)
+    blocks = _finish(out)
+    return " ".join(" ".join(b.text.split("\n")) for b in blocks if b.text)
+
+
+def note_text(nodes: Iterable[LexborNode]) -> str:
+    """The sanitised text of an author's note: its paragraphs separated by a blank line."""
+    parts: list[str] = []
+    for block in blocks_from_nodes(nodes):
+        if block.kind == "epigraph" and block.attribution:
+            parts.append(f"{block.text}\n—{block.attribution}")
+        elif block.text:
+            parts.append(block.text)
+    return "\n\n".join(parts)
+
+
+def serialise(nodes: Iterable[LexborNode]) -> str:
+    """The HTML of a sequence of nodes, to be parsed again when the chapter is read."""
+    return "".join(node.html or "" for node in nodes)
+
+
+def body_words(nodes: Iterable[LexborNode]) -> int:
+    """Word count of a chapter body from its raw text, scene-break marker lines left out.
+
+    Fast (no block building): each text node counts on its own, so this matches the word
+    count of the blocks except where a tag splits a word (``<b>W</b>ord``).
+    """
+    total = 0
+    for node in nodes:
+        raw = (node.text_content or "") if node.is_text_node else node.text(separator="\n")
+        for line in raw.split("\n"):
+            if line.strip() and not is_scene_marker(line):
+                total += count_words(line)
+    return total
+
+
+_CHAPTER_WORD = r"(?:chapter|ch\.?|part|book|section)"
+_NUMBER = (
+    r"(?:\d+|[ivxlcdm]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty"
+    r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|thirty)"
+)
+_HEADING = re.compile(
+    rf"^\s*{_CHAPTER_WORD}\s+(?P<num>{_NUMBER})\b\s*(?:[:.\-–—|]\s*(?P<title>.*\S)?)?\s*$",
+    re.IGNORECASE,
+)
+_HEADING_BARE = re.compile(
+    rf"^\s*{_CHAPTER_WORD}\s+(?P<num>\d+)\s+(?P<title>.*\S)\s*$", re.IGNORECASE
+)
+_NUMBERED = re.compile(r"^\s*(?P<num>\d+)\s*[.:)]\s+(?P<title>.*\S)\s*$")
+_SPECIAL = re.compile(
+    r"^\s*(?P<word>prologue|epilogue|interlude|preface|afterword|foreword|coda|intermission)\b"
+    r"\s*(?:[:.\-–—|]\s*(?P<title>.*\S))?\s*$",
+    re.IGNORECASE,
+)
+_WORD_NUMBERS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+)
+_WORDS = {w: i for i, w in enumerate(_WORD_NUMBERS.split(), start=1)}
+
+
+def _number(token: str) -> int | None:
+    """The value of a chapter number written in digits, words or roman numerals."""
+    token = token.casefold().replace(" ", "-")
+    if token.isdigit():
+        return int(token)
+    if token in _WORDS:
+        return _WORDS[token]
+    if token.startswith("twenty-"):
+        rest = _WORDS.get(token.split("-", 1)[1])
+        return 20 + rest if rest else None
+    if token == "thirty":
+        return 30
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    if token and all(c in values for c in token):
+        total = 0
+        for i, c in enumerate(token):
+            v = values[c]
+            total += -v if i + 1 < len(token) and values[token[i + 1]] > v else v
+        return total or None
+    return None
+
+
+def parse_heading(text: str) -> tuple[bool, int | None, str | None]:
+    """Read a chapter heading: (looks like a chapter heading, its number, its own title).
+
+    "Chapter 3: Release" → (True, 3, "Release"); "Chapter Four" → (True, 4, None);
+    "Prologue" → (True, None, "Prologue"); "12. The Pier" → (True, 12, "The Pier");
+    anything else → (False, None, text).
+    """
+    text = text.strip()
+    if (match := _HEADING.match(text)) or (match := _HEADING_BARE.match(text)):
+        return True, _number(match.group("num")), match.group("title") or None
+    if match := _SPECIAL.match(text):
+        word = match.group("word").capitalize()
+        title = match.group("title")
+        return True, None, f"{word}: {title}" if title else word
+    if match := _NUMBERED.match(text):
+        return True, int(match.group("num")), match.group("title")
+    return False, None, text or None

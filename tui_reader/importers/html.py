@@ -1,0 +1,189 @@
+"""HTML stories: AO3 downloads ("ao3-html"), FanFicFare output ("fff-html"), any page ("html").
+
+The document is parsed once with lexbor (lenient with broken markup). Metadata and notes are
+read now; each chapter keeps its serialised body and turns it into blocks when first read.
+Generic pages are split into chapters at h1-h3 headings that look like chapter headings
+("Chapter 2: …", "Part One", "Prologue"); otherwise the page is one chapter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from pathlib import Path
+
+from selectolax.lexbor import LexborNode
+
+from tui_reader.importers import _ao3_html, _fff_html
+from tui_reader.importers._html_blocks import (
+    BLOCK_TAGS,
+    HEADING_TAGS,
+    blocks_from_html,
+    body_words,
+    inline_text,
+    parse_heading,
+    parse_html,
+    serialise,
+)
+from tui_reader.importers._story_notes import apply_free_text
+from tui_reader.importers.encoding import decode_text
+from tui_reader.model import Chapter, Note, Source, Story
+
+_CONTAINERS = BLOCK_TAGS | {"a", "span", "font"}
+"""Elements that may wrap chapter headings and are looked inside when splitting."""
+
+_HeadingTest = Callable[[LexborNode], bool]
+"""A test that says whether a node is a chapter heading."""
+
+PREFACE_NOTE_WORDS = 400
+"""Text before the first chapter heading up to this many words is a story note, not a chapter."""
+
+
+def load(path: Path, data: bytes) -> Story:
+    """Parse an HTML story file."""
+    text = decode_text(data)
+    tree = parse_html(text)
+    root = tree.body
+    if root is None or not root.text(separator=" ").strip():
+        raise ValueError("the HTML file has no text")
+    head_title = tree.css_first("title")
+    fallback = (inline_text(head_title) if head_title is not None else "") or path.stem
+    return story_from_root(root, path, fallback)
+
+
+def story_from_root(root: LexborNode, path: Path, fallback_title: str, kind: str = "html") -> Story:
+    """Detect the flavour of an HTML document and read it into a story.
+
+    ``kind`` is "html" or "epub": the format name's second half.
+    """
+    if _ao3_html.is_ao3(root):
+        story = Story(title=fallback_title, source=Source(str(path), f"ao3-{kind}"))
+        _ao3_html.fill_story(root, story)
+    elif _fff_html.is_fff(root):
+        story = Story(title=fallback_title, source=Source(str(path), f"fff-{kind}"))
+        _fill_fff(root, story)
+    else:
+        story = Story(title=fallback_title, source=Source(str(path), kind))
+        _fill_generic(root, story)
+    apply_free_text(story)
+    return story
+
+
+def _fill_fff(root: LexborNode, story: Story) -> None:
+    """A FanFicFare HTML file: title page fields, then chapters at its chapter headings."""
+    heading = root.css_first("h1")
+    if heading is not None:
+        links = [inline_text(a) for a in heading.css("a")]
+        whole = inline_text(heading)
+        if links and links[0]:
+            story.title = links[0]
+        elif " by " in whole:
+            story.title = whole.rsplit(" by ", 1)[0]
+        if " by " in whole:
+            story.author = whole.rsplit(" by ", 1)[1]
+    elif " by " in story.title:
+        story.title, story.author = story.title.rsplit(" by ", 1)
+    unmapped = _fff_html.apply_title_page(_fff_html.title_page(root), story)
+    story.content_notes.extend(u for u in unmapped if u not in story.content_notes)
+    sections = _split(root, _fff_html.is_chapter_heading)
+    for index, (title_node, nodes) in enumerate(sections.chapters, start=1):
+        title = inline_text(title_node) if title_node is not None else None
+        chapter = _fff_html.make_chapter(index, title, nodes)
+        if chapter.words or chapter.notes_before or chapter.notes_after:
+            story.chapters.append(chapter)
+
+
+def _fill_generic(root: LexborNode, story: Story) -> None:
+    """Any HTML page: h1 title, chapters at chapter-like headings, or one chapter."""
+    first_h1 = root.css_first("h1")
+    h1_text = inline_text(first_h1) if first_h1 is not None else ""
+    if h1_text and not parse_heading(h1_text)[0]:
+        story.title = h1_text
+        first_h1.decompose()  # type: ignore[union-attr]
+    level = _chapter_level(root)
+    if level is None:
+        nodes = _children(root)
+        story.chapters.append(_generic_chapter(1, None, nodes))
+        return
+    sections = _split(root, lambda node: node.tag == level and parse_heading(inline_text(node))[0])
+    if sections.preface and (words := body_words(sections.preface)):
+        if words <= PREFACE_NOTE_WORDS:
+            text = "\n\n".join(b.text for b in blocks_from_html(serialise(sections.preface)))
+            if text:
+                story.notes.append(Note("before", text))
+        else:
+            story.chapters.append(_generic_chapter(1, None, sections.preface))
+    for heading, nodes in sections.chapters:
+        text = inline_text(heading) if heading is not None else ""
+        _, number, title = parse_heading(text)
+        previous = story.chapters[-1].number if story.chapters else 0
+        number = number if number and number > previous else previous + 1
+        story.chapters.append(_generic_chapter(number, title, nodes))
+
+
+def _generic_chapter(number: int, title: str | None, nodes: Sequence[LexborNode]) -> Chapter:
+    """A lazily parsed chapter over a run of nodes."""
+    html = serialise(nodes)
+    return Chapter.lazy(number, title, body_words(nodes), partial(blocks_from_html, html))
+
+
+def _chapter_level(root: LexborNode) -> str | None:
+    """The heading level (h1-h3) used for chapter headings, or None when there are none."""
+    best: tuple[int, str] | None = None
+    for level in ("h1", "h2", "h3"):
+        count = sum(1 for h in root.css(level) if parse_heading(inline_text(h))[0])
+        if count and (best is None or count > best[0]):
+            best = (count, level)
+    return best[1] if best else None
+
+
+def _children(node: LexborNode) -> list[LexborNode]:
+    """Every child node of ``node``."""
+    children: list[LexborNode] = []
+    child = node.first_child
+    while child is not None:
+        children.append(child)
+        child = child.next
+    return children
+
+
+class _Sections:
+    """A document cut at chapter headings: what came before, then (heading, body) pairs."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self.preface: list[LexborNode] = []
+        """Nodes before the first chapter heading."""
+        self.chapters: list[tuple[LexborNode | None, list[LexborNode]]] = []
+        """Each chapter's heading node and body nodes."""
+
+
+def _split(root: LexborNode, is_heading: _HeadingTest) -> _Sections:
+    """Cut the document at headings, looking inside wrappers that contain one."""
+    sections = _Sections()
+    for node in _flatten(root, is_heading):
+        if node.is_element_node and is_heading(node):
+            sections.chapters.append((node, []))
+        elif sections.chapters:
+            sections.chapters[-1][1].append(node)
+        else:
+            sections.preface.append(node)
+    return sections
+
+
+def _flatten(node: LexborNode, is_heading: _HeadingTest) -> Iterator[LexborNode]:
+    """The document as a flat run of nodes, opening wrappers that hold a chapter heading."""
+    child = node.first_child
+    while child is not None:
+        if child.is_element_node and not is_heading(child) and _wraps_heading(child, is_heading):
+            yield from _flatten(child, is_heading)
+        elif child.is_element_node or child.is_text_node:
+            yield child
+        child = child.next
+
+
+def _wraps_heading(node: LexborNode, is_heading: _HeadingTest) -> bool:
+    """True when ``node`` is a wrapper with a chapter heading somewhere inside."""
+    if (node.tag or "") not in _CONTAINERS:
+        return False
+    return any(is_heading(h) for h in node.css(",".join(sorted(HEADING_TAGS))))
