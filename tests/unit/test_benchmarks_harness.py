@@ -1,0 +1,206 @@
+"""The benchmark harness (with fake cases) and the story generators the cases share."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks import harness
+from benchmarks.generate import SCENE_BREAK, make_story, story_text
+from benchmarks.terminal import words_pattern
+from tui_reader.importers import load_story
+from tui_reader.text import count_words
+
+GOOD = """
+from pathlib import Path
+
+def run(workdir: Path, quick: bool) -> list[dict]:
+    assert workdir.is_dir() and not any(workdir.iterdir())
+    (workdir / "scratch").write_text("x")
+    return [
+        {"case": "good", "label": "fast thing", "value": 3.25, "unit": "ms",
+         "target": "< 5 ms", "ok": True},
+        {"case": "good", "label": "slow thing quick=" + str(quick), "value": 1234.5, "unit": "ms",
+         "target": "< 5 ms", "ok": False, "note": "2.00x floor"},
+    ]
+"""
+
+BAD = """
+def run(workdir, quick):
+    raise ValueError("boom\\nsecond line")
+"""
+
+NEEDS = """
+REQUIRES = ("no-such-tool",)
+
+def run(workdir, quick):
+    raise AssertionError("must not run")
+"""
+
+
+@pytest.fixture
+def fake_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A package ``fakebench`` with a good and a failing case, importable."""
+    pkg = tmp_path / "fakebench"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "case_good.py").write_text(GOOD)
+    (pkg / "case_bad.py").write_text(BAD)
+    (pkg / "helper.py").write_text("raise RuntimeError('not a case')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    _forget_fakebench()
+    yield pkg
+    _forget_fakebench()
+
+
+def _forget_fakebench() -> None:
+    """Drop the fake package from the import caches (each test writes its own)."""
+    for name in [n for n in sys.modules if n.split(".")[0] == "fakebench"]:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+
+
+def test_run_prints_table_writes_json_and_survives_a_failing_case(
+    fake_suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "results.json"
+    status = harness.main(["--quick", "--out", str(out)], folder=fake_suite, package="fakebench")
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "case bad failed: ValueError: boom second line" in captured.err
+    lines = captured.out.splitlines()
+    assert lines[0].split() == ["case", "label", "value", "target", "result"]
+    fast = next(line for line in lines if "fast thing" in line)
+    assert "3.25 ms" in fast and "< 5 ms" in fast and fast.rstrip().endswith("ok")
+    slow = next(line for line in lines if "slow thing quick=True" in line)
+    assert "1,234 ms (2.00x floor)" in slow and slow.rstrip().endswith("MISSED")
+    assert any(line.startswith("bad") and "FAILED: ValueError: boom" in line for line in lines)
+
+    doc = json.loads(out.read_text())
+    assert doc["quick"] is True
+    assert [r["label"] for r in doc["results"]] == ["fast thing", "slow thing quick=True"]
+    assert doc["results"][1]["note"] == "2.00x floor"
+    assert doc["failed"] == {"bad": "ValueError: boom second line"}
+    for key in ("cpu", "cores", "memory_mb", "python", "textual", "date"):
+        assert doc["machine"][key], key
+
+
+def test_only_runs_the_named_cases_and_exits_zero(
+    fake_suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.json"
+    status = harness.main(
+        ["--only", "good", "--out", str(out)], folder=fake_suite, package="fakebench"
+    )
+    assert status == 0
+    assert "slow thing quick=False" in capsys.readouterr().out
+    assert json.loads(out.read_text())["failed"] == {}
+    assert harness.main(["--only", "nope"], folder=fake_suite, package="fakebench") == 2
+
+
+def test_a_case_whose_tool_is_missing_is_skipped_not_run(fake_suite: Path) -> None:
+    (fake_suite / "case_needs.py").write_text(NEEDS)
+    result = harness.run_case("needs", True, package="fakebench", available=lambda tool: False)
+    assert result.error is None
+    assert result.skipped == "no-such-tool missing: apt-get install no-such-tool"
+    assert "skipped: no-such-tool missing" in harness.table([result])
+
+
+def test_partial_failure_keeps_the_rows_measured(fake_suite: Path) -> None:
+    (fake_suite / "case_partial.py").write_text(
+        "from benchmarks.harness import PartialFailure\n"
+        "def run(workdir, quick):\n"
+        "    raise PartialFailure('EPUB did not open', [{'label': 'dump', 'value': 1.0,"
+        " 'unit': 'ms', 'target': None, 'ok': None}])\n"
+    )
+    result = harness.run_case("partial", False, package="fakebench")
+    assert result.error == "EPUB did not open"
+    assert result.rows[0]["case"] == "partial" and result.rows[0]["value"] == 1.0
+
+
+def test_discover_lists_the_real_cases() -> None:
+    names = harness.discover()
+    assert {"first_frame", "memory"} <= set(names)
+    assert "harness" not in names and "generate" not in names
+
+
+def _body_words(words: int, chapter_words: int = 5_000) -> int:
+    text = story_text(words, chapter_words=chapter_words)
+    return sum(count_words(p) for c in text.chapters for p in c.paragraphs if p != SCENE_BREAK)
+
+
+@pytest.mark.parametrize("words", [1, 7, 5_000, 50_000, 500_000])
+def test_generated_stories_hit_their_word_counts(words: int) -> None:
+    assert _body_words(words) == words
+    assert story_text(words).words == words
+
+
+def test_chapters_split_by_chapter_words_and_open_alike() -> None:
+    small, big = story_text(5_000), story_text(500_000)
+    assert len(small.chapters) == 1 and len(big.chapters) == 100
+    assert small.chapters[0] == big.chapters[0]
+    assert _body_words(12_345, chapter_words=1_000) == 12_345
+    assert len(story_text(12_345, chapter_words=1_000).chapters) == 13
+
+
+@pytest.mark.parametrize("fmt", ["dump", "epub", "markdown"])
+def test_generators_are_deterministic(fmt: str, tmp_path: Path) -> None:
+    one = make_story(tmp_path / "a", 20_000, fmt)
+    two = make_story(tmp_path / "b", 20_000, fmt)
+    assert one.path.read_bytes() == two.path.read_bytes()
+    other = make_story(tmp_path / "c", 20_000, fmt, seed=9)
+    assert other.path.read_bytes() != one.path.read_bytes()
+
+
+def test_dump_layout(tmp_path: Path) -> None:
+    story = make_story(tmp_path, 6_000, "dump")
+    lines = story.path.read_text(encoding="utf-8").split("\n")
+    assert lines[0] == story.text.title and lines[2] == "Total Chapters: 2"
+    chapter_lines = [line for line in lines if line.startswith("Chapter ")]
+    assert [line.split(":")[0] for line in chapter_lines] == ["Chapter 1", "Chapter 2"]
+    first = lines[lines.index(chapter_lines[0]) + 2]
+    assert first.startswith(story.text.opening)
+
+
+def test_epub_is_a_valid_container(tmp_path: Path) -> None:
+    story = make_story(tmp_path, 12_000, "epub")
+    with zipfile.ZipFile(story.path) as zf:
+        first = zf.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert zf.read("mimetype") == b"application/epub+zip"
+        names = zf.namelist()
+        assert sum(n.startswith("OEBPS/chapter-") for n in names) == 3
+        assert story.text.opening.split()[-1] in zf.read("OEBPS/chapter-0001.xhtml").decode()
+
+
+def test_markdown_story_opens_without_warnings(tmp_path: Path) -> None:
+    story = make_story(tmp_path, 12_000, "markdown")
+    loaded = load_story(story.path)
+    assert loaded.words == 12_000 and len(loaded.chapters) == 3
+    assert not loaded.needs_warning
+    assert loaded.chapters[0].blocks[0].text.startswith(story.text.opening)
+
+
+@pytest.mark.parametrize(("fmt", "module"), [("dump", "text_dump"), ("epub", "epub")])
+def test_dump_and_epub_open_without_warnings(fmt: str, module: str, tmp_path: Path) -> None:
+    if importlib.util.find_spec(f"tui_reader.importers.{module}") is None:
+        pytest.skip(f"the {module} importer is not there yet")
+    story = make_story(tmp_path, 12_000, fmt)
+    loaded = load_story(story.path)
+    assert loaded.title == story.text.title
+    assert loaded.words == 12_000 and len(loaded.chapters) == 3
+    assert not loaded.needs_warning
+    assert loaded.chapters[0].blocks[0].text.startswith(story.text.opening)
+
+
+def test_opening_words_match_however_the_screen_spaces_them() -> None:
+    pattern = words_pattern("“We should have brought the")
+    assert pattern.search("│ ”We  should have\n  brought the other one")
+    assert not pattern.search("We should have bought the")
