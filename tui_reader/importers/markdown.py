@@ -70,7 +70,7 @@ _TAG_KEYS = ("fandoms", "relationships", "characters", "additional")
 
 def load(path: Path, data: bytes) -> Story:
     """Read a Markdown story: front matter now, each chapter's blocks when first read."""
-    text = normalise_spaces(decode_text(data))
+    text = normalise_spaces(decode_text(data)).replace("\r\n", "\n").replace("\r", "\n")
     meta, body = split_front_matter(text)
     story = _story_from_meta(path, meta)
     notes_before, chapters = _index_body(sanitise(body))
@@ -93,7 +93,11 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
             try:
                 meta = tomllib.loads(source)
             except tomllib.TOMLDecodeError as exc:
-                raise ValueError(f"front matter: {exc}") from None
+                # tomllib counts lines from the start of the front matter; say the file's line
+                message = re.sub(
+                    r"\bline (\d+)", lambda m: f"line {int(m.group(1)) + start + 1}", str(exc)
+                )
+                raise ValueError(f"front matter: {message}") from None
             return meta, "\n".join(lines[end + 1 :])
     raise ValueError(f"front matter: no closing {FENCE} line")
 
