@@ -1,0 +1,320 @@
+"""The Textual app: library or single story, the open flow (warning screen, reader), themes, quit.
+
+:func:`run_app` is what ``tui-reader [PATH]`` calls. :class:`TuiReaderApp` is also built by the
+ssh host for each connection (``hosted=True``), which turns off everything that writes files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.theme import Theme
+
+from tui_reader.importers import load_story
+from tui_reader.library import Library, LibraryEntry
+from tui_reader.model import Story, StoryError
+from tui_reader.ui.commands import ReaderCommands
+from tui_reader.ui.screens.help import HelpScreen
+from tui_reader.ui.screens.library import LibraryScreen
+from tui_reader.ui.screens.warning import WarningScreen
+
+if TYPE_CHECKING:
+    from tui_reader.state import StateStore
+
+WARN_MODES = ("always", "once", "never")
+"""The values of the "warn_mode" preference."""
+
+NOTE_MODES = ("folded", "unfolded", "hidden")
+"""The values of the "notes" preference."""
+
+HOSTED_BLOCKED_COMMANDS = frozenset({"Screenshot"})
+"""System commands a hosted app never offers (they write files on the host)."""
+
+
+class StoryOnlyScreen(Screen[None]):
+    """The bottom screen when one story file was opened: leaving the story quits the app."""
+
+    def on_screen_resume(self) -> None:
+        """Back here means the story was closed (or its warning declined): quit."""
+        app = self.app
+        if isinstance(app, TuiReaderApp) and app.story_shown:
+            app.call_later(app.action_quit)
+
+
+class TuiReaderApp(App[int]):
+    """The reader: a library of stories or one story, warning screens, the reading screen."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tui-reader"
+    COMMANDS = App.COMMANDS | {ReaderCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("escape", "back", "Back", show=False),
+        Binding("ctrl+s", "screenshot", "Screenshot", show=False),
+    ]
+    """Keys available everywhere (screens add their own)."""
+
+    def __init__(
+        self,
+        target: Path,
+        *,
+        data_dir: Path,
+        reader_id: str = "local",
+        hosted: bool = False,
+        guest: bool = False,
+        story: Story | None = None,
+        store: StateStore | None = None,
+        install_signals: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """Open ``target`` (a library folder, or a story file whose ``story`` may be given)."""
+        super().__init__(**kwargs)
+        self.target = Path(target)
+        """The library folder or the story file."""
+        self.data_dir = Path(data_dir)
+        """Where reader state and caches live."""
+        self.hosted = hosted
+        """True when served over ssh: nothing writes files on the host, no paths outside."""
+        self.guest = guest
+        """True for a reader whose state is not kept."""
+        self.install_signals = install_signals
+        """Install SIGHUP/SIGTERM handlers once running (run_app does; tests do not)."""
+        self._pending_warnings: list[str] = []
+        self._shown_warnings: set[str] = set()
+        if store is None:
+            from tui_reader.state import StateStore
+
+            store = StateStore(
+                self.data_dir, reader_id, persist=not guest, on_warning=self.store_warning
+            )
+        self.store: StateStore = store
+        """The reader's state (progress, acknowledgements, preferences)."""
+        for message in getattr(self.store, "warnings", []):
+            self.store_warning(message)
+        self.library: Library | None = None
+        """The library when a folder was opened."""
+        self.single_story = story
+        """The story when one file was opened."""
+        self.story_shown = False
+        """True once the single story has gone through its warning (or been declined)."""
+        if self.target.is_dir():
+            self.library = Library(self.target, self.data_dir)
+
+    # --- start-up ---------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The library, or a blank bottom screen under a single story."""
+        if self.library is not None:
+            return LibraryScreen(self.library)
+        return StoryOnlyScreen()
+
+    def on_mount(self) -> None:
+        """Restore the theme, show stored warnings, open a single story, hook signals."""
+        theme = self.store.pref("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        for message in self._pending_warnings:
+            self.notify(message, severity="warning", timeout=8)
+        self._pending_warnings.clear()
+        if self.install_signals:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.on_signal, sig)
+        if self.single_story is not None:
+            self.show_story(self.single_story, self.target)
+
+    def store_warning(self, message: str) -> None:
+        """A message from the state store: shown once as a notification."""
+        if message in self._shown_warnings:
+            return
+        self._shown_warnings.add(message)
+        if self.is_running:
+            self.notify(message, severity="warning", timeout=8)
+        else:
+            self._pending_warnings.append(message)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """Remember the theme the reader picked."""
+        if self.store.pref("theme") != theme.name:
+            self.store.set_pref("theme", theme.name)
+
+    # --- quitting ---------------------------------------------------------------------------
+
+    def save_state(self) -> None:
+        """Ask open reading screens to save their place, then write everything to disk."""
+        for screen in self.screen_stack:
+            save = getattr(screen, "save_position", None)
+            if callable(save):
+                try:
+                    save(write_now=True)
+                except TypeError:
+                    save()
+        self.store.flush()
+
+    async def action_quit(self) -> None:
+        """Save and quit."""
+        self.save_state()
+        self.exit(0)
+
+    def on_signal(self, sig: int) -> None:
+        """SIGHUP/SIGTERM: save and leave cleanly."""
+        self.save_state()
+        self.exit(0)
+
+    async def action_back(self) -> None:
+        """Escape: back one screen (never below the bottom one)."""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        """Show every key."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # --- hosted mode ------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's system commands, without those that write files when hosted."""
+        for command in super().get_system_commands(screen):
+            if self.hosted and command.title in HOSTED_BLOCKED_COMMANDS:
+                continue
+            yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save a screenshot (never when hosted: that would write on the host)."""
+        if self.hosted:
+            self.bell()
+            return
+        super().action_screenshot(filename, path)
+
+    def deliver_screenshot(self, *args: Any, **kwargs: Any) -> str | None:
+        """Screenshots are off when hosted."""
+        if self.hosted:
+            return None
+        return super().deliver_screenshot(*args, **kwargs)
+
+    def allowed(self, path: Path) -> bool:
+        """True when ``path`` may be opened: inside the library (or the single story)."""
+        resolved = Path(path).resolve()
+        if self.library is not None:
+            return resolved.is_relative_to(self.library.root)
+        return resolved == self.target.resolve()
+
+    # --- opening stories --------------------------------------------------------------------
+
+    @property
+    def library_entries(self) -> list[LibraryEntry]:
+        """The entries the library screen currently knows."""
+        screens = [s for s in self.screen_stack if isinstance(s, LibraryScreen)]
+        return screens[0].entries if screens else []
+
+    def open_entry(self, entry: LibraryEntry, *, chapter: int | None = None) -> None:
+        """Open a library entry (a broken one shows its reason)."""
+        if entry.error:
+            self.notify(entry.error, title=f"Cannot open {entry.path.name}", severity="error")
+            return
+        self.run_worker(self.open_path(entry.path, chapter=chapter), group="open", exclusive=True)
+
+    async def open_path(self, path: Path, *, chapter: int | None = None) -> None:
+        """Load a story file off the event loop, then show it."""
+        if not self.allowed(path):
+            self.notify("That file is not in this library.", severity="error")
+            return
+        loader: Callable[[Path], Story] = (
+            self.library.load if self.library is not None else load_story
+        )
+        try:
+            story = await asyncio.to_thread(loader, path)
+        except StoryError as exc:
+            self.notify(exc.reason, title=f"Cannot open {Path(exc.path).name}", severity="error")
+            return
+        self.show_story(story, path, chapter=chapter)
+
+    def needs_warning(self, story: Story) -> bool:
+        """True when the warning screen should show, by the "warn_mode" preference."""
+        if not story.needs_warning:
+            return False
+        mode = self.store.pref("warn_mode")
+        if mode == "never":
+            return False
+        if mode == "always":
+            return True
+        return not self.store.acknowledged(story.story_id)
+
+    def show_story(self, story: Story, path: Path, *, chapter: int | None = None) -> None:
+        """The open flow: the warning screen when due, then the reading screen."""
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.store.acknowledge(story.story_id)
+                self.push_reader(story, path, chapter=chapter)
+            else:
+                self.story_shown = True
+                if self.single_story is not None:
+                    self.call_later(self.action_quit)
+
+        if self.needs_warning(story):
+            self.push_screen(WarningScreen(story), answered)
+        else:
+            self.push_reader(story, path, chapter=chapter)
+
+    def push_reader(self, story: Story, path: Path, *, chapter: int | None = None) -> None:
+        """Open the reading screen at the saved place (or at ``chapter``)."""
+        from tui_reader.ui.screens.reader import ReaderScreen
+
+        self.story_shown = True
+        position = self.store.position(story.story_id)
+        if chapter is not None and position is not None and position.chapter != chapter:
+            position = None
+        self.push_screen(
+            ReaderScreen(story, self.store, path=path, chapter=chapter, position=position)
+        )
+
+    # --- preferences ------------------------------------------------------------------------
+
+    def set_warn_mode(self, mode: str) -> None:
+        """Set the "warn_mode" preference."""
+        self.store.set_pref("warn_mode", mode)
+        self.notify(f"Warning screens: {mode}", timeout=2)
+
+    def set_notes_mode(self, mode: str) -> None:
+        """Set the "notes" preference (how author's notes show by default)."""
+        self.store.set_pref("notes", mode)
+        self.notify(f"Author's notes: {mode} by default", timeout=2)
+
+
+def run_app(target: Path, *, data_dir: Path, reader_id: str, hosted: bool, guest: bool) -> int:
+    """Run the reader on a library folder or one story file; returns the exit status."""
+    story = None
+    if not target.is_dir():
+        try:
+            story = load_story(target)
+        except StoryError as exc:
+            print(f"error: {exc.path}: {exc.reason}", file=sys.stderr)
+            return 1
+    app = TuiReaderApp(
+        target,
+        data_dir=data_dir,
+        reader_id=reader_id,
+        hosted=hosted,
+        guest=guest,
+        story=story,
+        install_signals=True,
+    )
+    try:
+        result = app.run()
+    finally:
+        app.store.flush()
+    return result if isinstance(result, int) else (app.return_code or 0)

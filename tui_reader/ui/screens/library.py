@@ -1,0 +1,285 @@
+"""The library screen: every story in the folder, a "Continue reading" row, sort and filter.
+
+Scanning runs in a worker thread (the library's index cache makes a warm scan cheap) and never
+blocks input; a progress bar shows while it runs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+
+from tui_reader.library import Library, LibraryEntry
+from tui_reader.ui.widgets.library_filter import rank
+from tui_reader.ui.widgets.library_table import (
+    COLUMNS,
+    CONTINUE_KEY,
+    LibraryRow,
+    LibraryTable,
+    sort_rows,
+)
+
+if TYPE_CHECKING:
+    from tui_reader.ui.app import TuiReaderApp
+
+
+class LibraryScreen(Screen[None]):
+    """The list of stories; enter opens the highlighted one."""
+
+    CSS_PATH = "library.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", show=True),
+        Binding("slash", "filter", "Filter"),
+        Binding("o", "sort_next", "Sort"),
+        Binding("O", "sort_reverse", "Reverse", key_display="O"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("r", "rescan", "Rescan", show=False),
+        Binding("j", "down", "Next story", show=False),
+        Binding("k", "up", "Previous story", show=False),
+    ]
+    """The library's own keys (q, ? and the palette are the app's)."""
+
+    def __init__(self, library: Library) -> None:
+        """Show the stories of ``library``."""
+        super().__init__()
+        self.library = library
+        """The folder's stories."""
+        self.entries: list[LibraryEntry] = []
+        """Every entry of the last scan."""
+        self.sort_column = "title"
+        """The column rows are sorted by."""
+        self.sort_reverse = False
+        """True for descending order."""
+        self.filter_text = ""
+        """The fuzzy filter in force ("" for none)."""
+        self.scanned = False
+        """True once the first scan has finished."""
+
+    @property
+    def reader_app(self) -> TuiReaderApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """Title line, filter input, progress bar, table, the highlighted story's summary."""
+        yield Static(Text(f"Library · {self.library.root}"), id="library-title")
+        yield Input(placeholder="Filter: title, author, fandom, tag…", id="filter")
+        yield ProgressBar(id="scan-progress", show_eta=False)
+        yield LibraryTable(id="library-table")
+        yield Static("", id="library-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start scanning; the table takes focus at once."""
+        self.query_one("#filter", Input).display = False
+        self.query_one(LibraryTable).focus()
+        self.scan()
+
+    # --- scanning -------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="scan")
+    def scan(self) -> None:
+        """Scan the folder in a thread, reporting progress, then show the entries."""
+        bar = self.query_one("#scan-progress", ProgressBar)
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(bar.update, total=total, progress=done)
+
+        self.app.call_from_thread(setattr, bar, "display", True)
+        entries = self.library.scan(progress)
+        self.app.call_from_thread(self.set_entries, entries)
+
+    def set_entries(self, entries: list[LibraryEntry]) -> None:
+        """Show a finished scan."""
+        self.entries = entries
+        self.scanned = True
+        self.query_one("#scan-progress", ProgressBar).display = False
+        self.refresh_rows()
+
+    def action_down(self) -> None:
+        """Move the cursor down a row."""
+        self.query_one(LibraryTable).action_cursor_down()
+
+    def action_up(self) -> None:
+        """Move the cursor up a row."""
+        self.query_one(LibraryTable).action_cursor_up()
+
+    def action_rescan(self) -> None:
+        """Scan the folder again."""
+        self.scan()
+
+    # --- rows -------------------------------------------------------------------------------
+
+    def make_row(self, entry: LibraryEntry, last_read: dict[str, float]) -> LibraryRow:
+        """The row for an entry, with the reader's progress."""
+        store = self.reader_app.store
+        read = 0
+        if entry.story_id and not entry.error:
+            read = len({c for c in store.chapters_read(entry.story_id) if c < entry.chapters})
+        return LibraryRow(
+            entry,
+            read=read,
+            last_read=last_read.get(entry.story_id or ""),
+        )
+
+    def continue_target(self, rows: list[LibraryRow]) -> tuple[LibraryRow, int] | None:
+        """The most recent history entry that is a story in this library, and its chapter."""
+        by_id = {r.entry.story_id: r for r in rows if r.entry.story_id and not r.entry.error}
+        for item in self.reader_app.store.history(limit=50):
+            if item.story_id in by_id:
+                return by_id[item.story_id], item.chapter
+        return None
+
+    def refresh_rows(self) -> None:
+        """Rebuild the table from the entries, the filter and the sort order."""
+        last_read: dict[str, float] = {}
+        for item in reversed(self.reader_app.store.history(limit=1000)):
+            last_read[item.story_id] = item.when
+        rows = [self.make_row(e, last_read) for e in self.entries]
+        continue_row = None if self.filter_text else self.continue_target(rows)
+        if self.filter_text:
+            by_path = {r.entry.path: r for r in rows}
+            ordered = [by_path[e.path] for e in rank(self.filter_text, self.entries)]
+        else:
+            ordered = sort_rows(rows, self.sort_column, self.sort_reverse)
+        table = self.query_one(LibraryTable)
+        table.fit_widths(self.size.width or self.app.size.width)
+        table.show(
+            ordered,
+            sort_column=self.sort_column,
+            reverse=self.sort_reverse,
+            continue_row=continue_row,
+        )
+        self.update_summary()
+
+    def on_resize(self) -> None:
+        """Titles and authors get the room there is."""
+        if self.scanned and self.query_one(LibraryTable).fit_widths(self.size.width):
+            self.refresh_rows()
+
+    def on_screen_resume(self) -> None:
+        """Coming back from a story: progress and "continue" may have changed."""
+        if self.scanned:
+            self.refresh_rows()
+
+    # --- summary line -----------------------------------------------------------------------
+
+    def update_summary(self) -> None:
+        """Show the highlighted story's summary, or why it cannot be opened."""
+        summary = self.query_one("#library-summary", Static)
+        table = self.query_one(LibraryTable)
+        key = table.current_key()
+        if not self.entries and self.scanned:
+            summary.update(Text("No stories in this folder."))
+            return
+        if key == CONTINUE_KEY:
+            summary.update(Text("Enter resumes where you left off."))
+            return
+        row = table.rows_by_key.get(key or "")
+        if row is None:
+            summary.update("")
+            return
+        entry = row.entry
+        if entry.error:
+            summary.update(Text(f"{entry.path.name}: {entry.error}", style="dim"))
+            return
+        text = Text()
+        if entry.fandoms:
+            text.append(", ".join(entry.fandoms), style="bold")
+            text.append("  ")
+        text.append(" ".join((entry.summary or "No summary.").split()))
+        summary.update(text)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Follow the cursor with the summary line."""
+        self.update_summary()
+
+    # --- opening ----------------------------------------------------------------------------
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        """Enter (or a click) on a row opens it."""
+        event.stop()
+        self.open_key(event.row_key.value)
+
+    def action_open(self) -> None:
+        """Open the highlighted story."""
+        self.open_key(self.query_one(LibraryTable).current_key())
+
+    def open_key(self, key: str | None) -> None:
+        """Open the story of a row key (the continue row resumes its chapter)."""
+        if key is None:
+            return
+        if key == CONTINUE_KEY:
+            target = self.continue_target(list(self.query_one(LibraryTable).rows_by_key.values()))
+            if target is not None:
+                self.reader_app.open_entry(target[0].entry, chapter=target[1])
+            return
+        row = self.query_one(LibraryTable).rows_by_key.get(key)
+        if row is not None:
+            self.reader_app.open_entry(row.entry)
+
+    # --- sorting ----------------------------------------------------------------------------
+
+    @on(DataTable.HeaderSelected)
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        """A click on a header sorts by it (again: reverses)."""
+        column = str(event.column_key.value)
+        if column == self.sort_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = column, False
+        self.refresh_rows()
+
+    def action_sort_next(self) -> None:
+        """Sort by the next column."""
+        keys = [k for k, _ in COLUMNS]
+        self.sort_column = keys[(keys.index(self.sort_column) + 1) % len(keys)]
+        self.sort_reverse = False
+        self.refresh_rows()
+        self.notify(f"Sorted by {dict(COLUMNS)[self.sort_column]}", timeout=1.5)
+
+    def action_sort_reverse(self) -> None:
+        """Reverse the order."""
+        self.sort_reverse = not self.sort_reverse
+        self.refresh_rows()
+
+    # --- filtering --------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Show and focus the filter input."""
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        """Filter as the reader types."""
+        self.filter_text = event.value.strip()
+        self.refresh_rows()
+        table = self.query_one(LibraryTable)
+        if table.row_count:
+            table.move_cursor(row=0)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the filter goes to the (filtered) table."""
+        self.query_one(LibraryTable).focus()
+
+    def action_clear_filter(self) -> None:
+        """Escape: clear and hide the filter (or go back when there is none)."""
+        box = self.query_one("#filter", Input)
+        if box.display or self.filter_text:
+            box.value = ""
+            box.display = False
+            self.filter_text = ""
+            self.refresh_rows()
+            self.query_one(LibraryTable).focus()

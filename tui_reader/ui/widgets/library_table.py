@@ -1,0 +1,276 @@
+"""The library's table: one row per story, a "Continue reading" row on top, sortable columns.
+
+Every cell is a ``rich.text.Text`` built from plain strings, so a story title such as
+``[bold]x[/]`` shows literally. Rows are rebuilt by :meth:`LibraryTable.show` in the order the
+screen asks for (sorting and filtering are done here, not by DataTable).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from tui_reader.library import LibraryEntry
+from tui_reader.model import RATINGS
+
+CONTINUE_KEY = "__continue__"
+"""Row key of the "Continue reading" row."""
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("title", "Title"),
+    ("author", "Author"),
+    ("chapters", "Chapters"),
+    ("words", "Words"),
+    ("rating", "Rating"),
+    ("warn", "⚠"),
+    ("progress", "Read"),
+    ("last", "Last read"),
+)
+"""(key, label) of every column, left to right."""
+
+RATING_BADGES: dict[str, str] = {
+    "General Audiences": "G",
+    "Teen And Up Audiences": "T",
+    "Mature": "M",
+    "Explicit": "E",
+    "Not Rated": "NR",
+}
+"""The one- or two-letter badge of each AO3 rating."""
+
+RATING_COLOURS: dict[str, str] = {
+    "G": "success",
+    "T": "primary",
+    "M": "warning",
+    "E": "error",
+    "NR": "secondary",
+}
+"""The theme colour (a theme variable name) behind each badge."""
+
+TITLE_WIDTH = 40
+"""Longest title shown before it is cut with an ellipsis (less on narrow terminals)."""
+
+AUTHOR_WIDTH = 22
+"""Longest author shown (less on narrow terminals)."""
+
+OTHER_COLUMNS_WIDTH = 9 + 8 + 4 + 2 + 5 + 10 + 2 * len(("c", "w", "r", "x", "p", "l", "t", "a"))
+"""Cells the columns other than title and author take, padding included."""
+
+
+def relative_date(when: float | None, now: float | None = None) -> str:
+    """ "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", or the date."""
+    if when is None:
+        return ""
+    now = time.time() if now is None else now
+    seconds = max(0.0, now - when)
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    days = int(seconds // 86400)
+    if days == 1:
+        return "yesterday"
+    if days < 30:
+        return f"{days} days ago"
+    return time.strftime("%Y-%m-%d", time.localtime(when))
+
+
+@dataclass
+class LibraryRow:
+    """What the table shows for one story: the entry plus the reader's own state."""
+
+    entry: LibraryEntry
+    """The library's entry."""
+    read: int = 0
+    """Chapters of those present that the reader has finished."""
+    last_read: float | None = None
+    """When the reader last had it open (epoch seconds), from the history."""
+    status: str | None = None
+    """The reader's status for it ("reading", "finished", ...)."""
+
+    @property
+    def progress(self) -> float:
+        """Share of the present chapters read, 0..1."""
+        if not self.entry.chapters:
+            return 0.0
+        return min(1.0, self.read / self.entry.chapters)
+
+    @property
+    def chapters_text(self) -> str:
+        """ "read/available/total", "?" for an unknown total."""
+        if self.entry.error:
+            return ""
+        total = "?" if self.entry.chapters_total is None else str(self.entry.chapters_total)
+        return f"{self.read}/{self.entry.chapters}/{total}"
+
+
+def title_key(title: str) -> str:
+    """A title for sorting: case-folded, leading punctuation and "the/a/an" ignored."""
+    key = re.sub(r"^\W+", "", title.casefold())
+    return re.sub(r"^(?:the|a|an)\s+", "", key) or title.casefold()
+
+
+def rating_order(rating: str | None) -> int:
+    """Mildest first; unknown ratings last."""
+    return RATINGS.index(rating) if rating in RATINGS else len(RATINGS)
+
+
+SORT_KEYS: dict[str, Callable[[LibraryRow], Any]] = {
+    "title": lambda r: (title_key(r.entry.title), str(r.entry.path)),
+    "author": lambda r: (title_key(r.entry.author or "\uffff"), title_key(r.entry.title)),
+    "chapters": lambda r: (r.entry.chapters, r.read),
+    "words": lambda r: r.entry.words,
+    "rating": lambda r: rating_order(r.entry.rating),
+    "warn": lambda r: (not r.entry.needs_warning, title_key(r.entry.title)),
+    "progress": lambda r: r.progress,
+    "last": lambda r: -(r.last_read or 0.0),
+}
+"""How each column sorts (ascending; "last" puts the most recent first)."""
+
+
+def sort_rows(rows: Sequence[LibraryRow], column: str, reverse: bool) -> list[LibraryRow]:
+    """The rows sorted by ``column``; broken files always go last."""
+    key = SORT_KEYS[column]
+    good = sorted((r for r in rows if not r.entry.error), key=key, reverse=reverse)
+    bad = sorted((r for r in rows if r.entry.error), key=SORT_KEYS["title"])
+    return [*good, *bad]
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells (wide characters count two) with an ellipsis."""
+    text = " ".join(text.split())
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(1, width - 1)).rstrip() + "…"
+
+
+class LibraryTable(DataTable[Text]):
+    """The library as a row-cursor table; rows keyed by the story file's path."""
+
+    DEFAULT_CSS = """
+    LibraryTable { height: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Open")]
+    """Enter opens the highlighted story (shown in the footer)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        """A row-cursor table with zebra stripes."""
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.rows_by_key: dict[str, LibraryRow] = {}
+        """The shown rows by row key (the file's path)."""
+        self.title_width = TITLE_WIDTH
+        """Cells for the title column at the current width."""
+        self.author_width = AUTHOR_WIDTH
+        """Cells for the author column at the current width."""
+
+    def fit_widths(self, width: int) -> bool:
+        """Share ``width`` between title and author; True when the widths changed."""
+        spare = max(24, width - OTHER_COLUMNS_WIDTH - 2)
+        author = max(10, min(AUTHOR_WIDTH, spare * 2 // 5))
+        title = max(14, min(TITLE_WIDTH, spare - author))
+        changed = (title, author) != (self.title_width, self.author_width)
+        self.title_width, self.author_width = title, author
+        return changed
+
+    def theme_style(self, name: str) -> str:
+        """The current theme's colour called ``name`` (falls back to the plain name)."""
+        value = self.app.theme_variables.get(name)
+        return str(value) if value else "default"
+
+    def badge(self, rating: str | None) -> Text:
+        """The rating badge in its theme colour."""
+        letter = RATING_BADGES.get(rating or "", "")
+        if not letter:
+            return Text("")
+        colour = self.theme_style(RATING_COLOURS[letter])
+        background = self.theme_style("background")
+        return Text(
+            f" {letter} ", style=Style.parse(f"bold {background} on {colour}"), justify="center"
+        )
+
+    def cells(self, row: LibraryRow) -> list[Text]:
+        """The row's cells, all plain text."""
+        entry = row.entry
+        if entry.error:
+            dim = Style(dim=True, italic=True)
+            return [
+                Text(_cut(entry.title, self.title_width), style=dim),
+                Text(_cut(f"cannot open: {entry.error}", self.author_width), style=dim),
+                *(Text("") for _ in COLUMNS[2:]),
+            ]
+        warn = Text("⚠", style=self.theme_style("warning")) if entry.needs_warning else Text("")
+        return [
+            Text(_cut(entry.title, self.title_width)),
+            Text(_cut(entry.author or "—", self.author_width)),
+            Text(row.chapters_text, justify="right"),
+            Text(f"{entry.words:,}", justify="right"),
+            self.badge(entry.rating),
+            warn,
+            Text(f"{round(row.progress * 100)}%" if row.read else "", justify="right"),
+            Text(relative_date(row.last_read)),
+        ]
+
+    def continue_cells(self, row: LibraryRow, chapter: int) -> list[Text]:
+        """The "Continue reading" row: the story and chapter to resume."""
+        accent = Style.parse(f"bold {self.theme_style('accent')}")
+        title = Text("▶ Continue: ", style=accent)
+        title.append(_cut(row.entry.title, self.title_width - 12), style="bold")
+        chapters = Text(f"Ch. {chapter + 1} of {row.entry.chapters}", justify="right")
+        return [
+            title,
+            Text(_cut(row.entry.author or "—", self.author_width)),
+            chapters,
+            Text(""),
+            self.badge(row.entry.rating),
+            Text("⚠", style=self.theme_style("warning")) if row.entry.needs_warning else Text(""),
+            Text(f"{round(row.progress * 100)}%" if row.read else "", justify="right"),
+            Text(relative_date(row.last_read)),
+        ]
+
+    def show(
+        self,
+        rows: Sequence[LibraryRow],
+        *,
+        sort_column: str,
+        reverse: bool,
+        continue_row: tuple[LibraryRow, int] | None = None,
+    ) -> None:
+        """Replace the table's contents with ``rows`` (already filtered and ordered)."""
+        cursor_key = self.current_key()
+        self.clear(columns=True)
+        for key, label in COLUMNS:
+            text = Text(label)
+            if key == sort_column:
+                text.append(" ▼" if reverse else " ▲")
+            self.add_column(text, key=key)
+        self.rows_by_key = {}
+        if continue_row is not None:
+            row, chapter = continue_row
+            self.add_row(*self.continue_cells(row, chapter), key=CONTINUE_KEY)
+        for row in rows:
+            key = str(row.entry.path)
+            self.rows_by_key[key] = row
+            self.add_row(*self.cells(row), key=key)
+        if cursor_key is not None and cursor_key in self.rows_by_key:
+            self.move_cursor(row=self.get_row_index(cursor_key))
+
+    def current_key(self) -> str | None:
+        """The row key under the cursor, if any."""
+        if not self.row_count:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        except Exception:  # the cursor may be outside a freshly cleared table
+            return None
+        return key.value
