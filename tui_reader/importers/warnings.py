@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import re
 
-from tui_reader.model import ARCHIVE_WARNINGS, CHOSE_NOT_TO_WARN, NO_WARNINGS, RATINGS
+from tui_reader.model import (
+    ARCHIVE_WARNINGS,
+    CHOSE_NOT_TO_WARN,
+    NO_WARNINGS,
+    RATINGS,
+    WarningGate,
+)
 
 _WARNING_ALIASES: dict[str, str] = {
     "creator chose not to use archive warnings": CHOSE_NOT_TO_WARN,
@@ -81,3 +87,174 @@ def rating(label: str) -> str | None:
         if key == name.casefold():
             return name
     return None
+
+
+# --- free text: warnings written into notes and summaries --------------------------------
+
+_NEGATION = r"(?<![\w-])(?:no|not|without|never|nor|zero|\w+n['’]t)\s+(?:[\w'’-]+\s+){0,3}"
+"""A negating word up to three words before a keyword ("no major character death")."""
+
+_FREE_TEXT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), name)
+    for pattern, name in (
+        (r"\b(?:major\s+)?character\s+deaths?\b|\bMCD\b", "Major Character Death"),
+        (r"\brape[sd]?\b|\bnon[\s-]?con(?:sensual)?\b", "Rape/Non-Con"),
+        (r"\bunderage\b(?!\s+(?:drink|smok|drinking|smoking))", "Underage Sex"),
+        (r"\bgraphic(?:\s+depictions?\s+of)?\s+violence\b", "Graphic Depictions Of Violence"),
+    )
+)
+"""Phrases that name an archive warning in an author's own words."""
+
+_CONTENT = re.compile(
+    r"\b(?:(?:major\s+)?character\s+deaths?|MCD|rape[sd]?|non[\s-]?con(?:sensual)?|dub[\s-]?con"
+    r"|underage|graphic\s+violence|violence|gore|torture|suicid\w*|self[\s-]?harm|abuse"
+    r"|dark\s+fic(?:tion)?|trigger\s+warnings?|content\s+warnings?|TW|CW)\b",
+    re.IGNORECASE,
+)
+"""Words that make a sentence in a note one of the author's warnings."""
+
+_WARNING_WORD = re.compile(r"\bwarn(?:ing|ings)?\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+|\n+")
+
+_NUM = (
+    r"(?P<num>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)"
+)
+_STOPS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"\bconsider\s+(?:ch(?:apter|\.)?\s*){_NUM}\s+(?:as\s+)?(?:the\s+)?(?:very\s+)?last\b",
+        rf"\bstop\s+(?:reading\s+)?(?:after|at|with)\s+(?:ch(?:apter|\.)?\s*){_NUM}\b",
+        rf"\b(?:do\s+not|don['’]?t|never)\s+read\s+(?:past|beyond|after)\s+"
+        rf"(?:ch(?:apter|\.)?\s*){_NUM}\b",
+        rf"\b(?:ch(?:apter|\.)?\s*){_NUM}\s+(?:is|as)\s+(?:the\s+)?last\s+(?:one\s+)?"
+        rf"(?:you\s+)?(?:should\s+|can\s+)?read\b",
+    )
+)
+"""An author's stop point: "consider Chapter 7 as the last one you read", "stop after chapter 7"."""
+
+_NUMBERS: dict[str, int] = {
+    word: i + 1
+    for i, word in enumerate(
+        (
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+            "fifteen sixteen seventeen eighteen nineteen twenty"
+        ).split()
+    )
+}
+
+
+def sentences(text: str) -> list[str]:
+    """Split a note into sentences, each kept verbatim (closing quotes stay attached)."""
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        piece = text[start : m.start() + len(m.group(0).rstrip())].strip()
+        if piece:
+            out.append(piece)
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def _negated(text: str, start: int) -> bool:
+    """True when a negation ("no", "without", "isn't") governs the keyword at ``start``."""
+    before = text[max(0, start - 60) : start]
+    return re.search(_NEGATION + r"$", before, re.IGNORECASE) is not None
+
+
+def _hits(pattern: re.Pattern[str], sentence: str) -> bool:
+    """True when ``pattern`` occurs in ``sentence`` at least once without a negation."""
+    return any(not _negated(sentence, m.start()) for m in pattern.finditer(sentence))
+
+
+def free_text_warnings(text: str) -> list[str]:
+    """Archive warnings an author names in free text, negations ("no character death") skipped."""
+    found = set()
+    for sentence in sentences(text):
+        for pattern, name in _FREE_TEXT:
+            if name not in found and _hits(pattern, sentence):
+                found.add(name)
+    return [w for w in ARCHIVE_WARNINGS if w in found]
+
+
+def _shouting(sentence: str) -> bool:
+    """True for a sentence written in capitals ("BE AWARE OF THIS.")."""
+    letters = [c for c in sentence if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def warning_sentences(text: str) -> list[str]:
+    """The author's warning sentences in a note, verbatim.
+
+    A sentence naming a warning topic ("character death", "DARK FICTION", "non-con") counts;
+    so does a capitalised sentence right after one, and a short "Last warning." lead-in is kept
+    together with the sentence it introduces.
+    """
+    parts = sentences(text)
+    keep: list[str] = []
+    previous_kept = False
+    lead_in = ""
+    for sentence in parts:
+        if _hits(_CONTENT, sentence):
+            keep.append(f"{lead_in} {sentence}".strip())
+            previous_kept = True
+            lead_in = ""
+            continue
+        if previous_kept and _shouting(sentence):
+            keep.append(sentence)
+            continue
+        previous_kept = False
+        words = sentence.split()
+        lead_in = sentence if len(words) <= 3 and _WARNING_WORD.search(sentence) else ""
+    return keep
+
+
+def stop_points(text: str) -> list[WarningGate]:
+    """The author's stop points in a note: a gate after the named chapter, reason verbatim."""
+    gates: list[WarningGate] = []
+    for sentence in sentences(text):
+        for pattern in _STOPS:
+            m = pattern.search(sentence)
+            if m is None:
+                continue
+            raw = m.group("num").lower()
+            number = int(raw) if raw.isdigit() else _NUMBERS[raw]
+            gates.append(WarningGate(before_chapter=number + 1, reason=sentence))
+            break
+    return gates
+
+
+def analyse_notes(texts: list[str]) -> tuple[list[str], list[str], list[WarningGate]]:
+    """Read authors' notes and summaries for warnings.
+
+    Returns (archive warnings in AO3's order, the author's warning sentences verbatim without
+    repeats, stop-point gates sorted by chapter without repeats).
+    """
+    warnings: set[str] = set()
+    notes: list[str] = []
+    gates: dict[int, WarningGate] = {}
+    for text in texts:
+        if not text:
+            continue
+        warnings.update(free_text_warnings(text))
+        for sentence in warning_sentences(text):
+            if sentence not in notes:
+                notes.append(sentence)
+        for gate in stop_points(text):
+            gates.setdefault(gate.before_chapter, gate)
+    ordered = [w for w in ARCHIVE_WARNINGS if w in warnings]
+    return ordered, notes, [gates[k] for k in sorted(gates)]
+
+
+def merge_warnings(*groups: list[str]) -> list[str]:
+    """Several warning lists as one, in AO3's order, without repeats.
+
+    "No Archive Warnings Apply" is dropped when a real warning is present.
+    """
+    found = {w for group in groups for w in group}
+    if len(found - {NO_WARNINGS}) > 0:
+        found.discard(NO_WARNINGS)
+    return [w for w in ARCHIVE_WARNINGS if w in found]

@@ -1,0 +1,227 @@
+"""Archive page dumps (``.txt``): a preamble of title, metadata, summary and notes, then chapters.
+
+The preamble is everything before the first chapter heading. Without any heading the whole
+story is one untitled chapter, and the preamble ends where the author's note stops: at a wider
+blank gap, a scene-break marker, or a repeat of the title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui_reader.importers._txt_chapters import ChapterText
+from tui_reader.importers._txt_common import (
+    Heading,
+    Layout,
+    Unit,
+    detect_layout,
+    explode_lines,
+    parse_heading,
+    split_units,
+    strip_note_label,
+)
+from tui_reader.importers._txt_header import Header, label_line
+from tui_reader.model import Block, Chapter
+
+_BY_LINE = re.compile(r"^by\s+(?P<author>\S.{0,80})$", re.IGNORECASE)
+_TITLE_END = (".", ",", ";", ":")
+_SUMMARY_SCAN = 12
+"""Without chapter headings, a note must start within this many paragraphs to count."""
+
+
+@dataclass
+class Preamble:
+    """What stands before the story text."""
+
+    header: Header = field(default_factory=Header)
+    """Title, author, metadata lines, summary."""
+    notes: list[str] = field(default_factory=list)
+    """Story-level notes, labels stripped."""
+    body_start: int = 0
+    """Index of the first unit of story text (for a dump without chapter headings)."""
+
+
+def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter]]:
+    """Parse an archive dump's lines into header, story notes and chapters."""
+    units = split_units(lines)
+    layout = detect_layout(lines, units)
+    if layout.line_paragraphs:
+        units = explode_lines(units)
+    text = ChapterText(lines, layout, gap_breaks=True)
+    heads = _headings(lines, units)
+    first_head = heads[0][0] if heads else len(units)
+    pre = _preamble(text, units[:first_head], layout, headed=bool(heads))
+    chapters: list[Chapter] = []
+    if not heads:
+        body = _drop_title_repeat(text, units[pre.body_start :], pre.header.title)
+        chapters.append(text.chapter(1, None, body))
+        return pre.header, pre.notes, chapters
+    previous = 0
+    lead: list[Block] = []
+    for k, (index, heading) in enumerate(heads):
+        end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
+        body = units[index + 1 : end]
+        if k == 0:
+            body = _drop_title_repeat(text, body, pre.header.title)
+        if not body and k + 1 < len(heads):
+            lead.append(Block("heading", _heading_text(text, units[index])))
+            continue
+        number = heading.number if heading.number and heading.number > previous else previous + 1
+        previous = number
+        chapters.append(text.chapter(number, heading.title, body, lead))
+        lead = []
+    return pre.header, pre.notes, chapters
+
+
+def _heading_text(text: ChapterText, unit: Unit) -> str:
+    """A heading line's text."""
+    return text.lines[unit.start].strip()
+
+
+def _headings(lines: list[str], units: list[Unit]) -> list[tuple[int, Heading]]:
+    """(unit index, heading) for every one-line unit that is a chapter heading."""
+    found: list[tuple[int, Heading]] = []
+    for i, unit in enumerate(units):
+        if unit.end - unit.start != 1:
+            continue
+        line = lines[unit.start]
+        if len(line) > 130:
+            continue
+        heading = parse_heading(line)
+        if heading is not None:
+            found.append((i, heading))
+    return found
+
+
+def _is_title_line(text: ChapterText, unit: Unit) -> bool:
+    """True when a unit looks like a title: one short line that is not a sentence."""
+    if unit.end - unit.start != 1:
+        return False
+    line = text.lines[unit.start].strip()
+    if not line or len(line) > 100 or len(line.split()) > 15 or line.endswith(_TITLE_END):
+        return False
+    if label_line(line) or text.is_note(unit) or parse_heading(line) or text.is_break(unit):
+        return False
+    return _BY_LINE.match(line) is None
+
+
+def _preamble(text: ChapterText, units: list[Unit], layout: Layout, *, headed: bool) -> Preamble:
+    """Read title, metadata, summary and story notes from the units before the story."""
+    pre = Preamble()
+    header = pre.header
+    summary: list[str] = []
+    note: list[str] | None = None
+    notes: list[list[str]] = []
+    end = len(units)
+    i = 0
+    if units and _is_title_line(text, units[0]) and len(units) > 1:
+        header.title = text.lines[units[0].start].strip()
+        i = 1
+    while i < len(units):
+        unit = units[i]
+        first_line = text.lines[unit.start].strip()
+        if note is not None and not headed:
+            repeat = header.title is not None and _same(first_line, header.title)
+            if repeat or text.is_break(unit):
+                end = i + 1
+                break
+            if unit.gap > layout.normal_gap:
+                end = i
+                break
+        if _metadata(text, unit, header):
+            i += 1
+            continue
+        if (
+            note is None
+            and i <= 3
+            and (m := _BY_LINE.match(first_line))
+            and unit.end - unit.start == 1
+        ):
+            header.author = m.group("author").strip()
+            i += 1
+            continue
+        if text.is_note(unit):
+            note = [strip_note_label(text.text(unit))]
+            notes.append(note)
+        elif note is not None:
+            note.append(text.text(unit))
+        elif not headed and i > _SUMMARY_SCAN:
+            break  # no note near the top: this is story text, not a preamble
+        else:
+            summary.append(text.text(unit))
+        i += 1
+    else:
+        if not headed:
+            # no heading and the notes never stopped: only the labelled paragraphs are notes
+            end = _fallback_end(text, units, notes)
+            if end == 0:
+                summary = []
+            notes = [n[:1] for n in notes]
+    if not headed and not notes:
+        summary = []
+        end = _after_header(text, units, header)
+    if summary and header.summary is None:
+        header.summary = "\n\n".join(s for s in summary if s)
+    pre.notes = ["\n\n".join(p for p in n if p) for n in notes]
+    pre.notes = [n for n in pre.notes if n]
+    pre.body_start = end
+    return pre
+
+
+def _fallback_end(text: ChapterText, units: list[Unit], notes: list[list[str]]) -> int:
+    """Where the story starts when notes never ended: after the first labelled paragraph."""
+    if not notes:
+        return 0
+    for i, unit in enumerate(units):
+        if text.is_note(unit):
+            return i + 1
+    return 0
+
+
+def _after_header(text: ChapterText, units: list[Unit], header: Header) -> int:
+    """The first unit after the title, by-line and metadata lines."""
+    i = 1 if header.title is not None else 0
+    while i < len(units):
+        unit = units[i]
+        line = text.lines[unit.start].strip()
+        labels = all(label_line(text.lines[j]) for j in range(unit.start, unit.end))
+        by_line = unit.end - unit.start == 1 and _BY_LINE.match(line) is not None and i <= 3
+        if labels or by_line:
+            i += 1
+        else:
+            break
+    return i
+
+
+def _metadata(text: ChapterText, unit: Unit, header: Header) -> bool:
+    """Apply a unit made only of ``Label: value`` lines to the header; False when it is not."""
+    pairs: list[tuple[str, str]] = []
+    for j in range(unit.start, unit.end):
+        pair = label_line(text.lines[j])
+        if pair is None:
+            if not pairs:
+                return False
+            label, value = pairs[-1]
+            pairs[-1] = (label, f"{value} {text.lines[j].strip()}")
+            continue
+        pairs.append(pair)
+    for label, value in pairs:
+        header.apply(label, value)
+    return True
+
+
+def _same(line: str, title: str) -> bool:
+    """True when a line repeats the title."""
+    return line.strip().strip("*_").strip().casefold() == title.strip().casefold()
+
+
+def _drop_title_repeat(text: ChapterText, units: list[Unit], title: str | None) -> list[Unit]:
+    """The units without a repeat of the title among the first two."""
+    if title is None:
+        return units
+    for i, unit in enumerate(units[:2]):
+        if unit.end - unit.start == 1 and _same(text.lines[unit.start], title):
+            return units[:i] + units[i + 1 :]
+    return units

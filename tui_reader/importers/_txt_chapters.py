@@ -1,0 +1,169 @@
+"""Building chapters from text units: notes and word count now, blocks on first read."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from tui_reader.importers._txt_common import (
+    Layout,
+    Unit,
+    is_scene_break,
+    note_label,
+    repair_artifacts,
+    split_epigraph,
+    strip_note_label,
+    unit_text,
+)
+from tui_reader.model import Block, Chapter
+from tui_reader.text import count_words
+
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+
+NOTE_TAIL = 4
+"""How many units at a chapter's end are searched for an end note."""
+
+
+def fast_words(text: str) -> int:
+    """:func:`count_words`, with a fast path for text without CJK characters."""
+    if text.isascii() or _CJK.search(text) is None:
+        return len(text.split())
+    return count_words(text)
+
+
+class ChapterText:
+    """The lines of one text file and how they are laid out, shared by its chapters."""
+
+    def __init__(self, lines: list[str], layout: Layout, *, gap_breaks: bool) -> None:
+        """Keep the file's lines; ``gap_breaks``: a wider blank gap is a scene break."""
+        self.lines = lines
+        """Every line of the file (sanitised)."""
+        self.layout = layout
+        """Wrapping and paragraph spacing."""
+        self.gap_breaks = gap_breaks
+        """True when more blank lines than usual mark a scene break (archive dumps)."""
+
+    def text(self, unit: Unit) -> str:
+        """One unit's paragraph text, wrapped lines joined and artifacts repaired."""
+        return repair_artifacts(unit_text(self.lines, unit, self.layout.wrap_width))
+
+    def is_break(self, unit: Unit) -> bool:
+        """True when a unit is a scene-break marker line."""
+        return unit.end - unit.start == 1 and is_scene_break(self.lines[unit.start])
+
+    def is_note(self, unit: Unit) -> bool:
+        """True when a unit starts with a note label."""
+        return note_label(self.lines[unit.start].lstrip()) is not None
+
+    def notes_at_start(self, units: list[Unit]) -> tuple[list[str], int]:
+        """Labelled notes opening a chapter, and how many units they use.
+
+        A note is its labelled paragraph; when a scene-break marker follows within three
+        paragraphs, everything up to the marker belongs to the note and the marker is dropped.
+        """
+        notes: list[str] = []
+        i = 0
+        while i < len(units) and self.is_note(units[i]):
+            parts = [strip_note_label(self.text(units[i]))]
+            i += 1
+            if not parts[0] and i < len(units) and not self.is_note(units[i]):
+                parts = [self.text(units[i])]  # the label stood alone on its line
+                i += 1
+            for j in range(i, min(i + 4, len(units))):
+                if self.is_break(units[j]):
+                    if all(not self.is_note(u) for u in units[i:j]):
+                        parts.extend(self.text(u) for u in units[i:j])
+                        i = j + 1
+                    break
+            notes.append("\n\n".join(p for p in parts if p))
+        return [n for n in notes if n], i
+
+    def notes_at_end(self, units: list[Unit]) -> tuple[list[str], int]:
+        """Labelled notes closing a chapter, and the index where they begin."""
+        begin = len(units)
+        for j in range(max(0, len(units) - NOTE_TAIL), len(units)):
+            if self.is_note(units[j]):
+                begin = j
+                break
+        notes: list[str] = []
+        for unit in units[begin:]:
+            if self.is_break(unit):
+                continue
+            text = self.text(unit)
+            if self.is_note(unit) or not notes:
+                notes.append(strip_note_label(text))
+            else:
+                notes[-1] = f"{notes[-1]}\n\n{text}" if notes[-1] else text
+        return [n for n in notes if n], begin
+
+    def words(self, units: list[Unit]) -> int:
+        """Words in the body units (markers excluded)."""
+        if not units:
+            return 0
+        body = "\n".join(self.lines[units[0].start : units[-1].end])
+        markers = sum(1 for u in units if self.is_break(u))
+        return max(0, fast_words(repair_artifacts(body)) - markers)
+
+    def blocks(self, units: list[Unit], lead: list[Block]) -> list[Block]:
+        """Parse body units into blocks: paragraphs, scene breaks and an opening epigraph."""
+        blocks: list[Block] = list(lead)
+        paragraphs: list[tuple[int, str]] = []
+        pending = False
+        normal = self.layout.normal_gap
+        for idx, unit in enumerate(units):
+            if idx and self.gap_breaks and unit.gap > normal:
+                pending = True
+            if self.is_break(unit):
+                pending = True
+                continue
+            text = self.text(unit)
+            if not text:
+                continue
+            if pending and len(blocks) > len(lead):
+                blocks.append(Block("scene_break", ""))
+            pending = False
+            paragraphs.append((len(blocks), text))
+            blocks.append(Block("paragraph", text))
+        return _with_epigraph(blocks, paragraphs, len(lead))
+
+    def chapter(
+        self,
+        number: int,
+        title: str | None,
+        units: list[Unit],
+        lead: list[Block] | None = None,
+    ) -> Chapter:
+        """A chapter from its body units: notes and words now, blocks when first read."""
+        notes_before, first = self.notes_at_start(units)
+        rest = units[first:]
+        notes_after, end = self.notes_at_end(rest)
+        body = rest[:end]
+        while body and self.is_break(body[0]):
+            body = body[1:]
+        while body and self.is_break(body[-1]):
+            body = body[:-1]
+        heads = list(lead or [])
+        loader: Callable[[], list[Block]] = lambda: self.blocks(body, heads)  # noqa: E731
+        return Chapter.lazy(
+            number=number,
+            title=title,
+            words=self.words(body),
+            loader=loader,
+            notes_before=notes_before,
+            notes_after=notes_after,
+        )
+
+
+def _with_epigraph(
+    blocks: list[Block], paragraphs: list[tuple[int, str]], lead: int
+) -> list[Block]:
+    """Turn the opening quote and attribution of a chapter into one epigraph block."""
+    if not paragraphs or paragraphs[0][0] != lead:
+        return blocks
+    first = paragraphs[0][1]
+    second = paragraphs[1][1] if len(paragraphs) > 1 and paragraphs[1][0] == lead + 1 else None
+    found = split_epigraph(first, second)
+    if found is None:
+        return blocks
+    block, used = found
+    return [*blocks[:lead], block, *blocks[lead + used :]]
