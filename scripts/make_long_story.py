@@ -173,7 +173,7 @@ def chapter(rng: random.Random, number: int) -> list[str]:
         words += len(text.split())
         lines += [text, ""]
         paragraphs += 1
-        if paragraphs % rng.randint(9, 14) == 0 and words < WORDS_PER_CHAPTER:
+        if paragraphs % 10 == 0 and words < WORDS_PER_CHAPTER:
             lines += ["* * *", ""]
     if number % 8 == 0:
         lines += ["::: end-note", f"{number} chapters down. Thank you for walking along.", ":::"]
