@@ -133,15 +133,11 @@ _STOPS: tuple[re.Pattern[str], ...] = tuple(
 )
 """An author's stop point: "consider Chapter 7 as the last one you read", "stop after chapter 7"."""
 
-_NUMBERS: dict[str, int] = {
-    word: i + 1
-    for i, word in enumerate(
-        (
-            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-            "fifteen sixteen seventeen eighteen nineteen twenty"
-        ).split()
-    )
-}
+_NUMBER_NAMES = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+)
+_NUMBERS: dict[str, int] = {word: i + 1 for i, word in enumerate(_NUMBER_NAMES.split(" "))}
 
 
 def sentences(text: str) -> list[str]:
