@@ -199,7 +199,9 @@ def machine_info() -> dict[str, Any]:
 def format_value(value: Any, unit: Any) -> str:
     """A value with its unit, rounded sensibly."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        text = "—" if value is None else str(value)
+        if value is None:
+            return "—"
+        text = str(value)
     elif isinstance(value, int) or abs(value) >= 100:
         text = f"{value:,.0f}"
     elif abs(value) >= 10:
@@ -235,7 +237,8 @@ def table(results: Sequence[CaseResult]) -> str:
                 )
             )
         if res.error is not None:
-            lines.append((res.name, "(case failed)", "—", "", f"FAILED: {res.error}"))
+            reason = res.error if len(res.error) <= 90 else res.error[:87] + "..."
+            lines.append((res.name, "(case failed)", "—", "", f"FAILED: {reason}"))
         elif res.skipped is not None:
             lines.append((res.name, "(case skipped)", "—", "", f"skipped: {res.skipped}"))
         elif not res.rows:

@@ -147,7 +147,11 @@ class Tmux:
 
 def _last_line(screen: str) -> str:
     """The last non-blank line of a screen, for error messages."""
-    lines = [line.strip() for line in screen.splitlines() if line.strip()]
+    lines = [
+        line.strip()
+        for line in screen.splitlines()
+        if line.strip() and not line.startswith("Pane is dead")
+    ]
     return lines[-1][:160] if lines else "(blank screen)"
 
 

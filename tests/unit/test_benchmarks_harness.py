@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import harness
+from benchmarks import harness, report
 from benchmarks.generate import SCENE_BREAK, make_story, story_text
 from benchmarks.terminal import words_pattern
 from tui_reader.importers import load_story
@@ -195,8 +195,11 @@ def test_dump_and_epub_open_without_warnings(fmt: str, module: str, tmp_path: Pa
     story = make_story(tmp_path, 12_000, fmt)
     loaded = load_story(story.path)
     assert loaded.title == story.text.title
-    assert loaded.words == 12_000 and len(loaded.chapters) == 3
-    assert not loaded.needs_warning
+    assert len(loaded.chapters) == 3 and not loaded.needs_warning
+    blocks = [b for c in loaded.chapters for b in c.blocks]
+    assert sum(count_words(b.text) for b in blocks if b.kind == "paragraph") == 12_000
+    breaks = sum(p == SCENE_BREAK for c in story.text.chapters for p in c.paragraphs)
+    assert breaks > 0 and sum(b.kind == "scene_break" for b in blocks) == breaks
     assert loaded.chapters[0].blocks[0].text.startswith(story.text.opening)
 
 
@@ -204,3 +207,18 @@ def test_opening_words_match_however_the_screen_spaces_them() -> None:
     pattern = words_pattern("“We should have brought the")
     assert pattern.search("│ ”We  should have\n  brought the other one")
     assert not pattern.search("We should have bought the")
+
+
+def test_report_turns_results_into_a_markdown_table(
+    fake_suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "results.json"
+    harness.main(["--out", str(out)], folder=fake_suite, package="fakebench")
+    capsys.readouterr()
+    text = report.markdown(json.loads(out.read_text()))
+    assert "| good | fast thing | 3.25 ms | < 5 ms | ok |" in text
+    assert (
+        "| good | slow thing quick=False | 1,234 ms (2.00x floor) | < 5 ms | **MISSED** |" in text
+    )
+    assert "| bad | (case failed) | — | | FAILED: ValueError: boom second line |" in text
+    assert text.startswith("Machine: ")
