@@ -56,6 +56,7 @@ _MARKER = re.compile(
     )$""",
     re.VERBOSE,
 )
+_LEADING_DASH = re.compile(r"^\s*[~—–-]+\s+")
 _ATTRIBUTION = re.compile(r"^\s*(?:~+|—+|–+|-{1,2})\s*(\S.*)$", re.DOTALL)
 
 
@@ -305,7 +306,7 @@ def body_words(nodes: Iterable[LexborNode]) -> int:
         raw = (node.text_content or "") if node.is_text_node else node.text(separator="\n")
         for line in raw.split("\n"):
             if line.strip() and not is_scene_marker(line):
-                total += count_words(line)
+                total += count_words(_LEADING_DASH.sub("", line))
     return total
 
 

@@ -1,0 +1,253 @@
+"""EPUB importer: AO3, FanFicFare and generic EPUB 2/3 books, and hostile or broken files."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.html_builders import (
+    LINES,
+    XHTML,
+    ChapterSpec,
+    Work,
+    ao3_epub,
+    chapters,
+    fff_epub,
+    generic_epub2,
+    generic_epub3,
+    opf,
+    write_epub,
+)
+from tui_reader.importers import epub, load_story
+from tui_reader.model import Story, StoryError
+
+
+def _texts(story: Story) -> list[str]:
+    """Every block text of every chapter."""
+    return [b.text for c in story.chapters for b in c.blocks]
+
+
+def _work() -> Work:
+    """A work with warnings, notes, an epigraph and scene breaks."""
+    return Work(
+        rating="Explicit",
+        warnings=["Rape/Non-Con", "Underage Sex"],
+        total=4,
+        notes="Read the tags, please.",
+        end_notes="Thank you for reading this far.",
+        chapters=[
+            ChapterSpec(
+                title="Harbour Dues",
+                notes="Opening note for chapter one.",
+                end_notes="Closing note for chapter one.",
+                epigraph=("Every lamp is a promise to someone at sea.", "Keeper's log"),
+                paragraphs=[LINES[0], "<hr/>", LINES[1]],
+            ),
+            ChapterSpec(title="Slack Tide", paragraphs=[LINES[2], "***", LINES[3]]),
+        ],
+    )
+
+
+def test_ao3_epub(tmp_path: Path) -> None:
+    story = load_story(ao3_epub(tmp_path / "w.epub", _work()))
+    assert story.source.format == "ao3-epub"
+    assert (story.title, story.author, story.rating) == (
+        "The Salt Ledger",
+        "quietharbour",
+        "Explicit",
+    )
+    assert story.warnings == ["Rape/Non-Con", "Underage Sex"]
+    assert story.tags.relationships == ["Ines/Tomas"]
+    assert story.chapters_total == 4
+    assert [(c.number, c.title) for c in story.chapters] == [(1, "Harbour Dues"), (2, "Slack Tide")]
+    first, second = story.chapters
+    assert first.notes_before == ["Opening note for chapter one."]
+    assert first.notes_after == ["Closing note for chapter one."]
+    assert [(n.position, n.text) for n in story.notes] == [
+        ("before", "Read the tags, please."),
+        ("after", "Thank you for reading this far."),
+    ]
+    assert (first.blocks[0].kind, first.blocks[0].attribution) == ("epigraph", "Keeper's log")
+    assert [b.kind for b in second.blocks] == ["paragraph", "scene_break", "paragraph"]
+    joined = "\n".join(_texts(story))
+    assert "Posted originally" not in joined and "Please drop by" not in joined
+
+
+def test_ao3_epub_rating_from_subjects_when_preface_lacks_it(tmp_path: Path) -> None:
+    path = ao3_epub(tmp_path / "w.epub", _work())
+    # strip the tag list from the preface: the OPF's dc:subject still carries rating/warnings
+    with zipfile.ZipFile(path) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    preface = files["OEBPS/preface.xhtml"].decode()
+    start, end = preface.index('<dl class="tags">'), preface.index("</dl>") + 5
+    files["OEBPS/preface.xhtml"] = (preface[:start] + preface[end:]).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    story = load_story(path)
+    assert story.rating == "Explicit"
+    assert story.warnings == ["Rape/Non-Con", "Underage Sex"]
+
+
+@pytest.mark.parametrize("version", ["2.0", "3.0"])
+def test_fff_epub(tmp_path: Path, version: str) -> None:
+    work = _work()
+    work.total = 2
+    story = load_story(fff_epub(tmp_path / "f.epub", work, version=version))
+    assert story.source.format == "fff-epub"
+    assert (story.title, story.author) == ("The Salt Ledger", "quietharbour")
+    assert story.rating == "Explicit"
+    assert story.warnings == ["Rape/Non-Con", "Underage Sex"]
+    assert story.tags.fandoms == ["Harbour Lights (Web Series)"]
+    assert story.tags.additional == ["Slow Burn", "Weather as Metaphor"]
+    assert story.chapters_total == 2
+    assert [c.title for c in story.chapters] == ["Harbour Dues", "Slack Tide"]
+    assert story.chapters[0].notes_before == ["Opening note for chapter one."]
+    assert story.chapters[0].notes_after == ["Closing note for chapter one."]
+    joined = "\n".join(_texts(story))
+    assert "Table of Contents" not in joined and "Chapters:" not in joined
+
+
+def test_generic_epub2_with_ncx(tmp_path: Path) -> None:
+    specs = [
+        ChapterSpec(title="The Breakwater", epigraph=("Stone is patient.", "Mason's saying")),
+        ChapterSpec(title=None),
+        ChapterSpec(title="Fog Signal"),
+    ]
+    story = load_story(generic_epub2(tmp_path / "g.epub", specs))
+    assert story.source.format == "epub"
+    assert (story.title, story.author) == ("Notes from the Breakwater", "R. Okafor")
+    assert story.summary == "A book of small weathers."
+    assert story.tags.additional == ["Fiction", "Sea"]
+    # the title page is not a chapter; the in-file heading is not repeated as text
+    assert [(c.number, c.title) for c in story.chapters] == [
+        (1, "The Breakwater"),
+        (2, None),
+        (3, "Fog Signal"),
+    ]
+    first = story.chapters[0]
+    assert (first.blocks[0].kind, first.blocks[0].text) == ("epigraph", "Stone is patient.")
+    assert [b.text for b in first.blocks[1:]] == list(LINES[:3])
+    assert first.words == sum(len(line.split()) for line in LINES[:3]) + 5
+
+
+def test_generic_epub3_with_nav_in_spine(tmp_path: Path) -> None:
+    story = load_story(generic_epub3(tmp_path / "g3.epub", chapters(3)))
+    assert story.source.format == "epub"
+    assert story.title == "Lanterns at Low Tide"
+    assert [c.title for c in story.chapters] == ["Tide Table 1", "Tide Table 2", "Tide Table 3"]
+    assert "Contents" not in _texts(story)
+
+
+def test_missing_chapter_file_is_skipped(tmp_path: Path) -> None:
+    path = generic_epub2(tmp_path / "m.epub", chapters(3), drop="Text/ch02.xhtml")
+    story = load_story(path)
+    assert [c.title for c in story.chapters] == ["Tide Table 1", "Tide Table 3"]
+
+
+def test_unreadable_chapter_file_is_skipped(tmp_path: Path) -> None:
+    path = generic_epub2(tmp_path / "b.epub", chapters(2), broken="Text/ch01.xhtml")
+    story = load_story(path)
+    assert [c.title for c in story.chapters] == ["Tide Table 2"]
+
+
+def test_ao3_epub_missing_chapter_still_opens(tmp_path: Path) -> None:
+    story = load_story(ao3_epub(tmp_path / "w.epub", _work(), drop="chapter1.xhtml"))
+    assert [c.title for c in story.chapters] == ["Slack Tide"]
+
+
+def _error(path: Path) -> str:
+    """The one-line reason load_story gives for ``path``."""
+    with pytest.raises(StoryError) as info:
+        load_story(path)
+    message = str(info.value)
+    assert "\n" not in message and str(path) in message
+    return info.value.reason
+
+
+def test_zip_that_is_not_an_epub(tmp_path: Path) -> None:
+    path = tmp_path / "photos.epub"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("holiday.txt", "not a book")
+    assert "not an EPUB" in _error(path)
+
+
+def test_not_a_zip(tmp_path: Path) -> None:
+    path = tmp_path / "fake.epub"
+    path.write_bytes(b"PK\x03\x04 this is not really a zip file at all")
+    assert "not an EPUB" in _error(path)
+
+
+BOMB = """<!DOCTYPE package [
+<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+<!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
+<!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">
+]>"""
+
+
+def test_entity_bomb_in_opf_is_refused(tmp_path: Path) -> None:
+    path = generic_epub2(tmp_path / "bomb.epub", opf_doctype=BOMB)
+    with zipfile.ZipFile(path) as zf:
+        text = zf.read("OEBPS/content.opf").decode()
+    assert "<!ENTITY h" in text
+    reason = _error(path)
+    assert "content.opf" in reason and "unsafe" in reason
+
+
+def test_malformed_opf_is_an_error(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"a.xhtml": "<html><body><p>Words here.</p></body></html>"}
+    path = write_epub(tmp_path / "bad.epub", files, "<package><metadata><dc:title>Oops")
+    assert "malformed XML" in _error(path)
+
+
+def test_path_traversal_and_absolute_hrefs_are_not_followed(tmp_path: Path) -> None:
+    items = [
+        ("a", "../../etc/passwd", XHTML),
+        ("b", "/etc/hostname", XHTML),
+        ("c", "ok.xhtml", XHTML),
+    ]
+    package = opf(title="Safe", creator="Me", items=items, spine=["a", "b", "c"])
+    files: dict[str, str | bytes] = {
+        "ok.xhtml": "<html><body><p>The only real chapter of this little book.</p></body></html>"
+    }
+    path = write_epub(tmp_path / "t.epub", files, package)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("../evil.xhtml", "<html><body><p>escaped</p></body></html>")
+    story = load_story(path)
+    assert _texts(story) == ["The only real chapter of this little book."]
+
+
+def test_decompressed_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(epub, "MAX_TOTAL_BYTES", 4000)
+    big = "<p>" + "wave " * 2000 + "</p>"
+    specs = [ChapterSpec(title="Big", paragraphs=[big])]
+    reason = _error(generic_epub2(tmp_path / "big.epub", specs))
+    assert "200 MB" in reason or "too large" in reason
+
+
+def test_member_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(epub, "MAX_MEMBER_BYTES", 3000)
+    specs = [ChapterSpec(title="Big", paragraphs=["<p>" + "wave " * 2000 + "</p>"]), *chapters(1)]
+    story = load_story(generic_epub2(tmp_path / "big.epub", specs))
+    assert [c.title for c in story.chapters] == ["Tide Table 1"]
+
+
+def test_markup_and_controls_in_epub_text(tmp_path: Path) -> None:
+    para = "[bold]Keep[/bold] &lt;script&gt;x&lt;/script&gt;\x01\u2066 it\x7f."
+    story = load_story(generic_epub2(tmp_path / "m.epub", [ChapterSpec(paragraphs=[para])]))
+    assert _texts(story) == ["[bold]Keep[/bold] <script>x</script> it."]
+
+
+def test_blocks_parsed_lazily(tmp_path: Path) -> None:
+    story = load_story(generic_epub2(tmp_path / "g.epub", chapters(3)))
+    assert not any(c.loaded for c in story.chapters)
+    assert story.words == 3 * sum(len(line.split()) for line in LINES[:3])
+    assert story.chapters[1].blocks and story.chapters[1].loaded
+    assert not story.chapters[2].loaded
