@@ -251,3 +251,28 @@ def test_blocks_parsed_lazily(tmp_path: Path) -> None:
     assert story.words == 3 * sum(len(line.split()) for line in LINES[:3])
     assert story.chapters[1].blocks and story.chapters[1].loaded
     assert not story.chapters[2].loaded
+
+
+def test_ao3_epub_without_classes_falls_back_by_file(tmp_path: Path) -> None:
+    """Converters may drop AO3's classes: the book is still read as AO3, one chapter per file."""
+    path = ao3_epub(tmp_path / "w.epub", _work())
+    with zipfile.ZipFile(path) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    for name, data in files.items():
+        if name.endswith(".xhtml"):
+            text = data.decode()
+            for cls in (' class="meta group"', ' class="heading"', ' class="userstuff"'):
+                text = text.replace(cls, "")
+            files[name] = text.replace(' id="chapters"', "").encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    story = load_story(path)
+    assert story.source.format == "ao3-epub"
+    assert story.rating == "Explicit"
+    assert [(c.number, c.title) for c in story.chapters] == [(1, "Harbour Dues"), (2, "Slack Tide")]
+    assert story.chapters[0].notes_before == ["Opening note for chapter one."]
+    assert story.chapters[0].notes_after == ["Closing note for chapter one."]
+    joined = "\n".join(_texts(story))
+    for phrase in ("Chapter Notes", "See the end", "Please drop by", "Opening note"):
+        assert phrase not in joined

@@ -1,18 +1,9 @@
-"""Free-text warnings for HTML and EPUB stories: authors' notes read for warnings and gates.
-
-Uses ``tui_reader.importers.warnings.analyse_notes(texts) -> (warnings, content_notes, gates)``
-when it is present; without it the labelled metadata alone decides.
-"""
+"""Free-text warnings for HTML and EPUB stories: authors' notes read for warnings and gates."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
-
-from tui_reader.importers import warnings as _warnings
-from tui_reader.model import ARCHIVE_WARNINGS, Story, WarningGate
-
-_Analyse = Callable[[Sequence[str]], tuple[Sequence[str], Sequence[str], Sequence[Any]]]
+from tui_reader.importers.warnings import analyse_notes, merge_warnings
+from tui_reader.model import Story
 
 
 def note_texts(story: Story) -> list[str]:
@@ -28,16 +19,13 @@ def note_texts(story: Story) -> list[str]:
 
 def apply_free_text(story: Story) -> None:
     """Merge warnings, content notes and gates found in the author's notes into ``story``."""
-    analyse: _Analyse | None = getattr(_warnings, "analyse_notes", None)
-    if analyse is None:
-        return
     texts = note_texts(story)
     if not texts:
         return
-    found, content_notes, gates = analyse(texts)
-    merged = set(story.warnings) | set(found)
-    story.warnings = [w for w in ARCHIVE_WARNINGS if w in merged]
+    found, content_notes, gates = analyse_notes(texts)
+    story.warnings = merge_warnings(story.warnings, found)
     story.content_notes.extend(n for n in content_notes if n not in story.content_notes)
     for gate in gates:
-        if isinstance(gate, WarningGate) and story.gate_before(gate.before_chapter) is None:
+        if story.gate_before(gate.before_chapter) is None:
             story.warning_gates.append(gate)
+    story.warning_gates.sort(key=lambda g: g.before_chapter)

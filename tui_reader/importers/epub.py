@@ -327,13 +327,16 @@ def load(path: Path, data: bytes) -> Story:
         story.summary = _description(meta["description"][0]) or None
     contributors = " ".join(meta.get("contributor", [])).casefold()
     publisher = " ".join(meta.get("publisher", [])).casefold()
+    flavour = "epub"
     if "archive of our own" in publisher or any(_is_ao3_doc(d) for d in docs[:3]):
+        flavour = "ao3-epub"
         _fill_ao3(story, docs, meta.get("subject", []))
     elif "fanficfare" in contributors or any(_is_fff_doc(d) for d in docs):
+        flavour = "fff-epub"
         _fill_fff(story, docs)
-    if not story.chapters:
-        story.source = Source(str(path), "epub")
-        _fill_generic(story, docs, _toc_titles(book, package), meta.get("subject", []))
+    if not story.chapters:  # markup without the expected classes: one chapter per file
+        _fill_generic(story, docs, _toc_titles(book, package), meta.get("subject", []), flavour)
+    story.source = Source(str(path), flavour)
     apply_free_text(story)
     return story
 
@@ -416,9 +419,13 @@ def _fill_fff(story: Story, docs: list[_Doc]) -> None:
 
 
 def _fill_generic(
-    story: Story, docs: list[_Doc], titles: dict[str, str], subjects: list[str]
+    story: Story, docs: list[_Doc], titles: dict[str, str], subjects: list[str], flavour: str
 ) -> None:
-    """Any EPUB: one chapter per spine document that is not a title, cover or contents page."""
+    """Any EPUB: one chapter per spine document that is not a title, cover or contents page.
+
+    Also the fallback for AO3 and FanFicFare books whose markup lost its classes: their
+    preface, afterword and title pages are recognised by content and read for metadata.
+    """
     for subject in subjects:
         value = _clean(subject)
         if value and value.casefold() != "fanworks" and not _is_label(value):
@@ -426,6 +433,13 @@ def _fill_generic(
     if story.rating is None:
         story.rating = next((r for s in subjects if (r := rating(s))), None)
     for doc in docs:
+        if _ao3_html.tag_list(doc.body) is not None or doc.body.css_first("#afterword"):
+            continue  # AO3's preface or afterword (already read by _fill_ao3)
+        fields = _fff_html.title_page(doc.body)
+        if len(fields) >= 3 and ("author" in fields or "rating" in fields):
+            if flavour == "fff-epub":
+                _fff_html.apply_title_page(fields, story)
+            continue
         toc_title = _clean(titles.get(doc.path, ""))
         if _not_a_chapter(doc, toc_title, story):
             continue
@@ -433,7 +447,9 @@ def _fill_generic(
         heading_text = inline_text(heading) if heading is not None else ""
         label = toc_title or heading_text
         if heading is not None and heading_text and _same(heading_text, label):
+            label = max(heading_text, label, key=len)  # "Chapter 1" in the TOC, titled inside
             heading.decompose()
+        before, after = _ao3_notes(doc.body) if flavour == "ao3-epub" else ([], [])
         nodes = _all_children(doc.body)
         words = body_words(nodes)
         if not words:
@@ -442,14 +458,38 @@ def _fill_generic(
         previous = story.chapters[-1].number if story.chapters else 0
         number = number if number and number > previous else previous + 1
         html = serialise(nodes)
-        story.chapters.append(
-            Chapter.lazy(number, own if is_chapter else (label or None), words, _loader(html))
-        )
+        loader = _ao3_loader(html) if flavour == "ao3-epub" else _loader(html)
+        title = own if is_chapter else (label or None)
+        story.chapters.append(Chapter.lazy(number, title, words, loader, before, after))
+
+
+def _ao3_notes(body: LexborNode) -> tuple[list[str], list[str]]:
+    """Take AO3's labelled chapter notes ("Chapter Notes", "Chapter End Notes") out of a body."""
+    before: list[str] = []
+    after: list[str] = []
+    for label, quote in _ao3_html.labelled_quotes(body):
+        text = note_text(_all_children(quote))
+        if text:
+            (after if "end" in label else before).append(text)
+        marker = quote.prev
+        while marker is not None and not marker.is_element_node:
+            marker = marker.prev
+        if marker is not None and marker.tag == "p":
+            marker.decompose()
+        quote.decompose()
+    for link in body.css("div.endnote-link"):
+        link.decompose()
+    return before, after
 
 
 def _loader(html: str) -> BlockLoader:
     """A block loader over a serialised body."""
     return lambda: blocks_from_html(html)
+
+
+def _ao3_loader(html: str) -> BlockLoader:
+    """A block loader over a serialised AO3 body, the archive's boilerplate removed."""
+    return lambda: _ao3_html.strip_boilerplate(blocks_from_html(html))
 
 
 def _is_label(value: str) -> bool:
@@ -473,7 +513,15 @@ def _same(a: str, b: str) -> bool:
     def key(s: str) -> str:
         return re.sub(r"\W+", "", s.casefold())
 
-    return key(a) == key(b) or key(a).endswith(key(b)) or key(b).endswith(key(a))
+    first, second = key(a), key(b)
+    if not first or not second:
+        return False
+    return (
+        first == second
+        or first.startswith(second)
+        or second.startswith(first)
+        or (first.endswith(second) or second.endswith(first))
+    )
 
 
 def _not_a_chapter(doc: _Doc, toc_title: str, story: Story) -> bool:
