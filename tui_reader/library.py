@@ -147,11 +147,11 @@ class Library:
 
     # --- scanning ---------------------------------------------------------------------------
 
-    def files(self) -> Iterator[tuple[str, os.stat_result]]:
-        """Every story file under the root, as (relative path, stat), hidden ones skipped."""
-        stack = [self.root]
+    def files(self) -> Iterator[tuple[str, str, os.stat_result]]:
+        """Every story file under the root as (relative path, full path, stat); hidden skipped."""
+        stack: list[tuple[str, str]] = [(str(self.root), "")]
         while stack:
-            folder = stack.pop()
+            folder, prefix = stack.pop()
             try:
                 with os.scandir(folder) as it:
                     items = sorted(it, key=lambda e: e.name)
@@ -159,15 +159,14 @@ class Library:
                 continue
             subdirs = []
             for item in items:
-                if item.name.startswith("."):
+                name = item.name
+                if name.startswith("."):
                     continue
                 try:
                     if item.is_dir():
-                        subdirs.append(Path(item.path))
-                    elif os.path.splitext(item.name)[1].lower() in STORY_SUFFIXES:
-                        stat = item.stat()
-                        rel = os.path.relpath(item.path, self.root)
-                        yield rel, stat
+                        subdirs.append((item.path, f"{prefix}{name}/"))
+                    elif os.path.splitext(name)[1].lower() in STORY_SUFFIXES:
+                        yield f"{prefix}{name}", item.path, item.stat()
                 except OSError:
                     continue
             stack.extend(reversed(subdirs))
@@ -188,14 +187,11 @@ class Library:
         hits = 0
         if progress is not None:
             progress(0, total)
-        for done, (rel, stat) in enumerate(found, start=1):
-            path = self.root / rel
+        for done, (rel, full, stat) in enumerate(found, start=1):
+            path = Path(full)
             record = cached.get(rel) or {}
             entry = None
-            if (
-                record.get("size") == stat.st_size
-                and record.get("mtime_ns") == stat.st_mtime_ns
-            ):
+            if record.get("size") == stat.st_size and record.get("mtime_ns") == stat.st_mtime_ns:
                 try:
                     entry = LibraryEntry.from_json(path, record["entry"])
                     hits += 1
