@@ -63,7 +63,7 @@ class _Book:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             """The archive."""
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError):
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError):
             raise ValueError("not an EPUB: the file is not a readable zip archive") from None
         self.names: dict[str, str] = {}
         """Safe member names, and their lower-case forms, → the real member name."""
@@ -92,7 +92,14 @@ class _Book:
         try:
             with self.zip.open(real) as handle:
                 data = handle.read(budget + 1)
-        except (zipfile.BadZipFile, zlib.error, RuntimeError, OSError, EOFError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            RuntimeError,
+            OSError,
+            EOFError,
+            NotImplementedError,
+        ) as exc:
             raise ValueError(f"{name} inside the EPUB is corrupt ({exc})") from None
         self.total += len(data)
         if len(data) > budget:
