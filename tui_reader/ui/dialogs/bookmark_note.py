@@ -1,0 +1,58 @@
+"""A small dialog asking for an optional note when adding a bookmark."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class BookmarkNoteDialog(ModalScreen[str | None]):
+    """Shows the paragraph's snippet and asks for a note: enter saves, escape cancels."""
+
+    DEFAULT_CSS = """
+    BookmarkNoteDialog { align: center middle; }
+    BookmarkNoteDialog > #dialog {
+        width: 64; max-width: 95%; height: auto;
+        border: thick $accent; background: $surface; padding: 1 2;
+    }
+    BookmarkNoteDialog #bookmark-title { text-style: bold; margin-bottom: 1; }
+    BookmarkNoteDialog #bookmark-snippet { color: $text-muted; margin-bottom: 1; }
+    """
+    """A centred box."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="bookmark.cancel")
+    ]
+    """escape cancels."""
+
+    def __init__(self, snippet: str) -> None:
+        """Ask for a note for a bookmark at the paragraph starting ``snippet``."""
+        super().__init__()
+        self.snippet = snippet
+        """The start of the bookmarked paragraph (story text, shown plain)."""
+
+    def compose(self) -> ComposeResult:
+        """Title, snippet, the note field."""
+        with Vertical(id="dialog"):
+            yield Static("Bookmark this place", id="bookmark-title", markup=False)
+            yield Static(Text(self.snippet), id="bookmark-snippet")
+            yield Input(placeholder="Note (optional) — enter saves, escape cancels", id="note")
+
+    def on_mount(self) -> None:
+        """Focus the note field."""
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Save with the note typed (possibly empty)."""
+        event.stop()
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        """Close without a bookmark."""
+        self.dismiss(None)

@@ -1,0 +1,96 @@
+"""The chapter index: every chapter with read marks, the current one, gates and word counts."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui_reader.model import Story
+
+
+def index_line(story: Story, index: int, *, read: bool, current: bool, gated: bool) -> Text:
+    """One row: "✓ ▸ ⚠ Chapter 3: Title · 2,345 words" (plain text, never markup)."""
+    chapter = story.chapters[index]
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("✓ " if read else "  ", style="green")
+    text.append("▸ " if current else "  ", style="bold")
+    text.append("⚠ " if gated else "  ", style="yellow")
+    text.append(chapter.display_title, style="bold" if current else "")
+    text.append(f"  · {chapter.words:,} words", style="dim")
+    return text
+
+
+class ChapterIndexScreen(ModalScreen[int | None]):
+    """A list of chapters: enter jumps to one (its index), escape goes back (None)."""
+
+    DEFAULT_CSS = """
+    ChapterIndexScreen { align: center middle; }
+    ChapterIndexScreen > #index-title {
+        width: 80; max-width: 95%; height: 1; background: $panel; text-style: bold; padding: 0 1;
+    }
+    ChapterIndexScreen > OptionList { width: 80; max-width: 95%; height: auto; max-height: 80%; }
+    """
+    """A centred list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back", id="index.back", tooltip="Back to the text"),
+    ]
+    """escape goes back."""
+
+    def __init__(self, story: Story, *, read: set[int], current: int, gated: set[int]) -> None:
+        """List ``story``'s chapters; ``read``/``gated`` are chapter indexes."""
+        super().__init__()
+        self.story = story
+        """The story."""
+        self.read = read
+        """Indexes of chapters read."""
+        self.current = current
+        """Index of the chapter being read."""
+        self.gated = gated
+        """Indexes of chapters behind an author's gate."""
+
+    def compose(self) -> ComposeResult:
+        """The title and the list."""
+        total = self.story.chapters_total
+        present = len(self.story.chapters)
+        count = f"{present} chapters" + (f" of {total}" if total and total > present else "")
+        title = Text(f"Chapters · {count}  (✓ read, ▸ current, ⚠ author's warning)")
+        yield Static(title, id="index-title")
+        yield OptionList(
+            *(
+                Option(
+                    index_line(
+                        self.story,
+                        i,
+                        read=i in self.read,
+                        current=i == self.current,
+                        gated=i in self.gated,
+                    ),
+                    id=f"chapter-{i}",
+                )
+                for i in range(present)
+            ),
+            id="chapter-list",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Highlight the current chapter."""
+        options = self.query_one(OptionList)
+        options.highlighted = self.current
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Jump to the chosen chapter."""
+        event.stop()
+        self.dismiss(event.option_index)
+
+    def action_close(self) -> None:
+        """Back without jumping."""
+        self.dismiss(None)

@@ -1,0 +1,79 @@
+"""The reader's header: story title, chapter count, chapter title, words and time left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderInfo:
+    """What the header shows."""
+
+    story_title: str
+    """The story's title."""
+    chapter_number: int
+    """1-based position of the current chapter among those present."""
+    chapters_present: int
+    """Chapters in the file."""
+    chapters_total: int | None
+    """Chapters planned (None when unknown)."""
+    chapter_title: str
+    """ "Chapter 3: Title"."""
+    chapter_words: int
+    """Words in the current chapter."""
+    minutes_chapter: float
+    """Reading time left in the chapter, minutes."""
+    minutes_story: float
+    """Reading time left in the story, minutes."""
+    whole_work: bool = False
+    """True in the whole-work view."""
+
+
+def format_minutes(minutes: float) -> str:
+    """ "5 min", "2 h 05 min", "< 1 min"."""
+    whole = round(minutes)
+    if whole < 1:
+        return "< 1 min"
+    if whole < 60:
+        return f"{whole} min"
+    return f"{whole // 60} h {whole % 60:02d} min"
+
+
+def chapter_count(info: HeaderInfo) -> str:
+    """ "Chapter 3 of 20 · 5 available", or "Chapter 3 of 5"."""
+    total = info.chapters_total
+    if total is None or total <= info.chapters_present:
+        return f"Chapter {info.chapter_number} of {info.chapters_present}"
+    return f"Chapter {info.chapter_number} of {total} · {info.chapters_present} available"
+
+
+class ReaderHeader(Static):
+    """Two lines above the text: where the reader is and how long is left."""
+
+    DEFAULT_CSS = """
+    ReaderHeader {
+        height: 2;
+        padding: 0 1;
+        background: $panel;
+        color: $foreground;
+    }
+    """
+    """A two-line panel."""
+
+    def show(self, info: HeaderInfo) -> None:
+        """Show ``info`` (plain text: the titles are story text, never markup)."""
+        top = Text(no_wrap=True, overflow="ellipsis")
+        top.append(info.story_title, style="bold")
+        top.append("  ·  ")
+        top.append(chapter_count(info))
+        if info.whole_work:
+            top.append("  ·  whole work", style="italic")
+        bottom = Text(no_wrap=True, overflow="ellipsis")
+        bottom.append(info.chapter_title, style="italic")
+        bottom.append(f"  ·  {info.chapter_words:,} words")
+        bottom.append(f"  ·  {format_minutes(info.minutes_chapter)} left in chapter")
+        bottom.append(f"  ·  {format_minutes(info.minutes_story)} left in story")
+        self.update(Text("\n").join([top, bottom]))
