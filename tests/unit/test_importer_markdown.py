@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui_reader.importers import load_story
 from tui_reader.model import Block, Story, StoryError
@@ -207,6 +209,13 @@ def test_heading_inside_note_does_not_start_chapter(tmp_path: Path) -> None:
     assert story.chapters[0].notes_before == ["# Not a chapter"]
 
 
+def test_unclosed_note_ends_at_the_next_chapter(tmp_path: Path) -> None:
+    story = load(tmp_path, "# One\n\nText.\n\n::: end-note\nNever closed.\n\n# Two\n\nMore.\n")
+    assert [c.title for c in story.chapters] == ["One", "Two"]
+    assert story.chapters[0].notes_after == ["Never closed."]
+    assert [b.text for b in story.chapters[1].blocks] == ["More."]
+
+
 def test_end_note_before_any_chapter_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(StoryError, match="end-note must follow a chapter"):
         load(tmp_path, "::: end-note\nOops.\n:::\n\n# One\n\nText.\n")
@@ -318,3 +327,47 @@ def test_the_documented_example_parses_as_documented() -> None:
     assert kinds.count("scene_break") == 1
     assert kinds.count("heading") == 1
     assert one.blocks[0].attribution == "The Ferryman's Book, verse 3"
+
+
+_PIECES = st.sampled_from(
+    [
+        "+++",
+        "# ",
+        "## ",
+        "> ",
+        "— ",
+        "::: note",
+        "::: end-note",
+        ":::",
+        "***",
+        "* * *",
+        "\\",
+        "*",
+        "_",
+        "\n",
+        "\n\n",
+        "title = 'x'",
+        "[tags]",
+        "word",
+        "灯子",
+        "\x1b",
+        "\u202e",
+        " ",
+    ]
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_PIECES, max_size=40))
+def test_arbitrary_markdown_never_crashes_the_importer(pieces: list[str]) -> None:
+    from tui_reader.importers import markdown
+
+    text = "".join(pieces)
+    try:
+        story = markdown.load(Path("x.md"), text.encode("utf-8"))
+    except ValueError as exc:
+        assert "\n" not in str(exc)
+        return
+    for chapter in story.chapters:
+        for block in chapter.blocks:
+            assert "\x1b" not in block.text and "\u202e" not in block.text

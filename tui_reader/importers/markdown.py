@@ -244,8 +244,14 @@ def _index_body(body: str) -> tuple[list[str], list[Chapter]]:
             end = i + 1
             while end < len(lines) and not _NOTE_CLOSE.match(lines[end]):
                 end += 1
+            resume = end + 1
+            if end == len(lines):  # never closed: the note ends at the next chapter heading
+                end = next(
+                    (j for j in range(i + 1, len(lines)) if _CHAPTER.match(lines[j])), len(lines)
+                )
+                resume = end
             note = "\n\n".join(_paragraphs(lines[i + 1 : end]))
-            i = end + 1
+            i = resume
             if not note:
                 continue
             after = opened.group(1).lower() == "end-note"
