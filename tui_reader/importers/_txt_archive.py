@@ -116,7 +116,7 @@ def _preamble(text: ChapterText, units: list[Unit], layout: Layout, *, headed: b
     notes: list[list[str]] = []
     end = len(units)
     i = 0
-    if units and _is_title_line(text, units[0]) and len(units) > 1:
+    if units and _is_title_line(text, units[0]) and (len(units) > 1 or headed):
         header.title = text.lines[units[0].start].strip()
         i = 1
     while i < len(units):

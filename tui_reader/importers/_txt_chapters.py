@@ -58,25 +58,20 @@ class ChapterText:
     def notes_at_start(self, units: list[Unit]) -> tuple[list[str], int]:
         """Labelled notes opening a chapter, and how many units they use.
 
-        A note is its labelled paragraph; when a scene-break marker follows within three
-        paragraphs, everything up to the marker belongs to the note and the marker is dropped.
+        Each note is its labelled paragraph (or, when the label stands alone on its line, the
+        paragraph after it): what follows may as well be story text, so it stays story text.
         """
         notes: list[str] = []
         i = 0
         while i < len(units) and self.is_note(units[i]):
-            parts = [strip_note_label(self.text(units[i]))]
+            text = strip_note_label(self.text(units[i]))
             i += 1
-            if not parts[0] and i < len(units) and not self.is_note(units[i]):
-                parts = [self.text(units[i])]  # the label stood alone on its line
+            if not text and i < len(units) and not self.is_note(units[i]):
+                text = self.text(units[i])
                 i += 1
-            for j in range(i, min(i + 4, len(units))):
-                if self.is_break(units[j]):
-                    if all(not self.is_note(u) for u in units[i:j]):
-                        parts.extend(self.text(u) for u in units[i:j])
-                        i = j + 1
-                    break
-            notes.append("\n\n".join(p for p in parts if p))
-        return [n for n in notes if n], i
+            if text:
+                notes.append(text)
+        return notes, i
 
     def notes_at_end(self, units: list[Unit]) -> tuple[list[str], int]:
         """Labelled notes closing a chapter, and the index where they begin."""
@@ -101,7 +96,7 @@ class ChapterText:
         if not units:
             return 0
         body = "\n".join(self.lines[units[0].start : units[-1].end])
-        markers = sum(1 for u in units if self.is_break(u))
+        markers = sum(len(self.lines[u.start].split()) for u in units if self.is_break(u))
         return max(0, fast_words(repair_artifacts(body)) - markers)
 
     def blocks(self, units: list[Unit], lead: list[Block]) -> list[Block]:
