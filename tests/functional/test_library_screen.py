@@ -72,6 +72,9 @@ async def test_markup_like_title_is_literal(library: Path, data_dir: Path) -> No
         assert isinstance(row[0], Text) and row[0].plain == "[bold]Loud[/] and $var"
         assert row[0].spans == []
         assert row[1].plain == "[red]Nobody[/red]"
+        shown = "\n".join(s.text for s in app.screen._compositor.render_strips())
+        assert "[bold]Loud[/] and $var" in shown
+        assert "[red]Nobody[/red]" in shown
 
 
 async def test_broken_file_reason_on_open(library: Path, data_dir: Path) -> None:

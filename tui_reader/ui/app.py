@@ -155,12 +155,9 @@ class TuiReaderApp(App[int]):
     def save_state(self) -> None:
         """Ask open reading screens to save their place, then write everything to disk."""
         for screen in self.screen_stack:
-            save = getattr(screen, "save_position", None)
+            save = getattr(screen, "save_position", None) or getattr(screen, "_save", None)
             if callable(save):
-                try:
-                    save(write_now=True)
-                except TypeError:
-                    save()
+                save(write_now=True)
         self.store.flush()
 
     async def action_quit(self) -> None:

@@ -41,7 +41,7 @@ class ReaderCommands(Provider):
             return
         screen = self.screen
         chapters = getattr(getattr(screen, "story", None), "chapters", None)
-        go_to = getattr(screen, "go_to_chapter", None)
+        go_to = getattr(screen, "go_to_chapter", None) or getattr(screen, "_go", None)
         if chapters and callable(go_to):
             for index, chapter in enumerate(chapters):
                 yield (
@@ -49,7 +49,7 @@ class ReaderCommands(Provider):
                     partial(go_to, index),
                     f"{chapter.words:,} words",
                 )
-        toggle = getattr(screen, "action_toggle_notes", None)
+        toggle = getattr(screen, "action_notes", None)
         if callable(toggle):
             yield ("Toggle author's notes", toggle, "Fold or unfold the notes on screen")
         yield ("Change theme", app.action_change_theme, "Pick colours (remembered)")

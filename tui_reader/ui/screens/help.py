@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.keys import format_key
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -71,8 +71,16 @@ def key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
 
 def key_table(title: str, rows: Iterable[tuple[str, str]]) -> Table:
     """A two-column table of keys and what they do (all plain text)."""
-    table = Table(title=title, title_justify="left", title_style="bold", box=None, expand=True)
-    table.add_column("Key", style="bold", no_wrap=True, min_width=12)
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold underline",
+        box=None,
+        expand=True,
+        show_header=False,
+        padding=(0, 1, 0, 0),
+    )
+    table.add_column("Key", style="bold", no_wrap=True, min_width=11)
     table.add_column("Does", ratio=1)
     for keys, does in rows:
         table.add_row(Text(keys), Text(does))
@@ -119,7 +127,8 @@ def _reader_bindings() -> list[BindingType]:
         return []
     bindings: list[Any] = []
     for cls in reversed(ReaderScreen.__mro__):
-        bindings.extend(cls.__dict__.get("BINDINGS", []))
+        if cls.__module__.startswith("tui_reader."):
+            bindings.extend(cls.__dict__.get("BINDINGS", []))
     for widget_cls in getattr(ReaderScreen, "HELP_WIDGETS", ()):
         bindings.extend(widget_cls.BINDINGS)
     return bindings
@@ -129,9 +138,10 @@ class HelpScreen(Screen[None]):
     """Every key, by screen; escape or ? closes it."""
 
     DEFAULT_CSS = """
-    HelpScreen #help-body { padding: 1 2; }
-    HelpScreen #help-body > Static { margin-bottom: 1; }
-    HelpScreen #help-title { text-style: bold; color: $accent; }
+    HelpScreen #help-title { text-style: bold; color: $accent; padding: 0 2; height: 1; }
+    HelpScreen #help-body { height: 1fr; }
+    HelpScreen .help-column { width: 1fr; height: auto; padding: 0 2; }
+    HelpScreen .help-column > Static { margin-bottom: 1; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -142,10 +152,18 @@ class HelpScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """A scrolling column of key tables."""
-        with VerticalScroll(id="help-body"):
-            yield Static("tui-reader · keys", id="help-title", markup=False)
-            for title, rows in help_sections():
-                yield Static(key_table(title, rows))
+        yield Static("tui-reader · keys  (escape closes)", id="help-title", markup=False)
+        sections = help_sections()
+        reading = [s for s in sections if s[0] == "Reading"]
+        others = [s for s in sections if s[0] != "Reading"]
+        with VerticalScroll(id="help-body"), Horizontal():
+            with Vertical(classes="help-column"):
+                for title, rows in others:
+                    yield Static(key_table(title, rows))
+            if reading:
+                with Vertical(classes="help-column"):
+                    for title, rows in reading:
+                        yield Static(key_table(title, rows))
         yield Footer()
 
     def action_close(self) -> None:

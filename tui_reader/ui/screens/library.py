@@ -35,14 +35,16 @@ class LibraryScreen(Screen[None]):
     CSS_PATH = "library.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", show=True),
-        Binding("slash", "filter", "Filter"),
-        Binding("o", "sort_next", "Sort"),
-        Binding("O", "sort_reverse", "Reverse", key_display="O"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("r", "rescan", "Rescan", show=False),
-        Binding("j", "down", "Next story", show=False),
-        Binding("k", "up", "Previous story", show=False),
+        Binding("enter", "open", "Open", tooltip="Open the story (the ▶ Continue row resumes it)"),
+        Binding(
+            "slash", "filter", "Filter", tooltip="Filter by title, author, fandom or tag (fuzzy)"
+        ),
+        Binding("o", "sort_next", "Sort", tooltip="Sort by the next column (or click a header)"),
+        Binding("O", "sort_reverse", "Reverse", key_display="O", tooltip="Reverse the order"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter"),
+        Binding("r", "rescan", "Rescan", show=False, tooltip="Scan the folder again"),
+        Binding("j,down", "down", "Next story", show=False, tooltip="Next story"),
+        Binding("k,up", "up", "Previous story", show=False, tooltip="Previous story"),
     ]
     """The library's own keys (q, ? and the palette are the app's)."""
 
