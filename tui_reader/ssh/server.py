@@ -1,0 +1,602 @@
+"""``tui-reader serve-ssh``: host the library over ssh with asyncssh.
+
+Each ssh session with a terminal runs the reader in its own child process on its own PTY
+(see ``pty_child``); this module does authentication, identity, limits, logging, idle
+timeouts and graceful shutdown. No shell, no forwarding, no subsystems: the only thing a
+client can reach is the reader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncssh
+
+from tui_reader.paths import data_dir as resolve_data_dir
+from tui_reader.paths import default_library_dir
+from tui_reader.ssh.config import (
+    Limits,
+    format_duration,
+    parse_duration,
+    parse_listen,
+    reader_argv,
+    safe_term,
+)
+from tui_reader.ssh.keys import AuthorizedKeys, guest_id, identity_for, load_or_create_host_key
+from tui_reader.ssh.pty_child import RESET_TERMINAL, PtyChild
+
+NEEDS_TERMINAL = "tui-reader needs a terminal: connect with ssh -t"
+"""The one line a session without a PTY gets before it is closed."""
+
+SHUTTING_DOWN = "tui-reader: the server is shutting down; your place is saved."
+"""What sessions are told when the server stops."""
+
+ChildArgv = Callable[[str, bool], list[str]]
+"""Builds a child's command line from (reader id, guest)."""
+
+
+def _log_line(message: str) -> None:
+    """Write one log line to stderr with the local time."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+    print(f"{stamp} {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Settings:
+    """Everything the host needs, parsed and checked."""
+
+    host: str
+    """Address to listen on."""
+    port: int
+    """Port to listen on (0: any free port)."""
+    host_key: Path
+    """The ed25519 host key file (made on first run)."""
+    library: Path
+    """The library folder every reader sees."""
+    data_dir: Path
+    """Reader state and caches (one state file per identity)."""
+    authorized_keys: Path | None = None
+    """When set, only keys in this file get in."""
+    allow_anonymous: bool = False
+    """Let clients without an accepted key in as guests."""
+    max_sessions: int = 50
+    """Most sessions at once."""
+    max_per_ip: int = 5
+    """Most sessions at once from one address."""
+    idle_timeout: float = 1800.0
+    """Seconds without a key press before a session ends (0: never)."""
+    login_timeout: float = 30.0
+    """Seconds a client has to authenticate."""
+    keepalive_interval: float = 30.0
+    """Seconds between keepalive probes; three missed ones drop the connection."""
+    session_wait: float = 20.0
+    """Seconds an authenticated connection may go without opening a session (0: forever)."""
+    shutdown_grace: float = 3.0
+    """Seconds a child has to save and exit after SIGTERM/SIGHUP before it is killed."""
+    child_argv: ChildArgv | None = None
+    """The child's command line; None runs the reader (tests substitute a small script)."""
+    log: Callable[[str], None] = field(default=_log_line)
+    """Where connect/disconnect lines go."""
+
+    def argv_for(self, reader_id: str, guest: bool) -> list[str]:
+        """The command line of a session's child."""
+        if self.child_argv is not None:
+            return self.child_argv(reader_id, guest)
+        return reader_argv(self.library, self.data_dir, reader_id, guest=guest)
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Settings from the ``serve-ssh`` command line; ValueError with a one-line reason."""
+    host, port = parse_listen(args.listen)
+    data = resolve_data_dir(args.data_dir)
+    library = Path(args.library).expanduser() if args.library else default_library_dir(data)
+    if not library.is_dir():
+        raise ValueError(f"{library}: no such library folder")
+    authorized = Path(args.authorized_keys).expanduser() if args.authorized_keys else None
+    if authorized is not None and not authorized.is_file():
+        raise ValueError(f"{authorized}: no such authorized keys file")
+    if args.max_sessions < 1 or args.max_per_ip < 1:
+        raise ValueError("--max-sessions and --max-per-ip must be at least 1")
+    host_key = Path(args.host_key).expanduser() if args.host_key else None
+    return Settings(
+        host=host,
+        port=port,
+        host_key=host_key or data / "ssh_host_ed25519_key",
+        library=library.resolve(),
+        data_dir=data.resolve(),
+        authorized_keys=authorized,
+        allow_anonymous=args.allow_anonymous,
+        max_sessions=args.max_sessions,
+        max_per_ip=args.max_per_ip,
+        idle_timeout=parse_duration(args.idle_timeout),
+    )
+
+
+class ReaderHost:
+    """The running server: listener, live sessions and their limits."""
+
+    def __init__(self, settings: Settings) -> None:
+        """Prepare (nothing listens until ``start``)."""
+        self.settings = settings
+        """What to serve and how."""
+        self.limits = Limits(settings.max_sessions, settings.max_per_ip)
+        """Session slots taken per address."""
+        self.sessions: set[ReaderSession] = set()
+        """Sessions with a running child."""
+        self.connections: set[Connection] = set()
+        """Open ssh connections (authenticated or not)."""
+        self.acceptor: asyncssh.SSHAcceptor | None = None
+        """The listener once started."""
+        self.host_fingerprint = ""
+        """SHA256 fingerprint of the host key."""
+        self.closing = False
+        """True once shutdown started: no new sessions."""
+        self.tasks: set[asyncio.Future[object]] = set()
+        """Background tasks kept alive until done."""
+
+    def spawn(self, coro: Coroutine[object, object, object]) -> None:
+        """Run ``coro`` in the background, holding a reference until it finishes."""
+        task = asyncio.ensure_future(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    @property
+    def port(self) -> int:
+        """The port actually listened on."""
+        assert self.acceptor is not None
+        return int(self.acceptor.get_port())
+
+    @property
+    def max_connections(self) -> int:
+        """Hard cap on connections (authenticating ones included), against floods."""
+        return self.settings.max_sessions + max(8, self.settings.max_sessions)
+
+    async def start(self) -> None:
+        """Load or make the host key and start listening."""
+        key = load_or_create_host_key(self.settings.host_key)
+        self.host_fingerprint = key.get_fingerprint("sha256")
+        self.acceptor = await asyncssh.create_server(
+            lambda: Connection(self),
+            self.settings.host,
+            self.settings.port,
+            server_host_keys=[key],
+            encoding=None,
+            line_editor=False,
+            allow_pty=True,
+            agent_forwarding=False,
+            x11_forwarding=False,
+            allow_scp=False,
+            sftp_factory=None,
+            login_timeout=self.settings.login_timeout,
+            keepalive_interval=self.settings.keepalive_interval,
+            keepalive_count_max=3,
+            server_version="tui-reader",
+        )
+
+    async def shutdown(self) -> None:
+        """Stop listening, tell every session, let children save (SIGTERM), close."""
+        self.closing = True
+        if self.acceptor is not None:
+            self.acceptor.close()
+        await asyncio.gather(
+            *(session.end(SHUTTING_DOWN, signal.SIGTERM) for session in list(self.sessions)),
+            return_exceptions=True,
+        )
+        await asyncio.sleep(0.2)  # let the farewell bytes leave
+        for connection in list(self.connections):
+            if connection.conn is not None:
+                connection.conn.close()
+        if self.acceptor is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.acceptor.wait_closed(), 2.0)
+
+
+class Connection(asyncssh.SSHServer):
+    """One ssh connection: authentication and identity; forwarding is refused."""
+
+    def __init__(self, host: ReaderHost) -> None:
+        """A connection to ``host``, not yet authenticated."""
+        self.host = host
+        """The server."""
+        self.conn: asyncssh.SSHServerConnection | None = None
+        """The asyncssh connection."""
+        self.peer = "?"
+        """The client's address."""
+        self.fingerprint: str | None = None
+        """SHA256 fingerprint of the key the client authenticated with (None: guest)."""
+        self.reader_id = ""
+        """The state file name of this identity."""
+        self.guest = False
+        """Whether the client got in without an accepted key."""
+        self._offered: str | None = None
+        """Fingerprint of the key last accepted (its signature decides)."""
+        self._authorized: AuthorizedKeys | None = None
+        """The authorized keys as read when the connection was made."""
+        self.sessions_opened = 0
+        """Session channels opened on this connection so far."""
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        """Note the peer; drop floods over the hard cap at once."""
+        self.conn = conn
+        peer = conn.get_extra_info("peername")
+        self.peer = str(peer[0]) if peer else "?"
+        if self.host.closing or len(self.host.connections) >= self.host.max_connections:
+            self.host.settings.log(f"refused {self.peer}: too many connections")
+            conn.close()
+            return
+        self.host.connections.add(self)
+        if self.host.settings.authorized_keys is not None:
+            self._authorized = AuthorizedKeys.read(self.host.settings.authorized_keys)
+            for problem in self._authorized.problems:
+                self.host.settings.log(problem)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """Give back the connection slot."""
+        self.host.connections.discard(self)
+
+    def begin_auth(self, username: str) -> bool:
+        """Authentication is always required (the user name does not matter)."""
+        return True
+
+    def public_key_auth_supported(self) -> bool:
+        """Keys are the identities."""
+        return True
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        """Any key (or only listed ones with --authorized-keys); remember which."""
+        if self._authorized is not None and not self._authorized.allows(key):
+            return False
+        self._offered = key.get_fingerprint("sha256")
+        return True
+
+    def password_auth_supported(self) -> bool:
+        """No passwords."""
+        return False
+
+    def kbdint_auth_supported(self) -> bool:
+        """Keyboard-interactive with no prompt is the guest door (--allow-anonymous)."""
+        return self.host.settings.allow_anonymous
+
+    def get_kbdint_challenge(self, username: str, lang: str, submethods: str) -> bool:
+        """Guests get in without a prompt."""
+        if not self.host.settings.allow_anonymous:
+            return False
+        self._offered = None
+        self.guest = True
+        return True
+
+    def validate_kbdint_response(self, username: str, responses: object) -> bool:
+        """No prompt was sent, so no answer is valid."""
+        return False
+
+    def auth_completed(self) -> None:
+        """Fix the identity: the key's fingerprint, or a fresh guest."""
+        if self.guest or self._offered is None:
+            self.guest = True
+            self.fingerprint = None
+            self.reader_id = guest_id()
+        else:
+            self.fingerprint = self._offered
+            self.reader_id = identity_for(self._offered)
+        if self.host.settings.session_wait > 0:
+            self.host.spawn(self._expect_session())
+
+    def session_requested(self) -> ReaderSession:
+        """Every session channel is a reader session."""
+        self.sessions_opened += 1
+        return ReaderSession(self)
+
+    async def _expect_session(self) -> None:
+        """Close a connection that opened no session in time (``ssh -N``: nothing to do here)."""
+        await asyncio.sleep(self.host.settings.session_wait)
+        if self.sessions_opened == 0 and self.conn is not None:
+            self.host.settings.log(f"closed {self.peer} key={self.key_label}: no session opened")
+            self.conn.close()
+
+    def connection_requested(self, dest_host: str, dest_port: int, orig_host: str, orig_port: int):
+        """Local port forwarding (ssh -L) is refused."""
+        self.host.settings.log(f"refused {self.peer}: port forwarding to {dest_host}:{dest_port}")
+        raise asyncssh.ChannelOpenError(
+            asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, "port forwarding is disabled here"
+        )
+
+    def server_requested(self, listen_host: str, listen_port: int):
+        """Remote port forwarding (ssh -R) is refused."""
+        self.host.settings.log(f"refused {self.peer}: remote forwarding {listen_port}")
+        return False
+
+    def unix_connection_requested(self, dest_path: str):
+        """Forwarding to unix sockets is refused."""
+        return False
+
+    def unix_server_requested(self, listen_path: str):
+        """Remote unix socket forwarding is refused."""
+        return False
+
+    @property
+    def key_label(self) -> str:
+        """Short identity for the log: a fingerprint prefix or ``guest``."""
+        if self.fingerprint is None:
+            return "guest"
+        return self.fingerprint[:19]
+
+
+class ReaderSession(asyncssh.SSHServerSession):
+    """One session channel: a PTY and a reader child, pumped both ways."""
+
+    def __init__(self, owner: Connection) -> None:
+        """A session on ``owner``'s connection."""
+        self.owner = owner
+        """The connection (identity, peer)."""
+        self.host = owner.host
+        """The server."""
+        self.chan: asyncssh.SSHServerChannel | None = None
+        """The ssh channel."""
+        self.child: PtyChild | None = None
+        """The reader child once started."""
+        self.term = safe_term(None)
+        """The client's TERM."""
+        self.size = (80, 24)
+        """The client's window (columns, rows)."""
+        self.started = time.monotonic()
+        """When the session began."""
+        self.last_input = time.monotonic()
+        """When the client last sent a key."""
+        self.farewell: str | None = None
+        """A line to show after the child ended (idle, shutdown)."""
+        self.command: str | None = None
+        """The exec command the client asked for (ignored: the reader runs)."""
+        self._slot = False
+        """Whether this session holds a limits slot."""
+        self._logged = False
+        """Whether the connect line was written."""
+        self._closed = False
+        """Whether the channel is gone."""
+        self._idle_task: asyncio.Task[None] | None = None
+        """The idle watcher."""
+
+    # -- requests ------------------------------------------------------------------------------
+
+    def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
+        """Keep the channel."""
+        self.chan = chan
+
+    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes):
+        """Accept a PTY; remember TERM and the size."""
+        self.term = safe_term(term_type)
+        if term_size[0] and term_size[1]:
+            self.size = (term_size[0], term_size[1])
+        return True
+
+    def shell_requested(self) -> bool:
+        """A shell request runs the reader."""
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        """A command runs the reader too (never a shell); the command is ignored."""
+        self.command = command
+        return True
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        """sftp and every other subsystem are refused."""
+        self.host.settings.log(f"refused {self.owner.peer}: subsystem {subsystem[:40]!r}")
+        return False
+
+    def break_received(self, msec: int) -> bool:
+        """Breaks are ignored."""
+        return False
+
+    def signal_received(self, signal_name: str) -> None:
+        """Clients do not signal the reader."""
+
+    # -- life ----------------------------------------------------------------------------------
+
+    def session_started(self) -> None:
+        """Start the reader, or say why not and close."""
+        assert self.chan is not None
+        if self.chan.get_terminal_type() is None:
+            self._refuse(NEEDS_TERMINAL, 1, crlf=False)
+            self.host.settings.log(
+                f"refused {self.owner.peer} key={self.owner.key_label}: no terminal"
+            )
+            return
+        if self.host.closing:
+            self._refuse(SHUTTING_DOWN, 1)
+            return
+        reason = self.host.limits.acquire(self.owner.peer)
+        if reason is not None:
+            self.host.settings.log(f"refused {self.owner.peer} key={self.owner.key_label}: limit")
+            self._refuse(reason, 1)
+            return
+        self._slot = True
+        self.host.spawn(self._start_child())
+
+    def _refuse(self, message: str, status: int, *, crlf: bool = True) -> None:
+        """Send one line and end the session with ``status``."""
+        assert self.chan is not None
+        self.chan.write((message + ("\r\n" if crlf else "\n")).encode())
+        self.chan.exit(status)
+
+    async def _start_child(self) -> None:
+        """Spawn the reader on its own PTY at the client's size."""
+        argv = self.host.settings.argv_for(self.owner.reader_id, self.owner.guest)
+        env = self._child_env()
+        self.child = PtyChild(
+            argv,
+            env,
+            cols=self.size[0],
+            rows=self.size[1],
+            cwd=str(self.host.settings.data_dir),
+            on_output=self._child_output,
+            on_exit=self._child_exit,
+        )
+        try:
+            await self.child.start()
+        except OSError as exc:
+            self.child = None
+            self._release()
+            self.host.settings.log(f"error starting reader for {self.owner.peer}: {exc}")
+            if not self._closed:
+                self._refuse("tui-reader: the reader could not start; try again later", 1)
+            return
+        if self._closed:  # the client left while we were starting
+            await self.child.stop(signal.SIGHUP, self.host.settings.shutdown_grace)
+            return
+        self.host.sessions.add(self)
+        self._logged = True
+        self.host.settings.log(
+            f"connect {self.owner.peer} key={self.owner.key_label} term={self.term} "
+            f"size={self.size[0]}x{self.size[1]}"
+            + (f" exec={self.command[:40]!r}" if self.command else "")
+        )
+        if self.host.settings.idle_timeout > 0:
+            self._idle_task = asyncio.ensure_future(self._watch_idle())
+
+    def _child_env(self) -> dict[str, str]:
+        """The child's environment: built from nothing (see ``config.child_env``)."""
+        from tui_reader.ssh.config import child_env
+
+        assert self.chan is not None
+        colorterm = None
+        with contextlib.suppress(Exception):
+            colorterm = self.chan.get_environment().get("COLORTERM")
+        return child_env(self.term, self.host.settings.data_dir, colorterm)
+
+    def _child_output(self, data: bytes) -> None:
+        """Pass the child's output to the client."""
+        if self.chan is not None and not self._closed:
+            self.chan.write(data)
+
+    def _child_exit(self, status: int) -> None:
+        """The reader ended: restore the client's terminal, say goodbye, close."""
+        self.host.sessions.discard(self)
+        if self._idle_task is not None:
+            self._idle_task.cancel()
+        if self.chan is not None and not self._closed:
+            farewell = RESET_TERMINAL
+            if self.farewell:
+                farewell += b"\r\n" + self.farewell.encode() + b"\r\n"
+            self.chan.write(farewell)
+            self.chan.exit(status if status >= 0 else 1)
+        self._release()
+
+    async def _watch_idle(self) -> None:
+        """End the session when nobody typed for the idle timeout."""
+        limit = self.host.settings.idle_timeout
+        while True:
+            left = self.last_input + limit - time.monotonic()
+            if left <= 0:
+                break
+            await asyncio.sleep(left)
+        self.host.settings.log(f"idle {self.owner.peer} key={self.owner.key_label}")
+        saved = "" if self.owner.guest else " your place is saved."
+        await self.end(
+            f"tui-reader: no key pressed for {format_duration(limit)}, "
+            f"so the session ended;{saved}",
+            signal.SIGHUP,
+        )
+
+    async def end(self, message: str, signum: int) -> None:
+        """Ask the child to save and exit (``signum``), then show ``message`` and close."""
+        self.farewell = message
+        if self.child is not None:
+            await self.child.stop(signum, self.host.settings.shutdown_grace)
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def data_received(self, data: bytes, datatype: int | None) -> None:
+        """Keys from the client go to the child."""
+        self.last_input = time.monotonic()
+        if self.child is not None:
+            self.child.write(data)
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int):
+        """Forward a window change to the child's PTY."""
+        if width and height:
+            self.size = (width, height)
+            if self.child is not None:
+                self.child.resize(width, height, pixwidth, pixheight)
+
+    def pause_writing(self) -> None:
+        """The client is slow: stop reading the child's output."""
+        if self.child is not None:
+            self.child.pause_output()
+
+    def resume_writing(self) -> None:
+        """The client caught up."""
+        if self.child is not None:
+            self.child.resume_output()
+
+    def eof_received(self) -> bool:
+        """The client's input ended: end the session."""
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """The client left: the child gets SIGHUP (it saves), the slot is freed, one log line."""
+        self._closed = True
+        if self._idle_task is not None:
+            self._idle_task.cancel()
+        if self.child is not None and self.child.returncode is None:
+            self.host.spawn(self.child.stop(signal.SIGHUP, self.host.settings.shutdown_grace))
+        if self._logged:
+            self._logged = False
+            self.host.settings.log(
+                f"disconnect {self.owner.peer} key={self.owner.key_label} term={self.term} "
+                f"size={self.size[0]}x{self.size[1]} "
+                f"duration={format_duration(time.monotonic() - self.started)}"
+            )
+        self._release()
+
+    def _release(self) -> None:
+        """Give back the limits slot (once)."""
+        if self._slot:
+            self._slot = False
+            self.host.limits.release(self.owner.peer)
+
+
+async def serve(settings: Settings, ready: Callable[[ReaderHost], None] | None = None) -> int:
+    """Run the host until SIGTERM/SIGINT; returns the exit status."""
+    host = ReaderHost(settings)
+    await host.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    print(
+        f"tui-reader: serving {settings.library} on {settings.host}:{host.port}\n"
+        f"tui-reader: host key {host.host_fingerprint} ({settings.host_key})",
+        file=sys.stderr,
+        flush=True,
+    )
+    if ready is not None:
+        ready(host)
+    try:
+        await stop.wait()
+    finally:
+        settings.log(f"shutting down ({len(host.sessions)} sessions)")
+        await host.shutdown()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+    return 0
+
+
+def run_server(args: argparse.Namespace) -> int:
+    """Entry point of ``tui-reader serve-ssh``."""
+    try:
+        settings = settings_from_args(args)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(serve(settings))
+    except (OSError, asyncssh.Error, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
