@@ -287,9 +287,7 @@ async def test_idle_timeout_ends_the_session(start: Start, data_dir: Path) -> No
     assert b"\x1b[?1049l" in seen  # the client's terminal is put back
 
 
-async def test_shutdown_tells_sessions_and_lets_children_save(
-    start: Start, data_dir: Path
-) -> None:
+async def test_shutdown_tells_sessions_and_lets_children_save(start: Start, data_dir: Path) -> None:
     host = await start()
     async with await connect(host, asyncssh.generate_private_key("ssh-ed25519")) as conn:
         proc, seen = await open_reader(conn)
@@ -361,7 +359,7 @@ async def test_openssh_sftp_fails(start: Start, client_key: Path, tmp_path: Path
     host = await start()
     batch = tmp_path / "batch"
     batch.write_text("ls\n")
-    status, out, err = await run(
+    status, _out, err = await run(
         "sftp", *ssh_options(client_key, host.port, "-P"), "-b", str(batch), "127.0.0.1"
     )
     assert status != 0
