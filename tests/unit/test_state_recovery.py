@@ -319,3 +319,21 @@ def test_pending_position_survives_another_sessions_write(data_dir: Path) -> Non
     mine.flush()
     again = StateStore(data_dir)
     assert again.position("s1") == Position(0, 9) and again.status("s2") == "reading"
+
+
+def test_lock_held_elsewhere_keeps_the_change_in_memory(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from filelock import FileLock
+
+    monkeypatch.setattr(state_module, "LOCK_TIMEOUT", 0.05)
+    store = StateStore(data_dir)
+    store.acknowledge("s0")
+    other = FileLock(str(reader_file(data_dir)) + ".lock", thread_local=False)
+    with other:  # a stuck session holds the lock
+        store.acknowledge("s1")
+        assert store.acknowledged("s1")
+        assert not StateStore(data_dir).acknowledged("s1")
+        assert len(store.warnings) == 1
+    store.flush()
+    assert StateStore(data_dir).acknowledged("s1")
