@@ -71,7 +71,7 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Title line, filter input, progress bar, table, the highlighted story's summary."""
-        yield Static(Text(f"Library · {self.library.root}"), id="library-title")
+        yield Static(Text(f"Library · {self.library.root.name}"), id="library-title")
         yield Input(placeholder="Filter: title, author, fandom, tag…", id="filter")
         yield ProgressBar(id="scan-progress", show_eta=False)
         yield LibraryTable(id="library-table")
@@ -102,6 +102,11 @@ class LibraryScreen(Screen[None]):
         """Show a finished scan."""
         self.entries = entries
         self.scanned = True
+        good = sum(1 for e in entries if not e.error)
+        title = f"Library · {self.library.root.name} · {good} stories"
+        if good != len(entries):
+            title += f" · {len(entries) - good} cannot be opened"
+        self.query_one("#library-title", Static).update(Text(title))
         self.query_one("#scan-progress", ProgressBar).display = False
         self.refresh_rows()
 
