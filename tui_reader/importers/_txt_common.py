@@ -103,14 +103,21 @@ def explode_lines(units: list[Unit]) -> list[Unit]:
     return out
 
 
+def tidy_line(line: str) -> str:
+    """A line with runs of spaces and tabs collapsed and the ends stripped."""
+    if "  " in line or "\t" in line:
+        return collapse_spaces(line)
+    return line.strip()
+
+
 def unit_text(lines: list[str], unit: Unit, wrap_width: int | None) -> str:
     """The text of one unit: wrapped lines joined with spaces, deliberate breaks kept."""
     if unit.end - unit.start == 1:
-        return collapse_spaces(lines[unit.start])
+        return tidy_line(lines[unit.start])
     parts: list[str] = []
     previous = ""
     for idx in range(unit.start, unit.end):
-        line = collapse_spaces(lines[idx])
+        line = tidy_line(lines[idx])
         if not parts:
             parts.append(line)
         elif wrap_width is not None and _was_wrapped(previous, line, wrap_width):
@@ -285,10 +292,41 @@ def strip_note_label(text: str) -> str:
 
 # --- scraping artifacts ----------------------------------------------------------------------
 
-_SPACE_PUNCT = re.compile(r"(?<=[\w”\"’)]) +([.,;!?])(?![ ]\.)(?=[\s”’\"/)\]]|$)")
-_SPACE_POSS = re.compile(r"(?<=\w) +[‘’]s\b")
-_QUOTE_SPACE = re.compile(r"(?:^|(?<=[.!?…] ))([”“]) +(?=[A-Z])", re.MULTILINE)
-_CANDIDATES = (" .", " ,", " ;", " !", " ?", " ‘s", " ’s", ". ” ", "? ” ", "! ” ", "… ” ", "\n” ")
+_SPACE_PUNCT = re.compile(r" +([.,;!?])(?![ ]\.)(?=[\s”’\"/)\]]|$)")
+_SPACE_POSS = re.compile(r" +[‘’]s\b")
+_QUOTE_SPACE = re.compile(r"([”“]) +(?=[A-Z])")
+_JOINS_AFTER = '”"’)'
+_SENTENCE_ENDS = ".!?…"
+
+
+def _after_word(m: re.Match[str], closers: str = "") -> bool:
+    """True when the match directly follows a word character (or one of ``closers``)."""
+    start = m.start()
+    if start == 0:
+        return False
+    before = m.string[start - 1]
+    return before.isalnum() or before == "_" or before in closers
+
+
+def _fix_possessive(m: re.Match[str]) -> str:
+    """ "Tara ‘s" -> "Tara’s"."""
+    return "’s" if _after_word(m) else m.group(0)
+
+
+def _fix_punct(m: re.Match[str]) -> str:
+    """ "Willow ." -> "Willow."."""
+    return m.group(1) if _after_word(m, _JOINS_AFTER) else m.group(0)
+
+
+def _fix_quote(m: re.Match[str]) -> str:
+    """A quote stranded before a name at a sentence start: "” Tara" -> "”Tara"."""
+    start = m.start()
+    text = m.string
+    if start == 0 or text[start - 1] == "\n":
+        return m.group(1)
+    if start >= 2 and text[start - 1] == " " and text[start - 2] in _SENTENCE_ENDS:
+        return m.group(1)
+    return m.group(0)
 
 
 def repair_artifacts(text: str) -> str:
@@ -298,11 +336,13 @@ def repair_artifacts(text: str) -> str:
     quote stranded before a name ("” Tara ?" -> "”Tara?"). Ellipses (". . .", "..."), spaced
     dashes and spaces after punctuation are left alone.
     """
-    if not any(c in text for c in _CANDIDATES) and not text.startswith(("” ", "“ ")):
-        return text
-    text = _SPACE_POSS.sub("’s", text)
-    text = _SPACE_PUNCT.sub(r"\1", text)
-    return _QUOTE_SPACE.sub(r"\1", text)
+    if " ‘s" in text or " ’s" in text:
+        text = _SPACE_POSS.sub(_fix_possessive, text)
+    if " ." in text or " ," in text or " ?" in text or " !" in text or " ;" in text:
+        text = _SPACE_PUNCT.sub(_fix_punct, text)
+    if "” " in text or "“ " in text:
+        text = _QUOTE_SPACE.sub(_fix_quote, text)
+    return text
 
 
 # --- epigraphs -----------------------------------------------------------------------------
