@@ -145,6 +145,8 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         """Bumped whenever styles, highlights or lines change (invalidates the cache)."""
         self._highlights: dict[int, list[tuple[int, int, bool]]] = {}
         """Search matches per item: (start, end, is_current)."""
+        self._styles: dict[str, Style] = {}
+        """Rich styles per role ("" is the widget's own), cleared when styles change."""
         self._pending: Callable[[], None] | None = None
         """Something to do once the view has its real size (e.g. go to the last page)."""
 
@@ -238,6 +240,7 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self._generation += 1
         self._cache.clear()
+        self._styles.clear()
 
     # --- anchor -----------------------------------------------------------------------------
 
@@ -396,8 +399,15 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
     # --- rendering --------------------------------------------------------------------------
 
     def _style(self, role: str) -> Style:
-        """The rich style of a role."""
-        return self.get_component_rich_style(f"chapter-view--{role}", partial=False)
+        """The rich style of a role (cached until the styles change)."""
+        style = self._styles.get(role)
+        if style is None:
+            if role == "":
+                style = self.rich_style
+            else:
+                style = self.get_component_rich_style(f"chapter-view--{role}", partial=False)
+            self._styles[role] = style
+        return style
 
     def render_line(self, y: int) -> Strip:
         """Render the line at screen row ``y``."""
@@ -413,7 +423,7 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _render_strip(self, index: int, width: int) -> Strip:
         """Build the strip for line ``index``."""
-        base = self.rich_style
+        base = self._style("")
         if index >= len(self.lines):
             return Strip([Segment(" " * width, base)], width)
         line = self.lines[index]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +50,12 @@ def chapter_count(info: HeaderInfo) -> str:
     return f"Chapter {info.chapter_number} of {total} · {info.chapters_present} available"
 
 
-class ReaderHeader(Static):
-    """Two lines above the text: where the reader is and how long is left."""
+class ReaderHeader(Widget):
+    """Two lines above the text: where the reader is and how long is left.
+
+    A fixed-height widget that only repaints (never asks for a new layout) when it changes, so
+    a page turn stays cheap.
+    """
 
     DEFAULT_CSS = """
     ReaderHeader {
@@ -63,8 +67,23 @@ class ReaderHeader(Static):
     """
     """A two-line panel."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        """An empty header."""
+        super().__init__(id=id)
+        self._text = Text()
+        """What is shown."""
+        self._info: HeaderInfo | None = None
+        """The info shown last."""
+
+    def render(self) -> Text:
+        """The two lines."""
+        return self._text
+
     def show(self, info: HeaderInfo) -> None:
         """Show ``info`` (plain text: the titles are story text, never markup)."""
+        if info == self._info:
+            return
+        self._info = info
         top = Text(no_wrap=True, overflow="ellipsis")
         top.append(info.story_title, style="bold")
         top.append("  ·  ")
@@ -76,4 +95,5 @@ class ReaderHeader(Static):
         bottom.append(f"  ·  {info.chapter_words:,} words")
         bottom.append(f"  ·  {format_minutes(info.minutes_chapter)} left in chapter")
         bottom.append(f"  ·  {format_minutes(info.minutes_story)} left in story")
-        self.update(Text("\n").join([top, bottom]))
+        self._text = Text("\n").join([top, bottom])
+        self.refresh()
