@@ -189,16 +189,26 @@ def _wrap_ascii(text: str, start: int, end: int, width: int, out: list[tuple[int
         out.append((pos, stop))
 
 
+NO_LINE_START = frozenset("。、，．！？）」』】〉》〕｝…‥・：；ー,.!?:;)]}")
+"""Punctuation that never starts a line (it stays with what it follows)."""
+
+
 def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, int, bool]]:
     """Split ``text[start:end]`` into (start, end, cells, is_space) tokens.
 
     Runs of spaces, runs of narrow non-space characters (words), and each wide character on
-    its own (a line may break before or after any wide character).
+    its own (a line may break before or after any wide character) — except that closing
+    punctuation (:data:`NO_LINE_START`) stays with the token before it.
     """
     tokens: list[tuple[int, int, int, bool]] = []
     i = start
     while i < end:
         ch = text[i]
+        if ch in NO_LINE_START and tokens and not tokens[-1][3] and tokens[-1][1] == i:
+            s, _, cells, _ = tokens[-1]
+            tokens[-1] = (s, i + 1, cells + get_character_cell_size(ch), False)
+            i += 1
+            continue
         if ch.isspace():
             j = i + 1
             while j < end and text[j].isspace():

@@ -127,6 +127,13 @@ def test_cjk_breaks_between_characters() -> None:
     assert [e - s for s, e in spans] == [2, 2, 2]
 
 
+def test_closing_punctuation_never_starts_a_line() -> None:
+    text = "灯子は言った。天文台は小さかった、とても。"
+    for width in range(4, 30):
+        for start, _end in wrap_text(text, width):
+            assert text[start] not in "。、"
+
+
 def test_long_word_is_hard_broken() -> None:
     spans = wrap_text("a" * 25, 10)
     assert [e - s for s, e in spans] == [10, 10, 5]
