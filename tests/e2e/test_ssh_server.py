@@ -18,7 +18,8 @@ from typing import Any
 import asyncssh
 import pytest
 
-from tui_reader.ssh.server import NEEDS_TERMINAL, SHUTTING_DOWN, ReaderHost, Settings
+from tui_reader.ssh.server import ReaderHost, Settings
+from tui_reader.ssh.session import NEEDS_TERMINAL, SHUTTING_DOWN
 
 pytestmark = pytest.mark.e2e
 

@@ -24,20 +24,12 @@ from tui_reader.paths import data_dir as resolve_data_dir
 from tui_reader.paths import default_library_dir
 from tui_reader.ssh.config import (
     Limits,
-    format_duration,
     parse_duration,
     parse_listen,
     reader_argv,
-    safe_term,
 )
 from tui_reader.ssh.keys import AuthorizedKeys, guest_id, identity_for, load_or_create_host_key
-from tui_reader.ssh.pty_child import RESET_TERMINAL, PtyChild
-
-NEEDS_TERMINAL = "tui-reader needs a terminal: connect with ssh -t"
-"""The one line a session without a PTY gets before it is closed."""
-
-SHUTTING_DOWN = "tui-reader: the server is shutting down; your place is saved."
-"""What sessions are told when the server stops."""
+from tui_reader.ssh.session import SHUTTING_DOWN, ReaderSession
 
 ChildArgv = Callable[[str, bool], list[str]]
 """Builds a child's command line from (reader id, guest)."""
@@ -187,7 +179,10 @@ class ReaderHost:
         if self.acceptor is not None:
             self.acceptor.close()
         await asyncio.gather(
-            *(session.end(SHUTTING_DOWN, signal.SIGTERM) for session in list(self.sessions)),
+            *(
+                session.end(SHUTTING_DOWN + session.saved_note, signal.SIGTERM)
+                for session in list(self.sessions)
+            ),
             return_exceptions=True,
         )
         await asyncio.sleep(0.2)  # let the farewell bytes leave
@@ -327,239 +322,6 @@ class Connection(asyncssh.SSHServer):
         if self.fingerprint is None:
             return "guest"
         return self.fingerprint[:19]
-
-
-class ReaderSession(asyncssh.SSHServerSession):
-    """One session channel: a PTY and a reader child, pumped both ways."""
-
-    def __init__(self, owner: Connection) -> None:
-        """A session on ``owner``'s connection."""
-        self.owner = owner
-        """The connection (identity, peer)."""
-        self.host = owner.host
-        """The server."""
-        self.chan: asyncssh.SSHServerChannel | None = None
-        """The ssh channel."""
-        self.child: PtyChild | None = None
-        """The reader child once started."""
-        self.term = safe_term(None)
-        """The client's TERM."""
-        self.size = (80, 24)
-        """The client's window (columns, rows)."""
-        self.started = time.monotonic()
-        """When the session began."""
-        self.last_input = time.monotonic()
-        """When the client last sent a key."""
-        self.farewell: str | None = None
-        """A line to show after the child ended (idle, shutdown)."""
-        self.command: str | None = None
-        """The exec command the client asked for (ignored: the reader runs)."""
-        self._slot = False
-        """Whether this session holds a limits slot."""
-        self._logged = False
-        """Whether the connect line was written."""
-        self._closed = False
-        """Whether the channel is gone."""
-        self._idle_task: asyncio.Task[None] | None = None
-        """The idle watcher."""
-
-    # -- requests ------------------------------------------------------------------------------
-
-    def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
-        """Keep the channel."""
-        self.chan = chan
-
-    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes):
-        """Accept a PTY; remember TERM and the size."""
-        self.term = safe_term(term_type)
-        if term_size[0] and term_size[1]:
-            self.size = (term_size[0], term_size[1])
-        return True
-
-    def shell_requested(self) -> bool:
-        """A shell request runs the reader."""
-        return True
-
-    def exec_requested(self, command: str) -> bool:
-        """A command runs the reader too (never a shell); the command is ignored."""
-        self.command = command
-        return True
-
-    def subsystem_requested(self, subsystem: str) -> bool:
-        """sftp and every other subsystem are refused."""
-        self.host.settings.log(f"refused {self.owner.peer}: subsystem {subsystem[:40]!r}")
-        return False
-
-    def break_received(self, msec: int) -> bool:
-        """Breaks are ignored."""
-        return False
-
-    def signal_received(self, signal_name: str) -> None:
-        """Clients do not signal the reader."""
-
-    # -- life ----------------------------------------------------------------------------------
-
-    def session_started(self) -> None:
-        """Start the reader, or say why not and close."""
-        assert self.chan is not None
-        if self.chan.get_terminal_type() is None:
-            self._refuse(NEEDS_TERMINAL, 1, crlf=False)
-            self.host.settings.log(
-                f"refused {self.owner.peer} key={self.owner.key_label}: no terminal"
-            )
-            return
-        if self.host.closing:
-            self._refuse(SHUTTING_DOWN, 1)
-            return
-        reason = self.host.limits.acquire(self.owner.peer)
-        if reason is not None:
-            self.host.settings.log(f"refused {self.owner.peer} key={self.owner.key_label}: limit")
-            self._refuse(reason, 1)
-            return
-        self._slot = True
-        self.host.spawn(self._start_child())
-
-    def _refuse(self, message: str, status: int, *, crlf: bool = True) -> None:
-        """Send one line and end the session with ``status``."""
-        assert self.chan is not None
-        self.chan.write((message + ("\r\n" if crlf else "\n")).encode())
-        self.chan.exit(status)
-
-    async def _start_child(self) -> None:
-        """Spawn the reader on its own PTY at the client's size."""
-        argv = self.host.settings.argv_for(self.owner.reader_id, self.owner.guest)
-        env = self._child_env()
-        self.child = PtyChild(
-            argv,
-            env,
-            cols=self.size[0],
-            rows=self.size[1],
-            cwd=str(self.host.settings.data_dir),
-            on_output=self._child_output,
-            on_exit=self._child_exit,
-        )
-        try:
-            await self.child.start()
-        except OSError as exc:
-            self.child = None
-            self._release()
-            self.host.settings.log(f"error starting reader for {self.owner.peer}: {exc}")
-            if not self._closed:
-                self._refuse("tui-reader: the reader could not start; try again later", 1)
-            return
-        if self._closed:  # the client left while we were starting
-            await self.child.stop(signal.SIGHUP, self.host.settings.shutdown_grace)
-            return
-        self.host.sessions.add(self)
-        self._logged = True
-        self.host.settings.log(
-            f"connect {self.owner.peer} key={self.owner.key_label} term={self.term} "
-            f"size={self.size[0]}x{self.size[1]}"
-            + (f" exec={self.command[:40]!r}" if self.command else "")
-        )
-        if self.host.settings.idle_timeout > 0:
-            self._idle_task = asyncio.ensure_future(self._watch_idle())
-
-    def _child_env(self) -> dict[str, str]:
-        """The child's environment: built from nothing (see ``config.child_env``)."""
-        from tui_reader.ssh.config import child_env
-
-        assert self.chan is not None
-        colorterm = None
-        with contextlib.suppress(Exception):
-            colorterm = self.chan.get_environment().get("COLORTERM")
-        return child_env(self.term, self.host.settings.data_dir, colorterm)
-
-    def _child_output(self, data: bytes) -> None:
-        """Pass the child's output to the client."""
-        if self.chan is not None and not self._closed:
-            self.chan.write(data)
-
-    def _child_exit(self, status: int) -> None:
-        """The reader ended: restore the client's terminal, say goodbye, close."""
-        self.host.sessions.discard(self)
-        if self._idle_task is not None:
-            self._idle_task.cancel()
-        if self.chan is not None and not self._closed:
-            farewell = RESET_TERMINAL
-            if self.farewell:
-                farewell += b"\r\n" + self.farewell.encode() + b"\r\n"
-            self.chan.write(farewell)
-            self.chan.exit(status if status >= 0 else 1)
-        self._release()
-
-    async def _watch_idle(self) -> None:
-        """End the session when nobody typed for the idle timeout."""
-        limit = self.host.settings.idle_timeout
-        while True:
-            left = self.last_input + limit - time.monotonic()
-            if left <= 0:
-                break
-            await asyncio.sleep(left)
-        self.host.settings.log(f"idle {self.owner.peer} key={self.owner.key_label}")
-        saved = "" if self.owner.guest else " your place is saved."
-        await self.end(
-            f"tui-reader: no key pressed for {format_duration(limit)}, "
-            f"so the session ended;{saved}",
-            signal.SIGHUP,
-        )
-
-    async def end(self, message: str, signum: int) -> None:
-        """Ask the child to save and exit (``signum``), then show ``message`` and close."""
-        self.farewell = message
-        if self.child is not None:
-            await self.child.stop(signum, self.host.settings.shutdown_grace)
-
-    # -- data ----------------------------------------------------------------------------------
-
-    def data_received(self, data: bytes, datatype: int | None) -> None:
-        """Keys from the client go to the child."""
-        self.last_input = time.monotonic()
-        if self.child is not None:
-            self.child.write(data)
-
-    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int):
-        """Forward a window change to the child's PTY."""
-        if width and height:
-            self.size = (width, height)
-            if self.child is not None:
-                self.child.resize(width, height, pixwidth, pixheight)
-
-    def pause_writing(self) -> None:
-        """The client is slow: stop reading the child's output."""
-        if self.child is not None:
-            self.child.pause_output()
-
-    def resume_writing(self) -> None:
-        """The client caught up."""
-        if self.child is not None:
-            self.child.resume_output()
-
-    def eof_received(self) -> bool:
-        """The client's input ended: end the session."""
-        return False
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        """The client left: the child gets SIGHUP (it saves), the slot is freed, one log line."""
-        self._closed = True
-        if self._idle_task is not None:
-            self._idle_task.cancel()
-        if self.child is not None and self.child.returncode is None:
-            self.host.spawn(self.child.stop(signal.SIGHUP, self.host.settings.shutdown_grace))
-        if self._logged:
-            self._logged = False
-            self.host.settings.log(
-                f"disconnect {self.owner.peer} key={self.owner.key_label} term={self.term} "
-                f"size={self.size[0]}x{self.size[1]} "
-                f"duration={format_duration(time.monotonic() - self.started)}"
-            )
-        self._release()
-
-    def _release(self) -> None:
-        """Give back the limits slot (once)."""
-        if self._slot:
-            self._slot = False
-            self.host.limits.release(self.owner.peer)
 
 
 async def serve(settings: Settings, ready: Callable[[ReaderHost], None] | None = None) -> int:
