@@ -42,11 +42,23 @@ HOSTED_BLOCKED_COMMANDS = frozenset({"Screenshot"})
 class StoryOnlyScreen(Screen[None]):
     """The bottom screen when one story file was opened: leaving the story quits the app."""
 
+    covered = False
+    """True once a screen (the warning, the reader) has been pushed over this one."""
+
+    def on_screen_suspend(self) -> None:
+        """The warning or the story is on top now."""
+        self.covered = True
+
     def on_screen_resume(self) -> None:
-        """Back here means the story was closed (or its warning declined): quit."""
+        """Back here after the story (or its warning) closed: quit."""
+        if self.covered:
+            self.set_timer(0.05, self._quit_if_still_here)
+
+    async def _quit_if_still_here(self) -> None:
+        """Quit unless another screen (the reader after its warning) came on top meanwhile."""
         app = self.app
-        if isinstance(app, TuiReaderApp) and app.story_shown:
-            app.call_later(app.action_quit)
+        if app.screen is self and isinstance(app, TuiReaderApp) and app.story_shown:
+            await app.action_quit()
 
 
 class TuiReaderApp(App[int]):
