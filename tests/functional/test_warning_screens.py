@@ -1,0 +1,76 @@
+"""The warning and gate screens on their own: what they list, their keys, literal text."""
+
+from __future__ import annotations
+
+from textual.app import App
+
+from tui_reader.model import Chapter, Source, Story, WarningGate
+from tui_reader.ui.screens.warning import GateScreen, WarningScreen
+
+
+def make_story() -> Story:
+    """An Explicit story whose texts look like markup."""
+    return Story(
+        title="[b]Night[/b] Shift",
+        source=Source("x.md", "markdown"),
+        author="[i]Someone[/i]",
+        rating="Explicit",
+        warnings=["No Archive Warnings Apply", "Major Character Death"],
+        content_notes=["Mentions [red]blood[/red] in chapter 3."],
+        chapters=[Chapter(1, None, 3), Chapter(2, None, 3)],
+    )
+
+
+class Host(App[None]):
+    """Pushes one screen and records its answer."""
+
+    def __init__(self, screen) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.modal = screen
+        self.answers: list[bool | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.modal, self.answers.append)
+
+
+def shown(app: App[None]) -> str:
+    """The screen's text as the reader sees it."""
+    return "\n".join(s.text for s in app.screen._compositor.render_strips())
+
+
+async def test_warning_lists_rating_warnings_and_notes_literally() -> None:
+    app = Host(WarningScreen(make_story()))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        text = shown(app)
+        assert "[b]Night[/b] Shift by [i]Someone[/i]" in text
+        assert "Rating: Explicit" in text
+        assert "Major Character Death" in text
+        assert "No Archive Warnings Apply" not in text
+        assert "“Mentions [red]blood[/red] in chapter 3.”" in text
+        assert "Yes, continue" in text and "No, go back" in text
+        await pilot.press("y")
+    assert app.answers == [True]
+
+
+async def test_warning_keys() -> None:
+    for key, answer in (("enter", True), ("n", False), ("escape", False)):
+        app = Host(WarningScreen(make_story()))
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            await pilot.press(key)
+        assert app.answers == [answer], key
+
+
+async def test_gate_shows_reason_verbatim_and_keys() -> None:
+    gate = WarningGate(2, "Stop now if [bold]cliffhangers[/] upset you.")
+    for key, answer in (("y", True), ("enter", True), ("n", False), ("escape", False)):
+        app = Host(GateScreen(make_story(), gate))
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            text = shown(app)
+            assert "The author suggests stopping before Chapter 2" in text
+            assert "Stop now if [bold]cliffhangers[/] upset you." in text
+            assert "Continue" in text and "Stop here" in text
+            await pilot.press(key)
+        assert app.answers == [answer], key
