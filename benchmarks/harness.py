@@ -181,7 +181,10 @@ def _command(cmd: Sequence[str]) -> str | None:
 
 
 def machine_info() -> dict[str, Any]:
-    """The machine the run happened on: CPU, cores, memory, OS, Python, Textual, tmux, commit."""
+    """The machine the run happened on: CPU, cores, memory, OS, Python, Textual, tmux, commit.
+
+    The commit ends in ``-dirty`` when the working tree had uncommitted changes.
+    """
     return {
         "cpu": _cpu_model(),
         "cores": os.cpu_count(),
@@ -191,7 +194,7 @@ def machine_info() -> dict[str, Any]:
         "textual": _version("textual"),
         "rich": _version("rich"),
         "tmux": _command(["tmux", "-V"]),
-        "commit": _command(["git", "rev-parse", "--short", "HEAD"]),
+        "commit": _command(["git", "describe", "--always", "--dirty"]),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
