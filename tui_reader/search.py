@@ -153,6 +153,7 @@ class SearchIndex:
         """Connect, creating the schema; an unreadable or outdated index is rebuilt."""
         try:
             db = sqlite3.connect(self.db_path, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
             row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row and row[0] == str(SCHEMA_VERSION):
@@ -160,8 +161,10 @@ class SearchIndex:
             db.close()
         except sqlite3.DatabaseError:
             pass
-        self.db_path.unlink(missing_ok=True)
+        for leftover in (self.db_path, Path(f"{self.db_path}-wal"), Path(f"{self.db_path}-shm")):
+            leftover.unlink(missing_ok=True)
         db = sqlite3.connect(self.db_path, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
         db.executescript(_SCHEMA)
         return db
 

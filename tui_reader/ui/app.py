@@ -27,7 +27,8 @@ from tui_reader.ui.screens.library import LibraryScreen
 from tui_reader.ui.screens.warning import WarningScreen
 
 if TYPE_CHECKING:
-    from tui_reader.state import StateStore
+    from tui_reader.search import SearchHit
+    from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
 
 WARN_MODES = ("always", "once", "never")
 """The values of the "warn_mode" preference."""
@@ -70,8 +71,23 @@ class TuiReaderApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (your place is saved)"),
+        Binding(
+            "question_mark", "help", "Help", key_display="?", id="app.help", tooltip="Every key"
+        ),
+        Binding(
+            "ctrl+f,S",
+            "search_library",
+            "Search all",
+            id="app.search",
+            tooltip="Search the text of every story in the library",
+        ),
+        Binding(
+            "B", "bookmarks", "Bookmarks", show=False, id="app.bookmarks", tooltip="Every bookmark"
+        ),
+        Binding(
+            "H", "history", "History", show=False, id="app.history", tooltip="Recently read stories"
+        ),
         Binding("escape", "back", "Back", show=False),
         Binding("ctrl+s", "screenshot", "Screenshot", show=False),
     ]
@@ -236,7 +252,17 @@ class TuiReaderApp(App[int]):
             return
         self.run_worker(self.open_path(entry.path, chapter=chapter), group="open", exclusive=True)
 
-    async def open_path(self, path: Path, *, chapter: int | None = None) -> None:
+    def open_at(self, path: Path, position: Position) -> None:
+        """Open the story in ``path`` at ``position`` (a search hit, a bookmark)."""
+        from tui_reader.ui.screens.reader import ReaderScreen
+
+        while len(self.screen_stack) > 1 and isinstance(self.screen, ReaderScreen):
+            self.pop_screen()
+        self.run_worker(self.open_path(path, position=position), group="open", exclusive=True)
+
+    async def open_path(
+        self, path: Path, *, chapter: int | None = None, position: Position | None = None
+    ) -> None:
         """Load a story file off the event loop, then show it."""
         if not self.allowed(path):
             self.notify("That file is not in this library.", severity="error")
@@ -249,7 +275,7 @@ class TuiReaderApp(App[int]):
         except StoryError as exc:
             self.notify(exc.reason, title=f"Cannot open {Path(exc.path).name}", severity="error")
             return
-        self.show_story(story, path, chapter=chapter)
+        self.show_story(story, path, chapter=chapter, position=position)
 
     def needs_warning(self, story: Story) -> bool:
         """True when the warning screen should show, by the "warn_mode" preference."""
@@ -262,13 +288,20 @@ class TuiReaderApp(App[int]):
             return True
         return not self.store.acknowledged(story.story_id)
 
-    def show_story(self, story: Story, path: Path, *, chapter: int | None = None) -> None:
+    def show_story(
+        self,
+        story: Story,
+        path: Path,
+        *,
+        chapter: int | None = None,
+        position: Position | None = None,
+    ) -> None:
         """The open flow: the warning screen when due, then the reading screen."""
 
         def answered(ok: bool | None) -> None:
             if ok:
                 self.store.acknowledge(story.story_id)
-                self.push_reader(story, path, chapter=chapter)
+                self.push_reader(story, path, chapter=chapter, position=position)
             else:
                 self.story_shown = True
                 if self.single_story is not None:
@@ -277,19 +310,89 @@ class TuiReaderApp(App[int]):
         if self.needs_warning(story):
             self.push_screen(WarningScreen(story), answered)
         else:
-            self.push_reader(story, path, chapter=chapter)
+            self.push_reader(story, path, chapter=chapter, position=position)
 
-    def push_reader(self, story: Story, path: Path, *, chapter: int | None = None) -> None:
-        """Open the reading screen at the saved place (or at ``chapter``)."""
+    def push_reader(
+        self,
+        story: Story,
+        path: Path,
+        *,
+        chapter: int | None = None,
+        position: Position | None = None,
+    ) -> None:
+        """Open the reading screen at ``position``, else the saved place (or ``chapter``)."""
         from tui_reader.ui.screens.reader import ReaderScreen
 
         self.story_shown = True
-        position = self.store.position(story.story_id)
-        if chapter is not None and position is not None and position.chapter != chapter:
-            position = None
+        if position is None:
+            position = self.store.position(story.story_id)
+            if chapter is not None and position is not None and position.chapter != chapter:
+                position = None
         self.push_screen(
             ReaderScreen(story, self.store, path=path, chapter=chapter, position=position)
         )
+
+    # --- the reading life: search, bookmarks, history ----------------------------------------
+
+    @property
+    def library_root(self) -> Path:
+        """The folder searched: the library, or the single story's folder."""
+        return self.library.root if self.library is not None else self.target.parent
+
+    def hidden_warnings(self) -> frozenset[str]:
+        """Warnings whose stories the reader chose to hide from the library and search."""
+        return frozenset(self.store.pref("hidden_warnings") or [])
+
+    def action_search_library(self) -> None:
+        """Search the text of every story; enter opens the story at that paragraph."""
+        from tui_reader.state import Position
+        from tui_reader.ui.screens.search import SearchScreen
+
+        if isinstance(self.screen, SearchScreen):
+            return
+
+        def chosen(hit: SearchHit | None) -> None:
+            """Open the chosen paragraph."""
+            if hit is not None:
+                self.open_at(Path(hit.path), Position(hit.chapter, hit.paragraph, 0))
+
+        screen = SearchScreen(self.library_root, self.data_dir, self.hidden_warnings())
+        self.push_screen(screen, chosen)
+
+    def action_bookmarks(self) -> None:
+        """Every bookmark; enter opens the story there."""
+        from tui_reader.state import Position
+        from tui_reader.ui.screens.bookmarks import BookmarksScreen
+
+        if isinstance(self.screen, BookmarksScreen):
+            return
+
+        def chosen(bookmark: Bookmark | None) -> None:
+            """Open the chosen bookmark."""
+            if bookmark is not None:
+                position = Position(bookmark.chapter, bookmark.paragraph, bookmark.offset)
+                self.open_at(Path(bookmark.path), position)
+
+        self.push_screen(BookmarksScreen(self.store), chosen)
+
+    def action_history(self) -> None:
+        """Recently read stories; enter resumes one."""
+        from tui_reader.ui.screens.history import HistoryScreen
+
+        if isinstance(self.screen, HistoryScreen):
+            return
+
+        def chosen(entry: HistoryEntry | None) -> None:
+            """Resume the chosen story at its saved place."""
+            if entry is not None:
+                position = self.store.position(entry.story_id)
+                if position is None:
+                    from tui_reader.state import Position
+
+                    position = Position(entry.chapter, 0, 0)
+                self.open_at(Path(entry.path), position)
+
+        self.push_screen(HistoryScreen(self.store), chosen)
 
     # --- preferences ------------------------------------------------------------------------
 

@@ -140,6 +140,7 @@ class HelpScreen(Screen[None]):
     DEFAULT_CSS = """
     HelpScreen #help-title { text-style: bold; color: $accent; padding: 0 2; height: 1; }
     HelpScreen #help-body { height: 1fr; }
+    HelpScreen #help-body > Horizontal { height: auto; }
     HelpScreen .help-column { width: 1fr; height: auto; padding: 0 2; }
     HelpScreen .help-column > Static { margin-bottom: 1; }
     """
@@ -165,6 +166,10 @@ class HelpScreen(Screen[None]):
                     for title, rows in reading:
                         yield Static(key_table(title, rows))
         yield Footer()
+
+    def on_mount(self) -> None:
+        """The keys scroll (arrows, page keys, home/end) when they do not fit."""
+        self.query_one("#help-body").focus()
 
     def action_close(self) -> None:
         """Back to where help was opened."""

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from tui_reader.library import Library, LibraryEntry
-from tui_reader.ui.widgets.library_filter import rank
+from tui_reader.ui.widgets.library_filter import facet_matches, hidden_by, parse_filter, rank
 from tui_reader.ui.widgets.library_table import (
     COLUMNS,
     CONTINUE_KEY,
@@ -37,12 +37,24 @@ class LibraryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", tooltip="Open the story (the ▶ Continue row resumes it)"),
         Binding(
-            "slash", "filter", "Filter", tooltip="Filter by title, author, fandom or tag (fuzzy)"
+            "slash",
+            "filter",
+            "Filter",
+            tooltip="Filter by title, author, fandom, tag (fuzzy); or rating:M warning:x fandom:x "
+            "tag:x status:x",
         ),
         Binding("o", "sort_next", "Sort", tooltip="Sort by the next column (or click a header)"),
         Binding("O", "sort_reverse", "Reverse", key_display="O", tooltip="Reverse the order"),
         Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter"),
         Binding("r", "rescan", "Rescan", show=False, tooltip="Scan the folder again"),
+        Binding("s", "status", "Status", tooltip="Set the reading status of the story"),
+        Binding(
+            "h",
+            "toggle_hidden",
+            "Show hidden",
+            show=False,
+            tooltip="Show or hide stories with warnings you chose to hide",
+        ),
         Binding("j,down", "down", "Next story", show=False, tooltip="Next story"),
         Binding("k,up", "up", "Previous story", show=False, tooltip="Previous story"),
     ]
@@ -63,6 +75,10 @@ class LibraryScreen(Screen[None]):
         """The fuzzy filter in force ("" for none)."""
         self.scanned = False
         """True once the first scan has finished."""
+        self.show_hidden = False
+        """True to list stories carrying warnings the reader chose to hide."""
+        self.hidden_count = 0
+        """How many stories the last refresh left out for their warnings."""
 
     @property
     def reader_app(self) -> TuiReaderApp:
@@ -72,7 +88,10 @@ class LibraryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Title line, filter input, progress bar, table, the highlighted story's summary."""
         yield Static(Text(f"Library · {self.library.root.name}"), id="library-title")
-        yield Input(placeholder="Filter: title, author, fandom, tag…", id="filter")
+        yield Input(
+            placeholder="Filter: words, or rating:M warning:death tag:x fandom:x status:reading",
+            id="filter",
+        )
         yield ProgressBar(id="scan-progress", show_eta=False)
         yield LibraryTable(id="library-table")
         yield Static("", id="library-summary")
@@ -102,11 +121,6 @@ class LibraryScreen(Screen[None]):
         """Show a finished scan."""
         self.entries = entries
         self.scanned = True
-        good = sum(1 for e in entries if not e.error)
-        title = f"Library · {self.library.root.name} · {good} stories"
-        if good != len(entries):
-            title += f" · {len(entries) - good} cannot be opened"
-        self.query_one("#library-title", Static).update(Text(title))
         self.query_one("#scan-progress", ProgressBar).display = False
         self.refresh_rows()
 
@@ -122,6 +136,37 @@ class LibraryScreen(Screen[None]):
         """Scan the folder again."""
         self.scan()
 
+    def action_toggle_hidden(self) -> None:
+        """Show or hide stories carrying the warnings the reader chose to hide."""
+        self.show_hidden = not self.show_hidden
+        self.refresh_rows()
+        shown = "shown" if self.show_hidden else "hidden"
+        self.notify(f"Stories with hidden warnings are {shown}.", timeout=2)
+
+    def action_status(self) -> None:
+        """Set the reading status of the highlighted story."""
+        from tui_reader.ui.dialogs.status import StatusDialog
+
+        table = self.query_one(LibraryTable)
+        key = table.current_key()
+        if key == CONTINUE_KEY:
+            target = self.continue_target(list(table.rows_by_key.values()))
+            row = target[0] if target else None
+        else:
+            row = table.rows_by_key.get(key or "")
+        if row is None or row.entry.error or not row.entry.story_id:
+            return
+        story_id = row.entry.story_id
+        store = self.reader_app.store
+
+        def chosen(status: str | None) -> None:
+            """Keep the choice and show it."""
+            if status is not None:
+                store.set_status(story_id, status or None)
+                self.refresh_rows()
+
+        self.app.push_screen(StatusDialog(row.entry.title, store.status(story_id)), chosen)
+
     # --- rows -------------------------------------------------------------------------------
 
     def make_row(self, entry: LibraryEntry, last_read: dict[str, float]) -> LibraryRow:
@@ -134,6 +179,7 @@ class LibraryScreen(Screen[None]):
             entry,
             read=read,
             last_read=last_read.get(entry.story_id or ""),
+            status=store.status(entry.story_id) if entry.story_id else None,
         )
 
     def continue_target(self, rows: list[LibraryRow]) -> tuple[LibraryRow, int] | None:
@@ -149,22 +195,49 @@ class LibraryScreen(Screen[None]):
         last_read: dict[str, float] = {}
         for item in reversed(self.reader_app.store.history(limit=1000)):
             last_read[item.story_id] = item.when
-        rows = [self.make_row(e, last_read) for e in self.entries]
+        words, facets = parse_filter(self.filter_text)
+        hidden = self.reader_app.store.pref("hidden_warnings") or []
+        # asking for a warning by name shows its stories even when hidden
+        reveal = self.show_hidden or any(facet == "warning" for facet, _ in facets)
+        rows = []
+        self.hidden_count = 0
+        for entry in self.entries:
+            if not reveal and hidden_by(entry, hidden):
+                self.hidden_count += 1
+                continue
+            row = self.make_row(entry, last_read)
+            if all(facet_matches(entry, row.status, f, v) for f, v in facets):
+                rows.append(row)
         continue_row = None if self.filter_text else self.continue_target(rows)
-        if self.filter_text:
+        if words:
             by_path = {r.entry.path: r for r in rows}
-            ordered = [by_path[e.path] for e in rank(self.filter_text, self.entries)]
+            kept = [r.entry for r in rows]
+            ordered = [by_path[e.path] for e in rank(words, kept)]
         else:
             ordered = sort_rows(rows, self.sort_column, self.sort_reverse)
         table = self.query_one(LibraryTable)
-        table.fit_widths(self.size.width or self.app.size.width)
+        with_status = any(r.status for r in rows)
+        table.fit_widths(self.size.width or self.app.size.width, with_status)
         table.show(
             ordered,
             sort_column=self.sort_column,
             reverse=self.sort_reverse,
             continue_row=continue_row,
         )
+        self.update_title()
         self.update_summary()
+
+    def update_title(self) -> None:
+        """The title line: folder, counts, and how many stories are hidden."""
+        if not self.scanned:
+            return
+        good = sum(1 for e in self.entries if not e.error)
+        title = f"Library · {self.library.root.name} · {good} stories"
+        if good != len(self.entries):
+            title += f" · {len(self.entries) - good} cannot be opened"
+        if self.hidden_count:
+            title += f" · {self.hidden_count} hidden by your warning choices (h shows them)"
+        self.query_one("#library-title", Static).update(Text(title))
 
     def on_resize(self) -> None:
         """Titles and authors get the room there is."""
@@ -248,7 +321,9 @@ class LibraryScreen(Screen[None]):
 
     def action_sort_next(self) -> None:
         """Sort by the next column."""
-        keys = [k for k, _ in COLUMNS]
+        keys = [k for k, _ in self.query_one(LibraryTable).columns_shown()]
+        if self.sort_column not in keys:
+            self.sort_column = keys[-1]
         self.sort_column = keys[(keys.index(self.sort_column) + 1) % len(keys)]
         self.sort_reverse = False
         self.refresh_rows()

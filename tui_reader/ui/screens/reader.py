@@ -7,6 +7,7 @@ and flushed when the screen closes.
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_right
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -84,6 +85,7 @@ class ReaderScreen(Screen[None]):
             "Narrower reading column (< or -; [ and ] change chapter)",
         ),
         _b("w", "whole_work", "Whole work", "Toggle the whole-work view (all chapters)", True),
+        _b("s", "status", "Status", "Set the reading status (reading, finished, ...)"),
         _b("escape", "back", "Library", "Back to the library (place saved)", True),
     ]
     """The reader's keys (also listed in help)."""
@@ -135,6 +137,10 @@ class ReaderScreen(Screen[None]):
             start = _position(index, 0, 0)
         self._start = start
         """Where to open."""
+        self._pace_mark: tuple[float, int] | None = None
+        """(monotonic time, words into the story) at the last scroll, to measure reading pace."""
+        self._finish_offered = False
+        """True once "mark as finished?" was asked in this visit."""
 
     # --- composition ------------------------------------------------------------------------
 
@@ -230,6 +236,14 @@ class ReaderScreen(Screen[None]):
             return _position(chapter, last, len(blocks[last].text) + 1)
         return _position(chapter, 0, 0)
 
+    def save_position(self, *, write_now: bool = False) -> None:
+        """Save the reading position (the store debounces unless ``write_now``)."""
+        self._save(write_now=write_now)
+
+    def go_to_chapter(self, index: int) -> None:
+        """Go to the start of chapter ``index`` (0-based), asking at any gate on the way."""
+        self._go(index)
+
     def _save(self, *, write_now: bool = False) -> None:
         """Save the position."""
         if self.chapter_index < 0 or not self.items:
@@ -307,7 +321,18 @@ class ReaderScreen(Screen[None]):
             view.when_laid_out(lambda: self._to_chapter_end(chapter))
         self._apply_highlights()
         self._refresh_header()
+        self._record_pace()
         self._save(write_now=changed)
+        self.call_after_refresh(self._check_end_visible)
+
+    def _check_end_visible(self) -> None:
+        """A chapter that fits on screen is read once shown (paging on offers "finished")."""
+        view = self.view
+        if not self.items or not view.lines:
+            return
+        last = self.items[min(view.last_visible_item, len(self.items) - 1)]
+        if last.kind == "end":
+            self.store.mark_chapter_read(self.story_id, last.chapter)
 
     def _whole_limit(self) -> int:
         """Whole-work view: how many chapters to show (up to the first unpassed gate)."""
@@ -349,12 +374,42 @@ class ReaderScreen(Screen[None]):
         last = self.items[min(event.last_item, len(self.items) - 1)]
         if last.kind == "end":
             self.store.mark_chapter_read(self.story_id, last.chapter)
+            if last.chapter == len(self.story.chapters) - 1:
+                self._offer_finished()
         self._refresh_header()
+        self._record_pace()
         self._save(write_now=changed)
+
+    def _record_pace(self) -> None:
+        """Feed the reader's own pace (words read forward over time) to the store."""
+        pos = self.position()
+        words = sum(c.words for c in self.story.chapters[: pos.chapter])
+        before = self._words_before_blocks(pos.chapter)
+        words += before[min(pos.paragraph, len(before) - 1)]
+        now = time.monotonic()
+        mark, self._pace_mark = self._pace_mark, (now, words)
+        if mark is None:
+            return
+        seconds, advanced = now - mark[0], words - mark[1]
+        if advanced > 0 and 0 < seconds < 600:
+            self.store.record_pace(advanced, seconds)
+
+    def _offer_finished(self) -> None:
+        """At the end of a complete story: offer to mark it "finished" (once per visit)."""
+        if (
+            self._finish_offered
+            or not self.story.is_complete
+            or self.store.status(self.story_id) == "finished"
+        ):
+            return
+        self._finish_offered = True
+        self.action_status(suggest="finished")
 
     def on_chapter_view_reached_end(self, event: ChapterView.ReachedEnd) -> None:
         """Paging past the end: on into the next chapter."""
         self.store.mark_chapter_read(self.story_id, self.chapter_index)
+        if self.chapter_index == len(self.story.chapters) - 1:
+            self._offer_finished()
         if self.whole_work:
             if self.limit < len(self.story.chapters):
                 self._go(self.limit, gate_from=self.limit - 1)
@@ -515,6 +570,23 @@ class ReaderScreen(Screen[None]):
             self.notify("Bookmarked.", timeout=2)
 
         self.app.push_screen(BookmarkNoteDialog(snippet), saved)
+
+    def action_status(self, suggest: str | None = None) -> None:
+        """Pick the reading status; ``suggest`` is highlighted (the end suggests "finished")."""
+        from tui_reader.ui.dialogs.status import StatusDialog
+
+        def chosen(status: str | None) -> None:
+            """Keep the choice."""
+            if status is None:
+                return
+            self.store.set_status(self.story_id, status or None)
+            self.notify(f"Status: {status or 'none'}", timeout=2)
+
+        heading = "You reached the end." if suggest else None
+        dialog = StatusDialog(
+            self.story.title, self.store.status(self.story_id), suggest=suggest, heading=heading
+        )
+        self.app.push_screen(dialog, chosen)
 
     def action_back(self) -> None:
         """Close the search field, or go back to the library."""

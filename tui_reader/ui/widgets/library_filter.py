@@ -5,6 +5,7 @@ Pure functions, no Textual: the library screen calls :func:`rank` with the filte
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from tui_reader.library import LibraryEntry
@@ -86,3 +87,75 @@ def rank(query: str, entries: Sequence[LibraryEntry]) -> list[LibraryEntry]:
         return list(entries)
     scored = [(entry_score(query, e), i, e) for i, e in enumerate(entries)]
     return [e for score, _i, e in sorted(scored, key=lambda s: (-s[0], s[1])) if score > 0]
+
+
+FACETS: dict[str, str] = {
+    "rating": "rating",
+    "r": "rating",
+    "warning": "warning",
+    "w": "warning",
+    "fandom": "fandom",
+    "f": "fandom",
+    "tag": "tag",
+    "t": "tag",
+    "status": "status",
+    "s": "status",
+}
+"""Filter words of the form ``key:value`` and the facet each key names."""
+
+RATING_LETTERS: dict[str, str] = {
+    "g": "General Audiences",
+    "t": "Teen And Up Audiences",
+    "m": "Mature",
+    "e": "Explicit",
+    "nr": "Not Rated",
+}
+"""Badge letters a ``rating:`` facet accepts."""
+
+
+def parse_filter(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Split the filter into its fuzzy words and its ``key:value`` facets.
+
+    ``rating:M warning:death tag:"slow burn" status:reading fandom:harbour`` — a value may be
+    quoted to hold spaces. Unknown keys stay fuzzy words.
+    """
+    words: list[str] = []
+    facets: list[tuple[str, str]] = []
+    for match in re.finditer(r'(\w+):(?:"([^"]*)"?|(\S*))|(\S+)', text):
+        key, quoted, bare, _word = match.groups()
+        if key is not None and key.casefold() in FACETS:
+            value = (quoted if quoted is not None else bare or "").strip()
+            if value:
+                facets.append((FACETS[key.casefold()], value.casefold()))
+        else:
+            words.append(match.group(0))
+    return " ".join(words), facets
+
+
+def facet_matches(entry: LibraryEntry, status: str | None, facet: str, value: str) -> bool:
+    """True when ``entry`` (with the reader's ``status``) has ``value`` in ``facet``."""
+    if facet == "rating":
+        rating = RATING_LETTERS.get(value)
+        if rating is not None:
+            return entry.rating == rating
+        return value in (entry.rating or "not rated").casefold()
+    if facet == "warning":
+        if value in ("none", "no"):
+            return not entry.needs_warning
+        texts = [*entry.warnings, *entry.content_notes]
+        return any(value in t.casefold() for t in texts)
+    if facet == "fandom":
+        return any(value in f.casefold() for f in entry.fandoms)
+    if facet == "tag":
+        return any(value in t.casefold() for t in [*entry.tags, *entry.fandoms])
+    if facet == "status":
+        if value in ("none", "no"):
+            return status is None
+        return status is not None and status.casefold().startswith(value)
+    return True
+
+
+def hidden_by(entry: LibraryEntry, hidden_warnings: Iterable[str]) -> bool:
+    """True when ``entry`` carries a warning the reader chose to hide."""
+    hidden = set(hidden_warnings)
+    return bool(hidden) and bool(hidden.intersection(entry.warnings))

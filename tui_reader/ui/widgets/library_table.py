@@ -33,6 +33,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("rating", "Rating"),
     ("warn", "⚠"),
     ("progress", "Read"),
+    ("status", "Status"),
     ("last", "Last read"),
 )
 """(key, label) of every column, left to right."""
@@ -61,8 +62,11 @@ TITLE_WIDTH = 40
 AUTHOR_WIDTH = 22
 """Longest author shown (less on narrow terminals)."""
 
-OTHER_COLUMNS_WIDTH = 9 + 8 + 4 + 2 + 5 + 10 + 2 * len(("c", "w", "r", "x", "p", "l", "t", "a"))
-"""Cells the columns other than title and author take, padding included."""
+OTHER_COLUMNS_WIDTH = 9 + 8 + 4 + 2 + 5 + 10 + 2 * (len(COLUMNS) - 1)
+"""Cells the columns other than title, author and status take, padding included."""
+
+STATUS_COLUMN_WIDTH = 8 + 2
+"""Cells the status column takes when shown (only once some story has a status)."""
 
 
 def relative_date(when: float | None, now: float | None = None) -> str:
@@ -125,6 +129,19 @@ def rating_order(rating: str | None) -> int:
     return RATINGS.index(rating) if rating in RATINGS else len(RATINGS)
 
 
+STATUS_LABELS: dict[str, str] = {
+    "reading": "reading",
+    "plan to read": "planned",
+    "on hold": "on hold",
+    "finished": "finished",
+    "dropped": "dropped",
+}
+"""How each reading status shows in its column (at most 8 cells)."""
+
+STATUS_ORDER: dict[str, int] = {status: i for i, status in enumerate(STATUS_LABELS)}
+"""Sort order of the statuses: reading first, dropped last."""
+
+
 SORT_KEYS: dict[str, Callable[[LibraryRow], Any]] = {
     "title": lambda r: (title_key(r.entry.title), str(r.entry.path)),
     "author": lambda r: (title_key(r.entry.author or "\uffff"), title_key(r.entry.title)),
@@ -133,6 +150,10 @@ SORT_KEYS: dict[str, Callable[[LibraryRow], Any]] = {
     "rating": lambda r: rating_order(r.entry.rating),
     "warn": lambda r: (not r.entry.needs_warning, title_key(r.entry.title)),
     "progress": lambda r: r.progress,
+    "status": lambda r: (
+        STATUS_ORDER.get(r.status or "", len(STATUS_ORDER)),
+        title_key(r.entry.title),
+    ),
     "last": lambda r: -(r.last_read or 0.0),
 }
 """How each column sorts (ascending; "last" puts the most recent first)."""
@@ -173,10 +194,15 @@ class LibraryTable(DataTable[Text]):
         """Cells for the title column at the current width."""
         self.author_width = AUTHOR_WIDTH
         """Cells for the author column at the current width."""
+        self.with_status = False
+        """True when the status column is shown (some story has a reading status)."""
 
-    def fit_widths(self, width: int) -> bool:
+    def fit_widths(self, width: int, with_status: bool | None = None) -> bool:
         """Share ``width`` between title and author; True when the widths changed."""
-        spare = max(24, width - OTHER_COLUMNS_WIDTH - 2)
+        if with_status is not None:
+            self.with_status = with_status
+        other = OTHER_COLUMNS_WIDTH + (STATUS_COLUMN_WIDTH if self.with_status else 0)
+        spare = max(24, width - other - 2)
         author = max(10, min(AUTHOR_WIDTH, spare * 2 // 5))
         title = max(14, min(TITLE_WIDTH, spare - author))
         changed = (title, author) != (self.title_width, self.author_width)
@@ -207,7 +233,7 @@ class LibraryTable(DataTable[Text]):
             return [
                 Text(_cut(entry.title, self.title_width), style=dim),
                 Text(_cut(f"cannot open: {entry.error}", self.author_width), style=dim),
-                *(Text("") for _ in COLUMNS[2:]),
+                *(Text("") for _ in self.columns_shown()[2:]),
             ]
         warn = Text("⚠", style=self.theme_style("warning")) if entry.needs_warning else Text("")
         return [
@@ -218,8 +244,21 @@ class LibraryTable(DataTable[Text]):
             self.badge(entry.rating),
             warn,
             Text(f"{round(row.progress * 100)}%" if row.read else "", justify="right"),
+            *self.status_cell(row),
             Text(relative_date(row.last_read)),
         ]
+
+    def columns_shown(self) -> tuple[tuple[str, str], ...]:
+        """The columns in use: the status column only when some story has a status."""
+        if self.with_status:
+            return COLUMNS
+        return tuple(c for c in COLUMNS if c[0] != "status")
+
+    def status_cell(self, row: LibraryRow) -> list[Text]:
+        """The status cell, or nothing when the column is not shown."""
+        if not self.with_status:
+            return []
+        return [Text(STATUS_LABELS.get(row.status or "", ""), style="italic")]
 
     def continue_cells(self, row: LibraryRow, chapter: int) -> list[Text]:
         """The "Continue reading" row: the story and chapter to resume."""
@@ -235,6 +274,7 @@ class LibraryTable(DataTable[Text]):
             self.badge(row.entry.rating),
             Text("⚠", style=self.theme_style("warning")) if row.entry.needs_warning else Text(""),
             Text(f"{round(row.progress * 100)}%" if row.read else "", justify="right"),
+            *self.status_cell(row),
             Text(relative_date(row.last_read)),
         ]
 
@@ -249,7 +289,7 @@ class LibraryTable(DataTable[Text]):
         """Replace the table's contents with ``rows`` (already filtered and ordered)."""
         cursor_key = self.current_key()
         self.clear(columns=True)
-        for key, label in COLUMNS:
+        for key, label in self.columns_shown():
             text = Text(label)
             if key == sort_column:
                 text.append(" ▼" if reverse else " ▲")

@@ -1,0 +1,85 @@
+"""The reading-status picker (``s``): reading, plan to read, on hold, finished, dropped."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui_reader.state import STATUSES
+
+CLEAR = ""
+"""What the dialog answers for "no status"."""
+
+
+class StatusDialog(ModalScreen[str | None]):
+    """Pick a reading status for a story; answers the status, :data:`CLEAR`, or None (cancel)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="status.cancel", tooltip="Keep it")
+    ]
+
+    DEFAULT_CSS = """
+    StatusDialog { align: center middle; }
+    StatusDialog > Vertical {
+        width: 44; height: auto; border: thick $accent; background: $surface; padding: 1 2;
+    }
+    StatusDialog OptionList { height: auto; max-height: 10; }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        current: str | None,
+        *,
+        suggest: str | None = None,
+        heading: str | None = None,
+    ) -> None:
+        """Ask for the status of the story called ``title`` (now ``current``).
+
+        ``suggest`` is highlighted instead of the current status; ``heading`` is a line above.
+        """
+        super().__init__()
+        self.story_title = title
+        """The story's title (plain text)."""
+        self.current = current
+        """Its status now."""
+        self.suggest = suggest
+        """The status to highlight first (None: the current one)."""
+        self.heading = heading
+        """An extra line above the title ("You reached the end.")."""
+
+    def compose(self) -> ComposeResult:
+        """The story's title and the choices."""
+        with Vertical():
+            if self.heading:
+                yield Static(Text(self.heading, style="bold"))
+            yield Static(Text(f"Reading status of {self.story_title}", style="bold"))
+            options = [
+                Option(("● " if s == self.current else "  ") + s.capitalize(), id=s)
+                for s in STATUSES
+            ]
+            options.append(Option(("● " if self.current is None else "  ") + "No status", id="-"))
+            yield OptionList(*options)
+
+    def on_mount(self) -> None:
+        """Highlight the current status."""
+        choices = self.query_one(OptionList)
+        ids = [*STATUSES, "-"]
+        wanted = self.suggest or self.current or STATUSES[0]
+        choices.highlighted = ids.index(wanted) if wanted in ids else len(ids) - 1
+        choices.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Answer the chosen status."""
+        self.dismiss(CLEAR if event.option.id == "-" else event.option.id)
+
+    def action_cancel(self) -> None:
+        """Answer None: nothing changes."""
+        self.dismiss(None)

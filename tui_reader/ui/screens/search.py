@@ -1,0 +1,169 @@
+"""The library-wide search screen (``ctrl+f`` or ``S``): ranked paragraphs, enter opens one.
+
+The FTS5 index is brought up to date in a worker thread with a progress bar; queries run as the
+reader types (each in its own worker, newest wins) and work on whatever is indexed so far.
+Snippets are story text: shown as plain :class:`rich.text.Text` with the matches styled.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from tui_reader.search import SearchHit, SearchIndex, build_query
+
+
+def hit_prompt(hit: SearchHit) -> Text:
+    """Two lines for a result: the story and chapter, then the snippet with matches styled."""
+    text = Text()
+    text.append(hit.title, style="bold")
+    text.append(f"  {hit.chapter_title}, paragraph {hit.paragraph + 1}", style="dim")
+    text.append("\n")
+    plain = hit.plain_snippet()
+    snippet = Text(" ".join(plain.split()) if "\n" not in plain else plain.replace("\n", " "))
+    for start, end in hit.highlights():
+        snippet.stylize("bold reverse", start, end)
+    text.append_text(snippet)
+    return text
+
+
+class SearchScreen(Screen[SearchHit | None]):
+    """Search every story in the library; dismisses with the chosen hit (or None)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back", id="search.back", tooltip="Back to where you were"),
+        Binding("down", "focus_results", "Results", show=False, id="search.results"),
+    ]
+
+    DEFAULT_CSS = """
+    SearchScreen #search-box { height: auto; padding: 0 1; }
+    SearchScreen #search-status { color: $text-muted; height: 1; padding: 0 1; }
+    SearchScreen #search-progress { padding: 0 1; }
+    SearchScreen OptionList { height: 1fr; }
+    """
+
+    def __init__(self, library: Path, data_dir: Path, hide_warnings: frozenset[str]) -> None:
+        """Search ``library``, keeping the index under ``data_dir``."""
+        super().__init__()
+        self.library = library
+        """The library folder searched."""
+        self.data_dir = data_dir
+        """Where the index cache lives."""
+        self.hide_warnings = hide_warnings
+        """Stories carrying any of these warnings are left out of the results."""
+        self.hits: list[SearchHit] = []
+        """The results now listed."""
+        self.indexing = True
+        """True while the index is being brought up to date."""
+
+    def compose(self) -> ComposeResult:
+        """The query box, the indexing progress, the results."""
+        with Vertical(id="search-box"):
+            yield Input(
+                placeholder='Search every story: words, "a phrase", pref*',
+                id="search-input",
+            )
+            yield ProgressBar(id="search-progress", show_eta=False)
+            yield Static("", id="search-status", markup=False)
+        yield OptionList(id="search-results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start indexing and put the cursor in the query box."""
+        self.query_one("#search-input", Input).focus()
+        self.update_index()
+
+    @work(thread=True, group="search-index")
+    def update_index(self) -> None:
+        """Bring the index up to date, reporting progress."""
+        index = SearchIndex(self.library, self.data_dir)
+        try:
+            index.update(lambda done, total: self.app.call_from_thread(self._progress, done, total))
+        finally:
+            index.close()
+        self.app.call_from_thread(self._indexed)
+
+    def _progress(self, done: int, total: int) -> None:
+        """Show indexing progress."""
+        bar = self.query_one("#search-progress", ProgressBar)
+        bar.update(total=total, progress=done)
+        self._status(f"Indexing the library: {done} of {total} files")
+
+    def _indexed(self) -> None:
+        """Indexing finished: hide the bar, re-run the query on the full index."""
+        self.indexing = False
+        self.query_one("#search-progress", ProgressBar).display = False
+        value = self.query_one("#search-input", Input).value
+        if build_query(value):
+            self.run_query(value)
+        else:
+            self._status("Type to search; enter on a result opens the story there.")
+
+    def _status(self, message: str) -> None:
+        """Set the line under the query box."""
+        self.query_one("#search-status", Static).update(Text(message))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Search as the reader types."""
+        if build_query(event.value):
+            self.run_query(event.value)
+        else:
+            self._show([], event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the query box moves to the results."""
+        self.action_focus_results()
+
+    @work(thread=True, exclusive=True, group="search-query")
+    def run_query(self, query: str) -> None:
+        """Run one query in a worker; the newest query wins."""
+        index = SearchIndex(self.library, self.data_dir)
+        try:
+            hits = index.search(query, limit=50, hide_warnings=self.hide_warnings)
+        finally:
+            index.close()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, hits, query)
+
+    def _show(self, hits: list[SearchHit], query: str) -> None:
+        """List ``hits``."""
+        self.hits = hits
+        results = self.query_one("#search-results", OptionList)
+        results.clear_options()
+        results.add_options([Option(hit_prompt(hit), id=str(i)) for i, hit in enumerate(hits)])
+        if not query.strip():
+            self._status("Type to search; enter on a result opens the story there.")
+        elif hits:
+            more = " (still indexing)" if self.indexing else ""
+            self._status(f"{len(hits)} matching paragraphs for {query}{more}")
+        else:
+            more = " yet (still indexing)" if self.indexing else ""
+            self._status(f"No matches for {query}{more}")
+
+    def action_focus_results(self) -> None:
+        """Move the cursor to the results."""
+        results = self.query_one("#search-results", OptionList)
+        if self.hits:
+            results.focus()
+            if results.highlighted is None:
+                results.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Open the chosen result."""
+        index = int(event.option.id or 0)
+        if 0 <= index < len(self.hits):
+            self.dismiss(self.hits[index])
+
+    def action_close(self) -> None:
+        """Back without choosing."""
+        self.dismiss(None)
