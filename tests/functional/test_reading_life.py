@@ -243,3 +243,21 @@ async def test_reading_pace_is_recorded_while_reading(library: Path, data_dir: P
     words, seconds = recorded[-1]
     assert words == quiet.chapters[0].words
     assert seconds > 0
+
+
+async def test_palette_command_hides_and_shows_a_warning(library: Path, data_dir: Path) -> None:
+    app = TuiReaderApp(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(app, pilot)
+        assert "The Ninth Bell" in titles(app)
+        await pilot.press("ctrl+p")
+        for key in "Hide stories warned: Graphic":
+            await pilot.press("space" if key == " " else key)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait(app, pilot)
+        assert app.store.pref("hidden_warnings") == ["Graphic Depictions Of Violence"]
+        assert "The Ninth Bell" not in titles(app)
+        app.toggle_hidden_warning("Graphic Depictions Of Violence")
+        await pilot.pause()
+        assert "The Ninth Bell" in titles(app)

@@ -343,6 +343,17 @@ class TuiReaderApp(App[int]):
         """Warnings whose stories the reader chose to hide from the library and search."""
         return frozenset(self.store.pref("hidden_warnings") or [])
 
+    def toggle_hidden_warning(self, warning: str) -> None:
+        """Hide (or show again) the stories carrying ``warning``, in the library and search."""
+        hidden = set(self.hidden_warnings())
+        hidden.symmetric_difference_update({warning})
+        self.store.set_pref("hidden_warnings", sorted(hidden))
+        state = "hidden" if warning in hidden else "shown"
+        self.notify(f"Stories warned {warning}: {state}", timeout=2)
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen) and screen.scanned:
+                screen.refresh_rows()
+
     def action_search_library(self) -> None:
         """Search the text of every story; enter opens the story at that paragraph."""
         from tui_reader.state import Position

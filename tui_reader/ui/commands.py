@@ -14,6 +14,11 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
 
+from tui_reader.model import ARCHIVE_WARNINGS, NO_WARNINGS
+
+HIDEABLE_WARNINGS = tuple(w for w in ARCHIVE_WARNINGS if w != NO_WARNINGS)
+"""Archive warnings a reader can choose to hide stories by."""
+
 CommandSpec = tuple[str, Callable[[], Any], str]
 """(title, callback, help) of one command."""
 
@@ -62,6 +67,14 @@ class ReaderCommands(Provider):
                     "once": "Show it until you continue, once per story",
                     "never": "Never show warning screens",
                 }[mode],
+            )
+        hidden = app.hidden_warnings()
+        for warning in HIDEABLE_WARNINGS:
+            verb = "Show" if warning in hidden else "Hide"
+            yield (
+                f"{verb} stories warned: {warning}",
+                partial(app.toggle_hidden_warning, warning),
+                "In the library and in search (h in the library shows them anyway)",
             )
         for mode in NOTE_MODES:
             yield (
