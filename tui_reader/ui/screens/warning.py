@@ -48,7 +48,24 @@ def warning_lines(story: Story) -> list[Text]:
     return lines
 
 
-class WarningScreen(ModalScreen[bool]):
+class _YesNoScreen(ModalScreen[bool]):
+    """A modal question with a "yes" button (focused: enter continues) and a "no" button."""
+
+    def on_mount(self) -> None:
+        """Focus the "yes" button so enter continues."""
+        self.query_one("#yes", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Answer with the button pressed."""
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        """Answer from a key."""
+        self.dismiss(answer)
+
+
+class WarningScreen(_YesNoScreen):
     """The interstitial shown before a story with a rating, warnings or content notes."""
 
     DEFAULT_CSS = """
@@ -93,21 +110,8 @@ class WarningScreen(ModalScreen[bool]):
                 yield Button("Yes, continue", variant="warning", id="yes")
                 yield Button("No, go back", id="no")
 
-    def on_mount(self) -> None:
-        """Focus "Yes, continue" so enter continues."""
-        self.query_one("#yes", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Answer with the button pressed."""
-        event.stop()
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, answer: bool) -> None:
-        """Answer from a key."""
-        self.dismiss(answer)
-
-
-class GateScreen(ModalScreen[bool]):
+class GateScreen(_YesNoScreen):
     """The author's stop point: asks again before a chapter, with the author's reason."""
 
     DEFAULT_CSS = """
@@ -151,16 +155,3 @@ class GateScreen(ModalScreen[bool]):
             with Horizontal(id="buttons"):
                 yield Button("Continue", variant="primary", id="yes")
                 yield Button("Stop here", id="no")
-
-    def on_mount(self) -> None:
-        """Focus "Continue" so enter continues."""
-        self.query_one("#yes", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Answer with the button pressed."""
-        event.stop()
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, answer: bool) -> None:
-        """Answer from a key."""
-        self.dismiss(answer)
