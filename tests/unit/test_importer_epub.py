@@ -141,6 +141,30 @@ def test_generic_epub3_with_nav_in_spine(tmp_path: Path) -> None:
     assert "Contents" not in _texts(story)
 
 
+def test_chapter_bodies_are_read_from_the_file_when_first_read(tmp_path: Path) -> None:
+    path = generic_epub3(tmp_path / "lazy.epub", chapters(3, paragraphs=[LINES[0], LINES[1]]))
+    story = load_story(path)
+    assert [c.loaded for c in story.chapters] == [False, False, False]
+    assert [c.words for c in story.chapters] == [len((LINES[0] + " " + LINES[1]).split())] * 3
+    assert [b.text for b in story.chapters[0].blocks] == [LINES[0], LINES[1]]
+    assert [c.loaded for c in story.chapters] == [True, False, False]
+    path.unlink()  # the book went away while it was open: the chapter says so, no traceback
+    (block,) = story.chapters[1].blocks
+    assert block.kind == "paragraph"
+    assert block.text.startswith("This chapter could not be read again:")
+    assert [b.text for b in story.chapters[0].blocks] == [LINES[0], LINES[1]]
+
+
+def test_fff_chapter_bodies_are_read_again_without_notes(tmp_path: Path) -> None:
+    story = load_story(fff_epub(tmp_path / "f.epub", _work()))
+    assert not story.chapters[0].loaded
+    texts = [b.text for b in story.chapters[0].blocks]
+    assert "Opening note for chapter one." not in texts
+    assert "Closing note for chapter one." not in texts
+    assert "Harbour Dues" not in texts
+    assert LINES[0] in texts
+
+
 def test_missing_chapter_file_is_skipped(tmp_path: Path) -> None:
     path = generic_epub2(tmp_path / "m.epub", chapters(3), drop="Text/ch02.xhtml")
     story = load_story(path)

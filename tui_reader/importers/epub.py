@@ -5,7 +5,9 @@ with defusedxml, so entity bombs and external entities are refused with a one-li
 zip is read defensively: member names are resolved inside the book (no ``..`` escapes), every
 member's size is capped and so is the total read. Chapter XHTML is parsed leniently with lexbor;
 a chapter file that is missing or unreadable is skipped and the rest of the book still opens.
-Chapter bodies are kept serialised and turned into blocks when first read.
+Opening a book keeps only what the index needs: each spine document is parsed, measured and
+dropped in turn, and a chapter remembers its member name, word count, title and notes. Its blocks
+are parsed from the member again, re-opening the file by path, when the chapter is first read.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -40,7 +43,7 @@ from tui_reader.importers._html_blocks import (
 from tui_reader.importers._story_notes import apply_free_text
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.warnings import archive_warning, rating
-from tui_reader.model import ARCHIVE_WARNINGS, BlockLoader, Chapter, Source, Story
+from tui_reader.model import ARCHIVE_WARNINGS, Block, BlockLoader, Chapter, Source, Story
 from tui_reader.text import count_words
 
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
@@ -58,10 +61,10 @@ _NON_CHAPTER_TITLES = frozenset(
 class _Book:
     """Safe access to the files inside an EPUB zip."""
 
-    def __init__(self, data: bytes) -> None:
-        """Open the zip or raise ValueError saying it is not one."""
+    def __init__(self, data: bytes | Path) -> None:
+        """Open the zip (its bytes, or the file) or raise ValueError saying it is not one."""
         try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            self.zip = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
             """The archive."""
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError):
             raise ValueError("not an EPUB: the file is not a readable zip archive") from None
@@ -74,7 +77,9 @@ class _Book:
             self.names.setdefault(name, name)
             self.names.setdefault(name.casefold(), name)
         self.total = 0
-        """Bytes decompressed so far."""
+        """Bytes decompressed so far (each member counted once, however often it is read)."""
+        self.counted: set[str] = set()
+        """Members already counted in :attr:`total`."""
 
     def has(self, name: str) -> bool:
         """True when the book holds a file called ``name``."""
@@ -88,7 +93,8 @@ class _Book:
         info = self.zip.getinfo(real)
         if info.file_size > MAX_MEMBER_BYTES:
             raise ValueError(f"{name} inside the EPUB is too large to read")
-        budget = min(MAX_MEMBER_BYTES, MAX_TOTAL_BYTES - self.total)
+        again = real in self.counted
+        budget = MAX_MEMBER_BYTES if again else min(MAX_MEMBER_BYTES, MAX_TOTAL_BYTES - self.total)
         try:
             with self.zip.open(real) as handle:
                 data = handle.read(budget + 1)
@@ -101,6 +107,11 @@ class _Book:
             NotImplementedError,
         ) as exc:
             raise ValueError(f"{name} inside the EPUB is corrupt ({exc})") from None
+        if again:
+            if len(data) > budget:
+                raise ValueError(f"{name} inside the EPUB is too large to read")
+            return data
+        self.counted.add(real)
         self.total += len(data)
         if len(data) > budget:
             if self.total > MAX_TOTAL_BYTES:
@@ -285,35 +296,57 @@ class _Doc:
     """Its body element."""
 
 
-def _documents(book: _Book, package: _Package) -> list[_Doc]:
-    """The spine's XHTML documents, parsed; missing or unreadable ones skipped."""
+def _document_paths(package: _Package) -> list[str]:
+    """The spine's XHTML members in reading order (the navigation document left out)."""
     nav = _nav_item(package)
     media = {i.path: i.media_type for i in package.items.values()}
-    docs: list[_Doc] = []
-    for path in package.spine:
-        if nav is not None and path == nav.path:
-            continue
-        if media.get(path, "") not in ("application/xhtml+xml", "text/html", "application/xml"):
-            continue
+    return [
+        path
+        for path in package.spine
+        if not (nav is not None and path == nav.path)
+        and media.get(path, "") in ("application/xhtml+xml", "text/html", "application/xml")
+    ]
+
+
+def _read_doc(book: _Book, path: str) -> _Doc | None:
+    """One spine document, parsed; None when it is missing or unreadable (too large re-raised)."""
+    try:
+        data = book.read(path)
+    except _TooLarge:
+        raise
+    except (KeyError, ValueError):
+        return None
+    try:
+        text = data.decode("utf-8-sig") if b"\x00" not in data[:4096] else decode_text(data)
+    except UnicodeDecodeError:
         try:
-            data = book.read(path)
-        except _TooLarge:
-            raise
-        except (KeyError, ValueError):
-            continue
-        try:
-            text = data.decode("utf-8-sig") if b"\x00" not in data[:4096] else decode_text(data)
-        except UnicodeDecodeError:
-            try:
-                text = decode_text(data)
-            except DecodeError:
-                continue
+            text = decode_text(data)
         except DecodeError:
-            continue
-        tree = parse_html(text)
-        if tree.body is not None:
-            docs.append(_Doc(path, tree, tree.body))
-    return docs
+            return None
+    except DecodeError:
+        return None
+    del data
+    tree = parse_html(text)
+    return _Doc(path, tree, tree.body) if tree.body is not None else None
+
+
+def _documents(book: _Book, paths: list[str]) -> Iterator[_Doc]:
+    """The readable documents, parsed one at a time (each dropped before the next is read)."""
+    for path in paths:
+        doc = _read_doc(book, path)
+        if doc is not None:
+            yield doc
+
+
+def _new_story(path: Path, meta: dict[str, list[str]]) -> Story:
+    """A story with the package's title, author and summary, and no chapters yet."""
+    title = (meta.get("title") or [""])[0]
+    story = Story(title=_clean(title) or path.stem, source=Source(str(path), "epub"))
+    creators = [_clean(c) for c in meta.get("creator", []) if _clean(c)]
+    story.author = ", ".join(creators) or None
+    if meta.get("description"):
+        story.summary = _description(meta["description"][0]) or None
+    return story
 
 
 def load(path: Path, data: bytes) -> Story:
@@ -322,30 +355,46 @@ def load(path: Path, data: bytes) -> Story:
     package = _package(book, _rootfile(book))
     if not package.spine:
         raise ValueError("the EPUB's spine lists no readable documents")
-    docs = _documents(book, package)
-    if not docs:
+    paths = _document_paths(package)
+    first = _first_docs(book, paths, 3)
+    if not first:
         raise ValueError("none of the EPUB's chapter files could be read")
     meta = package.meta
-    title = (meta.get("title") or [""])[0]
-    story = Story(title=_clean(title) or path.stem, source=Source(str(path), "epub"))
-    creators = [_clean(c) for c in meta.get("creator", []) if _clean(c)]
-    story.author = ", ".join(creators) or None
-    if meta.get("description"):
-        story.summary = _description(meta["description"][0]) or None
+    subjects = meta.get("subject", [])
     contributors = " ".join(meta.get("contributor", [])).casefold()
     publisher = " ".join(meta.get("publisher", [])).casefold()
+    story = _new_story(path, meta)
     flavour = "epub"
-    if "archive of our own" in publisher or any(_is_ao3_doc(d) for d in docs[:3]):
+    is_ao3 = "archive of our own" in publisher or any(_is_ao3_doc(d) for d in first)
+    del first
+    if is_ao3:
         flavour = "ao3-epub"
-        _fill_ao3(story, docs, meta.get("subject", []))
-    elif "fanficfare" in contributors or any(_is_fff_doc(d) for d in docs):
+        _fill_ao3(story, _documents(book, paths), subjects)
+    elif "fanficfare" in contributors:
         flavour = "fff-epub"
-        _fill_fff(story, docs)
+        _fill_fff(story, _documents(book, paths), path)
+    else:
+        titles = _toc_titles(book, package)
+        if not _fill_generic(story, book, paths, path, titles, subjects, flavour, watch_fff=True):
+            flavour = "fff-epub"  # a FanFicFare document turned up: start again as one
+            story = _new_story(path, meta)
+            _fill_fff(story, _documents(book, paths), path)
     if not story.chapters:  # markup without the expected classes: one chapter per file
-        _fill_generic(story, docs, _toc_titles(book, package), meta.get("subject", []), flavour)
+        titles = _toc_titles(book, package)
+        _fill_generic(story, book, paths, path, titles, subjects, flavour)
     story.source = Source(str(path), flavour)
     apply_free_text(story)
     return story
+
+
+def _first_docs(book: _Book, paths: list[str], count: int) -> list[_Doc]:
+    """The first ``count`` readable documents."""
+    docs: list[_Doc] = []
+    for doc in _documents(book, paths):
+        docs.append(doc)
+        if len(docs) >= count:
+            break
+    return docs
 
 
 def _clean(raw: str) -> str:
@@ -379,7 +428,7 @@ def _is_ao3_doc(doc: _Doc) -> bool:
     )
 
 
-def _fill_ao3(story: Story, docs: list[_Doc], subjects: list[str]) -> None:
+def _fill_ao3(story: Story, docs: Iterator[_Doc], subjects: list[str]) -> None:
     """An AO3 EPUB: the download's HTML split over files, joined back and read as one."""
     joined = "".join(d.body.inner_html or "" for d in docs)
     root = parse_html(f"<html><body>{joined}</body></html>").body
@@ -404,7 +453,7 @@ def _is_fff_doc(doc: _Doc) -> bool:
     )
 
 
-def _fill_fff(story: Story, docs: list[_Doc]) -> None:
+def _fill_fff(story: Story, docs: Iterator[_Doc], source: Path) -> None:
     """A FanFicFare EPUB: title page fields, then one chapter per ``fff_chapter`` document."""
     story.source = Source(story.source.path, "fff-epub")
     for doc in docs:
@@ -419,19 +468,49 @@ def _fill_fff(story: Story, docs: list[_Doc]) -> None:
         heading.decompose()
         chapter = _fff_html.make_chapter(len(story.chapters) + 1, title, _all_children(doc.body))
         if chapter.words or chapter.notes_before or chapter.notes_after:
-            story.chapters.append(chapter)
+            story.chapters.append(
+                Chapter.lazy(
+                    chapter.number,
+                    chapter.title,
+                    chapter.words,
+                    _member_loader(source, doc.path, _fff_body),
+                    chapter.notes_before,
+                    chapter.notes_after,
+                )
+            )
+
+
+def _fff_body(body: LexborNode) -> list[Block]:
+    """A FanFicFare chapter's blocks: its heading and notes taken out as when it was indexed."""
+    heading = body.css_first(".fff_chapter_title")
+    if heading is not None:
+        heading.decompose()
+    nodes = _all_children(body)
+    rest = [n for n in nodes if not (n.is_element_node and has_class(n, "fff_chapter_notes"))]
+    _fff_html.take_notes(nodes)
+    return blocks_from_html(serialise(rest))
 
 
 # --- Generic ------------------------------------------------------------------------------
 
 
 def _fill_generic(
-    story: Story, docs: list[_Doc], titles: dict[str, str], subjects: list[str], flavour: str
-) -> None:
+    story: Story,
+    book: _Book,
+    paths: list[str],
+    source: Path,
+    titles: dict[str, str],
+    subjects: list[str],
+    flavour: str,
+    *,
+    watch_fff: bool = False,
+) -> bool:
     """Any EPUB: one chapter per spine document that is not a title, cover or contents page.
 
     Also the fallback for AO3 and FanFicFare books whose markup lost its classes: their
     preface, afterword and title pages are recognised by content and read for metadata.
+    With ``watch_fff``, stops and returns False at the first FanFicFare document (the book
+    is then read as one); True otherwise.
     """
     for subject in subjects:
         value = _clean(subject)
@@ -439,7 +518,10 @@ def _fill_generic(
             story.tags.additional.append(value)
     if story.rating is None:
         story.rating = next((r for s in subjects if (r := rating(s))), None)
-    for doc in docs:
+    ao3 = flavour == "ao3-epub"
+    for doc in _documents(book, paths):
+        if watch_fff and _is_fff_doc(doc):
+            return False
         if _ao3_html.tag_list(doc.body) is not None or doc.body.css_first("#afterword"):
             continue  # AO3's preface or afterword (already read by _fill_ao3)
         fields = _fff_html.title_page(doc.body)
@@ -453,21 +535,76 @@ def _fill_generic(
         heading = _first_heading(doc.body)
         heading_text = inline_text(heading) if heading is not None else ""
         label = toc_title or heading_text
-        if heading is not None and heading_text and _same(heading_text, label):
+        drop_heading = heading is not None and bool(heading_text) and _same(heading_text, label)
+        if heading is not None and drop_heading:
             label = max(heading_text, label, key=len)  # "Chapter 1" in the TOC, titled inside
             heading.decompose()
-        before, after = _ao3_notes(doc.body) if flavour == "ao3-epub" else ([], [])
-        nodes = _all_children(doc.body)
-        words = body_words(nodes)
+        before, after = _ao3_notes(doc.body) if ao3 else ([], [])
+        words = body_words(_all_children(doc.body))
         if not words:
             continue
         is_chapter, number, own = parse_heading(label) if label else (False, None, None)
         previous = story.chapters[-1].number if story.chapters else 0
         number = number if number and number > previous else previous + 1
-        html = serialise(nodes)
-        loader = _ao3_loader(html) if flavour == "ao3-epub" else _loader(html)
+        body = _GenericBody(drop_heading=drop_heading, ao3=ao3)
+        loader = _member_loader(source, doc.path, body)
         title = own if is_chapter else (label or None)
         story.chapters.append(Chapter.lazy(number, title, words, loader, before, after))
+    return True
+
+
+@dataclass(frozen=True)
+class _GenericBody:
+    """Turns a generic chapter document into blocks, repeating what indexing took out."""
+
+    drop_heading: bool
+    """The first heading was the chapter's title and is not part of the body."""
+    ao3: bool
+    """AO3 markup: labelled notes and the archive's boilerplate are taken out."""
+
+    def __call__(self, body: LexborNode) -> list[Block]:
+        """The blocks of ``body`` (a freshly parsed document's body, changed in place)."""
+        if self.drop_heading:
+            heading = _first_heading(body)
+            if heading is not None:
+                heading.decompose()
+        if self.ao3:
+            _ao3_notes(body)
+        blocks = blocks_from_html(serialise(_all_children(body)))
+        return _ao3_html.strip_boilerplate(blocks) if self.ao3 else blocks
+
+
+def _member_loader(
+    source: Path, member: str, parse: Callable[[LexborNode], list[Block]]
+) -> BlockLoader:
+    """A loader that re-opens the EPUB at ``source``, parses ``member`` and makes its blocks.
+
+    The same caps apply as at open time. Should the file have gone or changed so that the
+    chapter cannot be read, the chapter shows one paragraph saying so (never a traceback).
+    """
+
+    def load_blocks() -> list[Block]:
+        try:
+            book = _Book(source)
+        except (OSError, ValueError) as exc:
+            return _unreadable(str(exc))
+        try:
+            doc = _read_doc(book, member)
+            if doc is None:
+                return _unreadable(f"{member} inside the EPUB can no longer be read")
+            return parse(doc.body)
+        except (OSError, ValueError) as exc:
+            return _unreadable(str(exc))
+        finally:
+            book.zip.close()
+
+    return load_blocks
+
+
+def _unreadable(reason: str) -> list[Block]:
+    """The body of a chapter that could not be read again: one paragraph giving the reason."""
+    text = clean_line(f"This chapter could not be read again: {reason}")
+    return [Block("paragraph", text)]
 
 
 def _ao3_notes(body: LexborNode) -> tuple[list[str], list[str]]:
@@ -487,16 +624,6 @@ def _ao3_notes(body: LexborNode) -> tuple[list[str], list[str]]:
     for link in body.css("div.endnote-link"):
         link.decompose()
     return before, after
-
-
-def _loader(html: str) -> BlockLoader:
-    """A block loader over a serialised body."""
-    return lambda: blocks_from_html(html)
-
-
-def _ao3_loader(html: str) -> BlockLoader:
-    """A block loader over a serialised AO3 body, the archive's boilerplate removed."""
-    return lambda: _ao3_html.strip_boilerplate(blocks_from_html(html))
 
 
 def _is_label(value: str) -> bool:
@@ -541,13 +668,18 @@ def _not_a_chapter(doc: _Doc, toc_title: str, story: Story) -> bool:
     if doc.body.css_first("nav") is not None and not doc.body.css("p"):
         return True
     text = doc.body.text(separator=" ")
-    words = count_words(text)
-    if words == 0:
-        return True
-    link_words = sum(count_words(a.text(separator=" ")) for a in doc.body.css("a"))
-    if len(doc.body.css("a")) >= 2 and link_words >= 0.6 * words:
-        return True
-    if words <= 60:
+    if not text.strip():
+        return True  # no words at all
+    # Every whitespace-separated run holds at least one word, so a text of more than 60 runs
+    # has more than 60 words: only short texts and link-heavy pages need an exact count.
+    short = len(text.split(None, 61)) <= 61
+    links = doc.body.css("a")
+    words = count_words(text) if short or len(links) >= 2 else 61
+    if len(links) >= 2:
+        link_words = sum(count_words(a.text(separator=" ")) for a in links)
+        if link_words >= 0.6 * words:
+            return True
+    if short and words <= 60:
         lowered = " ".join(text.split()).casefold()
         marks = [story.title.casefold(), (story.author or "\0").casefold()]
         if any(m and m in lowered for m in marks) and not _has_paragraph_text(doc.body):
