@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborNode
 from tui_reader.importers._html_blocks import (
     blocks_from_html,
     body_words,
+    child_nodes,
     element_children,
     has_class,
     inline_text,
@@ -123,17 +124,7 @@ def labelled_quotes(container: LexborNode) -> list[tuple[str, LexborNode]]:
 
 def _quote_text(quote: LexborNode) -> str:
     """A note blockquote's text."""
-    return note_text(element_or_text_children(quote))
-
-
-def element_or_text_children(node: LexborNode) -> list[LexborNode]:
-    """Every child node (text and elements) of ``node``."""
-    children: list[LexborNode] = []
-    child = node.first_child
-    while child is not None:
-        children.append(child)
-        child = child.next
-    return children
+    return note_text(child_nodes(quote))
 
 
 def apply_preface(root: LexborNode, story: Story) -> None:

@@ -74,6 +74,16 @@ def parse_html(source: str | bytes) -> LexborHTMLParser:
     return tree
 
 
+def child_nodes(node: LexborNode) -> list[LexborNode]:
+    """Every child node of ``node``, text nodes included, in order."""
+    children: list[LexborNode] = []
+    child = node.first_child
+    while child is not None:
+        children.append(child)
+        child = child.next
+    return children
+
+
 def element_children(node: LexborNode) -> Iterator[LexborNode]:
     """The element children of ``node`` (text and comments skipped)."""
     child = node.first_child

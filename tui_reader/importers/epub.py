@@ -32,6 +32,7 @@ from tui_reader.importers._html_blocks import (
     HEADING_TAGS,
     blocks_from_html,
     body_words,
+    child_nodes,
     clean_line,
     has_class,
     inline_text,
@@ -405,17 +406,7 @@ def _clean(raw: str) -> str:
 def _description(raw: str) -> str:
     """The summary from dc:description, which is often escaped HTML."""
     body = parse_html(raw).body
-    return note_text(_all_children(body)) if body is not None else ""
-
-
-def _all_children(node: LexborNode) -> list[LexborNode]:
-    """Every child node."""
-    children: list[LexborNode] = []
-    child = node.first_child
-    while child is not None:
-        children.append(child)
-        child = child.next
-    return children
+    return note_text(child_nodes(body)) if body is not None else ""
 
 
 # --- AO3 ----------------------------------------------------------------------------------
@@ -466,7 +457,7 @@ def _fill_fff(story: Story, docs: Iterator[_Doc], source: Path) -> None:
             continue
         title = inline_text(heading)
         heading.decompose()
-        chapter = _fff_html.make_chapter(len(story.chapters) + 1, title, _all_children(doc.body))
+        chapter = _fff_html.make_chapter(len(story.chapters) + 1, title, child_nodes(doc.body))
         if chapter.words or chapter.notes_before or chapter.notes_after:
             story.chapters.append(
                 Chapter.lazy(
@@ -485,7 +476,7 @@ def _fff_body(body: LexborNode) -> list[Block]:
     heading = body.css_first(".fff_chapter_title")
     if heading is not None:
         heading.decompose()
-    nodes = _all_children(body)
+    nodes = child_nodes(body)
     rest = [n for n in nodes if not (n.is_element_node and has_class(n, "fff_chapter_notes"))]
     _fff_html.take_notes(nodes)
     return blocks_from_html(serialise(rest))
@@ -540,7 +531,7 @@ def _fill_generic(
             label = max(heading_text, label, key=len)  # "Chapter 1" in the TOC, titled inside
             heading.decompose()
         before, after = _ao3_notes(doc.body) if ao3 else ([], [])
-        words = body_words(_all_children(doc.body))
+        words = body_words(child_nodes(doc.body))
         if not words:
             continue
         is_chapter, number, own = parse_heading(label) if label else (False, None, None)
@@ -570,7 +561,7 @@ class _GenericBody:
                 heading.decompose()
         if self.ao3:
             _ao3_notes(body)
-        blocks = blocks_from_html(serialise(_all_children(body)))
+        blocks = blocks_from_html(serialise(child_nodes(body)))
         return _ao3_html.strip_boilerplate(blocks) if self.ao3 else blocks
 
 
@@ -612,7 +603,7 @@ def _ao3_notes(body: LexborNode) -> tuple[list[str], list[str]]:
     before: list[str] = []
     after: list[str] = []
     for label, quote in _ao3_html.labelled_quotes(body):
-        text = note_text(_all_children(quote))
+        text = note_text(child_nodes(quote))
         if text:
             (after if "end" in label else before).append(text)
         marker = quote.prev

@@ -20,6 +20,7 @@ from tui_reader.importers._html_blocks import (
     HEADING_TAGS,
     blocks_from_html,
     body_words,
+    child_nodes,
     inline_text,
     parse_heading,
     parse_html,
@@ -102,7 +103,7 @@ def _fill_generic(root: LexborNode, story: Story) -> None:
         first_h1.decompose()  # type: ignore[union-attr]
     level = _chapter_level(root)
     if level is None:
-        nodes = _children(root)
+        nodes = child_nodes(root)
         story.chapters.append(_generic_chapter(1, None, nodes))
         return
     sections = _split(root, lambda node: node.tag == level and parse_heading(inline_text(node))[0])
@@ -135,16 +136,6 @@ def _chapter_level(root: LexborNode) -> str | None:
         if count and (best is None or count > best[0]):
             best = (count, level)
     return best[1] if best else None
-
-
-def _children(node: LexborNode) -> list[LexborNode]:
-    """Every child node of ``node``."""
-    children: list[LexborNode] = []
-    child = node.first_child
-    while child is not None:
-        children.append(child)
-        child = child.next
-    return children
 
 
 class _Sections:
