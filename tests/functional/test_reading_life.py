@@ -261,3 +261,19 @@ async def test_palette_command_hides_and_shows_a_warning(library: Path, data_dir
         app.toggle_hidden_warning("Graphic Depictions Of Violence")
         await pilot.pause()
         assert "The Ninth Bell" in titles(app)
+
+
+async def test_notifications_show_story_text_literally(library: Path, data_dir: Path) -> None:
+    app = TuiReaderApp(library, data_dir=data_dir)
+    app.store.add_bookmark("x", "[/] Broken [b]markup", str(library / QUIET), Position(0, 0, 0))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(app, pilot)
+        await pilot.press("B")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause(0.2)
+        shown = [(n.message, n.markup) for n in app._notifications]
+        assert ("Bookmark in [/] Broken [b]markup deleted", False) in shown
+        await pilot.press("escape")  # the toast rendered without a markup error
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)

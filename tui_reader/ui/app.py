@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -162,6 +163,22 @@ class TuiReaderApp(App[int]):
                 loop.add_signal_handler(sig, self.on_signal, sig)
         if self.single_story is not None:
             self.show_story(self.single_story, self.target)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notification as plain text, whoever asks (screens pass ``markup=True``).
+
+        Our notifications carry story titles, file names, import reasons and the reader's own
+        search words: none of it may be parsed as markup.
+        """
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def store_warning(self, message: str) -> None:
         """A message from the state store: shown once as a notification."""
