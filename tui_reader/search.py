@@ -238,7 +238,7 @@ class SearchIndex:
                 st.st_mtime_ns,
                 story.story_id,
                 story.title,
-                json.dumps(story.warnings + (["content notes"] if story.content_notes else [])),
+                json.dumps(story.warnings),
             ),
         )
         doc_id = cur.lastrowid
