@@ -59,11 +59,12 @@ _CJK = (
     "\uff66-\uff9f"  # half-width katakana
 )
 _WORD = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
 
 
 def count_words(text: str) -> int:
     """Count words the way AO3 does: runs of non-space, each CJK character one word."""
-    if text.isascii():
+    if text.isascii() or _CJK_CHAR.search(text) is None:
         return len(text.split())
     return len(_WORD.findall(text))
 

@@ -36,3 +36,7 @@ def test_count_words_counts_cjk_characters_one_each() -> None:
     assert count_words("The quick brown fox.") == 4
     assert count_words("雨が降る") == 4
     assert count_words("She said 你好 twice") == 5
+
+
+def test_count_words_splits_non_ascii_text_without_cjk_on_whitespace() -> None:
+    assert count_words("Café — naïve\u00a0Zoë’s “word”") == 5

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from tui_reader.importers._txt_common import (
@@ -18,17 +17,8 @@ from tui_reader.importers._txt_common import (
 from tui_reader.model import Block, Chapter
 from tui_reader.text import count_words
 
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
-
 NOTE_TAIL = 4
 """How many units at a chapter's end are searched for an end note."""
-
-
-def fast_words(text: str) -> int:
-    """:func:`count_words`, with a fast path for text without CJK characters."""
-    if text.isascii() or _CJK.search(text) is None:
-        return len(text.split())
-    return count_words(text)
 
 
 class ChapterText:
@@ -97,7 +87,7 @@ class ChapterText:
             return 0
         body = "\n".join(self.lines[units[0].start : units[-1].end])
         markers = sum(len(self.lines[u.start].split()) for u in units if self.is_break(u))
-        return max(0, fast_words(repair_artifacts(body)) - markers)
+        return max(0, count_words(repair_artifacts(body)) - markers)
 
     def blocks(self, units: list[Unit], lead: list[Block]) -> list[Block]:
         """Parse body units into blocks: paragraphs, scene breaks and an opening epigraph."""
