@@ -229,10 +229,18 @@ def _note_texts(div: LexborNode) -> list[str]:
     return notes
 
 
-def make_chapter(number: int, heading: str | None, nodes: Sequence[LexborNode]) -> Chapter:
-    """A lazily parsed chapter from its heading text and body nodes (notes taken out)."""
+def split_notes(
+    nodes: Sequence[LexborNode],
+) -> tuple[list[LexborNode], list[str], list[str]]:
+    """A chapter's body nodes with its notes divs taken out, and (notes before, notes after)."""
     rest = [n for n in nodes if not (n.is_element_node and has_class(n, "fff_chapter_notes"))]
     before, after = take_notes(nodes)
+    return rest, before, after
+
+
+def make_chapter(number: int, heading: str | None, nodes: Sequence[LexborNode]) -> Chapter:
+    """A lazily parsed chapter from its heading text and body nodes (notes taken out)."""
+    rest, before, after = split_notes(nodes)
     title: str | None = None
     if heading:
         is_chapter, _, own = parse_heading(heading)

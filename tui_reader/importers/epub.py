@@ -30,7 +30,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from tui_reader.importers import _ao3_html, _fff_html
 from tui_reader.importers._html_blocks import (
     HEADING_TAGS,
-    blocks_from_html,
+    blocks_from_nodes,
     body_words,
     child_nodes,
     clean_line,
@@ -39,7 +39,6 @@ from tui_reader.importers._html_blocks import (
     note_text,
     parse_heading,
     parse_html,
-    serialise,
 )
 from tui_reader.importers._story_notes import apply_free_text
 from tui_reader.importers.encoding import DecodeError, decode_text
@@ -476,10 +475,8 @@ def _fff_body(body: LexborNode) -> list[Block]:
     heading = body.css_first(".fff_chapter_title")
     if heading is not None:
         heading.decompose()
-    nodes = child_nodes(body)
-    rest = [n for n in nodes if not (n.is_element_node and has_class(n, "fff_chapter_notes"))]
-    _fff_html.take_notes(nodes)
-    return blocks_from_html(serialise(rest))
+    rest, _, _ = _fff_html.split_notes(child_nodes(body))
+    return blocks_from_nodes(rest)
 
 
 # --- Generic ------------------------------------------------------------------------------
@@ -561,7 +558,7 @@ class _GenericBody:
                 heading.decompose()
         if self.ao3:
             _ao3_notes(body)
-        blocks = blocks_from_html(serialise(child_nodes(body)))
+        blocks = blocks_from_nodes(child_nodes(body))
         return _ao3_html.strip_boilerplate(blocks) if self.ao3 else blocks
 
 
