@@ -14,7 +14,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 from tui_reader import __version__
 from tui_reader.importers import load_story
 from tui_reader.model import NO_WARNINGS, Story, StoryError
-from tui_reader.paths import STORY_SUFFIXES
+from tui_reader.paths import STORY_SUFFIXES, iter_story_files
 
 CACHE_VERSION = 1
 """Bumped whenever the cached entry's shape changes; a different version is rebuilt."""
@@ -147,37 +147,13 @@ class Library:
 
     # --- scanning ---------------------------------------------------------------------------
 
-    def files(self) -> Iterator[tuple[str, str, os.stat_result]]:
-        """Every story file under the root as (relative path, full path, stat); hidden skipped."""
-        stack: list[tuple[str, str]] = [(str(self.root), "")]
-        while stack:
-            folder, prefix = stack.pop()
-            try:
-                with os.scandir(folder) as it:
-                    items = sorted(it, key=lambda e: e.name)
-            except OSError:
-                continue
-            subdirs = []
-            for item in items:
-                name = item.name
-                if name.startswith("."):
-                    continue
-                try:
-                    if item.is_dir():
-                        subdirs.append((item.path, f"{prefix}{name}/"))
-                    elif os.path.splitext(name)[1].lower() in STORY_SUFFIXES:
-                        yield f"{prefix}{name}", item.path, item.stat()
-                except OSError:
-                    continue
-            stack.extend(reversed(subdirs))
-
     def scan(self, progress: Progress | None = None) -> list[LibraryEntry]:
         """List every story under the root, sorted by title; may run in a worker thread.
 
         Cached entries are reused when the file's size and mtime are unchanged; other files are
         imported (metadata only). ``progress(done, total)`` is called now and then and at the end.
         """
-        found = list(self.files())
+        found = list(iter_story_files(self.root))
         total = len(found)
         cached = self._read_cache()
         fresh: dict[str, dict[str, Any]] = {}

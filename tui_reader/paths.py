@@ -7,6 +7,7 @@ Order of precedence for the data dir: ``--data-dir DIR``, then the environment v
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -52,11 +53,34 @@ def default_library_dir(data: Path | None = None, cwd: Path | None = None) -> Pa
     return user_library_dir(data)
 
 
+def iter_story_files(root: Path) -> Iterator[tuple[str, str, os.stat_result]]:
+    """Every story file under ``root`` as (relative path, full path, stat), in name order.
+
+    Hidden files and folders are skipped; a folder or file that cannot be read is passed over.
+    """
+    stack: list[tuple[str, str]] = [(str(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                items = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for item in items:
+            name = item.name
+            if name.startswith("."):
+                continue
+            try:
+                if item.is_dir():
+                    subdirs.append((item.path, f"{prefix}{name}/"))
+                elif os.path.splitext(name)[1].lower() in STORY_SUFFIXES:
+                    yield f"{prefix}{name}", item.path, item.stat()
+            except OSError:
+                continue
+        stack.extend(reversed(subdirs))
+
+
 def has_stories(folder: Path) -> bool:
-    """True when ``folder`` holds at least one file with a story ending (any depth)."""
-    if not folder.is_dir():
-        return False
-    for _root, _dirs, files in os.walk(folder):
-        if any(Path(f).suffix.lower() in STORY_SUFFIXES for f in files):
-            return True
-    return False
+    """True when ``folder`` holds at least one story file the library would list (any depth)."""
+    return next(iter_story_files(folder), None) is not None

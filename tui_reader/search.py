@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tui_reader.importers import load_story
 from tui_reader.model import Story, StoryError
-from tui_reader.paths import STORY_SUFFIXES, data_dir, default_library_dir
+from tui_reader.paths import data_dir, default_library_dir, iter_story_files
 
 SCHEMA_VERSION = 1
 """Bumped when the index layout changes; an index of another version is rebuilt."""
@@ -172,24 +172,9 @@ class SearchIndex:
         """Close the connection."""
         self.db.close()
 
-    def _files(self) -> dict[str, os.stat_result]:
-        """Every story file under the library, by path, with its stat."""
-        found: dict[str, os.stat_result] = {}
-        for root, dirs, files in os.walk(self.library):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in files:
-                if name.startswith(".") or Path(name).suffix.lower() not in STORY_SUFFIXES:
-                    continue
-                path = os.path.join(root, name)
-                try:
-                    found[path] = os.stat(path)
-                except OSError:
-                    continue
-        return found
-
     def update(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Bring the index up to date with the files; returns how many files were (re)indexed."""
-        files = self._files()
+        files = {full: st for _rel, full, st in iter_story_files(self.library)}
         known = {
             path: (doc_id, size, mtime)
             for doc_id, path, size, mtime in self.db.execute(

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tui_reader.library import Library
+from tui_reader.paths import has_stories
 from tui_reader.search import MARK_END, MARK_START, SearchIndex, build_query
 
 
@@ -162,3 +164,23 @@ def test_cli_search_errors_are_one_line(tmp_path: Path) -> None:
     result = run_cli("x", "--library", str(tmp_path / "missing"))
     assert result.returncode == 1
     assert result.stderr.strip() == f"error: {tmp_path / 'missing'}: no such library folder"
+
+
+def test_search_covers_the_files_the_library_lists(tmp_path: Path, data_dir: Path) -> None:
+    lib = tmp_path / "lib"
+    (lib / "shelf").mkdir(parents=True)
+    (lib / ".drafts").mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    write_story(lib / "shelf", "kite.md", "Paper Kite", [["The kite snagged on the vane."]])
+    write_story(lib / ".drafts", "draft.md", "Half a Kite", [["A kite, unfinished."]])
+    write_story(lib, ".secret.md", "Hidden Kite", [["A kite nobody sees."]])
+    write_story(elsewhere, "linked.md", "Borrowed Kite", [["A kite from next door."]])
+    (lib / "linked").symlink_to(elsewhere, target_is_directory=True)
+    listed = {e.title for e in Library(lib, data_dir).scan()}
+    assert listed == {"Paper Kite", "Borrowed Kite"}
+    index = SearchIndex(lib, data_dir)
+    index.update()
+    assert {h.title for h in index.search("kite")} == listed
+    assert has_stories(lib)
+    assert not has_stories(lib / ".drafts" / "missing")
