@@ -108,3 +108,21 @@ def test_arbitrary_dump_like_text_parses(tmp_path: Path, text: str) -> None:
     for chapter in story.chapters:
         assert chapter.words >= 0
         assert isinstance(chapter.blocks, list)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "content"),
+    [
+        (".txt", b"Just a few plain words of story text.\n"),
+        (".md", b"Just a few plain words of story text.\n"),
+        (".html", b"<html><body><p>Just a few plain words of story text.</p></body></html>"),
+    ],
+)
+def test_title_from_a_hostile_file_name_is_sanitised(
+    tmp_path: Path, suffix: str, content: bytes
+) -> None:
+    path = tmp_path / f"quiet\x1b[31m_hour\u202e{suffix}"
+    path.write_bytes(content)
+    story = load_story(path)
+    assert "\x1b" not in story.title and "\u202e" not in story.title
+    assert story.title.casefold().startswith("quiet[31m")

@@ -29,6 +29,7 @@ from tui_reader.importers._html_blocks import (
 from tui_reader.importers._story_notes import apply_free_text
 from tui_reader.importers.encoding import decode_text
 from tui_reader.model import Chapter, Note, Source, Story
+from tui_reader.text import sanitise
 
 _CONTAINERS = BLOCK_TAGS | {"a", "span", "font"}
 """Elements that may wrap chapter headings and are looked inside when splitting."""
@@ -48,7 +49,7 @@ def load(path: Path, data: bytes) -> Story:
     if root is None or not root.text(separator=" ").strip():
         raise ValueError("the HTML file has no text")
     head_title = tree.css_first("title")
-    fallback = (inline_text(head_title) if head_title is not None else "") or path.stem
+    fallback = (inline_text(head_title) if head_title is not None else "") or sanitise(path.stem)
     return story_from_root(root, path, fallback)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_reader.importers.encoding import decode_text
+from tui_reader.importers.text_dump import title_from_filename
 from tui_reader.importers.warnings import archive_warning, rating
 from tui_reader.model import (
     ARCHIVE_WARNINGS,
@@ -135,7 +136,7 @@ def _story_from_meta(path: Path, meta: dict[str, Any]) -> Story:
     unknown = sorted(set(meta) - _KNOWN_KEYS)
     if unknown:
         raise ValueError(f"front matter: unknown key {unknown[0]!r}")
-    title = _string(meta, "title") or _name_from_file(path)
+    title = _string(meta, "title") or title_from_filename(path)
     label = _string(meta, "rating")
     story_rating = None
     if label is not None:
@@ -199,12 +200,6 @@ def _tags(value: Any) -> Tags:
         raise ValueError(f"front matter: unknown key 'tags.{unknown[0]}'")
     lists = {k: _strings(value, k, "tags.") for k in _TAG_KEYS}
     return Tags(**lists)
-
-
-def _name_from_file(path: Path) -> str:
-    """A readable title from a file name when the front matter has none."""
-    words = re.split(r"[\s_\-.]+", path.stem)
-    return " ".join(w[:1].upper() + w[1:] for w in words if w) or path.name
 
 
 # --- body: index pass -----------------------------------------------------------------------

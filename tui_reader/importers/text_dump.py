@@ -24,9 +24,10 @@ def title_from_filename(path: Path) -> str:
     """A readable title from a file name: "my_story-name.txt" -> "My Story Name".
 
     Hashes and leading numbers ("004_b28b80ae8a0444cc") are dropped; a name with nothing
-    readable left becomes "Untitled story" (with its number, when it had one).
+    readable left becomes "Untitled story" (with its number, when it had one). The name is
+    untrusted like story text, so it passes through ``sanitise`` here.
     """
-    tokens = [t for t in re.split(r"[_\-\s.]+", path.stem) if t]
+    tokens = [t for t in re.split(r"[_\-\s.]+", sanitise(path.stem)) if t]
     words = [t for t in tokens if not _HASH.match(t) or t.isalpha()]
     numbers = [t for t in words if t.isdigit()]
     named = [t for t in words if not t.isdigit()] if len(numbers) < len(words) else []
