@@ -454,10 +454,6 @@ class ReaderStorage(Storage):
             del self._texts[name]
         return out
 
-    def serialise(self) -> bytes:
-        """The whole memory copy as the file's bytes."""
-        return b"".join(self.pieces())
-
     def commit(self) -> None:
         """Write the memory copy: temp file in the same folder, fsync, replace, fsync the folder.
 
@@ -783,18 +779,6 @@ class StateStore:
         with self._mutex:
             if self._persist and (self._journal or self._storage.dirty):
                 self._write(None)
-
-    def close(self) -> None:
-        """Flush; the store stays usable."""
-        self.flush()
-
-    def __enter__(self) -> StateStore:
-        """Use as a context manager that flushes on exit."""
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        """Flush."""
-        self.flush()
 
     def _read(self, table: str, key: str, field: str = "story_id") -> RawDoc | None:
         """A record after picking up other sessions' writes."""
