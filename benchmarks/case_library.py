@@ -12,6 +12,7 @@ import shutil
 import time
 from pathlib import Path
 
+from benchmarks.harness import row
 from tui_reader.library import Library
 
 WARM_TARGET_S = 0.5
@@ -109,24 +110,9 @@ def run(workdir: Path, quick: bool) -> list[dict]:
         assert all(hits == count for _, _, hits in warm_runs), "warm scan missed the cache"
         warm = min(t for t, _, _ in warm_runs)
         target = f"< {WARM_TARGET_S} s" if count == 10_000 else None
-        rows.append(
-            {
-                "case": "library",
-                "label": f"cold scan, {count:,} stories",
-                "value": round(cold, 3),
-                "unit": "s",
-                "target": None,
-                "ok": None,
-            }
-        )
-        rows.append(
-            {
-                "case": "library",
-                "label": f"warm scan, {count:,} stories",
-                "value": round(warm, 4),
-                "unit": "s",
-                "target": target,
-                "ok": (warm < WARM_TARGET_S) if count == 10_000 else None,
-            }
-        )
+        rows += [
+            row("library", f"cold scan, {count:,} stories", cold, "s"),
+            row("library", f"warm scan, {count:,} stories", warm, "s", target,
+                (warm < WARM_TARGET_S) if count == 10_000 else None, digits=4),
+        ]  # fmt: skip
     return rows

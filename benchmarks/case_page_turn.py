@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import row
+
 CASE = "page_turn"
 """The case name in result rows."""
 
@@ -105,20 +107,6 @@ async def _page_turns(story: Any, data_dir: Path, presses: int) -> tuple[list[fl
     return times, floor
 
 
-def _row(
-    label: str, value: float, unit: str, target: str | None = None, ok: bool | None = None
-) -> dict[str, Any]:
-    """One result row."""
-    return {
-        "case": CASE,
-        "label": label,
-        "value": round(value, 3),
-        "unit": unit,
-        "target": target,
-        "ok": ok,
-    }
-
-
 def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
     """Measure and return the rows."""
     sizes = (5_000, 500_000) if quick else (5_000, 50_000, 500_000)
@@ -128,13 +116,14 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
     for words in sizes:
         story = make_story(words)
         rows.append(
-            _row(f"wrap {words // 1000}k words (one-time)", wrap_seconds(story) * 1000, "ms")
+            row(CASE, f"wrap {words // 1000}k words (one-time)", wrap_seconds(story) * 1000, "ms")
         )
         times, floor = asyncio.run(_page_turns(story, workdir / f"page-turn-{words}", presses))
         median = statistics.median(times)
         medians[words] = median
         rows.append(
-            _row(
+            row(
+                CASE,
                 f"pagedown {words // 1000}k words (median CPU)",
                 median,
                 "ms",
@@ -142,10 +131,11 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
                 median <= TARGET_MS,
             )
         )
-    rows.append(_row("unbound key (Pilot floor, median CPU)", statistics.median(floor), "ms"))
+    rows.append(row(CASE, "unbound key (Pilot floor, median CPU)", statistics.median(floor), "ms"))
     ratio = medians[sizes[-1]] / max(medians[sizes[0]], 1e-9)
     rows.append(
-        _row(
+        row(
+            CASE,
             f"pagedown {sizes[-1] // 1000}k / {sizes[0] // 1000}k",
             ratio,
             "x",

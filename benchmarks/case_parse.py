@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import row
 from tui_reader.importers import load_story
 
 _WORDS = [
@@ -170,36 +171,15 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
         assert len(story.chapters) == chapters
         label = f"{real_mb:.1f} MB, {chapters} chapters"
         is_target = chapters == 200
-        rows.append(
-            {
-                "case": "parse",
-                "label": f"index (load_story), {label}",
-                "value": round(t_index, 3),
-                "unit": "s",
-                "target": "< 1 s" if is_target else None,
-                "ok": t_index < 1.0 if is_target else None,
-            }
-        )
-        rows.append(
-            {
-                "case": "parse",
-                "label": f"full parse (every chapter's blocks), {label}",
-                "value": round(t_full, 3),
-                "unit": "s",
-                "target": "< 1 s" if is_target else None,
-                "ok": t_full < 1.0 if is_target else None,
-            }
-        )
-        rows.append(
-            {
-                "case": "parse",
-                "label": f"chapters indexed per second, {label}",
-                "value": round(chapters / t_index, 1),
-                "unit": "chapters/s",
-                "target": None,
-                "ok": None,
-            }
-        )
+        target = "< 1 s" if is_target else None
+        rows += [
+            row("parse", f"index (load_story), {label}", t_index, "s", target,
+                t_index < 1.0 if is_target else None),
+            row("parse", f"full parse (every chapter's blocks), {label}", t_full, "s", target,
+                t_full < 1.0 if is_target else None),
+            row("parse", f"chapters indexed per second, {label}", chapters / t_index,
+                "chapters/s", digits=1),
+        ]  # fmt: skip
     return rows
 
 
@@ -208,5 +188,5 @@ if __name__ == "__main__":
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        for row in run(Path(tmp), quick="--quick" in sys.argv):
-            print(row)
+        for result in run(Path(tmp), quick="--quick" in sys.argv):
+            print(result)

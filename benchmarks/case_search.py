@@ -12,6 +12,7 @@ import statistics
 import time
 from pathlib import Path
 
+from benchmarks.harness import row
 from tui_reader.search import SearchIndex
 
 _SYLLABLES = ["ka", "lo", "mi", "ren", "sto", "va", "quil", "dor", "an", "bel", "tis", "or", "fen"]
@@ -97,37 +98,10 @@ def run(workdir: Path, quick: bool) -> list[dict[str, object]]:
     latencies.sort()
     p95 = latencies[int(len(latencies) * 0.95) - 1]
     label = f"{stories} stories, {words / 1e6:.1f}M words"
+    p50 = statistics.median(latencies)
     return [
-        {
-            "case": "search",
-            "label": f"index build ({label})",
-            "value": round(build, 2),
-            "unit": "s",
-            "target": None,
-            "ok": None,
-        },
-        {
-            "case": "search",
-            "label": f"index re-check, nothing changed ({label})",
-            "value": round(noop * 1000, 1),
-            "unit": "ms",
-            "target": None,
-            "ok": None,
-        },
-        {
-            "case": "search",
-            "label": f"query p50 ({label})",
-            "value": round(statistics.median(latencies), 2),
-            "unit": "ms",
-            "target": "< 100 ms",
-            "ok": statistics.median(latencies) < 100,
-        },
-        {
-            "case": "search",
-            "label": f"query p95 ({label})",
-            "value": round(p95, 2),
-            "unit": "ms",
-            "target": "< 100 ms",
-            "ok": p95 < 100,
-        },
+        row("search", f"index build ({label})", build, "s", digits=2),
+        row("search", f"index re-check, nothing changed ({label})", noop * 1000, "ms", digits=1),
+        row("search", f"query p50 ({label})", p50, "ms", "< 100 ms", p50 < 100, digits=2),
+        row("search", f"query p95 ({label})", p95, "ms", "< 100 ms", p95 < 100, digits=2),
     ]

@@ -25,10 +25,13 @@ import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import asyncssh
+
+from benchmarks.harness import row
 
 CASE = "ssh"
 """The case name in result rows."""
@@ -235,10 +238,8 @@ async def _settle(server_pid: int, limit: float = 30.0) -> None:
         await asyncio.sleep(0.2)
 
 
-def _row(label: str, value: float, unit: str, target: str | None = None, ok: bool | None = None):
-    """One result row."""
-    return {"case": CASE, "label": label, "value": round(value, 2), "unit": unit,
-            "target": target, "ok": ok}  # fmt: skip
+_row = partial(row, CASE, digits=2)
+"""One result row of this case, values to two places."""
 
 
 def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import row
 from tui_reader.state import Position, StateStore
 
 CASE = "state"
@@ -68,20 +69,6 @@ def _bare_write(folder: Path, payload: bytes) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def _row(
-    label: str, value: float, unit: str, target: str | None = None, ok: bool | None = None
-) -> dict[str, Any]:
-    """One result row."""
-    return {
-        "case": CASE,
-        "label": label,
-        "value": round(value, 3),
-        "unit": unit,
-        "target": target,
-        "ok": ok,
-    }
-
-
 def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
     """Measure and return the rows."""
     data_dir = workdir / "state-data"
@@ -121,17 +108,18 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
     p99 = _percentile(written, 99)
     shutil.rmtree(data_dir, ignore_errors=True)
     return [
-        _row(f"reader file with {STORIES:,} stories", size_kb, "KiB"),
-        _row(f"save_position write_now p50 (n={n})", statistics.median(written), "ms"),
-        _row(
+        row(CASE, f"reader file with {STORIES:,} stories", size_kb, "KiB"),
+        row(CASE, f"save_position write_now p50 (n={n})", statistics.median(written), "ms"),
+        row(
+            CASE,
             f"save_position write_now p99 (n={n})",
             p99,
             "ms",
             f"p99 < {TARGET_MS:g} ms",
             p99 < TARGET_MS,
         ),
-        _row("disk floor (same bytes, bare atomic write) p50", statistics.median(floor), "ms"),
-        _row("disk floor (same bytes, bare atomic write) p99", _percentile(floor, 99), "ms"),
-        _row("save_position debounced (memory) p99", _percentile(debounced, 99), "ms"),
-        _row("write after another session wrote p50", statistics.median(merged), "ms"),
+        row(CASE, "disk floor (same bytes, bare atomic write) p50", statistics.median(floor), "ms"),
+        row(CASE, "disk floor (same bytes, bare atomic write) p99", _percentile(floor, 99), "ms"),
+        row(CASE, "save_position debounced (memory) p99", _percentile(debounced, 99), "ms"),
+        row(CASE, "write after another session wrote p50", statistics.median(merged), "ms"),
     ]

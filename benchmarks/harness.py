@@ -65,6 +65,27 @@ class CaseResult:
     """Wall time the case took."""
 
 
+def row(
+    case: str,
+    label: str,
+    value: float | None,
+    unit: str,
+    target: str | None = None,
+    ok: bool | None = None,
+    *,
+    digits: int = 3,
+) -> dict[str, Any]:
+    """One result row, ``value`` rounded to ``digits`` places."""
+    return {
+        "case": case,
+        "label": label,
+        "value": None if value is None else round(value, digits),
+        "unit": unit,
+        "target": target,
+        "ok": ok,
+    }
+
+
 def discover(folder: Path = HERE) -> list[str]:
     """Names of every case in ``folder`` (``case_parse.py`` -> "parse"), sorted."""
     return sorted(p.stem.removeprefix("case_") for p in folder.glob("case_*.py"))

@@ -222,3 +222,17 @@ def test_report_turns_results_into_a_markdown_table(
     )
     assert "| bad | (case failed) | — | | FAILED: ValueError: boom second line |" in text
     assert text.startswith("Machine: ")
+
+
+def test_row_carries_every_key_and_rounds_the_value() -> None:
+    got = harness.row("state", "save p99", 4.123456, "ms", "< 5 ms", True, digits=2)
+    assert got == {
+        "case": "state",
+        "label": "save p99",
+        "value": 4.12,
+        "unit": "ms",
+        "target": "< 5 ms",
+        "ok": True,
+    }
+    assert tuple(got) == harness.ROW_KEYS
+    assert harness.row("state", "did not run", None, "ms")["value"] is None
