@@ -10,6 +10,7 @@ from tui_reader.model import Block, Chapter, Note, Source, Story, WarningGate
 from tui_reader.state import Position, StateStore
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.chapter_view import ChapterView
+from tui_reader.ui.widgets.reader_header import ReaderHeader
 
 SIZE = (100, 32)
 
@@ -456,3 +457,19 @@ async def test_whole_work_view(tmp_path: Path) -> None:
         await pilot.pause()
         assert not screen.whole_work
         assert screen.chapter_index == 1
+
+
+async def test_header_time_left_counts_the_chapters_after(tmp_path: Path) -> None:
+    store = store_for(tmp_path)
+    app = ReaderApp(make_story(notes=False), store, chapter=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        header = app.screen.query_one(ReaderHeader)
+        # 1,830 words in each chapter at the default 200 words a minute
+        lines = header.render().plain.splitlines()
+        assert lines[0].endswith("Chapter 2 of 3")
+        assert "9 min left in chapter  ·  18 min left in story" in lines[1]
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        lines = header.render().plain.splitlines()
+        assert "9 min left in chapter  ·  9 min left in story" in lines[1]

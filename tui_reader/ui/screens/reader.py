@@ -123,6 +123,12 @@ class ReaderScreen(Screen[None]):
         """chapter → index of its first item."""
         self._words_before: dict[int, list[int]] = {}
         """chapter → cumulative words before each block."""
+        self._chapter_words_before = [0]
+        """Words in the chapters before each chapter index (and the story's total at the end)."""
+        for c in story.chapters:
+            self._chapter_words_before.append(self._chapter_words_before[-1] + c.words)
+        self._marked_read: set[int] = set()
+        """Chapters marked read in this visit (the store writes the file on every mark)."""
         self.matches: list[Match] = []
         """Search matches over the whole story."""
         self.match_index: int | None = None
@@ -244,13 +250,13 @@ class ReaderScreen(Screen[None]):
         """Go to the start of chapter ``index`` (0-based), asking at any gate on the way."""
         self._go(index)
 
-    def _save(self, *, write_now: bool = False) -> None:
-        """Save the position."""
+    def _save(self, *, write_now: bool = False, pos: Position | None = None) -> None:
+        """Save the position (``pos`` when the caller already has it)."""
         if self.chapter_index < 0 or not self.items:
             return
         self.store.save_position(
             self.story_id,
-            self.position(),
+            pos or self.position(),
             title=self.story.title,
             path=str(self.path),
             write_now=write_now,
@@ -320,10 +326,21 @@ class ReaderScreen(Screen[None]):
         if at_end:
             view.when_laid_out(lambda: self._to_chapter_end(chapter))
         self._apply_highlights()
-        self._refresh_header()
-        self._record_pace()
-        self._save(write_now=changed)
+        self._moved(write_now=changed)
         self.call_after_refresh(self._check_end_visible)
+
+    def _moved(self, *, write_now: bool) -> None:
+        """After a move: the header, the pace and the saved place (one position for all three)."""
+        pos = self.position()
+        self._refresh_header(pos)
+        self._record_pace(pos)
+        self._save(write_now=write_now, pos=pos)
+
+    def _mark_read(self, chapter: int) -> None:
+        """Mark ``chapter`` read, once per visit (the store writes the file on each mark)."""
+        if chapter not in self._marked_read:
+            self._marked_read.add(chapter)
+            self.store.mark_chapter_read(self.story_id, chapter)
 
     def _check_end_visible(self) -> None:
         """A chapter that fits on screen is read once shown (paging on offers "finished")."""
@@ -332,7 +349,7 @@ class ReaderScreen(Screen[None]):
             return
         last = self.items[min(view.last_visible_item, len(self.items) - 1)]
         if last.kind == "end":
-            self.store.mark_chapter_read(self.story_id, last.chapter)
+            self._mark_read(last.chapter)
 
     def _whole_limit(self) -> int:
         """Whole-work view: how many chapters to show (up to the first unpassed gate)."""
@@ -369,23 +386,21 @@ class ReaderScreen(Screen[None]):
         if changed and self.whole_work:
             if item.chapter > self.chapter_index:
                 for index in range(max(0, self.chapter_index), item.chapter):
-                    self.store.mark_chapter_read(self.story_id, index)
+                    self._mark_read(index)
             self.chapter_index = item.chapter
         last = self.items[min(event.last_item, len(self.items) - 1)]
         if last.kind == "end":
-            self.store.mark_chapter_read(self.story_id, last.chapter)
+            self._mark_read(last.chapter)
             if last.chapter == len(self.story.chapters) - 1:
                 self._offer_finished()
-        self._refresh_header()
-        self._record_pace()
-        self._save(write_now=changed)
+        self._moved(write_now=changed)
 
-    def _record_pace(self) -> None:
+    def _record_pace(self, pos: Position) -> None:
         """Feed the reader's own pace (words read forward over time) to the store."""
-        pos = self.position()
-        words = sum(c.words for c in self.story.chapters[: pos.chapter])
         before = self._words_before_blocks(pos.chapter)
-        words += before[min(pos.paragraph, len(before) - 1)]
+        words = (
+            self._chapter_words_before[pos.chapter] + before[min(pos.paragraph, len(before) - 1)]
+        )
         now = time.monotonic()
         mark, self._pace_mark = self._pace_mark, (now, words)
         if mark is None:
@@ -407,7 +422,7 @@ class ReaderScreen(Screen[None]):
 
     def on_chapter_view_reached_end(self, event: ChapterView.ReachedEnd) -> None:
         """Paging past the end: on into the next chapter."""
-        self.store.mark_chapter_read(self.story_id, self.chapter_index)
+        self._mark_read(self.chapter_index)
         if self.chapter_index == len(self.story.chapters) - 1:
             self._offer_finished()
         if self.whole_work:
@@ -434,17 +449,14 @@ class ReaderScreen(Screen[None]):
             self._words_before[chapter] = cached
         return cached
 
-    def _refresh_header(self) -> None:
-        """Show where the reader is and how long is left."""
-        if self.chapter_index < 0:
-            return
-        pos = self.position()
+    def _refresh_header(self, pos: Position) -> None:
+        """Show where the reader is (at ``pos``) and how long is left."""
         chapters = self.story.chapters
         chapter = chapters[pos.chapter]
         words = self._words_before_blocks(pos.chapter)
-        read = words[min(pos.paragraph, len(words) - 1)] if pos.paragraph or pos.offset else 0
-        left_chapter = max(0, words[-1] - read)
-        left_story = left_chapter + sum(c.words for c in chapters[pos.chapter + 1 :])
+        left_chapter = max(0, words[-1] - words[min(pos.paragraph, len(words) - 1)])
+        after = self._chapter_words_before[-1] - self._chapter_words_before[pos.chapter + 1]
+        left_story = left_chapter + after
         wpm = max(1, int(self.store.words_per_minute() or 200))
         self.query_one(ReaderHeader).show(
             HeaderInfo(
