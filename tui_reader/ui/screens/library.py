@@ -73,6 +73,10 @@ class LibraryScreen(Screen[None]):
         """True for descending order."""
         self.filter_text = ""
         """The fuzzy filter in force ("" for none)."""
+        self.rows: list[LibraryRow] = []
+        """One row per entry with the reader's state, as of the last :meth:`reload_rows`."""
+        self.continue_row: tuple[LibraryRow, int] | None = None
+        """The story (and chapter) the "Continue" row resumes, as of the last reload."""
         self.scanned = False
         """True once the first scan has finished."""
         self.show_hidden = False
@@ -122,7 +126,7 @@ class LibraryScreen(Screen[None]):
         self.entries = entries
         self.scanned = True
         self.query_one("#scan-progress", ProgressBar).display = False
-        self.refresh_rows()
+        self.reload_rows()
 
     def action_down(self) -> None:
         """Move the cursor down a row."""
@@ -163,24 +167,39 @@ class LibraryScreen(Screen[None]):
             """Keep the choice and show it."""
             if status is not None:
                 store.set_status(story_id, status or None)
-                self.refresh_rows()
+                self.reload_rows()
 
         self.app.push_screen(StatusDialog(row.entry.title, store.status(story_id)), chosen)
 
     # --- rows -------------------------------------------------------------------------------
 
-    def make_row(self, entry: LibraryEntry, last_read: dict[str, float]) -> LibraryRow:
-        """The row for an entry, with the reader's progress."""
+    def reload_rows(self) -> None:
+        """Re-read the reader's state for every entry (after a scan, a story, a status change).
+
+        Filtering and sorting reuse these rows, so a keystroke in the filter reads no state.
+        """
         store = self.reader_app.store
-        read = 0
-        if entry.story_id and not entry.error:
-            read = len({c for c in store.chapters_read(entry.story_id) if c < entry.chapters})
-        return LibraryRow(
-            entry,
-            read=read,
-            last_read=last_read.get(entry.story_id or ""),
-            status=store.status(entry.story_id) if entry.story_id else None,
-        )
+        last_read: dict[str, float] = {}
+        for item in reversed(store.history(limit=1000)):
+            last_read[item.story_id] = item.when
+        statuses = store.statuses()
+        rows = []
+        for entry in self.entries:
+            read = 0
+            if entry.story_id and not entry.error:
+                chapters = store.chapters_read(entry.story_id)
+                read = len({c for c in chapters if c < entry.chapters})
+            rows.append(
+                LibraryRow(
+                    entry,
+                    read=read,
+                    last_read=last_read.get(entry.story_id or ""),
+                    status=statuses.get(entry.story_id or ""),
+                )
+            )
+        self.rows = rows
+        self.continue_row = self.continue_target(rows)
+        self.refresh_rows()
 
     def continue_target(self, rows: list[LibraryRow]) -> tuple[LibraryRow, int] | None:
         """The most recent history entry that is a story in this library, and its chapter."""
@@ -191,24 +210,22 @@ class LibraryScreen(Screen[None]):
         return None
 
     def refresh_rows(self) -> None:
-        """Rebuild the table from the entries, the filter and the sort order."""
-        last_read: dict[str, float] = {}
-        for item in reversed(self.reader_app.store.history(limit=1000)):
-            last_read[item.story_id] = item.when
+        """Rebuild the table from the rows, the filter and the sort order."""
         words, facets = parse_filter(self.filter_text)
         hidden = self.reader_app.store.pref("hidden_warnings") or []
         # asking for a warning by name shows its stories even when hidden
         reveal = self.show_hidden or any(facet == "warning" for facet, _ in facets)
         rows = []
         self.hidden_count = 0
-        for entry in self.entries:
-            if not reveal and hidden_by(entry, hidden):
+        for row in self.rows:
+            if not reveal and hidden_by(row.entry, hidden):
                 self.hidden_count += 1
                 continue
-            row = self.make_row(entry, last_read)
-            if all(facet_matches(entry, row.status, f, v) for f, v in facets):
+            if all(facet_matches(row.entry, row.status, f, v) for f, v in facets):
                 rows.append(row)
-        continue_row = None if self.filter_text else self.continue_target(rows)
+        continue_row = None
+        if not self.filter_text and self.continue_row and self.continue_row[0] in rows:
+            continue_row = self.continue_row
         if words:
             by_path = {r.entry.path: r for r in rows}
             kept = [r.entry for r in rows]
@@ -247,7 +264,7 @@ class LibraryScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         """Coming back from a story: progress and "continue" may have changed."""
         if self.scanned:
-            self.refresh_rows()
+            self.reload_rows()
 
     # --- summary line -----------------------------------------------------------------------
 
