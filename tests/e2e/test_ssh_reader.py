@@ -10,7 +10,6 @@ import json
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.fixtures.openssh import free_port, make_key, ssh_options
 
 pytestmark = [
     pytest.mark.e2e,
@@ -62,23 +63,6 @@ def write_story(folder: Path) -> Path:
             lines += [f"Mark {number}. The lamplighter counted {body}.", ""]
     path = folder / "lamplighters-ledger.md"
     path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def make_key(path: Path) -> Path:
-    """An ed25519 client key made by ssh-keygen."""
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)],
-        check=True,
-        capture_output=True,
-    )
     return path
 
 
@@ -133,28 +117,7 @@ class Server:
 
     def ssh(self, key: Path, *extra: str, command: tuple[str, ...] = ()) -> list[str]:
         """An OpenSSH command line for this server with ``key`` (then ``command``)."""
-        return [
-            "ssh",
-            "-F",
-            "/dev/null",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "BatchMode=yes",
-            "-o",
-            "IdentitiesOnly=yes",
-            "-o",
-            "LogLevel=ERROR",
-            "-i",
-            str(key),
-            "-p",
-            str(self.port),
-            *extra,
-            "127.0.0.1",
-            *command,
-        ]
+        return ["ssh", *ssh_options(key, self.port), *extra, "127.0.0.1", *command]
 
 
 def wait_for(check: Callable[[], bool], timeout: float, what: str, show: Callable[[], str]) -> None:
@@ -380,27 +343,7 @@ def test_anonymous_guest_leaves_no_state(
     nobody = tmp_path / "authorized_keys"
     nobody.write_text("# no keys: everyone is a guest\n")
     host = server("--allow-anonymous", "--authorized-keys", str(nobody))
-    tmux.start(
-        [
-            "ssh",
-            "-F",
-            "/dev/null",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "PubkeyAuthentication=no",
-            "-o",
-            "PreferredAuthentications=keyboard-interactive",
-            "-o",
-            "LogLevel=ERROR",
-            "-p",
-            str(host.port),
-            "-t",
-            "127.0.0.1",
-        ]
-    )
+    tmux.start(["ssh", *ssh_options(None, host.port), "-t", "127.0.0.1"])
     open_story(tmux)
     tmux.keys("Space", "Space")
     time.sleep(0.5)

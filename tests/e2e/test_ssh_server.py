@@ -8,7 +8,6 @@ and the real OpenSSH ``ssh``/``sftp`` (skipped when missing). The real reader is
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -18,6 +17,7 @@ from typing import Any
 import asyncssh
 import pytest
 
+from tests.fixtures.openssh import free_port, make_key, ssh_options
 from tui_reader.ssh.server import ReaderHost, Settings
 from tui_reader.ssh.session import NEEDS_TERMINAL, SHUTTING_DOWN
 
@@ -308,31 +308,7 @@ needs_openssh = pytest.mark.skipif(
 @pytest.fixture
 def client_key(tmp_path: Path) -> Path:
     """An ed25519 client key made by ssh-keygen."""
-    key = tmp_path / "key"
-    os.system(f"ssh-keygen -q -t ed25519 -N '' -f {key} >/dev/null")
-    return key
-
-
-def ssh_options(key: Path, port: int, port_flag: str = "-p", log: str = "ERROR") -> list[str]:
-    """Options for a non-interactive OpenSSH client against the test host."""
-    return [
-        "-F",
-        "/dev/null",
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "IdentitiesOnly=yes",
-        "-o",
-        f"LogLevel={log}",
-        "-i",
-        str(key),
-        port_flag,
-        str(port),
-    ]
+    return make_key(tmp_path / "key")
 
 
 async def run(*argv: str, timeout: float = 10) -> tuple[int, str, str]:
@@ -366,15 +342,6 @@ async def test_openssh_sftp_fails(start: Start, client_key: Path, tmp_path: Path
     assert status != 0
     assert "subsystem request failed" in err
     assert any("subsystem 'sftp'" in line for line in host.logs)  # type: ignore[attr-defined]
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @needs_openssh
