@@ -29,9 +29,6 @@ ItemKind = Literal[
 ]
 """What a display item is."""
 
-NoteMode = Literal["folded", "unfolded", "hidden"]
-"""How an author's note is shown."""
-
 NOTE_MODES: tuple[str, ...] = ("folded", "unfolded", "hidden")
 """Every note mode, in toggle order."""
 
@@ -100,21 +97,14 @@ def _end_text(story: Story, index: int) -> str:
     return "The End"
 
 
-def chapter_items(
-    story: Story,
-    chapter_index: int,
-    note_mode: Callable[[str], str] | None = None,
-    *,
-    end: bool = True,
-) -> list[Item]:
+def chapter_items(story: Story, chapter_index: int, *, end: bool = True) -> list[Item]:
     """The display items of one chapter, in reading order.
 
     Story "before" notes open chapter 0; then the chapter title, the chapter's notes before,
     its blocks, its notes after; story "after" notes close the last chapter; then the end
-    marker (unless ``end`` is False). ``note_mode`` is accepted for symmetry with
-    :func:`wrap_items` (notes are always items; hidden ones simply get no lines).
+    marker (unless ``end`` is False). Notes are always items: :func:`wrap_items` gives hidden
+    ones no lines.
     """
-    del note_mode
     chapter = story.chapters[chapter_index]
     last = chapter_index == len(story.chapters) - 1
     n = chapter_index + 1
@@ -145,12 +135,15 @@ def chapter_items(
     return items
 
 
-def work_items(story: Story, note_mode: Callable[[str], str] | None = None) -> list[Item]:
-    """Every chapter's items concatenated (the whole-work view), one end marker at the end."""
+def work_items(story: Story, limit: int | None = None) -> list[Item]:
+    """The items of chapters [0, limit) (all when None) concatenated, for the whole-work view.
+
+    One end marker, after the last chapter included.
+    """
+    count = len(story.chapters) if limit is None else limit
     items: list[Item] = []
-    last = len(story.chapters) - 1
-    for index in range(len(story.chapters)):
-        items.extend(chapter_items(story, index, note_mode, end=index == last))
+    for index in range(count):
+        items.extend(chapter_items(story, index, end=index == count - 1))
     return items
 
 
@@ -407,6 +400,20 @@ def find_matches(text: str, query: str) -> list[tuple[int, int]]:
         return []
     pattern = r"\s+".join(re.escape(word) for word in words)
     return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)]
+
+
+Match = tuple[int, int, int, int]
+"""A search match in a story: (chapter, block, start, end)."""
+
+
+def search_story(story: Story, query: str) -> list[Match]:
+    """Every match of ``query`` (as :func:`find_matches`) in the story's blocks, in order."""
+    matches: list[Match] = []
+    for c, chapter in enumerate(story.chapters):
+        for b, block in enumerate(chapter.blocks):
+            for start, end in find_matches(block.text, query):
+                matches.append((c, b, start, end))
+    return matches
 
 
 def collapse(text: str) -> str:

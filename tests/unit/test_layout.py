@@ -14,6 +14,7 @@ from tui_reader.layout import (
     find_matches,
     line_for_anchor,
     line_keys,
+    search_story,
     work_items,
     wrap_items,
     wrap_text,
@@ -89,6 +90,17 @@ def test_work_items_concatenate_with_one_end() -> None:
         "Chapter 2: Title 2",
         "Chapter 3: Title 3",
     ]
+    assert [i.kind for i in items].count("end") == 1
+
+
+def test_work_items_up_to_a_limit_end_after_the_last_chapter_shown() -> None:
+    items = work_items(make_story(), 2)
+    assert [i.text for i in items if i.kind == "chapter_title"] == [
+        "Chapter 1: Title 1",
+        "Chapter 2: Title 2",
+    ]
+    assert items[-1].kind == "end"
+    assert items[-1].text.startswith("End of Chapter 2 · Next: Chapter 3: Title 3")
     assert [i.kind for i in items].count("end") == 1
 
 
@@ -195,3 +207,10 @@ def test_find_matches_across_whitespace() -> None:
     assert find_matches(text, "old bridge") == [(16, 26), (37, 49)]
     assert find_matches(text, "  ") == []
     assert find_matches("a[bold]b", "[bold]") == [(1, 7)]
+
+
+def test_search_story_finds_every_block_in_reading_order() -> None:
+    story = make_story()
+    assert search_story(story, "last PARAGRAPH of") == [(c, 3, 0, 17) for c in range(3)]
+    assert search_story(story, "remember every") == [(c, 2, 7, 21) for c in range(3)]
+    assert search_story(story, "no such words here") == []

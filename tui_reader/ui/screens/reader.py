@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from tui_reader.layout import Item, chapter_items, collapse, find_matches, work_items
+from tui_reader.layout import Item, Match, chapter_items, collapse, search_story, work_items
 from tui_reader.model import Story, WarningGate
 from tui_reader.text import count_words
 from tui_reader.ui.widgets.chapter_view import Anchor, ChapterView
@@ -39,10 +39,6 @@ def _b(key: str, action: str, description: str, tooltip: str, show: bool = False
     return Binding(
         key, action, description, show=show, id=f"reader.{action.split('(')[0]}", tooltip=tooltip
     )
-
-
-Match = tuple[int, int, int, int]
-"""A search match: (chapter, block, start, end)."""
 
 
 class ReaderScreen(Screen[None]):
@@ -309,11 +305,7 @@ class ReaderScreen(Screen[None]):
             limit = self._whole_limit()
             if not self.items or limit != self.limit:
                 self.limit = limit
-                self._build(
-                    work_items_upto(self.story, limit)
-                    if limit < len(self.story.chapters)
-                    else work_items(self.story)
-                )
+                self._build(work_items(self.story, limit))
                 view.set_items(self.items, self._anchor_for(chapter, block, offset))
             else:
                 view.go_to(self._anchor_for(chapter, block, offset))
@@ -676,21 +668,3 @@ class ReaderScreen(Screen[None]):
                 current = len(spans)
             spans.append((item, start, end))
         self.view.set_highlights(spans, current)
-
-
-def work_items_upto(story: Story, limit: int) -> list[Item]:
-    """The whole-work items of chapters [0, limit), ending with the last one's end marker."""
-    items: list[Item] = []
-    for index in range(limit):
-        items.extend(chapter_items(story, index, end=index == limit - 1))
-    return items
-
-
-def search_story(story: Story, query: str) -> list[Match]:
-    """Every match of ``query`` (case-insensitive, any whitespace) in the story's blocks."""
-    matches: list[Match] = []
-    for c, chapter in enumerate(story.chapters):
-        for b, block in enumerate(chapter.blocks):
-            for start, end in find_matches(block.text, query):
-                matches.append((c, b, start, end))
-    return matches
