@@ -23,6 +23,7 @@ from tui_reader import __version__
 from tui_reader.importers import load_story
 from tui_reader.model import NO_WARNINGS, Story, StoryError
 from tui_reader.paths import STORY_SUFFIXES, iter_story_files
+from tui_reader.text import sanitise
 
 CACHE_VERSION = 1
 """Bumped whenever the cached entry's shape changes; a different version is rebuilt."""
@@ -114,7 +115,11 @@ class LibraryEntry:
 
 
 def readable_name(filename: str) -> str:
-    """A title from a file name: ``"my_story-v2.txt"`` → ``"My Story V2"``."""
+    """A title from a file name: ``"my_story-v2.txt"`` → ``"My Story V2"``.
+
+    A file name is untrusted like story text: it passes through ``sanitise`` here.
+    """
+    filename = sanitise(filename)
     stem = filename
     for suffix in sorted(STORY_SUFFIXES, key=len, reverse=True):
         if stem.lower().endswith(suffix):

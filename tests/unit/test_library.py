@@ -190,6 +190,7 @@ def test_untitled_story_gets_name_from_file(tmp_path: Path, data_dir: Path) -> N
         ("already Fine.html", "Already Fine"),
         ("x.markdown", "X"),
         ("___.md", "___.md"),
+        ("red\x1b[31m_alert\u202e.txt", "Red[31m Alert"),
     ],
 )
 def test_readable_name(name: str, expected: str) -> None:
