@@ -9,8 +9,6 @@ from pathlib import Path
 
 import asyncssh
 
-from tui_reader.ssh.config import reader_id_for
-
 
 def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
     """The host key at ``path``; made (ed25519, mode 0600) only when the file does not exist.
@@ -33,11 +31,6 @@ def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
     if not pub.exists():
         pub.write_bytes(key.export_public_key())
     return key
-
-
-def identity_for(fingerprint: str) -> str:
-    """The reader id (state file name) of a key fingerprint."""
-    return reader_id_for(fingerprint)
 
 
 def guest_id() -> str:

@@ -32,12 +32,6 @@ def set_winsize(fd: int, cols: int, rows: int, xpixel: int = 0, ypixel: int = 0)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, packed)
 
 
-def get_winsize(fd: int) -> tuple[int, int]:
-    """A terminal's (columns, rows)."""
-    rows, cols, _x, _y = struct.unpack("HHHH", fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8))
-    return cols, rows
-
-
 def _take_controlling_terminal() -> None:  # pragma: no cover - runs in the forked child
     """In the child, after setsid: make stdin (the PTY slave) the controlling terminal."""
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)

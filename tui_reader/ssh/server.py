@@ -27,8 +27,9 @@ from tui_reader.ssh.config import (
     parse_duration,
     parse_listen,
     reader_argv,
+    reader_id_for,
 )
-from tui_reader.ssh.keys import AuthorizedKeys, guest_id, identity_for, load_or_create_host_key
+from tui_reader.ssh.keys import AuthorizedKeys, guest_id, load_or_create_host_key
 from tui_reader.ssh.session import SHUTTING_DOWN, ReaderSession
 
 ChildArgv = Callable[[str, bool], list[str]]
@@ -280,7 +281,7 @@ class Connection(asyncssh.SSHServer):
             self.reader_id = guest_id()
         else:
             self.fingerprint = self._offered
-            self.reader_id = identity_for(self._offered)
+            self.reader_id = reader_id_for(self._offered)
         if self.host.settings.session_wait > 0:
             self.host.spawn(self._expect_session())
 
