@@ -34,9 +34,6 @@ if TYPE_CHECKING:
 WARN_MODES = ("always", "once", "never")
 """The values of the "warn_mode" preference."""
 
-NOTE_MODES = ("folded", "unfolded", "hidden")
-"""The values of the "notes" preference."""
-
 HOSTED_BLOCKED_COMMANDS = frozenset({"Screenshot"})
 """System commands a hosted app never offers (they write files on the host)."""
 
