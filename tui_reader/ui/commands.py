@@ -39,7 +39,8 @@ class ReaderCommands(Provider):
 
     def commands(self) -> Iterator[CommandSpec]:
         """Every command that applies on the current screen."""
-        from tui_reader.ui.app import NOTE_MODES, WARN_MODES, TuiReaderApp
+        from tui_reader.layout import NOTE_MODES
+        from tui_reader.ui.app import WARN_MODES, TuiReaderApp
 
         app = self.app
         if not isinstance(app, TuiReaderApp):
