@@ -58,6 +58,11 @@ def build_inspect_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", help="a story file")
     parser.add_argument("--json", action="store_true", help="print the whole story as JSON")
+    parser.add_argument(
+        "--audit",
+        action="store_true",
+        help="count the file's visible words and say where each went (exit 3 if >1%% is lost)",
+    )
     return parser
 
 

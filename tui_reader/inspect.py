@@ -1,8 +1,10 @@
-"""``tui-reader inspect FILE [--json]``: show how a story file is read.
+"""``tui-reader inspect FILE [--json] [--audit]``: show how a story file is read.
 
 The outline lists metadata, warnings, gates, story notes and one line per chapter; ``--json``
-prints exactly :meth:`Story.to_dict`. A file that cannot be read gives one line on stderr,
-``error: <path>: <reason>``, nothing on stdout, and exit status 1.
+prints exactly :meth:`Story.to_dict`. ``--audit`` instead counts the source's visible words and
+says where each went (:mod:`tui_reader.audit`), exiting 3 when more than 1% is unaccounted. A
+file that cannot be read gives one line on stderr, ``error: <path>: <reason>``, nothing on
+stdout, and exit status 1.
 """
 
 from __future__ import annotations
@@ -10,9 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
+from tui_reader.audit import audit
 from tui_reader.importers import load_story
 from tui_reader.model import Story, StoryError
+
+AUDIT_FAILED = 3
+"""Exit status of ``inspect --audit`` when more than 1% of the source is unaccounted."""
 
 NOTE_PREVIEW = 100
 """Characters of each story note shown in the outline."""
@@ -62,6 +69,13 @@ def run_inspect(args: argparse.Namespace) -> int:
     """Run ``tui-reader inspect``; returns the exit status."""
     try:
         story = load_story(args.file)
+        if args.audit:
+            path = Path(args.file)
+            result = audit(story, path, path.read_bytes())
+            body = result.to_dict() if args.json else None
+            text = json.dumps(body) if body is not None else "\n".join(result.lines())
+            sys.stdout.write(text + "\n")
+            return 0 if result.passed else AUDIT_FAILED
         if args.json:
             text = json.dumps(story.to_dict(), ensure_ascii=False, indent=2)
         else:

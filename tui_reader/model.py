@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tui_reader.text import count_words
+
 RATINGS: tuple[str, ...] = (
     "General Audiences",
     "Teen And Up Audiences",
@@ -36,6 +38,75 @@ ARCHIVE_WARNINGS: tuple[str, ...] = (
     "Underage Sex",
 )
 """AO3's archive warning names, exactly as the archive spells them."""
+
+RATING_LEVELS: dict[str, str] = {
+    "general audiences": "General Audiences",
+    "general": "General Audiences",
+    "g": "General Audiences",
+    "k": "General Audiences",
+    "k+": "General Audiences",
+    "pg": "General Audiences",
+    "tweenie": "General Audiences",
+    "everyone": "General Audiences",
+    "teen and up audiences": "Teen And Up Audiences",
+    "teen and up": "Teen And Up Audiences",
+    "teen": "Teen And Up Audiences",
+    "teens": "Teen And Up Audiences",
+    "t": "Teen And Up Audiences",
+    "pg-13": "Teen And Up Audiences",
+    "pg13": "Teen And Up Audiences",
+    "mature": "Mature",
+    "m": "Mature",
+    "r": "Mature",
+    "explicit": "Explicit",
+    "e": "Explicit",
+    "nc-17": "Explicit",
+    "nc17": "Explicit",
+    "ma": "Explicit",
+    "adult": "Explicit",
+    "not rated": "Not Rated",
+    "unrated": "Not Rated",
+}
+"""Site ratings (AO3 names, FFN's K/K+/T/M/MA, MPAA-style G/PG/PG-13/R/NC-17, common words),
+case-folded, to the AO3 level used for warning decisions."""
+
+
+def rating_level(rating: str | None) -> str | None:
+    """The AO3 level (one of :data:`RATINGS`) of a site rating kept verbatim.
+
+    None when there is no rating; an unknown rating is treated as "Not Rated".
+    """
+    if rating is None or not rating.strip():
+        return None
+    key = " ".join(rating.strip().strip(".").casefold().split())
+    return RATING_LEVELS.get(key, "Not Rated")
+
+
+def needs_warning(
+    level: str | None,
+    warnings: list[str],
+    site_warnings: list[str],
+    content_notes: list[str],
+) -> bool:
+    """The one rule for opening a story behind a warning screen.
+
+    Mature, Explicit or Not Rated (``level`` from :func:`rating_level`); any archive warning
+    other than "No Archive Warnings Apply"; any other site warning that is not an archive
+    warning's "none"; or any content note from the author.
+    """
+    if level in ("Mature", "Explicit", "Not Rated"):
+        return True
+    if any(w != NO_WARNINGS for w in warnings):
+        return True
+    if any(w.strip().casefold() not in _NO_WARNING_WORDS for w in site_warnings):
+        return True
+    return bool(content_notes)
+
+
+_NO_WARNING_WORDS = frozenset(
+    {NO_WARNINGS.casefold(), "none", "no warnings", "no warnings apply", "n/a", ""}
+)
+"""Site warnings that say there is nothing to warn about."""
 
 BlockKind = Literal["paragraph", "scene_break", "epigraph", "heading"]
 """What a block of chapter text is."""
@@ -78,6 +149,8 @@ class Chapter:
     """Author's notes at the start of the chapter, label stripped."""
     notes_after: list[str] = field(default_factory=list)
     """Author's notes at the end of the chapter, label stripped."""
+    summary: str | None = None
+    """The chapter's own summary (AO3's "Chapter Summary"), label stripped; None when absent."""
     _blocks: list[Block] | None = None
     """The parsed body once known."""
     _loader: BlockLoader | None = None
@@ -92,6 +165,7 @@ class Chapter:
         loader: BlockLoader,
         notes_before: list[str] | None = None,
         notes_after: list[str] | None = None,
+        summary: str | None = None,
     ) -> Chapter:
         """A chapter whose blocks are parsed by ``loader`` when first read."""
         return cls(
@@ -100,6 +174,7 @@ class Chapter:
             words=words,
             notes_before=notes_before or [],
             notes_after=notes_after or [],
+            summary=summary,
             _loader=loader,
         )
 
@@ -137,8 +212,57 @@ class Chapter:
             "words": self.words,
             "notes_before": list(self.notes_before),
             "notes_after": list(self.notes_after),
+            "summary": self.summary,
             "blocks": [b.to_dict() for b in self.blocks],
         }
+
+
+@dataclass(slots=True)
+class Section:
+    """Front or back matter: a titled piece of the file that is not a chapter.
+
+    A title page, a contents page, a publisher's or archive's licence, a translator's preface:
+    kept so that nothing in a file is silently dropped, reachable from the chapter index, and
+    never counted as a chapter.
+    """
+
+    title: str
+    """What the section is ("Title page", "Contents", "Project Gutenberg licence")."""
+    blocks: list[Block] = field(default_factory=list)
+    """Its text."""
+
+    @property
+    def words(self) -> int:
+        """Word count of the section's text."""
+        return sum(count_words(b.text) + count_words(b.attribution or "") for b in self.blocks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The section in the ``inspect --json`` shape."""
+        return {
+            "title": self.title,
+            "words": self.words,
+            "blocks": [b.to_dict() for b in self.blocks],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """A series the story belongs to, and its place in it."""
+
+    name: str
+    """The series' name, verbatim."""
+    index: int | None = None
+    """The story's part number in the series ("Part 2 of …"), when known."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The series in the ``inspect --json`` shape."""
+        return {"name": self.name, "index": self.index}
+
+
+AccountKind = Literal["front_matter", "boilerplate"]
+"""Where an importer says visible source words went that are not chapters, notes or sections:
+metadata shown on a title page or preface (``front_matter``), or site furniture and labels
+("Posted originally on…", "Chapter Notes", "Rating:") (``boilerplate``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,9 +348,13 @@ class Story:
     summary: str | None = None
     """The summary paragraph, when known."""
     rating: str | None = None
-    """One of :data:`RATINGS`, or None when the source does not say."""
+    """The site's rating verbatim ("Teen And Up Audiences", "K+", "PG-13"), or None when the
+    source does not say; :attr:`rating_level` is the AO3 level used for decisions."""
     warnings: list[str] = field(default_factory=list)
-    """Archive warnings, AO3's names (:data:`ARCHIVE_WARNINGS`)."""
+    """Archive warnings, AO3's names (:data:`ARCHIVE_WARNINGS`): only the site warnings that
+    *are* archive warnings (and those found in the author's story-level notes)."""
+    site_warnings: list[str] = field(default_factory=list)
+    """Every warning the site lists, verbatim ("Violence", "Major Character Death")."""
     content_notes: list[str] = field(default_factory=list)
     """The author's own warning sentences, verbatim."""
     warning_gates: list[WarningGate] = field(default_factory=list)
@@ -239,6 +367,32 @@ class Story:
     """Story-level author's notes."""
     chapters: list[Chapter] = field(default_factory=list)
     """The chapters present in the file."""
+    series: list[Series] = field(default_factory=list)
+    """The series the story belongs to, with its part number in each."""
+    language: str | None = None
+    """The story's language as the source names it ("English", "en", "日本語")."""
+    categories: list[str] = field(default_factory=list)
+    """AO3 categories ("F/M", "Gen") or a site's genre/category labels, verbatim."""
+    source_url: str | None = None
+    """Where the story lives online (the AO3 work URL, FanFicFare's story URL, ``dc:source``)."""
+    front_matter: list[Section] = field(default_factory=list)
+    """Sections before the story that are not chapters (title page, contents, licence)."""
+    back_matter: list[Section] = field(default_factory=list)
+    """Sections after the story that are not chapters (afterwords not the author's, licence)."""
+    accounted: dict[str, int] = field(default_factory=dict)
+    """Visible source words an importer consumed outside chapters, notes and sections, by
+    :data:`AccountKind` (see :meth:`account`); read by ``inspect --audit``."""
+
+    def account(self, kind: AccountKind, text: str | int) -> None:
+        """Record that ``text`` (or a number of words) of the source went to ``kind``."""
+        words = count_words(text) if isinstance(text, str) else text
+        if words:
+            self.accounted[kind] = self.accounted.get(kind, 0) + words
+
+    @property
+    def rating_level(self) -> str | None:
+        """The AO3 level of :attr:`rating` (unknown ratings count as "Not Rated")."""
+        return rating_level(self.rating)
 
     @property
     def words(self) -> int:
@@ -262,16 +416,10 @@ class Story:
 
     @property
     def needs_warning(self) -> bool:
-        """True when the story should open behind a warning screen.
-
-        Mature, Explicit or Not Rated; any archive warning other than "No Archive Warnings
-        Apply"; or any content note from the author.
-        """
-        if self.rating in ("Mature", "Explicit", "Not Rated"):
-            return True
-        if any(w != NO_WARNINGS for w in self.warnings):
-            return True
-        return bool(self.content_notes)
+        """True when the story should open behind a warning screen (:func:`needs_warning`)."""
+        return needs_warning(
+            self.rating_level, self.warnings, self.site_warnings, self.content_notes
+        )
 
     def gate_before(self, chapter_number: int) -> WarningGate | None:
         """The author's gate in front of ``chapter_number``, if any."""
@@ -287,7 +435,9 @@ class Story:
             "author": self.author,
             "summary": self.summary,
             "rating": self.rating,
+            "rating_level": self.rating_level,
             "warnings": list(self.warnings),
+            "site_warnings": list(self.site_warnings),
             "content_notes": list(self.content_notes),
             "warning_gates": [g.to_dict() for g in self.warning_gates],
             "tags": self.tags.to_dict(),
@@ -295,6 +445,12 @@ class Story:
             "words": self.words,
             "notes": [n.to_dict() for n in self.notes],
             "chapters": [c.to_dict() for c in self.chapters],
+            "series": [s.to_dict() for s in self.series],
+            "language": self.language,
+            "categories": list(self.categories),
+            "source_url": self.source_url,
+            "front_matter": [s.to_dict() for s in self.front_matter],
+            "back_matter": [s.to_dict() for s in self.back_matter],
             "source": self.source.to_dict(),
             "id": self.story_id,
         }

@@ -20,7 +20,7 @@ DUMP = (
 
 def _run(path: Path, *, as_json: bool, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """Run inspect in-process; (status, stdout, stderr)."""
-    status = run_inspect(argparse.Namespace(file=str(path), json=as_json))
+    status = run_inspect(argparse.Namespace(file=str(path), json=as_json, audit=False))
     out = capsys.readouterr()
     return status, out.out, out.err
 

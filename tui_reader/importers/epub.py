@@ -308,6 +308,26 @@ def _document_paths(package: _Package) -> list[str]:
     ]
 
 
+def spine_members(data: bytes) -> Iterator[tuple[str, bytes]]:
+    """Every document a reader of the book pages through, in spine order, as (name, bytes).
+
+    Linear spine items that are (X)HTML, the navigation document included; members that are
+    missing are passed over. Used by ``inspect --audit`` to count the book's visible words
+    independently of how the importer splits them. Raises ValueError for a file that is not
+    a readable EPUB.
+    """
+    book = _Book(data)
+    package = _package(book, _rootfile(book))
+    media = {i.path: i.media_type for i in package.items.values()}
+    for path in package.spine:
+        if media.get(path, "") not in ("application/xhtml+xml", "text/html", "application/xml"):
+            continue
+        try:
+            yield path, book.read(path)
+        except KeyError:
+            continue
+
+
 def _read_doc(book: _Book, path: str) -> _Doc | None:
     """One spine document, parsed; None when it is missing or unreadable (too large re-raised)."""
     try:

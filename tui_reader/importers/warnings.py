@@ -12,7 +12,7 @@ from tui_reader.model import (
     ARCHIVE_WARNINGS,
     CHOSE_NOT_TO_WARN,
     NO_WARNINGS,
-    RATINGS,
+    RATING_LEVELS,
     WarningGate,
 )
 
@@ -37,29 +37,6 @@ _WARNING_ALIASES: dict[str, str] = {
     "underage sex": "Underage Sex",
 }
 
-_RATING_ALIASES: dict[str, str] = {
-    "general audiences": "General Audiences",
-    "general": "General Audiences",
-    "g": "General Audiences",
-    "k": "General Audiences",
-    "k+": "General Audiences",
-    "teen and up audiences": "Teen And Up Audiences",
-    "teen and up": "Teen And Up Audiences",
-    "teen": "Teen And Up Audiences",
-    "t": "Teen And Up Audiences",
-    "pg": "General Audiences",
-    "pg-13": "Teen And Up Audiences",
-    "mature": "Mature",
-    "m": "Mature",
-    "r": "Mature",
-    "explicit": "Explicit",
-    "e": "Explicit",
-    "nc-17": "Explicit",
-    "ma": "Explicit",
-    "not rated": "Not Rated",
-    "unrated": "Not Rated",
-}
-
 
 def archive_warning(label: str) -> str | None:
     """Map one warning label ("Major Character Death", "character death", "MCD") to AO3's name."""
@@ -79,14 +56,9 @@ def archive_warnings(text: str) -> list[str]:
 
 
 def rating(label: str) -> str | None:
-    """Map a rating label ("Mature", "M", "NC-17", "Teen And Up Audiences") to AO3's name."""
-    key = re.sub(r"\s+", " ", label.strip().strip(".").casefold())
-    if key in _RATING_ALIASES:
-        return _RATING_ALIASES[key]
-    for name in RATINGS:
-        if key == name.casefold():
-            return name
-    return None
+    """The AO3 level of a known rating label ("Mature", "M", "NC-17", "K+"); None if unknown."""
+    key = " ".join(label.strip().strip(".").casefold().split())
+    return RATING_LEVELS.get(key)
 
 
 # --- free text: warnings written into notes and summaries --------------------------------

@@ -1,0 +1,150 @@
+"""``inspect --audit``: where every visible word of a story file went.
+
+The source's visible words are counted independently of the importer that read it: a text
+file's words; an HTML file's body text (scripts, styles and the head left out); an EPUB's spine
+documents; a Markdown file's body without front matter and markup. They are then matched with
+what the :class:`~tui_reader.model.Story` holds: chapter text (and chapter titles), notes
+(summary, story notes, chapter notes and summaries), front and back matter sections, and what the
+importer said it consumed as metadata (``front_matter``) or site furniture (``boilerplate``).
+Whatever is left is *unaccounted*: text the importer dropped without saying so.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from tui_reader.importers.encoding import decode_text
+from tui_reader.importers.epub import spine_members
+from tui_reader.importers.markdown import split_front_matter
+from tui_reader.model import Story
+from tui_reader.text import count_words
+
+LIMIT = 0.01
+"""More than this share of the source's words unaccounted is a failed audit."""
+
+_INVISIBLE = "script, style, head, noscript, template, title"
+"""Elements whose text a reader never sees."""
+
+_BLOCK_TAG = re.compile(
+    r"<(?:/?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|tr|td|th|table|blockquote|pre|section"
+    r"|article|header|footer|aside|nav|figure|figcaption|center|body|main)\b)[^>]*>",
+    re.IGNORECASE,
+)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_MARKUP_ONLY = re.compile(r"^[#>*_~`=|:+\\-]+$")
+_MARKDOWN_PROSE_KEYS = ("summary", "notes_before", "notes_after")
+"""Front-matter keys of a Markdown story that hold prose a reader sees."""
+
+
+@dataclass(frozen=True, slots=True)
+class Audit:
+    """The audit of one file."""
+
+    source_words: int
+    """Visible words in the source file."""
+    words: dict[str, int]
+    """Where the story's words are: chapters, notes, front_matter, back_matter, boilerplate."""
+
+    @property
+    def unaccounted(self) -> float:
+        """``1 - sum(words) / source_words`` (0.0 for a file with no visible words)."""
+        if self.source_words == 0:
+            return 0.0
+        return 1.0 - sum(self.words.values()) / self.source_words
+
+    @property
+    def passed(self) -> bool:
+        """True when at most :data:`LIMIT` of the source is unaccounted."""
+        return self.unaccounted <= LIMIT
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``inspect --audit --json`` shape."""
+        return {
+            "source_words": self.source_words,
+            "words": dict(self.words),
+            "unaccounted": round(self.unaccounted, 4),
+        }
+
+    def lines(self) -> list[str]:
+        """The audit as readable lines."""
+        out = [f"Source:       {self.source_words} words"]
+        for kind, words in self.words.items():
+            share = words / self.source_words if self.source_words else 0.0
+            out.append(f"{kind + ':':<13} {words} words ({share:.1%})")
+        verdict = "ok" if self.passed else f"more than {LIMIT:.0%} of the text was lost"
+        out.append(f"Unaccounted:  {self.unaccounted:.2%}  ({verdict})")
+        return out
+
+
+def html_visible_text(markup: str) -> str:
+    """The text a reader sees in an HTML or XHTML document, block boundaries kept as spaces."""
+    tree = LexborHTMLParser(markup)
+    for node in tree.css(_INVISIBLE):
+        node.decompose()
+    root = tree.body
+    if root is None:
+        return ""
+    raw = _COMMENT.sub(" ", root.html or "")
+    raw = _BLOCK_TAG.sub(" ", raw)
+    return html.unescape(_ANY_TAG.sub("", raw))
+
+
+def _markdown_words(text: str) -> int:
+    """Words of a Markdown story: the prose of its front matter and its body without markup."""
+    meta, body = split_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"))
+    prose: list[str] = []
+    for key in _MARKDOWN_PROSE_KEYS:
+        value = meta.get(key)
+        prose.extend(
+            [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)]
+        )
+    for line in body.split("\n"):
+        if line.lstrip().startswith(":::"):
+            continue
+        prose.append(" ".join(t for t in line.split() if not _MARKUP_ONLY.match(t)))
+    return sum(count_words(p) for p in prose)
+
+
+def source_words(path: Path, data: bytes) -> int:
+    """Count the visible words of a story file by its kind, independently of its importer."""
+    suffix = path.suffix.lower()
+    if suffix == ".epub" or data[:4] == b"PK\x03\x04":
+        total = 0
+        for _name, member in spine_members(data):
+            total += count_words(html_visible_text(decode_text(member)))
+        return total
+    text = decode_text(data)
+    if suffix in (".html", ".htm", ".xhtml"):
+        return count_words(html_visible_text(text))
+    if suffix in (".md", ".markdown"):
+        return _markdown_words(text)
+    return count_words(text)
+
+
+def story_words(story: Story) -> dict[str, int]:
+    """Where the story's words are, by kind."""
+    chapters = sum(c.words + count_words(c.title or "") for c in story.chapters)
+    notes = count_words(story.summary or "") + sum(count_words(n.text) for n in story.notes)
+    for chapter in story.chapters:
+        notes += count_words(chapter.summary or "")
+        notes += sum(count_words(n) for n in (*chapter.notes_before, *chapter.notes_after))
+    front = sum(s.words for s in story.front_matter) + story.accounted.get("front_matter", 0)
+    return {
+        "chapters": chapters,
+        "notes": notes,
+        "front_matter": front,
+        "back_matter": sum(s.words for s in story.back_matter),
+        "boilerplate": story.accounted.get("boilerplate", 0),
+    }
+
+
+def audit(story: Story, path: Path, data: bytes) -> Audit:
+    """Audit ``story`` as read from ``path`` (whose bytes are ``data``)."""
+    return Audit(source_words=source_words(path, data), words=story_words(story))
