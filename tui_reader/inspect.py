@@ -38,9 +38,13 @@ def outline(story: Story) -> list[str]:
         f"Title:    {story.title}",
         f"Author:   {story.author or '(unknown)'}",
         f"Format:   {story.source.format}",
-        f"Rating:   {story.rating or '(not given)'}",
+        f"Rating:   {_rating(story)}",
         f"Warnings: {', '.join(story.warnings) or '(none)'}",
     ]
+    archive = {w.casefold() for w in story.warnings}
+    others = [w for w in story.site_warnings if w.casefold() not in archive]
+    if others:
+        out.append(f"  Site warnings: {_preview(', '.join(others), 200)}")
     out.extend(f"  Author's warning: {_preview(n, 200)}" for n in story.content_notes)
     out.extend(
         f"  Gate before chapter {g.before_chapter}: {_preview(g.reason, 200)}"
@@ -49,6 +53,15 @@ def outline(story: Story) -> list[str]:
     tags = story.tags.all()
     if tags:
         out.append(f"Tags:     {_preview(', '.join(tags), 200)}")
+    if story.categories:
+        out.append(f"Category: {', '.join(story.categories)}")
+    for series in story.series:
+        part = f" (part {series.index})" if series.index is not None else ""
+        out.append(f"Series:   {series.name}{part}")
+    if story.language:
+        out.append(f"Language: {story.language}")
+    if story.source_url:
+        out.append(f"Source:   {story.source_url}")
     if story.summary:
         out.append(f"Summary:  {_preview(story.summary, 200)}")
     out.append(f"Chapters: {len(story.chapters)}/{total}")
@@ -56,13 +69,25 @@ def outline(story: Story) -> list[str]:
     for note in story.notes:
         out.append(f"Note ({note.position}): {_preview(note.text)}")
     out.append("")
+    out.extend(f"   -  front matter: {s.title}  {s.words} words" for s in story.front_matter)
     for chapter in story.chapters:
         notes = ""
         if chapter.notes_before or chapter.notes_after:
             notes = f"  notes: {len(chapter.notes_before)} before, {len(chapter.notes_after)} after"
+        if chapter.summary:
+            notes += "  summary"
         title = chapter.title or "(untitled)"
         out.append(f"{chapter.number:>4}  {title}  {chapter.words} words{notes}")
+    out.extend(f"   -  back matter: {s.title}  {s.words} words" for s in story.back_matter)
     return out
+
+
+def _rating(story: Story) -> str:
+    """The rating verbatim, with its AO3 level when that differs ("K+ (General Audiences)")."""
+    if not story.rating:
+        return "(not given)"
+    level = story.rating_level
+    return story.rating if level == story.rating else f"{story.rating} ({level})"
 
 
 def run_inspect(args: argparse.Namespace) -> int:

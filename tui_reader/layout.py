@@ -100,7 +100,8 @@ def _end_text(story: Story, index: int) -> str:
 def chapter_items(story: Story, chapter_index: int, *, end: bool = True) -> list[Item]:
     """The display items of one chapter, in reading order.
 
-    Story "before" notes open chapter 0; then the chapter title, the chapter's notes before,
+    Story "before" notes open chapter 0; then the chapter title, the chapter's summary (a
+    foldable note like the others), the chapter's notes before,
     its blocks, its notes after; story "after" notes close the last chapter; then the end
     marker (unless ``end`` is False). Notes are always items: :func:`wrap_items` gives hidden
     ones no lines.
@@ -118,6 +119,8 @@ def chapter_items(story: Story, chapter_index: int, *, end: bool = True) -> list
         for i, story_note in enumerate(befores):
             note(f"story-before-{i}", "Author's note", story_note.text)
     items.append(Item("chapter_title", chapter.display_title, chapter_index))
+    if chapter.summary:
+        note(f"ch{n}-summary", "Chapter summary", chapter.summary)
     for i, text in enumerate(chapter.notes_before):
         note(f"ch{n}-before-{i}", "Chapter note", text)
     for b, block in enumerate(chapter.blocks):

@@ -21,11 +21,11 @@ from typing import Any
 
 from tui_reader import __version__
 from tui_reader.importers import load_story
-from tui_reader.model import NO_WARNINGS, Story, StoryError
+from tui_reader.model import Story, StoryError, needs_warning, rating_level
 from tui_reader.paths import STORY_SUFFIXES, iter_story_files
 from tui_reader.text import sanitise
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 """Bumped whenever the cached entry's shape changes; a different version is rebuilt."""
 
 Progress = Callable[[int, int], None]
@@ -43,9 +43,11 @@ class LibraryEntry:
     author: str | None = None
     """The author, when known."""
     rating: str | None = None
-    """AO3 rating name, when known."""
+    """The site's rating verbatim, when known (:attr:`rating_level` is its AO3 level)."""
     warnings: list[str] = field(default_factory=list)
     """Archive warnings (AO3 names)."""
+    site_warnings: list[str] = field(default_factory=list)
+    """Every warning the site lists, verbatim."""
     content_notes: list[str] = field(default_factory=list)
     """The author's own warning sentences."""
     fandoms: list[str] = field(default_factory=list)
@@ -68,13 +70,16 @@ class LibraryEntry:
     """Why the file could not be imported; None when it imported fine."""
 
     @property
+    def rating_level(self) -> str | None:
+        """The AO3 level of :attr:`rating` (unknown ratings count as "Not Rated")."""
+        return rating_level(self.rating)
+
+    @property
     def needs_warning(self) -> bool:
-        """True when the story opens behind a warning screen (same rule as the Story's)."""
-        if self.rating in ("Mature", "Explicit", "Not Rated"):
-            return True
-        if any(w != NO_WARNINGS for w in self.warnings):
-            return True
-        return bool(self.content_notes)
+        """True when the story opens behind a warning screen (:func:`needs_warning`)."""
+        return needs_warning(
+            self.rating_level, self.warnings, self.site_warnings, self.content_notes
+        )
 
     @classmethod
     def from_story(cls, path: Path, story: Story) -> LibraryEntry:
@@ -86,6 +91,7 @@ class LibraryEntry:
             author=story.author,
             rating=story.rating,
             warnings=list(story.warnings),
+            site_warnings=list(story.site_warnings),
             content_notes=list(story.content_notes),
             fandoms=list(tags.fandoms),
             tags=[*tags.relationships, *tags.characters, *tags.additional],

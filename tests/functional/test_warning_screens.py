@@ -74,3 +74,25 @@ async def test_gate_shows_reason_verbatim_and_keys() -> None:
             assert "Continue" in text and "Stop here" in text
             await pilot.press(key)
         assert app.answers == [answer], key
+
+
+async def test_site_rating_and_site_warnings_shown_verbatim() -> None:
+    """A site's own rating and warnings show as the site wrote them, with the level read."""
+    story = Story(
+        title="Rain",
+        source=Source("x.epub", "fff-epub"),
+        rating="K+",
+        site_warnings=["Violence", "Major Character Death"],
+        warnings=["Major Character Death"],
+        chapters=[Chapter(1, None, 3)],
+    )
+    assert story.needs_warning
+    app = Host(WarningScreen(story))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        text = shown(app)
+        assert "Rating: K+ (read as General Audiences)" in text
+        assert "The site's warnings:" in text
+        assert "• Violence" in text
+        assert "Graphic Depictions Of Violence" not in text
+        assert text.count("Major Character Death") == 1

@@ -214,3 +214,19 @@ def test_search_story_finds_every_block_in_reading_order() -> None:
     assert search_story(story, "last PARAGRAPH of") == [(c, 3, 0, 17) for c in range(3)]
     assert search_story(story, "remember every") == [(c, 2, 7, 21) for c in range(3)]
     assert search_story(story, "no such words here") == []
+
+
+def test_chapter_summary_is_a_foldable_note_after_the_title() -> None:
+    """AO3's chapter summary shows under the chapter title, labelled, as a note."""
+    chapter = Chapter(1, "One", 2, notes_before=["A note."], summary="What happens.")
+    chapter.blocks = [Block("paragraph", "Two words")]
+    story = Story(title="S", source=Source("s.md", "markdown"), chapters=[chapter])
+    items = chapter_items(story, 0)
+    kinds = [(i.kind, i.text) for i in items[:3]]
+    assert kinds == [
+        ("chapter_title", "Chapter 1: One"),
+        ("note", "What happens."),
+        ("note", "A note."),
+    ]
+    assert items[1].label == "Chapter summary · 2 words"
+    assert items[1].note_key == "ch1-summary"

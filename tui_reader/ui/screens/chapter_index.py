@@ -1,4 +1,8 @@
-"""The chapter index: every chapter with read marks, the current one, gates and word counts."""
+"""The chapter index: every chapter with read marks, the current one, gates and word counts.
+
+Front matter (title page, contents, licence) is listed above the chapters and back matter below
+them; choosing one shows it in a :class:`SectionScreen` and comes back here.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_reader.model import Story
+from tui_reader.model import Section, Story
+from tui_reader.ui.screens.section import SectionScreen
 
 
 def index_line(story: Story, index: int, *, read: bool, current: bool, gated: bool) -> Text:
@@ -23,6 +28,15 @@ def index_line(story: Story, index: int, *, read: bool, current: bool, gated: bo
     text.append("⚠ " if gated else "  ", style="yellow")
     text.append(chapter.display_title, style="bold" if current else "")
     text.append(f"  · {chapter.words:,} words", style="dim")
+    return text
+
+
+def section_line(kind: str, section: Section) -> Text:
+    """One row for a front or back matter section: "      Front matter: Contents · 80 words"."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("      ")
+    text.append(f"{kind}: {section.title}", style="italic")
+    text.append(f"  · {section.words:,} words", style="dim")
     return text
 
 
@@ -62,34 +76,47 @@ class ChapterIndexScreen(ModalScreen[int | None]):
         count = f"{present} chapters" + (f" of {total}" if total and total > present else "")
         title = Text(f"Chapters · {count}  (✓ read, ▸ current, ⚠ author's warning)")
         yield Static(title, id="index-title")
-        yield OptionList(
-            *(
-                Option(
-                    index_line(
-                        self.story,
-                        i,
-                        read=i in self.read,
-                        current=i == self.current,
-                        gated=i in self.gated,
-                    ),
-                    id=f"chapter-{i}",
-                )
-                for i in range(present)
-            ),
-            id="chapter-list",
-        )
+        front = [
+            Option(section_line("Front matter", s), id=f"front-{i}")
+            for i, s in enumerate(self.story.front_matter)
+        ]
+        chapters = [
+            Option(
+                index_line(
+                    self.story,
+                    i,
+                    read=i in self.read,
+                    current=i == self.current,
+                    gated=i in self.gated,
+                ),
+                id=f"chapter-{i}",
+            )
+            for i in range(present)
+        ]
+        back = [
+            Option(section_line("Back matter", s), id=f"back-{i}")
+            for i, s in enumerate(self.story.back_matter)
+        ]
+        yield OptionList(*front, *chapters, *back, id="chapter-list")
         yield Footer()
 
     def on_mount(self) -> None:
         """Highlight the current chapter."""
         options = self.query_one(OptionList)
-        options.highlighted = self.current
+        options.highlighted = len(self.story.front_matter) + self.current
         options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        """Jump to the chosen chapter."""
+        """Jump to the chosen chapter, or show the chosen section and stay here."""
         event.stop()
-        self.dismiss(event.option_index)
+        kind, _, number = (event.option.id or "").partition("-")
+        index = int(number)
+        if kind == "chapter":
+            self.dismiss(index)
+        elif kind == "front":
+            self.app.push_screen(SectionScreen("Front matter", self.story.front_matter[index]))
+        else:
+            self.app.push_screen(SectionScreen("Back matter", self.story.back_matter[index]))
 
     def action_close(self) -> None:
         """Back without jumping."""

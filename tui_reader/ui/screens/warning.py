@@ -36,12 +36,21 @@ def _line(label: str, value: str, style: str = "") -> Text:
 
 
 def warning_lines(story: Story) -> list[Text]:
-    """What the interstitial lists: rating, archive warnings, the author's own sentences."""
-    lines: list[Text] = [_line("Rating", story.rating or "Not given")]
+    """What the interstitial lists: rating, archive warnings, the site's other warnings (verbatim),
+    the author's own sentences."""
+    rating = story.rating or "Not given"
+    if story.rating and story.rating_level and story.rating_level != story.rating:
+        rating = f"{story.rating} (read as {story.rating_level})"
+    lines: list[Text] = [_line("Rating", rating)]
     warnings = [w for w in story.warnings if w != NO_WARNINGS]
     if warnings:
         lines.append(Text("Archive warnings:", style="bold"))
         lines.extend(Text(f"  • {w}") for w in warnings)
+    archive = {w.casefold() for w in story.warnings}
+    others = [w for w in story.site_warnings if w.casefold() not in archive]
+    if others:
+        lines.append(Text("The site's warnings:", style="bold"))
+        lines.extend(Text(f"  • {w}") for w in others)
     if story.content_notes:
         lines.append(Text("The author's warnings:", style="bold"))
         lines.extend(Text(f"  “{note}”") for note in story.content_notes)

@@ -137,12 +137,15 @@ def facet_matches(entry: LibraryEntry, status: str | None, facet: str, value: st
     if facet == "rating":
         rating = RATING_LETTERS.get(value)
         if rating is not None:
-            return entry.rating == rating
-        return value in (entry.rating or "not rated").casefold()
+            return entry.rating_level == rating
+        return (
+            value in (entry.rating or "not rated").casefold()
+            or value in (entry.rating_level or "not rated").casefold()
+        )
     if facet == "warning":
         if value in ("none", "no"):
             return not entry.needs_warning
-        texts = [*entry.warnings, *entry.content_notes]
+        texts = [*entry.warnings, *entry.site_warnings, *entry.content_notes]
         return any(value in t.casefold() for t in texts)
     if facet == "fandom":
         return any(value in f.casefold() for f in entry.fandoms)
