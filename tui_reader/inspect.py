@@ -13,6 +13,7 @@ import sys
 
 from tui_reader.importers import load_story
 from tui_reader.model import Story, StoryError
+from tui_reader.paths import display_text
 
 NOTE_PREVIEW = 100
 """Characters of each story note shown in the outline."""
@@ -67,7 +68,7 @@ def run_inspect(args: argparse.Namespace) -> int:
         else:
             text = "\n".join(outline(story))
     except StoryError as exc:
-        print(f"error: {exc.path}: {exc.reason}", file=sys.stderr)
+        print(exc.line(), file=sys.stderr)
         return 1
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(display_text(text) + "\n")
     return 0
