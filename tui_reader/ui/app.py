@@ -439,7 +439,7 @@ def run_app(target: Path, *, data_dir: Path, reader_id: str, hosted: bool, guest
         try:
             story = load_story(target)
         except StoryError as exc:
-            print(f"error: {exc.path}: {exc.reason}", file=sys.stderr)
+            print(exc.line(), file=sys.stderr)
             return 1
     app = TuiReaderApp(
         target,
