@@ -60,7 +60,9 @@ def test_four_processes_build_the_search_index_at_once(tmp_path: Path) -> None:
     env = {**os.environ, "TUI_READER_DATA": str(data)}
     command = [sys.executable, "-m", "tui_reader", "search", "lantern7", "--library", str(lib)]
     procs = [
-        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         for _ in range(4)
     ]
     results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
@@ -131,9 +133,7 @@ def latin1_library(tmp_path: Path) -> tuple[Path, Path]:
     lib = tmp_path / "lib"
     lib.mkdir()
     odd = Path(os.fsdecode(os.fsencode(lib) + b"/caf\xe9-cr\xe8me.txt"))
-    odd.write_bytes(
-        b"Chapter 1: Arrival\n\nThe ferry came in under a low sky and nobody waved.\n"
-    )
+    odd.write_bytes(b"Chapter 1: Arrival\n\nThe ferry came in under a low sky and nobody waved.\n")
     (lib / "plain.md").write_text(story("Plain Story", "gull"), encoding="utf-8")
     return lib, odd
 
@@ -217,9 +217,7 @@ def test_search_on_a_read_only_data_dir_still_answers(tmp_path: Path) -> None:
     data = tmp_path / "mounted-data"
     data.mkdir()
     search = f"{sys.executable} -m tui_reader search lantern2 --library {lib} --data-dir {data}"
-    result = _private_mount(
-        f"mount -t tmpfs tmpfs {data}; mount -o remount,ro {data}; {search}"
-    )
+    result = _private_mount(f"mount -t tmpfs tmpfs {data}; mount -o remount,ro {data}; {search}")
     assert result.returncode == 0, result.stderr
     assert "Story 2 — Chapter 1: One, paragraph 1" in result.stdout
     assert len(result.stderr.splitlines()) == 1

@@ -111,7 +111,7 @@ def test_inspect_error_naming_a_crafted_member_prints_no_controls(
     assert bad.stdout == ""
     assert len(bad.stderr.splitlines()) == 1
     assert "]52;c;cm0gLXJmIH4K.opf inside the EPUB is malformed XML" in bad.stderr
-    assert f"bad]52;c;cm0gLXJmIH4K.epub: " in bad.stderr
+    assert "bad]52;c;cm0gLXJmIH4K.epub: " in bad.stderr
     assert_clean(bad.stderr)
 
 
