@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from tui_reader.importers import load_story
 from tui_reader.model import Story, StoryError
@@ -149,6 +149,10 @@ def build_query(text: str) -> str | None:
 
 BUSY_TIMEOUT = 60.0
 """Seconds a connection waits for another writer's transaction (each is one file) to end."""
+
+BUILD_LOCK_WAIT = 600.0
+"""Seconds :meth:`SearchIndex.update` waits for another builder before building alongside it
+(safe, only slower: every file's transaction re-checks its row)."""
 
 
 class SearchIndex:
@@ -278,8 +282,8 @@ class SearchIndex:
             return
         lock = FileLock(self.lock_path, thread_local=False)
         try:
-            lock.acquire()
-        except OSError:
+            lock.acquire(timeout=BUILD_LOCK_WAIT)
+        except (OSError, Timeout):
             yield
             return
         try:

@@ -13,10 +13,13 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
+import tui_reader.search as search_module
 from tui_reader.library import Library
 from tui_reader.paths import display_text, iter_story_files
 from tui_reader.search import SearchIndex
@@ -78,6 +81,37 @@ def test_four_processes_build_the_search_index_at_once(tmp_path: Path) -> None:
     db.close()
     assert docs == (60, 60)
     assert passages == 60 * 3  # each story's three paragraphs, indexed once
+
+
+def test_builders_that_cannot_get_the_build_lock_still_make_one_index(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = many_stories(tmp_path / "lib", 40)
+    held = FileLock(SearchIndex(lib, data_dir).lock_path)
+    held.acquire()  # a builder that hangs on to the lock: the others go ahead without it
+    monkeypatch.setattr(search_module, "BUILD_LOCK_WAIT", 0.01)
+    indexes = [SearchIndex(lib, data_dir) for _ in range(3)]
+    errors: list[BaseException] = []
+
+    def build(index: SearchIndex) -> None:
+        """Update one index, keeping any exception."""
+        try:
+            index.update()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=build, args=(index,)) for index in indexes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    held.release()
+    assert errors == []
+    db = indexes[0].db
+    assert db.execute("SELECT count(*), count(DISTINCT path) FROM docs").fetchone() == (40, 40)
+    assert db.execute("SELECT count(*) FROM passages").fetchone()[0] == 40 * 3
+    for index in indexes:
+        index.close()
 
 
 def test_four_processes_scan_the_library_at_once(tmp_path: Path) -> None:
