@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from test_app import screen_text
+from test_reading_life import wait
 
 from tui_reader.text import REMOVED_CODEPOINTS
 from tui_reader.ui.app import TuiReaderApp
@@ -56,10 +57,16 @@ def library(tmp_path: Path) -> Path:
     return lib
 
 
-async def settle(app: TuiReaderApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    """Let the workers finish and the screen refresh."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+async def search_for(app: TuiReaderApp, pilot, words: str) -> str:  # type: ignore[no-untyped-def]
+    """Open the search screen, type ``words``, wait for the results; the screen's text."""
+    await wait(app, pilot)
+    await pilot.press("S")
+    await wait(app, pilot)
+    assert isinstance(app.screen, SearchScreen)
+    await pilot.press(*words)
+    await wait(app, pilot)
+    await pilot.pause(0.2)
+    return screen_text(app)
 
 
 async def test_broken_crafted_epub_row_summary_and_notification(
@@ -67,7 +74,7 @@ async def test_broken_crafted_epub_row_summary_and_notification(
 ) -> None:
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await wait(app, pilot)
         table = app.screen.query_one(LibraryTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         cells = ["".join(cell.plain for cell in row) for row in rows]
@@ -93,7 +100,7 @@ async def test_a_reason_quoting_the_server_path_is_shown_relative(
 ) -> None:
     app = TuiReaderApp(library, data_dir=data_dir, hosted=True)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await wait(app, pilot)
         # what a failed read of a symlink loop says: the absolute path, quoted by the OS
         app.notify(f"could not be read (OSError: [Errno 40] too many links: '{library}/sub/x.md')")
         await pilot.pause()
@@ -106,15 +113,7 @@ async def test_a_story_named_with_controls_opens_and_is_searched(
 ) -> None:
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("S")
-        await settle(app, pilot)
-        assert isinstance(app.screen, SearchScreen)
-        for key in "gulls":
-            await pilot.press(key)
-        await settle(app, pilot)
-        await pilot.pause(0.2)
-        text = screen_text(app)
+        text = await search_for(app, pilot, "gulls")
         assert "named]52;c;cm0gLXJmIH4K31m  Chapter 1: Quay, paragraph 1" in text
         assert clean(text)
 
@@ -126,11 +125,11 @@ async def test_a_non_utf8_file_name_is_listed_and_opens(tmp_path: Path, data_dir
     odd.write_bytes(b"Chapter 1: Arrival\n\nThe ferry came in under a low sky.\n")
     app = TuiReaderApp(lib, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await wait(app, pilot)
         table = app.screen.query_one(LibraryTable)
         assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == ["Caf\ufffd"]
         await pilot.press("enter")
-        await settle(app, pilot)
+        await wait(app, pilot)
         assert isinstance(app.screen, ReaderScreen)
         assert "The ferry came in under a low sky." in screen_text(app)
 
@@ -139,14 +138,8 @@ async def test_search_lives_when_the_cache_cannot_be_made(library: Path, data_di
     (data_dir / "cache").write_text("a file where the cache folder should be", encoding="utf-8")
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("S")
-        await settle(app, pilot)
-        for key in "harbour":
-            await pilot.press(key)
-        await settle(app, pilot)
-        await pilot.pause(0.2)
+        text = await search_for(app, pilot, "harbour")
         assert isinstance(app.screen, SearchScreen)
-        assert "Harbour Lights  Chapter 1: One, paragraph 1" in screen_text(app)
+        assert "Harbour Lights  Chapter 1: One, paragraph 1" in text
         messages = [n.message for n in app._notifications]
         assert any("search index cannot be saved" in m for m in messages), messages

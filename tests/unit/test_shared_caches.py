@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from test_cli import run
 
 import tui_reader.search as search_module
 from tui_reader.library import Library
@@ -40,18 +41,6 @@ def many_stories(folder: Path, count: int) -> Path:
     for n in range(count):
         (folder / f"story-{n:03}.md").write_text(story(f"Story {n}", f"lantern{n}"), "utf-8")
     return folder
-
-
-def run_cli(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``tui-reader ARGS`` as a program with ``data`` as its data dir."""
-    env = {**os.environ, "TUI_READER_DATA": str(data)}
-    return subprocess.run(
-        [sys.executable, "-m", "tui_reader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
 
 
 # --- 1. several builders at once ------------------------------------------------------------
@@ -200,10 +189,10 @@ def test_search_indexes_and_prints_a_non_utf8_file_name(
     finally:
         index.close()
     assert [Path(h.path) for h in hits] == [odd.resolve()]
-    result = run_cli("search", "ferry", "--library", str(lib), data=data_dir)
+    result = run("search", "ferry", "--library", str(lib))
     assert result.returncode == 0, result.stderr
     assert "caf\ufffd-cr\ufffdme.txt" in result.stdout
-    as_json = run_cli("search", "ferry", "--library", str(lib), "--json", data=data_dir)
+    as_json = run("search", "ferry", "--library", str(lib), "--json")
     assert as_json.returncode == 0, as_json.stderr
     assert json.loads(as_json.stdout)[0]["path"].endswith("caf\ufffd-cr\ufffdme.txt")
 
@@ -212,12 +201,12 @@ def test_inspect_prints_a_non_utf8_file_name(
     latin1_library: tuple[Path, Path], data_dir: Path
 ) -> None:
     _lib, odd = latin1_library
-    result = run_cli("inspect", str(odd), data=data_dir)
+    result = run("inspect", str(odd))
     assert result.returncode == 0, result.stderr
     assert "Chapters: 1/" in result.stdout
     broken = Path(os.fsdecode(os.fsencode(odd.parent) + b"/\xffbroken.epub"))
     broken.write_bytes(b"not a zip at all")
-    failed = run_cli("inspect", str(broken), data=data_dir)
+    failed = run("inspect", str(broken))
     assert failed.returncode == 1
     assert failed.stdout == ""
     assert failed.stderr.count("\n") == 1
@@ -246,26 +235,24 @@ def _private_mount(script: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_search_on_a_read_only_data_dir_still_answers(tmp_path: Path) -> None:
-    lib = many_stories(tmp_path / "lib", 5)
-    data = tmp_path / "mounted-data"
-    data.mkdir()
-    search = f"{sys.executable} -m tui_reader search lantern2 --library {lib} --data-dir {data}"
-    result = _private_mount(f"mount -t tmpfs tmpfs {data}; mount -o remount,ro {data}; {search}")
-    assert result.returncode == 0, result.stderr
-    assert "Story 2 — Chapter 1: One, paragraph 1" in result.stdout
-    assert len(result.stderr.splitlines()) == 1
-    assert "search index" in result.stderr and "Traceback" not in result.stderr
-
-
-def test_search_on_a_full_data_dir_still_answers(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("mount", "word", "title"),
+    [
+        ("mount -t tmpfs tmpfs {data}; mount -o remount,ro {data}", "lantern2", "Story 2"),
+        ("mount -t tmpfs -o size=64k tmpfs {data}", "lantern42", "Story 42"),
+    ],
+    ids=["read-only", "full"],
+)
+def test_search_on_a_read_only_or_full_data_dir_still_answers(
+    tmp_path: Path, mount: str, word: str, title: str
+) -> None:
     lib = many_stories(tmp_path / "lib", 80)
     data = tmp_path / "mounted-data"
     data.mkdir()
-    search = f"{sys.executable} -m tui_reader search lantern42 --library {lib} --data-dir {data}"
-    result = _private_mount(f"mount -t tmpfs -o size=64k tmpfs {data}; {search}")
+    search = f"{sys.executable} -m tui_reader search {word} --library {lib} --data-dir {data}"
+    result = _private_mount(f"{mount.format(data=data)}; {search}")
     assert result.returncode == 0, result.stderr
-    assert "Story 42 — Chapter 1: One, paragraph 1" in result.stdout
+    assert f"{title} — Chapter 1: One, paragraph 1" in result.stdout
     assert len(result.stderr.splitlines()) == 1
     assert "search index" in result.stderr and "Traceback" not in result.stderr
 

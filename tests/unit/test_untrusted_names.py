@@ -8,13 +8,11 @@ with every control removed.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from test_cli import run
 
 from tui_reader.library import Library
 from tui_reader.model import StoryError
@@ -68,18 +66,6 @@ def crafted_epub(path: Path, *, broken: bool) -> Path:
     return path
 
 
-def run_cli(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``tui-reader ARGS`` as a program."""
-    env = {**os.environ, "TUI_READER_DATA": str(data)}
-    return subprocess.run(
-        [sys.executable, "-m", "tui_reader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-
-
 @pytest.fixture
 def crafted(tmp_path: Path) -> Path:
     """A library: a crafted good EPUB, a crafted broken EPUB, a story file named with ESC."""
@@ -94,11 +80,11 @@ def crafted(tmp_path: Path) -> Path:
 
 
 def test_inspect_of_a_crafted_epub_prints_no_controls(crafted: Path, data_dir: Path) -> None:
-    good = run_cli("inspect", str(crafted / "good.epub"), data=data_dir)
+    good = run("inspect", str(crafted / "good.epub"))
     assert good.returncode == 0, good.stderr
     assert "Title:    Harbour31m Tales" in good.stdout
     assert_clean(good.stdout)
-    as_json = run_cli("inspect", "--json", str(crafted / "good.epub"), data=data_dir)
+    as_json = run("inspect", "--json", str(crafted / "good.epub"))
     assert as_json.returncode == 0
     assert_clean(as_json.stdout)
 
@@ -106,7 +92,7 @@ def test_inspect_of_a_crafted_epub_prints_no_controls(crafted: Path, data_dir: P
 def test_inspect_error_naming_a_crafted_member_prints_no_controls(
     crafted: Path, data_dir: Path
 ) -> None:
-    bad = run_cli("inspect", str(crafted / f"bad{OSC52}.epub"), data=data_dir)
+    bad = run("inspect", str(crafted / f"bad{OSC52}.epub"))
     assert bad.returncode == 1
     assert bad.stdout == ""
     assert len(bad.stderr.splitlines()) == 1
@@ -116,23 +102,23 @@ def test_inspect_error_naming_a_crafted_member_prints_no_controls(
 
 
 def test_search_prints_crafted_names_without_controls(crafted: Path, data_dir: Path) -> None:
-    result = run_cli("search", "tide", "--library", str(crafted), data=data_dir)
+    result = run("search", "tide", "--library", str(crafted))
     assert result.returncode == 0, result.stderr
     assert "named]52;c;cm0gLXJmIH4K31m.txt" in result.stdout
     assert "Harbour31m Tales" in result.stdout
     assert_clean(result.stdout + result.stderr)
-    as_json = run_cli("search", "tide", "--json", "--library", str(crafted), data=data_dir)
+    as_json = run("search", "tide", "--json", "--library", str(crafted))
     assert as_json.returncode == 0
     assert_clean(as_json.stdout)
 
 
 def test_single_file_error_prints_no_controls(crafted: Path, data_dir: Path) -> None:
-    result = run_cli(str(crafted / f"bad{OSC52}.epub"), data=data_dir)
+    result = run(str(crafted / f"bad{OSC52}.epub"))
     assert result.returncode == 1
     assert len(result.stderr.splitlines()) == 1
     assert "malformed XML" in result.stderr
     assert_clean(result.stderr)
-    missing = run_cli(str(crafted / f"gone{OSC52}.md"), data=data_dir)
+    missing = run(str(crafted / f"gone{OSC52}.md"))
     assert missing.returncode == 1
     assert "no such file or folder" in missing.stderr
     assert_clean(missing.stderr)
