@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui_reader import __version__
-from tui_reader.paths import data_dir, default_library_dir, has_stories
+from tui_reader.paths import data_dir, default_library_dir, display_path, has_stories
 
 SUBCOMMANDS = ("inspect", "search", "serve-ssh")
 """Words that start a subcommand rather than name a story or library."""
@@ -138,13 +138,13 @@ def _run_reader(args: argparse.Namespace) -> int:
     if args.path:
         target = Path(args.path).expanduser()
         if not target.exists():
-            return _fail(f"{target}: no such file or folder")
+            return _fail(f"{display_path(target)}: no such file or folder")
     else:
         target = default_library_dir(data)
         target.mkdir(parents=True, exist_ok=True)
     if target.is_dir() and not has_stories(target):
         print(
-            f"No stories found in {target}.\n"
+            f"No stories found in {display_path(target)}.\n"
             f"Put story files there (.md, .txt, .html, .epub) and run tui-reader again,\n"
             f"or run 'tui-reader FOLDER' on a folder that holds them.",
             file=sys.stderr,

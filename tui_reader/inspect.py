@@ -17,6 +17,7 @@ from pathlib import Path
 from tui_reader.audit import audit
 from tui_reader.importers import load_story
 from tui_reader.model import Story, StoryError
+from tui_reader.paths import display_text
 
 AUDIT_FAILED = 3
 """Exit status of ``inspect --audit`` when more than 1% of the source is unaccounted."""
@@ -92,21 +93,20 @@ def _rating(story: Story) -> str:
 
 def run_inspect(args: argparse.Namespace) -> int:
     """Run ``tui-reader inspect``; returns the exit status."""
+    status = 0
     try:
         story = load_story(args.file)
         if args.audit:
             path = Path(args.file)
             result = audit(story, path, path.read_bytes())
-            body = result.to_dict() if args.json else None
-            text = json.dumps(body) if body is not None else "\n".join(result.lines())
-            sys.stdout.write(text + "\n")
-            return 0 if result.passed else AUDIT_FAILED
-        if args.json:
+            status = 0 if result.passed else AUDIT_FAILED
+            text = json.dumps(result.to_dict()) if args.json else "\n".join(result.lines())
+        elif args.json:
             text = json.dumps(story.to_dict(), ensure_ascii=False, indent=2)
         else:
             text = "\n".join(outline(story))
     except StoryError as exc:
-        print(f"error: {exc.path}: {exc.reason}", file=sys.stderr)
+        print(exc.line(), file=sys.stderr)
         return 1
-    sys.stdout.write(text + "\n")
-    return 0
+    sys.stdout.write(display_text(text) + "\n")
+    return status

@@ -22,10 +22,9 @@ from typing import Any
 from tui_reader import __version__
 from tui_reader.importers import load_story
 from tui_reader.model import Story, StoryError, needs_warning, rating_level
-from tui_reader.paths import STORY_SUFFIXES, iter_story_files
-from tui_reader.text import sanitise
+from tui_reader.paths import STORY_SUFFIXES, display_text, iter_story_files
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 """Bumped whenever the cached entry's shape changes; a different version is rebuilt."""
 
 Progress = Callable[[int, int], None]
@@ -87,7 +86,7 @@ class LibraryEntry:
         tags = story.tags
         return cls(
             path=path,
-            title=story.title.strip() or readable_name(path.name),
+            title=display_text(story.title).strip() or readable_name(path.name),
             author=story.author,
             rating=story.rating,
             warnings=list(story.warnings),
@@ -105,8 +104,8 @@ class LibraryEntry:
 
     @classmethod
     def broken(cls, path: Path, reason: str) -> LibraryEntry:
-        """The entry for a file that failed to import."""
-        return cls(path=path, title=readable_name(path.name), error=reason)
+        """The entry for a file that failed to import (the reason is made safe to show)."""
+        return cls(path=path, title=readable_name(path.name), error=display_text(reason))
 
     def to_json(self) -> dict[str, Any]:
         """The entry as cached JSON (path left out: the cache key holds it)."""
@@ -123,9 +122,10 @@ class LibraryEntry:
 def readable_name(filename: str) -> str:
     """A title from a file name: ``"my_story-v2.txt"`` → ``"My Story V2"``.
 
-    A file name is untrusted like story text: it passes through ``sanitise`` here.
+    A file name is untrusted like story text: it passes through ``display_text`` here (bytes
+    that are not UTF-8 show as U+FFFD, controls are removed).
     """
-    filename = sanitise(filename)
+    filename = display_text(filename)
     stem = filename
     for suffix in sorted(STORY_SUFFIXES, key=len, reverse=True):
         if stem.lower().endswith(suffix):
@@ -148,7 +148,7 @@ class Library:
         """Use the stories under ``root``; keep the index in ``<data_dir>/cache/``."""
         self.root = Path(root).expanduser().resolve()
         """The library folder."""
-        digest = hashlib.sha256(str(self.root).encode("utf-8")).hexdigest()[:16]
+        digest = hashlib.sha256(os.fsencode(self.root)).hexdigest()[:16]
         self.cache_path = Path(data_dir) / "cache" / f"library-{digest}.json"
         """The index cache file for this folder."""
         self.entries: list[LibraryEntry] = []
@@ -237,7 +237,11 @@ class Library:
         return {k: v for k, v in files.items() if isinstance(v, dict)}
 
     def _write_cache(self, files: dict[str, dict[str, Any]]) -> None:
-        """Write the index atomically (temp file + rename); a read-only disk is not fatal."""
+        """Write the index atomically (temp file + rename); a read-only or full disk is not fatal.
+
+        The JSON is ASCII with escapes, so a file name that is not UTF-8 (a string carrying
+        surrogate escapes) is kept exactly and read back as the same name.
+        """
         payload = {
             "version": CACHE_VERSION,
             "program": __version__,
@@ -253,7 +257,7 @@ class Library:
             return
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(payload, out, ensure_ascii=False, separators=(",", ":"))
+                json.dump(payload, out, ensure_ascii=True, separators=(",", ":"))
             os.replace(tmp, self.cache_path)
         except OSError:
             with contextlib.suppress(OSError):

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
+from tui_reader.paths import display_path, display_text
 from tui_reader.text import count_words
 
 RATINGS: tuple[str, ...] = (
@@ -460,9 +462,14 @@ class StoryError(Exception):
     """A story file that cannot be read: carries the path and a one-line reason."""
 
     def __init__(self, path: str, reason: str) -> None:
-        """Record the file and the reason."""
+        """Record the file and the reason (sanitised: it may quote names from inside a file)."""
+        reason = display_text(reason)
         super().__init__(f"{path}: {reason}")
         self.path = path
-        """The file that failed."""
+        """The file that failed (as given: show it with :func:`display_path`)."""
         self.reason = reason
-        """Why, in one line."""
+        """Why, in one line, safe to show."""
+
+    def line(self, root: Path | None = None) -> str:
+        """``error: <path>: <reason>``, ready for stderr (path relative to ``root`` if inside)."""
+        return f"error: {display_path(self.path, root)}: {self.reason}"

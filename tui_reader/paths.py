@@ -7,10 +7,14 @@ Order of precedence for the data dir: ``--data-dir DIR``, then the environment v
 from __future__ import annotations
 
 import os
+import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 from platformdirs import user_data_dir
+
+from tui_reader.text import sanitise
 
 APP_NAME = "tui-reader"
 """The name platformdirs files our data under."""
@@ -54,12 +58,33 @@ def default_library_dir(data: Path | None = None, cwd: Path | None = None) -> Pa
 
 
 def iter_story_files(root: Path) -> Iterator[tuple[str, str, os.stat_result]]:
-    """Every story file under ``root`` as (relative path, full path, stat), in name order.
+    """Every story file under ``root`` as (relative path, full path, stat).
 
-    Hidden files and folders are skipped; a folder or file that cannot be read is passed over.
+    Each folder is walked once, known by its (device, inode): a symlink back up the tree, or two
+    names for one folder, cannot make the walk loop or list a story twice. Real folders come
+    first, each in name order; folders reached only through a symlink follow, under the first
+    name that reached them. Hidden files and folders are skipped; a folder or file that cannot
+    be read is passed over.
     """
+    try:
+        top = os.stat(root)
+    except OSError:
+        return
+    seen: set[tuple[int, int]] = {(top.st_dev, top.st_ino)}
     stack: list[tuple[str, str]] = [(str(root), "")]
-    while stack:
+    linked: list[tuple[str, str]] = []
+    while stack or linked:
+        if not stack:
+            stack.append(linked.pop(0))
+            try:
+                info = os.stat(stack[-1][0])
+            except OSError:
+                stack.pop()
+                continue
+            if (info.st_dev, info.st_ino) in seen:
+                stack.pop()
+                continue
+            seen.add((info.st_dev, info.st_ino))
         folder, prefix = stack.pop()
         try:
             with os.scandir(folder) as it:
@@ -72,10 +97,17 @@ def iter_story_files(root: Path) -> Iterator[tuple[str, str, os.stat_result]]:
             if name.startswith("."):
                 continue
             try:
-                if item.is_dir():
-                    subdirs.append((item.path, f"{prefix}{name}/"))
+                if item.is_symlink() and item.is_dir():
+                    linked.append((item.path, f"{prefix}{name}/"))
+                elif item.is_dir():
+                    info = item.stat()
+                    if (info.st_dev, info.st_ino) not in seen:
+                        seen.add((info.st_dev, info.st_ino))
+                        subdirs.append((item.path, f"{prefix}{name}/"))
                 elif os.path.splitext(name)[1].lower() in STORY_SUFFIXES:
-                    yield f"{prefix}{name}", item.path, item.stat()
+                    info = item.stat()
+                    if stat.S_ISREG(info.st_mode):
+                        yield f"{prefix}{name}", item.path, info
             except OSError:
                 continue
         stack.extend(reversed(subdirs))
@@ -84,3 +116,24 @@ def iter_story_files(root: Path) -> Iterator[tuple[str, str, os.stat_result]]:
 def has_stories(folder: Path) -> bool:
     """True when ``folder`` holds at least one story file the library would list (any depth)."""
     return next(iter_story_files(folder), None) is not None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate: how ``os.fsdecode`` carries a file name's bytes that are not UTF-8."""
+
+
+def display_text(text: str) -> str:
+    """``text`` as it may be shown: surrogate escapes as U+FFFD, then :func:`sanitise`.
+
+    Use it for every string that comes from outside and reaches a screen or stdout/stderr
+    without having been through an importer: file names, paths, error reasons.
+    """
+    return sanitise(_SURROGATE.sub("\ufffd", text))
+
+
+def display_path(path: str | os.PathLike[str], root: Path | None = None) -> str:
+    """A path as it may be shown; relative to ``root`` when it lies inside it."""
+    text = os.fspath(path)
+    if root is not None and Path(text).is_relative_to(root):
+        text = os.path.relpath(text, root)
+    return display_text(text)

@@ -44,7 +44,8 @@ from tui_reader.importers._story_notes import apply_free_text
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.warnings import archive_warning, rating
 from tui_reader.model import ARCHIVE_WARNINGS, Block, BlockLoader, Chapter, Source, Story
-from tui_reader.text import count_words, sanitise
+from tui_reader.paths import display_text
+from tui_reader.text import count_words
 
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 """A single file inside the EPUB larger than this (uncompressed) is not read."""
@@ -361,7 +362,7 @@ def _documents(book: _Book, paths: list[str]) -> Iterator[_Doc]:
 def _new_story(path: Path, meta: dict[str, list[str]]) -> Story:
     """A story with the package's title, author and summary, and no chapters yet."""
     title = (meta.get("title") or [""])[0]
-    story = Story(title=_clean(title) or sanitise(path.stem), source=Source(str(path), "epub"))
+    story = Story(title=_clean(title) or display_text(path.stem), source=Source(str(path), "epub"))
     creators = [_clean(c) for c in meta.get("creator", []) if _clean(c)]
     story.author = ", ".join(creators) or None
     if meta.get("description"):

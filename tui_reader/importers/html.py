@@ -29,7 +29,7 @@ from tui_reader.importers._html_blocks import (
 from tui_reader.importers._story_notes import apply_free_text
 from tui_reader.importers.encoding import decode_text
 from tui_reader.model import Chapter, Note, Source, Story
-from tui_reader.text import sanitise
+from tui_reader.paths import display_text
 
 _CONTAINERS = BLOCK_TAGS | {"a", "span", "font"}
 """Elements that may wrap chapter headings and are looked inside when splitting."""
@@ -49,7 +49,8 @@ def load(path: Path, data: bytes) -> Story:
     if root is None or not root.text(separator=" ").strip():
         raise ValueError("the HTML file has no text")
     head_title = tree.css_first("title")
-    fallback = (inline_text(head_title) if head_title is not None else "") or sanitise(path.stem)
+    fallback = inline_text(head_title) if head_title is not None else ""
+    fallback = fallback or display_text(path.stem)
     return story_from_root(root, path, fallback)
 
 

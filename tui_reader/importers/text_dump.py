@@ -15,6 +15,7 @@ from tui_reader.importers._txt_common import remove_widgets
 from tui_reader.importers.encoding import decode_text
 from tui_reader.importers.warnings import analyse_notes, merge_warnings
 from tui_reader.model import Note, Source, Story
+from tui_reader.paths import display_text
 from tui_reader.text import normalise_spaces, sanitise
 
 _HASH = re.compile(r"^[0-9a-fA-F]{8,}$")
@@ -25,9 +26,9 @@ def title_from_filename(path: Path) -> str:
 
     Hashes and leading numbers ("004_b28b80ae8a0444cc") are dropped; a name with nothing
     readable left becomes "Untitled story" (with its number, when it had one). The name is
-    untrusted like story text, so it passes through ``sanitise`` here.
+    untrusted like story text, so it passes through ``display_text`` here.
     """
-    tokens = [t for t in re.split(r"[_\-\s.]+", sanitise(path.stem)) if t]
+    tokens = [t for t in re.split(r"[_\-\s.]+", display_text(path.stem)) if t]
     words = [t for t in tokens if not _HASH.match(t) or t.isalpha()]
     numbers = [t for t in words if t.isdigit()]
     named = [t for t in words if not t.isdigit()] if len(numbers) < len(words) else []

@@ -7,6 +7,7 @@ ssh host for each connection (``hosted=True``), which turns off everything that 
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
@@ -22,6 +23,7 @@ from textual.theme import Theme
 from tui_reader.importers import load_story
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story, StoryError
+from tui_reader.paths import display_path, display_text
 from tui_reader.ui.commands import ReaderCommands
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.library import LibraryScreen
@@ -173,9 +175,22 @@ class TuiReaderApp(App[int]):
         """Show a notification as plain text, whoever asks (screens pass ``markup=True``).
 
         Our notifications carry story titles, file names, import reasons and the reader's own
-        search words: none of it may be parsed as markup.
+        search words: none of it may be parsed as markup, and all of it passes the sanitiser
+        (:func:`display_text`). Paths inside the library are shown relative to it, so a reader
+        on a hosted library never sees where it lives on the server.
         """
+        message, title = (self.shown_text(text) for text in (message, title))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def shown_text(self, text: str) -> str:
+        """``text`` made safe to show: sanitised, with library paths made relative to it."""
+        root = self.library.root if self.library is not None else self.target.parent
+        return display_text(text.replace(os.path.join(root, ""), ""))
+
+    def shown_name(self, path: str | Path) -> str:
+        """A story file's name as a reader is shown it: relative to the library, sanitised."""
+        root = self.library.root if self.library is not None else Path(path).parent
+        return display_path(path, root)
 
     def store_warning(self, message: str) -> None:
         """A message from the state store: shown once as a notification."""
@@ -262,7 +277,9 @@ class TuiReaderApp(App[int]):
     def open_entry(self, entry: LibraryEntry, *, chapter: int | None = None) -> None:
         """Open a library entry (a broken one shows its reason)."""
         if entry.error:
-            self.notify(entry.error, title=f"Cannot open {entry.path.name}", severity="error")
+            self.notify(
+                entry.error, title=f"Cannot open {self.shown_name(entry.path)}", severity="error"
+            )
             return
         self.run_worker(self.open_path(entry.path, chapter=chapter), group="open", exclusive=True)
 
@@ -287,7 +304,9 @@ class TuiReaderApp(App[int]):
         try:
             story = await asyncio.to_thread(loader, path)
         except StoryError as exc:
-            self.notify(exc.reason, title=f"Cannot open {Path(exc.path).name}", severity="error")
+            self.notify(
+                exc.reason, title=f"Cannot open {self.shown_name(exc.path)}", severity="error"
+            )
             return
         self.show_story(story, path, chapter=chapter, position=position)
 
@@ -439,7 +458,7 @@ def run_app(target: Path, *, data_dir: Path, reader_id: str, hosted: bool, guest
         try:
             story = load_story(target)
         except StoryError as exc:
-            print(f"error: {exc.path}: {exc.reason}", file=sys.stderr)
+            print(exc.line(), file=sys.stderr)
             return 1
     app = TuiReaderApp(
         target,

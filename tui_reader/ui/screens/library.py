@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from tui_reader.library import Library, LibraryEntry
+from tui_reader.paths import display_path, display_text
 from tui_reader.ui.widgets.library_filter import facet_matches, hidden_by, parse_filter, rank
 from tui_reader.ui.widgets.library_table import (
     COLUMNS,
@@ -91,7 +92,7 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Title line, filter input, progress bar, table, the highlighted story's summary."""
-        yield Static(Text(f"Library · {self.library.root.name}"), id="library-title")
+        yield Static(Text(f"Library · {display_text(self.library.root.name)}"), id="library-title")
         yield Input(
             placeholder="Filter: words, or rating:M warning:death tag:x fandom:x status:reading",
             id="filter",
@@ -249,7 +250,7 @@ class LibraryScreen(Screen[None]):
         if not self.scanned:
             return
         good = sum(1 for e in self.entries if not e.error)
-        title = f"Library · {self.library.root.name} · {good} stories"
+        title = f"Library · {display_text(self.library.root.name)} · {good} stories"
         if good != len(self.entries):
             title += f" · {len(self.entries) - good} cannot be opened"
         if self.hidden_count:
@@ -285,7 +286,8 @@ class LibraryScreen(Screen[None]):
             return
         entry = row.entry
         if entry.error:
-            summary.update(Text(f"{entry.path.name}: {entry.error}", style="dim"))
+            name = display_path(entry.path, self.library.root)
+            summary.update(Text(f"{name}: {display_text(entry.error)}", style="dim"))
             return
         text = Text()
         if entry.fandoms:

@@ -1,12 +1,17 @@
 """The library-wide search screen (``ctrl+f`` or ``S``): ranked paragraphs, enter opens one.
 
 The FTS5 index is brought up to date in a worker thread with a progress bar; queries run as the
-reader types (each in its own worker, newest wins) and work on whatever is indexed so far.
-Snippets are story text: shown as plain :class:`rich.text.Text` with the matches styled.
+reader types (each in its own worker, newest wins) and work on whatever is indexed so far. The
+screen keeps one :class:`SearchIndex` for both (it is thread-safe), so an index that had to live
+in memory (a read-only or full data dir) is the one searched; what goes wrong is said on the
+status line and never ends the session. Snippets are story text: shown as plain
+:class:`rich.text.Text` with the matches styled.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,14 +25,15 @@ from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from tui_reader.paths import display_text
 from tui_reader.search import SearchHit, SearchIndex, build_query
 
 
 def hit_prompt(hit: SearchHit) -> Text:
     """Two lines for a result: the story and chapter, then the snippet with matches styled."""
     text = Text()
-    text.append(hit.title, style="bold")
-    text.append(f"  {hit.chapter_title}, paragraph {hit.paragraph + 1}", style="dim")
+    text.append(display_text(hit.title), style="bold")
+    text.append(f"  {display_text(hit.chapter_title)}, paragraph {hit.paragraph + 1}", style="dim")
     text.append("\n")
     plain = hit.plain_snippet()
     snippet = Text(" ".join(plain.split()) if "\n" not in plain else plain.replace("\n", " "))
@@ -65,6 +71,9 @@ class SearchScreen(Screen[SearchHit | None]):
         """The results now listed."""
         self.indexing = True
         """True while the index is being brought up to date."""
+        self._index: SearchIndex | None = None
+        self._index_lock = threading.Lock()
+        self._closed = False
 
     def compose(self) -> ComposeResult:
         """The query box, the indexing progress, the results."""
@@ -83,25 +92,50 @@ class SearchScreen(Screen[SearchHit | None]):
         self.query_one("#search-input", Input).focus()
         self.update_index()
 
+    def index(self) -> SearchIndex:
+        """The screen's index, opened on first use (from a worker thread)."""
+        with self._index_lock:
+            if self._index is None:
+                self._index = SearchIndex(self.library, self.data_dir)
+            return self._index
+
+    def on_unmount(self) -> None:
+        """Close the index once no worker uses it."""
+        with self._index_lock:
+            self._closed = True
+            if self._index is not None and not self.indexing:
+                self._index.close()
+
     @work(thread=True, group="search-index")
     def update_index(self) -> None:
-        """Bring the index up to date, reporting progress."""
-        index = SearchIndex(self.library, self.data_dir)
+        """Bring the index up to date, reporting progress; a failure is said, not raised."""
+        problem = None
         try:
+            index = self.index()
             index.update(lambda done, total: self.app.call_from_thread(self._progress, done, total))
-        finally:
-            index.close()
-        self.app.call_from_thread(self._indexed)
+            problem = index.problem
+        except (OSError, sqlite3.Error) as exc:
+            problem = display_text(f"The library could not be indexed ({exc}).")
+        with self._index_lock:
+            self.indexing = False
+            closed = self._closed
+            if closed and self._index is not None:
+                self._index.close()
+        if not closed:
+            self.app.call_from_thread(self._indexed, problem)
 
     def _progress(self, done: int, total: int) -> None:
         """Show indexing progress."""
+        if self._closed:
+            return
         bar = self.query_one("#search-progress", ProgressBar)
         bar.update(total=total, progress=done)
         self._status(f"Indexing the library: {done} of {total} files")
 
-    def _indexed(self) -> None:
-        """Indexing finished: hide the bar, re-run the query on the full index."""
-        self.indexing = False
+    def _indexed(self, problem: str | None = None) -> None:
+        """Indexing finished: hide the bar, say what went wrong, re-run the query."""
+        if problem:
+            self.notify(problem, severity="warning", timeout=8)
         self.query_one("#search-progress", ProgressBar).display = False
         value = self.query_one("#search-input", Input).value
         if build_query(value):
@@ -111,7 +145,7 @@ class SearchScreen(Screen[SearchHit | None]):
 
     def _status(self, message: str) -> None:
         """Set the line under the query box."""
-        self.query_one("#search-status", Static).update(Text(message))
+        self.query_one("#search-status", Static).update(Text(display_text(message)))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Search as the reader types."""
@@ -127,12 +161,11 @@ class SearchScreen(Screen[SearchHit | None]):
     @work(thread=True, exclusive=True, group="search-query")
     def run_query(self, query: str) -> None:
         """Run one query in a worker; the newest query wins."""
-        index = SearchIndex(self.library, self.data_dir)
         try:
-            hits = index.search(query, limit=50, hide_warnings=self.hide_warnings)
-        finally:
-            index.close()
-        if not get_current_worker().is_cancelled:
+            hits = self.index().search(query, limit=50, hide_warnings=self.hide_warnings)
+        except (OSError, sqlite3.Error):
+            hits = []  # the indexing worker says what is wrong
+        if not get_current_worker().is_cancelled and not self._closed:
             self.app.call_from_thread(self._show, hits, query)
 
     def _show(self, hits: list[SearchHit], query: str) -> None:

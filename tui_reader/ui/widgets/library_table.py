@@ -21,6 +21,7 @@ from textual.widgets import DataTable
 
 from tui_reader.library import LibraryEntry
 from tui_reader.model import RATINGS
+from tui_reader.paths import display_text
 
 CONTINUE_KEY = "__continue__"
 """Row key of the "Continue reading" row."""
@@ -231,8 +232,10 @@ class LibraryTable(DataTable[Text]):
         if entry.error:
             dim = Style(dim=True, italic=True)
             return [
-                Text(_cut(entry.title, self.title_width), style=dim),
-                Text(_cut(f"cannot open: {entry.error}", self.author_width), style=dim),
+                Text(_cut(display_text(entry.title), self.title_width), style=dim),
+                Text(
+                    _cut(f"cannot open: {display_text(entry.error)}", self.author_width), style=dim
+                ),
                 *(Text("") for _ in self.columns_shown()[2:]),
             ]
         warn = Text("⚠", style=self.theme_style("warning")) if entry.needs_warning else Text("")
