@@ -22,6 +22,7 @@ from textual.theme import Theme
 from tui_reader.importers import load_story
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story, StoryError
+from tui_reader.text import sanitise
 from tui_reader.ui.commands import ReaderCommands
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.library import LibraryScreen
@@ -117,12 +118,18 @@ class TuiReaderApp(App[int]):
         self.install_signals = install_signals
         """Install SIGHUP/SIGTERM handlers once running (run_app does; tests do not)."""
         self._pending_warnings: list[str] = []
+        self._store_loop: asyncio.AbstractEventLoop | None = None
         self._shown_warnings: set[str] = set()
         if store is None:
             from tui_reader.state import StateStore
 
             store = StateStore(
-                self.data_dir, reader_id, persist=not guest, on_warning=self.store_warning
+                self.data_dir,
+                reader_id,
+                persist=not guest,
+                on_warning=self.store_warning,
+                background=True,  # saving never waits on the event loop (lock, slow disk)
+                dispatch=self._from_store,
             )
         self.store: StateStore = store
         """The reader's state (progress, acknowledgements, preferences)."""
@@ -147,6 +154,7 @@ class TuiReaderApp(App[int]):
 
     def on_mount(self) -> None:
         """Restore the theme, show stored warnings, open a single story, hook signals."""
+        self._store_loop = asyncio.get_running_loop()
         theme = self.store.pref("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
@@ -177,8 +185,20 @@ class TuiReaderApp(App[int]):
         """
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    def _from_store(self, callback: Callable[[], None]) -> None:
+        """Run a callback of the store's writer thread on the event loop (now, once stopped)."""
+        loop = self._store_loop
+        if loop is not None:
+            try:
+                loop.call_soon_threadsafe(callback)
+                return
+            except RuntimeError:  # the loop has closed
+                pass
+        callback()
+
     def store_warning(self, message: str) -> None:
         """A message from the state store: shown once as a notification."""
+        message = " ".join(sanitise(message).split())
         if message in self._shown_warnings:
             return
         self._shown_warnings.add(message)
@@ -201,6 +221,11 @@ class TuiReaderApp(App[int]):
             if callable(save):
                 save(write_now=True)
         self.store.flush()
+
+    async def on_unmount(self) -> None:
+        """Write what is still pending (off the event loop) and stop the store's writer."""
+        self._store_loop = None
+        await asyncio.to_thread(self.store.close)
 
     async def action_quit(self) -> None:
         """Save and quit."""
@@ -453,5 +478,7 @@ def run_app(target: Path, *, data_dir: Path, reader_id: str, hosted: bool, guest
     try:
         result = app.run()
     finally:
-        app.store.flush()
+        unsaved = app.store.close()
+        if unsaved is not None:  # the reader must know the place was not kept
+            print(f"warning: {' '.join(sanitise(unsaved).split())}", file=sys.stderr)
     return result if isinstance(result, int) else (app.return_code or 0)

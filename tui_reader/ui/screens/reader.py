@@ -329,7 +329,12 @@ class ReaderScreen(Screen[None]):
         self._save(write_now=write_now, pos=pos)
 
     def _mark_read(self, chapter: int) -> None:
-        """Mark ``chapter`` read, once per visit (the store writes the file on each mark)."""
+        """Mark ``chapter`` read, once per visit (the store writes the file on each mark).
+
+        A chapter whose body could not be read was not read: it is never marked.
+        """
+        if self.story.chapters[chapter].load_error is not None:
+            return
         if chapter not in self._marked_read:
             self._marked_read.add(chapter)
             self.store.mark_chapter_read(self.story_id, chapter)
@@ -571,9 +576,20 @@ class ReaderScreen(Screen[None]):
             self.store.add_bookmark(
                 self.story_id, self.story.title, str(self.path), pos, note=note, snippet=snippet
             )
-            self.notify("Bookmarked.", timeout=2)
+            self.store.when_saved(self._bookmark_saved)
 
         self.app.push_screen(BookmarkNoteDialog(snippet), saved)
+
+    def _bookmark_saved(self, error: str | None) -> None:
+        """Say "Bookmarked." once the bookmark is on disk, or that it could not be saved."""
+        if error is None:
+            self.notify("Bookmarked.", timeout=2)
+        else:
+            self.notify(
+                f"Bookmark kept for this session only: it could not be saved ({error}).",
+                severity="warning",
+                timeout=8,
+            )
 
     def action_status(self, suggest: str | None = None) -> None:
         """Pick the reading status; ``suggest`` is highlighted (the end suggests "finished")."""
