@@ -841,6 +841,7 @@ class StateStore:
         self._last_write = float("-inf")
         self._last_created = 0.0
         self._changed_unsaved = False
+        self._tidied = False
         self._db = TinyDB(self.path, storage=ReaderStorage)
         self._storage = cast(ReaderStorage, self._db.storage)
         self._lock: FileLock | None = None
@@ -1017,6 +1018,7 @@ class StateStore:
     def _remove_stale_temp_files(self) -> None:
         """Delete temp files a killed process left (safe: we hold the lock, nobody is writing)."""
         assert self.path is not None
+        self._tidied = True
         for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
             with contextlib.suppress(OSError):
                 stale.unlink()
@@ -1088,6 +1090,8 @@ class StateStore:
             del self._after_save[: len(waiting)]
         try:
             with self._locked(timeout), self._mutex:
+                if not self._tidied:
+                    self._remove_stale_temp_files()
                 self._sync()
                 if self._persist and self._storage.dirty:
                     self._storage.commit()
@@ -1198,7 +1202,7 @@ class StateStore:
         """Write what is pending and wait for it (at most ``timeout`` s); True when on disk."""
         if self._writer is None:
             self.flush()
-            return not self._pending()
+            return self.unsaved() is None
         with self._wake:
             start = self._attempts
         self._request_write()
@@ -1207,7 +1211,7 @@ class StateStore:
                 lambda: not self._pending() or (self._attempts > start and bool(self.write_error)),
                 timeout,
             )
-        return not self._pending()
+        return self.unsaved() is None
 
     def close(self, timeout: float = LOCK_TIMEOUT) -> str | None:
         """Stop the writer thread, write what is pending (waiting at most ``timeout`` s for the

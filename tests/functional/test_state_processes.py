@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tui_reader.state import Position, StateStore, doc_id_for
 
 WORKER = Path(__file__).with_name("state_worker.py")
@@ -77,9 +79,11 @@ def test_writer_killed_at_random_moments_leaves_old_or_new_record(data_dir: Path
     assert list(path.parent.glob(".*.tmp")) == []  # the one a kill interrupted is cleaned up
 
 
-def test_two_processes_updating_different_stories_lose_no_update(data_dir: Path) -> None:
+@pytest.mark.parametrize("mode", ["at once", "background"])
+def test_two_processes_updating_different_stories_lose_no_update(data_dir: Path, mode: str) -> None:
     count = 500
-    workers = [start("updates", str(data_dir), name, str(count), base) for name, base in
+    extra = ["background"] if mode == "background" else []
+    workers = [start("updates", str(data_dir), name, str(count), base, *extra) for name, base in
                (("a", "0"), ("b", "1000"))]  # fmt: skip
     for worker in workers:
         assert worker.stdout is not None and worker.stdout.readline().strip() == "ready"
