@@ -257,18 +257,21 @@ def _schema_version(data: RawData) -> int:
 _MAX_INDEX = 2**31 - 1
 """The largest chapter, paragraph or offset index accepted from the file."""
 
+_MAX_MOMENT = 2**53
+"""The largest whole number accepted where a time or duration is stored."""
+
 Check = Callable[[Any], bool]
 """Whether one stored value is usable."""
 
 
 def _is_int(value: Any) -> bool:
     """A JSON integer (``true``/``false`` are not numbers here)."""
-    return isinstance(value, int) and not isinstance(value, bool)
+    return type(value) is int
 
 
 def _index(value: Any) -> bool:
     """A chapter, paragraph or character index: a whole number from 0."""
-    return _is_int(value) and 0 <= value <= _MAX_INDEX
+    return type(value) is int and 0 <= value <= _MAX_INDEX
 
 
 def _optional_index(value: Any) -> bool:
@@ -278,12 +281,15 @@ def _optional_index(value: Any) -> bool:
 
 def _indexes(value: Any) -> bool:
     """A list of indexes."""
-    return isinstance(value, list) and all(_index(v) for v in value)
+    return type(value) is list and all(type(v) is int and 0 <= v <= _MAX_INDEX for v in value)
 
 
 def _moment(value: Any) -> bool:
-    """A finite number (seconds since the epoch, or a duration)."""
-    return (_is_int(value) or isinstance(value, float)) and math.isfinite(value)
+    """A finite number (seconds since the epoch, or a duration) that fits a float."""
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)
+    return kind is int and -_MAX_MOMENT <= value <= _MAX_MOMENT
 
 
 def _positive(value: Any) -> bool:
@@ -293,32 +299,32 @@ def _positive(value: Any) -> bool:
 
 def _count(value: Any) -> bool:
     """A whole number above 0."""
-    return _is_int(value) and 0 < value <= _MAX_INDEX
+    return type(value) is int and 0 < value <= _MAX_INDEX
 
 
 def _text(value: Any) -> bool:
     """A string."""
-    return isinstance(value, str)
+    return type(value) is str
 
 
 def _flag(value: Any) -> bool:
     """true or false."""
-    return isinstance(value, bool)
+    return type(value) is bool
 
 
 def _texts(value: Any) -> bool:
     """A list of strings."""
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return type(value) is list and all(type(v) is str for v in value)
 
 
 def _folds(value: Any) -> bool:
     """An object of note keys to true/false."""
-    return isinstance(value, dict) and all(isinstance(v, bool) for v in value.values())
+    return type(value) is dict and all(type(v) is bool for v in value.values())
 
 
 def _width(value: Any) -> bool:
     """A reading width in cells."""
-    return _is_int(value) and 1 <= value <= 10_000
+    return type(value) is int and 1 <= value <= 10_000
 
 
 @dataclass(frozen=True)
@@ -395,19 +401,20 @@ def record_problem(table: str, doc: RawDoc) -> str | None:
     if shape is None:
         return None
     key = doc.get(shape.key)
-    if not isinstance(key, str) or not key:
+    if type(key) is not str or not key:
         return f"a {table} record has no {shape.key}"
-    name = f"{table} record {key[:40]!r}"
+    checks = shape.fields
+    for field, value in doc.items():
+        check = checks.get(field)
+        if check is not None and not check(value):
+            return f"{table} record {key[:40]!r} has a bad {field} ({_dumps(value)[:30]})"
     for field in shape.required:
         if field not in doc:
-            return f"{name} has no {field}"
+            return f"{table} record {key[:40]!r} has no {field}"
     for field, needed in shape.needs.items():
         for other in needed:
             if field in doc and other not in doc:
-                return f"{name} has {field} but no {other}"
-    for field, check in shape.fields.items():
-        if field in doc and not check(doc[field]):
-            return f"{name} has a bad {field} ({_dumps(doc[field])[:30]})"
+                return f"{table} record {key[:40]!r} has {field} but no {other}"
     if table == "preferences":
         value_check = PREF_CHECKS.get(key)
         if value_check is not None and not value_check(doc["value"]):
@@ -415,12 +422,23 @@ def record_problem(table: str, doc: RawDoc) -> str | None:
     return None
 
 
-def drop_bad_records(data: RawData) -> list[str]:
-    """Remove every record that cannot be used from ``data``; the reasons, one per record."""
+def drop_bad_records(data: RawData, known: RawData | None = None) -> list[str]:
+    """Remove every record that cannot be used from ``data``; the reasons, one per record.
+
+    Records equal to the same record in ``known`` (the memory copy, already checked) are not
+    checked again, so re-reading a file another session changed costs little.
+    """
     problems: list[str] = []
+    known = known or {}
     for table_name, table in data.items():
+        if table_name not in RECORD_SHAPES:
+            continue
+        seen = known.get(table_name, {})
         for doc_id in list(table):
-            problem = record_problem(table_name, table[doc_id])
+            doc = table[doc_id]
+            if seen.get(doc_id) == doc:
+                continue
+            problem = record_problem(table_name, doc)
             if problem is not None:
                 problems.append(problem)
                 del table[doc_id]
@@ -597,7 +615,7 @@ class ReaderStorage(Storage):
             raise
         except Exception as exc:
             raise StateFileError(f"could not upgrade from schema {version} ({exc})") from None
-        dropped = drop_bad_records(data)
+        dropped = drop_bad_records(data, self.data)
         self._replace(data, _signature(st, raw[:_HEAD_BYTES]))
         self.dropped = dropped
         self.damaged_original = raw if dropped else b""
