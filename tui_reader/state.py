@@ -1069,8 +1069,8 @@ class StateStore:
         self.write_error = reason
         self._warn(
             "write",
-            f"Could not save reading state to {self.path} ({reason}); keeping it in memory "
-            "and trying again.",
+            f"Could not save your place and reading state to {self.path} ({reason}); keeping "
+            "them in memory and trying again.",
         )
 
     def _pending(self) -> bool:
