@@ -8,19 +8,17 @@ import errno
 import json
 import os
 import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from filelock import FileLock
 from test_app import BELL, QUIET, SIZE, open_row
 from test_app_stories import make_library
 from test_reader import ReaderApp
 
 from tests.fixtures.html_builders import chapters, generic_epub3
+from tests.fixtures.state_lock import forbid_lock_waits, let_go, lock_held_elsewhere
 from tui_reader import state as state_module
 from tui_reader.importers import load_story
 from tui_reader.state import Position, StateStore, doc_id_for
@@ -52,6 +50,14 @@ def refuse_writes(monkeypatch: pytest.MonkeyPatch) -> None:
         raise OSError(errno.EROFS, "Read-only file system")
 
     monkeypatch.setattr(os, "replace", refuse)
+
+
+async def bookmark_here(pilot: Any) -> None:
+    """Bookmark the reading place with an empty note."""
+    await pilot.press("m")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 # ------------------------------------------------------------------ damaged records
@@ -94,21 +100,9 @@ async def test_app_starts_on_damaged_records_and_says_so_once(
 
 @pytest.fixture
 def held_lock(data_dir: Path) -> Iterator[subprocess.Popen[str]]:
-    """Another process holding the reader file's lock until its stdin is closed."""
-    lock = str(reader_file(data_dir)) + ".lock"
-    reader_file(data_dir).parent.mkdir(parents=True, exist_ok=True)
-    code = (
-        "import sys\nfrom filelock import FileLock\n"
-        f"with FileLock({lock!r}):\n    print('held', flush=True)\n    sys.stdin.read()\n"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-    yield holder
-    if holder.stdin is not None and not holder.stdin.closed:
-        holder.stdin.close()
-    holder.wait(timeout=60)
+    """Another process holding the reader file's lock until :func:`let_go`."""
+    with lock_held_elsewhere(reader_file(data_dir)) as holder:
+        yield holder
 
 
 async def test_a_held_lock_never_stalls_the_event_loop(
@@ -117,19 +111,7 @@ async def test_a_held_lock_never_stalls_the_event_loop(
     held_lock: subprocess.Popen[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Any wait for the lock on the event loop's thread fails the test at once; the timeout is
-    # an hour, so waiting for the lock anywhere else would stall rather than pass.
-    monkeypatch.setattr(state_module, "LOCK_TIMEOUT", 3600.0)
-    real = FileLock.acquire
-    loop_thread = threading.get_ident()
-
-    def acquire(self: FileLock, timeout: float | None = None, *args: Any, **kwargs: Any) -> Any:
-        wait = self.timeout if timeout is None else timeout
-        if threading.get_ident() == loop_thread and wait != 0:
-            raise AssertionError(f"the event loop waits up to {wait} s for the state lock")
-        return real(self, timeout, *args, **kwargs)
-
-    monkeypatch.setattr(FileLock, "acquire", acquire)
+    forbid_lock_waits(monkeypatch)  # on the event loop's thread, which is this one
     quiet = load_story(library / QUIET)
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
@@ -138,15 +120,11 @@ async def test_a_held_lock_never_stalls_the_event_loop(
         await pilot.pause()
         reader = app.screen
         assert isinstance(reader, ReaderScreen) and reader.chapter_index == 2
-        await pilot.press("m")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        await bookmark_here(pilot)
         assert "Bookmarked." not in messages(app)  # not on disk yet: not claimed
         assert StateStore(data_dir).position(quiet.story_id) is None
 
-        assert held_lock.stdin is not None
-        held_lock.stdin.close()  # the other session lets go
+        let_go(held_lock)  # the other session lets go
         assert await asyncio.to_thread(app.store.wait_saved)
         await pilot.pause()
         assert "Bookmarked." in messages(app)
@@ -168,10 +146,7 @@ async def test_failed_bookmark_save_does_not_say_bookmarked(
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await open_row(app, pilot, QUIET)
-        await pilot.press("m")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        await bookmark_here(pilot)
         assert "Bookmarked." not in messages(app)
         await asyncio.to_thread(app.store.wait_saved)
         await pilot.pause()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import os
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 import pytest
 from filelock import FileLock
 
+from tests.fixtures.state_lock import forbid_lock_waits, let_go, lock_held_elsewhere
 from tui_reader import state as state_module
 from tui_reader.state import Position, StateStore
 
@@ -26,52 +26,15 @@ def reader_file(data_dir: Path) -> Path:
 
 @pytest.fixture
 def held_lock(data_dir: Path) -> Iterator[subprocess.Popen[str]]:
-    """Another process holding the reader file's lock until its stdin is closed."""
-    lock = str(reader_file(data_dir)) + ".lock"
-    reader_file(data_dir).parent.mkdir(parents=True, exist_ok=True)
-    code = (
-        "import sys\nfrom filelock import FileLock\n"
-        f"with FileLock({lock!r}):\n    print('held', flush=True)\n    sys.stdin.read()\n"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-    yield holder
-    if holder.poll() is None:
-        release(holder)
-
-
-def release(holder: subprocess.Popen[str]) -> None:
-    """Let the other process drop its lock and end."""
-    assert holder.stdin is not None
-    holder.stdin.close()
-    assert holder.wait(timeout=60) == 0
+    """Another process holding the reader file's lock until :func:`let_go`."""
+    with lock_held_elsewhere(reader_file(data_dir)) as holder:
+        yield holder
 
 
 @pytest.fixture
 def no_waiting_here(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Make any wait for the file lock on the test's own thread fail the test at once.
-
-    (Giving up at once when the lock is taken, timeout 0, is allowed.) The lock timeout is
-    made an hour, so code that waits anywhere for the lock would stall the test instead of
-    passing after a short wait. Returns the timeouts seen on other threads.
-    """
-    monkeypatch.setattr(state_module, "LOCK_TIMEOUT", 3600.0)
-    real = FileLock.acquire
-    caller = threading.get_ident()
-    elsewhere: list[float] = []
-
-    def acquire(self: FileLock, timeout: float | None = None, *args: Any, **kwargs: Any) -> Any:
-        wait = self.timeout if timeout is None else timeout
-        if threading.get_ident() == caller and wait != 0 and kwargs.get("blocking") is not False:
-            raise AssertionError(f"the calling thread waits up to {wait} s for the state lock")
-        if threading.get_ident() != caller:
-            elsewhere.append(wait)
-        return real(self, timeout, *args, **kwargs)
-
-    monkeypatch.setattr(FileLock, "acquire", acquire)
-    return elsewhere
+    """Any wait for the lock on the test's own thread fails the test at once."""
+    return forbid_lock_waits(monkeypatch)
 
 
 def test_opening_and_reading_while_another_session_holds_the_lock(
@@ -110,7 +73,7 @@ def test_saving_while_another_process_holds_the_lock_waits_on_the_writer_thread(
     assert saved == []  # not claimed saved while it is not on disk
     assert StateStore(data_dir).position("s1") is None  # and indeed it is not yet
 
-    release(held_lock)
+    let_go(held_lock)
     assert store.wait_saved()
     assert saved == [None]
     again = StateStore(data_dir)
