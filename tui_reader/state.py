@@ -1085,6 +1085,7 @@ class StateStore:
                 self._changed_unsaved = self.path is not None
                 return
             self._journal.append(op)
+            _OPEN_STORES.add(self)  # pending again: written at exit if not before
             if not write:
                 return
             if self._writer is None:
@@ -1237,6 +1238,7 @@ class StateStore:
 
         The store stays usable; later changes are written before each call returns.
         """
+        _OPEN_STORES.discard(self)  # closed: nothing left for the exit handler to retry
         writer = self._writer
         if writer is not None:
             with self._wake:

@@ -119,6 +119,8 @@ class TuiReaderApp(App[int]):
         """Install SIGHUP/SIGTERM handlers once running (run_app does; tests do not)."""
         self._pending_warnings: list[str] = []
         self._store_loop: asyncio.AbstractEventLoop | None = None
+        self.store_closed = False
+        """True once the app has written what it could and stopped the store's writer."""
         self._shown_warnings: set[str] = set()
         if store is None:
             from tui_reader.state import StateStore
@@ -226,6 +228,7 @@ class TuiReaderApp(App[int]):
         """Write what is still pending (off the event loop) and stop the store's writer."""
         self._store_loop = None
         await asyncio.to_thread(self.store.close)
+        self.store_closed = True
 
     async def action_quit(self) -> None:
         """Save and quit."""
@@ -478,7 +481,7 @@ def run_app(target: Path, *, data_dir: Path, reader_id: str, hosted: bool, guest
     try:
         result = app.run()
     finally:
-        unsaved = app.store.close()
+        unsaved = app.store.unsaved() if app.store_closed else app.store.close()
         if unsaved is not None:  # the reader must know the place was not kept
             print(f"warning: {' '.join(sanitise(unsaved).split())}", file=sys.stderr)
     return result if isinstance(result, int) else (app.return_code or 0)
