@@ -7,6 +7,7 @@ ssh host for each connection (``hosted=True``), which turns off everything that 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import sys
 from collections.abc import Callable, Iterable
@@ -161,9 +162,8 @@ class TuiReaderApp(App[int]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        for message in self._pending_warnings:
-            self.notify(message, severity="warning", timeout=8)
-        self._pending_warnings.clear()
+        while self._pending_warnings:  # (the store's writer may add one meanwhile)
+            self.notify(self._pending_warnings.pop(0), severity="warning", timeout=8)
         if self.install_signals:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGHUP, signal.SIGTERM):
@@ -192,11 +192,16 @@ class TuiReaderApp(App[int]):
         loop = self._store_loop
         if loop is not None:
             try:
-                loop.call_soon_threadsafe(callback)
+                loop.call_soon_threadsafe(self._run_store_callback, callback)
                 return
             except RuntimeError:  # the loop has closed
                 pass
-        callback()
+        self._run_store_callback(callback)
+
+    def _run_store_callback(self, callback: Callable[[], None]) -> None:
+        """Run a store callback; one that fails (its screen gone) must not reach the terminal."""
+        with contextlib.suppress(Exception):
+            callback()
 
     def store_warning(self, message: str) -> None:
         """A message from the state store: shown once as a notification."""

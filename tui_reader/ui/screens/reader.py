@@ -576,20 +576,22 @@ class ReaderScreen(Screen[None]):
             self.store.add_bookmark(
                 self.story_id, self.story.title, str(self.path), pos, note=note, snippet=snippet
             )
-            self.store.when_saved(self._bookmark_saved)
+            notify = self.app.notify  # (this screen may be closed by the time it is saved)
+
+            def told(error: str | None) -> None:
+                """Say "Bookmarked." once it is on disk, or that it could not be saved."""
+                if error is None:
+                    notify("Bookmarked.", timeout=2)
+                else:
+                    notify(
+                        f"Bookmark kept for this session only: it could not be saved ({error}).",
+                        severity="warning",
+                        timeout=8,
+                    )
+
+            self.store.when_saved(told)
 
         self.app.push_screen(BookmarkNoteDialog(snippet), saved)
-
-    def _bookmark_saved(self, error: str | None) -> None:
-        """Say "Bookmarked." once the bookmark is on disk, or that it could not be saved."""
-        if error is None:
-            self.notify("Bookmarked.", timeout=2)
-        else:
-            self.notify(
-                f"Bookmark kept for this session only: it could not be saved ({error}).",
-                severity="warning",
-                timeout=8,
-            )
 
     def action_status(self, suggest: str | None = None) -> None:
         """Pick the reading status; ``suggest`` is highlighted (the end suggests "finished")."""
