@@ -910,6 +910,8 @@ class StateStore:
         """From now on keep changes in memory only (the file must not be touched)."""
         self._persist = False
         self.read_only = reason
+        if self._journal:  # changes of this session that will now never reach the file
+            self._changed_unsaved = self.path is not None
         self._journal.clear()
 
     @contextlib.contextmanager
@@ -936,7 +938,6 @@ class StateStore:
                     self._sync()
                     if self._persist and self._storage.dirty:
                         self._storage.commit()
-                        self._wrote()
         except OSError as exc:
             if self._storage.dirty:
                 self._write_failed(exc)

@@ -129,3 +129,28 @@ def test_close_says_what_could_not_be_saved_and_why(
     message = store.close(timeout=1.0)
     assert message is not None and "\n" not in message
     assert str(reader_file(data_dir)) in message and "Read-only file system" in message
+
+
+def test_read_only_data_dir_reads_the_place_and_says_at_close_it_was_not_saved(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    StateStore(data_dir).save_position("s1", Position(3, 2), write_now=True)
+    real_open = os.open
+
+    def read_only(file: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):  # no new lock, temp or aside file
+            raise OSError(errno.EROFS, "Read-only file system", str(file))
+        return real_open(file, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    store = StateStore(data_dir, background=True)
+    assert store.position("s1") == Position(3, 2)  # the place is read without any lock
+    store.save_position("s1", Position(4, 0), write_now=True)
+    assert not store.wait_saved()
+    assert store.position("s1") == Position(4, 0)
+    assert len(store.warnings) == 1 and "Read-only file system" in store.warnings[0]
+    message = store.close(timeout=1.0)
+    assert message is not None and str(reader_file(data_dir)) in message
+    assert "Read-only file system" in message
+    monkeypatch.setattr(os, "open", real_open)
+    assert StateStore(data_dir).position("s1") == Position(3, 2)
