@@ -241,8 +241,14 @@ class TuiReaderApp(App[int]):
         self.exit(0)
 
     def on_signal(self, sig: int) -> None:
-        """SIGHUP/SIGTERM: save and leave cleanly."""
+        """SIGHUP/SIGTERM: save and leave cleanly.
+
+        The sender may kill us after a grace period (the ssh host: 3 s), so the place is put on
+        disk before anything else of the shutdown (waiting at most 2 s for another session's
+        lock: we are leaving, nothing else is shown any more).
+        """
         self.save_state()
+        self.store.wait_saved(timeout=2.0)
         self.exit(0)
 
     async def action_back(self) -> None:
