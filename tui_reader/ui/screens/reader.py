@@ -329,7 +329,12 @@ class ReaderScreen(Screen[None]):
         self._save(write_now=write_now, pos=pos)
 
     def _mark_read(self, chapter: int) -> None:
-        """Mark ``chapter`` read, once per visit (the store writes the file on each mark)."""
+        """Mark ``chapter`` read, once per visit (the store writes the file on each mark).
+
+        A chapter whose body could not be read was not read: it is never marked.
+        """
+        if self.story.chapters[chapter].load_error is not None:
+            return
         if chapter not in self._marked_read:
             self._marked_read.add(chapter)
             self.store.mark_chapter_read(self.story_id, chapter)
@@ -571,7 +576,20 @@ class ReaderScreen(Screen[None]):
             self.store.add_bookmark(
                 self.story_id, self.story.title, str(self.path), pos, note=note, snippet=snippet
             )
-            self.notify("Bookmarked.", timeout=2)
+            notify = self.app.notify  # (this screen may be closed by the time it is saved)
+
+            def told(error: str | None) -> None:
+                """Say "Bookmarked." once it is on disk, or that it could not be saved."""
+                if error is None:
+                    notify("Bookmarked.", timeout=2)
+                else:
+                    notify(
+                        f"Bookmark kept for this session only: it could not be saved ({error}).",
+                        severity="warning",
+                        timeout=8,
+                    )
+
+            self.store.when_saved(told)
 
         self.app.push_screen(BookmarkNoteDialog(snippet), saved)
 
