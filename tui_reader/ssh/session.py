@@ -145,7 +145,7 @@ class ReaderSession(asyncssh.SSHServerSession):
                 self._refuse("tui-reader: the reader could not start; try again later", 1)
             return
         if self._closed:  # the client left while we were starting
-            await self.child.stop(signal.SIGHUP, self.host.settings.shutdown_grace)
+            await self._stop_child(signal.SIGHUP)
             return
         self.host.sessions.add(self)
         self._logged = True
@@ -206,8 +206,20 @@ class ReaderSession(asyncssh.SSHServerSession):
     async def end(self, message: str, signum: int) -> None:
         """Ask the child to save and exit (``signum``), then show ``message`` and close."""
         self.farewell = message
-        if self.child is not None:
-            await self.child.stop(signum, self.host.settings.shutdown_grace)
+        await self._stop_child(signum)
+
+    async def _stop_child(self, signum: int) -> None:
+        """Signal the child to save and exit; log it when it had to be killed."""
+        child = self.child
+        if child is None or child.returncode is not None:
+            return
+        grace = self.host.settings.shutdown_grace
+        status = await child.stop(signum, grace)
+        if status == -signal.SIGKILL:
+            self.host.settings.log(
+                f"killed reader of {self.owner.peer} key={self.owner.key_label}: "
+                f"did not exit {grace:g}s after {signal.Signals(signum).name}"
+            )
 
     # -- data ----------------------------------------------------------------------------------
 
@@ -244,7 +256,7 @@ class ReaderSession(asyncssh.SSHServerSession):
         if self._idle_task is not None:
             self._idle_task.cancel()
         if self.child is not None and self.child.returncode is None:
-            self.host.spawn(self.child.stop(signal.SIGHUP, self.host.settings.shutdown_grace))
+            self.host.spawn(self._stop_child(signal.SIGHUP))
         if self._logged:
             self._logged = False
             self.host.settings.log(

@@ -7,7 +7,6 @@ ssh host for each connection (``hosted=True``), which turns off everything that 
 from __future__ import annotations
 
 import asyncio
-import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -26,6 +25,7 @@ from tui_reader.ui.commands import ReaderCommands
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.library import LibraryScreen
 from tui_reader.ui.screens.warning import WarningScreen
+from tui_reader.ui.shutdown import ShutdownGuard
 
 if TYPE_CHECKING:
     from tui_reader.search import SearchHit
@@ -114,8 +114,8 @@ class TuiReaderApp(App[int]):
         """True when served over ssh: nothing writes files on the host, no paths outside."""
         self.guest = guest
         """True for a reader whose state is not kept."""
-        self.install_signals = install_signals
-        """Install SIGHUP/SIGTERM handlers once running (run_app does; tests do not)."""
+        self.shutdown_guard = ShutdownGuard(self.save_state) if install_signals else None
+        """Saves and exits within 2 s on SIGHUP/SIGTERM (run_app installs it; tests do not)."""
         self._pending_warnings: list[str] = []
         self._shown_warnings: set[str] = set()
         if store is None:
@@ -154,10 +154,11 @@ class TuiReaderApp(App[int]):
         for message in self._pending_warnings:
             self.notify(message, severity="warning", timeout=8)
         self._pending_warnings.clear()
-        if self.install_signals:
+        if self.shutdown_guard is not None:
             loop = asyncio.get_running_loop()
-            for sig in (signal.SIGHUP, signal.SIGTERM):
-                loop.add_signal_handler(sig, self.on_signal, sig)
+            self.shutdown_guard.request_exit = lambda sig: loop.call_soon_threadsafe(
+                self.on_signal, sig
+            )
         if self.single_story is not None:
             self.show_story(self.single_story, self.target)
 
@@ -208,8 +209,11 @@ class TuiReaderApp(App[int]):
         self.exit(0)
 
     def on_signal(self, sig: int) -> None:
-        """SIGHUP/SIGTERM: save and leave cleanly."""
-        self.save_state()
+        """SIGHUP/SIGTERM: save and leave cleanly (the guard ends the process if Textual hangs)."""
+        if self.shutdown_guard is not None:
+            self.shutdown_guard.save_now()
+        else:
+            self.save_state()
         self.exit(0)
 
     async def action_back(self) -> None:
@@ -450,8 +454,13 @@ def run_app(target: Path, *, data_dir: Path, reader_id: str, hosted: bool, guest
         story=story,
         install_signals=True,
     )
+    guard = app.shutdown_guard
+    if guard is not None:
+        guard.install()
     try:
         result = app.run()
     finally:
+        if guard is not None:
+            guard.request_exit = None  # the loop is gone: a late signal saves at once
         app.store.flush()
     return result if isinstance(result, int) else (app.return_code or 0)
