@@ -127,7 +127,7 @@ class ShutdownGuard:
             return
         try:
             self.save()
-        except Exception as exc:  # noqa: BLE001 - a failed save must not stop the exit
+        except Exception as exc:  # a failed save must not stop the exit
             with contextlib.suppress(Exception):
                 print(f"tui-reader: could not save your place: {exc}", file=sys.stderr)
         finally:
