@@ -9,11 +9,17 @@ import asyncio
 import contextlib
 import signal
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import asyncssh
 
-from tui_reader.ssh.config import child_env, format_duration, safe_term
+from tui_reader.ssh.config import (
+    INPUT_HIGH_WATER,
+    EnvBudget,
+    child_env,
+    format_duration,
+    safe_term,
+)
 from tui_reader.ssh.pty_child import RESET_TERMINAL, PtyChild
 
 if TYPE_CHECKING:
@@ -24,6 +30,34 @@ NEEDS_TERMINAL = "tui-reader needs a terminal: connect with ssh -t"
 
 SHUTTING_DOWN = "tui-reader: the server is shutting down"
 """What sessions are told when the server stops."""
+
+
+class ReaderChannel(asyncssh.SSHServerChannel):
+    """A session channel whose ``env`` requests are capped in number and size."""
+
+    env_budget: EnvBudget
+    """What this channel may still send as environment variables."""
+
+    @classmethod
+    def adopt(cls, chan: asyncssh.SSHServerChannel) -> ReaderChannel:
+        """Make a channel from ``create_server_channel`` one of ours (same state, capped env)."""
+        chan.__class__ = cls
+        adopted = cast(ReaderChannel, chan)
+        adopted.env_budget = EnvBudget()
+        return adopted
+
+    def _process_env_request(self, packet: Any) -> bool:
+        """An ``env`` request: kept while within the caps (see ``EnvBudget``), else refused.
+
+        asyncssh would keep every variable a client sends, without limit.
+        """
+        name = packet.get_string()
+        value = packet.get_string()
+        packet.check_end()
+        if not self.env_budget.admit(name, value):
+            return False
+        self._env[name] = value
+        return True
 
 
 class ReaderSession(asyncssh.SSHServerSession):
@@ -59,15 +93,40 @@ class ReaderSession(asyncssh.SSHServerSession):
         """Whether the channel is gone."""
         self._idle_task: asyncio.Task[None] | None = None
         """The idle watcher."""
+        self._pty_timer: asyncio.TimerHandle | None = None
+        """Closes the channel if no terminal is asked for in time."""
+        self._input_paused = False
+        """Whether reading the channel is paused because the child is not taking input."""
 
     # -- requests ------------------------------------------------------------------------------
 
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
-        """Keep the channel."""
+        """Keep the channel; it must ask for a terminal within the PTY deadline."""
         self.chan = chan
+        deadline = self.host.settings.pty_deadline
+        if deadline > 0:
+            self._pty_timer = asyncio.get_running_loop().call_later(deadline, self._no_terminal)
+
+    def _no_terminal(self) -> None:
+        """The PTY deadline passed without a terminal request: close the channel."""
+        self._pty_timer = None
+        if self.chan is None or self._closed:
+            return
+        self.host.settings.log(
+            f"closed {self.owner.peer} key={self.owner.key_label}: no terminal requested within "
+            f"{format_duration(self.host.settings.pty_deadline)}"
+        )
+        self.chan.close()
+
+    def _cancel_pty_timer(self) -> None:
+        """A terminal was asked for (or the channel ended): no deadline any more."""
+        if self._pty_timer is not None:
+            self._pty_timer.cancel()
+            self._pty_timer = None
 
     def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes):
         """Accept a PTY; remember TERM and the size."""
+        self._cancel_pty_timer()
         self.term = safe_term(term_type)
         if term_size[0] and term_size[1]:
             self.size = (term_size[0], term_size[1])
@@ -99,6 +158,7 @@ class ReaderSession(asyncssh.SSHServerSession):
     def session_started(self) -> None:
         """Start the reader, or say why not and close."""
         assert self.chan is not None
+        self._cancel_pty_timer()
         if self.chan.get_terminal_type() is None:
             self._refuse(NEEDS_TERMINAL, 1, crlf=False)
             self.host.settings.log(
@@ -134,6 +194,7 @@ class ReaderSession(asyncssh.SSHServerSession):
             cwd=str(self.host.settings.data_dir),
             on_output=self._child_output,
             on_exit=self._child_exit,
+            on_input_drained=self._resume_input,
         )
         try:
             await self.child.start()
@@ -224,10 +285,19 @@ class ReaderSession(asyncssh.SSHServerSession):
     # -- data ----------------------------------------------------------------------------------
 
     def data_received(self, data: bytes, datatype: int | None) -> None:
-        """Keys from the client go to the child."""
+        """Keys from the client go to the child; stop reading while it does not take them."""
         self.last_input = time.monotonic()
         if self.child is not None:
             self.child.write(data)
+            if self.child.pending_input > INPUT_HIGH_WATER and self.chan is not None:
+                self._input_paused = True
+                self.chan.pause_reading()
+
+    def _resume_input(self) -> None:
+        """The child took the queued keys: read the channel again."""
+        if self._input_paused and self.chan is not None and not self._closed:
+            self._input_paused = False
+            self.chan.resume_reading()
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int):
         """Forward a window change to the child's PTY."""
@@ -253,6 +323,13 @@ class ReaderSession(asyncssh.SSHServerSession):
     def connection_lost(self, exc: Exception | None) -> None:
         """The client left: the child gets SIGHUP (it saves), the slot is freed, one log line."""
         self._closed = True
+        self._cancel_pty_timer()
+        refused_env = getattr(self.chan, "env_budget", EnvBudget()).refused
+        if refused_env:
+            self.host.settings.log(
+                f"refused {self.owner.peer} key={self.owner.key_label}: "
+                f"{refused_env} env requests over the caps"
+            )
         if self._idle_task is not None:
             self._idle_task.cancel()
         if self.child is not None and self.child.returncode is None:

@@ -55,7 +55,7 @@ class ShutdownGuard:
         """Seconds Textual has to exit on its own once the place is saved."""
         self.deadline = deadline
         """Seconds after the signal when the process ends whatever happened."""
-        self.request_exit: Callable[[int], None] | None = None
+        self.request_exit: Callable[[int], object] | None = None
         """Asks the running app to save and exit on its loop (set once the app runs)."""
         self.signum: int | None = None
         """The signal that started the shutdown."""
