@@ -18,6 +18,12 @@ import asyncssh
 import pytest
 
 from tests.fixtures.openssh import free_port, make_key, ssh_options
+from tui_reader.ssh.config import (
+    CHANNEL_WINDOW,
+    INPUT_HIGH_WATER,
+    MAX_ENV_BYTES,
+    MAX_ENV_VARS,
+)
 from tui_reader.ssh.server import ReaderHost, Settings
 from tui_reader.ssh.session import NEEDS_TERMINAL, SHUTTING_DOWN
 
@@ -66,21 +72,24 @@ async def start(tmp_path: Path, data_dir: Path) -> AsyncIterator[Start]:
 
     async def _start(**overrides: Any) -> ReaderHost:
         logs: list[str] = []
+        options: dict[str, Any] = {
+            "child_argv": lambda rid, guest: [
+                sys.executable,
+                str(script),
+                rid,
+                "guest" if guest else "key",
+            ],
+            "shutdown_grace": 2.0,
+            **overrides,
+        }
         settings = Settings(
             host="127.0.0.1",
             port=0,
             host_key=data_dir / "ssh_host_ed25519_key",
             library=library,
             data_dir=data_dir,
-            child_argv=lambda rid, guest: [
-                sys.executable,
-                str(script),
-                rid,
-                "guest" if guest else "key",
-            ],
             log=logs.append,
-            shutdown_grace=2.0,
-            **overrides,
+            **options,
         )
         host = ReaderHost(settings)
         await host.start()
@@ -225,6 +234,12 @@ async def test_authorized_keys_only(start: Start, tmp_path: Path) -> None:
         await connect(host, other)
     with pytest.raises(asyncssh.PermissionDenied):
         await connect(host, None)
+    await asyncio.sleep(0.2)
+    failed = [line for line in host.logs if line.startswith("login failed")]  # type: ignore[attr-defined]
+    assert failed == [
+        f"login failed 127.0.0.1 key={other.get_fingerprint('sha256')}: key not accepted",
+        "login failed 127.0.0.1 key=-: left before logging in",
+    ]
 
 
 async def test_anonymous_guests(start: Start, tmp_path: Path) -> None:
@@ -295,6 +310,72 @@ async def test_shutdown_tells_sessions_and_lets_children_save(start: Start, data
         await host.shutdown()
         await read_until(proc.stdout, SHUTTING_DOWN.encode(), seen)
     assert (await signals(data_dir))[0].endswith("SIGTERM")
+
+
+SLEEPER = r"""
+import os, sys, time, tty
+tty.setraw(0)  # like the reader: raw input, so the PTY takes keys until its buffer is full
+os.write(1, b"READY\r\n")
+time.sleep(120)
+"""
+"""A stand-in reader that never reads its input."""
+
+
+def rss() -> int:
+    """This process's resident memory in bytes."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS")
+
+
+async def test_env_requests_are_capped(start: Start) -> None:
+    host = await start()
+    env = {f"FLOOD_{i}": "v" * 10_000 for i in range(3000)}  # 30 MB of env requests
+    env.update({f"LONG_NAME_{'n' * 100}_{i}": "x" for i in range(100)})
+    env.update({f"SMALL_{i}": "x" for i in range(100)})
+    async with await connect(host, asyncssh.generate_private_key("ssh-ed25519")) as conn:
+        proc = await conn.create_process(
+            term_type="xterm", term_size=(80, 24), encoding=None, env=env
+        )
+        seen = bytearray()
+        await read_until(proc.stdout, b"READY", seen)
+        (session,) = host.sessions
+        assert session.chan is not None
+        kept = session.chan.get_environment_bytes()
+        assert len(kept) <= MAX_ENV_VARS
+        assert sum(len(k) + len(v) for k, v in kept.items()) <= MAX_ENV_BYTES
+        assert all(name.startswith(b"SMALL_") for name in kept)
+        proc.stdin.write(b"q")
+        await proc.wait_closed()
+    await asyncio.sleep(0.1)
+    assert any("env requests over the caps" in line for line in host.logs)  # type: ignore[attr-defined]
+
+
+async def test_input_to_a_child_that_does_not_read_is_bounded(start: Start, tmp_path: Path) -> None:
+    script = tmp_path / "sleeper.py"
+    script.write_text(SLEEPER)
+    host = await start(child_argv=lambda rid, guest: [sys.executable, str(script)])
+    before = rss()
+    sent = 0
+    chunk = b"k" * 65536
+    async with await connect(host, asyncssh.generate_private_key("ssh-ed25519")) as conn:
+        proc = await conn.create_process(term_type="xterm", term_size=(80, 24), encoding=None)
+        await read_until(proc.stdout, b"READY", bytearray())
+        while sent < 100 * 2**20:
+            proc.stdin.write(chunk)
+            try:
+                await asyncio.wait_for(proc.stdin.drain(), 2)
+            except TimeoutError:
+                break  # the server stopped reading: the client is held back
+            sent += len(chunk)
+        grown = rss() - before
+        assert sent < 100 * 2**20  # held back, not swallowed
+        assert grown < 16 * 2**20, grown
+        (session,) = host.sessions
+        assert session.child is not None
+        assert session.child.pending_input <= INPUT_HIGH_WATER + CHANNEL_WINDOW
+        proc.close()
 
 
 # -- the real OpenSSH client --------------------------------------------------------------------
