@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -288,6 +289,41 @@ async def test_per_address_limit(start: Start) -> None:
         refused = await second.create_process(term_type="xterm", encoding="utf-8")
         text = await asyncio.wait_for(refused.stdout.read(), 5)
         assert "too many sessions from your address" in text
+
+
+async def test_log_and_pty_get_the_size_actually_applied(start: Start) -> None:
+    host = await start()
+    async with await connect(host, asyncssh.generate_private_key("ssh-ed25519")) as conn:
+        proc, seen = await open_reader(conn, size=(100_000, 30))
+        assert b"SIZE 4096x30" in seen
+        proc.change_terminal_size(50_000, 70_000)
+        await read_until(proc.stdout, b"SIZE 4096x4096", seen)
+    await asyncio.sleep(0.1)
+    connect_line, disconnect_line = host.logs  # type: ignore[attr-defined]
+    assert "size=4096x30" in connect_line
+    assert "size=4096x4096 " in disconnect_line
+
+
+def test_host_key_readable_by_others_is_refused(tmp_path: Path, data_dir: Path) -> None:
+    key = data_dir / "host_key"
+    key.write_bytes(asyncssh.generate_private_key("ssh-ed25519").export_private_key())
+    key.chmod(0o644)
+    (tmp_path / "lib").mkdir()
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "tui_reader", "serve-ssh", "--listen", "127.0.0.1:0"),
+            *("--host-key", str(key), "--library", str(tmp_path / "lib")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"error: {key}: the host key is readable by others (mode 0644); "
+        f"fix it with: chmod 600 {key}\n"
+    )
 
 
 async def test_idle_timeout_ends_the_session(start: Start, data_dir: Path) -> None:

@@ -24,10 +24,21 @@ RESET_TERMINAL = (
 """Bytes that undo what a full-screen app may leave on (mouse, paste, alt screen, cursor)."""
 
 
+MAX_TERMINAL_SIDE = 4096
+"""Most columns or rows a PTY is given, whatever the client asks for."""
+
+
+def clamp_size(cols: int, rows: int) -> tuple[int, int]:
+    """The window size actually applied for a requested (columns, rows)."""
+    return (
+        max(1, min(int(cols), MAX_TERMINAL_SIDE)),
+        max(1, min(int(rows), MAX_TERMINAL_SIDE)),
+    )
+
+
 def set_winsize(fd: int, cols: int, rows: int, xpixel: int = 0, ypixel: int = 0) -> None:
     """Set a terminal's window size (the kernel signals SIGWINCH to its foreground group)."""
-    cols = max(1, min(int(cols), 4096))
-    rows = max(1, min(int(rows), 4096))
+    cols, rows = clamp_size(cols, rows)
     packed = struct.pack("HHHH", rows, cols, max(0, xpixel) & 0xFFFF, max(0, ypixel) & 0xFFFF)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, packed)
 

@@ -20,7 +20,7 @@ from tui_reader.ssh.config import (
     format_duration,
     safe_term,
 )
-from tui_reader.ssh.pty_child import RESET_TERMINAL, PtyChild
+from tui_reader.ssh.pty_child import RESET_TERMINAL, PtyChild, clamp_size
 
 if TYPE_CHECKING:
     from tui_reader.ssh.server import Connection
@@ -129,7 +129,7 @@ class ReaderSession(asyncssh.SSHServerSession):
         self._cancel_pty_timer()
         self.term = safe_term(term_type)
         if term_size[0] and term_size[1]:
-            self.size = (term_size[0], term_size[1])
+            self.size = clamp_size(term_size[0], term_size[1])
         return True
 
     def shell_requested(self) -> bool:
@@ -302,9 +302,9 @@ class ReaderSession(asyncssh.SSHServerSession):
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int):
         """Forward a window change to the child's PTY."""
         if width and height:
-            self.size = (width, height)
+            self.size = clamp_size(width, height)
             if self.child is not None:
-                self.child.resize(width, height, pixwidth, pixheight)
+                self.child.resize(*self.size, pixwidth, pixheight)
 
     def pause_writing(self) -> None:
         """The client is slow: stop reading the child's output."""
