@@ -167,3 +167,35 @@ def test_ssh_client_killed_at_first_frame_leaves_no_child(tmp_path: Path) -> Non
     finally:
         pane.close()
         assert host.stop() == 0
+
+
+@pytest.mark.parametrize("hosted", [True, False])
+async def test_a_hosted_reader_never_sees_a_traceback(
+    tmp_path: Path, data_dir: Path, hosted: bool
+) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from tui_reader.ui.app import HOSTED_ERROR, HOSTED_ERROR_LOG, TuiReaderApp
+
+    library = tmp_path / "library"
+    library.mkdir()
+    write_story(library)
+    app = TuiReaderApp(library, data_dir=data_dir, hosted=hosted)
+    shown = StringIO()
+    app.error_console = Console(file=shown, width=100)
+
+    def boom() -> None:
+        raise RuntimeError(f"broken while reading {library}")
+
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(100, 32)) as pilot:
+            app.call_later(boom)
+            await pilot.pause()
+    app._print_error_renderables()  # what the terminal gets as the app ends
+    if hosted:
+        assert shown.getvalue() == HOSTED_ERROR + "\n"
+        assert "broken while reading" in (data_dir / HOSTED_ERROR_LOG).read_text()
+    else:  # a local reader still gets Textual's traceback
+        assert "Traceback" in shown.getvalue() and str(tmp_path) in shown.getvalue()

@@ -7,6 +7,8 @@ ssh host for each connection (``hosted=True``), which turns off everything that 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -36,6 +38,12 @@ WARN_MODES = ("always", "once", "never")
 
 HOSTED_BLOCKED_COMMANDS = frozenset({"Screenshot"})
 """System commands a hosted app never offers (they write files on the host)."""
+
+HOSTED_ERROR = "tui-reader: the reader hit an internal error and closed; please reconnect."
+"""All a remote reader sees of a crash: never a traceback (server paths, locals)."""
+
+HOSTED_ERROR_LOG = "reader-errors.log"
+"""File in the data dir where a hosted reader's tracebacks go, for the host's operator."""
 
 
 class StoryOnlyScreen(Screen[None]):
@@ -227,6 +235,16 @@ class TuiReaderApp(App[int]):
             self.push_screen(HelpScreen())
 
     # --- hosted mode ------------------------------------------------------------------------
+
+    def _print_error_renderables(self) -> None:
+        """Hosted: one plain line instead of Textual's traceback (logged for the operator)."""
+        if self.hosted and self._exit_renderables:
+            self._exit_renderables.clear()
+            if self._exception is not None:
+                log_hosted_error(self.data_dir, self._exception)
+            self.error_console.print(HOSTED_ERROR, markup=False, highlight=False)
+            return
+        super()._print_error_renderables()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's system commands, without those that write files when hosted."""
@@ -436,8 +454,34 @@ class TuiReaderApp(App[int]):
         self.notify(f"Author's notes: {mode} by default", timeout=2)
 
 
+def log_hosted_error(data_dir: Path, error: BaseException) -> None:
+    """Append ``error``'s traceback to the operator's error log (never shown to the reader)."""
+    import time
+    import traceback
+
+    text = "".join(traceback.format_exception(error))
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+    with (
+        contextlib.suppress(OSError),
+        (Path(data_dir) / HOSTED_ERROR_LOG).open("a", encoding="utf-8") as log,
+    ):
+        log.write(f"--- {stamp} pid {os.getpid()}\n{text}")
+
+
+def _hosted_excepthook(data_dir: Path) -> Callable[..., None]:
+    """A ``sys.excepthook`` for hosted readers: the one line, the traceback to the log."""
+
+    def hook(kind: type[BaseException], error: BaseException, tb: Any) -> None:
+        log_hosted_error(data_dir, error)
+        print(HOSTED_ERROR, file=sys.stderr)
+
+    return hook
+
+
 def run_app(target: Path, *, data_dir: Path, reader_id: str, hosted: bool, guest: bool) -> int:
     """Run the reader on a library folder or one story file; returns the exit status."""
+    if hosted:
+        sys.excepthook = _hosted_excepthook(data_dir)
     story = None
     if not target.is_dir():
         try:
