@@ -199,3 +199,50 @@ async def test_a_hosted_reader_never_sees_a_traceback(
         assert "broken while reading" in (data_dir / HOSTED_ERROR_LOG).read_text()
     else:  # a local reader still gets Textual's traceback
         assert "Traceback" in shown.getvalue() and str(tmp_path) in shown.getvalue()
+
+
+STUCK = r"""
+import queue, sys, threading, time
+from pathlib import Path
+from tui_reader.ui.shutdown import ShutdownGuard
+
+out = Path(sys.argv[1])
+guard = ShutdownGuard(lambda: out.write_text("saved"))
+guard.install()
+guard.request_exit = lambda signum: None  # the app's loop never runs the request
+if sys.argv[2] == "writer-dies":
+    def writer() -> None:
+        time.sleep(0.3)
+        raise OSError(5, "Input/output error")  # a terminal that went away
+    threading.Thread(target=writer, name="textual-output", daemon=True).start()
+print("blocked", flush=True)
+full = queue.Queue(1)
+full.put("frame")
+full.put("frame")  # blocks for ever, as Textual's shutdown does on a dead terminal
+"""
+"""The main thread stuck in ``Queue.put`` on a full queue whose consumer is gone."""
+
+
+@pytest.mark.parametrize("cause", ["SIGTERM", "SIGHUP", "writer-dies"])
+def test_guard_saves_and_exits_when_the_main_thread_is_stuck(tmp_path: Path, cause: str) -> None:
+    import signal
+
+    script = tmp_path / "stuck.py"
+    script.write_text(STUCK)
+    saved = tmp_path / "saved"
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(saved), cause],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "blocked\n"
+        if cause != "writer-dies":
+            proc.send_signal(getattr(signal, cause))
+        status = proc.wait(timeout=10)  # without the guard it never ends
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert status == 0
+    assert saved.read_text() == "saved"
