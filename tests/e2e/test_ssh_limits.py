@@ -8,25 +8,17 @@ on 127.0.0.1 with the real OpenSSH client must still get the library.
 from __future__ import annotations
 
 import asyncio
-import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import asyncssh
-import pytest
 
-from tests.e2e.test_ssh_reader import TITLE, Server, Tmux, wait_for
+from tests.e2e.test_ssh_reader import TITLE, Server, Tmux, pytestmark, tmux, wait_for
 from tests.fixtures.openssh import make_key
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not all(shutil.which(tool) for tool in ("ssh", "ssh-keygen", "tmux")),
-        reason="needs the OpenSSH client and tmux",
-    ),
-]
+__all__ = ["pytestmark", "tmux"]  # the same marks (e2e, needs ssh and tmux) and tmux fixture
 
 FLOOD = "127.0.0.2"
 """The flooding client's address."""
@@ -114,16 +106,6 @@ class Flood:
             writer.close()
         for conn in conns:
             conn.close()
-
-
-@pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    """A private tmux, always stopped."""
-    mux = Tmux(tmp_path)
-    try:
-        yield mux
-    finally:
-        mux.close()
 
 
 def test_flood_from_one_address_does_not_lock_readers_out(tmp_path: Path, tmux: Tmux) -> None:
