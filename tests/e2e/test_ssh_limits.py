@@ -11,29 +11,17 @@ import asyncio
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import asyncssh
 
 from tests.e2e.test_ssh_reader import TITLE, Server, Tmux, pytestmark, tmux, wait_for
+from tests.e2e.test_ssh_server import Held, open_bare_channel
 from tests.fixtures.openssh import make_key
 
 __all__ = ["pytestmark", "tmux"]  # the same marks (e2e, needs ssh and tmux) and tmux fixture
 
 FLOOD = "127.0.0.2"
 """The flooding client's address."""
-
-
-class Held(asyncssh.SSHClientSession):  # type: ignore[type-arg]
-    """A client session that notes when the server closes it."""
-
-    def __init__(self, closed: list[Held]) -> None:
-        """Report into ``closed``."""
-        self.closed = closed
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        """The server closed the channel."""
-        self.closed.append(self)
 
 
 class Flood:
@@ -66,15 +54,6 @@ class Flood:
             self.error = exc
             self.ready.set()
 
-    async def _open_bare_channel(self, conn: Any) -> None:
-        """Open a session channel and send no request at all (no PTY, no shell)."""
-        loop = asyncio.get_running_loop()
-        chan = asyncssh.SSHClientChannel(conn, loop, "strict", None, "strict", 2**20, 32768)
-        await chan._open(b"session")
-        session = Held(self.closed)
-        chan._session = session
-        session.connection_made(chan)
-
     async def _flood(self) -> None:
         """Channels first (their connections log in), then the idle connections."""
         conns = []
@@ -90,7 +69,7 @@ class Flood:
             )
             conns.append(conn)
             for _ in range(5):
-                await self._open_bare_channel(conn)
+                await open_bare_channel(conn, self.closed)
         writers = []
         for _ in range(self.idle):
             reader, writer = await asyncio.open_connection(

@@ -142,6 +142,33 @@ async def read_until(stream: Any, needle: bytes, seen: bytearray, timeout: float
     return await asyncio.wait_for(_loop(), timeout)
 
 
+class Held(asyncssh.SSHClientSession):  # type: ignore[type-arg]
+    """A client session that notes when the server closes it."""
+
+    def __init__(self, closed: list[Held]) -> None:
+        """Report into ``closed``."""
+        self.closed = closed
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """The server closed the channel."""
+        self.closed.append(self)
+
+
+async def open_bare_channel(conn: Any, closed: list[Held]) -> Any:
+    """Open a session channel and send no request at all (no PTY, no shell): a stuck client.
+
+    asyncssh's public API always follows the open with requests, so this uses its channel's
+    ``_open`` directly.
+    """
+    loop = asyncio.get_running_loop()
+    chan = asyncssh.SSHClientChannel(conn, loop, "strict", None, "strict", 2**20, 32768)
+    await chan._open(b"session")
+    session = Held(closed)
+    chan._session = session
+    session.connection_made(chan)
+    return chan
+
+
 async def open_reader(conn: Any, command: str | None = None, size: tuple[int, int] = (100, 32)):
     """A session with a PTY; returns (process, seen buffer) after the child's READY line."""
     proc = await conn.create_process(
@@ -324,6 +351,25 @@ def test_host_key_readable_by_others_is_refused(tmp_path: Path, data_dir: Path) 
         f"error: {key}: the host key is readable by others (mode 0644); "
         f"fix it with: chmod 600 {key}\n"
     )
+
+
+async def test_channels_without_a_terminal_are_bounded_and_closed(start: Start) -> None:
+    host = await start(max_per_ip=3, pty_deadline=0.5)
+    closed: list[Held] = []
+    async with await connect(host, asyncssh.generate_private_key("ssh-ed25519")) as conn:
+        for _ in range(3):
+            await open_bare_channel(conn, closed)
+        with pytest.raises(asyncssh.ChannelOpenError, match="too many sessions"):
+            await open_bare_channel(conn, closed)
+        for _ in range(50):  # the PTY deadline closes the three held ones
+            if len(closed) == 3:
+                break
+            await asyncio.sleep(0.1)
+        assert len(closed) == 3
+        await open_bare_channel(conn, closed)  # their places are free again
+    logs = host.logs  # type: ignore[attr-defined]
+    assert sum("no terminal requested within 0.5s" in line for line in logs) == 3
+    assert any("more than 3 channels at once" in line for line in logs)
 
 
 async def test_idle_timeout_ends_the_session(start: Start, data_dir: Path) -> None:

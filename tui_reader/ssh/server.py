@@ -255,6 +255,8 @@ class Connection(asyncssh.SSHServer):
         """The authorized keys as read when the connection was made."""
         self.sessions_opened = 0
         """Session channels opened on this connection so far."""
+        self.channels_open = 0
+        """Session channels open on this connection now (at most ``max_per_ip``)."""
         self.authenticating = False
         """True while this connection holds a pre-auth slot (accepted, not logged in)."""
         self._rejected: str | None = None
@@ -358,9 +360,19 @@ class Connection(asyncssh.SSHServer):
             self.host.spawn(self._expect_session())
 
     def session_requested(self) -> tuple[asyncssh.SSHServerChannel, ReaderSession]:
-        """Every session channel is a reader session, on a channel with bounded input."""
+        """Every session channel is a reader session, on a channel with bounded input.
+
+        One connection may hold at most ``max_per_ip`` channels at once (it could never run
+        more readers than that); more are refused.
+        """
         assert self.conn is not None
+        if self.channels_open >= self.host.settings.max_per_ip:
+            self.host.log_refusal(self.peer, f"more than {self.channels_open} channels at once")
+            raise asyncssh.ChannelOpenError(
+                asyncssh.OPEN_RESOURCE_SHORTAGE, "too many sessions on this connection"
+            )
         self.sessions_opened += 1
+        self.channels_open += 1
         chan = self.conn.create_server_channel(window=CHANNEL_WINDOW)
         return ReaderChannel.adopt(chan), ReaderSession(self)
 

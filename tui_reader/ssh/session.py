@@ -323,6 +323,7 @@ class ReaderSession(asyncssh.SSHServerSession):
     def connection_lost(self, exc: Exception | None) -> None:
         """The client left: the child gets SIGHUP (it saves), the slot is freed, one log line."""
         self._closed = True
+        self.owner.channels_open -= 1
         self._cancel_pty_timer()
         refused_env = getattr(self.chan, "env_budget", EnvBudget()).refused
         if refused_env:
