@@ -17,6 +17,7 @@ from typing import Any
 
 import asyncssh
 import pytest
+from asyncssh.packet import String, UInt32
 
 from tests.fixtures.openssh import free_port, make_key, ssh_options
 from tui_reader.ssh.config import (
@@ -367,8 +368,19 @@ async def test_channels_without_a_terminal_are_bounded_and_closed(start: Start) 
             await asyncio.sleep(0.1)
         assert len(closed) == 3
         await open_bare_channel(conn, closed)  # their places are free again
+        # a terminal but never a shell is held no longer
+        chan = await open_bare_channel(conn, closed)
+        modes = String(b"\x00")  # no terminal modes
+        sizes = (UInt32(80), UInt32(24), UInt32(0), UInt32(0))
+        assert await chan._make_request(b"pty-req", String(b"xterm"), *sizes, modes)
+        for _ in range(50):
+            if len(closed) == 5:
+                break
+            await asyncio.sleep(0.1)
+        assert len(closed) == 5
     logs = host.logs  # type: ignore[attr-defined]
-    assert sum("no terminal requested within 0.5s" in line for line in logs) == 3
+    assert sum("no terminal requested within 0.5s" in line for line in logs) == 4
+    assert sum("no shell requested within 0.5s" in line for line in logs) == 1
     assert any("more than 3 channels at once" in line for line in logs)
 
 

@@ -108,25 +108,25 @@ class ReaderSession(asyncssh.SSHServerSession):
             self._pty_timer = asyncio.get_running_loop().call_later(deadline, self._no_terminal)
 
     def _no_terminal(self) -> None:
-        """The PTY deadline passed without a terminal request: close the channel."""
+        """The PTY deadline passed and no reader started (no terminal, or no shell after it)."""
         self._pty_timer = None
         if self.chan is None or self._closed:
             return
+        missing = "terminal" if self.chan.get_terminal_type() is None else "shell"
         self.host.settings.log(
-            f"closed {self.owner.peer} key={self.owner.key_label}: no terminal requested within "
+            f"closed {self.owner.peer} key={self.owner.key_label}: no {missing} requested within "
             f"{format_duration(self.host.settings.pty_deadline)}"
         )
         self.chan.close()
 
     def _cancel_pty_timer(self) -> None:
-        """A terminal was asked for (or the channel ended): no deadline any more."""
+        """The session started (or the channel ended): no deadline any more."""
         if self._pty_timer is not None:
             self._pty_timer.cancel()
             self._pty_timer = None
 
     def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes):
         """Accept a PTY; remember TERM and the size."""
-        self._cancel_pty_timer()
         self.term = safe_term(term_type)
         if term_size[0] and term_size[1]:
             self.size = clamp_size(term_size[0], term_size[1])

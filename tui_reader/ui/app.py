@@ -205,11 +205,13 @@ class TuiReaderApp(App[int]):
 
     def save_state(self) -> None:
         """Ask open reading screens to save their place, then write everything to disk."""
-        for screen in self.screen_stack:
-            save = getattr(screen, "save_position", None) or getattr(screen, "_save", None)
-            if callable(save):
-                save(write_now=True)
-        self.store.flush()
+        try:
+            for screen in self.screen_stack:
+                save = getattr(screen, "save_position", None) or getattr(screen, "_save", None)
+                if callable(save):
+                    save(write_now=True)
+        finally:
+            self.store.flush()  # what was saved before a failing screen still reaches the disk
 
     async def action_quit(self) -> None:
         """Save and quit."""
