@@ -19,6 +19,7 @@ from pathlib import Path
 from tui_reader.importers._txt_chapters import ChapterText
 from tui_reader.importers._txt_common import detect_layout, split_units
 from tui_reader.importers._txt_header import KNOWN_LABELS, Header
+from tui_reader.importers.grammar import parse_heading
 from tui_reader.model import Chapter
 
 TOC_LINE = "TABLE OF CONTENTS"
@@ -36,7 +37,6 @@ FFF_LABELS: frozenset[str] = KNOWN_LABELS | frozenset(
 """The title-page labels FanFicFare writes (its ``*_label`` defaults), lower case."""
 
 _LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z0-9/ ]{0,40}?):(?:\s+(?P<value>\S.*))?$")
-_PLACED = re.compile(r"^Chapter\s+(?P<num>\d{1,5})(?::\s+(?P<title>\S.*))?$")
 _HYPHEN_END = re.compile(r"\w-$")
 
 
@@ -142,13 +142,15 @@ def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter
 def chapter_title(number: int, raw: str) -> str | None:
     """A chapter's own title from the title the site gave it, verbatim.
 
-    "Chapter 3: Title" in third place is titled "Title" (its display title gives the original
-    back) and a bare "Chapter 3" in third place has no title of its own; anything else ("Chapter
-    4 & 4.5", "Epilogue - Home", "Chapter 1, Xenos" in second place) is the title as it stands.
+    FanFicFare numbers chapters by their place. A chapter heading that gives that same number
+    ("Chapter 3: Title" or "Chapter Three - Title" in third place) is read by the shared grammar:
+    its title is what follows the number ("Title"; a bare "Chapter 3" has none). Anything else
+    ("Chapter 4 & 4.5" in third place, "Epilogue - Home", "Chapter 1, Xenos" in second place,
+    "Part 2: Title") is the chapter's title as it stands.
     """
-    m = _PLACED.match(raw)
-    if m is not None and int(m.group("num")) == number:
-        return m.group("title")
+    heading = parse_heading(raw, known=True)
+    if heading is not None and heading.kind == "chapter" and heading.number == number:
+        return heading.title
     return raw or None
 
 
