@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tui_reader.model import ARCHIVE_WARNINGS, AccountKind, Series, Tags
+from tui_reader.model import ARCHIVE_WARNINGS, AccountKind, Section, Series, Tags
 
 _LABEL_LINE = re.compile(r"^(?P<label>[A-Z][A-Za-z/ ]{1,30}?)\s*:\s+(?P<value>\S.*)$")
 
@@ -87,6 +87,10 @@ class Header:
     """The site's categories, verbatim."""
     source_url: str | None = None
     """The story's URL."""
+    front_matter: list[Section] = field(default_factory=list)
+    """Sections before the story (a Gutenberg header, a title page, a contents list)."""
+    back_matter: list[Section] = field(default_factory=list)
+    """Sections after the story (a Gutenberg licence)."""
     accounted: list[tuple[AccountKind, str | int]] = field(default_factory=list)
     """Visible header text read as metadata or labels, for ``Story.account``."""
     tags: Tags = field(default_factory=Tags)

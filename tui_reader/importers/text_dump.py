@@ -1,4 +1,5 @@
-"""Plain-text stories (``.txt``): archive page dumps and FanFicFare TXT output.
+"""Plain-text stories (``.txt``): archive page dumps, FanFicFare TXT output, Project Gutenberg
+``.txt`` files and other hard-wrapped plain-text books.
 
 :func:`load` decodes and sanitises the file once, removes the archive's rating-widget residue,
 decides which of the two layouts it is, and builds the :class:`~tui_reader.model.Story`:
@@ -10,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tui_reader.importers import _txt_archive, _txt_fff
-from tui_reader.importers._txt_common import remove_widgets
+from tui_reader.importers import _txt_archive, _txt_book, _txt_fff
+from tui_reader.importers._txt_common import detect_layout, remove_widgets, split_units
 from tui_reader.importers.encoding import decode_text
 from tui_reader.importers.warnings import analyse_notes, merge_warnings
 from tui_reader.model import Note, Source, Story
@@ -48,14 +49,28 @@ def prepare(data: bytes) -> list[str]:
     return text.split("\n")
 
 
-def load(path: Path, data: bytes) -> Story:
-    """Read a ``.txt`` story: FanFicFare TXT ("fff-txt") or an archive dump ("archive-txt")."""
-    lines = prepare(data)
+def _layout(lines: list[str]) -> str:
+    """Which kind of text file this is: "fff-txt", "gutenberg-txt", "book-txt" or
+    "archive-txt" (the default: an archive page dump, or any other text)."""
     if _txt_fff.looks_like_fff(lines):
-        fmt = "fff-txt"
+        return "fff-txt"
+    if _txt_book.gutenberg_start(lines) is not None:
+        return "gutenberg-txt"
+    units = split_units(lines)
+    if _txt_book.looks_like_book(lines, units, detect_layout(lines, units)):
+        return "book-txt"
+    return "archive-txt"
+
+
+def load(path: Path, data: bytes) -> Story:
+    """Read a ``.txt`` story: FanFicFare TXT, a Gutenberg or plain book, or an archive dump."""
+    lines = prepare(data)
+    fmt = _layout(lines)
+    if fmt == "fff-txt":
         header, notes, chapters = _txt_fff.parse(path, lines)
+    elif fmt in ("gutenberg-txt", "book-txt"):
+        header, notes, chapters = _txt_book.parse(path, lines)
     else:
-        fmt = "archive-txt"
         header, notes, chapters = _txt_archive.parse(path, lines)
     texts = [header.summary or "", *header.content_notes, *notes]
     for chapter in chapters:
@@ -85,6 +100,8 @@ def load(path: Path, data: bytes) -> Story:
         language=header.language,
         categories=header.categories,
         source_url=header.source_url,
+        front_matter=header.front_matter,
+        back_matter=header.back_matter,
     )
     for kind, text in header.accounted:
         story.account(kind, text)
