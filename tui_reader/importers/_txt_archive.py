@@ -41,10 +41,14 @@ class Preamble:
     """Index of the first unit of story text (for a dump without chapter headings)."""
 
 
-def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter]]:
-    """Parse an archive dump's lines into header, story notes and chapters."""
-    units = split_units(lines)
-    layout = detect_layout(lines, units)
+def parse(
+    path: Path, lines: list[str], units: list[Unit] | None = None, layout: Layout | None = None
+) -> tuple[Header, list[str], list[Chapter]]:
+    """Parse an archive dump's lines into header, story notes and chapters (``units`` and
+    ``layout``: the file's units and layout when the caller has worked them out already)."""
+    if units is None or layout is None:
+        units = split_units(lines)
+        layout = detect_layout(lines, units)
     if layout.line_paragraphs:
         units = explode_lines(units)
     text = ChapterText(lines, layout, gap_breaks=True)

@@ -103,9 +103,10 @@ class ChapterText:
             return 0
         body = "\n".join(self.lines[units[0].start : units[-1].end])
         markers = sum(len(self.lines[u.start].split()) for u in units if self.is_break(u))
-        for unit in units:
-            if (m := self.heading(unit)) is not None:
-                markers += count_words(self.lines[unit.start]) - count_words(m.group("text"))
+        if self.markdown_headings:
+            for unit in units:
+                if (m := self.heading(unit)) is not None:
+                    markers += count_words(self.lines[unit.start]) - count_words(m.group("text"))
         self.marker_words += markers
         return max(0, count_words(repair_artifacts(body)) - markers)
 

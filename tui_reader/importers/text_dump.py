@@ -49,29 +49,24 @@ def prepare(data: bytes) -> list[str]:
     return text.split("\n")
 
 
-def _layout(lines: list[str]) -> str:
-    """Which kind of text file this is: "fff-txt", "gutenberg-txt", "book-txt" or
-    "archive-txt" (the default: an archive page dump, or any other text)."""
-    if _txt_fff.looks_like_fff(lines):
-        return "fff-txt"
-    if _txt_book.gutenberg_start(lines) is not None:
-        return "gutenberg-txt"
-    units = split_units(lines)
-    if _txt_book.looks_like_book(lines, units, detect_layout(lines, units)):
-        return "book-txt"
-    return "archive-txt"
-
-
 def load(path: Path, data: bytes) -> Story:
     """Read a ``.txt`` story: FanFicFare TXT, a Gutenberg or plain book, or an archive dump."""
     lines = prepare(data)
-    fmt = _layout(lines)
-    if fmt == "fff-txt":
+    if _txt_fff.looks_like_fff(lines):
+        fmt = "fff-txt"
         header, notes, chapters = _txt_fff.parse(path, lines)
-    elif fmt in ("gutenberg-txt", "book-txt"):
+    elif _txt_book.gutenberg_start(lines) is not None:
+        fmt = "gutenberg-txt"
         header, notes, chapters = _txt_book.parse(path, lines)
     else:
-        header, notes, chapters = _txt_archive.parse(path, lines)
+        units = split_units(lines)
+        layout = detect_layout(lines, units)
+        if _txt_book.looks_like_book(lines, units, layout):
+            fmt = "book-txt"
+            header, notes, chapters = _txt_book.parse(path, lines)
+        else:
+            fmt = "archive-txt"
+            header, notes, chapters = _txt_archive.parse(path, lines, units, layout)
     texts = [header.summary or "", *header.content_notes, *notes]
     for chapter in chapters:
         texts.extend(chapter.notes_before)
