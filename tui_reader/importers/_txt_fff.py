@@ -216,19 +216,22 @@ def _chapter_starts(
 ) -> list[tuple[int, int, str]]:
     """(title line, first line after the title, title) of each chapter.
 
-    With a table of contents each chapter title is found in order by its text; without one the
-    text holds a single chapter whose title is the first indented paragraph.
+    With a table of contents each chapter title is found in order by its text. Without one
+    (a single chapter, or ``include_tocpage: false``) a chapter starts at every indented line
+    after two blank lines, the way the writer sets chapter titles apart.
     """
     starts: list[tuple[int, int, str]] = []
     k = 0
     for i in range(start, end):
         if not _chapter_line(lines[i]) or (i > 0 and lines[i - 1].strip()):
             continue
+        if not toc and i > start and (i < 2 or lines[i - 2].strip()):
+            continue
         stop = _block(lines, i, end)
         title = join_wrapped(lines[i:stop])
         if not toc:
-            return [(i, stop, title)]
-        if k < len(toc) and title == toc[k]:
+            starts.append((i, stop, title))
+        elif k < len(toc) and title == toc[k]:
             starts.append((i, stop, title))
             k += 1
     return starts
