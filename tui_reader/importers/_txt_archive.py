@@ -20,7 +20,7 @@ from tui_reader.importers._txt_common import (
     split_units,
 )
 from tui_reader.importers._txt_header import Header, label_line
-from tui_reader.importers.grammar import Heading, parse_heading, strip_note_label
+from tui_reader.importers.grammar import Heading, parse_heading
 from tui_reader.model import Block, Chapter
 
 _BY_LINE = re.compile(r"^by\s+(?P<author>\S.{0,80})$", re.IGNORECASE)
@@ -56,9 +56,11 @@ def parse(
     first_head = heads[0][0] if heads else len(units)
     pre = _preamble(text, units[:first_head], layout, headed=bool(heads))
     chapters: list[Chapter] = []
+    accounted = pre.header.accounted
     if not heads:
-        body = _drop_title_repeat(text, units[pre.body_start :], pre.header.title)
+        body = _drop_title_repeat(text, units[pre.body_start :], pre.header)
         chapters.append(text.chapter(1, None, body))
+        accounted.append(("boilerplate", text.boilerplate_words))
         return pre.header, pre.notes, chapters
     previous = 0
     lead: list[Block] = []
@@ -66,14 +68,17 @@ def parse(
         end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
         body = units[index + 1 : end]
         if k == 0:
-            body = _drop_title_repeat(text, body, pre.header.title)
+            body = _drop_title_repeat(text, body, pre.header)
+        accounted.append(("boilerplate", heading.label))
         if not body and k + 1 < len(heads):
             lead.append(Block("heading", _heading_text(text, units[index])))
+            accounted.append(("boilerplate", heading.title or ""))
             continue
         number = heading.number if heading.number and heading.number > previous else previous + 1
         previous = number
         chapters.append(text.chapter(number, heading.title, body, lead))
         lead = []
+    accounted.append(("boilerplate", text.boilerplate_words))
     return pre.header, pre.notes, chapters
 
 
@@ -120,6 +125,7 @@ def _preamble(text: ChapterText, units: list[Unit], layout: Layout, *, headed: b
     i = 0
     if units and _is_title_line(text, units[0]) and (len(units) > 1 or headed):
         header.title = text.lines[units[0].start].strip()
+        header.accounted.append(("front_matter", header.title))
         i = 1
     while i < len(units):
         unit = units[i]
@@ -142,10 +148,12 @@ def _preamble(text: ChapterText, units: list[Unit], layout: Layout, *, headed: b
             and unit.end - unit.start == 1
         ):
             header.author = m.group("author").strip()
+            header.accounted.append(("boilerplate", "by"))
+            header.accounted.append(("front_matter", header.author))
             i += 1
             continue
         if text.is_note(unit):
-            note = [strip_note_label(text.text(unit))]
+            note = [text.strip_label(text.text(unit))]
             notes.append(note)
         elif note is not None:
             note.append(text.text(unit))
@@ -219,11 +227,13 @@ def _same(line: str, title: str) -> bool:
     return line.strip().strip("*_").strip().casefold() == title.strip().casefold()
 
 
-def _drop_title_repeat(text: ChapterText, units: list[Unit], title: str | None) -> list[Unit]:
-    """The units without a repeat of the title among the first two."""
+def _drop_title_repeat(text: ChapterText, units: list[Unit], header: Header) -> list[Unit]:
+    """The units without a repeat of the title among the first two (accounted as front matter)."""
+    title = header.title
     if title is None:
         return units
     for i, unit in enumerate(units[:2]):
         if unit.end - unit.start == 1 and _same(text.lines[unit.start], title):
+            header.accounted.append(("front_matter", text.lines[unit.start]))
             return units[:i] + units[i + 1 :]
     return units

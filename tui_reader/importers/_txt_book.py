@@ -90,7 +90,7 @@ def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter
         lead = []
     if not chapters:
         chapters.append(text.chapter(1, None, units[first:]))
-    header.accounted.append(("boilerplate", text.marker_words))
+    header.accounted.append(("boilerplate", text.boilerplate_words))
     return header, [], chapters
 
 

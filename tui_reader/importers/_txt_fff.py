@@ -126,7 +126,7 @@ def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter
     chapters: list[Chapter] = []
     if not starts:
         chapters.append(text.chapter(1, None, split_units(lines, body, end)))
-        header.accounted.append(("boilerplate", text.marker_words))
+        header.accounted.append(("boilerplate", text.boilerplate_words))
         return header, [], chapters
     for k, (_line, after, raw_title) in enumerate(starts):
         following = starts[k + 1][0] if k + 1 < len(starts) else end
@@ -135,7 +135,7 @@ def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter
         spare = len(raw_title.split()) - len((title or "").split())
         header.accounted.append(("boilerplate", " ".join(raw_title.split()[:spare])))
         chapters.append(text.chapter(number, title, split_units(lines, after, following)))
-    header.accounted.append(("boilerplate", text.marker_words))
+    header.accounted.append(("boilerplate", text.boilerplate_words))
     return header, [], chapters
 
 

@@ -41,17 +41,18 @@ def title_from_filename(path: Path) -> str:
     return " ".join(words)
 
 
-def prepare(data: bytes) -> list[str]:
-    """Decode, sanitise (once), normalise spaces and remove widget residue; the lines."""
-    text = remove_widgets(normalise_spaces(sanitise(decode_text(data))))
+def prepare(data: bytes) -> tuple[list[str], int]:
+    """Decode, sanitise (once), normalise spaces and remove widget residue: the lines, and how
+    many words of widget residue were removed (site furniture, accounted as boilerplate)."""
+    text, removed = remove_widgets(normalise_spaces(sanitise(decode_text(data))))
     if not text.strip():
         raise ValueError("the file has no text")
-    return text.split("\n")
+    return text.split("\n"), removed
 
 
 def load(path: Path, data: bytes) -> Story:
     """Read a ``.txt`` story: FanFicFare TXT, a Gutenberg or plain book, or an archive dump."""
-    lines = prepare(data)
+    lines, widget_words = prepare(data)
     if _txt_fff.looks_like_fff(lines):
         fmt = "fff-txt"
         header, notes, chapters = _txt_fff.parse(path, lines)
@@ -100,4 +101,5 @@ def load(path: Path, data: bytes) -> Story:
     )
     for kind, text in header.accounted:
         story.account(kind, text)
+    story.account("boilerplate", widget_words)
     return story
