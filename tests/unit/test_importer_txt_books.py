@@ -82,6 +82,15 @@ def test_gutenberg_lf_without_bom_and_many_chapters(tmp_path: Path) -> None:
     _assert_chapters(story, book)
 
 
+@pytest.mark.parametrize("title_gap", [False, True], ids=["next-line", "after-blank"])
+def test_gutenberg_titles_in_capitals_with_a_full_stop(tmp_path: Path, title_gap: bool) -> None:
+    """``CHAPTER I.`` then ``THE TOLL HOUSE.`` (on the next line or after a blank one)."""
+    book = make_book(6, upper_titles=True)
+    story = _read(tmp_path, gutenberg_txt(book, title_gap=title_gap))
+    assert story.chapters[0].title == "THE TOLL HOUSE."
+    _assert_chapters(story, book)
+
+
 @pytest.mark.parametrize("width", [64, 72, 76])
 def test_plain_book(tmp_path: Path, width: int) -> None:
     book = make_book(5)

@@ -126,12 +126,22 @@ def _section(title: str, text: ChapterText, start: int, end: int) -> Section:
     return Section(title, [Block("paragraph", t) for u in units if (t := text.text(u))])
 
 
-def _title_line(line: str) -> bool:
-    """True when a line can be a chapter's title: short, not a sentence, not a heading."""
+def _title_line(line: str, *, beside: bool = False) -> bool:
+    """True when a line can be a chapter's title: short, not a heading, and (alone after a
+    blank line; ``beside``: on the heading's next line, where any short line is the title) not
+    a sentence: it ends without punctuation, or with a full stop after capitalised words
+    ("THE FROST.", "The Toll House.")."""
     text = line.strip()
-    if not text or len(text) > 80 or text.endswith(_SENTENCE_END) or text[0].islower():
+    if not text or len(text) > (100 if beside else 80) or parse_heading(text) is not None:
         return False
-    return parse_heading(text) is None
+    if beside:
+        return True
+    if text[0].islower() or (text.endswith(_SENTENCE_END) and not text.endswith(".")):
+        return False
+    if text.endswith("."):
+        words = [w for w in text.split() if len(w) > 3 or w == text.split()[0]]
+        return bool(words) and all(w[0].isupper() or not w[0].isalpha() for w in words)
+    return True
 
 
 def _chapter_heads(
@@ -155,7 +165,7 @@ def _chapter_heads(
             continue
         used = 1
         if heading.title is None and heading.number is not None:
-            if size == 2 and _title_line(lines[unit.start + 1]):
+            if size == 2 and _title_line(lines[unit.start + 1], beside=True):
                 title = lines[unit.start + 1].strip()
                 heading = Heading(heading.number, title, heading.label, heading.kind)
             elif size == 1 and i + 2 < stop and _single(units[i + 1]):
