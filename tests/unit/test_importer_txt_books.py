@@ -101,3 +101,18 @@ def test_plain_book(tmp_path: Path, width: int) -> None:
     _assert_chapters(story, book)
     assert [s.title for s in story.front_matter] == ["Title page", "Contents"]
     assert story.front_matter[1].blocks[0].text == "Chapter One The Toll House"
+
+
+def test_wrapped_archive_dump_with_a_preamble_stays_an_archive_dump(tmp_path: Path) -> None:
+    """A hard-wrapped dump whose preamble has metadata and notes keeps its summary and notes."""
+    book = make_book(3)
+    preamble = (
+        "The Salt Road\n\nRating: General Audiences\n\n"
+        "A/N: Thank you to everyone who read the first draft of this.\n\n"
+    )
+    body = plain_book_txt(book).decode("utf-8").split("CONTENTS", 1)[1]
+    story = _read(tmp_path, (preamble + "CONTENTS" + body).encode("utf-8"))
+    assert story.source.format == "archive-txt"
+    assert story.rating == "General Audiences"
+    assert story.notes[0].text.startswith("Thank you to everyone")
+    assert len(story.chapters) == len(book.chapters)

@@ -18,7 +18,7 @@ from pathlib import Path
 from tui_reader.importers._txt_chapters import ChapterText
 from tui_reader.importers._txt_common import Layout, Unit, detect_layout, split_units
 from tui_reader.importers._txt_header import Header, label_line
-from tui_reader.importers.grammar import Heading, parse_heading
+from tui_reader.importers.grammar import Heading, note_label, parse_heading
 from tui_reader.model import Block, Chapter, Section
 
 _PG_START = re.compile(
@@ -47,10 +47,18 @@ def gutenberg_start(lines: list[str]) -> int | None:
 
 
 def looks_like_book(lines: list[str], units: list[Unit], layout: Layout) -> bool:
-    """True for a hard-wrapped book whose chapters start at headings (not an archive dump)."""
+    """True for a hard-wrapped book whose chapters start at headings: not an archive dump,
+    whose preamble has ``Label: value`` lines or author's notes."""
     if layout.wrap_width is None:
         return False
-    return len(_chapter_heads(lines, units, len(units))) >= 2
+    heads = _chapter_heads(lines, units, len(units))
+    if len(heads) < 2:
+        return False
+    for unit in units[: heads[0][0]]:  # an archive preamble: labelled metadata or notes
+        first = lines[unit.start].strip()
+        if label_line(first) is not None or note_label(first) is not None:
+            return False
+    return True
 
 
 def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter]]:
