@@ -116,3 +116,16 @@ def test_wrapped_archive_dump_with_a_preamble_stays_an_archive_dump(tmp_path: Pa
     assert story.rating == "General Audiences"
     assert story.notes[0].text.startswith("Thank you to everyone")
     assert len(story.chapters) == len(book.chapters)
+
+
+def test_unwrapped_book_with_titles_under_the_headings(tmp_path: Path) -> None:
+    """One line per paragraph, ``Chapter One`` with its title on the next line."""
+    book = make_book(4)
+    story = _read(tmp_path, plain_book_txt(book, width=0, title_gap=False))
+    assert story.source.format == "archive-txt"
+    assert [(c.number, c.title) for c in story.chapters] == [
+        (n, c.title) for n, c in enumerate(book.chapters, start=1)
+    ]
+    for chapter, expected in zip(story.chapters, book.blocks, strict=True):
+        paragraphs = [b.text for b in chapter.blocks if b.kind == "paragraph"]
+        assert paragraphs == [text for kind, text in expected if kind == "paragraph"]

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui_reader.importers._txt_book import title_line
 from tui_reader.importers._txt_chapters import ChapterText
 from tui_reader.importers._txt_common import (
     Layout,
@@ -88,17 +89,27 @@ def _heading_text(text: ChapterText, unit: Unit) -> str:
 
 
 def _headings(lines: list[str], units: list[Unit]) -> list[tuple[int, Heading]]:
-    """(unit index, heading) for every one-line unit that is a chapter heading."""
+    """(unit index, heading) for every one-line unit that is a chapter heading, and every
+    two-line unit of a heading without a title and its title ("CHAPTER I." / "The Toll House")."""
     found: list[tuple[int, Heading]] = []
     for i, unit in enumerate(units):
-        if unit.end - unit.start != 1:
+        size = unit.end - unit.start
+        if size > 2:
             continue
         line = lines[unit.start]
         if len(line) > 130:
             continue
         heading = parse_heading(line)
-        if heading is not None:
-            found.append((i, heading))
+        if heading is None:
+            continue
+        if size == 2:
+            second = lines[unit.start + 1]
+            if heading.title is not None or heading.number is None:
+                continue
+            if not title_line(second, beside=True):
+                continue
+            heading = Heading(heading.number, second.strip(), heading.label, heading.kind)
+        found.append((i, heading))
     return found
 
 

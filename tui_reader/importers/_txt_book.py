@@ -134,7 +134,7 @@ def _section(title: str, text: ChapterText, start: int, end: int) -> Section:
     return Section(title, [Block("paragraph", t) for u in units if (t := text.text(u))])
 
 
-def _title_line(line: str, *, beside: bool = False) -> bool:
+def title_line(line: str, *, beside: bool = False) -> bool:
     """True when a line can be a chapter's title: short, not a heading, and (alone after a
     blank line; ``beside``: on the heading's next line, where any short line is the title) not
     a sentence: it ends without punctuation, or with a full stop after capitalised words
@@ -173,12 +173,12 @@ def _chapter_heads(
             continue
         used = 1
         if heading.title is None and heading.number is not None:
-            if size == 2 and _title_line(lines[unit.start + 1], beside=True):
+            if size == 2 and title_line(lines[unit.start + 1], beside=True):
                 title = lines[unit.start + 1].strip()
                 heading = Heading(heading.number, title, heading.label, heading.kind)
             elif size == 1 and i + 2 < stop and _single(units[i + 1]):
                 line = lines[units[i + 1].start]
-                if _title_line(line) and not _is_heading_unit(lines, units[i + 2]):
+                if title_line(line) and not _is_heading_unit(lines, units[i + 2]):
                     heading = Heading(heading.number, line.strip(), heading.label, heading.kind)
                     used = 2
         elif size == 2:
@@ -228,7 +228,7 @@ def _front_matter(text: ChapterText, units: list[Unit], header: Header) -> None:
             contents.extend(Block("paragraph", line) for line in lines if line)
             continue
         if target is title_page and unit.end - unit.start == 1:
-            if header.title is None and k == 0 and _title_line(paragraph):
+            if header.title is None and k == 0 and title_line(paragraph):
                 header.title = paragraph.strip()
             elif header.author is None and (m := _BY_LINE.match(paragraph.strip())):
                 header.author = m.group("author").strip()
