@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from tui_reader.importers.encoding import decode_text
 from tui_reader.importers.epub import spine_members
-from tui_reader.importers.markdown import split_front_matter
+from tui_reader.importers.markdown import split_front_matter, visible_text
 from tui_reader.model import Story
 from tui_reader.text import count_words
 
@@ -38,7 +38,6 @@ _BLOCK_TAG = re.compile(
 )
 _ANY_TAG = re.compile(r"<[^>]*>")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_MARKUP_ONLY = re.compile(r"^[#>*_~`=|:+\\-]+$")
 _MARKDOWN_PROSE_KEYS = ("summary", "notes_before", "notes_after")
 """Front-matter keys of a Markdown story that hold prose a reader sees."""
 
@@ -108,7 +107,7 @@ def _markdown_words(text: str) -> int:
     for line in body.split("\n"):
         if line.lstrip().startswith(":::"):
             continue
-        prose.append(" ".join(t for t in line.split() if not _MARKUP_ONLY.match(t)))
+        prose.append(visible_text(line))
     return sum(count_words(p) for p in prose)
 
 

@@ -39,7 +39,6 @@ from tui_reader.importers._html_blocks import (
     note_text,
     parse_html,
 )
-from tui_reader.importers._story_notes import apply_free_text
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.grammar import parse_heading
 from tui_reader.importers.warnings import archive_warning, rating
@@ -403,7 +402,6 @@ def load(path: Path, data: bytes) -> Story:
         titles = _toc_titles(book, package)
         _fill_generic(story, book, paths, path, titles, subjects, flavour)
     story.source = Source(str(path), flavour)
-    apply_free_text(story)
     return story
 
 

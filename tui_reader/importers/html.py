@@ -25,7 +25,6 @@ from tui_reader.importers._html_blocks import (
     parse_html,
     serialise,
 )
-from tui_reader.importers._story_notes import apply_free_text
 from tui_reader.importers.encoding import decode_text
 from tui_reader.importers.grammar import parse_heading
 from tui_reader.model import Chapter, Note, Source, Story
@@ -67,7 +66,6 @@ def story_from_root(root: LexborNode, path: Path, fallback_title: str, kind: str
     else:
         story = Story(title=fallback_title, source=Source(str(path), kind))
         _fill_generic(root, story)
-    apply_free_text(story)
     return story
 
 
