@@ -57,11 +57,11 @@ def parse(
     first_head = heads[0][0] if heads else len(units)
     pre = _preamble(text, units[:first_head], layout, headed=bool(heads))
     chapters: list[Chapter] = []
-    accounted = pre.header.accounted
+    story = pre.header.story
     if not heads:
         body = _drop_title_repeat(text, units[pre.body_start :], pre.header)
         chapters.append(text.chapter(1, None, body))
-        accounted.append(("boilerplate", text.boilerplate_words))
+        story.account("boilerplate", text.boilerplate_words)
         return pre.header, pre.notes, chapters
     previous = 0
     lead: list[Block] = []
@@ -70,16 +70,16 @@ def parse(
         body = units[index + 1 : end]
         if k == 0:
             body = _drop_title_repeat(text, body, pre.header)
-        accounted.append(("boilerplate", heading.label))
+        story.account("boilerplate", heading.label)
         if not body and k + 1 < len(heads):
             lead.append(Block("heading", _heading_text(text, units[index])))
-            accounted.append(("boilerplate", heading.title or ""))
+            story.account("boilerplate", heading.title or "")
             continue
         number = heading.number if heading.number and heading.number > previous else previous + 1
         previous = number
         chapters.append(text.chapter(number, heading.title, body, lead))
         lead = []
-    accounted.append(("boilerplate", text.boilerplate_words))
+    story.account("boilerplate", text.boilerplate_words)
     return pre.header, pre.notes, chapters
 
 
@@ -136,7 +136,7 @@ def _preamble(text: ChapterText, units: list[Unit], layout: Layout, *, headed: b
     i = 0
     if units and _is_title_line(text, units[0]) and (len(units) > 1 or headed):
         header.title = text.lines[units[0].start].strip()
-        header.accounted.append(("front_matter", header.title))
+        header.story.account("front_matter", header.title)
         i = 1
     while i < len(units):
         unit = units[i]
@@ -159,8 +159,8 @@ def _preamble(text: ChapterText, units: list[Unit], layout: Layout, *, headed: b
             and unit.end - unit.start == 1
         ):
             header.author = m.group("author").strip()
-            header.accounted.append(("boilerplate", "by"))
-            header.accounted.append(("front_matter", header.author))
+            header.story.account("boilerplate", "by")
+            header.story.account("front_matter", header.author)
             i += 1
             continue
         if text.is_note(unit):
@@ -245,6 +245,6 @@ def _drop_title_repeat(text: ChapterText, units: list[Unit], header: Header) -> 
         return units
     for i, unit in enumerate(units[:2]):
         if unit.end - unit.start == 1 and _same(text.lines[unit.start], title):
-            header.accounted.append(("front_matter", text.lines[unit.start]))
+            header.story.account("front_matter", text.lines[unit.start])
             return units[:i] + units[i + 1 :]
     return units

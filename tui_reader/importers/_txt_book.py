@@ -73,9 +73,9 @@ def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter
     text = ChapterText(lines, detect_layout(lines, units), gap_breaks=False)
     if pg is not None:
         _gutenberg_labels(lines[:pg], header)
-        header.front_matter.append(_section(GUTENBERG_HEADER, text, 0, start))
+        header.story.front_matter.append(_section(GUTENBERG_HEADER, text, 0, start))
         if end < len(lines):
-            header.back_matter.append(_section(GUTENBERG_LICENCE, text, end, len(lines)))
+            header.story.back_matter.append(_section(GUTENBERG_LICENCE, text, end, len(lines)))
     heads = _chapter_heads(lines, units, len(units))
     first = heads[0][0] if heads else len(units)
     _front_matter(text, units[:first], header)
@@ -86,11 +86,11 @@ def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter
         stop = heads[k + 1][0] if k + 1 < len(heads) else len(units)
         body = units[index + used : stop]
         if heading.label:
-            header.accounted.append(("boilerplate", heading.label))
+            header.story.account("boilerplate", heading.label)
         if not body and k + 1 < len(heads):
             lead.append(Block("heading", _heading_text(text, units[index : index + used])))
             if heading.title:
-                header.accounted.append(("boilerplate", heading.title))
+                header.story.account("boilerplate", heading.title)
             continue
         number = heading.number if heading.number and heading.number > previous else previous + 1
         previous = number
@@ -98,7 +98,7 @@ def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter
         lead = []
     if not chapters:
         chapters.append(text.chapter(1, None, units[first:]))
-    header.accounted.append(("boilerplate", text.boilerplate_words))
+    header.story.account("boilerplate", text.boilerplate_words)
     return header, [], chapters
 
 
@@ -120,12 +120,15 @@ def _gutenberg_end(lines: list[str], start: int) -> int:
 
 
 def _gutenberg_labels(lines: list[str], header: Header) -> None:
-    """Title, author and language from Gutenberg's header lines (kept in its section too)."""
+    """Title, author and language from Gutenberg's header lines (whose words are counted in
+    the header's section, so they are read into a scratch header and not accounted again)."""
+    scratch = Header()
     for line in lines:
         pair = label_line(line)
         if pair is not None and pair[0] in ("title", "author", "language"):
-            header.apply(*pair)
-    header.accounted.clear()  # the words are in the header section
+            scratch.apply(*pair)
+    header.title, header.author = scratch.title, scratch.author
+    header.story.language = scratch.story.language
 
 
 def _section(title: str, text: ChapterText, start: int, end: int) -> Section:
@@ -234,7 +237,7 @@ def _front_matter(text: ChapterText, units: list[Unit], header: Header) -> None:
                 header.author = m.group("author").strip()
         target.append(Block("paragraph", paragraph))
     if title_page:
-        header.front_matter.append(Section("Title page", title_page))
+        header.story.front_matter.append(Section("Title page", title_page))
     if contents:
-        header.front_matter.append(Section("Contents", contents))
-        header.accounted.append(("boilerplate", "Contents"))
+        header.story.front_matter.append(Section("Contents", contents))
+        header.story.account("boilerplate", "Contents")

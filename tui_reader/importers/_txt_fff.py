@@ -100,42 +100,43 @@ def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter
         if lines[i].strip():
             if lines[i].strip() == END_LINE:
                 end = i
-                header.accounted.append(("boilerplate", END_LINE))
+                header.story.account("boilerplate", END_LINE)
             break
     start = _skip_blank(lines, 0, end)
     stop = _block(lines, start, end)
     header.title = join_wrapped(lines[start:stop]) or None
-    header.accounted.append(("front_matter", header.title or ""))
+    header.story.account("front_matter", header.title or "")
     start = _skip_blank(lines, stop, end)
     stop = _block(lines, start, end)
     by_line = join_wrapped(lines[start:stop])
     header.author = by_line[3:].strip() or None
-    header.accounted.append(("boilerplate", "by"))
-    header.accounted.append(("front_matter", header.author or ""))
+    header.story.account("boilerplate", "by")
+    header.story.account("front_matter", header.author or "")
     body = _first_chapter_line(lines, stop, end)
     toc_at = next((i for i in range(stop, body) if lines[i].strip() == TOC_LINE), None)
     _read_header(lines, stop, body if toc_at is None else toc_at, header)
     toc: list[str] = []
     if toc_at is not None:
-        header.accounted.append(("boilerplate", TOC_LINE))
+        header.story.account("boilerplate", TOC_LINE)
         toc = _read_toc(lines, toc_at + 1, body)
-        header.accounted.extend(("front_matter", entry) for entry in toc)
+        for entry in toc:
+            header.story.account("front_matter", entry)
     starts = _chapter_starts(lines, body, end, toc)
     layout = detect_layout(lines, split_units(lines, body, end))
     text = ChapterText(lines, layout, gap_breaks=False, markdown_headings=True)
     chapters: list[Chapter] = []
     if not starts:
         chapters.append(text.chapter(1, None, split_units(lines, body, end)))
-        header.accounted.append(("boilerplate", text.boilerplate_words))
+        header.story.account("boilerplate", text.boilerplate_words)
         return header, [], chapters
     for k, (_line, after, raw_title) in enumerate(starts):
         following = starts[k + 1][0] if k + 1 < len(starts) else end
         number = k + 1
         title = chapter_title(number, raw_title)
         spare = len(raw_title.split()) - len((title or "").split())
-        header.accounted.append(("boilerplate", " ".join(raw_title.split()[:spare])))
+        header.story.account("boilerplate", " ".join(raw_title.split()[:spare]))
         chapters.append(text.chapter(number, title, split_units(lines, after, following)))
-    header.accounted.append(("boilerplate", text.boilerplate_words))
+    header.story.account("boilerplate", text.boilerplate_words)
     return header, [], chapters
 
 
@@ -188,7 +189,7 @@ def _read_header(lines: list[str], start: int, end: int, header: Header) -> None
             else:
                 paragraphs[-1].append(stripped)
         else:
-            header.accounted.append(("front_matter", stripped))
+            header.story.account("front_matter", stripped)
         previous_blank = False
     for label, paragraphs in entries:
         values = [join_wrapped(p) for p in paragraphs]

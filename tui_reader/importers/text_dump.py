@@ -2,8 +2,9 @@
 ``.txt`` files and other hard-wrapped plain-text books.
 
 :func:`load` decodes and sanitises the file once, removes the archive's rating-widget residue,
-decides which of the two layouts it is, and builds the :class:`~tui_reader.model.Story`:
-chapters are indexed (headings, notes, word counts) now and their blocks parsed on first read.
+decides which layout it is (FanFicFare, Gutenberg or plain book, archive dump), and builds the
+:class:`~tui_reader.model.Story`: chapters are indexed (headings, notes, word counts) now and
+their blocks parsed on first read.
 """
 
 from __future__ import annotations
@@ -70,27 +71,17 @@ def load(path: Path, data: bytes) -> Story:
     total = header.chapters_total
     if total is None and header.completed:
         total = len(chapters)
-    story = Story(
-        title=header.title or title_from_filename(path),
-        source=Source(path=str(path), format=fmt),
-        author=header.author,
-        summary=header.summary,
-        rating=header.rating,
-        warnings=list(header.warnings),
-        site_warnings=header.site_warnings,
-        content_notes=list(header.content_notes),
-        tags=header.tags,
-        chapters_total=total,
-        notes=[Note("before", n) for n in notes],
-        chapters=chapters,
-        series=header.series,
-        language=header.language,
-        categories=header.categories,
-        source_url=header.source_url,
-        front_matter=header.front_matter,
-        back_matter=header.back_matter,
-    )
-    for kind, text in header.accounted:
-        story.account(kind, text)
+    story = header.story
+    story.title = header.title or title_from_filename(path)
+    story.source = Source(path=str(path), format=fmt)
+    story.author = header.author
+    story.summary = header.summary
+    story.rating = header.rating
+    story.warnings = list(header.warnings)
+    story.content_notes = list(header.content_notes)
+    story.tags = header.tags
+    story.chapters_total = total
+    story.notes = [Note("before", n) for n in notes]
+    story.chapters = chapters
     story.account("boilerplate", widget_words)
     return story
