@@ -6,6 +6,7 @@ The files are built in the producers' shapes by tests/fixtures/text_books.py (BO
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from tests.fixtures.text_books import (
     make_book,
     plain_book_txt,
 )
+from tests.unit.test_cli import run
 from tui_reader.audit import audit
 from tui_reader.importers import load_story
 from tui_reader.model import Story
@@ -129,3 +131,18 @@ def test_unwrapped_book_with_titles_under_the_headings(tmp_path: Path) -> None:
     for chapter, expected in zip(story.chapters, book.blocks, strict=True):
         paragraphs = [b.text for b in chapter.blocks if b.kind == "paragraph"]
         assert paragraphs == [text for kind, text in expected if kind == "paragraph"]
+
+
+def test_inspect_shows_the_sections_and_audits(tmp_path: Path) -> None:
+    """``inspect --json`` lists the Gutenberg sections; ``inspect --audit --json`` passes."""
+    path = tmp_path / "salt-road.txt"
+    path.write_bytes(gutenberg_txt(make_book(3)))
+    shown = run("inspect", "--json", str(path))
+    assert shown.returncode == 0, shown.stderr
+    data = json.loads(shown.stdout)
+    assert data["front_matter"][0]["title"] == "Project Gutenberg header"
+    assert [s["title"] for s in data["back_matter"]] == ["Project Gutenberg licence"]
+    assert data["back_matter"][0]["words"] > 100
+    checked = run("inspect", "--audit", "--json", str(path))
+    assert checked.returncode == 0, checked.stderr
+    assert json.loads(checked.stdout)["unaccounted"] <= 0.01
