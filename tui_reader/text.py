@@ -60,13 +60,19 @@ _CJK = (
 )
 _WORD = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
+_HAS_WORD_CHAR = re.compile(r"\w")
 
 
 def count_words(text: str) -> int:
-    """Count words the way AO3 does: runs of non-space, each CJK character one word."""
+    """Count words the way AO3 does: runs of non-space, each CJK character one word.
+
+    In text with CJK characters, punctuation is not a word: AO3 counts the characters of
+    character-counted scripts and runs of word characters, so "。", "「" or "！" between
+    CJK characters count nothing (as in AO3's own figure for the work).
+    """
     if text.isascii() or _CJK_CHAR.search(text) is None:
         return len(text.split())
-    return len(_WORD.findall(text))
+    return sum(1 for token in _WORD.findall(text) if _HAS_WORD_CHAR.search(token))
 
 
 def collapse_spaces(text: str) -> str:

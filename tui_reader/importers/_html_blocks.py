@@ -4,10 +4,11 @@ Rules (documented here once):
 
 - ``<p>``, ``<div>``, ``<li>``, table rows and other block elements each end a paragraph; inline
   text between block elements is a paragraph of its own.
-- A single ``<br>`` stays a newline *inside* the paragraph; two or more in a row (a blank line)
-  split the paragraph in two.
+- A single ``<br>`` stays a newline *inside* the paragraph; two in a row (a blank line) split
+  the paragraph in two; a run of two or more blank lines between lines of text is a scene
+  break (works written with ``<br/>`` instead of ``<p>``).
 - ``<hr>`` is a scene break, and so is a paragraph that holds nothing but a marker (``***``,
-  ``* * *``, ``~~~``, ``oOo``, ``-x-``, a lone symbol...).
+  ``* * *``, ``~~~``, ``oOo``, ``xxx`` in any case, ``-x-``, a lone symbol...).
 - ``<h1>``-``<h6>`` inside chapter text are headings.
 - A ``<blockquote>`` that opens a chapter and ends with an attribution line starting with
   ``~``, ``—``, ``–`` or ``-`` (or is followed by a short paragraph that does) is an epigraph.
@@ -18,6 +19,7 @@ Rules (documented here once):
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from collections.abc import Iterable, Iterator
 
@@ -50,11 +52,11 @@ _WS = re.compile(r"\s+")
 _MARKER = re.compile(
     r"""^(?:
         (?:[*~#=_+•·.:§<>\-](?:\s*)){3,}          # *** * * * ~~~ --- ### ===
-      | [oO0xX]?(?:oOo|o0o|OoO|xXx|XxX|x0x)[oO0xX]?  # oOo o0o xXx
+      | [o0x]?(?:ooo|o0o|xxx|x0x)[o0x]?  # oOo o0o xXx xxx (any case)
       | [-~=*]\s*[xXoO0]\s*[-~=*]                 # -x- ~o~
       | [*#~§†‡❦❧◆◇•·⁂✦✧※∞♦♥☙]                     # a lone symbol
     )$""",
-    re.VERBOSE,
+    re.VERBOSE | re.IGNORECASE,
 )
 _LEADING_DASH = re.compile(r"^\s*[~—–-]+\s+")
 _ATTRIBUTION = re.compile(r"^\s*(?:~+|—+|–+|-{1,2})\s*(\S.*)$", re.DOTALL)
@@ -141,13 +143,21 @@ class _Builder:
         """Turn the pending inline text into paragraphs (or a scene break)."""
         lines, self.lines = self.lines, [[]]
         group: list[str] = []
+        blank = 0
+        seen = False
         for raw in lines:
             line = clean_line("".join(raw))
-            if line:
-                group.append(line)
-            elif group:
-                self._paragraph(group)
-                group = []
+            if not line:
+                blank += 1
+                if group:
+                    self._paragraph(group)
+                    group = []
+                continue
+            if blank >= 2 and seen:
+                self.scene_break()
+            blank = 0
+            seen = True
+            group.append(line)
         if group:
             self._paragraph(group)
 
@@ -300,6 +310,39 @@ def note_text(nodes: Iterable[LexborNode]) -> str:
     return "\n\n".join(parts)
 
 
+INVISIBLE = "script, style, head, noscript, template, title"
+"""Elements whose text a reader never sees."""
+
+_VISIBLE_BLOCK_TAG = re.compile(
+    r"<(?:/?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|tr|td|th|table|blockquote|pre|section"
+    r"|article|header|footer|aside|nav|figure|figcaption|center|body|main)\b)[^>]*>",
+    re.IGNORECASE,
+)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def visible_text(markup: str) -> str:
+    """The text a reader sees in HTML markup: block boundaries kept as spaces, inline tags
+    joined, comments, scripts, styles and the head left out (the audit's source count)."""
+    raw = _COMMENT.sub(" ", markup)
+    raw = _VISIBLE_BLOCK_TAG.sub(" ", raw)
+    return html_lib.unescape(_ANY_TAG.sub("", raw))
+
+
+def visible_words(node: LexborNode | None) -> int:
+    """Words a reader sees in ``node`` (counted as the audit counts the source)."""
+    if node is None:
+        return 0
+    markup = node.html or ""
+    if "<script" in markup or "<style" in markup or "<head" in markup:
+        tree = LexborHTMLParser(markup)
+        for hidden in tree.css(INVISIBLE):
+            hidden.decompose()
+        markup = tree.body.html if tree.body is not None else ""
+    return count_words(visible_text(markup or ""))
+
+
 def serialise(nodes: Iterable[LexborNode]) -> str:
     """The HTML of a sequence of nodes, to be parsed again when the chapter is read."""
     return "".join(node.html or "" for node in nodes)
@@ -372,16 +415,15 @@ def parse_heading(text: str) -> tuple[bool, int | None, str | None]:
     """Read a chapter heading: (looks like a chapter heading, its number, its own title).
 
     "Chapter 3: Release" → (True, 3, "Release"); "Chapter Four" → (True, 4, None);
-    "Prologue" → (True, None, "Prologue"); "12. The Pier" → (True, 12, "The Pier");
+    "Prologue" → (True, None, "Prologue"); "Epilogue - After" → (True, None, "Epilogue - After")
+    (such titles stay verbatim); "12. The Pier" → (True, 12, "The Pier");
     anything else → (False, None, text).
     """
     text = text.strip()
     if (match := _HEADING.match(text)) or (match := _HEADING_BARE.match(text)):
         return True, _number(match.group("num")), match.group("title") or None
-    if match := _SPECIAL.match(text):
-        word = match.group("word").capitalize()
-        title = match.group("title")
-        return True, None, f"{word}: {title}" if title else word
+    if _SPECIAL.match(text):
+        return True, None, text
     if match := _NUMBERED.match(text):
         return True, int(match.group("num")), match.group("title")
     return False, None, text or None
