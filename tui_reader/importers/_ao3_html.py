@@ -210,8 +210,10 @@ def apply_preface(root: LexborNode, story: Story) -> None:
         used += count_words(text)
     if preface is not None:
         taken = (
-            story.accounted.get("front_matter", 0) - front_before
-            + story.accounted.get("boilerplate", 0) - boiler_before
+            story.accounted.get("front_matter", 0)
+            - front_before
+            + story.accounted.get("boilerplate", 0)
+            - boiler_before
         )
         story.account("boilerplate", max(0, visible_words(preface) - taken - used))
 
