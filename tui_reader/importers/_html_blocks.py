@@ -322,25 +322,32 @@ _ANY_TAG = re.compile(r"<[^>]*>")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
-def visible_text(markup: str) -> str:
-    """The text a reader sees in HTML markup: block boundaries kept as spaces, inline tags
-    joined, comments, scripts, styles and the head left out (the audit's source count)."""
+def visible_text(markup: str, separator: str = " ") -> str:
+    """The text a reader sees in HTML markup: block boundaries (and ``<br>``) become
+    ``separator``, inline tags are joined, comments left out (the audit's source count)."""
     raw = _COMMENT.sub(" ", markup)
-    raw = _VISIBLE_BLOCK_TAG.sub(" ", raw)
+    raw = _VISIBLE_BLOCK_TAG.sub(separator, raw)
     return html_lib.unescape(_ANY_TAG.sub("", raw))
+
+
+def _skip_hidden(markup: str) -> str:
+    """``markup`` without the scripts, styles and head a reader never sees."""
+    lowered = markup.lower()
+    if "<script" not in lowered and "<style" not in lowered and "<head" not in lowered:
+        return markup
+    tree = LexborHTMLParser(markup)
+    for hidden in tree.css(INVISIBLE):
+        hidden.decompose()
+    return (tree.body.inner_html or "") if tree.body is not None else ""
 
 
 def visible_words(node: LexborNode | None) -> int:
     """Words a reader sees in ``node`` (counted as the audit counts the source)."""
     if node is None:
         return 0
-    markup = node.html or ""
-    if "<script" in markup or "<style" in markup or "<head" in markup:
-        tree = LexborHTMLParser(markup)
-        for hidden in tree.css(INVISIBLE):
-            hidden.decompose()
-        markup = tree.body.html if tree.body is not None else ""
-    return count_words(visible_text(markup or ""))
+    if node.is_text_node:
+        return count_words(node.text_content or "")
+    return count_words(visible_text(_skip_hidden(node.html or "")))
 
 
 def serialise(nodes: Iterable[LexborNode]) -> str:
@@ -351,12 +358,17 @@ def serialise(nodes: Iterable[LexborNode]) -> str:
 def body_words(nodes: Iterable[LexborNode]) -> int:
     """Word count of a chapter body from its raw text, scene-break marker lines left out.
 
-    Fast (no block building): each text node counts on its own, so this matches the word
-    count of the blocks except where a tag splits a word (``<b>W</b>ord``).
+    Fast (no block building): the text is read from the markup with block boundaries as line
+    breaks and inline tags joined, as the blocks join them (``<b>W</b>ord`` is one word).
     """
     total = 0
     for node in nodes:
-        raw = (node.text_content or "") if node.is_text_node else node.text(separator="\n")
+        if node.is_text_node:
+            raw = node.text_content or ""
+        elif node.is_element_node:
+            raw = visible_text(_skip_hidden(node.html or ""), "\n")
+        else:
+            continue
         for line in raw.split("\n"):
             if line.strip() and not is_scene_marker(line):
                 total += count_words(_LEADING_DASH.sub("", line))
