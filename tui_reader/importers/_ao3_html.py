@@ -48,8 +48,9 @@ def is_ao3(root: LexborNode) -> bool:
 
 
 def tag_list(root: LexborNode) -> LexborNode | None:
-    """The preface's ``dl`` of tags (``dl.tags``, or any ``dl`` with a Rating/Fandom entry)."""
-    found = root.css_first("dl.tags")
+    """The preface's ``dl`` of tags (``dl.tags``, the work page's ``dl.work.meta``, or any
+    ``dl`` with a Rating/Fandom entry)."""
+    found = root.css_first("dl.tags") or root.css_first("dl.work.meta")
     if found is not None:
         return found
     for dl in root.css("dl"):
@@ -240,7 +241,7 @@ def _load(html: str) -> list[Block]:
     return strip_boilerplate(blocks_from_html(html))
 
 
-def _chapter(number: int, title: str | None, body: LexborNode, story: Story | None) -> Chapter:
+def body_chapter(number: int, title: str | None, body: LexborNode, story: Story | None) -> Chapter:
     """A lazily parsed chapter over one ``userstuff`` body; what the body shows that is not
     chapter text (landmark headings, scene-break marker lines) is boilerplate."""
     shown = visible_words(body)
@@ -306,7 +307,7 @@ def parse_chapters(root: LexborNode, story: Story | None = None) -> list[Chapter
         number = number if is_chapter and number else len(chapters) + 1
         if chapters and number <= chapters[-1].number:
             number = chapters[-1].number + 1
-        chapter = _chapter(number, title, body, story)
+        chapter = body_chapter(number, title, body, story)
         _chapter_meta(meta, chapter, story)
         _end_notes(next_element(body), chapter, story)
         chapters.append(chapter)
@@ -318,7 +319,7 @@ def parse_chapters(root: LexborNode, story: Story | None = None) -> list[Chapter
                 story.account("boilerplate", visible_words(toc))
             toc.decompose()
         body = container.css_first("div.userstuff") or container
-        chapter = _chapter(len(chapters) + 1, None, body, story)
+        chapter = body_chapter(len(chapters) + 1, None, body, story)
         if chapter.words:
             chapters.append(chapter)
     return chapters

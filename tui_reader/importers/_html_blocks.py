@@ -333,7 +333,7 @@ def visible_text(markup: str, separator: str = " ") -> str:
 def _skip_hidden(markup: str) -> str:
     """``markup`` without the scripts, styles and head a reader never sees."""
     lowered = markup.lower()
-    if "<script" not in lowered and "<style" not in lowered and "<head" not in lowered:
+    if not any(f"<{tag}" in lowered for tag in ("script", "style", "head", "noscript", "templ")):
         return markup
     tree = LexborHTMLParser(markup)
     for hidden in tree.css(INVISIBLE):

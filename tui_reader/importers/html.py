@@ -1,4 +1,5 @@
-"""HTML stories: AO3 downloads ("ao3-html"), FanFicFare output ("fff-html"), any page ("html").
+"""HTML stories: AO3 downloads ("ao3-html"), AO3 work pages saved from the browser
+("ao3-page-html"), FanFicFare output ("fff-html"), any page ("html").
 
 The document is parsed once with lexbor (lenient with broken markup). Metadata and notes are
 read now; each chapter keeps its serialised body and turns it into blocks when first read.
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborNode
 
-from tui_reader.importers import _ao3_html, _fff_html
+from tui_reader.importers import _ao3_html, _ao3_page, _fff_html
 from tui_reader.importers._html_blocks import (
     BLOCK_TAGS,
     HEADING_TAGS,
@@ -61,7 +62,10 @@ def story_from_root(root: LexborNode, path: Path, fallback_title: str, kind: str
 
     ``kind`` is "html" or "epub": the format name's second half.
     """
-    if _ao3_html.is_ao3(root):
+    if _ao3_page.is_ao3_page(root):
+        story = Story(title=fallback_title, source=Source(str(path), f"ao3-page-{kind}"))
+        _ao3_page.fill_story(root, story)
+    elif _ao3_html.is_ao3(root):
         story = Story(title=fallback_title, source=Source(str(path), f"ao3-{kind}"))
         _ao3_html.fill_story(root, story)
     elif _fff_html.is_fff(root):
