@@ -22,10 +22,10 @@ from tui_reader.importers._html_blocks import (
     inline_text,
     next_element,
     note_text,
-    parse_heading,
     serialise,
     visible_words,
 )
+from tui_reader.importers.grammar import NoteKind, note_heading, parse_heading
 from tui_reader.importers.warnings import archive_warning
 from tui_reader.model import ARCHIVE_WARNINGS, Block, Chapter, Note, Series, Story
 from tui_reader.text import count_words
@@ -147,16 +147,18 @@ def chapters_total(stats: str, default: int | None = None) -> int | None:
     return int(match.group(1)) if match.group(1).isdigit() else None
 
 
-def labelled_quotes(container: LexborNode) -> list[tuple[str, LexborNode]]:
-    """(label, blockquote) pairs: a ``p`` such as "Summary" or "Chapter Notes" then a blockquote."""
-    pairs: list[tuple[str, LexborNode]] = []
+def labelled_quotes(container: LexborNode) -> list[tuple[NoteKind, LexborNode]]:
+    """(kind, blockquote) pairs: a ``p`` label such as "Summary" or "Chapter Notes" (read by
+    :func:`~tui_reader.importers.grammar.note_heading`), then a blockquote."""
+    pairs: list[tuple[NoteKind, LexborNode]] = []
     for p in container.css("p"):
         quote = next_element(p)
         if quote is None or quote.tag != "blockquote":
             continue
         label = _label(p)
-        if len(label) <= 40 and ("summary" in label or "notes" in label or "note" in label):
-            pairs.append((label, quote))
+        kind = note_heading(label) if len(label) <= 40 else None
+        if kind is not None:
+            pairs.append((kind, quote))
     return pairs
 
 
@@ -200,13 +202,13 @@ def apply_preface(root: LexborNode, story: Story) -> None:
         story.account("front_matter", visible_words(byline))
     story.source_url = source_url(region) or story.source_url
     used = 0
-    for label, quote in labelled_quotes(region):
+    for kind, quote in labelled_quotes(region):
         text = _quote_text(quote)
         if not text:
             continue
-        if "summary" in label:
+        if kind == "summary":
             story.summary = text
-        elif "end" not in label:
+        elif kind == "before":
             story.notes.append(Note("before", text))
         used += count_words(text)
     if preface is not None:
@@ -224,8 +226,8 @@ def apply_afterword(root: LexborNode, story: Story) -> None:
     afterword's heading, labels and the archive's message are boilerplate."""
     for afterword in root.css("div#afterword"):
         used = 0
-        for label, quote in labelled_quotes(afterword):
-            if "notes" in label and (text := _quote_text(quote)):
+        for kind, quote in labelled_quotes(afterword):
+            if kind != "summary" and (text := _quote_text(quote)):
                 story.notes.append(Note("after", text))
                 used += count_words(text)
         story.account("boilerplate", max(0, visible_words(afterword) - used))
@@ -256,10 +258,10 @@ def body_chapter(number: int, title: str | None, body: LexborNode, story: Story 
 def _chapter_meta(meta: LexborNode, chapter: Chapter, story: Story | None) -> None:
     """Summary and notes from a chapter's ``meta group``; the rest of it is accounted."""
     used = count_words(chapter.title or "")
-    for label, quote in labelled_quotes(meta):
-        if "end" in label or not (text := _quote_text(quote)):
+    for kind, quote in labelled_quotes(meta):
+        if kind == "after" or not (text := _quote_text(quote)):
             continue
-        if "summary" in label:
+        if kind == "summary":
             chapter.summary = text
         else:
             chapter.notes_before.append(text)
@@ -303,8 +305,10 @@ def parse_chapters(root: LexborNode, story: Story | None = None) -> list[Chapter
             body = next_element(body)
         if body is None:
             continue
-        is_chapter, number, title = parse_heading(inline_text(heading))
-        number = number if is_chapter and number else len(chapters) + 1
+        heading_text = inline_text(heading)
+        read = parse_heading(heading_text, known=True)
+        title = read.title if read else (heading_text or None)
+        number = read.number if read and read.number else len(chapters) + 1
         if chapters and number <= chapters[-1].number:
             number = chapters[-1].number + 1
         chapter = body_chapter(number, title, body, story)

@@ -21,9 +21,9 @@ from tui_reader.importers._html_blocks import (
     has_class,
     inline_text,
     note_text,
-    parse_heading,
     visible_words,
 )
+from tui_reader.importers.grammar import parse_heading
 from tui_reader.model import Chapter, Note, Story
 from tui_reader.text import count_words
 
@@ -99,8 +99,10 @@ def _chapter(node: LexborNode, number: int, story: Story) -> Chapter | None:
     title: str | None = None
     heading_node = groups[0].css_first("h3.title") if groups else None
     if heading_node is not None:
-        is_chapter, found, title = parse_heading(inline_text(heading_node))
-        number = found if is_chapter and found else number
+        text = inline_text(heading_node)
+        read = parse_heading(text, known=True)
+        title = read.title if read else (text or None)
+        number = read.number if read and read.number else number
     chapter = body_chapter(number, title, body, story)
     used = count_words(title or "")
     for group in groups:

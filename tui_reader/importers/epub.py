@@ -37,11 +37,10 @@ from tui_reader.importers._html_blocks import (
     has_class,
     inline_text,
     note_text,
-    parse_heading,
     parse_html,
 )
-from tui_reader.importers._story_notes import apply_free_text
 from tui_reader.importers.encoding import DecodeError, decode_text
+from tui_reader.importers.grammar import parse_heading
 from tui_reader.importers.warnings import archive_warning, rating
 from tui_reader.model import ARCHIVE_WARNINGS, Block, BlockLoader, Chapter, Source, Story
 from tui_reader.text import count_words, sanitise
@@ -403,7 +402,6 @@ def load(path: Path, data: bytes) -> Story:
         titles = _toc_titles(book, package)
         _fill_generic(story, book, paths, path, titles, subjects, flavour)
     story.source = Source(str(path), flavour)
-    apply_free_text(story)
     return story
 
 
@@ -551,12 +549,13 @@ def _fill_generic(
         words = body_words(child_nodes(doc.body))
         if not words:
             continue
-        is_chapter, number, own = parse_heading(label) if label else (False, None, None)
+        read = parse_heading(label, known=True) if label else None
+        number = read.number if read else None
         previous = story.chapters[-1].number if story.chapters else 0
         number = number if number and number > previous else previous + 1
         body = _GenericBody(drop_heading=drop_heading, ao3=ao3)
         loader = _member_loader(source, doc.path, body)
-        title = own if is_chapter else (label or None)
+        title = read.title if read else (label or None)
         story.chapters.append(Chapter.lazy(number, title, words, loader, before, after))
     return True
 
@@ -619,10 +618,10 @@ def _ao3_notes(body: LexborNode) -> tuple[list[str], list[str]]:
     """Take AO3's labelled chapter notes ("Chapter Notes", "Chapter End Notes") out of a body."""
     before: list[str] = []
     after: list[str] = []
-    for label, quote in _ao3_html.labelled_quotes(body):
+    for kind, quote in _ao3_html.labelled_quotes(body):
         text = note_text(child_nodes(quote))
         if text:
-            (after if "end" in label else before).append(text)
+            (after if kind == "after" else before).append(text)
         marker = quote.prev
         while marker is not None and not marker.is_element_node:
             marker = marker.prev

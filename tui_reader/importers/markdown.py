@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_reader.importers.encoding import decode_text
+from tui_reader.importers.grammar import attribution, is_scene_break, parse_heading
 from tui_reader.importers.text_dump import title_from_filename
 from tui_reader.importers.warnings import archive_warning, rating
 from tui_reader.model import (
@@ -35,16 +36,10 @@ FENCE = "+++"
 
 _CHAPTER = re.compile(r"^#(?:[ \t]+(.*?))?[ \t]*$")
 _SUBHEADING = re.compile(r"^#{2,6}\s+(.*?)\s*#*\s*$")
-_SCENE_BREAK = re.compile(r"^\s*(?:([*\-_~＊])(?:\s*\1){2,}|⁂|❧|§)\s*$")
+_MARKUP_ONLY = re.compile(r"^[#>*_~`=|:+\\-]+$")
 _NOTE_OPEN = re.compile(r"^:::\s*(note|end-note)\s*:*\s*$", re.IGNORECASE)
 _NOTE_CLOSE = re.compile(r"^:::\s*$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
-_ATTRIBUTION = re.compile(r"^\s*(?:—|–|--|~)\s*(.+?)\s*$")
-_NUMBER_PREFIX = re.compile(
-    r"^(?:chapter\s+\w+\s*(?:[.:—–-]\s*|$)|\d+\s*[.:)]\s+|\d+\s*$"
-    r"|第[\d一二三四五六七八九十百〇零]+[章話回][：:\s]*)",
-    re.IGNORECASE,
-)
 _CJK_CHAR = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _EMPHASIS = re.compile(r"(?<![\w*\\])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _ESCAPE = re.compile(r"\\([*_#>\\~`-])")
@@ -74,9 +69,10 @@ def load(path: Path, data: bytes) -> Story:
     text = normalise_spaces(decode_text(data)).replace("\r\n", "\n").replace("\r", "\n")
     meta, body = split_front_matter(text)
     story = _story_from_meta(path, meta)
-    notes_before, chapters = _index_body(sanitise(body))
+    notes_before, chapters, furniture = _index_body(sanitise(body))
     story.notes[:0] = [Note("before", n) for n in notes_before]
     story.chapters = chapters
+    story.account("boilerplate", furniture)
     return story
 
 
@@ -225,12 +221,14 @@ class _Section:
         return any(line.strip() for line in self.lines)
 
 
-def _index_body(body: str) -> tuple[list[str], list[Chapter]]:
-    """Story-level notes before the first chapter, and the lazily parsed chapters."""
+def _index_body(body: str) -> tuple[list[str], list[Chapter], int]:
+    """Story-level notes before the first chapter, the lazily parsed chapters, and the words
+    read as furniture: heading words that are not a title ("Chapter 2:") and marker lines."""
     lines = body.split("\n")
     story_notes: list[str] = []
     sections: list[_Section] = []
     current: _Section | None = None
+    furniture = 0
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -261,7 +259,10 @@ def _index_body(body: str) -> tuple[list[str], list[Chapter]]:
             continue
         heading = _CHAPTER.match(line)
         if heading:
-            current = _Section(_chapter_title(heading.group(1) or ""))
+            shown = _inline(heading.group(1) or "")
+            title = _chapter_title(shown)
+            furniture += max(0, _visible_words(line) - count_words(title or ""))
+            current = _Section(title)
             sections.append(current)
         else:
             if current is None:
@@ -271,7 +272,10 @@ def _index_body(body: str) -> tuple[list[str], list[Chapter]]:
                 current = _Section(None)
                 sections.append(current)
             current.lines.append(line)
-            current.words += _line_words(line)
+            words = _line_words(line)
+            current.words += words
+            if line.lstrip().startswith(">") or is_scene_break(line):
+                furniture += max(0, _visible_words(line) - words)
         i += 1
     chapters = [
         Chapter.lazy(
@@ -284,33 +288,59 @@ def _index_body(body: str) -> tuple[list[str], list[Chapter]]:
         )
         for number, s in enumerate(sections, start=1)
     ]
-    return story_notes, chapters
+    return story_notes, chapters, furniture
 
 
-def _chapter_title(raw: str) -> str | None:
-    """The title of a ``#`` heading, any "Chapter 3:" / "3." prefix dropped."""
-    title = _inline(raw)
-    prefix = _NUMBER_PREFIX.match(title)
-    if prefix:
-        title = title[prefix.end() :].strip()
-    return title or None
+def _chapter_title(shown: str) -> str | None:
+    """The title of a ``#`` heading, any "Chapter 3:" / "3." / "第二章" prefix dropped.
+
+    Only a chapter number goes: chapters are numbered by position, so "# Part 2" and
+    "# Epilogue - After" stay whole.
+    """
+    read = parse_heading(shown, known=True)
+    return read.title if read is not None and read.kind == "chapter" else (shown or None)
 
 
 def _line_words(line: str) -> int:
     """Words a body line contributes to the chapter's count (markers not counted)."""
-    if not line.strip() or _SCENE_BREAK.match(line):
+    if not line.strip() or is_scene_break(line):
         return 0
     quoted = _QUOTE.match(line)
     if quoted:
         line = quoted.group(1)
-        attribution = _ATTRIBUTION.match(line)
-        if attribution:
-            line = attribution.group(1)
+        line = attribution(line) or line
     else:
         sub = _SUBHEADING.match(line)
         if sub:
             line = sub.group(1)
     return count_words(line)
+
+
+def visible_text(line: str) -> str:
+    """A body line as a reader sees it: the markup tokens that open it (``#``, ``>``, ``-``,
+    ``***``) and a heading's closing hashes left out; a line of nothing but markup
+    (``* * *``, ``---``) is empty.
+
+    ``inspect --audit`` counts a Markdown story's source words with this.
+    """
+    tokens = line.split()
+    start = 0
+    while start < len(tokens) and _MARKUP_ONLY.match(tokens[start]):
+        start += 1
+    end = len(tokens)
+    if start and tokens[0].startswith("#"):  # a heading's closing hashes: "## A Letter ##"
+        while end > start and tokens[end - 1].strip("#") == "":
+            end -= 1
+    return " ".join(tokens[start:end])
+
+
+def _visible_words(line: str) -> int:
+    """Words a reader sees on a line (see :func:`visible_text`).
+
+    A marker ("xxx", "＊　＊　＊") is shown as a scene break and an attribution's dash as
+    epigraph styling, not as chapter words: the difference is accounted as furniture.
+    """
+    return count_words(visible_text(line))
 
 
 def _loader(lines: list[str]) -> Callable[[], list[Block]]:
@@ -388,7 +418,7 @@ def parse_blocks(lines: list[str]) -> list[Block]:
             continue
         if quote:
             flush()
-        if _SCENE_BREAK.match(line):
+        if is_scene_break(line):
             flush()
             if blocks and blocks[-1].kind != "scene_break":
                 blocks.append(Block("scene_break", ""))
@@ -410,11 +440,11 @@ def parse_blocks(lines: list[str]) -> list[Block]:
 def _epigraph(lines: list[str]) -> Block:
     """A blockquote: its lines kept as lines (verse), a final dash line as the attribution."""
     body = [_inline(line) for line in lines]
-    attribution = None
+    name = None
     if len(body) > 1:
-        found = _ATTRIBUTION.match(lines[-1])
+        found = attribution(lines[-1])
         if found:
-            attribution = _inline(found.group(1))
+            name = _inline(found)
             body.pop()
     kept: list[str] = []
     for line in body:
@@ -422,4 +452,4 @@ def _epigraph(lines: list[str]) -> Block:
             kept.append(line)
     while kept and not kept[-1]:
         kept.pop()
-    return Block("epigraph", "\n".join(kept), attribution)
+    return Block("epigraph", "\n".join(kept), name)
