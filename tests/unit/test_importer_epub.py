@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.fixtures.epub_builders import bomb_epub
 from tests.fixtures.html_builders import (
     LINES,
     XHTML,
@@ -300,3 +304,50 @@ def test_ao3_epub_without_classes_falls_back_by_file(tmp_path: Path) -> None:
     joined = "\n".join(_texts(story))
     for phrase in ("Chapter Notes", "See the end", "Please drop by", "Opening note"):
         assert phrase not in joined
+
+
+_PEAK = """
+import resource, sys
+from tui_reader.importers import load_story
+from tui_reader.model import StoryError
+try:
+    load_story(sys.argv[1])
+except StoryError as exc:
+    print(exc)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@pytest.mark.parametrize(
+    ("shape", "reason"),
+    [
+        ({"member_mib": 60}, "ch0.xhtml inside the EPUB is too large to read"),
+        ({"member_mib": 30, "members": 2}, "ch0.xhtml inside the EPUB holds more than"),
+        ({"member_mib": 3, "members": 5}, "the EPUB's documents hold more than 3,000,000 tags"),
+        (
+            {"member_mib": 30, "members": 7, "paragraph": "<p>" + "wave " * 2000 + "</p>"},
+            "expands to more than 200 MB",
+        ),
+    ],
+    ids=["one-huge-member", "member-of-tiny-paragraphs", "book-of-tiny-paragraphs", "bytes"],
+)
+def test_epub_bombs_are_refused_in_bounded_memory(
+    tmp_path: Path, shape: dict[str, Any], reason: str
+) -> None:
+    """Small EPUBs that expand to huge work are refused with one line, under 200 MB of memory.
+
+    Before, a 90 KB book of one 60 MiB member of ``<p>a</p>`` took 2.3 GB and 22 s to open.
+    """
+    path = bomb_epub(tmp_path / "bomb.epub", **shape)
+    assert path.stat().st_size < 2 * 1024 * 1024
+    run = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    message, peak_kb = run.stdout.strip().split("\n")
+    assert message.startswith(f"{path}: ") and reason in message
+    assert "\n" not in message and "Traceback" not in run.stderr
+    assert int(peak_kb) < 200 * 1024

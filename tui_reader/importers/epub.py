@@ -109,6 +109,8 @@ class _Book:
         """Tags (``<``) seen so far in the members counted in :attr:`total`."""
         self.counted: set[str] = set()
         """Members already counted in :attr:`total`."""
+        self.problems: list[str] = []
+        """Why members were passed over by :meth:`check` (missing, too large, corrupt)."""
 
     def has(self, name: str) -> bool:
         """True when the book holds a file called ``name``."""
@@ -135,8 +137,10 @@ class _Book:
                 self._stream(name, None)
             except _TooLarge:
                 raise
-            except (KeyError, ValueError):
-                continue
+            except KeyError:
+                self.problems.append(f"{sanitise(name)} is missing from the EPUB")
+            except ValueError as exc:
+                self.problems.append(str(exc))
 
     def _stream(self, name: str, sink: Callable[[bytes], object] | None) -> None:
         """Decompress ``name`` chunk by chunk into ``sink``, enforcing every cap as it goes."""
@@ -479,7 +483,8 @@ def load(path: Path, data: bytes) -> Story:
     paths = _document_paths(package)
     first = _first_docs(book, paths, 3)
     if not first:
-        raise ValueError("none of the EPUB's chapter files could be read")
+        why = f" ({book.problems[0]})" if book.problems else ""
+        raise ValueError(f"none of the EPUB's chapter files could be read{why}")
     meta = package.meta
     subjects = meta.get("subject", [])
     contributors = " ".join(meta.get("contributor", [])).casefold()
@@ -721,7 +726,7 @@ class _Generic:
             kind = _kind(part, body, story)
             if kind is not None:
                 if body_words(child_nodes(body)) or body.text(separator=" ").strip():
-                    _section(story, body, part.label or kind)
+                    _section(story, body, kind)
                 current = None
                 continue
             heading = _first_heading(body)
