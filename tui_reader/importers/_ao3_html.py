@@ -22,9 +22,9 @@ from tui_reader.importers._html_blocks import (
     inline_text,
     next_element,
     note_text,
-    parse_heading,
     serialise,
 )
+from tui_reader.importers.grammar import NoteKind, note_heading, parse_heading
 from tui_reader.importers.warnings import archive_warnings, rating
 from tui_reader.model import Block, Chapter, Note, Story
 
@@ -109,16 +109,18 @@ def chapters_total(stats: str, default: int | None = None) -> int | None:
     return int(match.group(1)) if match.group(1).isdigit() else None
 
 
-def labelled_quotes(container: LexborNode) -> list[tuple[str, LexborNode]]:
-    """(label, blockquote) pairs: a ``p`` such as "Summary" or "Chapter Notes" then a blockquote."""
-    pairs: list[tuple[str, LexborNode]] = []
+def labelled_quotes(container: LexborNode) -> list[tuple[NoteKind, LexborNode]]:
+    """(kind, blockquote) pairs: a ``p`` label such as "Summary" or "Chapter Notes" (read by
+    :func:`~tui_reader.importers.grammar.note_heading`), then a blockquote."""
+    pairs: list[tuple[NoteKind, LexborNode]] = []
     for p in container.css("p"):
         quote = next_element(p)
         if quote is None or quote.tag != "blockquote":
             continue
         label = _label(p)
-        if len(label) <= 40 and ("summary" in label or "notes" in label or "note" in label):
-            pairs.append((label, quote))
+        kind = note_heading(label) if len(label) <= 40 else None
+        if kind is not None:
+            pairs.append((kind, quote))
     return pairs
 
 
@@ -140,21 +142,21 @@ def apply_preface(root: LexborNode, story: Story) -> None:
     if byline is not None:
         author = re.sub(r"^by\s+", "", inline_text(byline), flags=re.IGNORECASE).strip()
         story.author = author or story.author
-    for label, quote in labelled_quotes(preface):
+    for kind, quote in labelled_quotes(preface):
         text = _quote_text(quote)
         if not text:
             continue
-        if "summary" in label:
+        if kind == "summary":
             story.summary = text
-        elif "end" not in label:
+        elif kind == "before":
             story.notes.append(Note("before", text))
 
 
 def apply_afterword(root: LexborNode, story: Story) -> None:
     """Add the work's end notes (``#afterword``) as story notes after the last chapter."""
     for afterword in root.css("div#afterword"):
-        for label, quote in labelled_quotes(afterword):
-            if "notes" in label and (text := _quote_text(quote)):
+        for kind, quote in labelled_quotes(afterword):
+            if kind != "summary" and (text := _quote_text(quote)):
                 story.notes.append(Note("after", text))
 
 
@@ -187,13 +189,15 @@ def parse_chapters(root: LexborNode) -> list[Chapter]:
             body = next_element(body)
         if body is None:
             continue
-        is_chapter, number, title = parse_heading(inline_text(heading))
-        number = number if is_chapter and number else len(chapters) + 1
+        heading_text = inline_text(heading)
+        read = parse_heading(heading_text, known=True)
+        title = read.title if read else (heading_text or None)
+        number = read.number if read and read.number else len(chapters) + 1
         if chapters and number <= chapters[-1].number:
             number = chapters[-1].number + 1
         chapter = _chapter(number, title, body)
-        for label, quote in labelled_quotes(meta):
-            if "end" not in label and (text := _quote_text(quote)):
+        for kind, quote in labelled_quotes(meta):
+            if kind != "after" and (text := _quote_text(quote)):
                 chapter.notes_before.append(text)
         after = next_element(body)
         if after is not None and (after.attributes.get("id") or "").startswith("endnotes"):

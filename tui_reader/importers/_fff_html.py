@@ -19,9 +19,9 @@ from tui_reader.importers._html_blocks import (
     has_class,
     inline_text,
     note_text,
-    parse_heading,
     serialise,
 )
+from tui_reader.importers.grammar import parse_heading
 from tui_reader.importers.warnings import archive_warning, rating
 from tui_reader.model import ARCHIVE_WARNINGS, Chapter, Story
 
@@ -243,8 +243,8 @@ def make_chapter(number: int, heading: str | None, nodes: Sequence[LexborNode]) 
     rest, before, after = split_notes(nodes)
     title: str | None = None
     if heading:
-        is_chapter, _, own = parse_heading(heading)
-        title = own if is_chapter else heading
+        read = parse_heading(heading, known=True)
+        title = read.title if read else heading
     html = serialise(rest)
     return Chapter.lazy(
         number, title, body_words(rest), partial(blocks_from_html, html), before, after

@@ -7,10 +7,12 @@ Rules (documented here once):
 - A single ``<br>`` stays a newline *inside* the paragraph; two or more in a row (a blank line)
   split the paragraph in two.
 - ``<hr>`` is a scene break, and so is a paragraph that holds nothing but a marker (``***``,
-  ``* * *``, ``~~~``, ``oOo``, ``-x-``, a lone symbol...).
+  ``* * *``, ``~~~``, ``oOo``, ``xxx`` in any case, a lone symbol...: the shared grammar's
+  :func:`~tui_reader.importers.grammar.is_scene_break`).
 - ``<h1>``-``<h6>`` inside chapter text are headings.
 - A ``<blockquote>`` that opens a chapter and ends with an attribution line starting with
-  ``~``, ``—``, ``–`` or ``-`` (or is followed by a short paragraph that does) is an epigraph.
+  ``~``, ``—``, ``–`` or ``-`` (or is followed by a short paragraph that does) is an epigraph
+  (:func:`~tui_reader.importers.grammar.attribution`).
 - Scripts, styles, images and comments are dropped; entities are decoded by the parser;
   whitespace runs collapse to one space; every text passes through
   :func:`tui_reader.text.sanitise` exactly once, here.
@@ -23,6 +25,7 @@ from collections.abc import Iterable, Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from tui_reader.importers.grammar import attribution, is_scene_break
 from tui_reader.model import Block
 from tui_reader.text import count_words, normalise_spaces, sanitise
 
@@ -47,23 +50,7 @@ CELL_TAGS = frozenset({"td", "th"})
 """Table cells: inline, separated by a space."""
 
 _WS = re.compile(r"\s+")
-_MARKER = re.compile(
-    r"""^(?:
-        (?:[*~#=_+•·.:§<>\-](?:\s*)){3,}          # *** * * * ~~~ --- ### ===
-      | [oO0xX]?(?:oOo|o0o|OoO|xXx|XxX|x0x)[oO0xX]?  # oOo o0o xXx
-      | [-~=*]\s*[xXoO0]\s*[-~=*]                 # -x- ~o~
-      | [*#~§†‡❦❧◆◇•·⁂✦✧※∞♦♥☙]                     # a lone symbol
-    )$""",
-    re.VERBOSE,
-)
 _LEADING_DASH = re.compile(r"^\s*[~—–-]+\s+")
-_ATTRIBUTION = re.compile(r"^\s*(?:~+|—+|–+|-{1,2})\s*(\S.*)$", re.DOTALL)
-
-
-def is_scene_marker(text: str) -> bool:
-    """True when a paragraph's whole text is a scene-break marker line."""
-    text = text.strip()
-    return bool(text) and len(text) <= 40 and bool(_MARKER.match(text))
 
 
 def parse_html(source: str | bytes) -> LexborHTMLParser:
@@ -154,7 +141,7 @@ class _Builder:
     def _paragraph(self, lines: list[str]) -> None:
         """Add one paragraph, or a scene break when it is only a marker."""
         text = "\n".join(lines)
-        if is_scene_marker(text):
+        if is_scene_break(text):
             self.scene_break()
         else:
             self.blocks.append(Block("paragraph", text))
@@ -226,10 +213,10 @@ def _epigraph(out: _Builder, start: int) -> None:
     if not paragraphs or any(b.kind != "paragraph" for b in paragraphs):
         return
     lines = [line for b in paragraphs for line in b.text.split("\n")]
-    match = _ATTRIBUTION.match(lines[-1]) if len(lines) > 1 else None
-    if match:
+    name = attribution(lines[-1]) if len(lines) > 1 else None
+    if name:
         del out.blocks[start:]
-        out.blocks.append(Block("epigraph", "\n".join(lines[:-1]), match.group(1).strip()))
+        out.blocks.append(Block("epigraph", "\n".join(lines[:-1]), name))
     else:
         out.quote = (start, len(out.blocks))
 
@@ -243,10 +230,10 @@ def _attribution_after(out: _Builder) -> None:
     if end >= len(out.blocks):
         return
     after = out.blocks[end]
-    match = _ATTRIBUTION.match(after.text) if after.kind == "paragraph" else None
-    if match and len(after.text) <= 120 and "\n" not in after.text:
+    name = attribution(after.text) if after.kind == "paragraph" else None
+    if name and len(after.text) <= 120 and "\n" not in after.text:
         quote = "\n".join(b.text for b in out.blocks[start:end])
-        out.blocks[start : end + 1] = [Block("epigraph", quote, match.group(1).strip())]
+        out.blocks[start : end + 1] = [Block("epigraph", quote, name)]
 
 
 def _finish(out: _Builder) -> list[Block]:
@@ -315,73 +302,6 @@ def body_words(nodes: Iterable[LexborNode]) -> int:
     for node in nodes:
         raw = (node.text_content or "") if node.is_text_node else node.text(separator="\n")
         for line in raw.split("\n"):
-            if line.strip() and not is_scene_marker(line):
+            if line.strip() and not is_scene_break(line):
                 total += count_words(_LEADING_DASH.sub("", line))
     return total
-
-
-_CHAPTER_WORD = r"(?:chapter|ch\.?|part|book|section)"
-_NUMBER = (
-    r"(?:\d+|[ivxlcdm]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-    r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty"
-    r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|thirty)"
-)
-_HEADING = re.compile(
-    rf"^\s*{_CHAPTER_WORD}\s+(?P<num>{_NUMBER})\b\s*(?:[:.\-–—|]\s*(?P<title>.*\S)?)?\s*$",
-    re.IGNORECASE,
-)
-_HEADING_BARE = re.compile(
-    rf"^\s*{_CHAPTER_WORD}\s+(?P<num>\d+)\s+(?P<title>.*\S)\s*$", re.IGNORECASE
-)
-_NUMBERED = re.compile(r"^\s*(?P<num>\d+)\s*[.:)]\s+(?P<title>.*\S)\s*$")
-_SPECIAL = re.compile(
-    r"^\s*(?P<word>prologue|epilogue|interlude|preface|afterword|foreword|coda|intermission)\b"
-    r"\s*(?:[:.\-–—|]\s*(?P<title>.*\S))?\s*$",
-    re.IGNORECASE,
-)
-_WORD_NUMBERS = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
-)
-_WORDS = {w: i for i, w in enumerate(_WORD_NUMBERS.split(), start=1)}
-
-
-def _number(token: str) -> int | None:
-    """The value of a chapter number written in digits, words or roman numerals."""
-    token = token.casefold().replace(" ", "-")
-    if token.isdigit():
-        return int(token)
-    if token in _WORDS:
-        return _WORDS[token]
-    if token.startswith("twenty-"):
-        rest = _WORDS.get(token.split("-", 1)[1])
-        return 20 + rest if rest else None
-    if token == "thirty":
-        return 30
-    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
-    if token and all(c in values for c in token):
-        total = 0
-        for i, c in enumerate(token):
-            v = values[c]
-            total += -v if i + 1 < len(token) and values[token[i + 1]] > v else v
-        return total or None
-    return None
-
-
-def parse_heading(text: str) -> tuple[bool, int | None, str | None]:
-    """Read a chapter heading: (looks like a chapter heading, its number, its own title).
-
-    "Chapter 3: Release" → (True, 3, "Release"); "Chapter Four" → (True, 4, None);
-    "Prologue" → (True, None, "Prologue"); "12. The Pier" → (True, 12, "The Pier");
-    anything else → (False, None, text).
-    """
-    text = text.strip()
-    if (match := _HEADING.match(text)) or (match := _HEADING_BARE.match(text)):
-        return True, _number(match.group("num")), match.group("title") or None
-    if match := _SPECIAL.match(text):
-        word = match.group("word").capitalize()
-        title = match.group("title")
-        return True, None, f"{word}: {title}" if title else word
-    if match := _NUMBERED.match(text):
-        return True, int(match.group("num")), match.group("title")
-    return False, None, text or None

@@ -13,16 +13,14 @@ from pathlib import Path
 
 from tui_reader.importers._txt_chapters import ChapterText
 from tui_reader.importers._txt_common import (
-    Heading,
     Layout,
     Unit,
     detect_layout,
     explode_lines,
-    parse_heading,
     split_units,
-    strip_note_label,
 )
 from tui_reader.importers._txt_header import Header, label_line
+from tui_reader.importers.grammar import Heading, parse_heading, strip_note_label
 from tui_reader.model import Block, Chapter
 
 _BY_LINE = re.compile(r"^by\s+(?P<author>\S.{0,80})$", re.IGNORECASE)

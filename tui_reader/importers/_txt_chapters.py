@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tui_reader.importers._txt_common import (
-    Layout,
-    Unit,
+from tui_reader.importers._txt_common import Layout, Unit, repair_artifacts, unit_text
+from tui_reader.importers.grammar import (
     is_scene_break,
     note_label,
-    repair_artifacts,
     split_epigraph,
     strip_note_label,
-    unit_text,
 )
 from tui_reader.model import Block, Chapter
 from tui_reader.text import count_words

@@ -1,9 +1,10 @@
-"""Shared pieces of the plain-text importers: lines, paragraphs, headings, breaks, repairs.
+"""Shared pieces of the plain-text importers: lines, paragraphs, layout, repairs.
 
 The text importers work on a list of lines grouped into *units*: runs of non-blank lines with
-the number of blank lines in front of each. Everything here is cheap enough to run over a
-9 MB file while indexing; the per-chapter work (joining wrapped lines, epigraphs) runs only
-when a chapter's blocks are first asked for.
+the number of blank lines in front of each. Headings, scene breaks, epigraphs and note labels
+are read by the shared :mod:`tui_reader.importers.grammar`. Everything here is cheap enough to
+run over a 9 MB file while indexing; the per-chapter work (joining wrapped lines, epigraphs)
+runs only when a chapter's blocks are first asked for.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from tui_reader.model import Block
 from tui_reader.text import collapse_spaces
 
 # --- units -------------------------------------------------------------------------------
@@ -136,160 +136,6 @@ def _was_wrapped(previous: str, line: str, width: int) -> bool:
     return len(previous) + 1 + len(first_word) > width
 
 
-# --- headings ------------------------------------------------------------------------------
-
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-_TEENS = [
-    "ten", "eleven", "twelve", "thirteen", "fourteen",
-    "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
-]  # fmt: skip
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-
-
-def _number_words() -> dict[str, int]:
-    """Spelled-out numbers one to ninety-nine."""
-    words: dict[str, int] = {w: i for i, w in enumerate(_ONES) if i}
-    words.update({w: 10 + i for i, w in enumerate(_TEENS)})
-    for t, tens in enumerate(_TENS):
-        value = 20 + 10 * t
-        words[tens] = value
-        for o in range(1, 10):
-            words[f"{tens}-{_ONES[o]}"] = value + o
-            words[f"{tens} {_ONES[o]}"] = value + o
-    return words
-
-
-NUMBER_WORDS: dict[str, int] = _number_words()
-"""Spelled-out numbers ("seven", "twenty-one") to ints."""
-
-_NUM_ALT = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
-_ROMAN = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$", re.IGNORECASE)
-_SEP = r"\s*(?:[:.\-–—|]|\s[-–—]\s)\s*"
-_NUMBERED = re.compile(
-    rf"^(?:chapter|ch\.|part|book)\s+(?P<num>\d{{1,4}}|[ivxlcdm]{{1,8}}|{_NUM_ALT})"
-    rf"(?:{_SEP}(?P<title>\S.*?)|\s*\((?P<paren>[^)]+)\))?\s*[.:]?$",
-    re.IGNORECASE,
-)
-_NAMED = re.compile(
-    rf"^(?P<kind>prologue|epilogue|interlude)(?:{_SEP}(?P<title>\S.*?))?\s*$", re.IGNORECASE
-)
-HEADING_FIRST_CHARS = frozenset("cCpPbBeEiI")
-"""Characters a chapter heading can start with (a cheap pre-filter)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Heading:
-    """A parsed chapter heading line."""
-
-    number: int | None
-    """The number the heading gives, or None ("Prologue")."""
-    title: str | None
-    """The chapter's own title, without "Chapter 1:"."""
-
-
-def roman_value(text: str) -> int | None:
-    """The value of a Roman numeral up to 200, or None."""
-    if not text or not _ROMAN.match(text):
-        return None
-    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
-    total = 0
-    low = text.lower()
-    for i, ch in enumerate(low):
-        v = values[ch]
-        if i + 1 < len(low) and values[low[i + 1]] > v:
-            total -= v
-        else:
-            total += v
-    return total if 0 < total <= 200 else None
-
-
-def parse_heading(line: str) -> Heading | None:
-    """Parse a chapter heading ("Chapter 1: Title", "CHAPTER III", "Prologue"), else None."""
-    text = line.strip().strip("*_#=").strip()
-    if not text or len(text) > 120 or text[0] not in HEADING_FIRST_CHARS:
-        return None
-    m = _NUMBERED.match(text)
-    if m:
-        raw = m.group("num")
-        number: int | None
-        if raw.isdigit():
-            number = int(raw)
-        elif raw.lower() in NUMBER_WORDS:
-            number = NUMBER_WORDS[raw.lower()]
-        else:
-            number = roman_value(raw)
-        if number is None:
-            return None
-        title = m.group("title") or m.group("paren")
-        return Heading(number, clean_title(title))
-    m = _NAMED.match(text)
-    if m:
-        kind = m.group("kind").capitalize()
-        sub = clean_title(m.group("title"))
-        return Heading(None, f"{kind}: {sub}" if sub else kind)
-    return None
-
-
-def clean_title(title: str | None) -> str | None:
-    """Strip surrounding quotes and spaces from a title; None when nothing is left."""
-    if title is None:
-        return None
-    text = title.strip().strip("\"“”'").strip()
-    return text or None
-
-
-# --- scene breaks --------------------------------------------------------------------------
-
-_BREAK_LINE = re.compile(
-    r"^(?:"
-    r"(?:[*~#=_+•·◆◇♦❖§°†‡※⁂✦✧★☆♥❤<>|/\\-]\s*){1,40}"  # ***, * * *, ~~~, ---, ###, lone symbol
-    r"|[-~=*]*\s*(?:o[0o]o|x[xo]x|-x-)(?:\s*(?:o[0o]o|x[xo]x|-x-))*\s*[-~=*]*"  # oOo, o0o, xXx, -x-
-    r"|(?:x\s*){3,}"  # xxx
-    r"|[—–]"  # a lone dash
-    r")$",
-    re.IGNORECASE,
-)
-
-
-def is_scene_break(line: str) -> bool:
-    """True when a line is a scene-break marker (``***``, ``oOo``, a lone centred symbol...)."""
-    text = line.strip()
-    return bool(text) and len(text) <= 60 and _BREAK_LINE.match(text) is not None
-
-
-# --- notes ---------------------------------------------------------------------------------
-
-_NOTE_LABEL = re.compile(
-    r"^[(\[]?\s*[*_]*\s*(?:"
-    r"(?:author|writer)['’`]?s?['’`]?\s+notes?"
-    r"|a\s*/\s*n"
-    r"|(?:end\s+|chapter\s+|story\s+)?notes?"
-    r"|disclaimers?"
-    r")\s*[*_]*\s*(?::|\s[-–—])\s*[*_]*\s*",
-    re.IGNORECASE,
-)
-_AN_LABEL = re.compile(r"^[(\[]?\s*[*_]*\s*AN\s*[*_]*\s*:\s*[*_]*\s*")
-
-
-def note_label(text: str) -> re.Match[str] | None:
-    """The note label at the start of a paragraph ("Author's Notes:", "A/N:", "AN:"), if any."""
-    if not text or text[0] not in "([*_AaNnDdEeCcSsWw":
-        return None
-    return _NOTE_LABEL.match(text) or _AN_LABEL.match(text)
-
-
-def strip_note_label(text: str) -> str:
-    """A note's text with its label (and any wrapping parentheses) removed."""
-    m = note_label(text)
-    if m is None:
-        return text.strip()
-    body = text[m.end() :].strip()
-    opening = text.lstrip()[:1]
-    if (opening, body[-1:]) in (("(", ")"), ("[", "]")):
-        body = body[:-1].rstrip()
-    return body
-
-
 # --- scraping artifacts ----------------------------------------------------------------------
 
 _SPACE_PUNCT = re.compile(r" +([.,;!?])(?![ ]\.)(?=[\s”’\"/)\]]|$)")
@@ -343,40 +189,6 @@ def repair_artifacts(text: str) -> str:
     if "” " in text or "“ " in text:
         text = _QUOTE_SPACE.sub(_fix_quote, text)
     return text
-
-
-# --- epigraphs -----------------------------------------------------------------------------
-
-_ATTR_INLINE = re.compile(r"(?<=[”\"’'.!?…\s])\s*(?:~|—|–|--)\s*(?P<attr>[^~—–\n]{2,100})$")
-_ATTR_LINE = re.compile(r"^(?:~|—|–|--|-)\s*(?P<attr>\S.{0,99})$")
-_OPENING_QUOTES = ("“", '"', "‘", "'", "«", "„")
-
-
-def split_epigraph(first: str, second: str | None) -> tuple[Block, int] | None:
-    """Read an epigraph from a chapter's first paragraph(s).
-
-    ``first`` may hold quote and attribution together (``“…” ~Artist, “Song”``); otherwise
-    ``second`` may be an attribution line (``—Author``). Returns the block and how many
-    paragraphs it used, or None when the chapter does not open with an epigraph.
-    """
-    lines = first.split("\n")
-    if len(lines) > 1:
-        m = _ATTR_LINE.match(lines[-1].strip())
-        if m and len(first) <= 2000:
-            quote = "\n".join(lines[:-1]).strip()
-            return Block("epigraph", quote, m.group("attr").strip()), 1
-    if first.startswith(_OPENING_QUOTES) and len(first) <= 2000:
-        m = _ATTR_INLINE.search(first)
-        if m and m.start() > 0:
-            quote = first[: m.start()].rstrip()
-            if len(quote) >= 2 and quote[-1] in "”\"’'":
-                return Block("epigraph", quote, m.group("attr").strip()), 1
-    if second is not None and "\n" not in second and len(second) <= 100 and len(first) <= 2000:
-        m = _ATTR_LINE.match(second.strip())
-        plain = not second.rstrip().endswith((".", "?", "!"))
-        if m is not None and (plain or first.startswith(_OPENING_QUOTES)):
-            return Block("epigraph", first.strip(), m.group("attr").strip()), 2
-    return None
 
 
 # --- star-rating widget residue ------------------------------------------------------------

@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 from tui_reader.importers._txt_chapters import ChapterText
-from tui_reader.importers._txt_common import detect_layout, parse_heading, split_units
+from tui_reader.importers._txt_common import detect_layout, split_units
 from tui_reader.importers._txt_header import Header, label_line
+from tui_reader.importers.grammar import parse_heading
 from tui_reader.model import Chapter
 
 TOC_LINE = "TABLE OF CONTENTS"
@@ -72,7 +73,7 @@ def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter
     for k, (line_no, raw_title) in enumerate(starts):
         stop = starts[k + 1][0] if k + 1 < len(starts) else end
         units = split_units(lines, line_no + 1, stop)
-        heading = parse_heading(raw_title)
+        heading = parse_heading(raw_title, known=True)
         if heading is not None and heading.number is not None:
             number = heading.number if heading.number > previous else previous + 1
             title = heading.title

@@ -38,11 +38,11 @@ from tui_reader.importers._html_blocks import (
     has_class,
     inline_text,
     note_text,
-    parse_heading,
     parse_html,
 )
 from tui_reader.importers._story_notes import apply_free_text
 from tui_reader.importers.encoding import DecodeError, decode_text
+from tui_reader.importers.grammar import parse_heading
 from tui_reader.importers.warnings import archive_warning, rating
 from tui_reader.model import (
     ARCHIVE_WARNINGS,
@@ -759,10 +759,11 @@ class _Generic:
             if heading_text and drop_heading:
                 _section(story, None, label, [Block("heading", heading_text)])
             return None
-        is_chapter, number, own = parse_heading(label) if label else (False, None, None)
+        read = parse_heading(label, known=True) if label else None
+        number = read.number if read else None
         previous = story.chapters[-1].number if story.chapters else 0
         number = number if number and number > previous else previous + 1
-        title = own if is_chapter else (label or None)
+        title = read.title if read else (label or None)
         if drop_heading:
             story.account(
                 "boilerplate", max(0, count_words(heading_text) - count_words(title or ""))
@@ -903,10 +904,10 @@ def _ao3_notes(body: LexborNode) -> tuple[list[str], list[str]]:
     """Take AO3's labelled chapter notes ("Chapter Notes", "Chapter End Notes") out of a body."""
     before: list[str] = []
     after: list[str] = []
-    for label, quote in _ao3_html.labelled_quotes(body):
+    for kind, quote in _ao3_html.labelled_quotes(body):
         text = note_text(child_nodes(quote))
         if text:
-            (after if "end" in label else before).append(text)
+            (after if kind == "after" else before).append(text)
         marker = quote.prev
         while marker is not None and not marker.is_element_node:
             marker = marker.prev

@@ -22,12 +22,12 @@ from tui_reader.importers._html_blocks import (
     body_words,
     child_nodes,
     inline_text,
-    parse_heading,
     parse_html,
     serialise,
 )
 from tui_reader.importers._story_notes import apply_free_text
 from tui_reader.importers.encoding import decode_text
+from tui_reader.importers.grammar import parse_heading
 from tui_reader.model import Chapter, Note, Source, Story
 from tui_reader.text import sanitise
 
@@ -99,7 +99,7 @@ def _fill_generic(root: LexborNode, story: Story) -> None:
     """Any HTML page: h1 title, chapters at chapter-like headings, or one chapter."""
     first_h1 = root.css_first("h1")
     h1_text = inline_text(first_h1) if first_h1 is not None else ""
-    if h1_text and not parse_heading(h1_text)[0]:
+    if h1_text and parse_heading(h1_text, known=True) is None:
         story.title = h1_text
         first_h1.decompose()  # type: ignore[union-attr]
     level = _chapter_level(root)
@@ -107,7 +107,7 @@ def _fill_generic(root: LexborNode, story: Story) -> None:
         nodes = child_nodes(root)
         story.chapters.append(_generic_chapter(1, None, nodes))
         return
-    sections = _split(root, lambda node: node.tag == level and parse_heading(inline_text(node))[0])
+    sections = _split(root, lambda node: node.tag == level and _is_heading(node))
     if sections.preface and (words := body_words(sections.preface)):
         if words <= PREFACE_NOTE_WORDS:
             text = "\n\n".join(b.text for b in blocks_from_html(serialise(sections.preface)))
@@ -117,7 +117,9 @@ def _fill_generic(root: LexborNode, story: Story) -> None:
             story.chapters.append(_generic_chapter(1, None, sections.preface))
     for heading, nodes in sections.chapters:
         text = inline_text(heading) if heading is not None else ""
-        _, number, title = parse_heading(text)
+        heading_read = parse_heading(text, known=True)
+        number = heading_read.number if heading_read else None
+        title = heading_read.title if heading_read else (text or None)
         previous = story.chapters[-1].number if story.chapters else 0
         number = number if number and number > previous else previous + 1
         story.chapters.append(_generic_chapter(number, title, nodes))
@@ -129,11 +131,16 @@ def _generic_chapter(number: int, title: str | None, nodes: Sequence[LexborNode]
     return Chapter.lazy(number, title, body_words(nodes), partial(blocks_from_html, html))
 
 
+def _is_heading(node: LexborNode) -> bool:
+    """True when a heading element's text reads as a chapter heading."""
+    return parse_heading(inline_text(node), known=True) is not None
+
+
 def _chapter_level(root: LexborNode) -> str | None:
     """The heading level (h1-h3) used for chapter headings, or None when there are none."""
     best: tuple[int, str] | None = None
     for level in ("h1", "h2", "h3"):
-        count = sum(1 for h in root.css(level) if parse_heading(inline_text(h))[0])
+        count = sum(1 for h in root.css(level) if _is_heading(h))
         if count and (best is None or count > best[0]):
             best = (count, level)
     return best[1] if best else None

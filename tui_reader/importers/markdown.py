@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_reader.importers.encoding import decode_text
+from tui_reader.importers.grammar import attribution, is_scene_break, parse_heading
 from tui_reader.importers.text_dump import title_from_filename
 from tui_reader.importers.warnings import archive_warning, rating
 from tui_reader.model import (
@@ -35,16 +36,9 @@ FENCE = "+++"
 
 _CHAPTER = re.compile(r"^#(?:[ \t]+(.*?))?[ \t]*$")
 _SUBHEADING = re.compile(r"^#{2,6}\s+(.*?)\s*#*\s*$")
-_SCENE_BREAK = re.compile(r"^\s*(?:([*\-_~＊])(?:\s*\1){2,}|⁂|❧|§)\s*$")
 _NOTE_OPEN = re.compile(r"^:::\s*(note|end-note)\s*:*\s*$", re.IGNORECASE)
 _NOTE_CLOSE = re.compile(r"^:::\s*$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
-_ATTRIBUTION = re.compile(r"^\s*(?:—|–|--|~)\s*(.+?)\s*$")
-_NUMBER_PREFIX = re.compile(
-    r"^(?:chapter\s+\w+\s*(?:[.:—–-]\s*|$)|\d+\s*[.:)]\s+|\d+\s*$"
-    r"|第[\d一二三四五六七八九十百〇零]+[章話回][：:\s]*)",
-    re.IGNORECASE,
-)
 _CJK_CHAR = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _EMPHASIS = re.compile(r"(?<![\w*\\])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 _ESCAPE = re.compile(r"\\([*_#>\\~`-])")
@@ -288,24 +282,24 @@ def _index_body(body: str) -> tuple[list[str], list[Chapter]]:
 
 
 def _chapter_title(raw: str) -> str | None:
-    """The title of a ``#`` heading, any "Chapter 3:" / "3." prefix dropped."""
+    """The title of a ``#`` heading, any "Chapter 3:" / "3." / "第二章" prefix dropped.
+
+    Only a chapter number goes: chapters are numbered by position, so "# Part 2" and
+    "# Epilogue - After" stay whole.
+    """
     title = _inline(raw)
-    prefix = _NUMBER_PREFIX.match(title)
-    if prefix:
-        title = title[prefix.end() :].strip()
-    return title or None
+    read = parse_heading(title, known=True)
+    return read.title if read is not None and read.kind == "chapter" else (title or None)
 
 
 def _line_words(line: str) -> int:
     """Words a body line contributes to the chapter's count (markers not counted)."""
-    if not line.strip() or _SCENE_BREAK.match(line):
+    if not line.strip() or is_scene_break(line):
         return 0
     quoted = _QUOTE.match(line)
     if quoted:
         line = quoted.group(1)
-        attribution = _ATTRIBUTION.match(line)
-        if attribution:
-            line = attribution.group(1)
+        line = attribution(line) or line
     else:
         sub = _SUBHEADING.match(line)
         if sub:
@@ -388,7 +382,7 @@ def parse_blocks(lines: list[str]) -> list[Block]:
             continue
         if quote:
             flush()
-        if _SCENE_BREAK.match(line):
+        if is_scene_break(line):
             flush()
             if blocks and blocks[-1].kind != "scene_break":
                 blocks.append(Block("scene_break", ""))
@@ -410,11 +404,11 @@ def parse_blocks(lines: list[str]) -> list[Block]:
 def _epigraph(lines: list[str]) -> Block:
     """A blockquote: its lines kept as lines (verse), a final dash line as the attribution."""
     body = [_inline(line) for line in lines]
-    attribution = None
+    name = None
     if len(body) > 1:
-        found = _ATTRIBUTION.match(lines[-1])
+        found = attribution(lines[-1])
         if found:
-            attribution = _inline(found.group(1))
+            name = _inline(found)
             body.pop()
     kept: list[str] = []
     for line in body:
@@ -422,4 +416,4 @@ def _epigraph(lines: list[str]) -> Block:
             kept.append(line)
     while kept and not kept[-1]:
         kept.pop()
-    return Block("epigraph", "\n".join(kept), attribution)
+    return Block("epigraph", "\n".join(kept), name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from tui_reader.importers.grammar import NUMBER_PATTERN, number_value
 from tui_reader.model import (
     ARCHIVE_WARNINGS,
     CHOSE_NOT_TO_WARN,
@@ -88,10 +89,7 @@ _CONTENT = re.compile(
 _WARNING_WORD = re.compile(r"\bwarn(?:ing|ings)?\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+|\n+")
 
-_NUM = (
-    r"(?P<num>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
-    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)"
-)
+_NUM = rf"(?P<num>{NUMBER_PATTERN})"
 _STOPS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -104,12 +102,6 @@ _STOPS: tuple[re.Pattern[str], ...] = tuple(
     )
 )
 """An author's stop point: "consider Chapter 7 as the last one you read", "stop after chapter 7"."""
-
-_NUMBER_NAMES = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
-)
-_NUMBERS: dict[str, int] = {word: i + 1 for i, word in enumerate(_NUMBER_NAMES.split(" "))}
 
 
 def sentences(text: str) -> list[str]:
@@ -188,8 +180,9 @@ def stop_points(text: str) -> list[WarningGate]:
             m = pattern.search(sentence)
             if m is None:
                 continue
-            raw = m.group("num").lower()
-            number = int(raw) if raw.isdigit() else _NUMBERS[raw]
+            number = number_value(m.group("num"))
+            if number is None:
+                continue
             gates.append(WarningGate(before_chapter=number + 1, reason=sentence))
             break
     return gates
