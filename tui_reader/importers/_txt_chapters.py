@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from tui_reader.importers._txt_common import Layout, Unit, repair_artifacts, unit_text
@@ -17,18 +18,29 @@ from tui_reader.text import count_words
 NOTE_TAIL = 4
 """How many units at a chapter's end are searched for an end note."""
 
+_MARKDOWN_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>\S.*?)\s*#*\s*$")
+"""A heading as html2text writes it ("### Chapter title from site")."""
+
 
 class ChapterText:
     """The lines of one text file and how they are laid out, shared by its chapters."""
 
-    def __init__(self, lines: list[str], layout: Layout, *, gap_breaks: bool) -> None:
-        """Keep the file's lines; ``gap_breaks``: a wider blank gap is a scene break."""
+    def __init__(
+        self, lines: list[str], layout: Layout, *, gap_breaks: bool, markdown_headings: bool = False
+    ) -> None:
+        """Keep the file's lines; ``gap_breaks``: a wider blank gap is a scene break;
+        ``markdown_headings``: a one-line ``### Heading`` paragraph is a heading (html2text)."""
         self.lines = lines
         """Every line of the file (sanitised)."""
         self.layout = layout
         """Wrapping and paragraph spacing."""
         self.gap_breaks = gap_breaks
         """True when more blank lines than usual mark a scene break (archive dumps)."""
+        self.markdown_headings = markdown_headings
+        """True when ``### Heading`` lines are headings (FanFicFare's html2text output)."""
+        self.marker_words = 0
+        """Words of the scene-break marker lines ("* * *" is three) in the chapters built so
+        far: visible in the source, kept as scene breaks, accounted as boilerplate."""
 
     def text(self, unit: Unit) -> str:
         """One unit's paragraph text, wrapped lines joined and artifacts repaired."""
@@ -37,6 +49,13 @@ class ChapterText:
     def is_break(self, unit: Unit) -> bool:
         """True when a unit is a scene-break marker line."""
         return unit.end - unit.start == 1 and is_scene_break(self.lines[unit.start])
+
+    def heading(self, unit: Unit) -> re.Match[str] | None:
+        """The ``### Heading`` match of a one-line unit, when such lines are headings."""
+        if not self.markdown_headings or unit.end - unit.start != 1:
+            return None
+        line = self.lines[unit.start]
+        return _MARKDOWN_HEADING.match(line.strip()) if line.lstrip()[:1] == "#" else None
 
     def is_note(self, unit: Unit) -> bool:
         """True when a unit starts with a note label."""
@@ -84,6 +103,10 @@ class ChapterText:
             return 0
         body = "\n".join(self.lines[units[0].start : units[-1].end])
         markers = sum(len(self.lines[u.start].split()) for u in units if self.is_break(u))
+        for unit in units:
+            if (m := self.heading(unit)) is not None:
+                markers += count_words(self.lines[unit.start]) - count_words(m.group("text"))
+        self.marker_words += markers
         return max(0, count_words(repair_artifacts(body)) - markers)
 
     def blocks(self, units: list[Unit], lead: list[Block]) -> list[Block]:
@@ -97,6 +120,11 @@ class ChapterText:
                 pending = True
             if self.is_break(unit):
                 pending = True
+                continue
+            heading = self.heading(unit)
+            if heading is not None:
+                pending = False
+                blocks.append(Block("heading", heading.group("text")))
                 continue
             text = self.text(unit)
             if not text:

@@ -67,17 +67,25 @@ def load(path: Path, data: bytes) -> Story:
     total = header.chapters_total
     if total is None and header.completed:
         total = len(chapters)
-    return Story(
+    story = Story(
         title=header.title or title_from_filename(path),
         source=Source(path=str(path), format=fmt),
         author=header.author,
         summary=header.summary,
         rating=header.rating,
         warnings=merge_warnings(header.warnings, found),
+        site_warnings=header.site_warnings,
         content_notes=content_notes,
         warning_gates=gates,
         tags=header.tags,
         chapters_total=total,
         notes=[Note("before", n) for n in notes],
         chapters=chapters,
+        series=header.series,
+        language=header.language,
+        categories=header.categories,
+        source_url=header.source_url,
     )
+    for kind, text in header.accounted:
+        story.account(kind, text)
+    return story
