@@ -12,6 +12,7 @@ are parsed from the member again, re-opening the file by path, when the chapter 
 
 from __future__ import annotations
 
+import html
 import io
 import posixpath
 import re
@@ -41,6 +42,8 @@ from tui_reader.importers._html_blocks import (
     parse_html,
 )
 from tui_reader.importers._story_notes import apply_free_text
+from tui_reader.importers._txt_fff import chapter_title
+from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.grammar import parse_heading
 from tui_reader.importers.warnings import archive_warning, rating
@@ -462,15 +465,26 @@ def _documents(book: _Book, paths: list[str]) -> Iterator[_Doc]:
             yield doc
 
 
-def _new_story(path: Path, meta: dict[str, list[str]]) -> Story:
-    """A story with the package's title, author and summary, and no chapters yet."""
+def _new_story(path: Path, meta: dict[str, list[str]], *, fff: bool = False) -> Story:
+    """A story with the package's title, author, summary and URL, and no chapters yet.
+
+    FanFicFare escapes an author's ``&`` twice in its OPF (``Pim &amp;amp; Posy``): for its
+    books the creators are unescaped once more.
+    """
     title = (meta.get("title") or [""])[0]
     story = Story(title=_clean(title) or sanitise(path.stem), source=Source(str(path), "epub"))
-    creators = [_clean(c) for c in meta.get("creator", []) if _clean(c)]
+    raw = [html.unescape(c) if fff else c for c in meta.get("creator", [])]
+    creators = [_clean(c) for c in raw if _clean(c)]
     story.author = ", ".join(creators) or None
     if meta.get("description"):
         story.summary = _description(meta["description"][0]) or None
+    urls = [v.strip() for v in (*meta.get("source", []), *meta.get("identifier", []))]
+    story.source_url = next((_clean(u) for u in urls if _URL.match(u)), None)
     return story
+
+
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+"""A web address (dc:source, or a dc:identifier that is one)."""
 
 
 def load(path: Path, data: bytes) -> Story:
@@ -489,7 +503,8 @@ def load(path: Path, data: bytes) -> Story:
     subjects = meta.get("subject", [])
     contributors = " ".join(meta.get("contributor", [])).casefold()
     publisher = " ".join(meta.get("publisher", [])).casefold()
-    story = _new_story(path, meta)
+    fff = "fanficfare" in contributors
+    story = _new_story(path, meta, fff=fff)
     flavour = "epub"
     is_ao3 = "archive of our own" in publisher or any(_is_ao3_doc(d) for d in first)
     del first
@@ -497,12 +512,12 @@ def load(path: Path, data: bytes) -> Story:
     if is_ao3:
         flavour = "ao3-epub"
         _fill_ao3(story, _documents(book, paths), subjects)
-    elif "fanficfare" in contributors:
+    elif fff:
         flavour = "fff-epub"
         _fill_fff(story, _documents(book, paths), path)
     elif not generic.fill(story, flavour, watch_fff=True):
         flavour = "fff-epub"  # a FanFicFare document turned up: start again as one
-        story = _new_story(path, meta)
+        story = _new_story(path, meta, fff=True)
         _fill_fff(story, _documents(book, paths), path)
     if not story.chapters:  # markup without the expected classes: follow the contents
         story.front_matter.clear()
@@ -563,30 +578,71 @@ def _fill_ao3(story: Story, docs: Iterator[_Doc], subjects: list[str]) -> None:
 
 
 def _fill_fff(story: Story, docs: Iterator[_Doc], source: Path) -> None:
-    """A FanFicFare EPUB: title page fields, then one chapter per ``fff_chapter`` document."""
+    """A FanFicFare EPUB: title page fields, then one chapter per ``fff_chapter`` document.
+
+    Chapters are numbered by place; a title is the site's verbatim (``chapter_title``).
+    """
     story.source = Source(story.source.path, "fff-epub")
+    completed = False
     for doc in docs:
         if has_class(doc.body, "fff_titlepage"):
-            unmapped = _fff_html.apply_title_page(_fff_html.title_page(doc.body), story)
-            story.content_notes.extend(u for u in unmapped if u not in story.content_notes)
+            completed = _fff_title_page(story, doc.body)
             continue
         heading = doc.body.css_first(".fff_chapter_title")
         if heading is None:
             continue
-        title = inline_text(heading)
+        raw = inline_text(heading)
         heading.decompose()
-        chapter = _fff_html.make_chapter(len(story.chapters) + 1, title, child_nodes(doc.body))
+        number = len(story.chapters) + 1
+        chapter = _fff_html.make_chapter(number, raw, child_nodes(doc.body))
         if chapter.words or chapter.notes_before or chapter.notes_after:
+            title = chapter_title(number, raw)
+            story.account("boilerplate", max(0, count_words(raw) - count_words(title or "")))
             story.chapters.append(
                 Chapter.lazy(
-                    chapter.number,
-                    chapter.title,
+                    number,
+                    title,
                     chapter.words,
                     _member_loader(source, doc.path, _fff_body),
                     chapter.notes_before,
                     chapter.notes_after,
                 )
             )
+    if story.chapters_total is None and completed:
+        story.chapters_total = len(story.chapters)
+
+
+def _fff_title_page(story: Story, body: LexborNode) -> bool:
+    """Read FanFicFare's title page into ``story`` the way its TXT header is read.
+
+    The rating and every site warning are kept verbatim; only warnings that *are* archive
+    warnings become ``warnings``. Returns True when the status says the story is complete.
+    """
+    header = Header()
+    for label, value in _fff_html.title_page(body).items():
+        if label in KNOWN_LABELS:
+            header.apply(label, value)
+        else:
+            header.accounted += [("boilerplate", label), ("front_matter", value)]
+    line = body.css_first("h3")
+    if line is not None:
+        story.account("front_matter", inline_text(line))
+        names = [inline_text(a) for a in line.css("a.authorlink")]
+        if names and all(names) and not story.author:
+            story.author = ", ".join(names)
+    for kind, text in header.accounted:
+        story.account(kind, text)
+    story.summary = header.summary or story.summary
+    story.rating = header.rating
+    story.warnings = header.warnings
+    story.site_warnings = header.site_warnings
+    story.series = header.series
+    story.language = header.language or story.language
+    story.categories = header.categories
+    story.source_url = header.source_url or story.source_url
+    story.tags = header.tags
+    story.chapters_total = header.chapters_total
+    return header.completed
 
 
 def _fff_body(body: LexborNode) -> list[Block]:

@@ -1,0 +1,105 @@
+"""FanFicFare EPUB as FanFicFare itself writes it (``fanficfare -f epub``, offline test adapter).
+
+The books are made at test time by the real program (tests/fixtures/fanficfare.py); each story
+is checked against what was given to the adapter (the same expected values the TXT and HTML
+importers are held to), and every book is audited.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.fanficfare import STORIES, FanFicFare, TestStory, personal_ini
+from tui_reader.audit import audit
+from tui_reader.importers import load_story
+from tui_reader.model import Story
+
+ADAPTER_CHAPTERS = [
+    "Prologue tests:[bare amp(&) qt(') amp(&) gt(>) lt(<) ATnT(AT&T) L(£) Onna(女)]",
+    "Chapter 1, Xenos on Cinnabar",
+    "Chapter 2, Sinmay on Kintikin",
+    'Chapter 3, "Over" Cinnabar',
+    "Chapter 4 & 4.5",
+    "Chapter 5 < 5.4",
+    "Chapter A & B < C > D",
+    "Chapter 7",
+    "Chapter 8",
+]
+"""The chapter titles the adapter gives its own stories (sid < 1000), entities decoded."""
+
+AMPERSAND = dataclasses.replace(
+    STORIES[1003], sid=1004, title="Salt & Vinegar", authors=("Pim & Posy", "Rue Ambler")
+)
+"""A story whose author has an ``&``, which FanFicFare escapes twice in its OPF."""
+
+
+def _load(fanficfare: FanFicFare, sid: int, ini: str | None = None) -> tuple[Story, Path]:
+    """FanFicFare's EPUB of story ``sid``, read."""
+    path = fanficfare.make("epub", sid, ini)
+    return load_story(path), path
+
+
+@pytest.mark.parametrize("sid", sorted(STORIES))
+def test_teststory_reads_as_given(fanficfare: FanFicFare, sid: int) -> None:
+    """Metadata verbatim: rating ("K+", "Tweenie", "M"), site warnings, series, language..."""
+    given: TestStory = STORIES[sid]
+    story, _ = _load(fanficfare, sid)
+    assert story.source.format == "fff-epub"
+    assert story.title == given.title
+    assert story.author == given.author
+    assert story.rating == given.rating
+    assert story.site_warnings == list(given.warnings)
+    assert story.warnings == list(given.archive_warnings)  # "Violence" is no archive warning
+    assert story.summary == "\n\n".join(given.summary)
+    assert story.language == given.language
+    assert story.categories == list(given.categories)
+    assert story.tags.characters == list(given.characters)
+    assert story.source_url == given.url
+    expected_series = [] if given.series is None else [given.series]
+    assert [(s.name, s.index) for s in story.series] == expected_series
+    assert [(c.number, c.title) for c in story.chapters] == [c[1:] for c in given.chapters]
+    done = given.status == "Completed"
+    assert story.chapters_total == (len(given.chapters) if done else None)
+
+
+@pytest.mark.parametrize("sid", sorted(STORIES))
+def test_teststory_chapter_text(fanficfare: FanFicFare, sid: int) -> None:
+    """Each chapter holds the adapter's page and nothing of its title."""
+    story, _ = _load(fanficfare, sid)
+    for chapter in story.chapters[1:]:
+        kinds = [b.kind for b in chapter.blocks]
+        texts = [b.text for b in chapter.blocks]
+        assert kinds.count("scene_break") == 2  # two <hr> in the adapter's page
+        lorem = [t for t in texts if t.startswith(("Lorem ipsum", '"Lorem ipsum'))]
+        assert len(lorem) == 3 and all(t.endswith("id est laborum.") for t in lorem)
+        raw = STORIES[sid].chapters[chapter.number - 1][0]
+        assert raw not in texts
+
+
+def test_double_escaped_author(fanficfare: FanFicFare) -> None:
+    """Issue 11: ``&amp;`` was left in the author (FanFicFare double-escapes the OPF)."""
+    story, _ = _load(fanficfare, AMPERSAND.sid, personal_ini([AMPERSAND]))
+    assert story.author == "Pim & Posy, Rue Ambler"
+    assert story.title == "Salt & Vinegar"
+
+
+def test_adapter_story_chapters_verbatim(fanficfare: FanFicFare) -> None:
+    """Issue 11: "Chapter 4 & 4.5" became "& 4.5" and "Chapter 7" (eighth) became untitled."""
+    story, _ = _load(fanficfare, 664)
+    assert [c.title for c in story.chapters] == ADAPTER_CHAPTERS
+    assert [c.number for c in story.chapters] == list(range(1, 10))
+    assert story.rating == "Tweenie" and story.rating_level == "General Audiences"
+    assert story.site_warnings == ["Swearing", "Violence"] and story.warnings == []
+    assert story.author == "Test Author aa bare amp(&) quote(') amp(&)"
+
+
+@pytest.mark.parametrize("sid", [1, 664, *sorted(STORIES)])
+def test_every_fanficfare_epub_audits(fanficfare: FanFicFare, sid: int) -> None:
+    """No more than 1% of the words of FanFicFare's book is unaccounted for."""
+    story, path = _load(fanficfare, sid)
+    result = audit(story, path, path.read_bytes())
+    assert result.source_words > 150
+    assert abs(result.unaccounted) <= 0.01, result.to_dict()
