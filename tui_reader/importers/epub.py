@@ -36,8 +36,10 @@ from tui_reader.importers._html_blocks import (
     body_words,
     child_nodes,
     clean_line,
+    element_children,
     has_class,
     inline_text,
+    next_element,
     note_text,
     parse_html,
 )
@@ -478,6 +480,7 @@ def _new_story(path: Path, meta: dict[str, list[str]], *, fff: bool = False) -> 
     story.author = ", ".join(creators) or None
     if meta.get("description"):
         story.summary = _description(meta["description"][0]) or None
+    story.language = next((_clean(v) for v in meta.get("language", []) if _clean(v)), None)
     urls = [v.strip() for v in (*meta.get("source", []), *meta.get("identifier", []))]
     story.source_url = next((_clean(u) for u in urls if _URL.match(u)), None)
     return story
@@ -560,18 +563,83 @@ def _is_ao3_doc(doc: _Doc) -> bool:
 
 
 def _fill_ao3(story: Story, docs: Iterator[_Doc], subjects: list[str]) -> None:
-    """An AO3 EPUB: the download's HTML split over files, joined back and read as one."""
-    joined = "".join(d.body.inner_html or "" for d in docs)
-    root = parse_html(f"<html><body>{joined}</body></html>").body
+    """An AO3 EPUB: the download's HTML, split over files by Calibre, put back together and
+    read by the AO3 HTML importer (:func:`_ao3_html.fill_story`), then OPF fallbacks."""
+    root = _unsplit_ao3(docs)
     if root is None:
         return
+    language = story.language
     _ao3_html.fill_story(root, story)
     story.source = Source(story.source.path, "ao3-epub")
+    story.language = story.language or language
     if story.rating is None:
-        story.rating = next((r for s in subjects if (r := rating(s))), None)
+        story.rating = next((_clean(s) for s in subjects if rating(s)), None)
     if not story.warnings:
         found = {w for s in subjects if (w := archive_warning(s))}
         story.warnings = [w for w in ARCHIVE_WARNINGS if w in found]
+
+
+_AO3_REGIONS = ("preface", "chapters", "afterword")
+"""The ids of the download's top-level parts, which Calibre may split over several files."""
+
+_AO3_CLASSES = re.compile(
+    r"^(userstuff|heading|byline|meta|toc-heading|message|endnote-link|tags|landmark|notes)\d+$"
+)
+"""A class Calibre renamed by numbering AO3's own ("userstuff1" was "userstuff")."""
+
+
+def _unsplit_ao3(docs: Iterator[_Doc]) -> LexborNode | None:
+    """The AO3 download as it was before Calibre: split parts joined, AO3's classes restored.
+
+    Calibre's ``ebook-convert`` cuts the download at each chapter heading
+    (``*_split_000.html``...), so one ``div#preface`` or ``div#chapters`` can open again in the
+    next file: the pieces of each part are joined into one. It also renames classes
+    (``meta group`` → ``calibre1``, ``userstuff`` → ``userstuff1``): numbered AO3 names get
+    their name back, and a chapter's heading block and body are recognised by shape (the
+    ``div`` holding an ``h2``, then the next ``div`` that is not its end notes).
+    """
+    parts: list[tuple[str | None, str, str]] = []
+    for doc in docs:
+        for child in element_children(doc.body):
+            ident = child.attributes.get("id")
+            region = ident if ident in _AO3_REGIONS else None
+            inner = (child.inner_html or "") if region else (child.html or "")
+            if region and parts and parts[-1][0] == region:
+                parts[-1] = (region, parts[-1][1], parts[-1][2] + inner)
+            else:
+                parts.append((region, child.attributes.get("class") or "", inner))
+    joined = "".join(
+        f'<div id="{region}" class="{html.escape(cls)}">{inner}</div>' if region else inner
+        for region, cls, inner in parts
+    )
+    root = parse_html(f"<html><body>{joined}</body></html>").body
+    if root is None:
+        return None
+    for node in root.css("[class]"):
+        classes = (node.attributes.get("class") or "").split()
+        restored = [m.group(1) for c in classes if (m := _AO3_CLASSES.match(c))]
+        if restored:
+            node.attrs["class"] = " ".join([*classes, *restored])
+    for container in root.css("div#chapters"):
+        for meta in element_children(container):
+            heading = next((c for c in element_children(meta) if c.tag == "h2"), None)
+            if meta.tag != "div" or heading is None or has_class(heading, "toc-heading"):
+                continue
+            _add_class(heading, "heading")
+            _add_class(meta, "meta group")
+            body = next_element(meta)
+            ident = (body.attributes.get("id") or "") if body is not None else ""
+            if body is not None and body.tag == "div" and not ident.startswith("endnotes"):
+                _add_class(body, "userstuff")
+    return root
+
+
+def _add_class(node: LexborNode, name: str) -> None:
+    """Give ``node`` the class(es) ``name`` unless it has them already."""
+    classes = (node.attributes.get("class") or "").split()
+    missing = [c for c in name.split() if c not in classes]
+    if missing:
+        node.attrs["class"] = " ".join([*classes, *missing])
 
 
 # --- FanFicFare ---------------------------------------------------------------------------
