@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.epub_builders import PgChapter, gutenberg_epub, pg_chapters
+from tests.fixtures.epub_builders import PgChapter, gutenberg_epub, gutenberg_old_epub, pg_chapters
 from tests.fixtures.epub_producers import PANDOC, ebooklib_epub, has_ebooklib, pandoc_epub
 from tui_reader.audit import audit
 from tui_reader.importers import load_story
@@ -169,3 +169,22 @@ def test_gutenberg_single_chapter_after_self_closing_anchor(tmp_path: Path) -> N
     assert [c.title for c in story.chapters] == ["THE ONLY ONE"]
     assert story.words == 3 * 9
     assert audit(story, path, path.read_bytes()).unaccounted <= 0.01
+
+
+def test_older_gutenberg_book_in_one_file(tmp_path: Path) -> None:
+    """One file holding the ``<pre>`` header, every chapter and the licence, cut where the NCX
+    points; the header and licence are found by their marker lines; "CHAPTER I." is followed
+    by its title as a second heading."""
+    chapters = pg_chapters(4)
+    path = gutenberg_old_epub(tmp_path / "old.epub", chapters)
+    story = load_story(path)
+    assert [(c.number, c.title) for c in story.chapters] == [
+        (n, c.title) for n, c in enumerate(chapters, start=1)
+    ]
+    for chapter, spec in zip(story.chapters, chapters, strict=True):
+        assert [b.text for b in chapter.blocks] == spec.paragraphs
+    assert [s.title for s in story.front_matter] == ["Project Gutenberg header", "Title page"]
+    assert [s.title for s in story.back_matter] == ["Project Gutenberg licence"]
+    assert story.back_matter[0].blocks[0].text.startswith("*** END OF THE PROJECT GUTENBERG")
+    result = audit(story, path, path.read_bytes())
+    assert result.unaccounted <= 0.01, result.to_dict()

@@ -76,12 +76,48 @@ def _climb(text: str, offset: int) -> int:
         offset = match.start()
 
 
+PG_START = "\x00pg-start"
+"""A cut just after Project Gutenberg's ``*** START OF THE PROJECT GUTENBERG EBOOK … ***`` line."""
+
+PG_END = "\x00pg-end"
+"""A cut just before the block holding ``*** END OF THE PROJECT GUTENBERG EBOOK …``."""
+
+_PG_START = re.compile(r"\*\*\*\s*START OF TH(?:E|IS) PROJECT GUTENBERG[^*<]*\*\*\*", re.IGNORECASE)
+_PG_END = re.compile(r"\*\*\*\s*END OF TH(?:E|IS) PROJECT GUTENBERG", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:p|pre|div|section|h[1-6])\s*>", re.IGNORECASE)
+_BLOCK_STARTS = ("<p", "<pre", "<div", "<section", "<P", "<PRE", "<DIV")
+
+
+def gutenberg_cuts(text: str) -> list[str]:
+    """:data:`PG_START` / :data:`PG_END` for the Gutenberg marker lines ``text`` holds."""
+    return [
+        name for name, marker in ((PG_START, _PG_START), (PG_END, _PG_END)) if marker.search(text)
+    ]
+
+
+def _marker_point(text: str, name: str) -> int | None:
+    """Where a Gutenberg marker cut falls in ``text``."""
+    if name == PG_START and (match := _PG_START.search(text)):
+        close = _BLOCK_END.search(text, match.end())
+        return close.end() if close else match.end()
+    if name == PG_END and (match := _PG_END.search(text)):
+        return max(0, *(text.rfind(tag, 0, match.start()) for tag in _BLOCK_STARTS))
+    return None
+
+
 def cut_points(text: str, fragments: list[str]) -> dict[str, int]:
-    """Where each fragment's piece starts in ``text`` (fragments not found are left out)."""
+    """Where each fragment's piece starts in ``text`` (fragments not found are left out).
+
+    Besides element ids, :data:`PG_START` and :data:`PG_END` cut at Gutenberg's marker lines.
+    """
     wanted = set(fragments)
     if not wanted:
         return {}
-    return {f: _climb(text, at) for f, at in _targets(text).items() if f in wanted}
+    out = {f: _climb(text, at) for f, at in _targets(text).items() if f in wanted}
+    for name in (PG_START, PG_END):
+        if name in wanted and (at := _marker_point(text, name)) is not None:
+            out[name] = at
+    return out
 
 
 def piece(text: str, start: str | None, end: str | None) -> str:

@@ -29,7 +29,14 @@ from defusedxml.ElementTree import fromstring
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tui_reader.importers import _ao3_html, _fff_html
-from tui_reader.importers._epub_xhtml import cut_points, looks_like_xhtml, piece, xhtml_as_html
+from tui_reader.importers._epub_xhtml import (
+    PG_END,
+    cut_points,
+    gutenberg_cuts,
+    looks_like_xhtml,
+    piece,
+    xhtml_as_html,
+)
 from tui_reader.importers._html_blocks import (
     HEADING_TAGS,
     blocks_from_nodes,
@@ -758,6 +765,8 @@ def _split(path: str, text: str, entries: list[_TocEntry], nav: bool) -> list[tu
     for entry in entries:
         labels.setdefault(entry.fragment, _clean(entry.label))
     wanted = [f for f in labels if f is not None] + [f for f in _PG_IDS if f in text]
+    if not any(f in text for f in _PG_IDS):  # an older Gutenberg book: cut at its marker lines
+        wanted += gutenberg_cuts(text)
     points = cut_points(text, wanted)
     cuts: dict[int, str] = {}
     for fragment in wanted:  # contents order first, so a labelled target wins a shared spot
@@ -769,7 +778,8 @@ def _split(path: str, text: str, entries: list[_TocEntry], nav: bool) -> list[tu
     for i, (offset, start) in enumerate(starts):
         stop, end = _end(starts, i, len(text))
         label = labels.get(start, "")
-        part = _Piece(path, start, end, label, start in _PG_IDS, contents=nav)
+        boiler = start in _PG_IDS or start == PG_END
+        part = _Piece(path, start, end, label, boiler, contents=nav)
         out.append((part, text[offset:stop]))
     return out
 
@@ -874,28 +884,42 @@ class _Generic:
         heading_text = inline_text(heading) if heading is not None else ""
         label = part.label or heading_text
         drop_heading = heading is not None and bool(heading_text) and _same(heading_text, label)
+        subtitle = _subtitle(heading) if drop_heading else None
+        subtitle_text = inline_text(subtitle) if subtitle is not None else ""
         if heading is not None and drop_heading:
             label = max(heading_text, label, key=len)  # "Chapter 1" in the TOC, titled inside
             heading.decompose()
+        read = parse_heading(label, known=True) if label else None
+        if read is not None and read.title is None and subtitle is not None and subtitle_text:
+            subtitle.decompose()  # "CHAPTER I." then its title as the next heading
+        else:
+            subtitle, subtitle_text = None, ""
         before, after = _ao3_notes(body) if ao3 else ([], [])
         words = body_words(child_nodes(body))
         if not words and not before and not after:
             if heading_text and drop_heading:
-                _section(story, None, label, [Block("heading", heading_text)])
+                shown = [Block("heading", t) for t in (heading_text, subtitle_text) if t]
+                _section(story, None, label, shown)
             return None
-        read = parse_heading(label, known=True) if label else None
         number = read.number if read else None
         previous = story.chapters[-1].number if story.chapters else 0
         number = number if number and number > previous else previous + 1
-        title = read.title if read else (label or None)
+        title = subtitle_text or (read.title if read else (label or None))
         if drop_heading:
-            story.account(
-                "boilerplate", max(0, count_words(heading_text) - count_words(title or ""))
-            )
+            dropped = count_words(heading_text) + count_words(subtitle_text)
+            story.account("boilerplate", max(0, dropped - count_words(title or "")))
         pieces = [part]
-        loader = _PiecesBody(self.source, pieces, drop_heading=drop_heading, ao3=ao3)
+        loader = _PiecesBody(
+            self.source, pieces, drop_heading=drop_heading, subtitle=subtitle is not None, ao3=ao3
+        )
         story.chapters.append(Chapter.lazy(number, title, words, loader, before, after))
         return pieces
+
+
+def _subtitle(heading: LexborNode | None) -> LexborNode | None:
+    """The heading right after ``heading`` (nothing but space between), if there is one."""
+    following = next_element(heading) if heading is not None else None
+    return following if following is not None and following.tag in HEADING_TAGS else None
 
 
 _DOC_TYPES = ("application/xhtml+xml", "text/html", "application/xml")
@@ -954,6 +978,8 @@ class _PiecesBody:
     """The chapter's pieces in order (the first holds its heading)."""
     drop_heading: bool
     """The first heading was the chapter's title and is not part of the body."""
+    subtitle: bool
+    """The heading right after it held the chapter's title and is not part of the body."""
     ao3: bool
     """AO3 markup: labelled notes and the archive's boilerplate are taken out."""
 
@@ -979,8 +1005,10 @@ class _PiecesBody:
                     continue
                 if i == 0 and self.drop_heading:
                     heading = _first_heading(body)
-                    if heading is not None:
-                        heading.decompose()
+                    subtitle = _subtitle(heading) if self.subtitle else None
+                    for node in (heading, subtitle):
+                        if node is not None:
+                            node.decompose()
                 if self.ao3:
                     _ao3_notes(body)
                 blocks.extend(blocks_from_nodes(child_nodes(body)))
