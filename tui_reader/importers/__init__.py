@@ -4,6 +4,9 @@
 by the file's ending and contents, and turns every failure into a
 :class:`~tui_reader.model.StoryError` carrying a one-line reason, never a traceback.
 
+Warnings the author wrote in free text are read here, once, for every importer
+(:func:`~tui_reader.importers._story_notes.apply_free_text`).
+
 Each importer module exposes ``load(path: Path, data: bytes) -> Story`` and raises
 ``ValueError`` (or :class:`StoryError`) with a readable reason for input it cannot use.
 """
@@ -14,6 +17,7 @@ import importlib
 import zipfile
 from pathlib import Path
 
+from tui_reader.importers._story_notes import apply_free_text
 from tui_reader.importers.encoding import DecodeError
 from tui_reader.model import Story, StoryError
 
@@ -82,6 +86,7 @@ def load_story(path: str | Path) -> Story:
         raise StoryError(shown, reason) from None
     if not story.chapters:
         raise StoryError(shown, "no story text was found in the file")
+    apply_free_text(story)
     return story
 
 

@@ -50,7 +50,6 @@ from tui_reader.importers._html_blocks import (
     note_text,
     parse_html,
 )
-from tui_reader.importers._story_notes import apply_free_text
 from tui_reader.importers._txt_fff import chapter_title
 from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.encoding import DecodeError, decode_text
@@ -534,7 +533,6 @@ def load(path: Path, data: bytes) -> Story:
         story.back_matter.clear()
         generic.fill(story, flavour)
     story.source = Source(str(path), flavour)
-    apply_free_text(story)
     return story
 
 

@@ -36,6 +36,7 @@ FENCE = "+++"
 
 _CHAPTER = re.compile(r"^#(?:[ \t]+(.*?))?[ \t]*$")
 _SUBHEADING = re.compile(r"^#{2,6}\s+(.*?)\s*#*\s*$")
+_MARKUP_ONLY = re.compile(r"^[#>*_~`=|:+\\-]+$")
 _NOTE_OPEN = re.compile(r"^:::\s*(note|end-note)\s*:*\s*$", re.IGNORECASE)
 _NOTE_CLOSE = re.compile(r"^:::\s*$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
@@ -68,9 +69,10 @@ def load(path: Path, data: bytes) -> Story:
     text = normalise_spaces(decode_text(data)).replace("\r\n", "\n").replace("\r", "\n")
     meta, body = split_front_matter(text)
     story = _story_from_meta(path, meta)
-    notes_before, chapters = _index_body(sanitise(body))
+    notes_before, chapters, furniture = _index_body(sanitise(body))
     story.notes[:0] = [Note("before", n) for n in notes_before]
     story.chapters = chapters
+    story.account("boilerplate", furniture)
     return story
 
 
@@ -219,12 +221,14 @@ class _Section:
         return any(line.strip() for line in self.lines)
 
 
-def _index_body(body: str) -> tuple[list[str], list[Chapter]]:
-    """Story-level notes before the first chapter, and the lazily parsed chapters."""
+def _index_body(body: str) -> tuple[list[str], list[Chapter], int]:
+    """Story-level notes before the first chapter, the lazily parsed chapters, and the words
+    read as furniture: heading words that are not a title ("Chapter 2:") and marker lines."""
     lines = body.split("\n")
     story_notes: list[str] = []
     sections: list[_Section] = []
     current: _Section | None = None
+    furniture = 0
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -255,7 +259,10 @@ def _index_body(body: str) -> tuple[list[str], list[Chapter]]:
             continue
         heading = _CHAPTER.match(line)
         if heading:
-            current = _Section(_chapter_title(heading.group(1) or ""))
+            shown = _inline(heading.group(1) or "")
+            title = _chapter_title(shown)
+            furniture += max(0, _visible_words(line) - count_words(title or ""))
+            current = _Section(title)
             sections.append(current)
         else:
             if current is None:
@@ -265,7 +272,10 @@ def _index_body(body: str) -> tuple[list[str], list[Chapter]]:
                 current = _Section(None)
                 sections.append(current)
             current.lines.append(line)
-            current.words += _line_words(line)
+            words = _line_words(line)
+            current.words += words
+            if line.lstrip().startswith(">") or is_scene_break(line):
+                furniture += max(0, _visible_words(line) - words)
         i += 1
     chapters = [
         Chapter.lazy(
@@ -278,18 +288,17 @@ def _index_body(body: str) -> tuple[list[str], list[Chapter]]:
         )
         for number, s in enumerate(sections, start=1)
     ]
-    return story_notes, chapters
+    return story_notes, chapters, furniture
 
 
-def _chapter_title(raw: str) -> str | None:
+def _chapter_title(shown: str) -> str | None:
     """The title of a ``#`` heading, any "Chapter 3:" / "3." / "第二章" prefix dropped.
 
     Only a chapter number goes: chapters are numbered by position, so "# Part 2" and
     "# Epilogue - After" stay whole.
     """
-    title = _inline(raw)
-    read = parse_heading(title, known=True)
-    return read.title if read is not None and read.kind == "chapter" else (title or None)
+    read = parse_heading(shown, known=True)
+    return read.title if read is not None and read.kind == "chapter" else (shown or None)
 
 
 def _line_words(line: str) -> int:
@@ -305,6 +314,33 @@ def _line_words(line: str) -> int:
         if sub:
             line = sub.group(1)
     return count_words(line)
+
+
+def visible_text(line: str) -> str:
+    """A body line as a reader sees it: the markup tokens that open it (``#``, ``>``, ``-``,
+    ``***``) and a heading's closing hashes left out; a line of nothing but markup
+    (``* * *``, ``---``) is empty.
+
+    ``inspect --audit`` counts a Markdown story's source words with this.
+    """
+    tokens = line.split()
+    start = 0
+    while start < len(tokens) and _MARKUP_ONLY.match(tokens[start]):
+        start += 1
+    end = len(tokens)
+    if start and tokens[0].startswith("#"):  # a heading's closing hashes: "## A Letter ##"
+        while end > start and tokens[end - 1].strip("#") == "":
+            end -= 1
+    return " ".join(tokens[start:end])
+
+
+def _visible_words(line: str) -> int:
+    """Words a reader sees on a line (see :func:`visible_text`).
+
+    A marker ("xxx", "＊　＊　＊") is shown as a scene break and an attribution's dash as
+    epigraph styling, not as chapter words: the difference is accounted as furniture.
+    """
+    return count_words(visible_text(line))
 
 
 def _loader(lines: list[str]) -> Callable[[], list[Block]]:

@@ -13,7 +13,6 @@ from pathlib import Path
 from tui_reader.importers import _txt_archive, _txt_fff
 from tui_reader.importers._txt_common import remove_widgets
 from tui_reader.importers.encoding import decode_text
-from tui_reader.importers.warnings import analyse_notes, merge_warnings
 from tui_reader.model import Note, Source, Story
 from tui_reader.text import normalise_spaces, sanitise
 
@@ -57,13 +56,6 @@ def load(path: Path, data: bytes) -> Story:
     else:
         fmt = "archive-txt"
         header, notes, chapters = _txt_archive.parse(path, lines)
-    texts = [header.summary or "", *header.content_notes, *notes]
-    for chapter in chapters:
-        texts.extend(chapter.notes_before)
-        texts.extend(chapter.notes_after)
-    found, sentences, gates = analyse_notes(texts)
-    content_notes = list(header.content_notes)
-    content_notes.extend(s for s in sentences if s not in content_notes)
     total = header.chapters_total
     if total is None and header.completed:
         total = len(chapters)
@@ -73,10 +65,9 @@ def load(path: Path, data: bytes) -> Story:
         author=header.author,
         summary=header.summary,
         rating=header.rating,
-        warnings=merge_warnings(header.warnings, found),
+        warnings=list(header.warnings),
         site_warnings=header.site_warnings,
-        content_notes=content_notes,
-        warning_gates=gates,
+        content_notes=list(header.content_notes),
         tags=header.tags,
         chapters_total=total,
         notes=[Note("before", n) for n in notes],
