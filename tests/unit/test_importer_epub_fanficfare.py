@@ -110,3 +110,14 @@ def test_every_fanficfare_epub_audits(fanficfare: FanFicFare, sid: int) -> None:
     result = audit(story, path, path.read_bytes())
     assert result.source_words > 150
     assert abs(result.unaccounted) <= 0.01, result.to_dict()
+
+
+def test_contents_and_log_pages_are_front_matter(fanficfare: FanFicFare) -> None:
+    """``include_tocpage`` / ``include_logpage``: the pages are kept as sections, not dropped."""
+    extra = "\n[epub]\ninclude_tocpage:true\ninclude_logpage:true\n"
+    story, path = _load(fanficfare, 1001, personal_ini() + extra)
+    assert [s.title for s in story.front_matter] == ["Contents", "Update log"]
+    contents = [b.text for b in story.front_matter[0].blocks]
+    assert "Chapter 4 & 4.5" in " ".join(contents)
+    assert len(story.chapters) == 4
+    assert abs(audit(story, path, path.read_bytes()).unaccounted) <= 0.01

@@ -662,7 +662,8 @@ def _fill_fff(story: Story, docs: Iterator[_Doc], source: Path) -> None:
             completed = _fff_title_page(story, doc.body)
             continue
         heading = doc.body.css_first(".fff_chapter_title")
-        if heading is None:
+        if heading is None:  # its contents page, update log or cover: kept, not a chapter
+            _section(story, doc.body, _fff_section_title(doc.body))
             continue
         raw = inline_text(heading)
         heading.decompose()
@@ -683,6 +684,16 @@ def _fill_fff(story: Story, docs: Iterator[_Doc], source: Path) -> None:
             )
     if story.chapters_total is None and completed:
         story.chapters_total = len(story.chapters)
+
+
+def _fff_section_title(body: LexborNode) -> str:
+    """What a FanFicFare page that is not a chapter is ("Contents", "Update log"...)."""
+    if has_class(body, "fff_tocpage"):
+        return "Contents"
+    if has_class(body, "fff_logpage"):
+        return "Update log"
+    first = _first_heading(body)
+    return (inline_text(first) if first is not None else "") or "Front matter"
 
 
 def _fff_title_page(story: Story, body: LexborNode) -> bool:
@@ -766,6 +777,9 @@ def _split(path: str, text: str, entries: list[_TocEntry], nav: bool) -> list[tu
     if not any(f in text for f in _PG_IDS):  # an older Gutenberg book: cut at its marker lines
         wanted += gutenberg_cuts(text)
     points = cut_points(text, wanted)
+    for entry in entries:  # a target that is not in the file labels the file's top
+        if entry.fragment is not None and entry.fragment not in points:
+            labels.setdefault(None, labels.get(entry.fragment, ""))
     cuts: dict[int, str] = {}
     for fragment in wanted:  # contents order first, so a labelled target wins a shared spot
         if fragment in points:
@@ -848,7 +862,9 @@ class _Generic:
             if watch_fff and _is_fff_body(body):
                 return False
             if _ao3_html.tag_list(body) is not None or body.css_first("#afterword"):
-                continue  # AO3's preface or afterword (already read by _fill_ao3)
+                if flavour != "ao3-epub":  # an AO3 book reads these in _fill_ao3
+                    _section(story, body, "Afterword" if story.chapters else "Preface")
+                continue
             fields = _fff_html.title_page(body)
             if len(fields) >= 3 and ("author" in fields or "rating" in fields):
                 if flavour == "fff-epub":
