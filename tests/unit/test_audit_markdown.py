@@ -19,7 +19,6 @@ STORIES = Path(__file__).resolve().parents[2] / "stories"
 
 _OTHER_IMPORTERS = {
     ".txt": "the TXT importer's accounting (txt helper, issue 11)",
-    ".epub": "the EPUB importer's accounting (epub helper, issue 11)",
 }
 """Formats whose importers do not account for all they read yet: remove once they do."""
 
