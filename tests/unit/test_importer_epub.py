@@ -21,6 +21,7 @@ from tests.fixtures.html_builders import (
     fff_epub,
     generic_epub2,
     generic_epub3,
+    ncx,
     opf,
     write_epub,
 )
@@ -351,3 +352,28 @@ def test_epub_bombs_are_refused_in_bounded_memory(
     assert message.startswith(f"{path}: ") and reason in message
     assert "\n" not in message and "Traceback" not in run.stderr
     assert int(peak_kb) < 200 * 1024
+
+
+def test_untargeted_file_continues_the_chapter_before_it(tmp_path: Path) -> None:
+    """A converter's split (``ch02_split_001``: not in the contents, no heading of its own)
+    is the rest of chapter 2, read lazily from both files, not a chapter of its own."""
+    files: dict[str, str | bytes] = {
+        "ch01.xhtml": f"<html><body><h2>Chapter 1: Jetty</h2><p>{LINES[0]}</p></body></html>",
+        "ch02_split_000.xhtml": f"<html><body><h2>Chapter 2: Fog</h2><p>{LINES[1]}</p></body>",
+        "ch02_split_001.xhtml": f"<html><body><p>{LINES[2]}</p><p>{LINES[3]}</p></body></html>",
+        "toc.ncx": ncx(
+            [("Chapter 1: Jetty", "ch01.xhtml"), ("Chapter 2: Fog", "ch02_split_000.xhtml")]
+        ),
+    }
+    names = [n for n in files if n.endswith(".xhtml")]
+    items = [(f"f{i}", n, XHTML) for i, n in enumerate(names)]
+    items.append(("ncx", "toc.ncx", "application/x-dtbncx+xml"))
+    package = opf(
+        title="Split", creator="Me", items=items, spine=[i for i, _, _ in items[:-1]], toc_id="ncx"
+    )
+    story = load_story(write_epub(tmp_path / "split.epub", files, package))
+    assert [(c.number, c.title) for c in story.chapters] == [(1, "Jetty"), (2, "Fog")]
+    second = story.chapters[1]
+    assert not second.loaded
+    assert [b.text for b in second.blocks] == [LINES[1], LINES[2], LINES[3]]
+    assert second.words == sum(len(line.split()) for line in LINES[1:4])

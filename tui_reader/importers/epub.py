@@ -2,12 +2,24 @@
 
 The container and package files (container.xml, the OPF, the NCX, the nav document) are read
 with defusedxml, so entity bombs and external entities are refused with a one-line reason. The
-zip is read defensively: member names are resolved inside the book (no ``..`` escapes), every
-member's size is capped and so is the total read. Chapter XHTML is parsed leniently with lexbor;
-a chapter file that is missing or unreadable is skipped and the rest of the book still opens.
-Opening a book keeps only what the index needs: each spine document is parsed, measured and
-dropped in turn, and a chapter remembers its member name, word count, title and notes. Its blocks
-are parsed from the member again, re-opening the file by path, when the chapter is first read.
+zip is read defensively: member names are resolved inside the book (no ``..`` escapes) and every
+member is decompressed in chunks, counted in bytes and in tags (``<``) against caps per member
+and per book; the spine is streamed once before anything is parsed, so a small file that expands
+to huge work is refused within a fraction of a second and in little memory.
+
+Spine documents are XHTML: self-closing non-void elements (``<a id="chap01"/>``) are rewritten
+before the lenient HTML parser (lexbor) sees them (:mod:`._epub_xhtml`), so no chapter is
+swallowed as link text. A generic book's chapters follow its contents (NCX or nav), a target
+inside a file (``book.xhtml#chap02``) cutting that file; title pages, contents pages and
+Project Gutenberg's header and licence become front or back matter sections, never chapters
+and never dropped. An AO3 book is Calibre's conversion of the AO3 HTML download: its split
+files are joined back and read by the AO3 HTML reader. A FanFicFare book's title page is read
+like FanFicFare's TXT header (rating and site warnings verbatim).
+
+Opening a book keeps only what the index needs: each document is parsed, measured and dropped
+in turn, and a chapter remembers its pieces (member and fragments), word count, title and notes.
+Its blocks are parsed from the members again, re-opening the file by path, when first read.
+A chapter file that is missing or unreadable is skipped and the rest of the book still opens.
 """
 
 from __future__ import annotations
