@@ -377,3 +377,17 @@ def test_untargeted_file_continues_the_chapter_before_it(tmp_path: Path) -> None
     assert not second.loaded
     assert [b.text for b in second.blocks] == [LINES[1], LINES[2], LINES[3]]
     assert second.words == sum(len(line.split()) for line in LINES[1:4])
+
+
+def test_a_story_that_looks_like_a_title_page_is_still_read(tmp_path: Path) -> None:
+    """Short lines that name the author look like a title page; with nothing else in the book
+    they are its one chapter (read again without the title-page guess), not an error."""
+    lines = ["Rain.", "More rain.", "For Tamsin Vale, who likes it."]
+    body = "".join(f"<p>{line}</p>" for line in lines)
+    files: dict[str, str | bytes] = {"rain.xhtml": f"<html><body>{body}</body></html>"}
+    package = opf(
+        title="Rain", creator="Tamsin Vale", items=[("r", "rain.xhtml", XHTML)], spine=["r"]
+    )
+    story = load_story(write_epub(tmp_path / "rain.epub", files, package))
+    assert [b.text for c in story.chapters for b in c.blocks] == lines
+    assert not story.front_matter

@@ -89,6 +89,26 @@ def test_pandoc_epub(tmp_path: Path, epub2: bool) -> None:
     assert [b.text for b in story.front_matter[0].blocks] == [TITLE, AUTHOR]
 
 
+@needs_pandoc
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["It rained on the orchard all day, and nobody in the house minded at all."],
+        ["Rain.", "More rain.", "Still rain.", "Geese, then rain."],
+    ],
+    ids=["prose", "short-lines"],
+)
+def test_pandoc_one_shot_titled_like_its_book(tmp_path: Path, lines: list[str]) -> None:
+    """A one-chapter book whose chapter has the book's title is a chapter, not a title page."""
+    body = "\n\n".join(lines)
+    markdown = f"---\ntitle: Small Rain\nauthor: {AUTHOR}\n---\n\n# Small Rain\n\n{body}\n"
+    path = pandoc_epub(markdown, tmp_path / "rain.epub")
+    story = load_story(path)
+    assert [c.title for c in story.chapters] == ["Small Rain"]
+    assert [b.text for b in story.chapters[0].blocks] == lines
+    assert audit(story, path, path.read_bytes()).unaccounted <= 0.01
+
+
 def _html(paragraphs: list[str]) -> str:
     """Chapter paragraphs as XHTML (``<hr/>`` for a scene break)."""
     return "".join("<hr/>" if p == "*" else f"<p>{_esc(p)}</p>" for p in paragraphs)

@@ -858,13 +858,32 @@ class _Generic:
             yield from _split(path, text, by_path.get(path, []), is_nav)
 
     def fill(self, story: Story, flavour: str, *, watch_fff: bool = False) -> bool:
-        """Read every piece into ``story``; False at a FanFicFare document with ``watch_fff``."""
+        """Read every piece into ``story``; False at a FanFicFare document with ``watch_fff``.
+
+        Should the title-page and contents rules leave no chapter at all (a one-shot titled
+        like its book, a story of short lines), the book is read again without them.
+        """
         for subject in self.subjects:
             value = _clean(subject)
-            if value and value.casefold() != "fanworks" and not _is_label(value):
+            keep = value and value.casefold() != "fanworks" and not _is_label(value)
+            if keep and value not in story.tags.additional:
                 story.tags.additional.append(value)
         if story.rating is None:
             story.rating = next((r for s in self.subjects if (r := rating(s))), None)
+        accounted = dict(story.accounted)
+        front, back = len(story.front_matter), len(story.back_matter)
+        for loose in (False, True):
+            if not self._fill(story, flavour, watch_fff=watch_fff, loose=loose):
+                return False
+            if story.chapters:
+                break
+            story.accounted = dict(accounted)
+            del story.front_matter[front:], story.back_matter[back:]
+        return True
+
+    def _fill(self, story: Story, flavour: str, *, watch_fff: bool, loose: bool) -> bool:
+        """One reading of the pieces (``loose``: only boilerplate, the nav and explicitly
+        labelled front matter are sections); False at a FanFicFare document."""
         ao3 = flavour == "ao3-epub"
         current: list[_Piece] | None = None
         for part, text in self._pieces():
@@ -883,7 +902,7 @@ class _Generic:
                     _fff_html.apply_title_page(fields, story)
                 _section(story, body, "Title page")
                 continue
-            kind = _kind(part, body, story)
+            kind = _kind(part, body, story, loose=loose)
             if kind is not None:
                 if body_words(child_nodes(body)) or body.text(separator=" ").strip():
                     _section(story, body, kind)
@@ -925,7 +944,8 @@ class _Generic:
         if not words and not before and not after:
             if heading_text and drop_heading:
                 shown = [Block("heading", t) for t in (heading_text, subtitle_text) if t]
-                _section(story, None, label, shown)
+                named = label.casefold() == story.title.casefold()
+                _section(story, None, "Title page" if named else label, shown)
             return None
         number = read.number if read else None
         previous = story.chapters[-1].number if story.chapters else 0
@@ -952,8 +972,12 @@ _DOC_TYPES = ("application/xhtml+xml", "text/html", "application/xml")
 """Media types of spine documents that hold text."""
 
 
-def _kind(part: _Piece, body: LexborNode, story: Story) -> str | None:
-    """The section title when ``part`` is front or back matter rather than story text."""
+def _kind(part: _Piece, body: LexborNode, story: Story, *, loose: bool = False) -> str | None:
+    """The section title when ``part`` is front or back matter rather than story text.
+
+    ``loose``: only Gutenberg's boilerplate, the nav document and pieces the contents call
+    "Contents", "Cover"... count; the title-page and link-heavy guesses are left out.
+    """
     if part.boilerplate or _PG_MARK.search(body.text(separator=" ")[:4000] or ""):
         return "Project Gutenberg licence" if story.chapters else "Project Gutenberg header"
     if part.contents:
@@ -961,8 +985,8 @@ def _kind(part: _Piece, body: LexborNode, story: Story) -> str | None:
     label = part.label.casefold().strip(" :.")
     if label in _NON_CHAPTER_TITLES:
         return part.label
-    if label and label == story.title.casefold().strip(" :."):
-        return "Title page"
+    if loose:
+        return None
     if _not_a_chapter(body, part.label, story):
         return "Contents" if len(body.css("a")) >= 2 else "Title page"
     return None
@@ -1151,7 +1175,11 @@ def _not_a_chapter(body: LexborNode, toc_title: str, story: Story) -> bool:
         if link_words >= 0.6 * words:
             return True
     if short and words <= 60:
-        lowered = " ".join(text.split()).casefold()
+        heading = _first_heading(body)
+        shown = " ".join(text.split())
+        if heading is not None:  # a chapter titled like its book names it only in its heading
+            shown = shown.replace(" ".join(heading.text(separator=" ").split()), " ", 1)
+        lowered = shown.casefold()
         marks = [story.title.casefold(), (story.author or "\0").casefold()]
         if any(m and m in lowered for m in marks) and not _has_paragraph_text(body):
             return True
