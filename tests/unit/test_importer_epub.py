@@ -25,6 +25,7 @@ from tests.fixtures.html_builders import (
     opf,
     write_epub,
 )
+from tui_reader.audit import audit
 from tui_reader.importers import epub, load_story
 from tui_reader.model import Story, StoryError
 
@@ -391,3 +392,30 @@ def test_a_story_that_looks_like_a_title_page_is_still_read(tmp_path: Path) -> N
     story = load_story(write_epub(tmp_path / "rain.epub", files, package))
     assert [b.text for c in story.chapters for b in c.blocks] == lines
     assert not story.front_matter
+
+
+def test_division_headings_in_the_contents_open_the_next_chapter(tmp_path: Path) -> None:
+    """ "PART TWO" targeted by the contents has no text of its own: it is not a chapter and
+    not dropped; it opens the chapter after it (the first part heading is front matter)."""
+    parts = [("part1", "<h1>PART ONE</h1>"), ("c1", f"<h2>Chapter 1</h2><p>{LINES[0]}</p>"),
+             ("c2", f"<h2>Chapter 2</h2><p>{LINES[1]}</p>"), ("part2", "<h1>PART TWO</h1>"),
+             ("c3", f"<h2>Chapter 3</h2><p>{LINES[2]}</p>")]  # fmt: skip
+    body = "".join(f'<div id="{i}">{html}</div>' for i, html in parts)
+    labels = ["PART ONE", "Chapter 1", "Chapter 2", "PART TWO", "Chapter 3"]
+    files: dict[str, str | bytes] = {
+        "book.xhtml": f"<html><body>{body}</body></html>",
+        "toc.ncx": ncx(
+            [(label, f"book.xhtml#{i}") for label, (i, _) in zip(labels, parts, strict=True)]
+        ),
+    }
+    items = [("b", "book.xhtml", XHTML), ("ncx", "toc.ncx", "application/x-dtbncx+xml")]
+    package = opf(title="Parts", creator="Me", items=items, spine=["b"], toc_id="ncx")
+    path = write_epub(tmp_path / "parts.epub", files, package)
+    story = load_story(path)
+    assert [c.number for c in story.chapters] == [1, 2, 3]
+    assert [s.title for s in story.front_matter] == ["PART ONE"]
+    assert [(b.kind, b.text) for b in story.chapters[2].blocks] == [
+        ("heading", "PART TWO"),
+        ("paragraph", LINES[2]),
+    ]
+    assert audit(story, path, path.read_bytes()).unaccounted <= 0.01

@@ -838,6 +838,8 @@ class _Generic:
         """dc:subject values."""
         self.has_toc = False
         """The book has a table of contents (set once it is read)."""
+        self.pending: list[str] = []
+        """Headings of division pieces ("PART II") waiting to open the next chapter."""
 
     def _pieces(self) -> Iterator[tuple[_Piece, str]]:
         """Every piece of every readable spine document, in reading order."""
@@ -886,6 +888,7 @@ class _Generic:
         labelled front matter are sections); False at a FanFicFare document."""
         ao3 = flavour == "ao3-epub"
         current: list[_Piece] | None = None
+        self.pending = []
         for part, text in self._pieces():
             body = parse_html(text).body
             if body is None:
@@ -915,6 +918,8 @@ class _Generic:
                 current.append(part)
                 continue
             current = self._chapter(story, part, body, heading, ao3)
+        if self.pending:  # division headings after the last chapter
+            _section(story, None, self.pending[0], [Block("heading", t) for t in self.pending])
         return True
 
     def _chapter(
@@ -942,10 +947,13 @@ class _Generic:
         before, after = _ao3_notes(body) if ao3 else ([], [])
         words = body_words(child_nodes(body))
         if not words and not before and not after:
-            if heading_text and drop_heading:
-                shown = [Block("heading", t) for t in (heading_text, subtitle_text) if t]
+            shown = [t for t in (heading_text, subtitle_text) if t] if drop_heading else []
+            if story.chapters:  # a division heading ("PART II"): it opens the next chapter
+                self.pending.extend(shown)
+            elif shown:
                 named = label.casefold() == story.title.casefold()
-                _section(story, None, "Title page" if named else label, shown)
+                blocks = [Block("heading", t) for t in shown]
+                _section(story, None, "Title page" if named else label, blocks)
             return None
         number = read.number if read else None
         previous = story.chapters[-1].number if story.chapters else 0
@@ -955,8 +963,15 @@ class _Generic:
             dropped = count_words(heading_text) + count_words(subtitle_text)
             story.account("boilerplate", max(0, dropped - count_words(title or "")))
         pieces = [part]
+        lead, self.pending = tuple(self.pending), []
+        words += sum(count_words(t) for t in lead)
         loader = _PiecesBody(
-            self.source, pieces, drop_heading=drop_heading, subtitle=subtitle is not None, ao3=ao3
+            self.source,
+            pieces,
+            drop_heading=drop_heading,
+            subtitle=subtitle is not None,
+            ao3=ao3,
+            lead=lead,
         )
         story.chapters.append(Chapter.lazy(number, title, words, loader, before, after))
         return pieces
@@ -1032,6 +1047,8 @@ class _PiecesBody:
     """The heading right after it held the chapter's title and is not part of the body."""
     ao3: bool
     """AO3 markup: labelled notes and the archive's boilerplate are taken out."""
+    lead: tuple[str, ...] = ()
+    """Division headings ("PART II") that stood alone before the chapter, shown first."""
 
     def __call__(self) -> list[Block]:
         """The chapter's blocks; one paragraph saying why if the book can no longer be read."""
@@ -1040,7 +1057,7 @@ class _PiecesBody:
         except (OSError, ValueError) as exc:
             return _unreadable(str(exc))
         try:
-            blocks: list[Block] = []
+            blocks = [Block("heading", t) for t in self.lead]
             texts: dict[str, str | None] = {}
             for i, part in enumerate(self.pieces):
                 if part.path not in texts:
