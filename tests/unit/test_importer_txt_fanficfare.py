@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.fanficfare import STORIES, FanFicFare, TestStory
+from tests.fixtures.fanficfare import STORIES, FanFicFare, TestStory, personal_ini
 from tui_reader.audit import audit
 from tui_reader.importers import load_story
 from tui_reader.model import Story
@@ -79,6 +79,35 @@ def test_teststory_chapter_text(fanficfare: FanFicFare, sid: int) -> None:
         for raw, _number, _title in STORIES[sid].chapters:
             assert " ".join(raw.split()[-3:]) not in body  # no wrapped title's tail
         assert "End file." not in body
+
+
+UNWRAPPED = """
+[txt]
+wrap_width: 0
+windows_eol: false
+include_tocpage: false
+"""
+"""FanFicFare settings some users choose: no wrapping, Unix line ends, no contents page."""
+
+
+@pytest.mark.parametrize("sid", [1001, 1002])
+def test_teststory_without_wrapping_or_contents(fanficfare: FanFicFare, sid: int) -> None:
+    """The same story written unwrapped and without a contents page reads the same."""
+    path = fanficfare.make("txt", sid, ini=personal_ini() + UNWRAPPED)
+    assert b"\r\n" not in path.read_bytes() and b"TABLE OF CONTENTS" not in path.read_bytes()
+    story = load_story(path)
+    wrapped, _ = _load(fanficfare, sid)
+    assert (story.title, story.author, story.summary) == (
+        wrapped.title,
+        wrapped.author,
+        wrapped.summary,
+    )
+    assert [(c.number, c.title) for c in story.chapters] == [c[1:] for c in STORIES[sid].chapters]
+    assert [[b.kind for b in c.blocks] for c in story.chapters] == [
+        [b.kind for b in c.blocks] for c in wrapped.chapters
+    ]
+    result = audit(story, path, path.read_bytes())
+    assert result.unaccounted <= 0.01, result.to_dict()
 
 
 def test_two_paragraph_summary_keeps_the_contents_and_chapters(fanficfare: FanFicFare) -> None:

@@ -38,9 +38,9 @@ class ChapterText:
         """True when more blank lines than usual mark a scene break (archive dumps)."""
         self.markdown_headings = markdown_headings
         """True when ``### Heading`` lines are headings (FanFicFare's html2text output)."""
-        self.marker_words = 0
-        """Words of the scene-break marker lines ("* * *" is three) in the chapters built so
-        far: visible in the source, kept as scene breaks, accounted as boilerplate."""
+        self.boilerplate_words = 0
+        """Words read as furniture in the chapters built so far, for word accounting: the
+        scene-break marker lines ("* * *" is three), ``###`` of headings and note labels."""
 
     def text(self, unit: Unit) -> str:
         """One unit's paragraph text, wrapped lines joined and artifacts repaired."""
@@ -57,6 +57,12 @@ class ChapterText:
         line = self.lines[unit.start]
         return _MARKDOWN_HEADING.match(line.strip()) if line.lstrip()[:1] == "#" else None
 
+    def strip_label(self, text: str) -> str:
+        """A note's text without its label; the label's words are counted as boilerplate."""
+        stripped = strip_note_label(text)
+        self.boilerplate_words += max(0, count_words(text) - count_words(stripped))
+        return stripped
+
     def is_note(self, unit: Unit) -> bool:
         """True when a unit starts with a note label."""
         return note_label(self.lines[unit.start].lstrip()) is not None
@@ -70,7 +76,7 @@ class ChapterText:
         notes: list[str] = []
         i = 0
         while i < len(units) and self.is_note(units[i]):
-            text = strip_note_label(self.text(units[i]))
+            text = self.strip_label(self.text(units[i]))
             i += 1
             if not text and i < len(units) and not self.is_note(units[i]):
                 text = self.text(units[i])
@@ -92,7 +98,7 @@ class ChapterText:
                 continue
             text = self.text(unit)
             if self.is_note(unit) or not notes:
-                notes.append(strip_note_label(text))
+                notes.append(self.strip_label(text))
             else:
                 notes[-1] = f"{notes[-1]}\n\n{text}" if notes[-1] else text
         return [n for n in notes if n], begin
@@ -103,10 +109,11 @@ class ChapterText:
             return 0
         body = "\n".join(self.lines[units[0].start : units[-1].end])
         markers = sum(len(self.lines[u.start].split()) for u in units if self.is_break(u))
-        for unit in units:
-            if (m := self.heading(unit)) is not None:
-                markers += count_words(self.lines[unit.start]) - count_words(m.group("text"))
-        self.marker_words += markers
+        if self.markdown_headings:
+            for unit in units:
+                if (m := self.heading(unit)) is not None:
+                    markers += count_words(self.lines[unit.start]) - count_words(m.group("text"))
+        self.boilerplate_words += markers
         return max(0, count_words(repair_artifacts(body)) - markers)
 
     def blocks(self, units: list[Unit], lead: list[Block]) -> list[Block]:

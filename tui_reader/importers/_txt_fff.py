@@ -19,6 +19,7 @@ from pathlib import Path
 from tui_reader.importers._txt_chapters import ChapterText
 from tui_reader.importers._txt_common import detect_layout, split_units
 from tui_reader.importers._txt_header import KNOWN_LABELS, Header
+from tui_reader.importers.grammar import parse_heading
 from tui_reader.model import Chapter
 
 TOC_LINE = "TABLE OF CONTENTS"
@@ -36,7 +37,6 @@ FFF_LABELS: frozenset[str] = KNOWN_LABELS | frozenset(
 """The title-page labels FanFicFare writes (its ``*_label`` defaults), lower case."""
 
 _LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z0-9/ ]{0,40}?):(?:\s+(?P<value>\S.*))?$")
-_PLACED = re.compile(r"^Chapter\s+(?P<num>\d{1,5})(?::\s+(?P<title>\S.*))?$")
 _HYPHEN_END = re.compile(r"\w-$")
 
 
@@ -100,55 +100,58 @@ def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter
         if lines[i].strip():
             if lines[i].strip() == END_LINE:
                 end = i
-                header.accounted.append(("boilerplate", END_LINE))
+                header.story.account("boilerplate", END_LINE)
             break
     start = _skip_blank(lines, 0, end)
     stop = _block(lines, start, end)
     header.title = join_wrapped(lines[start:stop]) or None
-    header.accounted.append(("front_matter", header.title or ""))
+    header.story.account("front_matter", header.title or "")
     start = _skip_blank(lines, stop, end)
     stop = _block(lines, start, end)
     by_line = join_wrapped(lines[start:stop])
     header.author = by_line[3:].strip() or None
-    header.accounted.append(("boilerplate", "by"))
-    header.accounted.append(("front_matter", header.author or ""))
+    header.story.account("boilerplate", "by")
+    header.story.account("front_matter", header.author or "")
     body = _first_chapter_line(lines, stop, end)
     toc_at = next((i for i in range(stop, body) if lines[i].strip() == TOC_LINE), None)
     _read_header(lines, stop, body if toc_at is None else toc_at, header)
     toc: list[str] = []
     if toc_at is not None:
-        header.accounted.append(("boilerplate", TOC_LINE))
+        header.story.account("boilerplate", TOC_LINE)
         toc = _read_toc(lines, toc_at + 1, body)
-        header.accounted.extend(("front_matter", entry) for entry in toc)
+        for entry in toc:
+            header.story.account("front_matter", entry)
     starts = _chapter_starts(lines, body, end, toc)
     layout = detect_layout(lines, split_units(lines, body, end))
     text = ChapterText(lines, layout, gap_breaks=False, markdown_headings=True)
     chapters: list[Chapter] = []
     if not starts:
         chapters.append(text.chapter(1, None, split_units(lines, body, end)))
-        header.accounted.append(("boilerplate", text.marker_words))
+        header.story.account("boilerplate", text.boilerplate_words)
         return header, [], chapters
     for k, (_line, after, raw_title) in enumerate(starts):
         following = starts[k + 1][0] if k + 1 < len(starts) else end
         number = k + 1
         title = chapter_title(number, raw_title)
         spare = len(raw_title.split()) - len((title or "").split())
-        header.accounted.append(("boilerplate", " ".join(raw_title.split()[:spare])))
+        header.story.account("boilerplate", " ".join(raw_title.split()[:spare]))
         chapters.append(text.chapter(number, title, split_units(lines, after, following)))
-    header.accounted.append(("boilerplate", text.marker_words))
+    header.story.account("boilerplate", text.boilerplate_words)
     return header, [], chapters
 
 
 def chapter_title(number: int, raw: str) -> str | None:
     """A chapter's own title from the title the site gave it, verbatim.
 
-    "Chapter 3: Title" in third place is titled "Title" (its display title gives the original
-    back) and a bare "Chapter 3" in third place has no title of its own; anything else ("Chapter
-    4 & 4.5", "Epilogue - Home", "Chapter 1, Xenos" in second place) is the title as it stands.
+    FanFicFare numbers chapters by their place. A chapter heading that gives that same number
+    ("Chapter 3: Title" or "Chapter Three - Title" in third place) is read by the shared grammar:
+    its title is what follows the number ("Title"; a bare "Chapter 3" has none). Anything else
+    ("Chapter 4 & 4.5" in third place, "Epilogue - Home", "Chapter 1, Xenos" in second place,
+    "Part 2: Title") is the chapter's title as it stands.
     """
-    m = _PLACED.match(raw)
-    if m is not None and int(m.group("num")) == number:
-        return m.group("title")
+    heading = parse_heading(raw, known=True)
+    if heading is not None and heading.kind == "chapter" and heading.number == number:
+        return heading.title
     return raw or None
 
 
@@ -186,7 +189,7 @@ def _read_header(lines: list[str], start: int, end: int, header: Header) -> None
             else:
                 paragraphs[-1].append(stripped)
         else:
-            header.accounted.append(("front_matter", stripped))
+            header.story.account("front_matter", stripped)
         previous_blank = False
     for label, paragraphs in entries:
         values = [join_wrapped(p) for p in paragraphs]
@@ -214,19 +217,22 @@ def _chapter_starts(
 ) -> list[tuple[int, int, str]]:
     """(title line, first line after the title, title) of each chapter.
 
-    With a table of contents each chapter title is found in order by its text; without one the
-    text holds a single chapter whose title is the first indented paragraph.
+    With a table of contents each chapter title is found in order by its text. Without one
+    (a single chapter, or ``include_tocpage: false``) a chapter starts at every indented line
+    after two blank lines, the way the writer sets chapter titles apart.
     """
     starts: list[tuple[int, int, str]] = []
     k = 0
     for i in range(start, end):
         if not _chapter_line(lines[i]) or (i > 0 and lines[i - 1].strip()):
             continue
+        if not toc and i > start and (i < 2 or lines[i - 2].strip()):
+            continue
         stop = _block(lines, i, end)
         title = join_wrapped(lines[i:stop])
         if not toc:
-            return [(i, stop, title)]
-        if k < len(toc) and title == toc[k]:
+            starts.append((i, stop, title))
+        elif k < len(toc) and title == toc[k]:
             starts.append((i, stop, title))
             k += 1
     return starts

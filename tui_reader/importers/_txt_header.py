@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tui_reader.model import ARCHIVE_WARNINGS, AccountKind, Series, Tags
+from tui_reader.model import ARCHIVE_WARNINGS, Series, Source, Story, Tags
 
 _LABEL_LINE = re.compile(r"^(?P<label>[A-Z][A-Za-z/ ]{1,30}?)\s*:\s+(?P<value>\S.*)$")
 
@@ -75,20 +75,12 @@ class Header:
     """The rating, verbatim."""
     warnings: list[str] = field(default_factory=list)
     """AO3 archive warning names (the site warnings that are archive warnings)."""
-    site_warnings: list[str] = field(default_factory=list)
-    """Every warning the header lists, verbatim."""
     content_notes: list[str] = field(default_factory=list)
     """The author's own warning sentences, verbatim."""
-    series: list[Series] = field(default_factory=list)
-    """Series and part."""
-    language: str | None = None
-    """Language, verbatim."""
-    categories: list[str] = field(default_factory=list)
-    """The site's categories, verbatim."""
-    source_url: str | None = None
-    """The story's URL."""
-    accounted: list[tuple[AccountKind, str | int]] = field(default_factory=list)
-    """Visible header text read as metadata or labels, for ``Story.account``."""
+    story: Story = field(default_factory=lambda: Story(title="", source=Source("", "")))
+    """The story being read, for what the header fills in directly: site warnings, series,
+    language, categories, source URL, front and back matter, and the words it accounts for
+    (:meth:`Story.account`). The importer gives it its title, source and chapters at the end."""
     tags: Tags = field(default_factory=Tags)
     """Tags."""
     chapters_total: int | None = None
@@ -98,9 +90,9 @@ class Header:
 
     def apply(self, label: str, value: str) -> None:
         """Take one header line into account (its label and value are accounted for)."""
-        self.accounted.append(("boilerplate", label))
+        self.story.account("boilerplate", label)
         if label != "summary":
-            self.accounted.append(("front_matter", value))
+            self.story.account("front_matter", value)
         if label == "title":
             self.title = value
         elif label in ("author", "authors", "by"):
@@ -112,18 +104,18 @@ class Header:
         elif label in ("warnings", "warning", "archive warnings", "archive warning"):
             self._warnings(value)
         elif label in ("category", "categories"):
-            self.categories.extend(_split_list(value))
+            self.story.categories.extend(_split_list(value))
             self.tags.fandoms.extend(_split_list(value))
         elif label in ("fandom", "fandoms"):
             self.tags.fandoms.extend(_split_list(value))
         elif label == "ao3 categories":
-            self.categories.extend(_split_list(value))
+            self.story.categories.extend(_split_list(value))
         elif label == "series":
-            self.series.append(series_value(value))
+            self.story.series.append(series_value(value))
         elif label == "language":
-            self.language = value.strip()
+            self.story.language = value.strip()
         elif label in ("story url", "source"):
-            self.source_url = value.strip()
+            self.story.source_url = value.strip()
         elif label in ("characters", "character"):
             self.tags.characters.extend(_split_list(value))
         elif label in ("relationships", "relationship", "pairing", "pairings", "ships"):
@@ -139,8 +131,8 @@ class Header:
         """A warnings field: every warning verbatim, and AO3's names also as archive warnings."""
         for part in re.split(r"[,;]", value):
             site = " ".join(part.split())
-            if site and site not in self.site_warnings:
-                self.site_warnings.append(site)
+            if site and site not in self.story.site_warnings:
+                self.story.site_warnings.append(site)
             name = site_archive_warning(site)
             if name is not None and name not in self.warnings:
                 self.warnings.append(name)

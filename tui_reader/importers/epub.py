@@ -714,28 +714,22 @@ def _fff_title_page(story: Story, body: LexborNode) -> bool:
     The rating and every site warning are kept verbatim; only warnings that *are* archive
     warnings become ``warnings``. Returns True when the status says the story is complete.
     """
-    header = Header()
+    header = Header(story=story)  # fills site warnings, series, language... in directly
     for label, value in _fff_html.title_page(body).items():
         if label in KNOWN_LABELS:
             header.apply(label, value)
         else:
-            header.accounted += [("boilerplate", label), ("front_matter", value)]
+            story.account("boilerplate", label)
+            story.account("front_matter", value)
     line = body.css_first("h3")
     if line is not None:
         story.account("front_matter", inline_text(line))
         names = [inline_text(a) for a in line.css("a.authorlink")]
         if names and all(names) and not story.author:
             story.author = ", ".join(names)
-    for kind, text in header.accounted:
-        story.account(kind, text)
     story.summary = header.summary or story.summary
     story.rating = header.rating
     story.warnings = header.warnings
-    story.site_warnings = header.site_warnings
-    story.series = header.series
-    story.language = header.language or story.language
-    story.categories = header.categories
-    story.source_url = header.source_url or story.source_url
     story.tags = header.tags
     story.chapters_total = header.chapters_total
     return header.completed

@@ -1,7 +1,8 @@
 """Warnings: mapping labels to AO3's archive warning names, and reading authors' own warnings.
 
 Shared by every importer. The free-text detection (warnings written into author's notes, stop
-points such as "consider Chapter 7 as the last one you read") lives here too.
+points such as "consider Chapter 7 as the last one you read") lives here too; which texts it
+reads is decided in one place, :mod:`tui_reader.importers._story_notes`.
 """
 
 from __future__ import annotations
