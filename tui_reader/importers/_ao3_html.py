@@ -15,11 +15,11 @@ from selectolax.lexbor import LexborNode
 
 from tui_reader.importers._html_blocks import (
     blocks_from_html,
-    body_words,
     child_nodes,
     element_children,
     has_class,
     inline_text,
+    markup_words,
     next_element,
     note_text,
     serialise,
@@ -246,13 +246,15 @@ def _load(html: str) -> list[Block]:
 def body_chapter(number: int, title: str | None, body: LexborNode, story: Story | None) -> Chapter:
     """A lazily parsed chapter over one ``userstuff`` body; what the body shows that is not
     chapter text (landmark headings, scene-break marker lines) is boilerplate."""
-    shown = visible_words(body)
+    landmarks = 0
     for landmark in body.css("h3.landmark"):
+        landmarks += visible_words(landmark)
         landmark.decompose()
-    words = body_words([body])
+    html = serialise([body])
+    shown, words = markup_words(html)
     if story is not None:
-        story.account("boilerplate", max(0, shown - words))
-    return Chapter.lazy(number, title, words, partial(_load, serialise([body])))
+        story.account("boilerplate", landmarks + max(0, shown - words))
+    return Chapter.lazy(number, title, words, partial(_load, html))
 
 
 def _chapter_meta(meta: LexborNode, chapter: Chapter, story: Story | None) -> None:

@@ -307,6 +307,9 @@ _VISIBLE_BLOCK_TAG = re.compile(
 )
 _ANY_TAG = re.compile(r"<[^>]*>")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_SERIALISED_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", "\u00a0"), ("&amp;", "&"))
+"""The only entities lexbor writes when it serialises text (``&amp;`` replaced last)."""
+_OTHER_ENTITY = re.compile(r"&(?!(?:lt|gt|nbsp|amp);)#?\w+;")
 
 
 def visible_text(markup: str, separator: str = " ") -> str:
@@ -314,7 +317,14 @@ def visible_text(markup: str, separator: str = " ") -> str:
     ``separator``, inline tags are joined, comments left out (the audit's source count)."""
     raw = _COMMENT.sub(" ", markup)
     raw = _VISIBLE_BLOCK_TAG.sub(separator, raw)
-    return html_lib.unescape(_ANY_TAG.sub("", raw))
+    text = _ANY_TAG.sub("", raw)
+    if "&" not in text:
+        return text
+    if _OTHER_ENTITY.search(text):
+        return html_lib.unescape(text)
+    for entity, char in _SERIALISED_ENTITIES:
+        text = text.replace(entity, char)
+    return text
 
 
 def _skip_hidden(markup: str) -> str:
@@ -342,21 +352,25 @@ def serialise(nodes: Iterable[LexborNode]) -> str:
     return "".join(node.html or "" for node in nodes)
 
 
-def body_words(nodes: Iterable[LexborNode]) -> int:
-    """Word count of a chapter body from its raw text, scene-break marker lines left out.
+def markup_words(html: str) -> tuple[int, int]:
+    """(words a reader sees, chapter-text words) of serialised chapter markup.
 
-    Fast (no block building): the text is read from the markup with block boundaries as line
-    breaks and inline tags joined, as the blocks join them (``<b>W</b>ord`` is one word).
+    Chapter-text words leave out scene-break marker lines and attribution dashes. Fast (no
+    block building): the text is read from the markup with block boundaries as line breaks
+    and inline tags joined, as the blocks join them (``<b>W</b>ord`` is one word).
     """
-    total = 0
-    for node in nodes:
-        if node.is_text_node:
-            raw = node.text_content or ""
-        elif node.is_element_node:
-            raw = visible_text(_skip_hidden(node.html or ""), "\n")
-        else:
+    shown = words = 0
+    for line in visible_text(_skip_hidden(html), "\n").split("\n"):
+        if not line or line.isspace():
             continue
-        for line in raw.split("\n"):
-            if line.strip() and not is_scene_break(line):
-                total += count_words(_LEADING_DASH.sub("", line))
-    return total
+        count = count_words(line)
+        shown += count
+        if is_scene_break(line):
+            continue
+        words += count_words(_LEADING_DASH.sub("", line)) if _LEADING_DASH.match(line) else count
+    return shown, words
+
+
+def body_words(nodes: Iterable[LexborNode]) -> int:
+    """Word count of a chapter body (see :func:`markup_words`)."""
+    return markup_words(serialise(nodes))[1]

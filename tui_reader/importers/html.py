@@ -142,12 +142,12 @@ def _fff_preface(nodes: Sequence[LexborNode], story: Story) -> None:
             labels += visible_words(node)
             listing = next_element(node)
             if listing is not None:
-                contents = [b for a in listing.css("a") if (t := inline_text(a))
-                            for b in [Block("paragraph", t)]]  # fmt: skip
+                entries = (inline_text(a) for a in listing.css("a"))
+                contents = [Block("paragraph", text) for text in entries if text]
     if contents:
         story.front_matter.append(Section("Table of Contents", contents))
-    heading = root_heading = next((n for n in nodes if n.is_element_node and n.tag == "h1"), None)
-    by_words = 1 if root_heading is not None and " by " in inline_text(heading) else 0
+    heading = next((n for n in nodes if n.is_element_node and n.tag == "h1"), None)
+    by_words = 1 if heading is not None and " by " in inline_text(heading) else 0
     story.account("boilerplate", labels + by_words)
     used = count_words(story.summary or "") + sum(s.words for s in story.front_matter)
     story.account("front_matter", max(0, total - labels - by_words - used))
