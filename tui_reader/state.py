@@ -36,19 +36,18 @@ from filelock import FileLock
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from tui_reader.config import Settings
+
 STATUSES = ("reading", "plan to read", "on hold", "finished", "dropped")
 """The reading statuses a story can carry."""
 
 PREF_DEFAULTS: dict[str, Any] = {
-    "reading_width": 72,
-    "warn_mode": "once",
-    "notes": "folded",
-    "theme": "textual-dark",
+    **Settings().preferences(),
     "wpm": 200,
     "hidden_warnings": [],
     "whole_work": False,
 }
-"""Preference values used while a reader has not set them."""
+"""Preference values used while a reader has not set them (the config file's from ``Settings``)."""
 
 SCHEMA_VERSION = 1
 """The shape of the reader file this code writes (stored in the ``meta`` table)."""
@@ -594,6 +593,8 @@ class StateStore:
         """Called with each new warning (the app shows it)."""
         self.clock: Callable[[], float] = time.monotonic
         """Monotonic clock for the write debounce (tests may replace it)."""
+        self.pref_defaults: dict[str, Any] = copy.deepcopy(PREF_DEFAULTS)
+        """Preference values while unset: :data:`PREF_DEFAULTS`, the config file's over them."""
         self._persist = persist
         self._mutex = threading.RLock()
         self._journal: list[Op] = []
@@ -1010,7 +1011,7 @@ class StateStore:
         rec = self._read("preferences", key, "key")
         if rec is not None and "value" in rec:
             return copy.deepcopy(rec["value"])
-        return copy.deepcopy(PREF_DEFAULTS.get(key))
+        return copy.deepcopy(self.pref_defaults.get(key))
 
     def set_pref(self, key: str, value: Any) -> None:
         """Set a preference (written now); TypeError/ValueError when not JSON-storable."""

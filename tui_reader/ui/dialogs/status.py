@@ -6,13 +6,14 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.state import STATUSES
+from tui_reader.ui.bindings import bindings
 
 CLEAR = ""
 """What the dialog answers for "no status"."""
@@ -21,9 +22,7 @@ CLEAR = ""
 class StatusDialog(ModalScreen[str | None]):
     """Pick a reading status for a story; answers the status, :data:`CLEAR`, or None (cancel)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="status.cancel", tooltip="Keep it")
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("status")
 
     DEFAULT_CSS = """
     StatusDialog { align: center middle; }

@@ -10,12 +10,13 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.model import Section, Story
+from tui_reader.ui.bindings import bindings
 from tui_reader.ui.screens.section import SectionScreen
 
 
@@ -52,9 +53,7 @@ class ChapterIndexScreen(ModalScreen[int | None]):
     """
     """A centred list."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="index.back", tooltip="Back to the text"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("index")
     """escape goes back."""
 
     def __init__(self, story: Story, *, read: set[int], current: int, gated: set[int]) -> None:

@@ -10,12 +10,13 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from tui_reader.model import Section
+from tui_reader.ui.bindings import bindings
 
 
 def section_text(section: Section) -> Text:
@@ -36,9 +37,7 @@ def section_text(section: Section) -> Text:
 class SectionScreen(ModalScreen[None]):
     """One section, scrollable; escape (or q) goes back to the chapter index."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="section.back"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("section")
     """escape goes back."""
 
     DEFAULT_CSS = """

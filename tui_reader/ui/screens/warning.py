@@ -10,12 +10,13 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui_reader.model import NO_WARNINGS, Story, WarningGate
+from tui_reader.ui.bindings import bindings
 
 WARNING_HEADLINE = "This story may hold content some readers would rather not see."
 """The interstitial's first line."""
@@ -90,11 +91,7 @@ class WarningScreen(_YesNoScreen):
     WarningScreen Button { margin: 0 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes, continue"),
-        Binding("n", "answer(False)", "No, go back"),
-        Binding("escape", "answer(False)", "Go back", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("warning")
     """y/enter continue, n/escape go back (enter presses the focused button)."""
 
     def __init__(self, story: Story) -> None:
@@ -135,11 +132,7 @@ class GateScreen(_YesNoScreen):
     GateScreen Button { margin: 0 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Continue"),
-        Binding("n", "answer(False)", "Stop here"),
-        Binding("escape", "answer(False)", "Stop here", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("gate")
     """y/enter continue, n/escape stop."""
 
     def __init__(self, story: Story, gate: WarningGate) -> None:

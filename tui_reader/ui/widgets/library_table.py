@@ -16,12 +16,13 @@ from typing import Any, ClassVar
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import DataTable
 
 from tui_reader.library import LibraryEntry
 from tui_reader.model import RATINGS
 from tui_reader.paths import display_text
+from tui_reader.ui.bindings import binding
 
 CONTINUE_KEY = "__continue__"
 """Row key of the "Continue reading" row."""
@@ -183,7 +184,7 @@ class LibraryTable(DataTable[Text]):
     LibraryTable { height: 1fr; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Open")]
+    BINDINGS: ClassVar[list[BindingType]] = [binding("library.open", "select_cursor")]
     """Enter opens the highlighted story (shown in the footer)."""
 
     def __init__(self, **kwargs: Any) -> None:
