@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -149,10 +150,16 @@ class TuiReaderApp(App[int]):
             self.theme = theme
         elif theme == self.settings.theme and self.settings.source is not None:
             shown = display_path(self.settings.source)
-            self._pending_warnings.append(f"config: {shown}: theme {theme!r} is not a theme")
+            self.settings = replace(
+                self.settings,
+                problems=(
+                    *self.settings.problems,
+                    f"config: {shown}: theme {theme!r} is not a theme (ignored)",
+                ),
+            )
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self.settings.problems:
-            self.notify(problem, severity="warning", timeout=8)
+            self.notify(self._config_problem(problem), severity="warning", timeout=8)
         for message in self._pending_warnings:
             self.notify(message, severity="warning", timeout=8)
         self._pending_warnings.clear()
@@ -162,6 +169,12 @@ class TuiReaderApp(App[int]):
                 loop.add_signal_handler(sig, self.on_signal, sig)
         if self.single_story is not None:
             self.show_story(self.single_story, self.target)
+
+    def _config_problem(self, line: str) -> str:
+        """A config problem as a reader is shown it (hosted: not where the host keeps the file)."""
+        if self.hosted and self.settings.source is not None:
+            return line.replace(display_path(self.settings.source), "the host's config file")
+        return line
 
     def notify(
         self,
