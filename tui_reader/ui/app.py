@@ -28,6 +28,7 @@ from tui_reader.model import Story, StoryError
 from tui_reader.paths import display_path, display_text
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.commands import ReaderCommands
+from tui_reader.ui.plain import PLAIN_CLASS
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.library import LibraryScreen
 from tui_reader.ui.screens.warning import WarningScreen
@@ -101,7 +102,7 @@ class TuiReaderApp(App[int]):
         self.plain = self.settings.plain
         """Plain mode: no box-drawing or block characters, every state in words."""
         if self.plain:
-            self.add_class("-plain")
+            self.add_class(PLAIN_CLASS)
         self.set_keymap(self.settings.keys)
         self.target = Path(target)
         """The library folder or the story file."""

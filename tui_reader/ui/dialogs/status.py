@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from tui_reader.state import STATUSES
 from tui_reader.ui.bindings import bindings
+from tui_reader.ui.plain import is_plain
 
 CLEAR = ""
 """What the dialog answers for "no status"."""
@@ -60,11 +61,13 @@ class StatusDialog(ModalScreen[str | None]):
             if self.heading:
                 yield Static(Text(self.heading, style="bold"))
             yield Static(Text(f"Reading status of {self.story_title}", style="bold"))
+            mark, blank = ("[current] ", "") if is_plain(self) else ("● ", "  ")
             options = [
-                Option(("● " if s == self.current else "  ") + s.capitalize(), id=s)
+                Option((mark if s == self.current else blank) + s.capitalize(), id=s)
                 for s in STATUSES
             ]
-            options.append(Option(("● " if self.current is None else "  ") + "No status", id="-"))
+            no_status = (mark if self.current is None else blank) + "No status"
+            options.append(Option(no_status, id="-"))
             yield OptionList(*options)
 
     def on_mount(self) -> None:
