@@ -205,3 +205,15 @@ async def test_plain_mode_library_warning_and_reader(library: Path, data_dir: Pa
         assert "Chapter 1: Dusk" in lines  # the title is not centred either
         assert any(line.startswith("Every evening Bram lit the lamps") for line in lines), text
         assert app.screen.query_one(ChapterView).region.x == 0
+
+
+async def test_plain_status_dialog_says_which_is_current(library: Path, data_dir: Path) -> None:
+    app = TuiReaderApp(library, data_dir=data_dir, settings=Settings(plain=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        lines = [line.strip() for line in screen_text(app).splitlines()]
+        assert "[current] No status" in lines and "Reading" in lines
+        assert not BOX.search("\n".join(lines))

@@ -63,11 +63,11 @@ class StatusDialog(ModalScreen[str | None]):
             yield Static(Text(f"Reading status of {self.story_title}", style="bold"))
             mark, blank = ("[current] ", "") if is_plain(self) else ("● ", "  ")
             options = [
-                Option((mark if s == self.current else blank) + s.capitalize(), id=s)
+                Option(Text((mark if s == self.current else blank) + s.capitalize()), id=s)
                 for s in STATUSES
             ]
             no_status = (mark if self.current is None else blank) + "No status"
-            options.append(Option(no_status, id="-"))
+            options.append(Option(Text(no_status), id="-"))
             yield OptionList(*options)
 
     def on_mount(self) -> None:
