@@ -23,7 +23,8 @@ from tui_reader.ui.bindings import bindings
 HELP_SCREENS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("app", ("app",)),
     ("library", ("library",)),
-    ("warning", ("warning", "gate")),
+    ("warning", ("warning",)),
+    ("gate", ("gate",)),
     ("reader", ("reader",)),
 )
 """The help's sections: a title's screen and the screens whose keys it lists."""
@@ -56,7 +57,7 @@ def help_sections(
         if title_screen == "app":
             palette = "Command palette: open a story, go to a chapter, theme, settings"
             rows.append(("^p", palette))
-        if title_screen == "warning":
+        if title_screen in ("warning", "gate"):
             rows.append(("enter", "Press the focused button"))
         sections.append((SCREENS[title_screen], rows))
     return sections
