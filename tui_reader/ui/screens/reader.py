@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from tui_reader.layout import Item, Match, chapter_items, collapse, search_story, work_items
 from tui_reader.model import Story, WarningGate
 from tui_reader.text import count_words
+from tui_reader.ui.bindings import bindings
 from tui_reader.ui.widgets.chapter_view import Anchor, ChapterView
 from tui_reader.ui.widgets.reader_header import HeaderInfo, ReaderHeader
 
@@ -34,56 +35,13 @@ def _position(chapter: int, paragraph: int, offset: int) -> Position:
     return Position(chapter, paragraph, offset)
 
 
-def _b(key: str, action: str, description: str, tooltip: str, show: bool = False) -> Binding:
-    """A reader binding with an id "reader.<action>" and a tooltip."""
-    return Binding(
-        key, action, description, show=show, id=f"reader.{action.split('(')[0]}", tooltip=tooltip
-    )
-
-
 class ReaderScreen(Screen[None]):
     """Reads one story chapter by chapter (or as one whole work), keyboard first."""
 
     CSS_PATH = "reader.tcss"
     """Layout of the header, the view and the search field."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        _b("j,down", "line(1)", "Line down", "Scroll one line down"),
-        _b("k,up", "line(-1)", "Line up", "Scroll one line up"),
-        _b(
-            "space,pagedown", "page(1)", "Page", "Next page (continues into the next chapter)", True
-        ),
-        _b("b,pageup", "page(-1)", "Page back", "Previous page (back into the previous chapter)"),
-        _b("d", "half(1)", "Half page down", "Half a page down"),
-        _b("u", "half(-1)", "Half page up", "Half a page up"),
-        _b("g,home", "chapter_start", "Chapter start", "Go to the start of the chapter"),
-        _b("G,end", "chapter_end", "Chapter end", "Go to the end of the chapter"),
-        _b("right_square_bracket,right", "chapter(1)", "Next ch.", "Next chapter", True),
-        _b("left_square_bracket,left", "chapter(-1)", "Prev ch.", "Previous chapter", True),
-        _b("right_curly_bracket", "paragraph(1)", "Next paragraph", "Next paragraph"),
-        _b("left_curly_bracket", "paragraph(-1)", "Previous paragraph", "Previous paragraph"),
-        _b("t", "index", "Chapters", "Chapter index", True),
-        _b("slash", "search", "Search", "Search the story", True),
-        _b("n", "match(1)", "Next match", "Next search match"),
-        _b("N", "match(-1)", "Previous match", "Previous search match"),
-        _b("m", "bookmark", "Bookmark", "Bookmark this place (with a note)", True),
-        _b("a", "notes", "Notes", "Fold or unfold the author's notes on screen", True),
-        _b(
-            "greater_than_sign,plus",
-            "width(4)",
-            "Wider",
-            "Wider reading column (> or +; [ and ] change chapter)",
-        ),
-        _b(
-            "less_than_sign,minus",
-            "width(-4)",
-            "Narrower",
-            "Narrower reading column (< or -; [ and ] change chapter)",
-        ),
-        _b("w", "whole_work", "Whole work", "Toggle the whole-work view (all chapters)", True),
-        _b("s", "status", "Status", "Set the reading status (reading, finished, ...)"),
-        _b("escape", "back", "Library", "Back to the library (place saved)", True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("reader")
     """The reader's keys (also listed in help)."""
 
     def __init__(
