@@ -97,42 +97,74 @@ def _end_text(story: Story, index: int) -> str:
     return "The End"
 
 
-def chapter_items(story: Story, chapter_index: int, *, end: bool = True) -> list[Item]:
-    """The display items of one chapter, in reading order.
+def _note_items(story: Story, chapter_index: int, where: str) -> list[Item]:
+    """The foldable notes that open (``where`` "before") or close ("after") a chapter.
 
-    Story "before" notes open chapter 0; then the chapter title, the chapter's summary (a
-    foldable note like the others), the chapter's notes before,
-    its blocks, its notes after; story "after" notes close the last chapter; then the end
-    marker (unless ``end`` is False). Notes are always items: :func:`wrap_items` gives hidden
-    ones no lines.
+    Before: the story's own notes (chapter 0 only), the chapter's summary, its notes before.
+    After: its notes after, then the story's own notes (last chapter only).
     """
     chapter = story.chapters[chapter_index]
-    last = chapter_index == len(story.chapters) - 1
     n = chapter_index + 1
     items: list[Item] = []
 
     def note(key: str, kind: str, text: str) -> None:
         items.append(Item("note", text, chapter_index, note_key=key, label=note_label(kind, text)))
 
-    if chapter_index == 0:
-        befores = [x for x in story.notes if x.position == "before"]
-        for i, story_note in enumerate(befores):
-            note(f"story-before-{i}", "Author's note", story_note.text)
-    items.append(Item("chapter_title", chapter.display_title, chapter_index))
-    if chapter.summary:
-        note(f"ch{n}-summary", "Chapter summary", chapter.summary)
-    for i, text in enumerate(chapter.notes_before):
-        note(f"ch{n}-before-{i}", "Chapter note", text)
-    for b, block in enumerate(chapter.blocks):
+    if where == "before":
+        if chapter_index == 0:
+            befores = [x for x in story.notes if x.position == "before"]
+            for i, story_note in enumerate(befores):
+                note(f"story-before-{i}", "Author's note", story_note.text)
+        if chapter.summary:
+            note(f"ch{n}-summary", "Chapter summary", chapter.summary)
+        for i, text in enumerate(chapter.notes_before):
+            note(f"ch{n}-before-{i}", "Chapter note", text)
+    else:
+        for i, text in enumerate(chapter.notes_after):
+            note(f"ch{n}-after-{i}", "End note", text)
+        if chapter_index == len(story.chapters) - 1:
+            afters = [x for x in story.notes if x.position == "after"]
+            for i, story_note in enumerate(afters):
+                note(f"story-after-{i}", "Author's note", story_note.text)
+    return items
+
+
+def note_keys(story: Story) -> list[str]:
+    """The fold key of every note in the story (from its metadata: no body is parsed)."""
+    return [
+        item.note_key or ""
+        for index in range(len(story.chapters))
+        for where in ("before", "after")
+        for item in _note_items(story, index, where)
+    ]
+
+
+def chapter_items(
+    story: Story, chapter_index: int, *, end: bool = True, body: bool = True
+) -> list[Item]:
+    """The display items of one chapter, in reading order.
+
+    Story "before" notes open chapter 0; then the chapter title, the chapter's summary (a
+    foldable note like the others), the chapter's notes before,
+    its blocks, its notes after; story "after" notes close the last chapter; then the end
+    marker (unless ``end`` is False). Notes are always items: :func:`wrap_items` gives hidden
+    ones no lines. With ``body`` False only the heading (notes before it, the title, the notes
+    after it) is given, and the chapter's body is not parsed.
+    """
+    before = _note_items(story, chapter_index, "before")
+    opening = [x for x in before if x.note_key and x.note_key.startswith("story-")]
+    items = [
+        *opening,
+        Item("chapter_title", story.chapters[chapter_index].display_title, chapter_index),
+    ]
+    items.extend(x for x in before if x not in opening)
+    if not body:
+        return items
+    for b, block in enumerate(story.chapters[chapter_index].blocks):
         items.append(
             Item(block.kind, block.text, chapter_index, block=b, attribution=block.attribution)
         )
-    for i, text in enumerate(chapter.notes_after):
-        note(f"ch{n}-after-{i}", "End note", text)
-    if last:
-        afters = [x for x in story.notes if x.position == "after"]
-        for i, story_note in enumerate(afters):
-            note(f"story-after-{i}", "Author's note", story_note.text)
+    items.extend(_note_items(story, chapter_index, "after"))
     if end:
         items.append(Item("end", _end_text(story, chapter_index), chapter_index))
     return items
