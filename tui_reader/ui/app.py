@@ -24,14 +24,19 @@ from tui_reader.importers import load_story
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import display_path, display_text
+from tui_reader.reading import load_chapters, opening_chapter
+from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
 from tui_reader.ui.commands import ReaderCommands
+from tui_reader.ui.screens.bookmarks import BookmarksScreen
 from tui_reader.ui.screens.help import HelpScreen
+from tui_reader.ui.screens.history import HistoryScreen
 from tui_reader.ui.screens.library import LibraryScreen
+from tui_reader.ui.screens.reader import ReaderScreen
+from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.screens.warning import WarningScreen
 
 if TYPE_CHECKING:
     from tui_reader.search import SearchHit
-    from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
 
 WARN_MODES = ("always", "once", "never")
 """The values of the "warn_mode" preference."""
@@ -121,8 +126,6 @@ class TuiReaderApp(App[int]):
         self._pending_warnings: list[str] = []
         self._shown_warnings: set[str] = set()
         if store is None:
-            from tui_reader.state import StateStore
-
             store = StateStore(
                 self.data_dir, reader_id, persist=not guest, on_warning=self.store_warning
             )
@@ -285,8 +288,6 @@ class TuiReaderApp(App[int]):
 
     def open_at(self, path: Path, position: Position) -> None:
         """Open the story in ``path`` at ``position`` (a search hit, a bookmark)."""
-        from tui_reader.ui.screens.reader import ReaderScreen
-
         while len(self.screen_stack) > 1 and isinstance(self.screen, ReaderScreen):
             self.pop_screen()
         self.run_worker(self.open_path(path, position=position), group="open", exclusive=True)
@@ -303,6 +304,8 @@ class TuiReaderApp(App[int]):
         )
         try:
             story = await asyncio.to_thread(loader, path)
+            start = opening_chapter(story, chapter, position or self.store.position(story.story_id))
+            await asyncio.to_thread(load_chapters, story, [start])
         except StoryError as exc:
             self.notify(
                 exc.reason, title=f"Cannot open {self.shown_name(exc.path)}", severity="error"
@@ -354,8 +357,6 @@ class TuiReaderApp(App[int]):
         position: Position | None = None,
     ) -> None:
         """Open the reading screen at ``position``, else the saved place (or ``chapter``)."""
-        from tui_reader.ui.screens.reader import ReaderScreen
-
         self.story_shown = True
         if position is None:
             position = self.store.position(story.story_id)
@@ -389,9 +390,6 @@ class TuiReaderApp(App[int]):
 
     def action_search_library(self) -> None:
         """Search the text of every story; enter opens the story at that paragraph."""
-        from tui_reader.state import Position
-        from tui_reader.ui.screens.search import SearchScreen
-
         if isinstance(self.screen, SearchScreen):
             return
 
@@ -405,9 +403,6 @@ class TuiReaderApp(App[int]):
 
     def action_bookmarks(self) -> None:
         """Every bookmark; enter opens the story there."""
-        from tui_reader.state import Position
-        from tui_reader.ui.screens.bookmarks import BookmarksScreen
-
         if isinstance(self.screen, BookmarksScreen):
             return
 
@@ -421,8 +416,6 @@ class TuiReaderApp(App[int]):
 
     def action_history(self) -> None:
         """Recently read stories; enter resumes one."""
-        from tui_reader.ui.screens.history import HistoryScreen
-
         if isinstance(self.screen, HistoryScreen):
             return
 
@@ -431,8 +424,6 @@ class TuiReaderApp(App[int]):
             if entry is not None:
                 position = self.store.position(entry.story_id)
                 if position is None:
-                    from tui_reader.state import Position
-
                     position = Position(entry.chapter, 0, 0)
                 self.open_at(Path(entry.path), position)
 
