@@ -137,6 +137,21 @@ BlockLoader = Callable[[], list[Block]]
 """A function that parses a chapter's body on demand."""
 
 
+class ChapterUnreadable(Exception):
+    """Raised by a :data:`BlockLoader` whose chapter can no longer be read (file gone or broken).
+
+    The chapter then shows ``blocks`` (saying why) and keeps ``reason`` as its ``load_error``.
+    """
+
+    def __init__(self, reason: str, blocks: list[Block]) -> None:
+        """Keep the reason and the blocks to show instead of the body."""
+        super().__init__(reason)
+        self.reason = reason
+        """Why the body could not be read."""
+        self.blocks = blocks
+        """What the chapter shows instead."""
+
+
 @dataclass(slots=True)
 class Chapter:
     """One chapter: its number, title, notes and (lazily) its blocks."""
@@ -157,6 +172,8 @@ class Chapter:
     """The parsed body once known."""
     _loader: BlockLoader | None = None
     """Parses the body on first access when it was not given up front."""
+    load_error: str | None = None
+    """Why the body could not be read (it then shows a paragraph saying so), or None."""
 
     @classmethod
     def lazy(
@@ -185,7 +202,11 @@ class Chapter:
         """The chapter's body, parsed on first access and cached."""
         if self._blocks is None:
             loader, self._loader = self._loader, None
-            self._blocks = loader() if loader is not None else []
+            try:
+                self._blocks = loader() if loader is not None else []
+            except ChapterUnreadable as exc:
+                self._blocks = exc.blocks
+                self.load_error = exc.reason
         return self._blocks
 
     @blocks.setter

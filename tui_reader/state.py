@@ -8,9 +8,15 @@ never half of one, and two sessions of one reader merge per record instead of ov
 other.
 
 Operations that could not be written (read-only or full disk) stay in memory, in a journal, and are
-replayed and written on the next write or :meth:`StateStore.flush`. A file that cannot be read is
-moved aside to ``<name>.corrupt-<timestamp>`` and the reader is told once through
-:attr:`StateStore.warnings` and ``on_warning``.
+replayed and written on the next write or :meth:`StateStore.flush`. Reading takes no lock (the
+file is only ever replaced whole); the app writes on a background thread that retries, so neither a
+stuck session holding the lock nor a refusing disk stalls it.
+
+Every record is checked when read (:data:`RECORD_SHAPES`): records this code cannot use are left
+out and the whole original file is kept as ``<name>.corrupt-<timestamp>``. A file that is not
+reader state at all is moved there. A file that cannot be read for lack of permission (or a disk
+error) is not damaged: it is left alone and the session runs without saving. Each time the reader
+is told once through :attr:`StateStore.warnings` and ``on_warning``.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import copy
 import dataclasses
 import hashlib
 import json
+import math
 import os
 import re
 import threading
@@ -32,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
@@ -57,7 +64,14 @@ WRITE_INTERVAL = 2.0
 """Debounce: seconds between two writes caused by :meth:`StateStore.save_position`."""
 
 LOCK_TIMEOUT = 10.0
-"""Seconds to wait for another session's lock before keeping a change in memory."""
+"""Seconds to wait for another session's lock before saying so (the writer thread keeps trying;
+a store without one keeps the change in memory for the next write)."""
+
+LOCK_POLL = 0.2
+"""How long the writer thread waits for the lock at a time (it notices closing in between)."""
+
+RETRY_INTERVAL = 2.0
+"""Seconds before the writer thread tries a refused write again (doubling, up to a minute)."""
 
 PACE_SAMPLES = 50
 """How many recent reading-pace samples are kept."""
@@ -238,6 +252,200 @@ def _schema_version(data: RawData) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# Record validation: a file that is valid JSON may still hold records this code cannot use
+
+_MAX_INDEX = 2**31 - 1
+"""The largest chapter, paragraph or offset index accepted from the file."""
+
+_MAX_MOMENT = 2**53
+"""The largest whole number accepted where a time or duration is stored."""
+
+Check = Callable[[Any], bool]
+"""Whether one stored value is usable."""
+
+
+def _is_int(value: Any) -> bool:
+    """A JSON integer (``true``/``false`` are not numbers here)."""
+    return type(value) is int
+
+
+def _index(value: Any) -> bool:
+    """A chapter, paragraph or character index: a whole number from 0."""
+    return type(value) is int and 0 <= value <= _MAX_INDEX
+
+
+def _optional_index(value: Any) -> bool:
+    """An index or null."""
+    return value is None or _index(value)
+
+
+def _indexes(value: Any) -> bool:
+    """A list of indexes."""
+    return type(value) is list and all(type(v) is int and 0 <= v <= _MAX_INDEX for v in value)
+
+
+def _moment(value: Any) -> bool:
+    """A finite number (seconds since the epoch, or a duration) that fits a float."""
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)
+    return kind is int and -_MAX_MOMENT <= value <= _MAX_MOMENT
+
+
+def _positive(value: Any) -> bool:
+    """A finite number above 0."""
+    return _moment(value) and value > 0
+
+
+def _count(value: Any) -> bool:
+    """A whole number above 0."""
+    return type(value) is int and 0 < value <= _MAX_INDEX
+
+
+def _text(value: Any) -> bool:
+    """A string."""
+    return type(value) is str
+
+
+def _flag(value: Any) -> bool:
+    """true or false."""
+    return type(value) is bool
+
+
+def _texts(value: Any) -> bool:
+    """A list of strings."""
+    return type(value) is list and all(type(v) is str for v in value)
+
+
+def _folds(value: Any) -> bool:
+    """An object of note keys to true/false."""
+    return type(value) is dict and all(type(v) is bool for v in value.values())
+
+
+def _width(value: Any) -> bool:
+    """A reading width in cells."""
+    return type(value) is int and 1 <= value <= 10_000
+
+
+@dataclass(frozen=True)
+class RecordShape:
+    """What a usable record of one table holds."""
+
+    key: str
+    """The field naming the record (a non-empty string)."""
+    fields: dict[str, Check]
+    """Fields that must pass their check when present."""
+    required: tuple[str, ...] = ()
+    """Fields that must be present."""
+    needs: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    """Fields that must be present when another one is (``chapter`` needs ``paragraph``)."""
+
+
+RECORD_SHAPES: dict[str, RecordShape] = {
+    "progress": RecordShape(
+        "story_id",
+        {
+            "chapter": _index,
+            "paragraph": _index,
+            "offset": _index,
+            "when": _moment,
+            "title": _text,
+            "path": _text,
+            "read": _indexes,
+        },
+        needs={"chapter": ("paragraph",), "paragraph": ("chapter",)},
+    ),
+    "acknowledgements": RecordShape(
+        "story_id",
+        {"acknowledged": _flag, "when": _moment, "gates": _indexes, "stopped_at": _optional_index},
+    ),
+    "folds": RecordShape("story_id", {"folds": _folds}),
+    "statuses": RecordShape("story_id", {"status": _text, "when": _moment}, ("status",)),
+    "bookmarks": RecordShape(
+        "id",
+        {
+            "story_id": _text,
+            "story_title": _text,
+            "path": _text,
+            "chapter": _index,
+            "paragraph": _index,
+            "offset": _index,
+            "note": _text,
+            "snippet": _text,
+            "created": _moment,
+        },
+        tuple(f.name for f in dataclasses.fields(Bookmark) if f.name != "id"),
+    ),
+    "preferences": RecordShape("key", {}, ("value",)),
+    "pace": RecordShape(
+        "id", {"words": _count, "seconds": _positive, "when": _moment}, ("words", "seconds")
+    ),
+}
+"""The tables this code reads and what their records must hold; other tables are kept as found."""
+
+PREF_CHECKS: dict[str, Check] = {
+    "reading_width": _width,
+    "warn_mode": _text,
+    "notes": _text,
+    "theme": _text,
+    "wpm": _count,
+    "hidden_warnings": _texts,
+    "whole_work": _flag,
+}
+"""What a known preference's value must be (an unknown preference may hold any JSON value)."""
+
+
+def record_problem(table: str, doc: RawDoc) -> str | None:
+    """Why a record of ``table`` cannot be used (one short phrase), or None when it can."""
+    shape = RECORD_SHAPES.get(table)
+    if shape is None:
+        return None
+    key = doc.get(shape.key)
+    if type(key) is not str or not key:
+        return f"a {table} record has no {shape.key}"
+    checks = shape.fields
+    for field, value in doc.items():
+        check = checks.get(field)
+        if check is not None and not check(value):
+            return f"{table} record {key[:40]!r} has a bad {field} ({_dumps(value)[:30]})"
+    for field in shape.required:
+        if field not in doc:
+            return f"{table} record {key[:40]!r} has no {field}"
+    for field, needed in shape.needs.items():
+        for other in needed:
+            if field in doc and other not in doc:
+                return f"{table} record {key[:40]!r} has {field} but no {other}"
+    if table == "preferences":
+        value_check = PREF_CHECKS.get(key)
+        if value_check is not None and not value_check(doc["value"]):
+            return f"preference {key!r} has a bad value ({_dumps(doc['value'])[:30]})"
+    return None
+
+
+def drop_bad_records(data: RawData, known: RawData | None = None) -> list[str]:
+    """Remove every record that cannot be used from ``data``; the reasons, one per record.
+
+    Records equal to the same record in ``known`` (the memory copy, already checked) are not
+    checked again, so re-reading a file another session changed costs little.
+    """
+    problems: list[str] = []
+    known = known or {}
+    for table_name, table in data.items():
+        if table_name not in RECORD_SHAPES:
+            continue
+        seen = known.get(table_name, {})
+        for doc_id in list(table):
+            doc = table[doc_id]
+            if seen.get(doc_id) == doc:
+                continue
+            problem = record_problem(table_name, doc)
+            if problem is not None:
+                problems.append(problem)
+                del table[doc_id]
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
 # The storage
 
 
@@ -325,6 +533,10 @@ class ReaderStorage(Storage):
         """The on-disk version the memory copy was read from or last written as."""
         self.dirty = False
         """The memory copy holds changes not yet on disk."""
+        self.dropped: list[str] = []
+        """Why each record left out at the last :meth:`load` could not be used."""
+        self.damaged_original = b""
+        """The whole file as read when :meth:`load` left records out (else empty)."""
         self._texts: dict[str, _TableText] = {}
         self._touched: dict[str, set[str]] = {}
 
@@ -365,6 +577,8 @@ class ReaderStorage(Storage):
     def load(self) -> bool:
         """Replace the memory copy with the file (empty when there is none).
 
+        Records that cannot be used are left out (:attr:`dropped` says why, :attr:`damaged_original`
+        keeps the bytes read, the memory copy is marked dirty so the clean version gets written).
         Returns True when the file was migrated from an older schema. Raises StateFileError when
         the file is not reader state (the memory copy is then unchanged), NewerSchemaError when a
         newer program wrote it, and OSError when it cannot be read.
@@ -401,8 +615,11 @@ class ReaderStorage(Storage):
             raise
         except Exception as exc:
             raise StateFileError(f"could not upgrade from schema {version} ({exc})") from None
+        dropped = drop_bad_records(data, self.data)
         self._replace(data, _signature(st, raw[:_HEAD_BYTES]))
-        if migrated:
+        self.dropped = dropped
+        self.damaged_original = raw if dropped else b""
+        if migrated or dropped:
             self.dirty = True
         return migrated
 
@@ -424,6 +641,8 @@ class ReaderStorage(Storage):
                         reuse[doc_id] = frag
             texts[name] = _TableText(name, table, reuse)
         self.data = ordered
+        self.dropped = []
+        self.damaged_original = b""
         self._texts = texts
         self._touched = {}
         self.signature = signature
@@ -525,7 +744,27 @@ def _flush_open_stores() -> None:
     """Write what is still pending in every open store when the program ends normally."""
     for store in list(_OPEN_STORES):
         with contextlib.suppress(Exception):
-            store.flush()
+            store.close()
+
+
+class _Closing(Exception):
+    """The store is being closed while its writer thread waits for the lock."""
+
+
+def _writer_loop(ref: weakref.ref[StateStore], wake: threading.Condition) -> None:
+    """The writer thread: write whenever asked, until the store is closed or forgotten."""
+    while True:
+        with wake:
+            store = ref()
+            while store is not None and not store._closing and not store._want_write:
+                del store
+                wake.wait(1.0)  # timed: a store nobody holds any more ends the thread
+                store = ref()
+            if store is None or store._closing:
+                return
+            store._want_write = False
+        store._background_write()
+        del store
 
 
 def _get(db: TinyDB, table: str, key: str, field: str = "story_id") -> RawDoc | None:
@@ -568,7 +807,14 @@ def _remove(db: TinyDB, table: str, key: str, field: str = "story_id") -> None:
 
 
 class StateStore:
-    """One reader's saved state, the only way the program reads or changes it."""
+    """One reader's saved state, the only way the program reads or changes it.
+
+    Reading never takes the file lock: the file is only ever replaced whole (``os.replace``), so
+    a reader sees the old version or the new one. Writing takes the lock. With
+    ``background=True`` (the app) every write happens on a writer thread that retries until it
+    succeeds, so a stuck session holding the lock or a refusing disk never stalls the caller;
+    otherwise (scripts, tests) a change is written before the call returns.
+    """
 
     PREF_DEFAULTS = PREF_DEFAULTS
     """Preference values used while unset."""
@@ -580,8 +826,15 @@ class StateStore:
         *,
         persist: bool = True,
         on_warning: Callable[[str], None] | None = None,
+        background: bool = False,
+        dispatch: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
-        """Open ``<data_dir>/readers/<reader_id>.json``; ``persist=False`` keeps all in memory."""
+        """Open ``<data_dir>/readers/<reader_id>.json``; ``persist=False`` keeps all in memory.
+
+        ``background`` writes on a thread of the store's own; ``dispatch`` is then given each
+        callback the writer makes (warnings, :meth:`when_saved`) to run it where the caller
+        wants (the app: on its event loop). By default callbacks run on the writer thread.
+        """
         self.reader_id = safe_reader_id(reader_id)
         """The reader id as used in the file name."""
         self.path: Path | None = (
@@ -594,58 +847,99 @@ class StateStore:
         """Called with each new warning (the app shows it)."""
         self.clock: Callable[[], float] = time.monotonic
         """Monotonic clock for the write debounce (tests may replace it)."""
+        self.write_error: str | None = None
+        """Why the last write failed (None once a write succeeds)."""
+        self.read_only: str | None = None
+        """Why this session's changes are not saved at all (file unreadable or newer), or None."""
         self._persist = persist
+        self._dispatch = dispatch
         self._mutex = threading.RLock()
         self._journal: list[Op] = []
         self._warned: set[str] = set()
         self._last_write = float("-inf")
         self._last_created = 0.0
+        self._changed_unsaved = False
+        self._tidied = False
         self._db = TinyDB(self.path, storage=ReaderStorage)
         self._storage = cast(ReaderStorage, self._db.storage)
         self._lock: FileLock | None = None
+        self._wake = threading.Condition()
+        self._want_write = False
+        self._closing = False
+        self._attempts = 0
+        self._after_save: list[Callable[[str | None], None]] = []
+        self._writer: threading.Thread | None = None
         if self.path is not None:
             self._lock = FileLock(
                 str(self.path) + ".lock", timeout=LOCK_TIMEOUT, thread_local=False
             )
             self._open()
             _OPEN_STORES.add(self)
+            if background:
+                self._writer = threading.Thread(
+                    target=_writer_loop,
+                    args=(weakref.ref(self), self._wake),
+                    name=f"state-writer-{self.reader_id}",
+                    daemon=True,
+                )
+                self._writer.start()
+                if self._pending():
+                    self._request_write()
 
     # ------------------------------------------------------------------ plumbing
+    def _call(self, callback: Callable[[], None]) -> None:
+        """Run a callback for the caller (through ``dispatch`` when on the writer thread)."""
+        if self._dispatch is not None and threading.current_thread() is self._writer:
+            with contextlib.suppress(Exception):
+                self._dispatch(callback)
+            return
+        with contextlib.suppress(Exception):
+            callback()
+
     def _warn(self, kind: str, message: str) -> None:
         """Tell the reader once per kind of trouble."""
         if kind in self._warned:
             return
         self._warned.add(kind)
         self.warnings.append(message)
-        if self.on_warning is not None:
-            with contextlib.suppress(Exception):
-                self.on_warning(message)
+        on_warning = self.on_warning
+        if on_warning is not None:
+            self._call(lambda: on_warning(message))
+
+    def _stop_saving(self, reason: str) -> None:
+        """From now on keep changes in memory only (the file must not be touched)."""
+        self._persist = False
+        self.read_only = reason
+        if self._journal:  # changes of this session that will now never reach the file
+            self._changed_unsaved = self.path is not None
+        self._journal.clear()
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self, timeout: float) -> Iterator[None]:
         """Hold the reader file's exclusive lock (OSError or Timeout when it cannot be had)."""
         assert self._lock is not None and self.path is not None
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock.acquire(poll_interval=0.001)
+        self._lock.acquire(timeout=timeout, poll_interval=0.001)
         try:
             yield
         finally:
             self._lock.release()
 
     def _open(self) -> None:
-        """First load, under the lock when the lock can be had (a read-only folder cannot)."""
-        loaded = False
+        """First load, without the lock; then tidy up and write repairs if the lock is free."""
+        with self._mutex:
+            self._load(initial=True)
+        if not self._persist:
+            return
         try:
-            with self._locked():
-                self._load(initial=True)
-                loaded = True
+            with self._locked(timeout=0):  # never wait at start-up: a later write does this
                 self._remove_stale_temp_files()
-                if self._persist and self._storage.dirty:
-                    self._storage.commit()
+                with self._mutex:
+                    self._sync()
+                    if self._persist and self._storage.dirty:
+                        self._storage.commit()
         except OSError as exc:
-            if not loaded:
-                self._load(initial=True)
-            if self._persist and self._storage.dirty:
+            if self._storage.dirty:
                 self._write_failed(exc)
 
     def _load(self, *, initial: bool) -> bool:
@@ -653,21 +947,62 @@ class StateStore:
         try:
             self._storage.load()
         except NewerSchemaError as exc:
-            self._persist = False
+            self._stop_saving(f"it was written by a newer tui-reader ({exc})")
             self._warn(
                 "newer",
                 f"Reader state file {self.path} was written by a newer tui-reader ({exc}); "
                 "it is left untouched and changes this session are not saved.",
             )
             return False
-        except (StateFileError, OSError) as exc:
-            reason = exc.reason if isinstance(exc, StateFileError) else (exc.strerror or str(exc))
-            self._set_aside(reason, initial=initial)
+        except StateFileError as exc:
+            self._set_aside(exc.reason, initial=initial)
             return False
+        except OSError as exc:
+            # Not damage: the file may be fine and only out of reach (permissions, a bad disk).
+            reason = exc.strerror or type(exc).__name__
+            self._stop_saving(f"it cannot be read ({reason})")
+            self._warn(
+                "unreadable",
+                f"Reader state file {self.path} cannot be read ({reason}); it is kept as it is "
+                "and changes this session are not saved.",
+            )
+            return False
+        if self._storage.dropped:
+            self._keep_damaged()
         return True
 
-    def _set_aside(self, reason: str, *, initial: bool) -> None:
-        """Move an unreadable file to ``<name>.corrupt-<timestamp>``; keep what memory holds."""
+    def _keep_damaged(self) -> None:
+        """Records were left out: keep the whole original aside before a clean file replaces it."""
+        assert self.path is not None
+        dropped = self._storage.dropped
+        original = self._storage.damaged_original
+        first = dropped[0]
+        more = f" and {len(dropped) - 1} more" if len(dropped) > 1 else ""
+        try:
+            aside = self._aside_path()
+            fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+            try:
+                _write_all(fd, [original])
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            self._stop_saving(f"damaged records could not be kept aside ({exc.strerror})")
+            self._warn(
+                "damaged",
+                f"Reader state file {self.path} holds damaged records ({first}{more}); they are "
+                f"left out, and as no copy could be kept aside ({exc.strerror}) the file is left "
+                "untouched and changes this session are not saved.",
+            )
+            return
+        self._warn(
+            "damaged",
+            f"Reader state file {self.path} held {len(dropped)} damaged record(s) ({first}{more}); "
+            f"they were left out and the whole original file was kept as {aside.name}.",
+        )
+
+    def _aside_path(self) -> Path:
+        """A free ``<name>.corrupt-<timestamp>`` beside the reader file."""
         assert self.path is not None
         stamp = time.strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
@@ -675,10 +1010,16 @@ class StateStore:
         while aside.exists():
             aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
             n += 1
+        return aside
+
+    def _set_aside(self, reason: str, *, initial: bool) -> None:
+        """Move an unreadable file to ``<name>.corrupt-<timestamp>``; keep what memory holds."""
+        assert self.path is not None
+        aside = self._aside_path()
         try:
             os.rename(self.path, aside)
         except OSError as exc:
-            self._persist = False
+            self._stop_saving(f"it could not be read ({reason}) nor moved aside")
             self._warn(
                 "corrupt",
                 f"Reader state file {self.path} could not be read ({reason}) nor moved aside "
@@ -696,6 +1037,7 @@ class StateStore:
     def _remove_stale_temp_files(self) -> None:
         """Delete temp files a killed process left (safe: we hold the lock, nobody is writing)."""
         assert self.path is not None
+        self._tidied = True
         for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
             with contextlib.suppress(OSError):
                 stale.unlink()
@@ -709,76 +1051,220 @@ class StateStore:
         return False
 
     def _refresh(self) -> None:
-        """Before a read: pick up what another session wrote (a stat and 256 bytes otherwise)."""
+        """Before a read: pick up what another session wrote (a stat and 256 bytes otherwise).
+
+        No lock: the file is replaced whole, so what is read is one complete version. Changes
+        not yet written are applied again on top and stay pending.
+        """
         if not self._persist:
             return
-        try:
-            if not self._storage.changed_on_disk():
-                return
-        except OSError:
-            return
-        try:
-            with self._locked():
-                self._sync()
-                if self._persist and self._storage.dirty:
-                    self._storage.commit()
-                    self._wrote()
-        except OSError:
-            with contextlib.suppress(OSError):
-                self._sync()
+        with contextlib.suppress(OSError):
+            self._sync()
 
     def _write_failed(self, exc: OSError) -> None:
         """Keep going in memory and say so once (until writing works again)."""
-        reason = exc.strerror or type(exc).__name__
+        if isinstance(exc, Timeout):
+            reason = "another tui-reader session is holding its lock"
+        else:
+            reason = exc.strerror or type(exc).__name__
+        self.write_error = reason
         self._warn(
             "write",
-            f"Could not save reading state to {self.path} ({reason}); keeping it in memory "
-            "and trying again.",
+            f"Could not save your place and reading state to {self.path} ({reason}); keeping "
+            "them in memory and trying again.",
         )
 
+    def _pending(self) -> bool:
+        """True when memory holds changes the file does not."""
+        return self._persist and bool(self._journal or self._storage.dirty)
+
     def _apply(self, op: Op, *, write: bool) -> None:
-        """Apply one operation now; write it (with everything pending) when ``write``."""
+        """Apply one operation now; have it written (with everything pending) when ``write``."""
         with self._mutex:
+            op(self._db)
             if not self._persist:
-                op(self._db)
+                self._changed_unsaved = self.path is not None
                 return
             self._journal.append(op)
-            if write:
-                self._write(op)
-            else:
-                op(self._db)
+            _OPEN_STORES.add(self)  # pending again: written at exit if not before
+            if not write:
+                return
+            if self._writer is None:
+                self._write(timeout=LOCK_TIMEOUT)
+                return
+        self._request_write()
 
-    def _write(self, new: Op | None) -> None:
-        """Lock, re-read if changed (replaying the journal) or apply ``new``, write the file.
+    def _request_write(self) -> None:
+        """Wake the writer thread."""
+        with self._wake:
+            self._want_write = True
+            self._wake.notify_all()
 
-        When the disk refuses, everything stays in memory (``new`` included) for the next try.
+    def _write(self, *, timeout: float) -> bool:
+        """Lock, re-read if changed (replaying the journal), write the file; True when written.
+
+        When the lock or the disk refuses, everything stays in memory for the next try.
         """
-        applied = new is None
+        with self._mutex:
+            waiting = list(self._after_save)
+            del self._after_save[: len(waiting)]
         try:
-            with self._locked():
-                if not self._sync() and new is not None:
-                    new(self._db)
-                applied = True
+            with self._locked(timeout), self._mutex:
+                if not self._tidied:
+                    self._remove_stale_temp_files()
+                self._sync()
                 if self._persist and self._storage.dirty:
                     self._storage.commit()
+                self._wrote()
         except OSError as exc:
-            if not applied and new is not None:
-                new(self._db)
-            self._write_failed(exc)
-            return
-        self._wrote()
+            with self._mutex:
+                self._write_failed(exc)
+            ok = False
+        else:
+            ok = True
+        error = None if ok else self.write_error
+        if not ok and not self._persist:
+            error = self.read_only
+        for callback in waiting:
+            self._call(lambda callback=callback: callback(error))  # type: ignore[misc]
+        with self._wake:
+            self._attempts += 1
+            self._wake.notify_all()
+        return ok
 
     def _wrote(self) -> None:
         """After a successful write: nothing is pending any more."""
         self._journal.clear()
         self._last_write = self.clock()
+        self.write_error = None
         self._warned.discard("write")
 
+    def _background_write(self) -> None:
+        """One round of the writer thread: write, and on failure retry until done or closed."""
+        delay = RETRY_INTERVAL
+        while True:
+            if not self._pending() and not self._after_save:
+                return
+            try:
+                self._lock_patiently()
+            except _Closing:
+                return
+            # The lock is ours: a write now only waits for the disk.
+            try:
+                ok = self._write(timeout=0)
+            finally:
+                self._release_patient_lock()
+            if ok:
+                return
+            with self._wake:  # the disk refused: try again later, or at once on a new change
+                self._want_write = False
+                self._wake.wait_for(lambda: self._want_write or self._closing, delay)
+                if self._closing:
+                    return
+            delay = min(delay * 2, 60.0)
+
+    def _lock_patiently(self) -> None:
+        """Take the file lock, however long another session holds it (warned once after
+        LOCK_TIMEOUT); raises _Closing when the store is closed meanwhile."""
+        assert self._lock is not None and self.path is not None
+        waited = 0.0
+        while True:
+            if self._closing:
+                raise _Closing
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._lock.acquire(timeout=LOCK_POLL, poll_interval=0.005)
+                return
+            except Timeout:
+                waited += LOCK_POLL
+                if waited >= LOCK_TIMEOUT:
+                    with self._mutex:
+                        self._write_failed(Timeout(str(self._lock.lock_file)))
+            except OSError:
+                return  # no lock to be had at all (read-only folder): the write says why
+
+    def _release_patient_lock(self) -> None:
+        """Let go of the lock :meth:`_lock_patiently` took (the write took it once more)."""
+        assert self._lock is not None
+        if self._lock.is_locked:
+            self._lock.release()
+
     def flush(self) -> None:
-        """Write everything pending now (debounced positions, changes kept after a failed write)."""
+        """Write everything pending (debounced positions, changes kept after a failed write).
+
+        With a writer thread this only asks it to write now; :meth:`wait_saved` waits.
+        """
+        if self._writer is not None:
+            self._request_write()
+            return
         with self._mutex:
-            if self._persist and (self._journal or self._storage.dirty):
-                self._write(None)
+            if self._pending():
+                self._write(timeout=LOCK_TIMEOUT)
+
+    def when_saved(self, callback: Callable[[str | None], None]) -> None:
+        """Call ``callback(None)`` once every change made so far is on disk, or
+        ``callback(reason)`` when the attempt to write it failed."""
+        with self._mutex:
+            if not self._pending():
+                error = self.read_only if self._changed_unsaved else None
+                done = True
+            elif self._writer is None:
+                error, done = self.write_error, True
+            else:
+                self._after_save.append(callback)
+                done = False
+        if done:
+            self._call(lambda: callback(error))
+        else:
+            self._request_write()
+
+    def wait_saved(self, timeout: float = LOCK_TIMEOUT) -> bool:
+        """Write what is pending and wait for it (at most ``timeout`` s); True when on disk."""
+        if self._writer is None:
+            self.flush()
+            return self.unsaved() is None
+        with self._wake:
+            start = self._attempts
+        self._request_write()
+        with self._wake:
+            self._wake.wait_for(
+                lambda: not self._pending() or (self._attempts > start and bool(self.write_error)),
+                timeout,
+            )
+        return self.unsaved() is None
+
+    def close(self, timeout: float = LOCK_TIMEOUT) -> str | None:
+        """Stop the writer thread, write what is pending (waiting at most ``timeout`` s for the
+        lock) and say what could not be saved: one line naming the file and the reason, or None.
+
+        The store stays usable; later changes are written before each call returns.
+        """
+        _OPEN_STORES.discard(self)  # closed: nothing left for the exit handler to retry
+        writer = self._writer
+        if writer is not None:
+            with self._wake:
+                self._closing = True
+                self._wake.notify_all()
+            writer.join(timeout)
+            self._writer = None
+            self._closing = False
+        with self._mutex:
+            if self._pending():
+                self._write(timeout=timeout)
+            return self.unsaved()
+
+    def unsaved(self) -> str | None:
+        """One line saying that this session's changes could not be saved and why, or None."""
+        if self.path is None:
+            return None
+        if self._pending():
+            return (
+                f"Could not save your place and reading state to {self.path} "
+                f"({self.write_error or 'not written yet'}); this session's changes are lost."
+            )
+        if self.read_only is not None and self._changed_unsaved:
+            return f"Your place and reading state were not saved to {self.path}: {self.read_only}."
+        return None
 
     def _read(self, table: str, key: str, field: str = "story_id") -> RawDoc | None:
         """A record after picking up other sessions' writes."""

@@ -1,9 +1,11 @@
 """Helper processes for the state store's process tests (run as a script, not collected).
 
-``state_worker.py updates DATA_DIR PREFIX COUNT SHARED_BASE``
+``state_worker.py updates DATA_DIR PREFIX COUNT SHARED_BASE [background]``
     Save COUNT positions for stories ``PREFIX-0`` .. ``PREFIX-<COUNT-1>`` (write_now each) and
     mark chapters ``SHARED_BASE + i`` read in the shared story "shared" every tenth step.
-    Prints "ready" first and waits for a line on stdin so both workers start together.
+    Prints "ready" first and waits for a line on stdin so both workers start together. With
+    "background" the store writes on its writer thread (as the app does) and is closed at the
+    end; the worker then prints what could not be saved, if anything, before "done".
 
 ``state_worker.py zygote DATA_DIR``
     Import everything once, then for each line "go" on stdin fork a child that writes the story
@@ -21,15 +23,19 @@ from pathlib import Path
 from tui_reader.state import Position, StateStore
 
 
-def updates(data_dir: Path, prefix: str, count: int, shared_base: int) -> None:
+def updates(data_dir: Path, prefix: str, count: int, shared_base: int, background: bool) -> None:
     """Many quick writes of different stories, racing another process doing the same."""
     print("ready", flush=True)
     sys.stdin.readline()
-    store = StateStore(data_dir)
+    store = StateStore(data_dir, background=background)
     for i in range(count):
         store.save_position(f"{prefix}-{i}", Position(i, i + 1, i + 2), write_now=True)
         if i % 10 == 0:
             store.mark_chapter_read("shared", shared_base + i // 10)
+    if background:
+        unsaved = store.close(timeout=60)
+        if unsaved is not None:
+            print(unsaved, flush=True)
     print("done", flush=True)
 
 
@@ -63,7 +69,7 @@ def zygote(data_dir: Path) -> None:
 def main(argv: list[str]) -> None:
     """Dispatch on the first argument."""
     if argv[0] == "updates":
-        updates(Path(argv[1]), argv[2], int(argv[3]), int(argv[4]))
+        updates(Path(argv[1]), argv[2], int(argv[3]), int(argv[4]), argv[5:] == ["background"])
     elif argv[0] == "zygote":
         zygote(Path(argv[1]))
     else:

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tui_reader.state import Position, StateStore, doc_id_for
 
 WORKER = Path(__file__).with_name("state_worker.py")
@@ -50,8 +52,12 @@ def test_writer_killed_at_random_moments_leaves_old_or_new_record(data_dir: Path
     assert zygote.stdin is not None and zygote.stdout is not None
     last = 0
     moved = 0
+    kills = 0
     try:
-        for _ in range(200):
+        # At least 200 kills; on a loaded machine a writer may die before its first write, so
+        # go on (up to 1,000) until more than 100 kills have landed while writing was going on.
+        while kills < 200 or (moved <= 100 and kills < 1000):
+            kills += 1
             zygote.stdin.write("go\n")
             zygote.stdin.flush()
             pid = int(zygote.stdout.readline())
@@ -69,7 +75,7 @@ def test_writer_killed_at_random_moments_leaves_old_or_new_record(data_dir: Path
     finally:
         zygote.stdin.close()
         zygote.wait(timeout=10)
-    assert moved > 100 and last > 200  # the writers really were writing when killed
+    assert moved > 100  # the writers really were writing when killed
     store = StateStore(data_dir)
     assert store.warnings == []
     for i in range(20):
@@ -77,9 +83,11 @@ def test_writer_killed_at_random_moments_leaves_old_or_new_record(data_dir: Path
     assert list(path.parent.glob(".*.tmp")) == []  # the one a kill interrupted is cleaned up
 
 
-def test_two_processes_updating_different_stories_lose_no_update(data_dir: Path) -> None:
+@pytest.mark.parametrize("mode", ["at once", "background"])
+def test_two_processes_updating_different_stories_lose_no_update(data_dir: Path, mode: str) -> None:
     count = 500
-    workers = [start("updates", str(data_dir), name, str(count), base) for name, base in
+    extra = ["background"] if mode == "background" else []
+    workers = [start("updates", str(data_dir), name, str(count), base, *extra) for name, base in
                (("a", "0"), ("b", "1000"))]  # fmt: skip
     for worker in workers:
         assert worker.stdout is not None and worker.stdout.readline().strip() == "ready"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_reader.model import Block, Chapter, Note, Source, Story, WarningGate
+from tui_reader.model import Block, Chapter, ChapterUnreadable, Note, Source, Story, WarningGate
 from tui_reader.reading import Anchor, ReadingSession, Target, load_chapters, opening_chapter
 from tui_reader.state import Position, StateStore
 
@@ -408,3 +408,20 @@ def test_the_whole_work_waits_for_every_chapter_it_shows(data_dir: Path) -> None
     session.show_heading(Target(0))
     assert session.snippet(Position(0, 1, 0)) == ""
     assert session.header(Position(0, 0, 0)).minutes_chapter == pytest.approx(40 / 200)
+
+
+def test_a_chapter_whose_body_could_not_be_read_is_never_marked_read(data_dir: Path) -> None:
+    story = make_story(lazy=True)
+
+    def gone() -> list[Block]:
+        raise ChapterUnreadable("the file is gone", [Block("paragraph", "Cannot read this.")])
+
+    story.chapters[1] = Chapter.lazy(2, "Night 2", 40, gone)
+    load_chapters(story, [0, 1, 2])
+    assert story.chapters[1].load_error == "the file is gone"
+    session = session_on(story, data_dir, chapter=1)
+    assert session.items[1].text == "Cannot read this."
+    session.end_visible(item_of(session, "end"))
+    assert session.onward().target == Target(2)
+    session.mark_read(0)
+    assert store_in(data_dir).chapters_read(session.story_id) == {0}

@@ -42,7 +42,15 @@ from tui_reader.importers._html_blocks import (
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.grammar import parse_heading
 from tui_reader.importers.warnings import archive_warning, rating
-from tui_reader.model import ARCHIVE_WARNINGS, Block, BlockLoader, Chapter, Source, Story
+from tui_reader.model import (
+    ARCHIVE_WARNINGS,
+    Block,
+    BlockLoader,
+    Chapter,
+    ChapterUnreadable,
+    Source,
+    Story,
+)
 from tui_reader.paths import display_text
 from tui_reader.text import count_words
 
@@ -588,31 +596,32 @@ def _member_loader(
     """A loader that re-opens the EPUB at ``source``, parses ``member`` and makes its blocks.
 
     The same caps apply as at open time. Should the file have gone or changed so that the
-    chapter cannot be read, the chapter shows one paragraph saying so (never a traceback).
+    chapter cannot be read, the chapter shows one paragraph saying so (never a traceback) and
+    carries the reason as its ``load_error``.
     """
 
     def load_blocks() -> list[Block]:
         try:
             book = _Book(source)
         except (OSError, ValueError) as exc:
-            return _unreadable(str(exc))
+            raise _unreadable(str(exc)) from None
         try:
             doc = _read_doc(book, member)
             if doc is None:
-                return _unreadable(f"{member} inside the EPUB can no longer be read")
+                raise _unreadable(f"{member} inside the EPUB can no longer be read")
             return parse(doc.body)
         except (OSError, ValueError) as exc:
-            return _unreadable(str(exc))
+            raise _unreadable(str(exc)) from None
         finally:
             book.zip.close()
 
     return load_blocks
 
 
-def _unreadable(reason: str) -> list[Block]:
-    """The body of a chapter that could not be read again: one paragraph giving the reason."""
+def _unreadable(reason: str) -> ChapterUnreadable:
+    """A chapter that could not be read again: the reason, and one paragraph giving it."""
     text = clean_line(f"This chapter could not be read again: {reason}")
-    return [Block("paragraph", text)]
+    return ChapterUnreadable(reason, [Block("paragraph", text)])
 
 
 def _ao3_notes(body: LexborNode) -> tuple[list[str], list[str]]:

@@ -451,8 +451,10 @@ class ReadingSession:
             self.mark_read(last.chapter)
 
     def mark_read(self, chapter: int) -> None:
-        """Mark ``chapter`` read, once per visit."""
+        """Mark ``chapter`` read, once per visit; a chapter whose body could not be read never."""
         if chapter < 0 or chapter in self._marked_read:
+            return
+        if self.story.chapters[chapter].load_error is not None:
             return
         self._marked_read.add(chapter)
         self.read.add(chapter)

@@ -7,6 +7,7 @@ ssh host for each connection (``hosted=True``), which turns off everything that 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -26,6 +27,7 @@ from tui_reader.model import Story, StoryError
 from tui_reader.paths import display_path, display_text
 from tui_reader.reading import load_chapters, opening_chapter
 from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
+from tui_reader.text import sanitise
 from tui_reader.ui.commands import ReaderCommands
 from tui_reader.ui.screens.bookmarks import BookmarksScreen
 from tui_reader.ui.screens.help import HelpScreen
@@ -124,10 +126,18 @@ class TuiReaderApp(App[int]):
         self.install_signals = install_signals
         """Install SIGHUP/SIGTERM handlers once running (run_app does; tests do not)."""
         self._pending_warnings: list[str] = []
+        self._store_loop: asyncio.AbstractEventLoop | None = None
+        self.store_closed = False
+        """True once the app has written what it could and stopped the store's writer."""
         self._shown_warnings: set[str] = set()
         if store is None:
             store = StateStore(
-                self.data_dir, reader_id, persist=not guest, on_warning=self.store_warning
+                self.data_dir,
+                reader_id,
+                persist=not guest,
+                on_warning=self.store_warning,
+                background=True,  # saving never waits on the event loop (lock, slow disk)
+                dispatch=self._from_store,
             )
         self.store: StateStore = store
         """The reader's state (progress, acknowledgements, preferences)."""
@@ -152,13 +162,13 @@ class TuiReaderApp(App[int]):
 
     def on_mount(self) -> None:
         """Restore the theme, show stored warnings, open a single story, hook signals."""
+        self._store_loop = asyncio.get_running_loop()
         theme = self.store.pref("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        for message in self._pending_warnings:
-            self.notify(message, severity="warning", timeout=8)
-        self._pending_warnings.clear()
+        while self._pending_warnings:  # (the store's writer may add one meanwhile)
+            self.notify(self._pending_warnings.pop(0), severity="warning", timeout=8)
         if self.install_signals:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGHUP, signal.SIGTERM):
@@ -195,8 +205,25 @@ class TuiReaderApp(App[int]):
         root = self.library.root if self.library is not None else Path(path).parent
         return display_path(path, root)
 
+    def _from_store(self, callback: Callable[[], None]) -> None:
+        """Run a callback of the store's writer thread on the event loop (now, once stopped)."""
+        loop = self._store_loop
+        if loop is not None:
+            try:
+                loop.call_soon_threadsafe(self._run_store_callback, callback)
+                return
+            except RuntimeError:  # the loop has closed
+                pass
+        self._run_store_callback(callback)
+
+    def _run_store_callback(self, callback: Callable[[], None]) -> None:
+        """Run a store callback; one that fails (its screen gone) must not reach the terminal."""
+        with contextlib.suppress(Exception):
+            callback()
+
     def store_warning(self, message: str) -> None:
         """A message from the state store: shown once as a notification."""
+        message = " ".join(sanitise(message).split())
         if message in self._shown_warnings:
             return
         self._shown_warnings.add(message)
@@ -220,14 +247,26 @@ class TuiReaderApp(App[int]):
                 save(write_now=True)
         self.store.flush()
 
+    async def on_unmount(self) -> None:
+        """Write what is still pending (off the event loop) and stop the store's writer."""
+        self._store_loop = None
+        await asyncio.to_thread(self.store.close)
+        self.store_closed = True
+
     async def action_quit(self) -> None:
         """Save and quit."""
         self.save_state()
         self.exit(0)
 
     def on_signal(self, sig: int) -> None:
-        """SIGHUP/SIGTERM: save and leave cleanly."""
+        """SIGHUP/SIGTERM: save and leave cleanly.
+
+        The sender may kill us after a grace period (the ssh host: 3 s), so the place is put on
+        disk before anything else of the shutdown (waiting at most 2 s for another session's
+        lock: we are leaving, nothing else is shown any more).
+        """
         self.save_state()
+        self.store.wait_saved(timeout=2.0)
         self.exit(0)
 
     async def action_back(self) -> None:
@@ -463,5 +502,7 @@ def run_app(target: Path, *, data_dir: Path, reader_id: str, hosted: bool, guest
     try:
         result = app.run()
     finally:
-        app.store.flush()
+        unsaved = app.store.unsaved() if app.store_closed else app.store.close()
+        if unsaved is not None:  # the reader must know the place was not kept
+            print(f"warning: {' '.join(sanitise(unsaved).split())}", file=sys.stderr)
     return result if isinstance(result, int) else (app.return_code or 0)

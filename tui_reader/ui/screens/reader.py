@@ -397,7 +397,20 @@ class ReaderScreen(Screen[None]):
             if note is None:
                 return
             self.session.add_bookmark(pos, note, snippet)
-            self.notify("Bookmarked.", timeout=2)
+            notify = self.app.notify  # (this screen may be closed by the time it is saved)
+
+            def told(error: str | None) -> None:
+                """Say "Bookmarked." once it is on disk, or that it could not be saved."""
+                if error is None:
+                    notify("Bookmarked.", timeout=2)
+                else:
+                    notify(
+                        f"Bookmark kept for this session only: it could not be saved ({error}).",
+                        severity="warning",
+                        timeout=8,
+                    )
+
+            self.store.when_saved(told)
 
         self.app.push_screen(BookmarkNoteDialog(snippet), saved)
 
