@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 
 from tui_reader.layout import Item, Match
 from tui_reader.model import Story
@@ -24,10 +23,12 @@ from tui_reader.reading import ReadingSession, Target, load_chapters
 from tui_reader.state import Position, StateStore
 from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
 from tui_reader.ui.dialogs.status import StatusDialog
+from tui_reader.ui.messages import ChapterReady, SearchReady
 from tui_reader.ui.screens.chapter_index import ChapterIndexScreen
 from tui_reader.ui.screens.warning import GateScreen
 from tui_reader.ui.widgets.chapter_view import ChapterView
 from tui_reader.ui.widgets.reader_header import ReaderHeader
+from tui_reader.ui.widgets.search_field import SearchField
 
 REFRESH_SECONDS = 30.0
 """How often what another session may change (the pace) is read again."""
@@ -38,26 +39,6 @@ def _b(key: str, action: str, description: str, tooltip: str, show: bool = False
     return Binding(
         key, action, description, show=show, id=f"reader.{action.split('(')[0]}", tooltip=tooltip
     )
-
-
-class ChapterReady(Message):
-    """The chapter bodies a move waited for are parsed."""
-
-    def __init__(self, target: Target) -> None:
-        """The move that waited."""
-        super().__init__()
-        self.target = target
-        """Where the reader was going."""
-
-
-class SearchReady(Message):
-    """Every chapter is parsed: the search can run."""
-
-    def __init__(self, query: str) -> None:
-        """The search that waited."""
-        super().__init__()
-        self.query = query
-        """What the reader searched for."""
 
 
 class ReaderScreen(Screen[None]):
@@ -159,12 +140,11 @@ class ReaderScreen(Screen[None]):
             id="chapter-view",
         )
         yield self._view
-        yield Input(placeholder="Search this story — enter finds, escape closes", id="search")
+        yield SearchField(placeholder="Search this story — enter finds, escape closes", id="search")
         yield Footer()
 
     def on_mount(self) -> None:
         """Open at the start position (through a gate when it stands there)."""
-        self.query_one("#search", Input).display = False
         if not self.story.chapters:
             self.notify("This story has no chapters.", severity="warning")
             return
@@ -217,11 +197,11 @@ class ReaderScreen(Screen[None]):
         session, view = self.session, self.view
         missing = [] if parsed else session.needs_loading(target.chapter)
         if missing:
-            view.set_items(session.items, session.show_heading(target))
+            heading = session.show_heading(target)
+            view.set_items(session.items, heading)
             view.set_highlights([], None)
             self.query_one(ReaderHeader).show(session.moved(view.reading_anchor))
-            waiting = session.waiting or target
-            work = partial(self._parse, missing, waiting)
+            work = partial(self._parse, missing, ChapterReady(session.waiting or target))
             self.run_worker(work, thread=True, group="chapter", exit_on_error=False)
             return
         arrived = session.show(target)
@@ -239,12 +219,12 @@ class ReaderScreen(Screen[None]):
             work = partial(load_chapters, self.story, around)
             self.run_worker(work, thread=True, group="prefetch", exit_on_error=False)
 
-    def _parse(self, chapters: list[int], target: Target) -> None:
-        """(In a thread.) Parse the bodies of ``chapters``, then say so."""
+    def _parse(self, chapters: list[int], then: ChapterReady | SearchReady) -> None:
+        """(In a thread.) Parse the bodies of ``chapters``, then post ``then``."""
         try:
             load_chapters(self.story, chapters)
         finally:
-            self.post_message(ChapterReady(target))
+            self.post_message(then)
 
     def on_chapter_ready(self, event: ChapterReady) -> None:
         """The body a move waited for is parsed: show it (unless the reader moved on)."""
@@ -432,46 +412,27 @@ class ReaderScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Close the search field, or go back to the library."""
-        if not self._close_search():
+        if not self.query_one(SearchField).close():
             self._leave()
 
     # --- search -----------------------------------------------------------------------------
 
     def action_search(self) -> None:
         """Open the search field."""
-        field = self.query_one("#search", Input)
-        field.display = True
-        field.value = self.session.search_text
-        field.focus()
+        self.query_one(SearchField).open(self.session.search_text)
 
-    def _close_search(self) -> bool:
-        """Hide the search field if shown (True when it was)."""
-        field = self.query_one("#search", Input)
-        if not field.display:
-            return False
-        field.display = False
+    def on_search_field_closed(self, event: SearchField.Closed) -> None:
+        """The reading view takes the focus back."""
         self.view.focus()
-        return True
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_search_field_search(self, event: SearchField.Search) -> None:
         """Search every chapter (parsed first, in a thread, when some are not yet)."""
-        if event.input.id != "search":
-            return
-        event.stop()
-        self._close_search()
         unparsed = self.session.unparsed()
         if unparsed:
-            work = partial(self._parse_for_search, unparsed, event.value)
+            work = partial(self._parse, unparsed, SearchReady(event.query))
             self.run_worker(work, thread=True, group="search", exit_on_error=False)
         else:
-            self.on_search_ready(SearchReady(event.value))
-
-    def _parse_for_search(self, chapters: list[int], query: str) -> None:
-        """(In a thread.) Parse ``chapters``, then run the search ``query``."""
-        try:
-            load_chapters(self.story, chapters)
-        finally:
-            self.post_message(SearchReady(query))
+            self.on_search_ready(SearchReady(event.query))
 
     def on_search_ready(self, event: SearchReady) -> None:
         """Go to the first match from here."""
@@ -482,12 +443,6 @@ class ReaderScreen(Screen[None]):
             return
         self._go_match(index)
         self.notify(f"{len(self.session.matches)} matches", timeout=2)
-
-    def on_key(self, event: Any) -> None:
-        """Escape in the search field closes it."""
-        if event.key == "escape" and self.query_one("#search", Input).has_focus:
-            event.stop()
-            self._close_search()
 
     def action_match(self, step: int) -> None:
         """Next or previous match (across chapters)."""
