@@ -394,10 +394,12 @@ def test_an_unparsed_chapter_shows_its_heading_and_waits(data_dir: Path) -> None
     assert arrived.new_items and arrived.changed_chapter
     assert session.position(arrived.anchor) == Position(1, 2, 4)
     assert session.needs_loading(1) == []
+    assert session.to_parse_ahead() == [2, 0]
     assert session.unparsed() == [0, 2]
     load_chapters(story, session.unparsed())
     load_chapters(story, [0, 1, 2])
     assert sorted(parsed) == [1, 2, 3]  # each body parsed once
+    assert session.to_parse_ahead() == []
 
 
 def test_the_whole_work_waits_for_every_chapter_it_shows(data_dir: Path) -> None:

@@ -347,6 +347,12 @@ class ReadingSession:
         wanted = range(self.whole_limit()) if self.whole_work else [self.clamp(chapter)]
         return [i for i in wanted if not chapters[i].loaded]
 
+    def to_parse_ahead(self) -> list[int]:
+        """The chapters next to this one not parsed yet (to parse before the reader gets there)."""
+        chapters = self.story.chapters
+        near = (self.chapter + 1, self.chapter - 1)
+        return [i for i in near if 0 <= i < len(chapters) and not chapters[i].loaded]
+
     def show_heading(self, target: Target) -> Anchor:
         """Show only the heading of ``target``'s chapter while its body is parsed."""
         chapter = self.clamp(target.chapter)

@@ -17,7 +17,6 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from tui_reader.layout import Item, Match
 from tui_reader.model import Story
 from tui_reader.reading import ReadingSession, Target, load_chapters
 from tui_reader.state import Position, StateStore
@@ -116,15 +115,8 @@ class ReaderScreen(Screen[None]):
     search_text = property(lambda self: self.session.search_text, doc="The last search.")
     match_index = property(lambda self: self.session.match_index, doc="The current match.")
 
-    @property
-    def items(self) -> list[Item]:
-        """The items shown."""
-        return self.session.items
-
-    @property
-    def matches(self) -> list[Match]:
-        """Search matches over the whole story."""
-        return self.session.matches
+    items = property(lambda self: self.session.items, doc="The items shown.")
+    matches = property(lambda self: self.session.matches, doc="Search matches in the story.")
 
     @property
     def view(self) -> ChapterView:
@@ -214,9 +206,9 @@ class ReaderScreen(Screen[None]):
         self._apply_highlights()
         self._moved(write_now=arrived.changed_chapter)
         self.call_after_refresh(self._check_end_visible)
-        around = [session.chapter + 1, session.chapter - 1]
-        if any(not c.loaded for c in self.story.chapters[max(0, around[1]) : around[0] + 1]):
-            work = partial(load_chapters, self.story, around)
+        ahead = session.to_parse_ahead()
+        if ahead:
+            work = partial(load_chapters, self.story, ahead)
             self.run_worker(work, thread=True, group="prefetch", exit_on_error=False)
 
     def _parse(self, chapters: list[int], then: ChapterReady | SearchReady) -> None:
