@@ -387,6 +387,9 @@ def test_an_unparsed_chapter_shows_its_heading_and_waits(data_dir: Path) -> None
     info = session.moved(anchor)
     assert info.chapter_number == 2
     assert session.scrolled(anchor, 0) == (False, False)
+    assert session.onward().target is None  # paging past a heading goes nowhere
+    session.end_visible(0)
+    assert session.read == set()  # and reads nothing
     assert parsed == []  # nothing parsed on the way
     load_chapters(story, session.needs_loading(1))
     assert parsed == [2]

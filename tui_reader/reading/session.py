@@ -391,7 +391,12 @@ class ReadingSession:
         return None
 
     def onward(self) -> Onward:
-        """Paging past the last page: this chapter is read; on to the next, or "finished?"."""
+        """Paging past the last page: this chapter is read; on to the next, or "finished?".
+
+        Nothing while only the heading shows (the body is still being parsed).
+        """
+        if self.waiting is not None:
+            return Onward(None)
         self.mark_read(self.chapter)
         offer = self.chapter == len(self.story.chapters) - 1 and self.offer_finished()
         count = len(self.story.chapters)
