@@ -140,10 +140,14 @@ class ReaderScreen(Screen[None]):
         if not self.story.chapters:
             self.notify("This story has no chapters.", severity="warning")
             return
-        self.set_interval(REFRESH_SECONDS, self.session.refresh)
+        self.set_interval(REFRESH_SECONDS, self._refresh_state)
         pos = self.session.start
         self.view.focus()
         self._go(Target(pos.chapter, pos.paragraph, pos.offset), gate_from=pos.chapter - 1)
+
+    def _refresh_state(self) -> None:
+        """Re-read what another session may change (in a thread: it reads the state file)."""
+        self.run_worker(self.session.refresh, thread=True, group="refresh", exit_on_error=False)
 
     def on_unmount(self) -> None:
         """Save the place."""
