@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.fanficfare import fanficfare  # noqa: F401  (session fixture for every test)
+
 REPO = Path(__file__).resolve().parent.parent
 """The checkout's root."""
 

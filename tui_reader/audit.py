@@ -11,14 +11,14 @@ Whatever is left is *unaccounted*: text the importer dropped without saying so.
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from tui_reader.importers._html_blocks import INVISIBLE
+from tui_reader.importers._html_blocks import visible_text as html_text
 from tui_reader.importers.encoding import decode_text
 from tui_reader.importers.epub import spine_members
 from tui_reader.importers.markdown import split_front_matter, visible_text
@@ -28,16 +28,6 @@ from tui_reader.text import count_words
 LIMIT = 0.01
 """More than this share of the source's words unaccounted is a failed audit."""
 
-_INVISIBLE = "script, style, head, noscript, template, title"
-"""Elements whose text a reader never sees."""
-
-_BLOCK_TAG = re.compile(
-    r"<(?:/?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|tr|td|th|table|blockquote|pre|section"
-    r"|article|header|footer|aside|nav|figure|figcaption|center|body|main)\b)[^>]*>",
-    re.IGNORECASE,
-)
-_ANY_TAG = re.compile(r"<[^>]*>")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _MARKDOWN_PROSE_KEYS = ("summary", "notes_before", "notes_after")
 """Front-matter keys of a Markdown story that hold prose a reader sees."""
 
@@ -85,14 +75,12 @@ class Audit:
 def html_visible_text(markup: str) -> str:
     """The text a reader sees in an HTML or XHTML document, block boundaries kept as spaces."""
     tree = LexborHTMLParser(markup)
-    for node in tree.css(_INVISIBLE):
+    for node in tree.css(INVISIBLE):
         node.decompose()
     root = tree.body
     if root is None:
         return ""
-    raw = _COMMENT.sub(" ", root.html or "")
-    raw = _BLOCK_TAG.sub(" ", raw)
-    return html.unescape(_ANY_TAG.sub("", raw))
+    return html_text(root.html or "")
 
 
 def _markdown_words(text: str) -> int:

@@ -99,6 +99,22 @@ def build_serve_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--max-sessions", type=int, default=50, metavar="N")
     parser.add_argument("--max-per-ip", type=int, default=5, metavar="N")
+    parser.add_argument(
+        "--max-unauthenticated-per-ip",
+        type=int,
+        default=8,
+        metavar="N",
+        help="most connections from one address that have not logged in yet",
+    )
+    parser.add_argument(
+        "--login-grace", default="10s", metavar="DURATION", help="time a client has to log in"
+    )
+    parser.add_argument(
+        "--pty-deadline",
+        default="10s",
+        metavar="DURATION",
+        help="time a session has to ask for a terminal",
+    )
     parser.add_argument("--idle-timeout", default="30m", metavar="DURATION")
     return parser
 

@@ -60,13 +60,42 @@ _CJK = (
 )
 _WORD = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
+_WIDE = re.compile("[\u3000-\uffef]")
+_CJK_PUNCTUATION = (
+    "\u3000-\u303f"  # CJK symbols and punctuation: 、。「」『』〜
+    "\u30fb"  # katakana middle dot
+    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"  # full/half-width punctuation
+)
+_TYPOGRAPHIC = "\u2010-\u205e"
+"""Dashes, quotes and ellipses."""
+_PUNCTUATION_RUN = re.compile(f"^[{_CJK_PUNCTUATION}{_TYPOGRAPHIC}]+$")
+_HAS_CJK_PUNCTUATION = re.compile(f"[{_CJK_PUNCTUATION}]")
 
 
 def count_words(text: str) -> int:
-    """Count words the way AO3 does: runs of non-space, each CJK character one word."""
-    if text.isascii() or _CJK_CHAR.search(text) is None:
+    """Count words the way AO3 does: runs of non-space, each CJK character one word.
+
+    Punctuation is not a word in CJK text: a run of CJK punctuation ("。", "「", "！") never
+    counts, nor a run of dashes, quotes or ellipses written against a CJK character
+    ("——", "“"). The count is additive: a text counts the same as its lines one by one.
+    """
+    if text.isascii():
         return len(text.split())
-    return len(_WORD.findall(text))
+    if _WIDE.search(text) is None:
+        return len(text.split())
+    total = 0
+    for match in _WORD.finditer(text):
+        token = match.group()
+        if _PUNCTUATION_RUN.match(token):
+            if _HAS_CJK_PUNCTUATION.search(token):
+                continue
+            start, end = match.span()
+            before = text[start - 1] if start else ""
+            after = text[end] if end < len(text) else ""
+            if _CJK_CHAR.match(before) or _CJK_CHAR.match(after):
+                continue
+        total += 1
+    return total
 
 
 def collapse_spaces(text: str) -> str:

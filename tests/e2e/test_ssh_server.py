@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -16,8 +17,15 @@ from typing import Any
 
 import asyncssh
 import pytest
+from asyncssh.packet import String, UInt32
 
 from tests.fixtures.openssh import free_port, make_key, ssh_options
+from tui_reader.ssh.config import (
+    CHANNEL_WINDOW,
+    INPUT_HIGH_WATER,
+    MAX_ENV_BYTES,
+    MAX_ENV_VARS,
+)
 from tui_reader.ssh.server import ReaderHost, Settings
 from tui_reader.ssh.session import NEEDS_TERMINAL, SHUTTING_DOWN
 
@@ -66,21 +74,24 @@ async def start(tmp_path: Path, data_dir: Path) -> AsyncIterator[Start]:
 
     async def _start(**overrides: Any) -> ReaderHost:
         logs: list[str] = []
+        options: dict[str, Any] = {
+            "child_argv": lambda rid, guest: [
+                sys.executable,
+                str(script),
+                rid,
+                "guest" if guest else "key",
+            ],
+            "shutdown_grace": 2.0,
+            **overrides,
+        }
         settings = Settings(
             host="127.0.0.1",
             port=0,
             host_key=data_dir / "ssh_host_ed25519_key",
             library=library,
             data_dir=data_dir,
-            child_argv=lambda rid, guest: [
-                sys.executable,
-                str(script),
-                rid,
-                "guest" if guest else "key",
-            ],
             log=logs.append,
-            shutdown_grace=2.0,
-            **overrides,
+            **options,
         )
         host = ReaderHost(settings)
         await host.start()
@@ -130,6 +141,33 @@ async def read_until(stream: Any, needle: bytes, seen: bytearray, timeout: float
         return bytes(seen)
 
     return await asyncio.wait_for(_loop(), timeout)
+
+
+class Held(asyncssh.SSHClientSession):  # type: ignore[type-arg]
+    """A client session that notes when the server closes it."""
+
+    def __init__(self, closed: list[Held]) -> None:
+        """Report into ``closed``."""
+        self.closed = closed
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """The server closed the channel."""
+        self.closed.append(self)
+
+
+async def open_bare_channel(conn: Any, closed: list[Held]) -> Any:
+    """Open a session channel and send no request at all (no PTY, no shell): a stuck client.
+
+    asyncssh's public API always follows the open with requests, so this uses its channel's
+    ``_open`` directly.
+    """
+    loop = asyncio.get_running_loop()
+    chan = asyncssh.SSHClientChannel(conn, loop, "strict", None, "strict", 2**20, 32768)
+    await chan._open(b"session")
+    session = Held(closed)
+    chan._session = session
+    session.connection_made(chan)
+    return chan
 
 
 async def open_reader(conn: Any, command: str | None = None, size: tuple[int, int] = (100, 32)):
@@ -225,6 +263,12 @@ async def test_authorized_keys_only(start: Start, tmp_path: Path) -> None:
         await connect(host, other)
     with pytest.raises(asyncssh.PermissionDenied):
         await connect(host, None)
+    await asyncio.sleep(0.2)
+    failed = [line for line in host.logs if line.startswith("login failed")]  # type: ignore[attr-defined]
+    assert failed == [
+        f"login failed 127.0.0.1 key={other.get_fingerprint('sha256')}: key not accepted",
+        "login failed 127.0.0.1 key=-: left before logging in",
+    ]
 
 
 async def test_anonymous_guests(start: Start, tmp_path: Path) -> None:
@@ -275,6 +319,71 @@ async def test_per_address_limit(start: Start) -> None:
         assert "too many sessions from your address" in text
 
 
+async def test_log_and_pty_get_the_size_actually_applied(start: Start) -> None:
+    host = await start()
+    async with await connect(host, asyncssh.generate_private_key("ssh-ed25519")) as conn:
+        proc, seen = await open_reader(conn, size=(100_000, 30))
+        assert b"SIZE 4096x30" in seen
+        proc.change_terminal_size(50_000, 70_000)
+        await read_until(proc.stdout, b"SIZE 4096x4096", seen)
+    await asyncio.sleep(0.1)
+    connect_line, disconnect_line = host.logs  # type: ignore[attr-defined]
+    assert "size=4096x30" in connect_line
+    assert "size=4096x4096 " in disconnect_line
+
+
+def test_host_key_readable_by_others_is_refused(tmp_path: Path, data_dir: Path) -> None:
+    key = data_dir / "host_key"
+    key.write_bytes(asyncssh.generate_private_key("ssh-ed25519").export_private_key())
+    key.chmod(0o644)
+    (tmp_path / "lib").mkdir()
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "tui_reader", "serve-ssh", "--listen", "127.0.0.1:0"),
+            *("--host-key", str(key), "--library", str(tmp_path / "lib")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"error: {key}: the host key is readable by others (mode 0644); "
+        f"fix it with: chmod 600 {key}\n"
+    )
+
+
+async def test_channels_without_a_terminal_are_bounded_and_closed(start: Start) -> None:
+    host = await start(max_per_ip=3, pty_deadline=0.5)
+    closed: list[Held] = []
+    async with await connect(host, asyncssh.generate_private_key("ssh-ed25519")) as conn:
+        for _ in range(3):
+            await open_bare_channel(conn, closed)
+        with pytest.raises(asyncssh.ChannelOpenError, match="too many sessions"):
+            await open_bare_channel(conn, closed)
+        for _ in range(50):  # the PTY deadline closes the three held ones
+            if len(closed) == 3:
+                break
+            await asyncio.sleep(0.1)
+        assert len(closed) == 3
+        await open_bare_channel(conn, closed)  # their places are free again
+        # a terminal but never a shell is held no longer
+        chan = await open_bare_channel(conn, closed)
+        modes = String(b"\x00")  # no terminal modes
+        sizes = (UInt32(80), UInt32(24), UInt32(0), UInt32(0))
+        assert await chan._make_request(b"pty-req", String(b"xterm"), *sizes, modes)
+        for _ in range(50):
+            if len(closed) == 5:
+                break
+            await asyncio.sleep(0.1)
+        assert len(closed) == 5
+    logs = host.logs  # type: ignore[attr-defined]
+    assert sum("no terminal requested within 0.5s" in line for line in logs) == 4
+    assert sum("no shell requested within 0.5s" in line for line in logs) == 1
+    assert any("more than 3 channels at once" in line for line in logs)
+
+
 async def test_idle_timeout_ends_the_session(start: Start, data_dir: Path) -> None:
     host = await start(idle_timeout=0.6)
     async with await connect(host, asyncssh.generate_private_key("ssh-ed25519")) as conn:
@@ -295,6 +404,72 @@ async def test_shutdown_tells_sessions_and_lets_children_save(start: Start, data
         await host.shutdown()
         await read_until(proc.stdout, SHUTTING_DOWN.encode(), seen)
     assert (await signals(data_dir))[0].endswith("SIGTERM")
+
+
+SLEEPER = r"""
+import os, sys, time, tty
+tty.setraw(0)  # like the reader: raw input, so the PTY takes keys until its buffer is full
+os.write(1, b"READY\r\n")
+time.sleep(120)
+"""
+"""A stand-in reader that never reads its input."""
+
+
+def rss() -> int:
+    """This process's resident memory in bytes."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS")
+
+
+async def test_env_requests_are_capped(start: Start) -> None:
+    host = await start()
+    env = {f"FLOOD_{i}": "v" * 10_000 for i in range(3000)}  # 30 MB of env requests
+    env.update({f"LONG_NAME_{'n' * 100}_{i}": "x" for i in range(100)})
+    env.update({f"SMALL_{i}": "x" for i in range(100)})
+    async with await connect(host, asyncssh.generate_private_key("ssh-ed25519")) as conn:
+        proc = await conn.create_process(
+            term_type="xterm", term_size=(80, 24), encoding=None, env=env
+        )
+        seen = bytearray()
+        await read_until(proc.stdout, b"READY", seen)
+        (session,) = host.sessions
+        assert session.chan is not None
+        kept = session.chan.get_environment_bytes()
+        assert len(kept) <= MAX_ENV_VARS
+        assert sum(len(k) + len(v) for k, v in kept.items()) <= MAX_ENV_BYTES
+        assert all(name.startswith(b"SMALL_") for name in kept)
+        proc.stdin.write(b"q")
+        await proc.wait_closed()
+    await asyncio.sleep(0.1)
+    assert any("env requests over the caps" in line for line in host.logs)  # type: ignore[attr-defined]
+
+
+async def test_input_to_a_child_that_does_not_read_is_bounded(start: Start, tmp_path: Path) -> None:
+    script = tmp_path / "sleeper.py"
+    script.write_text(SLEEPER)
+    host = await start(child_argv=lambda rid, guest: [sys.executable, str(script)])
+    before = rss()
+    sent = 0
+    chunk = b"k" * 65536
+    async with await connect(host, asyncssh.generate_private_key("ssh-ed25519")) as conn:
+        proc = await conn.create_process(term_type="xterm", term_size=(80, 24), encoding=None)
+        await read_until(proc.stdout, b"READY", bytearray())
+        while sent < 100 * 2**20:
+            proc.stdin.write(chunk)
+            try:
+                await asyncio.wait_for(proc.stdin.drain(), 2)
+            except TimeoutError:
+                break  # the server stopped reading: the client is held back
+            sent += len(chunk)
+        grown = rss() - before
+        assert sent < 100 * 2**20  # held back, not swallowed
+        assert grown < 16 * 2**20, grown
+        (session,) = host.sessions
+        assert session.child is not None
+        assert session.child.pending_input <= INPUT_HIGH_WATER + CHANNEL_WINDOW
+        proc.close()
 
 
 # -- the real OpenSSH client --------------------------------------------------------------------

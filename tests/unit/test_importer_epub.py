@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.fixtures.epub_builders import bomb_epub
 from tests.fixtures.html_builders import (
     LINES,
     XHTML,
@@ -17,9 +21,11 @@ from tests.fixtures.html_builders import (
     fff_epub,
     generic_epub2,
     generic_epub3,
+    ncx,
     opf,
     write_epub,
 )
+from tui_reader.audit import audit
 from tui_reader.importers import epub, load_story
 from tui_reader.model import Story, StoryError
 
@@ -300,3 +306,116 @@ def test_ao3_epub_without_classes_falls_back_by_file(tmp_path: Path) -> None:
     joined = "\n".join(_texts(story))
     for phrase in ("Chapter Notes", "See the end", "Please drop by", "Opening note"):
         assert phrase not in joined
+
+
+_PEAK = """
+import resource, sys
+from tui_reader.importers import load_story
+from tui_reader.model import StoryError
+try:
+    load_story(sys.argv[1])
+except StoryError as exc:
+    print(exc)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@pytest.mark.parametrize(
+    ("shape", "reason"),
+    [
+        ({"member_mib": 60}, "ch0.xhtml inside the EPUB is too large to read"),
+        ({"member_mib": 30, "members": 2}, "ch0.xhtml inside the EPUB holds more than"),
+        ({"member_mib": 3, "members": 5}, "the EPUB's documents hold more than 3,000,000 tags"),
+        (
+            {"member_mib": 30, "members": 7, "paragraph": "<p>" + "wave " * 2000 + "</p>"},
+            "expands to more than 200 MB",
+        ),
+    ],
+    ids=["one-huge-member", "member-of-tiny-paragraphs", "book-of-tiny-paragraphs", "bytes"],
+)
+def test_epub_bombs_are_refused_in_bounded_memory(
+    tmp_path: Path, shape: dict[str, Any], reason: str
+) -> None:
+    """Small EPUBs that expand to huge work are refused with one line, under 200 MB of memory.
+
+    Before, a 90 KB book of one 60 MiB member of ``<p>a</p>`` took 2.3 GB and 22 s to open.
+    """
+    path = bomb_epub(tmp_path / "bomb.epub", **shape)
+    assert path.stat().st_size < 2 * 1024 * 1024
+    run = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    message, peak_kb = run.stdout.strip().split("\n")
+    assert message.startswith(f"{path}: ") and reason in message
+    assert "\n" not in message and "Traceback" not in run.stderr
+    assert int(peak_kb) < 200 * 1024
+
+
+def test_untargeted_file_continues_the_chapter_before_it(tmp_path: Path) -> None:
+    """A converter's split (``ch02_split_001``: not in the contents, no heading of its own)
+    is the rest of chapter 2, read lazily from both files, not a chapter of its own."""
+    files: dict[str, str | bytes] = {
+        "ch01.xhtml": f"<html><body><h2>Chapter 1: Jetty</h2><p>{LINES[0]}</p></body></html>",
+        "ch02_split_000.xhtml": f"<html><body><h2>Chapter 2: Fog</h2><p>{LINES[1]}</p></body>",
+        "ch02_split_001.xhtml": f"<html><body><p>{LINES[2]}</p><p>{LINES[3]}</p></body></html>",
+        "toc.ncx": ncx(
+            [("Chapter 1: Jetty", "ch01.xhtml"), ("Chapter 2: Fog", "ch02_split_000.xhtml")]
+        ),
+    }
+    names = [n for n in files if n.endswith(".xhtml")]
+    items = [(f"f{i}", n, XHTML) for i, n in enumerate(names)]
+    items.append(("ncx", "toc.ncx", "application/x-dtbncx+xml"))
+    package = opf(
+        title="Split", creator="Me", items=items, spine=[i for i, _, _ in items[:-1]], toc_id="ncx"
+    )
+    story = load_story(write_epub(tmp_path / "split.epub", files, package))
+    assert [(c.number, c.title) for c in story.chapters] == [(1, "Jetty"), (2, "Fog")]
+    second = story.chapters[1]
+    assert not second.loaded
+    assert [b.text for b in second.blocks] == [LINES[1], LINES[2], LINES[3]]
+    assert second.words == sum(len(line.split()) for line in LINES[1:4])
+
+
+def test_a_story_that_looks_like_a_title_page_is_still_read(tmp_path: Path) -> None:
+    """Short lines that name the author look like a title page; with nothing else in the book
+    they are its one chapter (read again without the title-page guess), not an error."""
+    lines = ["Rain.", "More rain.", "For Tamsin Vale, who likes it."]
+    body = "".join(f"<p>{line}</p>" for line in lines)
+    files: dict[str, str | bytes] = {"rain.xhtml": f"<html><body>{body}</body></html>"}
+    package = opf(
+        title="Rain", creator="Tamsin Vale", items=[("r", "rain.xhtml", XHTML)], spine=["r"]
+    )
+    story = load_story(write_epub(tmp_path / "rain.epub", files, package))
+    assert [b.text for c in story.chapters for b in c.blocks] == lines
+    assert not story.front_matter
+
+
+def test_division_headings_in_the_contents_open_the_next_chapter(tmp_path: Path) -> None:
+    """ "PART TWO" targeted by the contents has no text of its own: it is not a chapter and
+    not dropped; it opens the chapter after it (the first part heading is front matter)."""
+    parts = [("part1", "<h1>PART ONE</h1>"), ("c1", f"<h2>Chapter 1</h2><p>{LINES[0]}</p>"),
+             ("c2", f"<h2>Chapter 2</h2><p>{LINES[1]}</p>"), ("part2", "<h1>PART TWO</h1>"),
+             ("c3", f"<h2>Chapter 3</h2><p>{LINES[2]}</p>")]  # fmt: skip
+    body = "".join(f'<div id="{i}">{html}</div>' for i, html in parts)
+    labels = ["PART ONE", "Chapter 1", "Chapter 2", "PART TWO", "Chapter 3"]
+    files: dict[str, str | bytes] = {
+        "book.xhtml": f"<html><body>{body}</body></html>",
+        "toc.ncx": ncx(
+            [(label, f"book.xhtml#{i}") for label, (i, _) in zip(labels, parts, strict=True)]
+        ),
+    }
+    items = [("b", "book.xhtml", XHTML), ("ncx", "toc.ncx", "application/x-dtbncx+xml")]
+    package = opf(title="Parts", creator="Me", items=items, spine=["b"], toc_id="ncx")
+    path = write_epub(tmp_path / "parts.epub", files, package)
+    story = load_story(path)
+    assert [c.number for c in story.chapters] == [1, 2, 3]
+    assert [s.title for s in story.front_matter] == ["PART ONE"]
+    assert [(b.kind, b.text) for b in story.chapters[2].blocks] == [
+        ("heading", "PART TWO"),
+        ("paragraph", LINES[2]),
+    ]
+    assert audit(story, path, path.read_bytes()).unaccounted <= 0.01

@@ -62,7 +62,8 @@ def test_ao3_chapters_notes_and_blocks(tmp_path: Path) -> None:
     first, second = story.chapters
     assert (first.number, first.title) == (1, "Low Water")
     assert (second.number, second.title) == (2, None)
-    assert first.notes_before == ["Ines counts gulls and loses count.", "This one is short, sorry."]
+    assert first.summary == "Ines counts gulls and loses count."
+    assert first.notes_before == ["This one is short, sorry."]
     assert first.notes_after == ["Tomas gets a chapter of his own next."]
     assert not first.loaded  # blocks are parsed when the chapter is read
     kinds = [b.kind for b in first.blocks]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tui_reader.audit import audit
 from tui_reader.importers import load_story
 from tui_reader.importers.text_dump import title_from_filename
 from tui_reader.model import Story
@@ -261,6 +262,17 @@ def test_widget_residue_is_removed_anywhere(tmp_path: Path) -> None:
     )
     blocks = _load(tmp_path, text).chapters[0].blocks
     assert [b.kind for b in blocks] == ["paragraph", "paragraph"]
+
+
+def test_widget_residue_is_accounted_as_boilerplate(tmp_path: Path) -> None:
+    widget = "Enjoying this story? Share your rating!\n[Total: 3 Average: 4.5]\n\n"
+    text = f"The Keeper\n\nChapter 1\n\n{widget}{PARA_A}\n\n{widget}{PARA_B}\n"
+    path = tmp_path / "dump.txt"
+    path.write_text(text, encoding="utf-8")
+    story = load_story(path)
+    result = audit(story, path, path.read_bytes())
+    assert story.accounted["boilerplate"] >= 2 * 10  # two widgets of ten words each
+    assert result.unaccounted <= 0.01, result.to_dict()
 
 
 def test_nbsp_and_controls_are_cleaned(tmp_path: Path) -> None:

@@ -92,4 +92,6 @@ def test_fff_txt_in_progress_has_no_total_and_warnings_map(tmp_path: Path) -> No
     story = load_story(path)
     assert story.chapters_total is None
     assert story.warnings == ["Major Character Death"]
-    assert story.content_notes == ["Major Character Death, Sad cats"]
+    assert story.site_warnings == ["Major Character Death", "Sad cats"]
+    assert story.content_notes == []
+    assert story.needs_warning

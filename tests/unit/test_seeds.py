@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tui_reader.audit import audit
 from tui_reader.importers import load_story
 from tui_reader.model import Story
 
@@ -93,3 +94,12 @@ def test_seed_chapters_are_parsed_lazily(seeds: Path) -> None:
     assert not story.chapters[0].loaded
     assert story.chapters[0].blocks
     assert story.chapters[0].loaded
+
+
+@pytest.mark.parametrize("prefix", ["000", "004"])
+def test_seed_audit(seeds: Path, prefix: str) -> None:
+    """Every word of the real dumps is accounted for (the rating widget as boilerplate)."""
+    story = _seed(seeds, prefix)
+    path = Path(story.source.path)
+    result = audit(story, path, path.read_bytes())
+    assert result.unaccounted <= 0.01, result.to_dict()

@@ -142,9 +142,23 @@ def test_host_key_made_once_with_mode_0600(tmp_path: Path) -> None:
 def test_unreadable_host_key_is_an_error_not_a_new_key(tmp_path: Path) -> None:
     path = tmp_path / "host"
     path.write_text("not a key\n")
+    path.chmod(0o600)
     with pytest.raises(ValueError, match="cannot read the host key"):
         load_or_create_host_key(path)
     assert path.read_text() == "not a key\n"
+
+
+def test_host_key_readable_by_others_is_refused_with_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "host"
+    load_or_create_host_key(path)
+    path.chmod(0o644)
+    with pytest.raises(ValueError) as caught:
+        load_or_create_host_key(path)
+    assert str(caught.value) == (
+        f"{path}: the host key is readable by others (mode 0644); fix it with: chmod 600 {path}"
+    )
+    path.chmod(0o600)
+    assert load_or_create_host_key(path).get_algorithm() == "ssh-ed25519"
 
 
 def test_authorized_keys_file(tmp_path: Path) -> None:

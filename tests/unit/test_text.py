@@ -40,3 +40,17 @@ def test_count_words_counts_cjk_characters_one_each() -> None:
 
 def test_count_words_splits_non_ascii_text_without_cjk_on_whitespace() -> None:
     assert count_words("Café — naïve\u00a0Zoë’s “word”") == 5
+
+
+def test_count_words_leaves_out_cjk_punctuation() -> None:
+    """AO3 counts CJK characters, not the full-width punctuation between them."""
+    assert count_words("灯在午夜前灭了两次，她又点亮了它。") == 15
+    assert count_words("“海鸥有多少只？”他问。") == 8
+    assert count_words("渡船准时出发了——这是第一次。") == 12
+    assert count_words("Hello 你好！ world") == 4
+
+
+def test_count_words_is_additive_over_lines() -> None:
+    """A text counts the same as its lines one by one (the audit relies on it)."""
+    lines = ["Onna(女)] and “quotes” — here", "渡船——这是。", "Café — naïve", "plain words"]
+    assert count_words("\n".join(lines)) == sum(count_words(line) for line in lines)

@@ -15,18 +15,20 @@ from selectolax.lexbor import LexborNode
 
 from tui_reader.importers._html_blocks import (
     blocks_from_html,
-    body_words,
     child_nodes,
     element_children,
     has_class,
     inline_text,
+    markup_words,
     next_element,
     note_text,
     serialise,
+    visible_words,
 )
 from tui_reader.importers.grammar import NoteKind, note_heading, parse_heading
-from tui_reader.importers.warnings import archive_warnings, rating
-from tui_reader.model import Block, Chapter, Note, Story
+from tui_reader.importers.warnings import archive_warning
+from tui_reader.model import ARCHIVE_WARNINGS, Block, Chapter, Note, Series, Story
+from tui_reader.text import count_words
 
 _BOILERPLATE = re.compile(
     r"^(?:posted originally on the archive of our own"
@@ -46,8 +48,9 @@ def is_ao3(root: LexborNode) -> bool:
 
 
 def tag_list(root: LexborNode) -> LexborNode | None:
-    """The preface's ``dl`` of tags (``dl.tags``, or any ``dl`` with a Rating/Fandom entry)."""
-    found = root.css_first("dl.tags")
+    """The preface's ``dl`` of tags (``dl.tags``, the work page's ``dl.work.meta``, or any
+    ``dl`` with a Rating/Fandom entry)."""
+    found = root.css_first("dl.tags") or root.css_first("dl.work.meta")
     if found is not None:
         return found
     for dl in root.css("dl"):
@@ -75,28 +78,63 @@ def _add(target: list[str], values: list[str]) -> None:
     target.extend(v for v in values if v not in target)
 
 
+_SERIES = re.compile(r"^\s*Part\s+(\d+)\s+of\s+(.+?)\s*$", re.IGNORECASE | re.DOTALL)
+"""One series entry of the preface: "Part 2 of The Ledger Cycle"."""
+
+
+def _series(dd: LexborNode) -> list[Series]:
+    """The series entries of a Series ``dd`` ("Part 2 of <a>Name</a>, Part 1 of <a>Other</a>")."""
+    found: list[Series] = []
+    for link in dd.css("a"):
+        name = inline_text(link)
+        before = link.prev
+        text = ""
+        while before is not None and not before.is_element_node:
+            text = (before.text_content or "") + text
+            before = before.prev
+        number = re.search(r"Part\s+(\d+)\s+of\s*$", text.strip() + " ", re.IGNORECASE)
+        if name:
+            found.append(Series(name, int(number.group(1)) if number else None))
+    if not found:
+        for part in inline_text(dd).split(","):
+            if match := _SERIES.match(part):
+                found.append(Series(match.group(2), int(match.group(1))))
+    return found
+
+
 def apply_tags(dl: LexborNode, story: Story) -> None:
-    """Fill rating, warnings, tags and chapters_total from the preface's tag list."""
+    """Fill rating, warnings, categories, tags, language, series and chapters_total from the
+    preface's tag list, and account its words (labels as boilerplate, values as front matter)."""
     label = ""
     for node in element_children(dl):
         if node.tag == "dt":
             label = _label(node)
+            story.account("boilerplate", visible_words(node))
             continue
         if node.tag != "dd":
             continue
-        if label == "rating":
-            story.rating = rating(inline_text(node)) or story.rating
+        story.account("front_matter", visible_words(node))
+        values = _values(node)
+        if label == "rating" or label == "ratings":
+            story.rating = ", ".join(values) or story.rating
         elif label.startswith("archive warning"):
-            found = archive_warnings(", ".join(_values(node)))
-            story.warnings = [*story.warnings, *(w for w in found if w not in story.warnings)]
+            _add(story.site_warnings, values)
+            _add(story.warnings, [w for v in values if (w := archive_warning(v))])
+            story.warnings = [w for w in ARCHIVE_WARNINGS if w in story.warnings]
+        elif label in ("category", "categories"):
+            _add(story.categories, values)
         elif label.startswith("fandom"):
-            _add(story.tags.fandoms, _values(node))
+            _add(story.tags.fandoms, values)
         elif label.startswith("relationship"):
-            _add(story.tags.relationships, _values(node))
+            _add(story.tags.relationships, values)
         elif label.startswith("character"):
-            _add(story.tags.characters, _values(node))
+            _add(story.tags.characters, values)
         elif label.startswith("additional tag") or label == "freeform":
-            _add(story.tags.additional, _values(node))
+            _add(story.tags.additional, values)
+        elif label == "language":
+            story.language = inline_text(node) or story.language
+        elif label == "series":
+            story.series.extend(s for s in _series(node) if s not in story.series)
         elif label == "stats":
             story.chapters_total = chapters_total(inline_text(node), story.chapters_total)
 
@@ -129,20 +167,42 @@ def _quote_text(quote: LexborNode) -> str:
     return note_text(child_nodes(quote))
 
 
+_WORK_URL = re.compile(r"^https?://[^/\s]*archiveofourown\.org/works/\d+", re.IGNORECASE)
+"""An AO3 work address (the preface's "Posted originally on the Archive of Our Own at …")."""
+
+
+def source_url(container: LexborNode) -> str | None:
+    """The work's address from the preface message's link, when there is one."""
+    for link in container.css("p.message a, a"):
+        href = (link.attributes.get("href") or "").strip()
+        if match := _WORK_URL.match(href):
+            return match.group(0)
+    return None
+
+
 def apply_preface(root: LexborNode, story: Story) -> None:
-    """Fill title, author, summary, story notes and the tag fields from the preface."""
-    preface = root.css_first("div#preface") or root
-    dl = tag_list(preface) or tag_list(root)
+    """Fill title, author, summary, story notes, source URL and the tag fields from the preface,
+    and account the preface's words: metadata shown as front matter, labels and the archive's
+    messages as boilerplate."""
+    preface = root.css_first("div#preface")
+    region = preface or root
+    dl = tag_list(region) or tag_list(root)
+    front_before = story.accounted.get("front_matter", 0)
+    boiler_before = story.accounted.get("boilerplate", 0)
     if dl is not None:
         apply_tags(dl, story)
-    heading = preface.css_first("h1")
+    heading = region.css_first("h1")
     if heading is not None and (title := inline_text(heading)):
         story.title = title
-    byline = preface.css_first(".byline")
+        story.account("front_matter", visible_words(heading))
+    byline = region.css_first(".byline")
     if byline is not None:
         author = re.sub(r"^by\s+", "", inline_text(byline), flags=re.IGNORECASE).strip()
         story.author = author or story.author
-    for kind, quote in labelled_quotes(preface):
+        story.account("front_matter", visible_words(byline))
+    story.source_url = source_url(region) or story.source_url
+    used = 0
+    for kind, quote in labelled_quotes(region):
         text = _quote_text(quote)
         if not text:
             continue
@@ -150,14 +210,27 @@ def apply_preface(root: LexborNode, story: Story) -> None:
             story.summary = text
         elif kind == "before":
             story.notes.append(Note("before", text))
+        used += count_words(text)
+    if preface is not None:
+        taken = (
+            story.accounted.get("front_matter", 0)
+            - front_before
+            + story.accounted.get("boilerplate", 0)
+            - boiler_before
+        )
+        story.account("boilerplate", max(0, visible_words(preface) - taken - used))
 
 
 def apply_afterword(root: LexborNode, story: Story) -> None:
-    """Add the work's end notes (``#afterword``) as story notes after the last chapter."""
+    """Add the work's end notes (``#afterword``) as story notes after the last chapter; the
+    afterword's heading, labels and the archive's message are boilerplate."""
     for afterword in root.css("div#afterword"):
+        used = 0
         for kind, quote in labelled_quotes(afterword):
             if kind != "summary" and (text := _quote_text(quote)):
                 story.notes.append(Note("after", text))
+                used += count_words(text)
+        story.account("boilerplate", max(0, visible_words(afterword) - used))
 
 
 def strip_boilerplate(blocks: list[Block]) -> list[Block]:
@@ -170,15 +243,60 @@ def _load(html: str) -> list[Block]:
     return strip_boilerplate(blocks_from_html(html))
 
 
-def _chapter(number: int, title: str | None, body: LexborNode) -> Chapter:
-    """A lazily parsed chapter over one ``userstuff`` body."""
+def body_chapter(number: int, title: str | None, body: LexborNode, story: Story | None) -> Chapter:
+    """A lazily parsed chapter over one ``userstuff`` body; what the body shows that is not
+    chapter text (landmark headings, scene-break marker lines) is boilerplate."""
+    landmarks = 0
     for landmark in body.css("h3.landmark"):
+        landmarks += visible_words(landmark)
         landmark.decompose()
-    return Chapter.lazy(number, title, body_words([body]), partial(_load, serialise([body])))
+    html = serialise([body])
+    shown, words = markup_words(html)
+    if story is not None:
+        story.account("boilerplate", landmarks + max(0, shown - words))
+    return Chapter.lazy(number, title, words, partial(_load, html))
 
 
-def parse_chapters(root: LexborNode) -> list[Chapter]:
-    """The chapters: one per ``h2.heading`` block, or the single body of a one-shot."""
+def _chapter_meta(meta: LexborNode, chapter: Chapter, story: Story | None) -> None:
+    """Summary and notes from a chapter's ``meta group``; the rest of it is accounted."""
+    used = count_words(chapter.title or "")
+    for kind, quote in labelled_quotes(meta):
+        if kind == "after" or not (text := _quote_text(quote)):
+            continue
+        if kind == "summary":
+            chapter.summary = text
+        else:
+            chapter.notes_before.append(text)
+        used += count_words(text)
+    if story is None:
+        return
+    byline = meta.css_first("p.byline")
+    if byline is not None:
+        words = visible_words(byline)
+        story.account("front_matter", words)
+        used += words
+    story.account("boilerplate", max(0, visible_words(meta) - used))
+
+
+def _end_notes(after: LexborNode | None, chapter: Chapter, story: Story | None) -> None:
+    """A chapter's end notes (the ``endnotesN`` block after its body), label as boilerplate."""
+    if after is None or not (after.attributes.get("id") or "").startswith("endnotes"):
+        return
+    used = 0
+    for _label_text, quote in labelled_quotes(after):
+        if text := _quote_text(quote):
+            chapter.notes_after.append(text)
+            used += count_words(text)
+    if story is not None:
+        story.account("boilerplate", max(0, visible_words(after) - used))
+
+
+def parse_chapters(root: LexborNode, story: Story | None = None) -> list[Chapter]:
+    """The chapters: one per ``h2.heading`` block, or the single body of a one-shot.
+
+    Chapter titles are kept verbatim ("Chapter 3: Epilogue - After" → "Epilogue - After").
+    With ``story`` given, the words consumed outside chapter text are accounted on it.
+    """
     chapters: list[Chapter] = []
     for heading in root.css("h2.heading"):
         meta = heading.parent
@@ -195,23 +313,19 @@ def parse_chapters(root: LexborNode) -> list[Chapter]:
         number = read.number if read and read.number else len(chapters) + 1
         if chapters and number <= chapters[-1].number:
             number = chapters[-1].number + 1
-        chapter = _chapter(number, title, body)
-        for kind, quote in labelled_quotes(meta):
-            if kind != "after" and (text := _quote_text(quote)):
-                chapter.notes_before.append(text)
-        after = next_element(body)
-        if after is not None and (after.attributes.get("id") or "").startswith("endnotes"):
-            for _label_text, quote in labelled_quotes(after):
-                if text := _quote_text(quote):
-                    chapter.notes_after.append(text)
+        chapter = body_chapter(number, title, body, story)
+        _chapter_meta(meta, chapter, story)
+        _end_notes(next_element(body), chapter, story)
         chapters.append(chapter)
     if chapters:
         return chapters
     for container in root.css("div#chapters"):
-        body = container.css_first("div.userstuff") or container
-        for toc in body.css("h2.toc-heading"):
+        for toc in container.css("h2.toc-heading"):
+            if story is not None:
+                story.account("boilerplate", visible_words(toc))
             toc.decompose()
-        chapter = _chapter(len(chapters) + 1, None, body)
+        body = container.css_first("div.userstuff") or container
+        chapter = body_chapter(len(chapters) + 1, None, body, story)
         if chapter.words:
             chapters.append(chapter)
     return chapters
@@ -220,5 +334,5 @@ def parse_chapters(root: LexborNode) -> list[Chapter]:
 def fill_story(root: LexborNode, story: Story) -> None:
     """Fill ``story`` from a whole AO3 download document."""
     apply_preface(root, story)
-    story.chapters = parse_chapters(root)
+    story.chapters = parse_chapters(root, story)
     apply_afterword(root, story)

@@ -16,22 +16,29 @@ from selectolax.lexbor import LexborNode
 from tui_reader.importers._html_blocks import (
     blocks_from_html,
     body_words,
+    child_nodes,
     has_class,
     inline_text,
     note_text,
     serialise,
 )
-from tui_reader.importers.grammar import parse_heading
-from tui_reader.importers.warnings import archive_warning, rating
-from tui_reader.model import ARCHIVE_WARNINGS, Chapter, Story
+from tui_reader.model import ARCHIVE_WARNINGS, CHOSE_NOT_TO_WARN, Chapter, Series, Story
 
 _AO3_CATEGORIES = frozenset({"f/f", "f/m", "m/m", "gen", "multi", "other"})
 """AO3's relationship categories, which FanFicFare files under "Category" for AO3 stories."""
 
 
 def is_fff(root: LexborNode) -> bool:
-    """True when the markup carries FanFicFare's classes or its title-page-and-sections layout."""
+    """True when the markup carries FanFicFare's classes or its title-page-and-sections layout
+    (``<h1>Title by <a class='authorlink'>…</a></h1>``, a TOCTOP anchor, ``sectionNNNN``
+    anchors around the chapter headings)."""
     if root.css_first(".fff_chapter_title, .fff_chapter_notes, .fff_titlepage") is not None:
+        return True
+    sections = root.css_first('a[name^="section"] > h2, a[name^="section"] > h3')
+    if sections is not None and (
+        root.css_first("h1 a.authorlink") is not None
+        or root.css_first('a[name="TOCTOP"]') is not None
+    ):
         return True
     fields = title_page(root)
     return bool(root.css_first('a[name^="section"]')) and (
@@ -52,7 +59,7 @@ def title_page(root: LexborNode) -> dict[str, str]:
             cell = parent.next
             while cell is not None and not cell.is_element_node:
                 cell = cell.next
-            value = inline_text(cell) if cell is not None else ""
+            value = note_text(child_nodes(cell)) if cell is not None else ""
         else:
             value = _value_after(bold)
         if value and key not in fields:
@@ -103,8 +110,26 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+_SERIES = re.compile(r"^(?P<name>.*\S)\s*\[(?P<index>\d+)\]\s*$")
+"""FanFicFare's series value: "Harbour Lights [2]"."""
+
+
+def exact_archive_warning(label: str) -> str | None:
+    """The AO3 name of a site warning that *is* an archive warning (spelled as AO3 spells it,
+    any case, or AO3's tag name); None for anything else ("Violence" is not one)."""
+    key = " ".join(label.split()).casefold()
+    if key == "choose not to use archive warnings":
+        return CHOSE_NOT_TO_WARN
+    return next((name for name in ARCHIVE_WARNINGS if name.casefold() == key), None)
+
+
 def apply_title_page(fields: dict[str, str], story: Story) -> list[str]:
-    """Fill ``story`` from title-page fields; returns warning texts that map to no AO3 name."""
+    """Fill ``story`` from title-page fields: rating and warnings verbatim (only the warnings
+    that are archive warnings become :attr:`Story.warnings`), series, language, categories.
+
+    Returns the site warnings that are not archive warnings (kept verbatim in
+    :attr:`Story.site_warnings` too).
+    """
     unmapped: list[str] = []
     if title := fields.get("title"):
         story.title = title
@@ -113,10 +138,12 @@ def apply_title_page(fields: dict[str, str], story: Story) -> list[str]:
     if summary := fields.get("summary") or fields.get("description"):
         story.summary = summary
     if label := fields.get("rating"):
-        story.rating = rating(label) or story.rating
+        story.rating = label
     found = set(story.warnings)
     for part in _split(fields.get("warnings", "") or fields.get("warning", "")):
-        name = archive_warning(part)
+        if part not in story.site_warnings:
+            story.site_warnings.append(part)
+        name = exact_archive_warning(part)
         if name is None:
             unmapped.append(part)
         else:
@@ -124,6 +151,8 @@ def apply_title_page(fields: dict[str, str], story: Story) -> list[str]:
     story.warnings = [w for w in ARCHIVE_WARNINGS if w in found]
     fandoms = fields.get("fandoms") or fields.get("fandom")
     category = fields.get("category") or fields.get("categories")
+    if category:
+        story.categories.extend(c for c in _split(category) if c not in story.categories)
     if fandoms:
         story.tags.fandoms = _split(fandoms)
     elif category and not all(c.casefold() in _AO3_CATEGORIES for c in _split(category)):
@@ -138,6 +167,15 @@ def apply_title_page(fields: dict[str, str], story: Story) -> list[str]:
         story.tags.additional.extend(
             t for t in _split(fields.get(key, "")) if t not in story.tags.additional
         )
+    if language := fields.get("language"):
+        story.language = language
+    if series := fields.get("series"):
+        match = _SERIES.match(series)
+        name, index = (match["name"], int(match["index"])) if match else (series, None)
+        if all(s.name != name for s in story.series):
+            story.series.append(Series(name, index))
+    if url := fields.get("story url") or fields.get("url"):
+        story.source_url = story.source_url or url
     story.chapters_total = _chapters_total(fields.get("chapters", ""), fields.get("status", ""))
     return unmapped
 
@@ -238,13 +276,31 @@ def split_notes(
     return rest, before, after
 
 
+_OWN_NUMBER = re.compile(
+    r"^\s*chapter\s+(?P<num>\d+)\s*(?:[:.\-–—]\s*(?P<title>\S.*?))?\s*$", re.IGNORECASE
+)
+"""A site title that starts with the chapter's own place: "Chapter 2: The Quarry"."""
+
+
+def chapter_title(number: int, heading: str | None) -> str | None:
+    """A FanFicFare chapter title as the author gave it to the site, verbatim.
+
+    Only a leading "Chapter N: " (or a bare "Chapter N") whose N is the chapter's place is
+    taken as the number: "Chapter 4 & 4.5", "Chapter 1, The Quarry" in second place, or
+    "Epilogue - Home" stay exactly as written.
+    """
+    if not heading:
+        return None
+    match = _OWN_NUMBER.match(heading)
+    if match and int(match["num"]) == number:
+        return match["title"] or None
+    return heading
+
+
 def make_chapter(number: int, heading: str | None, nodes: Sequence[LexborNode]) -> Chapter:
     """A lazily parsed chapter from its heading text and body nodes (notes taken out)."""
     rest, before, after = split_notes(nodes)
-    title: str | None = None
-    if heading:
-        read = parse_heading(heading, known=True)
-        title = read.title if read else heading
+    title = chapter_title(number, heading)
     html = serialise(rest)
     return Chapter.lazy(
         number, title, body_words(rest), partial(blocks_from_html, html), before, after

@@ -4,8 +4,9 @@ Rules (documented here once):
 
 - ``<p>``, ``<div>``, ``<li>``, table rows and other block elements each end a paragraph; inline
   text between block elements is a paragraph of its own.
-- A single ``<br>`` stays a newline *inside* the paragraph; two or more in a row (a blank line)
-  split the paragraph in two.
+- A single ``<br>`` stays a newline *inside* the paragraph; two in a row (a blank line) split
+  the paragraph in two; a run of two or more blank lines between lines of text is a scene
+  break (works written with ``<br/>`` instead of ``<p>``).
 - ``<hr>`` is a scene break, and so is a paragraph that holds nothing but a marker (``***``,
   ``* * *``, ``~~~``, ``oOo``, ``xxx`` in any case, a lone symbol...: the shared grammar's
   :func:`~tui_reader.importers.grammar.is_scene_break`).
@@ -20,6 +21,7 @@ Rules (documented here once):
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from collections.abc import Iterable, Iterator
 
@@ -128,13 +130,21 @@ class _Builder:
         """Turn the pending inline text into paragraphs (or a scene break)."""
         lines, self.lines = self.lines, [[]]
         group: list[str] = []
+        blank = 0
+        seen = False
         for raw in lines:
             line = clean_line("".join(raw))
-            if line:
-                group.append(line)
-            elif group:
-                self._paragraph(group)
-                group = []
+            if not line:
+                blank += 1
+                if group:
+                    self._paragraph(group)
+                    group = []
+                continue
+            if blank >= 2 and seen:
+                self.scene_break()
+            blank = 0
+            seen = True
+            group.append(line)
         if group:
             self._paragraph(group)
 
@@ -287,21 +297,80 @@ def note_text(nodes: Iterable[LexborNode]) -> str:
     return "\n\n".join(parts)
 
 
+INVISIBLE = "script, style, head, noscript, template, title"
+"""Elements whose text a reader never sees."""
+
+_VISIBLE_BLOCK_TAG = re.compile(
+    r"<(?:/?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|tr|td|th|table|blockquote|pre|section"
+    r"|article|header|footer|aside|nav|figure|figcaption|center|body|main)\b)[^>]*>",
+    re.IGNORECASE,
+)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_SERIALISED_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", "\u00a0"), ("&amp;", "&"))
+"""The only entities lexbor writes when it serialises text (``&amp;`` replaced last)."""
+_OTHER_ENTITY = re.compile(r"&(?!(?:lt|gt|nbsp|amp);)#?\w+;")
+
+
+def visible_text(markup: str, separator: str = " ") -> str:
+    """The text a reader sees in HTML markup: block boundaries (and ``<br>``) become
+    ``separator``, inline tags are joined, comments left out (the audit's source count)."""
+    raw = _COMMENT.sub(" ", markup)
+    raw = _VISIBLE_BLOCK_TAG.sub(separator, raw)
+    text = _ANY_TAG.sub("", raw)
+    if "&" not in text:
+        return text
+    if _OTHER_ENTITY.search(text):
+        return html_lib.unescape(text)
+    for entity, char in _SERIALISED_ENTITIES:
+        text = text.replace(entity, char)
+    return text
+
+
+def _skip_hidden(markup: str) -> str:
+    """``markup`` without the scripts, styles and head a reader never sees."""
+    lowered = markup.lower()
+    if not any(f"<{tag}" in lowered for tag in ("script", "style", "head", "noscript", "templ")):
+        return markup
+    tree = LexborHTMLParser(markup)
+    for hidden in tree.css(INVISIBLE):
+        hidden.decompose()
+    return (tree.body.inner_html or "") if tree.body is not None else ""
+
+
+def visible_words(node: LexborNode | None) -> int:
+    """Words a reader sees in ``node`` (counted as the audit counts the source)."""
+    if node is None:
+        return 0
+    if node.is_text_node:
+        return count_words(node.text_content or "")
+    return count_words(visible_text(_skip_hidden(node.html or "")))
+
+
 def serialise(nodes: Iterable[LexborNode]) -> str:
     """The HTML of a sequence of nodes, to be parsed again when the chapter is read."""
     return "".join(node.html or "" for node in nodes)
 
 
-def body_words(nodes: Iterable[LexborNode]) -> int:
-    """Word count of a chapter body from its raw text, scene-break marker lines left out.
+def markup_words(html: str) -> tuple[int, int]:
+    """(words a reader sees, chapter-text words) of serialised chapter markup.
 
-    Fast (no block building): each text node counts on its own, so this matches the word
-    count of the blocks except where a tag splits a word (``<b>W</b>ord``).
+    Chapter-text words leave out scene-break marker lines and attribution dashes. Fast (no
+    block building): the text is read from the markup with block boundaries as line breaks
+    and inline tags joined, as the blocks join them (``<b>W</b>ord`` is one word).
     """
-    total = 0
-    for node in nodes:
-        raw = (node.text_content or "") if node.is_text_node else node.text(separator="\n")
-        for line in raw.split("\n"):
-            if line.strip() and not is_scene_break(line):
-                total += count_words(_LEADING_DASH.sub("", line))
-    return total
+    shown = words = 0
+    for line in visible_text(_skip_hidden(html), "\n").split("\n"):
+        if not line or line.isspace():
+            continue
+        count = count_words(line)
+        shown += count
+        if is_scene_break(line):
+            continue
+        words += count_words(_LEADING_DASH.sub("", line)) if _LEADING_DASH.match(line) else count
+    return shown, words
+
+
+def body_words(nodes: Iterable[LexborNode]) -> int:
+    """Word count of a chapter body (see :func:`markup_words`)."""
+    return markup_words(serialise(nodes))[1]

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui_reader.importers._txt_book import title_line
 from tui_reader.importers._txt_chapters import ChapterText
 from tui_reader.importers._txt_common import (
     Layout,
@@ -20,7 +21,7 @@ from tui_reader.importers._txt_common import (
     split_units,
 )
 from tui_reader.importers._txt_header import Header, label_line
-from tui_reader.importers.grammar import Heading, parse_heading, strip_note_label
+from tui_reader.importers.grammar import Heading, parse_heading
 from tui_reader.model import Block, Chapter
 
 _BY_LINE = re.compile(r"^by\s+(?P<author>\S.{0,80})$", re.IGNORECASE)
@@ -41,10 +42,14 @@ class Preamble:
     """Index of the first unit of story text (for a dump without chapter headings)."""
 
 
-def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter]]:
-    """Parse an archive dump's lines into header, story notes and chapters."""
-    units = split_units(lines)
-    layout = detect_layout(lines, units)
+def parse(
+    path: Path, lines: list[str], units: list[Unit] | None = None, layout: Layout | None = None
+) -> tuple[Header, list[str], list[Chapter]]:
+    """Parse an archive dump's lines into header, story notes and chapters (``units`` and
+    ``layout``: the file's units and layout when the caller has worked them out already)."""
+    if units is None or layout is None:
+        units = split_units(lines)
+        layout = detect_layout(lines, units)
     if layout.line_paragraphs:
         units = explode_lines(units)
     text = ChapterText(lines, layout, gap_breaks=True)
@@ -52,9 +57,11 @@ def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter
     first_head = heads[0][0] if heads else len(units)
     pre = _preamble(text, units[:first_head], layout, headed=bool(heads))
     chapters: list[Chapter] = []
+    story = pre.header.story
     if not heads:
-        body = _drop_title_repeat(text, units[pre.body_start :], pre.header.title)
+        body = _drop_title_repeat(text, units[pre.body_start :], pre.header)
         chapters.append(text.chapter(1, None, body))
+        story.account("boilerplate", text.boilerplate_words)
         return pre.header, pre.notes, chapters
     previous = 0
     lead: list[Block] = []
@@ -62,14 +69,17 @@ def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter
         end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
         body = units[index + 1 : end]
         if k == 0:
-            body = _drop_title_repeat(text, body, pre.header.title)
+            body = _drop_title_repeat(text, body, pre.header)
+        story.account("boilerplate", heading.label)
         if not body and k + 1 < len(heads):
             lead.append(Block("heading", _heading_text(text, units[index])))
+            story.account("boilerplate", heading.title or "")
             continue
         number = heading.number if heading.number and heading.number > previous else previous + 1
         previous = number
         chapters.append(text.chapter(number, heading.title, body, lead))
         lead = []
+    story.account("boilerplate", text.boilerplate_words)
     return pre.header, pre.notes, chapters
 
 
@@ -79,17 +89,27 @@ def _heading_text(text: ChapterText, unit: Unit) -> str:
 
 
 def _headings(lines: list[str], units: list[Unit]) -> list[tuple[int, Heading]]:
-    """(unit index, heading) for every one-line unit that is a chapter heading."""
+    """(unit index, heading) for every one-line unit that is a chapter heading, and every
+    two-line unit of a heading without a title and its title ("CHAPTER I." / "The Toll House")."""
     found: list[tuple[int, Heading]] = []
     for i, unit in enumerate(units):
-        if unit.end - unit.start != 1:
+        size = unit.end - unit.start
+        if size > 2:
             continue
         line = lines[unit.start]
         if len(line) > 130:
             continue
         heading = parse_heading(line)
-        if heading is not None:
-            found.append((i, heading))
+        if heading is None:
+            continue
+        if size == 2:
+            second = lines[unit.start + 1]
+            if heading.title is not None or heading.number is None:
+                continue
+            if not title_line(second, beside=True):
+                continue
+            heading = Heading(heading.number, second.strip(), heading.label, heading.kind)
+        found.append((i, heading))
     return found
 
 
@@ -116,6 +136,7 @@ def _preamble(text: ChapterText, units: list[Unit], layout: Layout, *, headed: b
     i = 0
     if units and _is_title_line(text, units[0]) and (len(units) > 1 or headed):
         header.title = text.lines[units[0].start].strip()
+        header.story.account("front_matter", header.title)
         i = 1
     while i < len(units):
         unit = units[i]
@@ -138,10 +159,12 @@ def _preamble(text: ChapterText, units: list[Unit], layout: Layout, *, headed: b
             and unit.end - unit.start == 1
         ):
             header.author = m.group("author").strip()
+            header.story.account("boilerplate", "by")
+            header.story.account("front_matter", header.author)
             i += 1
             continue
         if text.is_note(unit):
-            note = [strip_note_label(text.text(unit))]
+            note = [text.strip_label(text.text(unit))]
             notes.append(note)
         elif note is not None:
             note.append(text.text(unit))
@@ -215,11 +238,13 @@ def _same(line: str, title: str) -> bool:
     return line.strip().strip("*_").strip().casefold() == title.strip().casefold()
 
 
-def _drop_title_repeat(text: ChapterText, units: list[Unit], title: str | None) -> list[Unit]:
-    """The units without a repeat of the title among the first two."""
+def _drop_title_repeat(text: ChapterText, units: list[Unit], header: Header) -> list[Unit]:
+    """The units without a repeat of the title among the first two (accounted as front matter)."""
+    title = header.title
     if title is None:
         return units
     for i, unit in enumerate(units[:2]):
         if unit.end - unit.start == 1 and _same(text.lines[unit.start], title):
+            header.story.account("front_matter", text.lines[unit.start])
             return units[:i] + units[i + 1 :]
     return units

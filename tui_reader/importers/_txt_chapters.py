@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from tui_reader.importers._txt_common import Layout, Unit, repair_artifacts, unit_text
@@ -17,18 +18,29 @@ from tui_reader.text import count_words
 NOTE_TAIL = 4
 """How many units at a chapter's end are searched for an end note."""
 
+_MARKDOWN_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>\S.*?)\s*#*\s*$")
+"""A heading as html2text writes it ("### Chapter title from site")."""
+
 
 class ChapterText:
     """The lines of one text file and how they are laid out, shared by its chapters."""
 
-    def __init__(self, lines: list[str], layout: Layout, *, gap_breaks: bool) -> None:
-        """Keep the file's lines; ``gap_breaks``: a wider blank gap is a scene break."""
+    def __init__(
+        self, lines: list[str], layout: Layout, *, gap_breaks: bool, markdown_headings: bool = False
+    ) -> None:
+        """Keep the file's lines; ``gap_breaks``: a wider blank gap is a scene break;
+        ``markdown_headings``: a one-line ``### Heading`` paragraph is a heading (html2text)."""
         self.lines = lines
         """Every line of the file (sanitised)."""
         self.layout = layout
         """Wrapping and paragraph spacing."""
         self.gap_breaks = gap_breaks
         """True when more blank lines than usual mark a scene break (archive dumps)."""
+        self.markdown_headings = markdown_headings
+        """True when ``### Heading`` lines are headings (FanFicFare's html2text output)."""
+        self.boilerplate_words = 0
+        """Words read as furniture in the chapters built so far, for word accounting: the
+        scene-break marker lines ("* * *" is three), ``###`` of headings and note labels."""
 
     def text(self, unit: Unit) -> str:
         """One unit's paragraph text, wrapped lines joined and artifacts repaired."""
@@ -37,6 +49,19 @@ class ChapterText:
     def is_break(self, unit: Unit) -> bool:
         """True when a unit is a scene-break marker line."""
         return unit.end - unit.start == 1 and is_scene_break(self.lines[unit.start])
+
+    def heading(self, unit: Unit) -> re.Match[str] | None:
+        """The ``### Heading`` match of a one-line unit, when such lines are headings."""
+        if not self.markdown_headings or unit.end - unit.start != 1:
+            return None
+        line = self.lines[unit.start]
+        return _MARKDOWN_HEADING.match(line.strip()) if line.lstrip()[:1] == "#" else None
+
+    def strip_label(self, text: str) -> str:
+        """A note's text without its label; the label's words are counted as boilerplate."""
+        stripped = strip_note_label(text)
+        self.boilerplate_words += max(0, count_words(text) - count_words(stripped))
+        return stripped
 
     def is_note(self, unit: Unit) -> bool:
         """True when a unit starts with a note label."""
@@ -51,7 +76,7 @@ class ChapterText:
         notes: list[str] = []
         i = 0
         while i < len(units) and self.is_note(units[i]):
-            text = strip_note_label(self.text(units[i]))
+            text = self.strip_label(self.text(units[i]))
             i += 1
             if not text and i < len(units) and not self.is_note(units[i]):
                 text = self.text(units[i])
@@ -73,7 +98,7 @@ class ChapterText:
                 continue
             text = self.text(unit)
             if self.is_note(unit) or not notes:
-                notes.append(strip_note_label(text))
+                notes.append(self.strip_label(text))
             else:
                 notes[-1] = f"{notes[-1]}\n\n{text}" if notes[-1] else text
         return [n for n in notes if n], begin
@@ -84,6 +109,11 @@ class ChapterText:
             return 0
         body = "\n".join(self.lines[units[0].start : units[-1].end])
         markers = sum(len(self.lines[u.start].split()) for u in units if self.is_break(u))
+        if self.markdown_headings:
+            for unit in units:
+                if (m := self.heading(unit)) is not None:
+                    markers += count_words(self.lines[unit.start]) - count_words(m.group("text"))
+        self.boilerplate_words += markers
         return max(0, count_words(repair_artifacts(body)) - markers)
 
     def blocks(self, units: list[Unit], lead: list[Block]) -> list[Block]:
@@ -97,6 +127,11 @@ class ChapterText:
                 pending = True
             if self.is_break(unit):
                 pending = True
+                continue
+            heading = self.heading(unit)
+            if heading is not None:
+                pending = False
+                blocks.append(Block("heading", heading.group("text")))
                 continue
             text = self.text(unit)
             if not text:

@@ -201,13 +201,21 @@ _WIDGET_LINE = re.compile(rf"^[ \t]*(?:{_WIDGET})[ \t]*(?:\n[ \t]*)*(?:\n|$)", r
 _WIDGET_ANY = re.compile(_WIDGET)
 
 
-def remove_widgets(text: str) -> str:
-    """Remove the archive's star-rating widget text wherever it appears.
+def remove_widgets(text: str) -> tuple[str, int]:
+    """Remove the archive's star-rating widget text wherever it appears; the text, and how
+    many words were removed (site furniture, for word accounting).
 
     A widget line goes with the blank lines after it, so removing it never widens a gap
     between paragraphs into a scene break.
     """
     if "Share your rating" not in text and "Average:" not in text:
-        return text
-    text = _WIDGET_LINE.sub("", text)
-    return _WIDGET_ANY.sub("", text)
+        return text, 0
+    removed = 0
+
+    def drop(m: re.Match[str]) -> str:
+        nonlocal removed
+        removed += len(m.group(0).split())
+        return ""
+
+    text = _WIDGET_LINE.sub(drop, text)
+    return _WIDGET_ANY.sub(drop, text), removed

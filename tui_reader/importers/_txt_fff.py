@@ -1,5 +1,15 @@
-"""FanFicFare TXT output: title, ``by Author``, ``Label: value`` lines, a table of contents,
-tab-indented chapter titles, the chapters (wrapped at 78 columns) and ``End file.``."""
+"""FanFicFare TXT output (its ``txt`` writer, default settings).
+
+The layout, from FanFicFare's ``writer_txt.py`` and its ``[txt]`` defaults: the title, a blank
+line, ``by`` and the authors, then the title page as ``Label: value`` lines (one after another,
+no blank line between them; the summary comes last and may hold several paragraphs), then
+``TABLE OF CONTENTS`` with one chapter title per paragraph (only when there is more than one
+chapter), then each chapter: its title on a line indented by a tab (expanded to eight spaces when
+wrapping), a blank line and the chapter text (html2text's output), and ``End file.`` at the very
+end. Everything but the chapter text is wrapped at 78 columns by ``textwrap.wrap``, so the title,
+the ``by`` line, every title-page value, contents entry and chapter title may run over several
+lines; a long chapter title continues on unindented lines.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +18,7 @@ from pathlib import Path
 
 from tui_reader.importers._txt_chapters import ChapterText
 from tui_reader.importers._txt_common import detect_layout, split_units
-from tui_reader.importers._txt_header import Header, label_line
+from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.grammar import parse_heading
 from tui_reader.model import Chapter
 
@@ -17,29 +27,65 @@ TOC_LINE = "TABLE OF CONTENTS"
 END_LINE = "End file."
 """FanFicFare's last line."""
 
-_ANY_LABEL = re.compile(r"^[A-Z][A-Za-z/ ]{0,30}:\s")
+FFF_LABELS: frozenset[str] = KNOWN_LABELS | frozenset(
+    {
+        "site abbrev", "chapters/total chapters",
+        "collections", "story notes", "disclaimer", "file format", "file extension",
+        "downloader version", "estimated word count",
+    }
+)  # fmt: skip
+"""The title-page labels FanFicFare writes (its ``*_label`` defaults), lower case."""
+
+_LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z0-9/ ]{0,40}?):(?:\s+(?P<value>\S.*))?$")
+_HYPHEN_END = re.compile(r"\w-$")
 
 
-def _indented(line: str) -> bool:
-    """True for a tab- or space-indented line (FanFicFare's chapter titles)."""
-    return line.startswith(("\t", "    ")) and not line.isspace()
+def _chapter_line(line: str) -> bool:
+    """True for the first line of a chapter title: indented by a tab or eight spaces."""
+    return line.startswith(("\t", "        ")) and not line.isspace()
 
 
-def _nonblank(lines: list[str], start: int, limit: int) -> list[int]:
-    """Indexes of the first ``limit`` non-blank lines from ``start``."""
-    found: list[int] = []
-    for i in range(start, len(lines)):
-        if lines[i].strip():
-            found.append(i)
-            if len(found) >= limit:
-                break
-    return found
+def join_wrapped(parts: list[str]) -> str:
+    """Lines ``textwrap.wrap`` made of one paragraph, joined back into it.
+
+    A line that ends inside a hyphenated word ("well-" / "known") is joined without a space.
+    """
+    out = ""
+    for part in parts:
+        text = part.strip()
+        if not text:
+            continue
+        if out and not (_HYPHEN_END.search(out) and text[0].isalnum()):
+            out += " "
+        out += text
+    return " ".join(out.split())
+
+
+def _block(lines: list[str], start: int, end: int) -> int:
+    """The index after the run of non-blank lines starting at ``start``."""
+    i = start
+    while i < end and lines[i].strip():
+        i += 1
+    return i
+
+
+def _skip_blank(lines: list[str], start: int, end: int) -> int:
+    """The index of the first non-blank line at or after ``start`` (``end`` if none)."""
+    i = start
+    while i < end and not lines[i].strip():
+        i += 1
+    return i
 
 
 def looks_like_fff(lines: list[str]) -> bool:
-    """True when the text is FanFicFare TXT output."""
-    head = _nonblank(lines, 0, 3)
-    if len(head) < 2 or not lines[head[1]].strip().lower().startswith("by "):
+    """True when the text is FanFicFare TXT output: title, ``by`` line, contents or end line."""
+    end = min(len(lines), 4000)
+    title = _skip_blank(lines, 0, end)
+    after_title = _block(lines, title, end)
+    by = _skip_blank(lines, after_title, end)
+    if title >= end or by >= end or after_title - title > 6:
+        return False
+    if not lines[by].strip().lower().startswith("by "):
         return False
     has_toc = any(line.strip() == TOC_LINE for line in lines[:2000])
     tail = [line.strip() for line in lines[-6:] if line.strip()]
@@ -49,106 +95,144 @@ def looks_like_fff(lines: list[str]) -> bool:
 def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter]]:
     """Parse FanFicFare TXT lines into header, story notes (none) and chapters."""
     header = Header()
-    head = _nonblank(lines, 0, 2)
-    header.title = lines[head[0]].strip()
-    header.author = lines[head[1]].strip()[3:].strip() or None
     end = len(lines)
-    for i in range(len(lines) - 1, head[1], -1):
+    for i in range(len(lines) - 1, -1, -1):
         if lines[i].strip():
             if lines[i].strip() == END_LINE:
                 end = i
+                header.story.account("boilerplate", END_LINE)
             break
-    i = _read_header(lines, head[1] + 1, end, header)
+    start = _skip_blank(lines, 0, end)
+    stop = _block(lines, start, end)
+    header.title = join_wrapped(lines[start:stop]) or None
+    header.story.account("front_matter", header.title or "")
+    start = _skip_blank(lines, stop, end)
+    stop = _block(lines, start, end)
+    by_line = join_wrapped(lines[start:stop])
+    header.author = by_line[3:].strip() or None
+    header.story.account("boilerplate", "by")
+    header.story.account("front_matter", header.author or "")
+    body = _first_chapter_line(lines, stop, end)
+    toc_at = next((i for i in range(stop, body) if lines[i].strip() == TOC_LINE), None)
+    _read_header(lines, stop, body if toc_at is None else toc_at, header)
     toc: list[str] = []
-    if i < end and lines[i].strip() == TOC_LINE:
-        i, toc = _read_toc(lines, i + 1, end)
-    starts = _chapter_starts(lines, i, end, toc)
-    units_all = split_units(lines, i, end)
-    text = ChapterText(lines, detect_layout(lines, units_all), gap_breaks=False)
+    if toc_at is not None:
+        header.story.account("boilerplate", TOC_LINE)
+        toc = _read_toc(lines, toc_at + 1, body)
+        for entry in toc:
+            header.story.account("front_matter", entry)
+    starts = _chapter_starts(lines, body, end, toc)
+    layout = detect_layout(lines, split_units(lines, body, end))
+    text = ChapterText(lines, layout, gap_breaks=False, markdown_headings=True)
     chapters: list[Chapter] = []
-    previous = 0
     if not starts:
-        chapters.append(text.chapter(1, None, units_all))
+        chapters.append(text.chapter(1, None, split_units(lines, body, end)))
+        header.story.account("boilerplate", text.boilerplate_words)
         return header, [], chapters
-    for k, (line_no, raw_title) in enumerate(starts):
-        stop = starts[k + 1][0] if k + 1 < len(starts) else end
-        units = split_units(lines, line_no + 1, stop)
-        heading = parse_heading(raw_title, known=True)
-        if heading is not None and heading.number is not None:
-            number = heading.number if heading.number > previous else previous + 1
-            title = heading.title
-        else:
-            number = previous + 1
-            title = raw_title or None
-        previous = number
-        chapters.append(text.chapter(number, title, units))
+    for k, (_line, after, raw_title) in enumerate(starts):
+        following = starts[k + 1][0] if k + 1 < len(starts) else end
+        number = k + 1
+        title = chapter_title(number, raw_title)
+        spare = len(raw_title.split()) - len((title or "").split())
+        header.story.account("boilerplate", " ".join(raw_title.split()[:spare]))
+        chapters.append(text.chapter(number, title, split_units(lines, after, following)))
+    header.story.account("boilerplate", text.boilerplate_words)
     return header, [], chapters
 
 
-def _read_header(lines: list[str], start: int, end: int, header: Header) -> int:
-    """Read ``Label: value`` lines (values may wrap); returns the index after the header."""
-    current: list[str] | None = None
-    entries: list[list[str]] = []
-    i = start
-    while i < end:
+def chapter_title(number: int, raw: str) -> str | None:
+    """A chapter's own title from the title the site gave it, verbatim.
+
+    FanFicFare numbers chapters by their place. A chapter heading that gives that same number
+    ("Chapter 3: Title" or "Chapter Three - Title" in third place) is read by the shared grammar:
+    its title is what follows the number ("Title"; a bare "Chapter 3" has none). Anything else
+    ("Chapter 4 & 4.5" in third place, "Epilogue - Home", "Chapter 1, Xenos" in second place,
+    "Part 2: Title") is the chapter's title as it stands.
+    """
+    heading = parse_heading(raw, known=True)
+    if heading is not None and heading.kind == "chapter" and heading.number == number:
+        return heading.title
+    return raw or None
+
+
+def _first_chapter_line(lines: list[str], start: int, end: int) -> int:
+    """The index of the first chapter title line (after a blank line), or ``end``."""
+    for i in range(start, end):
+        if _chapter_line(lines[i]) and not lines[i - 1].strip():
+            return i
+    return end
+
+
+def _read_header(lines: list[str], start: int, end: int, header: Header) -> None:
+    """Read the title page's ``Label: value`` entries from ``lines[start:end]``.
+
+    An entry starts at a line with a FanFicFare label right after another entry's line (the
+    title page has no blank lines between entries); its wrapped continuation lines follow, and
+    blank lines inside a value (the summary's paragraphs) keep it going until the next entry.
+    """
+    entries: list[tuple[str, list[list[str]]]] = []
+    previous_blank = True
+    for i in range(start, end):
         line = lines[i]
         stripped = line.strip()
-        if stripped == TOC_LINE or (_indented(line) and not current):
-            break
-        if _ANY_LABEL.match(stripped):
-            label, _, value = stripped.partition(":")
-            current = [label.strip(), value.strip()]
-            entries.append(current)
-        elif stripped and current is not None:
-            current[1] = f"{current[1]} {stripped}".strip()
-        elif not stripped:
-            current = None
+        if not stripped:
+            previous_blank = True
+            continue
+        m = _LABEL.match(stripped)
+        opens = m is not None and m.group("label").lower() in FFF_LABELS
+        if m is not None and opens and (not entries or not previous_blank):
+            entries.append((m.group("label"), [[m.group("value") or ""]]))
         elif entries:
-            break
-        i += 1
-    for label, value in entries:
-        pair = label_line(f"{label}: {value}")
-        if pair is not None:
-            header.apply(*pair)
-    return i
+            paragraphs = entries[-1][1]
+            if previous_blank:
+                paragraphs.append([stripped])
+            else:
+                paragraphs[-1].append(stripped)
+        else:
+            header.story.account("front_matter", stripped)
+        previous_blank = False
+    for label, paragraphs in entries:
+        values = [join_wrapped(p) for p in paragraphs]
+        value = "\n\n".join(v for v in values if v)
+        key = label.lower()
+        if key == "summary":
+            header.apply(key, value)
+        else:
+            header.apply(key, " ".join(value.split()))
 
 
-def _read_toc(lines: list[str], start: int, end: int) -> tuple[int, list[str]]:
-    """Read the table of contents; returns the index after it and the chapter titles."""
+def _read_toc(lines: list[str], start: int, end: int) -> list[str]:
+    """The contents entries (one paragraph each, wrapped lines joined)."""
     toc: list[str] = []
-    toc_indented = False
-    i = start
+    i = _skip_blank(lines, start, end)
     while i < end:
-        line = lines[i]
-        stripped = line.strip()
-        if stripped:
-            if not toc:
-                toc_indented = _indented(line)
-            elif (_indented(line) and not toc_indented) or stripped == toc[0]:
-                break
-            toc.append(stripped)
-        i += 1
-    return i, toc
+        stop = _block(lines, i, end)
+        toc.append(join_wrapped(lines[i:stop]))
+        i = _skip_blank(lines, stop, end)
+    return toc
 
 
 def _chapter_starts(
     lines: list[str], start: int, end: int, toc: list[str]
-) -> list[tuple[int, str]]:
-    """(line index, title) of each chapter's title line."""
-    starts: list[tuple[int, str]] = []
+) -> list[tuple[int, int, str]]:
+    """(title line, first line after the title, title) of each chapter.
+
+    With a table of contents each chapter title is found in order by its text. Without one
+    (a single chapter, or ``include_tocpage: false``) a chapter starts at every indented line
+    after two blank lines, the way the writer sets chapter titles apart.
+    """
+    starts: list[tuple[int, int, str]] = []
     k = 0
     for i in range(start, end):
-        line = lines[i]
-        if not _indented(line):
+        if not _chapter_line(lines[i]) or (i > 0 and lines[i - 1].strip()):
             continue
-        stripped = line.strip()
-        if toc:
-            if k < len(toc) and (
-                stripped == toc[k] or (len(stripped) > 40 and toc[k].startswith(stripped))
-            ):
-                starts.append((i, toc[k]))
-                k += 1
-        elif i == start or not lines[i - 1].strip():
-            starts.append((i, stripped))
-            break
+        if not toc and i > start and (i < 2 or lines[i - 2].strip()):
+            continue
+        stop = _block(lines, i, end)
+        title = join_wrapped(lines[i:stop])
+        if not toc:
+            starts.append((i, stop, title))
+        elif k < len(toc) and title == toc[k]:
+            starts.append((i, stop, title))
+            k += 1
     return starts

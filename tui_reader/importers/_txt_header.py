@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tui_reader.importers.warnings import archive_warning, archive_warnings, rating
-from tui_reader.model import Tags
+from tui_reader.model import ARCHIVE_WARNINGS, Series, Source, Story, Tags
 
 _LABEL_LINE = re.compile(r"^(?P<label>[A-Z][A-Za-z/ ]{1,30}?)\s*:\s+(?P<value>\S.*)$")
 
@@ -18,7 +17,8 @@ KNOWN_LABELS: frozenset[str] = frozenset(
         "warning", "archive warnings", "archive warning", "status", "published", "updated",
         "packaged", "words", "chapters", "total chapters", "summary", "tags",
         "additional tags", "freeform", "series", "completed", "source", "story url",
-        "publisher", "comments", "kudos", "hits", "bookmarks",
+        "publisher", "comments", "kudos", "hits", "bookmarks", "series url", "author url",
+        "story id", "author id", "site", "extra tags", "ao3 categories", "freeform tags",
     }
 )  # fmt: skip
 """Labels recognised in a header (case-insensitive)."""
@@ -40,6 +40,27 @@ def _split_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+_ARCHIVE_NAMES = {name.casefold(): name for name in ARCHIVE_WARNINGS}
+_SERIES = re.compile(r"^(?P<name>.+?)\s*\[(?P<index>\d{1,5})\]$")
+
+
+def site_archive_warning(label: str) -> str | None:
+    """AO3's name for a site warning that *is* an archive warning, else None.
+
+    Only AO3's own names count (any case): a site's "Violence" is not "Graphic Depictions Of
+    Violence", and is kept verbatim as a site warning instead.
+    """
+    return _ARCHIVE_NAMES.get(" ".join(label.split()).casefold())
+
+
+def series_value(value: str) -> Series:
+    """A series line: "Harbour Lights [2]" -> Series("Harbour Lights", 2)."""
+    m = _SERIES.match(value.strip())
+    if m is None:
+        return Series(value.strip())
+    return Series(m.group("name"), int(m.group("index")))
+
+
 @dataclass
 class Header:
     """Metadata gathered from header lines."""
@@ -51,11 +72,15 @@ class Header:
     summary: str | None = None
     """Summary."""
     rating: str | None = None
-    """AO3 rating name."""
+    """The rating, verbatim."""
     warnings: list[str] = field(default_factory=list)
-    """AO3 archive warning names."""
+    """AO3 archive warning names (the site warnings that are archive warnings)."""
     content_notes: list[str] = field(default_factory=list)
-    """Warning labels that are no archive warning, verbatim."""
+    """The author's own warning sentences, verbatim."""
+    story: Story = field(default_factory=lambda: Story(title="", source=Source("", "")))
+    """The story being read, for what the header fills in directly: site warnings, series,
+    language, categories, source URL, front and back matter, and the words it accounts for
+    (:meth:`Story.account`). The importer gives it its title, source and chapters at the end."""
     tags: Tags = field(default_factory=Tags)
     """Tags."""
     chapters_total: int | None = None
@@ -64,7 +89,10 @@ class Header:
     """True when the status says the story is complete."""
 
     def apply(self, label: str, value: str) -> None:
-        """Take one header line into account."""
+        """Take one header line into account (its label and value are accounted for)."""
+        self.story.account("boilerplate", label)
+        if label != "summary":
+            self.story.account("front_matter", value)
         if label == "title":
             self.title = value
         elif label in ("author", "authors", "by"):
@@ -72,16 +100,27 @@ class Header:
         elif label == "summary":
             self.summary = f"{self.summary}\n\n{value}" if self.summary else value
         elif label in ("rating", "rated"):
-            self.rating = rating(value) or self.rating
+            self.rating = value.strip()
         elif label in ("warnings", "warning", "archive warnings", "archive warning"):
             self._warnings(value)
-        elif label in ("category", "categories", "fandom", "fandoms"):
+        elif label in ("category", "categories"):
+            self.story.categories.extend(_split_list(value))
             self.tags.fandoms.extend(_split_list(value))
+        elif label in ("fandom", "fandoms"):
+            self.tags.fandoms.extend(_split_list(value))
+        elif label == "ao3 categories":
+            self.story.categories.extend(_split_list(value))
+        elif label == "series":
+            self.story.series.append(series_value(value))
+        elif label == "language":
+            self.story.language = value.strip()
+        elif label in ("story url", "source"):
+            self.story.source_url = value.strip()
         elif label in ("characters", "character"):
             self.tags.characters.extend(_split_list(value))
         elif label in ("relationships", "relationship", "pairing", "pairings", "ships"):
             self.tags.relationships.extend(_split_list(value))
-        elif label in ("genre", "genres", "tags", "additional tags", "freeform"):
+        elif label in ("genre", "genres", "tags", "additional tags", "freeform", "freeform tags"):
             self.tags.additional.extend(_split_list(value))
         elif label in ("total chapters", "chapters"):
             self._chapters(value, total=label == "total chapters")
@@ -89,11 +128,14 @@ class Header:
             self.completed = value.strip().lower() in ("completed", "complete", "yes", "true")
 
     def _warnings(self, value: str) -> None:
-        """A warnings field: AO3 names go to warnings, anything else stays an author's note."""
-        self.warnings.extend(w for w in archive_warnings(value) if w not in self.warnings)
-        unknown = [p for p in re.split(r"[,;]", value) if p.strip() and not archive_warning(p)]
-        if unknown and value not in self.content_notes:
-            self.content_notes.append(value)
+        """A warnings field: every warning verbatim, and AO3's names also as archive warnings."""
+        for part in re.split(r"[,;]", value):
+            site = " ".join(part.split())
+            if site and site not in self.story.site_warnings:
+                self.story.site_warnings.append(site)
+            name = site_archive_warning(site)
+            if name is not None and name not in self.warnings:
+                self.warnings.append(name)
 
     def _chapters(self, value: str, *, total: bool) -> None:
         """ "Total Chapters: 20", "Chapters: 3/20" or "Chapters: 3/?" (a bare "Chapters: 3"

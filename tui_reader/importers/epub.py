@@ -2,16 +2,29 @@
 
 The container and package files (container.xml, the OPF, the NCX, the nav document) are read
 with defusedxml, so entity bombs and external entities are refused with a one-line reason. The
-zip is read defensively: member names are resolved inside the book (no ``..`` escapes), every
-member's size is capped and so is the total read. Chapter XHTML is parsed leniently with lexbor;
-a chapter file that is missing or unreadable is skipped and the rest of the book still opens.
-Opening a book keeps only what the index needs: each spine document is parsed, measured and
-dropped in turn, and a chapter remembers its member name, word count, title and notes. Its blocks
-are parsed from the member again, re-opening the file by path, when the chapter is first read.
+zip is read defensively: member names are resolved inside the book (no ``..`` escapes) and every
+member is decompressed in chunks, counted in bytes and in tags (``<``) against caps per member
+and per book; the spine is streamed once before anything is parsed, so a small file that expands
+to huge work is refused within a fraction of a second and in little memory.
+
+Spine documents are XHTML: self-closing non-void elements (``<a id="chap01"/>``) are rewritten
+before the lenient HTML parser (lexbor) sees them (:mod:`._epub_xhtml`), so no chapter is
+swallowed as link text. A generic book's chapters follow its contents (NCX or nav), a target
+inside a file (``book.xhtml#chap02``) cutting that file; title pages, contents pages and
+Project Gutenberg's header and licence become front or back matter sections, never chapters
+and never dropped. An AO3 book is Calibre's conversion of the AO3 HTML download: its split
+files are joined back and read by the AO3 HTML reader. A FanFicFare book's title page is read
+like FanFicFare's TXT header (rating and site warnings verbatim).
+
+Opening a book keeps only what the index needs: each document is parsed, measured and dropped
+in turn, and a chapter remembers its pieces (member and fragments), word count, title and notes.
+Its blocks are parsed from the members again, re-opening the file by path, when first read.
+A chapter file that is missing or unreadable is skipped and the rest of the book still opens.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import posixpath
 import re
@@ -28,17 +41,29 @@ from defusedxml.ElementTree import fromstring
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tui_reader.importers import _ao3_html, _fff_html
+from tui_reader.importers._epub_xhtml import (
+    PG_END,
+    cut_points,
+    gutenberg_cuts,
+    looks_like_xhtml,
+    piece,
+    xhtml_as_html,
+)
 from tui_reader.importers._html_blocks import (
     HEADING_TAGS,
     blocks_from_nodes,
     body_words,
     child_nodes,
     clean_line,
+    element_children,
     has_class,
     inline_text,
+    next_element,
     note_text,
     parse_html,
 )
+from tui_reader.importers._txt_fff import chapter_title
+from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.grammar import parse_heading
 from tui_reader.importers.warnings import archive_warning, rating
@@ -48,26 +73,42 @@ from tui_reader.model import (
     BlockLoader,
     Chapter,
     ChapterUnreadable,
+    Section,
     Source,
     Story,
 )
 from tui_reader.paths import display_text
-from tui_reader.text import count_words
+from tui_reader.text import count_words, sanitise
 
-MAX_MEMBER_BYTES = 64 * 1024 * 1024
+MAX_MEMBER_BYTES = 32 * 1024 * 1024
 """A single file inside the EPUB larger than this (uncompressed) is not read."""
 
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 """Reading stops with an error once this much has been decompressed from one EPUB."""
 
+MAX_MEMBER_TAGS = 1_000_000
+"""A document with more tags (``<``) than this, about half a million elements, is refused."""
+
+MAX_TOTAL_TAGS = 3_000_000
+"""Reading stops with an error once the book's documents hold this many tags in all."""
+
+MAX_MEMBERS = 20_000
+"""A zip listing more files than this is refused before any is read."""
+
+_CHUNK = 1024 * 1024
+"""Members are decompressed this many bytes at a time, each chunk checked against the caps."""
+
 _NON_CHAPTER_CLASSES = ("titlepage", "tocpage", "coverpage", "logpage", "cover", "fff_titlepage")
 _NON_CHAPTER_TITLES = frozenset(
-    {"contents", "table of contents", "toc", "title page", "title", "cover", "front cover"}
-)
+    {
+        "contents", "table of contents", "toc", "title page", "title", "cover", "front cover",
+        "copyright", "colophon", "imprint", "about this ebook", "landmarks",
+    }
+)  # fmt: skip
 
 
 class _Book:
-    """Safe access to the files inside an EPUB zip."""
+    """Safe access to the files inside an EPUB zip: every read is streamed and capped."""
 
     def __init__(self, data: bytes | Path) -> None:
         """Open the zip (its bytes, or the file) or raise ValueError saying it is not one."""
@@ -76,9 +117,12 @@ class _Book:
             """The archive."""
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError):
             raise ValueError("not an EPUB: the file is not a readable zip archive") from None
+        infos = self.zip.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise _TooLarge(f"the EPUB lists {len(infos)} files (more than {MAX_MEMBERS}); refused")
         self.names: dict[str, str] = {}
         """Safe member names, and their lower-case forms, → the real member name."""
-        for info in self.zip.infolist():
+        for info in infos:
             name = info.filename
             if info.is_dir() or not _safe(name):
                 continue
@@ -86,26 +130,78 @@ class _Book:
             self.names.setdefault(name.casefold(), name)
         self.total = 0
         """Bytes decompressed so far (each member counted once, however often it is read)."""
+        self.tags = 0
+        """Tags (``<``) seen so far in the members counted in :attr:`total`."""
         self.counted: set[str] = set()
         """Members already counted in :attr:`total`."""
+        self.problems: list[str] = []
+        """Why members were passed over by :meth:`check` (missing, too large, corrupt)."""
 
     def has(self, name: str) -> bool:
         """True when the book holds a file called ``name``."""
         return name in self.names or name.casefold() in self.names
 
     def read(self, name: str) -> bytes:
-        """A member's bytes; KeyError when missing, ValueError when too large or corrupt."""
+        """A member's bytes; KeyError when missing, ValueError when too large or corrupt.
+
+        :class:`_TooLarge` (a ValueError) when the member or the book is a decompression
+        bomb: more tags than :data:`MAX_MEMBER_TAGS`, or past the book's totals.
+        """
+        chunks: list[bytes] = []
+        self._stream(name, chunks.append)
+        return b"".join(chunks)
+
+    def check(self, names: list[str]) -> None:
+        """Stream each member once, keeping nothing, so a bomb is refused before any parsing.
+
+        Members that are missing or merely too large to read are left for :meth:`read` to
+        report; a book past its totals raises :class:`_TooLarge`.
+        """
+        for name in names:
+            try:
+                self._stream(name, None)
+            except _TooLarge:
+                raise
+            except KeyError:
+                self.problems.append(f"{sanitise(name)} is missing from the EPUB")
+            except ValueError as exc:
+                self.problems.append(str(exc))
+
+    def _stream(self, name: str, sink: Callable[[bytes], object] | None) -> None:
+        """Decompress ``name`` chunk by chunk into ``sink``, enforcing every cap as it goes."""
         real = self.names.get(name) or self.names.get(name.casefold())
         if real is None:
             raise KeyError(name)
+        shown = sanitise(name)
         info = self.zip.getinfo(real)
         if info.file_size > MAX_MEMBER_BYTES:
-            raise ValueError(f"{name} inside the EPUB is too large to read")
+            raise ValueError(f"{shown} inside the EPUB is too large to read")
         again = real in self.counted
-        budget = MAX_MEMBER_BYTES if again else min(MAX_MEMBER_BYTES, MAX_TOTAL_BYTES - self.total)
+        size = tags = 0
         try:
             with self.zip.open(real) as handle:
-                data = handle.read(budget + 1)
+                while chunk := handle.read(_CHUNK):
+                    size += len(chunk)
+                    tags += chunk.count(b"<")
+                    if size > MAX_MEMBER_BYTES:
+                        raise ValueError(f"{shown} inside the EPUB is too large to read")
+                    if tags > MAX_MEMBER_TAGS:
+                        raise _TooLarge(
+                            f"{shown} inside the EPUB holds more than {MAX_MEMBER_TAGS:,} "
+                            "tags; refusing to read the book"
+                        )
+                    if not again and self.total + size > MAX_TOTAL_BYTES:
+                        raise _TooLarge(
+                            "the EPUB is too large: it expands to more than "
+                            f"{MAX_TOTAL_BYTES // (1024 * 1024)} MB; refusing to read it"
+                        )
+                    if not again and self.tags + tags > MAX_TOTAL_TAGS:
+                        raise _TooLarge(
+                            f"the EPUB's documents hold more than {MAX_TOTAL_TAGS:,} tags; "
+                            "refusing to read it"
+                        )
+                    if sink is not None:
+                        sink(chunk)
         except (
             zipfile.BadZipFile,
             zlib.error,
@@ -114,18 +210,11 @@ class _Book:
             EOFError,
             NotImplementedError,
         ) as exc:
-            raise ValueError(f"{name} inside the EPUB is corrupt ({exc})") from None
-        if again:
-            if len(data) > budget:
-                raise ValueError(f"{name} inside the EPUB is too large to read")
-            return data
-        self.counted.add(real)
-        self.total += len(data)
-        if len(data) > budget:
-            if self.total > MAX_TOTAL_BYTES:
-                raise _TooLarge("the EPUB expands to more than 200 MB; refusing to read it")
-            raise ValueError(f"{name} inside the EPUB is too large to read")
-        return data
+            raise ValueError(f"{shown} inside the EPUB is corrupt ({exc})") from None
+        if not again:
+            self.counted.add(real)
+            self.total += size
+            self.tags += tags
 
 
 class _TooLarge(ValueError):
@@ -247,9 +336,21 @@ def _package(book: _Book, opf_path: str) -> _Package:
     return package
 
 
-def _toc_titles(book: _Book, package: _Package) -> dict[str, str]:
-    """Chapter titles by member name, from the NCX (EPUB 2) or the nav document (EPUB 3)."""
-    titles: dict[str, str] = {}
+@dataclass(frozen=True)
+class _TocEntry:
+    """One entry of the table of contents."""
+
+    path: str
+    """The member it points into."""
+    fragment: str | None
+    """The element id it points at inside that member (None: the top of the file)."""
+    label: str
+    """Its label, raw (sanitised when used)."""
+
+
+def _toc(book: _Book, package: _Package) -> list[_TocEntry]:
+    """The table of contents in reading order, from the NCX (EPUB 2) or the nav (EPUB 3)."""
+    entries: list[_TocEntry] = []
     ncx = package.items.get(package.toc_id or "")
     if ncx is None:
         ncx = next(
@@ -258,7 +359,9 @@ def _toc_titles(book: _Book, package: _Package) -> dict[str, str]:
         )
     if ncx is not None:
         try:
-            root = _xml(book, ncx.path)
+            root: Element | None = _xml(book, ncx.path)
+        except _TooLarge:
+            raise
         except (KeyError, ValueError):
             root = None
         if root is not None:
@@ -268,23 +371,41 @@ def _toc_titles(book: _Book, package: _Package) -> dict[str, str]:
                     continue
                 label = next((e for e in point.iter() if _local(e.tag) == "text"), None)
                 content = next((e for e in point.iter() if _local(e.tag) == "content"), None)
-                if label is None or content is None:
-                    continue
-                target = _resolve(base, content.get("src") or "")
-                if target and target not in titles:
-                    titles[target] = _text(label)
+                if label is not None and content is not None:
+                    entries.extend(_entry(base, content.get("src") or "", _text(label)))
     nav = _nav_item(package)
-    if nav is not None and not titles:
+    if nav is not None and not entries:
         try:
-            tree = LexborHTMLParser(book.read(nav.path))
+            tree = LexborHTMLParser(_as_html(book.read(nav.path)))
+        except _TooLarge:
+            raise
         except (KeyError, ValueError):
-            return titles
+            return entries
         base = posixpath.dirname(nav.path)
-        for link in tree.css("nav a[href]"):
-            target = _resolve(base, link.attributes.get("href") or "")
-            if target and target not in titles:
-                titles[target] = link.text(separator=" ")
-    return titles
+        navs = tree.css("nav")
+        toc = next((n for n in navs if "toc" in (n.attributes.get("epub:type") or "")), None)
+        for link in (toc or tree.root or tree).css("a[href]"):
+            href = link.attributes.get("href") or ""
+            entries.extend(_entry(base, href, link.text(separator=" ")))
+    return entries
+
+
+def _entry(base: str, href: str, label: str) -> list[_TocEntry]:
+    """The entry for one ``href`` (none when it leaves the book)."""
+    target = _resolve(base, href)
+    if target is None:
+        return []
+    fragment = unquote(href.split("#", 1)[1]).strip() if "#" in href else ""
+    return [_TocEntry(target, fragment or None, label)]
+
+
+def _as_html(data: bytes) -> str:
+    """A member's bytes as text an HTML parser reads as the XML it is."""
+    try:
+        text = data.decode("utf-8-sig") if b"\x00" not in data[:4096] else decode_text(data)
+    except UnicodeDecodeError:
+        text = decode_text(data)
+    return xhtml_as_html(text) if looks_like_xhtml(text) else text
 
 
 def _nav_item(package: _Package) -> _Item | None:
@@ -336,24 +457,24 @@ def spine_members(data: bytes) -> Iterator[tuple[str, bytes]]:
             continue
 
 
-def _read_doc(book: _Book, path: str) -> _Doc | None:
-    """One spine document, parsed; None when it is missing or unreadable (too large re-raised)."""
+def _read_text(book: _Book, path: str) -> str | None:
+    """A spine document's text, made safe for the HTML parser; None when missing or unreadable.
+
+    A decompression bomb (:class:`_TooLarge`) is raised: the whole book is refused.
+    """
     try:
-        data = book.read(path)
+        return _as_html(book.read(path))
     except _TooLarge:
         raise
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, DecodeError):
         return None
-    try:
-        text = data.decode("utf-8-sig") if b"\x00" not in data[:4096] else decode_text(data)
-    except UnicodeDecodeError:
-        try:
-            text = decode_text(data)
-        except DecodeError:
-            return None
-    except DecodeError:
+
+
+def _read_doc(book: _Book, path: str) -> _Doc | None:
+    """One spine document, parsed; None when it is missing or unreadable (too large re-raised)."""
+    text = _read_text(book, path)
+    if text is None:
         return None
-    del data
     tree = parse_html(text)
     return _Doc(path, tree, tree.body) if tree.body is not None else None
 
@@ -366,15 +487,27 @@ def _documents(book: _Book, paths: list[str]) -> Iterator[_Doc]:
             yield doc
 
 
-def _new_story(path: Path, meta: dict[str, list[str]]) -> Story:
-    """A story with the package's title, author and summary, and no chapters yet."""
+def _new_story(path: Path, meta: dict[str, list[str]], *, fff: bool = False) -> Story:
+    """A story with the package's title, author, summary and URL, and no chapters yet.
+
+    FanFicFare escapes an author's ``&`` twice in its OPF (``Pim &amp;amp; Posy``): for its
+    books the creators are unescaped once more.
+    """
     title = (meta.get("title") or [""])[0]
     story = Story(title=_clean(title) or display_text(path.stem), source=Source(str(path), "epub"))
-    creators = [_clean(c) for c in meta.get("creator", []) if _clean(c)]
+    raw = [html.unescape(c) if fff else c for c in meta.get("creator", [])]
+    creators = [_clean(c) for c in raw if _clean(c)]
     story.author = ", ".join(creators) or None
     if meta.get("description"):
         story.summary = _description(meta["description"][0]) or None
+    story.language = next((_clean(v) for v in meta.get("language", []) if _clean(v)), None)
+    urls = [v.strip() for v in (*meta.get("source", []), *meta.get("identifier", []))]
+    story.source_url = next((_clean(u) for u in urls if _URL.match(u)), None)
     return story
+
+
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+"""A web address (dc:source, or a dc:identifier that is one)."""
 
 
 def load(path: Path, data: bytes) -> Story:
@@ -383,33 +516,36 @@ def load(path: Path, data: bytes) -> Story:
     package = _package(book, _rootfile(book))
     if not package.spine:
         raise ValueError("the EPUB's spine lists no readable documents")
+    book.check(package.spine)  # a decompression bomb is refused before anything is parsed
     paths = _document_paths(package)
     first = _first_docs(book, paths, 3)
     if not first:
-        raise ValueError("none of the EPUB's chapter files could be read")
+        why = f" ({book.problems[0]})" if book.problems else ""
+        raise ValueError(f"none of the EPUB's chapter files could be read{why}")
     meta = package.meta
     subjects = meta.get("subject", [])
     contributors = " ".join(meta.get("contributor", [])).casefold()
     publisher = " ".join(meta.get("publisher", [])).casefold()
-    story = _new_story(path, meta)
+    fff = "fanficfare" in contributors
+    story = _new_story(path, meta, fff=fff)
     flavour = "epub"
     is_ao3 = "archive of our own" in publisher or any(_is_ao3_doc(d) for d in first)
     del first
+    generic = _Generic(book, package, path, subjects)
     if is_ao3:
         flavour = "ao3-epub"
         _fill_ao3(story, _documents(book, paths), subjects)
-    elif "fanficfare" in contributors:
+    elif fff:
         flavour = "fff-epub"
         _fill_fff(story, _documents(book, paths), path)
-    else:
-        titles = _toc_titles(book, package)
-        if not _fill_generic(story, book, paths, path, titles, subjects, flavour, watch_fff=True):
-            flavour = "fff-epub"  # a FanFicFare document turned up: start again as one
-            story = _new_story(path, meta)
-            _fill_fff(story, _documents(book, paths), path)
-    if not story.chapters:  # markup without the expected classes: one chapter per file
-        titles = _toc_titles(book, package)
-        _fill_generic(story, book, paths, path, titles, subjects, flavour)
+    elif not generic.fill(story, flavour, watch_fff=True):
+        flavour = "fff-epub"  # a FanFicFare document turned up: start again as one
+        story = _new_story(path, meta, fff=True)
+        _fill_fff(story, _documents(book, paths), path)
+    if not story.chapters:  # markup without the expected classes: follow the contents
+        story.front_matter.clear()
+        story.back_matter.clear()
+        generic.fill(story, flavour)
     story.source = Source(str(path), flavour)
     return story
 
@@ -446,55 +582,159 @@ def _is_ao3_doc(doc: _Doc) -> bool:
 
 
 def _fill_ao3(story: Story, docs: Iterator[_Doc], subjects: list[str]) -> None:
-    """An AO3 EPUB: the download's HTML split over files, joined back and read as one."""
-    joined = "".join(d.body.inner_html or "" for d in docs)
-    root = parse_html(f"<html><body>{joined}</body></html>").body
+    """An AO3 EPUB: the download's HTML, split over files by Calibre, put back together and
+    read by the AO3 HTML importer (:func:`_ao3_html.fill_story`), then OPF fallbacks."""
+    root = _unsplit_ao3(docs)
     if root is None:
         return
+    language = story.language
     _ao3_html.fill_story(root, story)
     story.source = Source(story.source.path, "ao3-epub")
+    story.language = story.language or language
     if story.rating is None:
-        story.rating = next((r for s in subjects if (r := rating(s))), None)
+        story.rating = next((_clean(s) for s in subjects if rating(s)), None)
     if not story.warnings:
         found = {w for s in subjects if (w := archive_warning(s))}
         story.warnings = [w for w in ARCHIVE_WARNINGS if w in found]
 
 
+_AO3_REGIONS = ("preface", "chapters", "afterword")
+"""The ids of the download's top-level parts, which Calibre may split over several files."""
+
+_AO3_CLASSES = re.compile(
+    r"^(userstuff|heading|byline|meta|toc-heading|message|endnote-link|tags|landmark|notes)\d+$"
+)
+"""A class Calibre renamed by numbering AO3's own ("userstuff1" was "userstuff")."""
+
+
+def _unsplit_ao3(docs: Iterator[_Doc]) -> LexborNode | None:
+    """The AO3 download as it was before Calibre: split parts joined, AO3's classes restored.
+
+    Calibre's ``ebook-convert`` cuts the download at each chapter heading
+    (``*_split_000.html``...), so one ``div#preface`` or ``div#chapters`` can open again in the
+    next file: the pieces of each part are joined into one. It also renames classes
+    (``meta group`` → ``calibre1``, ``userstuff`` → ``userstuff1``): numbered AO3 names get
+    their name back, and a chapter's heading block and body are recognised by shape (the
+    ``div`` holding an ``h2``, then the next ``div`` that is not its end notes).
+    """
+    parts: list[tuple[str | None, str, str]] = []
+    for doc in docs:
+        for child in element_children(doc.body):
+            ident = child.attributes.get("id")
+            region = ident if ident in _AO3_REGIONS else None
+            inner = (child.inner_html or "") if region else (child.html or "")
+            if region and parts and parts[-1][0] == region:
+                parts[-1] = (region, parts[-1][1], parts[-1][2] + inner)
+            else:
+                parts.append((region, child.attributes.get("class") or "", inner))
+    joined = "".join(
+        f'<div id="{region}" class="{html.escape(cls)}">{inner}</div>' if region else inner
+        for region, cls, inner in parts
+    )
+    root = parse_html(f"<html><body>{joined}</body></html>").body
+    if root is None:
+        return None
+    for node in root.css("[class]"):
+        classes = (node.attributes.get("class") or "").split()
+        restored = [m.group(1) for c in classes if (m := _AO3_CLASSES.match(c))]
+        if restored:
+            node.attrs["class"] = " ".join([*classes, *restored])
+    for container in root.css("div#chapters"):
+        for meta in element_children(container):
+            heading = next((c for c in element_children(meta) if c.tag == "h2"), None)
+            if meta.tag != "div" or heading is None or has_class(heading, "toc-heading"):
+                continue
+            _add_class(heading, "heading")
+            _add_class(meta, "meta group")
+            body = next_element(meta)
+            ident = (body.attributes.get("id") or "") if body is not None else ""
+            if body is not None and body.tag == "div" and not ident.startswith("endnotes"):
+                _add_class(body, "userstuff")
+    return root
+
+
+def _add_class(node: LexborNode, name: str) -> None:
+    """Give ``node`` the class(es) ``name`` unless it has them already."""
+    classes = (node.attributes.get("class") or "").split()
+    missing = [c for c in name.split() if c not in classes]
+    if missing:
+        node.attrs["class"] = " ".join([*classes, *missing])
+
+
 # --- FanFicFare ---------------------------------------------------------------------------
 
 
-def _is_fff_doc(doc: _Doc) -> bool:
-    """True for a FanFicFare title page or chapter."""
-    return doc.body.css_first(".fff_chapter_title") is not None or any(
-        has_class(doc.body, c) for c in ("fff_titlepage", "fff_chapter")
-    )
-
-
 def _fill_fff(story: Story, docs: Iterator[_Doc], source: Path) -> None:
-    """A FanFicFare EPUB: title page fields, then one chapter per ``fff_chapter`` document."""
+    """A FanFicFare EPUB: title page fields, then one chapter per ``fff_chapter`` document.
+
+    Chapters are numbered by place; a title is the site's verbatim (``chapter_title``).
+    """
     story.source = Source(story.source.path, "fff-epub")
+    completed = False
     for doc in docs:
         if has_class(doc.body, "fff_titlepage"):
-            unmapped = _fff_html.apply_title_page(_fff_html.title_page(doc.body), story)
-            story.content_notes.extend(u for u in unmapped if u not in story.content_notes)
+            completed = _fff_title_page(story, doc.body)
             continue
         heading = doc.body.css_first(".fff_chapter_title")
-        if heading is None:
+        if heading is None:  # its contents page, update log or cover: kept, not a chapter
+            _section(story, doc.body, _fff_section_title(doc.body))
             continue
-        title = inline_text(heading)
+        raw = inline_text(heading)
         heading.decompose()
-        chapter = _fff_html.make_chapter(len(story.chapters) + 1, title, child_nodes(doc.body))
+        number = len(story.chapters) + 1
+        chapter = _fff_html.make_chapter(number, raw, child_nodes(doc.body))
         if chapter.words or chapter.notes_before or chapter.notes_after:
+            title = chapter_title(number, raw)
+            story.account("boilerplate", max(0, count_words(raw) - count_words(title or "")))
             story.chapters.append(
                 Chapter.lazy(
-                    chapter.number,
-                    chapter.title,
+                    number,
+                    title,
                     chapter.words,
                     _member_loader(source, doc.path, _fff_body),
                     chapter.notes_before,
                     chapter.notes_after,
                 )
             )
+    if story.chapters_total is None and completed:
+        story.chapters_total = len(story.chapters)
+
+
+def _fff_section_title(body: LexborNode) -> str:
+    """What a FanFicFare page that is not a chapter is ("Contents", "Update log"...)."""
+    if has_class(body, "fff_tocpage"):
+        return "Contents"
+    if has_class(body, "fff_logpage"):
+        return "Update log"
+    first = _first_heading(body)
+    return (inline_text(first) if first is not None else "") or "Front matter"
+
+
+def _fff_title_page(story: Story, body: LexborNode) -> bool:
+    """Read FanFicFare's title page into ``story`` the way its TXT header is read.
+
+    The rating and every site warning are kept verbatim; only warnings that *are* archive
+    warnings become ``warnings``. Returns True when the status says the story is complete.
+    """
+    header = Header(story=story)  # fills site warnings, series, language... in directly
+    for label, value in _fff_html.title_page(body).items():
+        if label in KNOWN_LABELS:
+            header.apply(label, value)
+        else:
+            story.account("boilerplate", label)
+            story.account("front_matter", value)
+    line = body.css_first("h3")
+    if line is not None:
+        story.account("front_matter", inline_text(line))
+        names = [inline_text(a) for a in line.css("a.authorlink")]
+        if names and all(names) and not story.author:
+            story.author = ", ".join(names)
+    story.summary = header.summary or story.summary
+    story.rating = header.rating
+    story.warnings = header.warnings
+    story.tags = header.tags
+    story.chapters_total = header.chapters_total
+    return header.completed
 
 
 def _fff_body(body: LexborNode) -> list[Block]:
@@ -509,85 +749,338 @@ def _fff_body(body: LexborNode) -> list[Block]:
 # --- Generic ------------------------------------------------------------------------------
 
 
-def _fill_generic(
-    story: Story,
-    book: _Book,
-    paths: list[str],
-    source: Path,
-    titles: dict[str, str],
-    subjects: list[str],
-    flavour: str,
-    *,
-    watch_fff: bool = False,
-) -> bool:
-    """Any EPUB: one chapter per spine document that is not a title, cover or contents page.
+@dataclass(frozen=True)
+class _Piece:
+    """A stretch of one spine document: the whole file, or from one contents target to the next."""
 
-    Also the fallback for AO3 and FanFicFare books whose markup lost its classes: their
-    preface, afterword and title pages are recognised by content and read for metadata.
-    With ``watch_fff``, stops and returns False at the first FanFicFare document (the book
-    is then read as one); True otherwise.
+    path: str
+    """The member."""
+    start: str | None
+    """The fragment (element id) it starts at; None for the top of the file."""
+    end: str | None
+    """The fragment the next piece starts at; None for the end of the file."""
+    label: str
+    """The contents' label for it, sanitised ("" when the contents do not point here)."""
+    boilerplate: bool = False
+    """A Project Gutenberg header or licence section."""
+    contents: bool = False
+    """The navigation document itself."""
+
+
+_PG_IDS = ("pg-header", "pg-footer")
+"""Ids Project Gutenberg gives its header and licence sections."""
+
+_PG_MARK = re.compile(
+    r"\*\*\*\s*(?:START|END) OF (?:THE|THIS) PROJECT GUTENBERG|FULL PROJECT GUTENBERG LICEN[CS]E",
+    re.IGNORECASE,
+)
+
+
+def _split(path: str, text: str, entries: list[_TocEntry], nav: bool) -> list[tuple[_Piece, str]]:
+    """Cut one document at the contents' targets inside it: (piece, its text) in order."""
+    labels: dict[str | None, str] = {}
+    for entry in entries:
+        labels.setdefault(entry.fragment, _clean(entry.label))
+    wanted = [f for f in labels if f is not None] + [f for f in _PG_IDS if f in text]
+    if not any(f in text for f in _PG_IDS):  # an older Gutenberg book: cut at its marker lines
+        wanted += gutenberg_cuts(text)
+    points = cut_points(text, wanted)
+    for entry in entries:  # a target that is not in the file labels the file's top
+        if entry.fragment is not None and entry.fragment not in points:
+            labels.setdefault(None, labels.get(entry.fragment, ""))
+    cuts: dict[int, str] = {}
+    for fragment in wanted:  # contents order first, so a labelled target wins a shared spot
+        if fragment in points:
+            cuts.setdefault(points[fragment], fragment)
+    ordered: list[tuple[int, str | None]] = sorted(cuts.items())
+    starts = ordered if ordered and ordered[0][0] == 0 else [(0, None), *ordered]
+    out: list[tuple[_Piece, str]] = []
+    for i, (offset, start) in enumerate(starts):
+        stop, end = _end(starts, i, len(text))
+        label = labels.get(start, "")
+        boiler = start in _PG_IDS or start == PG_END
+        part = _Piece(path, start, end, label, boiler, contents=nav)
+        out.append((part, text[offset:stop]))
+    return out
+
+
+def _end(starts: list[tuple[int, str | None]], i: int, size: int) -> tuple[int, str | None]:
+    """Where piece ``i`` stops: the next piece's offset and fragment (the end of the text)."""
+    if i + 1 < len(starts):
+        return starts[i + 1]
+    return size, None
+
+
+class _Generic:
+    """Any EPUB: chapters follow the contents (NCX or nav), targets inside a file included.
+
+    Every spine document is cut at the targets inside it. A piece the contents call a
+    chapter, or one opening with its own heading, starts a chapter; an untargeted piece
+    without a heading continues the chapter before it (a converter's file split). Title
+    pages, contents pages, covers, copyright pages and Project Gutenberg's header and
+    licence become front matter (before the first chapter) or back matter (after it): kept
+    and counted, never chapters and never dropped. Without contents, each file is a chapter.
     """
-    for subject in subjects:
-        value = _clean(subject)
-        if value and value.casefold() != "fanworks" and not _is_label(value):
-            story.tags.additional.append(value)
-    if story.rating is None:
-        story.rating = next((r for s in subjects if (r := rating(s))), None)
-    ao3 = flavour == "ao3-epub"
-    for doc in _documents(book, paths):
-        if watch_fff and _is_fff_doc(doc):
-            return False
-        if _ao3_html.tag_list(doc.body) is not None or doc.body.css_first("#afterword"):
-            continue  # AO3's preface or afterword (already read by _fill_ao3)
-        fields = _fff_html.title_page(doc.body)
-        if len(fields) >= 3 and ("author" in fields or "rating" in fields):
-            if flavour == "fff-epub":
-                _fff_html.apply_title_page(fields, story)
-            continue
-        toc_title = _clean(titles.get(doc.path, ""))
-        if _not_a_chapter(doc, toc_title, story):
-            continue
-        heading = _first_heading(doc.body)
+
+    def __init__(self, book: _Book, package: _Package, source: Path, subjects: list[str]) -> None:
+        """Remember the book; the contents are read on the first :meth:`fill`."""
+        self.book = book
+        """The open zip."""
+        self.package = package
+        """The OPF."""
+        self.source = source
+        """The file, re-opened when a chapter is first read."""
+        self.subjects = subjects
+        """dc:subject values."""
+        self.has_toc = False
+        """The book has a table of contents (set once it is read)."""
+        self.pending: list[str] = []
+        """Headings of division pieces ("PART II") waiting to open the next chapter."""
+
+    def _pieces(self) -> Iterator[tuple[_Piece, str]]:
+        """Every piece of every readable spine document, in reading order."""
+        toc = _toc(self.book, self.package)
+        self.has_toc = bool(toc)
+        by_path: dict[str, list[_TocEntry]] = {}
+        for entry in toc:
+            by_path.setdefault(entry.path, []).append(entry)
+        nav = _nav_item(self.package)
+        media = {i.path: i.media_type for i in self.package.items.values()}
+        for path in self.package.spine:
+            if media.get(path, "") not in _DOC_TYPES:
+                continue
+            text = _read_text(self.book, path)
+            if text is None:
+                continue
+            is_nav = nav is not None and path == nav.path
+            yield from _split(path, text, by_path.get(path, []), is_nav)
+
+    def fill(self, story: Story, flavour: str, *, watch_fff: bool = False) -> bool:
+        """Read every piece into ``story``; False at a FanFicFare document with ``watch_fff``.
+
+        Should the title-page and contents rules leave no chapter at all (a one-shot titled
+        like its book, a story of short lines), the book is read again without them.
+        """
+        for subject in self.subjects:
+            value = _clean(subject)
+            keep = value and value.casefold() != "fanworks" and not _is_label(value)
+            if keep and value not in story.tags.additional:
+                story.tags.additional.append(value)
+        if story.rating is None:
+            story.rating = next((r for s in self.subjects if (r := rating(s))), None)
+        accounted = dict(story.accounted)
+        front, back = len(story.front_matter), len(story.back_matter)
+        for loose in (False, True):
+            if not self._fill(story, flavour, watch_fff=watch_fff, loose=loose):
+                return False
+            if story.chapters:
+                break
+            story.accounted = dict(accounted)
+            del story.front_matter[front:], story.back_matter[back:]
+        return True
+
+    def _fill(self, story: Story, flavour: str, *, watch_fff: bool, loose: bool) -> bool:
+        """One reading of the pieces (``loose``: only boilerplate, the nav and explicitly
+        labelled front matter are sections); False at a FanFicFare document."""
+        ao3 = flavour == "ao3-epub"
+        current: list[_Piece] | None = None
+        self.pending = []
+        for part, text in self._pieces():
+            body = parse_html(text).body
+            if body is None:
+                continue
+            if watch_fff and _is_fff_body(body):
+                return False
+            if _ao3_html.tag_list(body) is not None or body.css_first("#afterword"):
+                if flavour != "ao3-epub":  # an AO3 book reads these in _fill_ao3
+                    _section(story, body, "Afterword" if story.chapters else "Preface")
+                continue
+            fields = _fff_html.title_page(body)
+            if len(fields) >= 3 and ("author" in fields or "rating" in fields):
+                if flavour == "fff-epub":
+                    _fff_html.apply_title_page(fields, story)
+                _section(story, body, "Title page")
+                continue
+            kind = _kind(part, body, story, loose=loose)
+            if kind is not None:
+                if body_words(child_nodes(body)) or body.text(separator=" ").strip():
+                    _section(story, body, kind)
+                current = None
+                continue
+            heading = _first_heading(body)
+            if current is not None and not part.label and heading is None and self.has_toc:
+                words = body_words(child_nodes(_ao3_cleaned(body) if ao3 else body))
+                story.chapters[-1].words += words
+                current.append(part)
+                continue
+            current = self._chapter(story, part, body, heading, ao3)
+        if self.pending:  # division headings after the last chapter
+            _section(story, None, self.pending[0], [Block("heading", t) for t in self.pending])
+        return True
+
+    def _chapter(
+        self,
+        story: Story,
+        part: _Piece,
+        body: LexborNode,
+        heading: LexborNode | None,
+        ao3: bool,
+    ) -> list[_Piece] | None:
+        """Add the chapter that ``part`` starts; its list of pieces (None when it is empty)."""
         heading_text = inline_text(heading) if heading is not None else ""
-        label = toc_title or heading_text
+        label = part.label or heading_text
         drop_heading = heading is not None and bool(heading_text) and _same(heading_text, label)
+        subtitle = _subtitle(heading) if drop_heading else None
+        subtitle_text = inline_text(subtitle) if subtitle is not None else ""
         if heading is not None and drop_heading:
             label = max(heading_text, label, key=len)  # "Chapter 1" in the TOC, titled inside
             heading.decompose()
-        before, after = _ao3_notes(doc.body) if ao3 else ([], [])
-        words = body_words(child_nodes(doc.body))
-        if not words:
-            continue
         read = parse_heading(label, known=True) if label else None
+        if read is not None and read.title is None and subtitle is not None and subtitle_text:
+            subtitle.decompose()  # "CHAPTER I." then its title as the next heading
+        else:
+            subtitle, subtitle_text = None, ""
+        before, after = _ao3_notes(body) if ao3 else ([], [])
+        words = body_words(child_nodes(body))
+        if not words and not before and not after:
+            shown = [t for t in (heading_text, subtitle_text) if t] if drop_heading else []
+            if story.chapters:  # a division heading ("PART II"): it opens the next chapter
+                self.pending.extend(shown)
+            elif shown:
+                named = label.casefold() == story.title.casefold()
+                blocks = [Block("heading", t) for t in shown]
+                _section(story, None, "Title page" if named else label, blocks)
+            return None
         number = read.number if read else None
         previous = story.chapters[-1].number if story.chapters else 0
         number = number if number and number > previous else previous + 1
-        body = _GenericBody(drop_heading=drop_heading, ao3=ao3)
-        loader = _member_loader(source, doc.path, body)
-        title = read.title if read else (label or None)
+        title = subtitle_text or (read.title if read else (label or None))
+        if drop_heading:
+            dropped = count_words(heading_text) + count_words(subtitle_text)
+            story.account("boilerplate", max(0, dropped - count_words(title or "")))
+        pieces = [part]
+        lead, self.pending = tuple(self.pending), []
+        words += sum(count_words(t) for t in lead)
+        loader = _PiecesBody(
+            self.source,
+            pieces,
+            drop_heading=drop_heading,
+            subtitle=subtitle is not None,
+            ao3=ao3,
+            lead=lead,
+        )
         story.chapters.append(Chapter.lazy(number, title, words, loader, before, after))
-    return True
+        return pieces
+
+
+def _subtitle(heading: LexborNode | None) -> LexborNode | None:
+    """The heading right after ``heading`` (nothing but space between), if there is one."""
+    following = next_element(heading) if heading is not None else None
+    return following if following is not None and following.tag in HEADING_TAGS else None
+
+
+_DOC_TYPES = ("application/xhtml+xml", "text/html", "application/xml")
+"""Media types of spine documents that hold text."""
+
+
+def _kind(part: _Piece, body: LexborNode, story: Story, *, loose: bool = False) -> str | None:
+    """The section title when ``part`` is front or back matter rather than story text.
+
+    ``loose``: only Gutenberg's boilerplate, the nav document and pieces the contents call
+    "Contents", "Cover"... count; the title-page and link-heavy guesses are left out.
+    """
+    if part.boilerplate or _PG_MARK.search(body.text(separator=" ")[:4000] or ""):
+        return "Project Gutenberg licence" if story.chapters else "Project Gutenberg header"
+    if part.contents:
+        return "Contents"
+    label = part.label.casefold().strip(" :.")
+    if label in _NON_CHAPTER_TITLES:
+        return part.label
+    if loose:
+        return None
+    if _not_a_chapter(body, part.label, story):
+        return "Contents" if len(body.css("a")) >= 2 else "Title page"
+    return None
+
+
+def _section(
+    story: Story, body: LexborNode | None, title: str, blocks: list[Block] | None = None
+) -> None:
+    """Keep ``body`` as a front-matter section (before any chapter) or a back-matter one."""
+    if blocks is None:
+        blocks = blocks_from_nodes(child_nodes(body)) if body is not None else []
+    if not blocks:
+        return
+    (story.back_matter if story.chapters else story.front_matter).append(
+        Section(_clean(title) or "Untitled section", blocks)
+    )
+
+
+def _ao3_cleaned(body: LexborNode) -> LexborNode:
+    """``body`` with AO3's labelled notes and links taken out (for counting a continuation)."""
+    _ao3_notes(body)
+    return body
+
+
+def _is_fff_body(body: LexborNode) -> bool:
+    """True for a FanFicFare title page or chapter body."""
+    return body.css_first(".fff_chapter_title") is not None or any(
+        has_class(body, c) for c in ("fff_titlepage", "fff_chapter")
+    )
 
 
 @dataclass(frozen=True)
-class _GenericBody:
-    """Turns a generic chapter document into blocks, repeating what indexing took out."""
+class _PiecesBody:
+    """Turns a chapter's pieces into blocks, repeating what indexing took out."""
 
+    source: Path
+    """The EPUB, re-opened to read the pieces."""
+    pieces: list[_Piece]
+    """The chapter's pieces in order (the first holds its heading)."""
     drop_heading: bool
     """The first heading was the chapter's title and is not part of the body."""
+    subtitle: bool
+    """The heading right after it held the chapter's title and is not part of the body."""
     ao3: bool
     """AO3 markup: labelled notes and the archive's boilerplate are taken out."""
+    lead: tuple[str, ...] = ()
+    """Division headings ("PART II") that stood alone before the chapter, shown first."""
 
-    def __call__(self, body: LexborNode) -> list[Block]:
-        """The blocks of ``body`` (a freshly parsed document's body, changed in place)."""
-        if self.drop_heading:
-            heading = _first_heading(body)
-            if heading is not None:
-                heading.decompose()
-        if self.ao3:
-            _ao3_notes(body)
-        blocks = blocks_from_nodes(child_nodes(body))
-        return _ao3_html.strip_boilerplate(blocks) if self.ao3 else blocks
+    def __call__(self) -> list[Block]:
+        """The chapter's blocks; raises :class:`ChapterUnreadable` (one paragraph saying why, and
+        the reason) when the book can no longer be read."""
+        try:
+            book = _Book(self.source)
+        except (OSError, ValueError) as exc:
+            raise _unreadable(str(exc)) from None
+        try:
+            blocks = [Block("heading", t) for t in self.lead]
+            texts: dict[str, str | None] = {}
+            for i, part in enumerate(self.pieces):
+                if part.path not in texts:
+                    texts[part.path] = _read_text(book, part.path)
+                text = texts[part.path]
+                if text is None:
+                    raise _unreadable(
+                        f"{sanitise(part.path)} inside the EPUB can no longer be read"
+                    )
+                body = parse_html(piece(text, part.start, part.end)).body
+                if body is None:
+                    continue
+                if i == 0 and self.drop_heading:
+                    heading = _first_heading(body)
+                    subtitle = _subtitle(heading) if self.subtitle else None
+                    for node in (heading, subtitle):
+                        if node is not None:
+                            node.decompose()
+                if self.ao3:
+                    _ao3_notes(body)
+                blocks.extend(blocks_from_nodes(child_nodes(body)))
+            return _ao3_html.strip_boilerplate(blocks) if self.ao3 else blocks
+        except (OSError, ValueError) as exc:
+            raise _unreadable(str(exc)) from None
+        finally:
+            book.zip.close()
 
 
 def _member_loader(
@@ -675,31 +1168,35 @@ def _same(a: str, b: str) -> bool:
     )
 
 
-def _not_a_chapter(doc: _Doc, toc_title: str, story: Story) -> bool:
+def _not_a_chapter(body: LexborNode, toc_title: str, story: Story) -> bool:
     """True for a cover, title page, contents page or other front matter."""
-    classes = (doc.body.attributes.get("class") or "").casefold()
+    classes = (body.attributes.get("class") or "").casefold()
     if any(c in classes.split() for c in _NON_CHAPTER_CLASSES):
         return True
     if toc_title.casefold().strip(" :.") in _NON_CHAPTER_TITLES:
         return True
-    if doc.body.css_first("nav") is not None and not doc.body.css("p"):
+    if body.css_first("nav") is not None and not body.css("p"):
         return True
-    text = doc.body.text(separator=" ")
+    text = body.text(separator=" ")
     if not text.strip():
         return True  # no words at all
     # Every whitespace-separated run holds at least one word, so a text of more than 60 runs
     # has more than 60 words: only short texts and link-heavy pages need an exact count.
     short = len(text.split(None, 61)) <= 61
-    links = doc.body.css("a")
+    links = body.css("a")
     words = count_words(text) if short or len(links) >= 2 else 61
     if len(links) >= 2:
         link_words = sum(count_words(a.text(separator=" ")) for a in links)
         if link_words >= 0.6 * words:
             return True
     if short and words <= 60:
-        lowered = " ".join(text.split()).casefold()
+        heading = _first_heading(body)
+        shown = " ".join(text.split())
+        if heading is not None:  # a chapter titled like its book names it only in its heading
+            shown = shown.replace(" ".join(heading.text(separator=" ").split()), " ", 1)
+        lowered = shown.casefold()
         marks = [story.title.casefold(), (story.author or "\0").casefold()]
-        if any(m and m in lowered for m in marks) and not _has_paragraph_text(doc.body):
+        if any(m and m in lowered for m in marks) and not _has_paragraph_text(body):
             return True
     return False
 

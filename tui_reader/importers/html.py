@@ -1,4 +1,5 @@
-"""HTML stories: AO3 downloads ("ao3-html"), FanFicFare output ("fff-html"), any page ("html").
+"""HTML stories: AO3 downloads ("ao3-html"), AO3 work pages saved from the browser
+("ao3-page-html"), FanFicFare output ("fff-html"), any page ("html").
 
 The document is parsed once with lexbor (lenient with broken markup). Metadata and notes are
 read now; each chapter keeps its serialised body and turns it into blocks when first read.
@@ -14,21 +15,25 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborNode
 
-from tui_reader.importers import _ao3_html, _fff_html
+from tui_reader.importers import _ao3_html, _ao3_page, _fff_html
 from tui_reader.importers._html_blocks import (
     BLOCK_TAGS,
     HEADING_TAGS,
     blocks_from_html,
     body_words,
     child_nodes,
+    has_class,
     inline_text,
+    next_element,
     parse_html,
     serialise,
+    visible_words,
 )
 from tui_reader.importers.encoding import decode_text
 from tui_reader.importers.grammar import parse_heading
-from tui_reader.model import Chapter, Note, Source, Story
+from tui_reader.model import Block, Chapter, Note, Section, Source, Story
 from tui_reader.paths import display_text
+from tui_reader.text import count_words
 
 _CONTAINERS = BLOCK_TAGS | {"a", "span", "font"}
 """Elements that may wrap chapter headings and are looked inside when splitting."""
@@ -58,7 +63,10 @@ def story_from_root(root: LexborNode, path: Path, fallback_title: str, kind: str
 
     ``kind`` is "html" or "epub": the format name's second half.
     """
-    if _ao3_html.is_ao3(root):
+    if _ao3_page.is_ao3_page(root):
+        story = Story(title=fallback_title, source=Source(str(path), f"ao3-page-{kind}"))
+        _ao3_page.fill_story(root, story)
+    elif _ao3_html.is_ao3(root):
         story = Story(title=fallback_title, source=Source(str(path), f"ao3-{kind}"))
         _ao3_html.fill_story(root, story)
     elif _fff_html.is_fff(root):
@@ -71,27 +79,80 @@ def story_from_root(root: LexborNode, path: Path, fallback_title: str, kind: str
 
 
 def _fill_fff(root: LexborNode, story: Story) -> None:
-    """A FanFicFare HTML file: title page fields, then chapters at its chapter headings."""
+    """A FanFicFare HTML file: heading, title page fields and contents, then the chapters.
+
+    The title page's values are front matter, its labels boilerplate, the contents list a
+    front-matter section; chapter headings beyond the chapter's own title are boilerplate.
+    """
+    sections = _split(root, _fff_html.is_chapter_heading)
     heading = root.css_first("h1")
     if heading is not None:
-        links = [inline_text(a) for a in heading.css("a")]
-        whole = inline_text(heading)
-        if links and links[0]:
-            story.title = links[0]
-        elif " by " in whole:
-            story.title = whole.rsplit(" by ", 1)[0]
-        if " by " in whole:
-            story.author = whole.rsplit(" by ", 1)[1]
+        _fff_heading(heading, story)
     elif " by " in story.title:
         story.title, story.author = story.title.rsplit(" by ", 1)
-    unmapped = _fff_html.apply_title_page(_fff_html.title_page(root), story)
+    fields = _fff_html.title_page(root)
+    unmapped = _fff_html.apply_title_page(fields, story)
     story.content_notes.extend(u for u in unmapped if u not in story.content_notes)
-    sections = _split(root, _fff_html.is_chapter_heading)
+    _fff_preface(sections.preface, story)
     for index, (title_node, nodes) in enumerate(sections.chapters, start=1):
-        title = inline_text(title_node) if title_node is not None else None
-        chapter = _fff_html.make_chapter(index, title, nodes)
+        text = inline_text(title_node) if title_node is not None else None
+        chapter = _fff_html.make_chapter(index, text, nodes)
+        shown = visible_words(title_node) if title_node is not None else 0
+        story.account("boilerplate", max(0, shown - count_words(chapter.title or "")))
+        notes = sum(count_words(n) for n in (*chapter.notes_before, *chapter.notes_after))
+        body = sum(visible_words(n) if n.is_element_node else count_words(n.text_content or "")
+                   for n in nodes)  # fmt: skip
+        story.account("boilerplate", max(0, body - notes - chapter.words))
         if chapter.words or chapter.notes_before or chapter.notes_after:
             story.chapters.append(chapter)
+
+
+def _fff_heading(heading: LexborNode, story: Story) -> None:
+    """``<h1><a href=URL>Title</a> by <a class='authorlink'>A</a>, <a …>B</a></h1>``."""
+    links = heading.css("a")
+    authors = [inline_text(a) for a in links if has_class(a, "authorlink")]
+    titles = [a for a in links if not has_class(a, "authorlink")]
+    whole = inline_text(heading)
+    if titles and (title := inline_text(titles[0])):
+        story.title = title
+        href = (titles[0].attributes.get("href") or "").strip()
+        if href.startswith(("http://", "https://")):
+            story.source_url = href
+    elif " by " in whole:
+        story.title = whole.rsplit(" by ", 1)[0]
+    if authors:
+        story.author = ", ".join(authors)
+    elif " by " in whole:
+        story.author = whole.rsplit(" by ", 1)[1]
+
+
+def _fff_preface(nodes: Sequence[LexborNode], story: Story) -> None:
+    """Account everything before the first chapter: the heading and the title page's values
+    are front matter, labels boilerplate, the summary a note, the contents a section."""
+    total = sum(
+        visible_words(n) if n.is_element_node else count_words(n.text_content or "") for n in nodes
+    )
+    labels = 0
+    contents: list[Block] = []
+    for node in nodes:
+        if not node.is_element_node:
+            continue
+        labels += sum(
+            visible_words(b) for b in node.css("b, strong") if inline_text(b).endswith(":")
+        )
+        if node.tag == "a" and (node.attributes.get("name") or "") == "TOCTOP":
+            labels += visible_words(node)
+            listing = next_element(node)
+            if listing is not None:
+                entries = (inline_text(a) for a in listing.css("a"))
+                contents = [Block("paragraph", text) for text in entries if text]
+    if contents:
+        story.front_matter.append(Section("Table of Contents", contents))
+    heading = next((n for n in nodes if n.is_element_node and n.tag == "h1"), None)
+    by_words = 1 if heading is not None and " by " in inline_text(heading) else 0
+    story.account("boilerplate", labels + by_words)
+    used = count_words(story.summary or "") + sum(s.words for s in story.front_matter)
+    story.account("front_matter", max(0, total - labels - by_words - used))
 
 
 def _fill_generic(root: LexborNode, story: Story) -> None:

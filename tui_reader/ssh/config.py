@@ -29,6 +29,24 @@ _B64_RE = re.compile(r"[A-Za-z0-9+/]+")
 _URLSAFE = str.maketrans("+/", "-_")
 """Base64 to its URL- and filename-safe alphabet."""
 
+MAX_ENV_VARS = 32
+"""Most ``env`` requests a session channel may make (more are refused)."""
+
+MAX_ENV_NAME = 64
+"""Longest environment variable name accepted, in bytes."""
+
+MAX_ENV_VALUE = 1024
+"""Longest environment variable value accepted, in bytes."""
+
+MAX_ENV_BYTES = 8192
+"""Most bytes of names and values one session channel may send in ``env`` requests."""
+
+CHANNEL_WINDOW = 256 * 1024
+"""The ssh receive window of a session channel: most unread input in flight."""
+
+INPUT_HIGH_WATER = 64 * 1024
+"""Keys queued for a child that does not read them before the channel stops reading."""
+
 _UNITS = {"": 1.0, "s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
 """Seconds per duration unit."""
 
@@ -111,6 +129,14 @@ def reader_argv(library: Path, data_dir: Path, reader_id: str, *, guest: bool) -
     return argv
 
 
+def _give_back(by_ip: Counter[str], ip: str) -> None:
+    """One slot of ``ip`` back (the address is forgotten at zero)."""
+    if by_ip[ip] <= 1:
+        by_ip.pop(ip, None)
+    else:
+        by_ip[ip] -= 1
+
+
 @dataclass
 class Limits:
     """Session accounting: at most ``max_total`` sessions, ``max_per_ip`` from one address."""
@@ -144,10 +170,59 @@ class Limits:
 
     def release(self, ip: str) -> None:
         """Give back a slot taken by ``acquire``."""
-        if self.by_ip[ip] <= 1:
-            self.by_ip.pop(ip, None)
-        else:
-            self.by_ip[ip] -= 1
+        _give_back(self.by_ip, ip)
+
+
+@dataclass
+class EnvBudget:
+    """What one session channel may still send in ``env`` requests."""
+
+    count: int = 0
+    """Requests accepted so far."""
+    size: int = 0
+    """Bytes of names and values accepted so far."""
+    refused: int = 0
+    """Requests refused."""
+
+    def admit(self, name: bytes, value: bytes) -> bool:
+        """Whether to accept one more variable (counted when accepted, else refused)."""
+        size = len(name) + len(value)
+        if (
+            len(name) > MAX_ENV_NAME
+            or len(value) > MAX_ENV_VALUE
+            or self.count >= MAX_ENV_VARS
+            or self.size + size > MAX_ENV_BYTES
+        ):
+            self.refused += 1
+            return False
+        self.count += 1
+        self.size += size
+        return True
+
+
+@dataclass
+class PreAuth:
+    """Connections that have not logged in yet: at most ``max_total``, ``max_per_ip`` each."""
+
+    max_total: int
+    """Most unauthenticated connections at once (the rest of the cap stays for readers)."""
+    max_per_ip: int
+    """Most unauthenticated connections at once from one address."""
+    by_ip: Counter[str] = field(default_factory=Counter)
+    """Unauthenticated connections per address."""
+
+    def acquire(self, ip: str) -> str | None:
+        """Take a slot for ``ip``; None when granted, else the reason for the log."""
+        if sum(self.by_ip.values()) >= self.max_total:
+            return f"too many connections not logged in ({self.max_total})"
+        if self.by_ip[ip] >= self.max_per_ip:
+            return f"too many connections not logged in from this address ({self.max_per_ip})"
+        self.by_ip[ip] += 1
+        return None
+
+    def release(self, ip: str) -> None:
+        """Give back a slot taken by ``acquire``."""
+        _give_back(self.by_ip, ip)
 
 
 def format_duration(seconds: float) -> str:

@@ -14,9 +14,16 @@ def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
     """The host key at ``path``; made (ed25519, mode 0600) only when the file does not exist.
 
     An existing key is never replaced: a key that cannot be read is an error to fix by hand,
-    since a new key would make every client's known_hosts warn.
+    since a new key would make every client's known_hosts warn. A key other users can read
+    (group or world bits set) is refused, as sshd does, with the command that fixes it.
     """
     if path.exists():
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            raise ValueError(
+                f"{path}: the host key is readable by others (mode {mode:04o}); "
+                f"fix it with: chmod 600 {path}"
+            )
         try:
             return asyncssh.read_private_key(str(path))
         except (OSError, asyncssh.KeyImportError, ValueError) as exc:

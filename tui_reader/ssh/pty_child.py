@@ -24,10 +24,21 @@ RESET_TERMINAL = (
 """Bytes that undo what a full-screen app may leave on (mouse, paste, alt screen, cursor)."""
 
 
+MAX_TERMINAL_SIDE = 4096
+"""Most columns or rows a PTY is given, whatever the client asks for."""
+
+
+def clamp_size(cols: int, rows: int) -> tuple[int, int]:
+    """The window size actually applied for a requested (columns, rows)."""
+    return (
+        max(1, min(int(cols), MAX_TERMINAL_SIDE)),
+        max(1, min(int(rows), MAX_TERMINAL_SIDE)),
+    )
+
+
 def set_winsize(fd: int, cols: int, rows: int, xpixel: int = 0, ypixel: int = 0) -> None:
     """Set a terminal's window size (the kernel signals SIGWINCH to its foreground group)."""
-    cols = max(1, min(int(cols), 4096))
-    rows = max(1, min(int(rows), 4096))
+    cols, rows = clamp_size(cols, rows)
     packed = struct.pack("HHHH", rows, cols, max(0, xpixel) & 0xFFFF, max(0, ypixel) & 0xFFFF)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, packed)
 
@@ -50,6 +61,7 @@ class PtyChild:
         cwd: str | None = None,
         on_output: Callable[[bytes], None],
         on_exit: Callable[[int], None],
+        on_input_drained: Callable[[], None] | None = None,
     ) -> None:
         """Remember what to run; ``start()`` runs it."""
         self.argv = list(argv)
@@ -64,6 +76,8 @@ class PtyChild:
         """Called with each chunk the child writes to its terminal."""
         self.on_exit = on_exit
         """Called once with the exit status (negative signal number if killed)."""
+        self.on_input_drained = on_input_drained
+        """Called when input that had to be queued has all gone to the child."""
         self.master: int | None = None
         """Our side of the PTY (None once closed)."""
         self.process: asyncio.subprocess.Process | None = None
@@ -175,6 +189,11 @@ class PtyChild:
         self._paused = False
         self._resume_reading()
 
+    @property
+    def pending_input(self) -> int:
+        """Bytes of input queued because the child is not reading them."""
+        return len(self._pending)
+
     def write(self, data: bytes) -> None:
         """Send input (keys) to the child; what the PTY cannot take now is queued."""
         if self.master is None or not data:
@@ -205,6 +224,8 @@ class PtyChild:
         del self._pending[:written]
         if not self._pending:
             asyncio.get_running_loop().remove_writer(self.master)
+            if self.on_input_drained is not None:
+                self.on_input_drained()
 
     def resize(self, cols: int, rows: int, xpixel: int = 0, ypixel: int = 0) -> None:
         """Forward a window change (TIOCSWINSZ on the master; the kernel sends SIGWINCH)."""

@@ -23,14 +23,17 @@ import asyncssh
 from tui_reader.paths import data_dir as resolve_data_dir
 from tui_reader.paths import default_library_dir
 from tui_reader.ssh.config import (
+    CHANNEL_WINDOW,
     Limits,
+    PreAuth,
+    format_duration,
     parse_duration,
     parse_listen,
     reader_argv,
     reader_id_for,
 )
 from tui_reader.ssh.keys import AuthorizedKeys, guest_id, load_or_create_host_key
-from tui_reader.ssh.session import SHUTTING_DOWN, ReaderSession
+from tui_reader.ssh.session import SHUTTING_DOWN, ReaderChannel, ReaderSession
 
 ChildArgv = Callable[[str, bool], list[str]]
 """Builds a child's command line from (reader id, guest)."""
@@ -64,10 +67,14 @@ class Settings:
     """Most sessions at once."""
     max_per_ip: int = 5
     """Most sessions at once from one address."""
+    max_unauthenticated_per_ip: int = 8
+    """Most connections at once from one address that have not logged in yet."""
     idle_timeout: float = 1800.0
     """Seconds without a key press before a session ends (0: never)."""
-    login_timeout: float = 30.0
-    """Seconds a client has to authenticate."""
+    login_timeout: float = 10.0
+    """Seconds a client has to authenticate (the login grace)."""
+    pty_deadline: float = 10.0
+    """Seconds a session channel has to ask for a terminal before it is closed."""
     keepalive_interval: float = 30.0
     """Seconds between keepalive probes; three missed ones drop the connection."""
     session_wait: float = 20.0
@@ -96,8 +103,14 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     authorized = Path(args.authorized_keys).expanduser() if args.authorized_keys else None
     if authorized is not None and not authorized.is_file():
         raise ValueError(f"{authorized}: no such authorized keys file")
-    if args.max_sessions < 1 or args.max_per_ip < 1:
-        raise ValueError("--max-sessions and --max-per-ip must be at least 1")
+    if args.max_sessions < 1 or args.max_per_ip < 1 or args.max_unauthenticated_per_ip < 1:
+        raise ValueError(
+            "--max-sessions, --max-per-ip and --max-unauthenticated-per-ip must be at least 1"
+        )
+    login_grace = parse_duration(args.login_grace)
+    pty_deadline = parse_duration(args.pty_deadline)
+    if login_grace <= 0 or pty_deadline <= 0:
+        raise ValueError("--login-grace and --pty-deadline must be more than 0")
     host_key = Path(args.host_key).expanduser() if args.host_key else None
     return Settings(
         host=host,
@@ -109,7 +122,10 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         allow_anonymous=args.allow_anonymous,
         max_sessions=args.max_sessions,
         max_per_ip=args.max_per_ip,
+        max_unauthenticated_per_ip=args.max_unauthenticated_per_ip,
         idle_timeout=parse_duration(args.idle_timeout),
+        login_timeout=login_grace,
+        pty_deadline=pty_deadline,
     )
 
 
@@ -122,6 +138,12 @@ class ReaderHost:
         """What to serve and how."""
         self.limits = Limits(settings.max_sessions, settings.max_per_ip)
         """Session slots taken per address."""
+        self.pre_auth = PreAuth(
+            self.max_connections - settings.max_sessions, settings.max_unauthenticated_per_ip
+        )
+        """Slots of connections not logged in yet: never the whole connection cap."""
+        self._refusals: dict[str, tuple[float, int]] = {}
+        """Per address: when a refusal was last logged and how many were not logged since."""
         self.sessions: set[ReaderSession] = set()
         """Sessions with a running child."""
         self.connections: set[Connection] = set()
@@ -149,8 +171,23 @@ class ReaderHost:
 
     @property
     def max_connections(self) -> int:
-        """Hard cap on connections (authenticating ones included), against floods."""
+        """Hard cap on connections (authenticating ones included), against floods.
+
+        Connections not logged in yet may hold all but ``max_sessions`` of it, so clients that
+        never authenticate can never keep readers out.
+        """
         return self.settings.max_sessions + max(8, self.settings.max_sessions)
+
+    def log_refusal(self, peer: str, reason: str) -> None:
+        """Log a refused connection, at most once per address every 10 s (with a count)."""
+        now = time.monotonic()
+        last, skipped = self._refusals.get(peer, (-1e9, 0))
+        if now - last < 10.0:
+            self._refusals[peer] = (last, skipped + 1)
+            return
+        more = f" ({skipped} more refused since)" if skipped else ""
+        self._refusals[peer] = (now, 0)
+        self.settings.log(f"refused {peer}: {reason}{more}")
 
     async def start(self) -> None:
         """Load or make the host key and start listening."""
@@ -218,16 +255,30 @@ class Connection(asyncssh.SSHServer):
         """The authorized keys as read when the connection was made."""
         self.sessions_opened = 0
         """Session channels opened on this connection so far."""
+        self.channels_open = 0
+        """Session channels open on this connection now (at most ``max_per_ip``)."""
+        self.authenticating = False
+        """True while this connection holds a pre-auth slot (accepted, not logged in)."""
+        self._rejected: str | None = None
+        """Fingerprint of the last key refused (for the failed-login line)."""
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
-        """Note the peer; drop floods over the hard cap at once."""
+        """Note the peer; drop floods over the caps (all, and not logged in per address)."""
         self.conn = conn
         peer = conn.get_extra_info("peername")
         self.peer = str(peer[0]) if peer else "?"
-        if self.host.closing or len(self.host.connections) >= self.host.max_connections:
-            self.host.settings.log(f"refused {self.peer}: too many connections")
-            conn.close()
+        reason = None
+        if self.host.closing:
+            reason = "shutting down"
+        elif len(self.host.connections) >= self.host.max_connections:
+            reason = "too many connections"
+        else:
+            reason = self.host.pre_auth.acquire(self.peer)
+        if reason is not None:
+            self.host.log_refusal(self.peer, reason)
+            conn.abort()
             return
+        self.authenticating = True
         self.host.connections.add(self)
         if self.host.settings.authorized_keys is not None:
             self._authorized = AuthorizedKeys.read(self.host.settings.authorized_keys)
@@ -235,8 +286,29 @@ class Connection(asyncssh.SSHServer):
                 self.host.settings.log(problem)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        """Give back the connection slot."""
+        """Give back the connection slot; a connection that never logged in is logged."""
+        if self not in self.host.connections:
+            return
         self.host.connections.discard(self)
+        if self.authenticating:
+            self._end_pre_auth()
+            if "Login timeout" in str(exc):
+                reason = f"no login within {format_duration(self.host.settings.login_timeout)}"
+            elif self._rejected is not None:
+                reason = "key not accepted"
+            elif self.host.closing:
+                reason = "server shutting down"
+            else:
+                reason = "left before logging in"
+            self.host.settings.log(
+                f"login failed {self.peer} key={self._rejected or '-'}: {reason}"
+            )
+
+    def _end_pre_auth(self) -> None:
+        """Give back the pre-auth slot (once)."""
+        if self.authenticating:
+            self.authenticating = False
+            self.host.pre_auth.release(self.peer)
 
     def begin_auth(self, username: str) -> bool:
         """Authentication is always required (the user name does not matter)."""
@@ -249,6 +321,7 @@ class Connection(asyncssh.SSHServer):
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         """Any key (or only listed ones with --authorized-keys); remember which."""
         if self._authorized is not None and not self._authorized.allows(key):
+            self._rejected = key.get_fingerprint("sha256")
             return False
         self._offered = key.get_fingerprint("sha256")
         return True
@@ -274,7 +347,8 @@ class Connection(asyncssh.SSHServer):
         return False
 
     def auth_completed(self) -> None:
-        """Fix the identity: the key's fingerprint, or a fresh guest."""
+        """Fix the identity: the key's fingerprint, or a fresh guest; free the pre-auth slot."""
+        self._end_pre_auth()
         if self.guest or self._offered is None:
             self.guest = True
             self.fingerprint = None
@@ -285,10 +359,22 @@ class Connection(asyncssh.SSHServer):
         if self.host.settings.session_wait > 0:
             self.host.spawn(self._expect_session())
 
-    def session_requested(self) -> ReaderSession:
-        """Every session channel is a reader session."""
+    def session_requested(self) -> tuple[asyncssh.SSHServerChannel, ReaderSession]:
+        """Every session channel is a reader session, on a channel with bounded input.
+
+        One connection may hold at most ``max_per_ip`` channels at once (it could never run
+        more readers than that); more are refused.
+        """
+        assert self.conn is not None
+        if self.channels_open >= self.host.settings.max_per_ip:
+            self.host.log_refusal(self.peer, f"more than {self.channels_open} channels at once")
+            raise asyncssh.ChannelOpenError(
+                asyncssh.OPEN_RESOURCE_SHORTAGE, "too many sessions on this connection"
+            )
         self.sessions_opened += 1
-        return ReaderSession(self)
+        self.channels_open += 1
+        chan = self.conn.create_server_channel(window=CHANNEL_WINDOW)
+        return ReaderChannel.adopt(chan), ReaderSession(self)
 
     async def _expect_session(self) -> None:
         """Close a connection that opened no session in time (``ssh -N``: nothing to do here)."""

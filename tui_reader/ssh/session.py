@@ -9,12 +9,18 @@ import asyncio
 import contextlib
 import signal
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import asyncssh
 
-from tui_reader.ssh.config import child_env, format_duration, safe_term
-from tui_reader.ssh.pty_child import RESET_TERMINAL, PtyChild
+from tui_reader.ssh.config import (
+    INPUT_HIGH_WATER,
+    EnvBudget,
+    child_env,
+    format_duration,
+    safe_term,
+)
+from tui_reader.ssh.pty_child import RESET_TERMINAL, PtyChild, clamp_size
 
 if TYPE_CHECKING:
     from tui_reader.ssh.server import Connection
@@ -24,6 +30,34 @@ NEEDS_TERMINAL = "tui-reader needs a terminal: connect with ssh -t"
 
 SHUTTING_DOWN = "tui-reader: the server is shutting down"
 """What sessions are told when the server stops."""
+
+
+class ReaderChannel(asyncssh.SSHServerChannel):
+    """A session channel whose ``env`` requests are capped in number and size."""
+
+    env_budget: EnvBudget
+    """What this channel may still send as environment variables."""
+
+    @classmethod
+    def adopt(cls, chan: asyncssh.SSHServerChannel) -> ReaderChannel:
+        """Make a channel from ``create_server_channel`` one of ours (same state, capped env)."""
+        chan.__class__ = cls
+        adopted = cast(ReaderChannel, chan)
+        adopted.env_budget = EnvBudget()
+        return adopted
+
+    def _process_env_request(self, packet: Any) -> bool:
+        """An ``env`` request: kept while within the caps (see ``EnvBudget``), else refused.
+
+        asyncssh would keep every variable a client sends, without limit.
+        """
+        name = packet.get_string()
+        value = packet.get_string()
+        packet.check_end()
+        if not self.env_budget.admit(name, value):
+            return False
+        self._env[name] = value
+        return True
 
 
 class ReaderSession(asyncssh.SSHServerSession):
@@ -59,18 +93,43 @@ class ReaderSession(asyncssh.SSHServerSession):
         """Whether the channel is gone."""
         self._idle_task: asyncio.Task[None] | None = None
         """The idle watcher."""
+        self._pty_timer: asyncio.TimerHandle | None = None
+        """Closes the channel if no terminal is asked for in time."""
+        self._input_paused = False
+        """Whether reading the channel is paused because the child is not taking input."""
 
     # -- requests ------------------------------------------------------------------------------
 
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
-        """Keep the channel."""
+        """Keep the channel; it must ask for a terminal within the PTY deadline."""
         self.chan = chan
+        deadline = self.host.settings.pty_deadline
+        if deadline > 0:
+            self._pty_timer = asyncio.get_running_loop().call_later(deadline, self._no_terminal)
+
+    def _no_terminal(self) -> None:
+        """The PTY deadline passed and no reader started (no terminal, or no shell after it)."""
+        self._pty_timer = None
+        if self.chan is None or self._closed:
+            return
+        missing = "terminal" if self.chan.get_terminal_type() is None else "shell"
+        self.host.settings.log(
+            f"closed {self.owner.peer} key={self.owner.key_label}: no {missing} requested within "
+            f"{format_duration(self.host.settings.pty_deadline)}"
+        )
+        self.chan.close()
+
+    def _cancel_pty_timer(self) -> None:
+        """The session started (or the channel ended): no deadline any more."""
+        if self._pty_timer is not None:
+            self._pty_timer.cancel()
+            self._pty_timer = None
 
     def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes):
         """Accept a PTY; remember TERM and the size."""
         self.term = safe_term(term_type)
         if term_size[0] and term_size[1]:
-            self.size = (term_size[0], term_size[1])
+            self.size = clamp_size(term_size[0], term_size[1])
         return True
 
     def shell_requested(self) -> bool:
@@ -99,6 +158,7 @@ class ReaderSession(asyncssh.SSHServerSession):
     def session_started(self) -> None:
         """Start the reader, or say why not and close."""
         assert self.chan is not None
+        self._cancel_pty_timer()
         if self.chan.get_terminal_type() is None:
             self._refuse(NEEDS_TERMINAL, 1, crlf=False)
             self.host.settings.log(
@@ -134,6 +194,7 @@ class ReaderSession(asyncssh.SSHServerSession):
             cwd=str(self.host.settings.data_dir),
             on_output=self._child_output,
             on_exit=self._child_exit,
+            on_input_drained=self._resume_input,
         )
         try:
             await self.child.start()
@@ -145,7 +206,7 @@ class ReaderSession(asyncssh.SSHServerSession):
                 self._refuse("tui-reader: the reader could not start; try again later", 1)
             return
         if self._closed:  # the client left while we were starting
-            await self.child.stop(signal.SIGHUP, self.host.settings.shutdown_grace)
+            await self._stop_child(signal.SIGHUP)
             return
         self.host.sessions.add(self)
         self._logged = True
@@ -206,23 +267,44 @@ class ReaderSession(asyncssh.SSHServerSession):
     async def end(self, message: str, signum: int) -> None:
         """Ask the child to save and exit (``signum``), then show ``message`` and close."""
         self.farewell = message
-        if self.child is not None:
-            await self.child.stop(signum, self.host.settings.shutdown_grace)
+        await self._stop_child(signum)
+
+    async def _stop_child(self, signum: int) -> None:
+        """Signal the child to save and exit; log it when it had to be killed."""
+        child = self.child
+        if child is None or child.returncode is not None:
+            return
+        grace = self.host.settings.shutdown_grace
+        status = await child.stop(signum, grace)
+        if status == -signal.SIGKILL:
+            self.host.settings.log(
+                f"killed reader of {self.owner.peer} key={self.owner.key_label}: "
+                f"did not exit {grace:g}s after {signal.Signals(signum).name}"
+            )
 
     # -- data ----------------------------------------------------------------------------------
 
     def data_received(self, data: bytes, datatype: int | None) -> None:
-        """Keys from the client go to the child."""
+        """Keys from the client go to the child; stop reading while it does not take them."""
         self.last_input = time.monotonic()
         if self.child is not None:
             self.child.write(data)
+            if self.child.pending_input > INPUT_HIGH_WATER and self.chan is not None:
+                self._input_paused = True
+                self.chan.pause_reading()
+
+    def _resume_input(self) -> None:
+        """The child took the queued keys: read the channel again."""
+        if self._input_paused and self.chan is not None and not self._closed:
+            self._input_paused = False
+            self.chan.resume_reading()
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int):
         """Forward a window change to the child's PTY."""
         if width and height:
-            self.size = (width, height)
+            self.size = clamp_size(width, height)
             if self.child is not None:
-                self.child.resize(width, height, pixwidth, pixheight)
+                self.child.resize(*self.size, pixwidth, pixheight)
 
     def pause_writing(self) -> None:
         """The client is slow: stop reading the child's output."""
@@ -241,10 +323,18 @@ class ReaderSession(asyncssh.SSHServerSession):
     def connection_lost(self, exc: Exception | None) -> None:
         """The client left: the child gets SIGHUP (it saves), the slot is freed, one log line."""
         self._closed = True
+        self.owner.channels_open -= 1
+        self._cancel_pty_timer()
+        refused_env = getattr(self.chan, "env_budget", EnvBudget()).refused
+        if refused_env:
+            self.host.settings.log(
+                f"refused {self.owner.peer} key={self.owner.key_label}: "
+                f"{refused_env} env requests over the caps"
+            )
         if self._idle_task is not None:
             self._idle_task.cancel()
         if self.child is not None and self.child.returncode is None:
-            self.host.spawn(self.child.stop(signal.SIGHUP, self.host.settings.shutdown_grace))
+            self.host.spawn(self._stop_child(signal.SIGHUP))
         if self._logged:
             self._logged = False
             self.host.settings.log(

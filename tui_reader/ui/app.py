@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -36,6 +35,7 @@ from tui_reader.ui.screens.library import LibraryScreen
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.screens.warning import WarningScreen
+from tui_reader.ui.shutdown import ShutdownGuard
 
 if TYPE_CHECKING:
     from tui_reader.search import SearchHit
@@ -45,6 +45,12 @@ WARN_MODES = ("always", "once", "never")
 
 HOSTED_BLOCKED_COMMANDS = frozenset({"Screenshot"})
 """System commands a hosted app never offers (they write files on the host)."""
+
+HOSTED_ERROR = "tui-reader: the reader hit an internal error and closed; please reconnect."
+"""All a remote reader sees of a crash: never a traceback (server paths, locals)."""
+
+HOSTED_ERROR_LOG = "reader-errors.log"
+"""File in the data dir where a hosted reader's tracebacks go, for the host's operator."""
 
 
 class StoryOnlyScreen(Screen[None]):
@@ -123,8 +129,8 @@ class TuiReaderApp(App[int]):
         """True when served over ssh: nothing writes files on the host, no paths outside."""
         self.guest = guest
         """True for a reader whose state is not kept."""
-        self.install_signals = install_signals
-        """Install SIGHUP/SIGTERM handlers once running (run_app does; tests do not)."""
+        self.shutdown_guard = ShutdownGuard(self.save_and_wait) if install_signals else None
+        """Saves and exits within 2 s on SIGHUP/SIGTERM (run_app installs it; tests do not)."""
         self._pending_warnings: list[str] = []
         self._store_loop: asyncio.AbstractEventLoop | None = None
         self.store_closed = False
@@ -169,10 +175,11 @@ class TuiReaderApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         while self._pending_warnings:  # (the store's writer may add one meanwhile)
             self.notify(self._pending_warnings.pop(0), severity="warning", timeout=8)
-        if self.install_signals:
+        if self.shutdown_guard is not None:
             loop = asyncio.get_running_loop()
-            for sig in (signal.SIGHUP, signal.SIGTERM):
-                loop.add_signal_handler(sig, self.on_signal, sig)
+            self.shutdown_guard.request_exit = lambda sig: loop.call_soon_threadsafe(
+                self.on_signal, sig
+            )
         if self.single_story is not None:
             self.show_story(self.single_story, self.target)
 
@@ -241,11 +248,22 @@ class TuiReaderApp(App[int]):
 
     def save_state(self) -> None:
         """Ask open reading screens to save their place, then write everything to disk."""
-        for screen in self.screen_stack:
-            save = getattr(screen, "save_position", None) or getattr(screen, "_save", None)
-            if callable(save):
-                save(write_now=True)
-        self.store.flush()
+        try:
+            for screen in self.screen_stack:
+                save = getattr(screen, "save_position", None) or getattr(screen, "_save", None)
+                if callable(save):
+                    save(write_now=True)
+        finally:
+            self.store.flush()  # what was saved before a failing screen still reaches the disk
+
+    def save_and_wait(self) -> None:
+        """Save, and wait (at most 1 s: a signal's sender will not wait long) until it is on disk.
+
+        What the shutdown guard calls: the store's writer thread must have written the place
+        before the process may end.
+        """
+        self.save_state()
+        self.store.wait_saved(timeout=1.0)
 
     async def on_unmount(self) -> None:
         """Write what is still pending (off the event loop) and stop the store's writer."""
@@ -259,14 +277,15 @@ class TuiReaderApp(App[int]):
         self.exit(0)
 
     def on_signal(self, sig: int) -> None:
-        """SIGHUP/SIGTERM: save and leave cleanly.
+        """SIGHUP/SIGTERM: save and leave cleanly (the guard ends the process if Textual hangs).
 
         The sender may kill us after a grace period (the ssh host: 3 s), so the place is put on
-        disk before anything else of the shutdown (waiting at most 2 s for another session's
-        lock: we are leaving, nothing else is shown any more).
+        disk before anything else of the shutdown (:meth:`save_and_wait`).
         """
-        self.save_state()
-        self.store.wait_saved(timeout=2.0)
+        if self.shutdown_guard is not None:
+            self.shutdown_guard.save_now()
+        else:
+            self.save_and_wait()
         self.exit(0)
 
     async def action_back(self) -> None:
@@ -280,6 +299,16 @@ class TuiReaderApp(App[int]):
             self.push_screen(HelpScreen())
 
     # --- hosted mode ------------------------------------------------------------------------
+
+    def _print_error_renderables(self) -> None:
+        """Hosted: one plain line instead of Textual's traceback (logged for the operator)."""
+        if self.hosted and self._exit_renderables:
+            self._exit_renderables.clear()
+            if self._exception is not None:
+                log_hosted_error(self.data_dir, self._exception)
+            self.error_console.print(HOSTED_ERROR, markup=False, highlight=False)
+            return
+        super()._print_error_renderables()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's system commands, without those that write files when hosted."""
@@ -481,8 +510,34 @@ class TuiReaderApp(App[int]):
         self.notify(f"Author's notes: {mode} by default", timeout=2)
 
 
+def log_hosted_error(data_dir: Path, error: BaseException) -> None:
+    """Append ``error``'s traceback to the operator's error log (never shown to the reader)."""
+    import time
+    import traceback
+
+    text = "".join(traceback.format_exception(error))
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+    with (
+        contextlib.suppress(OSError),
+        (Path(data_dir) / HOSTED_ERROR_LOG).open("a", encoding="utf-8") as log,
+    ):
+        log.write(f"--- {stamp} pid {os.getpid()}\n{text}")
+
+
+def _hosted_excepthook(data_dir: Path) -> Callable[..., None]:
+    """A ``sys.excepthook`` for hosted readers: the one line, the traceback to the log."""
+
+    def hook(kind: type[BaseException], error: BaseException, tb: Any) -> None:
+        log_hosted_error(data_dir, error)
+        print(HOSTED_ERROR, file=sys.stderr)
+
+    return hook
+
+
 def run_app(target: Path, *, data_dir: Path, reader_id: str, hosted: bool, guest: bool) -> int:
     """Run the reader on a library folder or one story file; returns the exit status."""
+    if hosted:
+        sys.excepthook = _hosted_excepthook(data_dir)
     story = None
     if not target.is_dir():
         try:
@@ -499,9 +554,14 @@ def run_app(target: Path, *, data_dir: Path, reader_id: str, hosted: bool, guest
         story=story,
         install_signals=True,
     )
+    guard = app.shutdown_guard
+    if guard is not None:
+        guard.install()
     try:
         result = app.run()
     finally:
+        if guard is not None:
+            guard.request_exit = None  # the loop is gone: a late signal saves at once
         unsaved = app.store.unsaved() if app.store_closed else app.store.close()
         if unsaved is not None:  # the reader must know the place was not kept
             print(f"warning: {' '.join(sanitise(unsaved).split())}", file=sys.stderr)
