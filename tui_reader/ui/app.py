@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -25,6 +25,7 @@ from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import display_path, display_text
 from tui_reader.reading import load_chapters, opening_chapter
+from tui_reader.search import SearchHit
 from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
 from tui_reader.text import sanitise
 from tui_reader.ui.commands import ReaderCommands
@@ -36,9 +37,6 @@ from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.screens.warning import WarningScreen
 from tui_reader.ui.shutdown import ShutdownGuard
-
-if TYPE_CHECKING:
-    from tui_reader.search import SearchHit
 
 WARN_MODES = ("always", "once", "never")
 """The values of the "warn_mode" preference."""
