@@ -97,11 +97,16 @@ def _end_text(story: Story, index: int) -> str:
     return "The End"
 
 
-def _note_items(story: Story, chapter_index: int, where: str) -> list[Item]:
-    """The foldable notes that open (``where`` "before") or close ("after") a chapter.
+NotePart = Literal["opening", "before", "after"]
+"""Where a chapter's notes stand: before its title, after its title, after its body."""
 
-    Before: the story's own notes (chapter 0 only), the chapter's summary, its notes before.
-    After: its notes after, then the story's own notes (last chapter only).
+
+def _note_items(story: Story, chapter_index: int, part: NotePart) -> list[Item]:
+    """The foldable notes of one part of a chapter.
+
+    "opening": the story's own notes before the first chapter's title (chapter 0 only);
+    "before": the chapter's summary and its notes before; "after": its notes after, then the
+    story's own notes after (last chapter only).
     """
     chapter = story.chapters[chapter_index]
     n = chapter_index + 1
@@ -110,16 +115,16 @@ def _note_items(story: Story, chapter_index: int, where: str) -> list[Item]:
     def note(key: str, kind: str, text: str) -> None:
         items.append(Item("note", text, chapter_index, note_key=key, label=note_label(kind, text)))
 
-    if where == "before":
-        if chapter_index == 0:
-            befores = [x for x in story.notes if x.position == "before"]
-            for i, story_note in enumerate(befores):
-                note(f"story-before-{i}", "Author's note", story_note.text)
+    if part == "opening" and chapter_index == 0:
+        befores = [x for x in story.notes if x.position == "before"]
+        for i, story_note in enumerate(befores):
+            note(f"story-before-{i}", "Author's note", story_note.text)
+    elif part == "before":
         if chapter.summary:
             note(f"ch{n}-summary", "Chapter summary", chapter.summary)
         for i, text in enumerate(chapter.notes_before):
             note(f"ch{n}-before-{i}", "Chapter note", text)
-    else:
+    elif part == "after":
         for i, text in enumerate(chapter.notes_after):
             note(f"ch{n}-after-{i}", "End note", text)
         if chapter_index == len(story.chapters) - 1:
@@ -131,11 +136,12 @@ def _note_items(story: Story, chapter_index: int, where: str) -> list[Item]:
 
 def note_keys(story: Story) -> list[str]:
     """The fold key of every note in the story (from its metadata: no body is parsed)."""
+    parts: tuple[NotePart, ...] = ("opening", "before", "after")
     return [
         item.note_key or ""
         for index in range(len(story.chapters))
-        for where in ("before", "after")
-        for item in _note_items(story, index, where)
+        for part in parts
+        for item in _note_items(story, index, part)
     ]
 
 
@@ -148,19 +154,16 @@ def chapter_items(
     foldable note like the others), the chapter's notes before,
     its blocks, its notes after; story "after" notes close the last chapter; then the end
     marker (unless ``end`` is False). Notes are always items: :func:`wrap_items` gives hidden
-    ones no lines. With ``body`` False only the heading (notes before it, the title, the notes
-    after it) is given, and the chapter's body is not parsed.
+    ones no lines. With ``body`` False only the heading is given (everything up to the
+    chapter's notes before) and the chapter's body is not parsed.
     """
-    before = _note_items(story, chapter_index, "before")
-    opening = [x for x in before if x.note_key and x.note_key.startswith("story-")]
-    items = [
-        *opening,
-        Item("chapter_title", story.chapters[chapter_index].display_title, chapter_index),
-    ]
-    items.extend(x for x in before if x not in opening)
+    chapter = story.chapters[chapter_index]
+    items = _note_items(story, chapter_index, "opening")
+    items.append(Item("chapter_title", chapter.display_title, chapter_index))
+    items.extend(_note_items(story, chapter_index, "before"))
     if not body:
         return items
-    for b, block in enumerate(story.chapters[chapter_index].blocks):
+    for b, block in enumerate(chapter.blocks):
         items.append(
             Item(block.kind, block.text, chapter_index, block=b, attribution=block.attribution)
         )

@@ -193,12 +193,17 @@ class ReadingSession:
         self.waiting: Target | None = None
         """The move waiting for a chapter body to be parsed (only the heading is shown)."""
         self._item_of: dict[tuple[int, int], int] = {}
+        """(chapter, block) → index of its item among those shown."""
         self._chapter_first: dict[int, int] = {}
+        """chapter → index of its first item among those shown."""
         self._words_before: dict[int, list[int]] = {}
+        """chapter → cumulative words before each of its blocks (parsed chapters only)."""
         self._chapter_words_before = [0]
+        """Words in the chapters before each chapter index (and the story's total at the end)."""
         for c in story.chapters:
             self._chapter_words_before.append(self._chapter_words_before[-1] + c.words)
         self._marked_read: set[int] = set()
+        """Chapters marked read in this visit (each is sent to the store once)."""
         self.matches: list[Match] = []
         """Search matches over the whole story, in reading order."""
         self.match_index: int | None = None
@@ -206,7 +211,9 @@ class ReadingSession:
         self.search_text = ""
         """The last search."""
         self._pace_mark: tuple[float, int] | None = None
+        """(clock, words into the story) at the last move, to measure the pace."""
         self._finish_offered = False
+        """True once "mark as finished?" was offered in this visit."""
 
     # --- state read once ----------------------------------------------------------------------
 
