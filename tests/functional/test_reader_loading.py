@@ -1,19 +1,36 @@
-"""The reading screen never parses on the event loop: a chapter's heading shows at once and its
-text when the parse (in a thread) is done; the search field opens and closes."""
+"""The reading screen never parses on the event loop nor reads the state file on a key: a chapter's
+heading shows at once and its text when the parse (in a thread) is done; the search field opens
+and closes."""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
+import pytest
 from textual.app import App
 
-from tests.functional.test_reader import ReaderApp, screen_text, store_for
-from tui_reader.model import Block, Chapter, Source, Story
+from tests.functional.test_reader import ReaderApp, make_story, screen_text, store_for
+from tui_reader.model import Block, Chapter, Source, Story, WarningGate
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.search_field import SearchField
 
 SIZE = (100, 32)
+
+READS = (
+    "pref",
+    "fold",
+    "gate_passed",
+    "status",
+    "chapters_read",
+    "words_per_minute",
+    "position",
+    "stopped_at",
+    "acknowledged",
+    "bookmarks",
+    "statuses",
+)
+"""The StateStore methods that read the reader's state."""
 
 
 def gated_story(release: threading.Event, parsed_on: list[str]) -> Story:
@@ -95,3 +112,31 @@ async def test_escape_closes_the_search_field_then_leaves(tmp_path: Path) -> Non
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ReaderScreen)
+
+
+async def test_no_key_reads_the_state_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    story = make_story(gates=[WarningGate(3, "Take care past here.")])
+    store = store_for(tmp_path)
+    store.pass_gate(story.story_id, 3)
+    app = ReaderApp(story, store)
+    reads: list[str] = []
+
+    def reader_of(name: str) -> object:
+        def read(*args: object, **kwargs: object) -> object:
+            reads.append(name)
+            raise AssertionError(f"StateStore.{name} read on a key press")
+
+        return read
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for name in READS:
+            monkeypatch.setattr(store, name, reader_of(name))
+        keys = ["space", "j", "right", "right", "left", "b", "G", "g", "a", "a", "plus"]
+        keys += ["t", "escape", "s", "escape", "slash", *"p2.3", "enter", "n", "N", "w", "w"]
+        await pilot.press(*keys)
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.chapter_index == 1  # at the match
+        assert [m[:2] for m in app.screen.matches] == [(1, 3)]
+    assert reads == []
