@@ -20,12 +20,15 @@ SEEDS = REPO.parent / "shared" / "seeds"
 
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point TUI_READER_DATA (and HOME/XDG) at a temporary folder for every test."""
+    """Point TUI_READER_DATA (and XDG data and config) at temporary folders for every test."""
     data = tmp_path / "data"
     data.mkdir()
     monkeypatch.setenv("TUI_READER_DATA", str(data))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.delenv("TUI_READER_LIBRARY", raising=False)
+    # the config file: none unless a test writes one (never the real ~/.config/tui-reader)
+    monkeypatch.delenv("TUI_READER_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     return data
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``tui-reader [PATH]``, ``inspect``, ``search`` and ``serve-ssh``.
+"""Command line: ``tui-reader [PATH]``, ``inspect``, ``search``, ``keys`` and ``serve-ssh``.
 
 Only argument parsing lives here; each command is a function in the module that owns it,
 imported when the command runs so ``tui-reader inspect`` never loads Textual.
@@ -7,6 +7,7 @@ imported when the command runs so ``tui-reader inspect`` never loads Textual.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from tui_reader import __version__
 from tui_reader.paths import data_dir, default_library_dir, display_path, has_stories
 
-SUBCOMMANDS = ("inspect", "search", "serve-ssh")
+SUBCOMMANDS = ("inspect", "search", "keys", "serve-ssh")
 """Words that start a subcommand rather than name a story or library."""
 
 
@@ -27,6 +28,16 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _config(parser: argparse.ArgumentParser) -> None:
+    """The config file option."""
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="the config file (default: $TUI_READER_CONFIG or <user config dir>/tui-reader/"
+        "config.toml)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser for ``tui-reader [PATH]`` (the reader itself)."""
     parser = argparse.ArgumentParser(
@@ -34,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "A terminal reader for fan fiction and web fiction. "
             "Other commands: 'tui-reader inspect FILE', 'tui-reader search QUERY', "
-            "'tui-reader serve-ssh' (each takes --help)."
+            "'tui-reader keys', 'tui-reader serve-ssh' (each takes --help)."
         ),
     )
     parser.add_argument(
@@ -44,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
     _common(parser)
+    _config(parser)
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="plain mode: no box-drawing or block characters, every state in words, no colour-only "
+        "cue (screen readers, braille displays, monochrome terminals)",
+    )
+    parser.add_argument("--no-config", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--reader-id", default="local", help=argparse.SUPPRESS)
     parser.add_argument("--hosted", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--guest", action="store_true", help=argparse.SUPPRESS)
@@ -83,6 +102,17 @@ def build_search_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_keys_parser() -> argparse.ArgumentParser:
+    """The parser for ``tui-reader keys``."""
+    parser = argparse.ArgumentParser(
+        prog="tui-reader keys",
+        description="Every key binding: its id (to remap it in the config file's [keys]), its "
+        "keys (as the config file sets them) and what it does.",
+    )
+    _config(parser)
+    return parser
+
+
 def build_serve_parser() -> argparse.ArgumentParser:
     """The parser for ``tui-reader serve-ssh``."""
     parser = argparse.ArgumentParser(
@@ -93,6 +123,7 @@ def build_serve_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host-key", metavar="PATH", help="ed25519 host key (made if missing)")
     parser.add_argument("--library", metavar="DIR", help="the library folder")
     _common(parser)
+    _config(parser)
     parser.add_argument("--authorized-keys", metavar="FILE", help="only these keys get in")
     parser.add_argument(
         "--allow-anonymous", action="store_true", help="let clients without a key in as guests"
@@ -137,6 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui_reader.search import run_search_cli
 
             return run_search_cli(build_search_parser().parse_args(args_list[1:]))
+        if args_list and args_list[0] == "keys":
+            from tui_reader.config import run_keys_cli
+
+            return run_keys_cli(build_keys_parser().parse_args(args_list[1:]))
         if args_list and args_list[0] == "serve-ssh":
             from tui_reader.ssh.server import run_server
 
@@ -166,12 +201,17 @@ def _run_reader(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    from tui_reader.config import Settings, load_settings
     from tui_reader.ui.app import run_app
 
+    settings = Settings() if args.no_config else load_settings(args.config)
+    if args.plain:
+        settings = dataclasses.replace(settings, plain=True)
     return run_app(
         target,
         data_dir=data,
         reader_id=args.reader_id,
         hosted=args.hosted,
         guest=args.guest,
+        settings=settings,
     )

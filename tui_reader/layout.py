@@ -35,6 +35,17 @@ NOTE_MODES: tuple[str, ...] = ("folded", "unfolded", "hidden")
 SCENE_BREAK = "⁂"
 """What a scene break shows, centred."""
 
+PLAIN_SCENE_BREAK = "[scene break]"
+"""What a scene break shows in plain mode (whatever mark the story drew)."""
+
+NOTE_LABELS: dict[tuple[str, bool], str] = {
+    ("folded", False): "▶ ",
+    ("unfolded", False): "▼ ",
+    ("folded", True): "[note folded] ",
+    ("unfolded", True): "[note unfolded] ",
+}
+"""(note mode, plain) → what comes before a note's label."""
+
 EPIGRAPH_INDENT = 4
 """Cells an epigraph is indented on each side."""
 
@@ -349,6 +360,8 @@ def wrap_items(
     items: Sequence[Item],
     width: int,
     note_mode: Callable[[str], str] | None = None,
+    *,
+    plain: bool = False,
 ) -> list[Line]:
     """Wrap ``items`` into display lines for a column ``width`` cells wide.
 
@@ -356,8 +369,12 @@ def wrap_items(
     markers are centred; epigraphs are indented with their attribution right-aligned; a note
     is one "▶ label" line when folded, a "▼ label" line and its indented text when unfolded,
     and nothing when hidden (``note_mode(note_key)``; folded when not given).
+
+    ``plain`` (plain mode) centres nothing, writes scene breaks as "[scene break]" and notes'
+    states in words ("[note folded] label").
     """
     width = max(8, width)
+    centre = (lambda text, width: 0) if plain else _centre
     lines: list[Line] = []
     append = lines.append
     for index, item in enumerate(items):
@@ -368,10 +385,10 @@ def wrap_items(
             for s, e in wrap_text(text, width):
                 append(Line(text[s:e], role, index, s))
         elif kind == "scene_break":
-            mark = text.strip() or SCENE_BREAK
+            mark = PLAIN_SCENE_BREAK if plain else text.strip() or SCENE_BREAK
             if cell_len(mark) > width:
-                mark = SCENE_BREAK
-            append(Line(mark, "scene-break", index, 0, _centre(mark, width)))
+                mark = "[break]" if plain else SCENE_BREAK
+            append(Line(mark, "scene-break", index, 0, centre(mark, width)))
         elif kind == "epigraph":
             inner = max(8, width - 2 * EPIGRAPH_INDENT)
             for s, e in wrap_text(text, inner):
@@ -387,20 +404,20 @@ def wrap_items(
             if mode == "hidden":
                 continue
             label = item.label or "Author's note"
-            if mode == "folded":
-                append(Line(f"▶ {label}", "note-label", index, 0))
-            else:
-                append(Line(f"▼ {label}", "note-label", index, 0))
+            folded = mode == "folded"
+            marked = NOTE_LABELS["folded" if folded else "unfolded", plain] + label
+            append(Line(marked, "note-label", index, 0))
+            if not folded:
                 for s, e in wrap_text(text, max(8, width - NOTE_INDENT)):
                     append(Line(text[s:e], "note", index, s, NOTE_INDENT))
         elif kind == "chapter_title":
             for s, e in wrap_text(text, width):
                 part = text[s:e]
-                append(Line(part, "title", index, s, _centre(part, width)))
+                append(Line(part, "title", index, s, centre(part, width)))
         else:  # end
             for s, e in wrap_text(text, width):
                 part = text[s:e]
-                append(Line(part, "end", index, s, _centre(part, width)))
+                append(Line(part, "end", index, s, centre(part, width)))
         append(Line("", "blank", index, len(text) + 1))
     return lines
 

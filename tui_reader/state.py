@@ -43,19 +43,18 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from tui_reader.config import Settings
+
 STATUSES = ("reading", "plan to read", "on hold", "finished", "dropped")
 """The reading statuses a story can carry."""
 
 PREF_DEFAULTS: dict[str, Any] = {
-    "reading_width": 72,
-    "warn_mode": "once",
-    "notes": "folded",
-    "theme": "textual-dark",
+    **Settings().preferences(),
     "wpm": 200,
     "hidden_warnings": [],
     "whole_work": False,
 }
-"""Preference values used while a reader has not set them."""
+"""Preference values used while a reader has not set them (the config file's from ``Settings``)."""
 
 SCHEMA_VERSION = 1
 """The shape of the reader file this code writes (stored in the ``meta`` table)."""
@@ -851,6 +850,8 @@ class StateStore:
         """Why the last write failed (None once a write succeeds)."""
         self.read_only: str | None = None
         """Why this session's changes are not saved at all (file unreadable or newer), or None."""
+        self.pref_defaults: dict[str, Any] = copy.deepcopy(PREF_DEFAULTS)
+        """Preference values while unset: :data:`PREF_DEFAULTS`, the config file's over them."""
         self._persist = persist
         self._dispatch = dispatch
         self._mutex = threading.RLock()
@@ -1496,7 +1497,7 @@ class StateStore:
         rec = self._read("preferences", key, "key")
         if rec is not None and "value" in rec:
             return copy.deepcopy(rec["value"])
-        return copy.deepcopy(PREF_DEFAULTS.get(key))
+        return copy.deepcopy(self.pref_defaults.get(key))
 
     def set_pref(self, key: str, value: Any) -> None:
         """Set a preference (written now); TypeError/ValueError when not JSON-storable."""

@@ -11,7 +11,9 @@ import pytest
 from textual.app import App
 
 from tests.functional.test_reader import ReaderApp, make_story, screen_text, store_for
+from tui_reader.importers import load_story
 from tui_reader.model import Block, Chapter, Source, Story, WarningGate
+from tui_reader.ui.app import TuiReaderApp
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.search_field import SearchField
 
@@ -140,3 +142,40 @@ async def test_no_key_reads_the_state_file(tmp_path: Path, monkeypatch: pytest.M
         assert app.screen.chapter_index == 1  # at the match
         assert [m[:2] for m in app.screen.matches] == [(1, 3)]
     assert reads == []
+
+
+LANTERNS = """+++
+title = "Lanterns"
+author = "Tester"
+rating = "General Audiences"
+warnings = ["No Archive Warnings Apply"]
+notes_before = ["Written for a friend who keeps lamps."]
++++
+
+# Chapter 1: Dusk
+
+The lamps came on one by one along the quay.
+"""
+
+
+async def test_the_notes_preference_applies_to_the_open_story_at_once(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    path = tmp_path / "lanterns.md"
+    path.write_text(LANTERNS, encoding="utf-8")
+    app = TuiReaderApp(path, data_dir=data_dir, story=load_story(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)  # type: ignore[arg-type]
+        assert isinstance(app.screen, ReaderScreen)
+        rows = [r.strip() for r in screen_text(app)]  # type: ignore[arg-type]
+        assert "▶ Author's note · 7 words" in rows
+        app.set_notes_mode("unfolded")
+        await pilot.pause()
+        rows = [r.strip() for r in screen_text(app)]  # type: ignore[arg-type]
+        assert "▼ Author's note · 7 words" in rows
+        assert "Written for a friend who keeps lamps." in rows
+        app.set_notes_mode("hidden")
+        await pilot.pause()
+        rows = [r.strip() for r in screen_text(app)]  # type: ignore[arg-type]
+        assert not any("Author's note" in r for r in rows)
+        assert "The lamps came on one by one along the quay." in rows

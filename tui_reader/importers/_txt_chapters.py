@@ -26,10 +26,17 @@ class ChapterText:
     """The lines of one text file and how they are laid out, shared by its chapters."""
 
     def __init__(
-        self, lines: list[str], layout: Layout, *, gap_breaks: bool, markdown_headings: bool = False
+        self,
+        lines: list[str],
+        layout: Layout,
+        *,
+        gap_breaks: bool,
+        markdown_headings: bool = False,
+        break_gap: int | None = None,
     ) -> None:
-        """Keep the file's lines; ``gap_breaks``: a wider blank gap is a scene break;
-        ``markdown_headings``: a one-line ``### Heading`` paragraph is a heading (html2text)."""
+        """Keep the file's lines; ``gap_breaks``: a wider blank gap than usual is a scene break;
+        ``break_gap``: a gap of at least this many blank lines is one (when ``gap_breaks`` is
+        off); ``markdown_headings``: a one-line ``### Heading`` paragraph is a heading."""
         self.lines = lines
         """Every line of the file (sanitised)."""
         self.layout = layout
@@ -38,6 +45,8 @@ class ChapterText:
         """True when more blank lines than usual mark a scene break (archive dumps)."""
         self.markdown_headings = markdown_headings
         """True when ``### Heading`` lines are headings (FanFicFare's html2text output)."""
+        self.break_gap = break_gap
+        """Blank lines in a row that always make a scene break, or None."""
         self.boilerplate_words = 0
         """Words read as furniture in the chapters built so far, for word accounting: the
         scene-break marker lines ("* * *" is three), ``###`` of headings and note labels."""
@@ -124,6 +133,8 @@ class ChapterText:
         normal = self.layout.normal_gap
         for idx, unit in enumerate(units):
             if idx and self.gap_breaks and unit.gap > normal:
+                pending = True
+            if idx and self.break_gap is not None and unit.gap >= self.break_gap:
                 pending = True
             if self.is_break(unit):
                 pending = True

@@ -40,6 +40,13 @@ _LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z0-9/ ]{0,40}?):(?:\s+(?P<value>\S.*
 _HYPHEN_END = re.compile(r"\w-$")
 
 
+BREAK_GAP = 4
+"""Blank lines in a row that make a scene break in FanFicFare TXT. Its html2text writer ends a
+paragraph with one blank line and writes each further ``<br/>`` as a line of two spaces: a block
+closed and followed by ``<br/><br/>`` gives three such lines, while an author's run of blank lines
+(three ``<br/>`` or more after text, read as a scene break in the HTML) gives four or more."""
+
+
 def _chapter_line(line: str) -> bool:
     """True for the first line of a chapter title: indented by a tab or eight spaces."""
     return line.startswith(("\t", "        ")) and not line.isspace()
@@ -123,7 +130,7 @@ def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter
             header.story.account("front_matter", entry)
     starts = _chapter_starts(lines, body, end, toc)
     layout = detect_layout(lines, split_units(lines, body, end))
-    text = ChapterText(lines, layout, gap_breaks=False, markdown_headings=True)
+    text = ChapterText(lines, layout, gap_breaks=False, markdown_headings=True, break_gap=BREAK_GAP)
     chapters: list[Chapter] = []
     if not starts:
         chapters.append(text.chapter(1, None, split_units(lines, body, end)))

@@ -119,10 +119,13 @@ def child_env(term: str | None, data_dir: Path, colorterm: str | None = None) ->
     return env
 
 
-def reader_argv(library: Path, data_dir: Path, reader_id: str, *, guest: bool) -> list[str]:
-    """The command line of a reader child (the app in hosted mode)."""
+def reader_argv(
+    library: Path, data_dir: Path, reader_id: str, *, guest: bool, config: Path | None = None
+) -> list[str]:
+    """The command line of a reader child (the app in hosted mode, with the host's config)."""
     argv = [sys.executable, "-m", "tui_reader", "--hosted", "--reader-id", reader_id]
     argv += ["--data-dir", str(data_dir)]
+    argv += ["--config", str(config)] if config is not None else ["--no-config"]
     if guest:
         argv.append("--guest")
     argv.append(str(library))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import asyncssh
 
+from tui_reader.config import config_path, load_settings
 from tui_reader.paths import data_dir as resolve_data_dir
 from tui_reader.paths import default_library_dir
 from tui_reader.ssh.config import (
@@ -81,6 +82,8 @@ class Settings:
     """Seconds an authenticated connection may go without opening a session (0: forever)."""
     shutdown_grace: float = 3.0
     """Seconds a child has to save and exit after SIGTERM/SIGHUP before it is killed."""
+    config: Path | None = None
+    """The host's config file every session reads (None: the defaults; readers cannot name one)."""
     child_argv: ChildArgv | None = None
     """The child's command line; None runs the reader (tests substitute a small script)."""
     log: Callable[[str], None] = field(default=_log_line)
@@ -90,7 +93,7 @@ class Settings:
         """The command line of a session's child."""
         if self.child_argv is not None:
             return self.child_argv(reader_id, guest)
-        return reader_argv(self.library, self.data_dir, reader_id, guest=guest)
+        return reader_argv(self.library, self.data_dir, reader_id, guest=guest, config=self.config)
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -112,6 +115,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     if login_grace <= 0 or pty_deadline <= 0:
         raise ValueError("--login-grace and --pty-deadline must be more than 0")
     host_key = Path(args.host_key).expanduser() if args.host_key else None
+    config = host_config(getattr(args, "config", None))
     return Settings(
         host=host,
         port=port,
@@ -126,7 +130,16 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         idle_timeout=parse_duration(args.idle_timeout),
         login_timeout=login_grace,
         pty_deadline=pty_deadline,
+        config=config,
     )
+
+
+def host_config(explicit: str | None) -> Path | None:
+    """The host's config file for every session; its problems are printed now, one line each."""
+    path, _named = config_path(explicit)
+    for problem in load_settings(explicit).problems:
+        print(problem, file=sys.stderr)
+    return path.resolve() if path.is_file() else None
 
 
 class ReaderHost:

@@ -11,15 +11,17 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
+from tui_reader.config import Settings
 from tui_reader.importers import load_story
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story, StoryError
@@ -28,7 +30,10 @@ from tui_reader.reading import load_chapters, opening_chapter
 from tui_reader.search import SearchHit
 from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
 from tui_reader.text import sanitise
+from tui_reader.ui.bindings import bindings
 from tui_reader.ui.commands import ReaderCommands
+from tui_reader.ui.messages import NotesPreferenceChanged
+from tui_reader.ui.plain import PLAIN_CLASS
 from tui_reader.ui.screens.bookmarks import BookmarksScreen
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.history import HistoryScreen
@@ -81,27 +86,7 @@ class TuiReaderApp(App[int]):
     COMMANDS = App.COMMANDS | {ReaderCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (your place is saved)"),
-        Binding(
-            "question_mark", "help", "Help", key_display="?", id="app.help", tooltip="Every key"
-        ),
-        Binding(
-            "ctrl+f,S",
-            "search_library",
-            "Search all",
-            id="app.search",
-            tooltip="Search the text of every story in the library",
-        ),
-        Binding(
-            "B", "bookmarks", "Bookmarks", show=False, id="app.bookmarks", tooltip="Every bookmark"
-        ),
-        Binding(
-            "H", "history", "History", show=False, id="app.history", tooltip="Recently read stories"
-        ),
-        Binding("escape", "back", "Back", show=False),
-        Binding("ctrl+s", "screenshot", "Screenshot", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
     """Keys available everywhere (screens add their own)."""
 
     def __init__(
@@ -115,10 +100,22 @@ class TuiReaderApp(App[int]):
         story: Story | None = None,
         store: StateStore | None = None,
         install_signals: bool = False,
+        settings: Settings | None = None,
         **kwargs: Any,
     ) -> None:
-        """Open ``target`` (a library folder, or a story file whose ``story`` may be given)."""
+        """Open ``target`` (a library folder, or a story file whose ``story`` may be given).
+
+        ``settings`` (the config file) remaps keys, turns plain mode on and gives the
+        preferences' defaults; its problems are shown once the app runs.
+        """
         super().__init__(**kwargs)
+        self.settings = settings or Settings()
+        """The config file's settings."""
+        self.plain = self.settings.plain
+        """Plain mode: no box-drawing or block characters, every state in words."""
+        if self.plain:
+            self.add_class(PLAIN_CLASS)
+        self.set_keymap(self.settings.keys)
         self.target = Path(target)
         """The library folder or the story file."""
         self.data_dir = Path(data_dir)
@@ -145,6 +142,7 @@ class TuiReaderApp(App[int]):
             )
         self.store: StateStore = store
         """The reader's state (progress, acknowledgements, preferences)."""
+        self.store.pref_defaults.update(self.settings.preferences())
         for message in getattr(self.store, "warnings", []):
             self.store_warning(message)
         self.library: Library | None = None
@@ -165,12 +163,24 @@ class TuiReaderApp(App[int]):
         return StoryOnlyScreen()
 
     def on_mount(self) -> None:
-        """Restore the theme, show stored warnings, open a single story, hook signals."""
+        """Restore the theme, show the config's and stored warnings, open a single story,
+        hook signals."""
         self._store_loop = asyncio.get_running_loop()
         theme = self.store.pref("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
+        elif theme == self.settings.theme and self.settings.source is not None:
+            shown = display_path(self.settings.source)
+            self.settings = replace(
+                self.settings,
+                problems=(
+                    *self.settings.problems,
+                    f"config: {shown}: theme {theme!r} is not a theme (ignored)",
+                ),
+            )
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        for problem in self.settings.problems:
+            self.notify(self._config_problem(problem), severity="warning", timeout=8)
         while self._pending_warnings:  # (the store's writer may add one meanwhile)
             self.notify(self._pending_warnings.pop(0), severity="warning", timeout=8)
         if self.shutdown_guard is not None:
@@ -180,6 +190,12 @@ class TuiReaderApp(App[int]):
             )
         if self.single_story is not None:
             self.show_story(self.single_story, self.target)
+
+    def _config_problem(self, line: str) -> str:
+        """A config problem as a reader is shown it (hosted: not where the host keeps the file)."""
+        if self.hosted and self.settings.source is not None:
+            return line.replace(display_path(self.settings.source), "the host's config file")
+        return line
 
     def notify(
         self,
@@ -294,7 +310,7 @@ class TuiReaderApp(App[int]):
     def action_help(self) -> None:
         """Show every key."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.settings.keys, plain=self.plain))
 
     # --- hosted mode ------------------------------------------------------------------------
 
@@ -505,6 +521,9 @@ class TuiReaderApp(App[int]):
     def set_notes_mode(self, mode: str) -> None:
         """Set the "notes" preference (how author's notes show by default)."""
         self.store.set_pref("notes", mode)
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.post_message(NotesPreferenceChanged(mode))
         self.notify(f"Author's notes: {mode} by default", timeout=2)
 
 
@@ -532,7 +551,15 @@ def _hosted_excepthook(data_dir: Path) -> Callable[..., None]:
     return hook
 
 
-def run_app(target: Path, *, data_dir: Path, reader_id: str, hosted: bool, guest: bool) -> int:
+def run_app(
+    target: Path,
+    *,
+    data_dir: Path,
+    reader_id: str,
+    hosted: bool,
+    guest: bool,
+    settings: Settings | None = None,
+) -> int:
     """Run the reader on a library folder or one story file; returns the exit status."""
     if hosted:
         sys.excepthook = _hosted_excepthook(data_dir)
@@ -551,6 +578,7 @@ def run_app(target: Path, *, data_dir: Path, reader_id: str, hosted: bool, guest
         guest=guest,
         story=story,
         install_signals=True,
+        settings=settings,
     )
     guard = app.shutdown_guard
     if guard is not None:

@@ -17,6 +17,16 @@ class ChapterReady(Message):
         """Where the reader was going."""
 
 
+class NotesPreferenceChanged(Message):
+    """The reader changed how author's notes show by default (folded, unfolded, hidden)."""
+
+    def __init__(self, mode: str) -> None:
+        """The new default."""
+        super().__init__()
+        self.mode = mode
+        """folded, unfolded or hidden."""
+
+
 class SearchReady(Message):
     """Every chapter is parsed: the search can run (posted from a worker thread)."""
 

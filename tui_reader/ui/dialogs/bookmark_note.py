@@ -6,10 +6,12 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+
+from tui_reader.ui.bindings import bindings
 
 
 class BookmarkNoteDialog(ModalScreen[str | None]):
@@ -26,9 +28,7 @@ class BookmarkNoteDialog(ModalScreen[str | None]):
     """
     """A centred box."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="bookmark.cancel")
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("bookmark_note")
     """escape cancels."""
 
     def __init__(self, snippet: str) -> None:

@@ -6,13 +6,15 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.state import STATUSES
+from tui_reader.ui.bindings import bindings
+from tui_reader.ui.plain import is_plain
 
 CLEAR = ""
 """What the dialog answers for "no status"."""
@@ -21,9 +23,7 @@ CLEAR = ""
 class StatusDialog(ModalScreen[str | None]):
     """Pick a reading status for a story; answers the status, :data:`CLEAR`, or None (cancel)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="status.cancel", tooltip="Keep it")
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("status")
 
     DEFAULT_CSS = """
     StatusDialog { align: center middle; }
@@ -61,11 +61,13 @@ class StatusDialog(ModalScreen[str | None]):
             if self.heading:
                 yield Static(Text(self.heading, style="bold"))
             yield Static(Text(f"Reading status of {self.story_title}", style="bold"))
+            mark, blank = ("[current] ", "") if is_plain(self) else ("● ", "  ")
             options = [
-                Option(("● " if s == self.current else "  ") + s.capitalize(), id=s)
+                Option(Text((mark if s == self.current else blank) + s.capitalize()), id=s)
                 for s in STATUSES
             ]
-            options.append(Option(("● " if self.current is None else "  ") + "No status", id="-"))
+            no_status = (mark if self.current is None else blank) + "No status"
+            options.append(Option(Text(no_status), id="-"))
             yield OptionList(*options)
 
     def on_mount(self) -> None:

@@ -6,12 +6,13 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.state import Bookmark, StateStore
+from tui_reader.ui.bindings import bindings
 from tui_reader.ui.widgets.library_table import relative_date
 
 
@@ -33,11 +34,7 @@ def bookmark_prompt(bookmark: Bookmark, now: float | None = None) -> Text:
 class BookmarksScreen(Screen[Bookmark | None]):
     """Lists the reader's bookmarks, newest first; dismisses with the one to open."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="bookmarks.back", tooltip="Back"),
-        Binding("e", "edit", "Edit note", id="bookmarks.edit", tooltip="Change the note"),
-        Binding("x,delete", "delete", "Delete", id="bookmarks.delete", tooltip="Delete it"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("bookmarks")
 
     DEFAULT_CSS = """
     BookmarksScreen #bookmarks-title { padding: 0 1; text-style: bold; height: 1; }

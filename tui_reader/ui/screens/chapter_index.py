@@ -10,22 +10,34 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.model import Section, Story
+from tui_reader.ui.bindings import bindings
+from tui_reader.ui.plain import is_plain
 from tui_reader.ui.screens.section import SectionScreen
 
 
-def index_line(story: Story, index: int, *, read: bool, current: bool, gated: bool) -> Text:
-    """One row: "✓ ▸ ⚠ Chapter 3: Title · 2,345 words" (plain text, never markup)."""
+def index_line(
+    story: Story, index: int, *, read: bool, current: bool, gated: bool, plain: bool = False
+) -> Text:
+    """One row: "✓ ▸ ⚠ Chapter 3: Title · 2,345 words" (plain text, never markup).
+
+    In plain mode the states are words: "[read] [current] [warning] Chapter 3: ...".
+    """
     chapter = story.chapters[index]
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append("✓ " if read else "  ", style="green")
-    text.append("▸ " if current else "  ", style="bold")
-    text.append("⚠ " if gated else "  ", style="yellow")
+    if plain:
+        for state, word in ((read, "[read] "), (current, "[current] "), (gated, "[warning] ")):
+            if state:
+                text.append(word, style="bold")
+    else:
+        text.append("✓ " if read else "  ", style="green")
+        text.append("▸ " if current else "  ", style="bold")
+        text.append("⚠ " if gated else "  ", style="yellow")
     text.append(chapter.display_title, style="bold" if current else "")
     text.append(f"  · {chapter.words:,} words", style="dim")
     return text
@@ -52,9 +64,7 @@ class ChapterIndexScreen(ModalScreen[int | None]):
     """
     """A centred list."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="index.back", tooltip="Back to the text"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("index")
     """escape goes back."""
 
     def __init__(self, story: Story, *, read: set[int], current: int, gated: set[int]) -> None:
@@ -74,7 +84,8 @@ class ChapterIndexScreen(ModalScreen[int | None]):
         total = self.story.chapters_total
         present = len(self.story.chapters)
         count = f"{present} chapters" + (f" of {total}" if total and total > present else "")
-        title = Text(f"Chapters · {count}  (✓ read, ▸ current, ⚠ author's warning)")
+        legend = "" if is_plain(self) else "  (✓ read, ▸ current, ⚠ author's warning)"
+        title = Text(f"Chapters · {count}{legend}")
         yield Static(title, id="index-title")
         front = [
             Option(section_line("Front matter", s), id=f"front-{i}")
@@ -88,6 +99,7 @@ class ChapterIndexScreen(ModalScreen[int | None]):
                     read=i in self.read,
                     current=i == self.current,
                     gated=i in self.gated,
+                    plain=is_plain(self),
                 ),
                 id=f"chapter-{i}",
             )

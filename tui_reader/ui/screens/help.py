@@ -1,72 +1,66 @@
-"""The help screen (``?``): every key of the library and of the reader, read from their bindings.
+"""The help screen (``?``): every key of the library, the warning screens and the reader.
 
-The tables are built from the screens' ``BINDINGS`` (and the app's), so they stay in step with
-what the keys really do: keys bound to the same action share a line.
+The tables come from the binding table (:mod:`tui_reader.keys`) the screens' bindings are built
+from, with the reader's remapped keys (the app's keymap) in force.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, ClassVar
+from collections.abc import Iterable, Mapping
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.keys import format_key
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-KEY_NAMES: dict[str, str] = {
-    "space": "space",
-    "enter": "enter",
-    "escape": "esc",
-    "pagedown": "PgDn",
-    "pageup": "PgUp",
-    "home": "Home",
-    "end": "End",
-    "up": "↑",
-    "down": "↓",
-    "left": "←",
-    "right": "→",
-    "tab": "tab",
-}
-"""How some keys are written in the help (the rest use Textual's own display)."""
+from tui_reader.keys import SCREENS, keys_label, screen_specs
+from tui_reader.ui.bindings import bindings
+
+HELP_SCREENS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("app", ("app",)),
+    ("library", ("library",)),
+    ("warning", ("warning",)),
+    ("gate", ("gate",)),
+    ("reader", ("reader",)),
+)
+"""The help's sections: a title's screen and the screens whose keys it lists."""
+
+HIDDEN_IDS = frozenset({"app.screenshot"})
+"""Bindings help leaves out."""
 
 
-def key_label(key: str) -> str:
-    """A key as a reader would write it: "]", "PgDn", "^p"."""
-    if key in KEY_NAMES:
-        return KEY_NAMES[key]
-    if key.startswith("ctrl+"):
-        return "^" + format_key(key[5:])
-    return format_key(key)
+def key_rows(
+    screens: Iterable[str], keymap: Mapping[str, str], *, plain: bool = False
+) -> list[tuple[str, str]]:
+    """(keys in force, what they do) for each binding of ``screens``, the ``keymap`` applied."""
+    rows: list[tuple[str, str]] = []
+    for screen in screens:
+        for spec in screen_specs(screen):
+            if spec.id not in HIDDEN_IDS:
+                keys = keymap.get(spec.id) or spec.keys
+                rows.append((keys_label(keys, plain=plain), spec.help))
+    return rows
 
 
-def describe(action: str) -> str:
-    """A readable description from an action name: "scroll_down" → "Scroll down"."""
-    name = action.split("(", 1)[0].replace("_", " ").strip()
-    return name[:1].upper() + name[1:]
-
-
-def key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
-    """(keys, description) per action, in the order first bound; same action shares a row."""
-    order: list[str] = []
-    keys: dict[str, list[str]] = {}
-    text: dict[str, str] = {}
-    for binding in Binding.make_bindings(bindings):
-        action = binding.action
-        if action not in keys:
-            order.append(action)
-            keys[action] = []
-            text[action] = binding.tooltip or binding.description or describe(action)
-        elif not text[action] and binding.description:
-            text[action] = binding.description
-        label = binding.key_display or key_label(binding.key)
-        if label not in keys[action]:
-            keys[action].append(label)
-    return [(" ".join(keys[a]), text[a]) for a in order]
+def help_sections(
+    keymap: Mapping[str, str] | None = None, *, plain: bool = False
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(section title, rows) for the app, the library, the warning screens and the reader."""
+    keymap = keymap or {}
+    sections: list[tuple[str, list[tuple[str, str]]]] = []
+    for title_screen, screens in HELP_SCREENS:
+        rows = key_rows(screens, keymap, plain=plain)
+        if title_screen == "app":
+            palette = "Command palette: open a story, go to a chapter, theme, settings"
+            rows.append(("^p", palette))
+        if title_screen in ("warning", "gate"):
+            rows.append(("enter", "Press the focused button"))
+        sections.append((SCREENS[title_screen], rows))
+    return sections
 
 
 def key_table(title: str, rows: Iterable[tuple[str, str]]) -> Table:
@@ -87,53 +81,6 @@ def key_table(title: str, rows: Iterable[tuple[str, str]]) -> Table:
     return table
 
 
-def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
-    """(section title, rows) for the app, the library and the reader."""
-    from tui_reader.ui.app import TuiReaderApp
-    from tui_reader.ui.screens.library import LibraryScreen
-
-    sections: list[tuple[str, list[tuple[str, str]]]] = [
-        (
-            "Everywhere",
-            [
-                *key_rows(b for b in TuiReaderApp.BINDINGS if _action(b) != "screenshot"),
-                ("^p", "Command palette: open a story, go to a chapter, theme, settings"),
-            ],
-        ),
-        ("Library", key_rows(LibraryScreen.BINDINGS)),
-    ]
-    reader = _reader_bindings()
-    if reader:
-        sections.append(("Reading", key_rows(reader)))
-    sections.append(
-        (
-            "Warning screens",
-            [("y enter", "Yes, continue"), ("n esc", "No, go back / stop here")],
-        )
-    )
-    return sections
-
-
-def _action(binding: BindingType) -> str:
-    """The action of a binding given in any form."""
-    return binding.action if isinstance(binding, Binding) else binding[1]
-
-
-def _reader_bindings() -> list[BindingType]:
-    """The reading screen's bindings (empty while it is not installed)."""
-    try:
-        from tui_reader.ui.screens.reader import ReaderScreen
-    except ImportError:
-        return []
-    bindings: list[Any] = []
-    for cls in reversed(ReaderScreen.__mro__):
-        if cls.__module__.startswith("tui_reader."):
-            bindings.extend(cls.__dict__.get("BINDINGS", []))
-    for widget_cls in getattr(ReaderScreen, "HELP_WIDGETS", ()):
-        bindings.extend(widget_cls.BINDINGS)
-    return bindings
-
-
 class HelpScreen(Screen[None]):
     """Every key, by screen; escape or ? closes it."""
 
@@ -145,18 +92,25 @@ class HelpScreen(Screen[None]):
     HelpScreen .help-column > Static { margin-bottom: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close"),
-        Binding("question_mark", "close", "Close", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("help")
     """Close keys."""
+
+    def __init__(self, keymap: Mapping[str, str] | None = None, *, plain: bool = False) -> None:
+        """Help with ``keymap`` (binding id → keys) in force; key names in words when ``plain``."""
+        super().__init__()
+        self.keymap = dict(keymap or {})
+        """The remapped keys."""
+        self.plain = plain
+        """True in plain mode."""
 
     def compose(self) -> ComposeResult:
         """A scrolling column of key tables."""
-        yield Static("tui-reader · keys  (escape closes)", id="help-title", markup=False)
-        sections = help_sections()
-        reading = [s for s in sections if s[0] == "Reading"]
-        others = [s for s in sections if s[0] != "Reading"]
+        close_keys = self.keymap.get("help.close") or screen_specs("help")[0].keys
+        close = keys_label(close_keys, plain=self.plain)
+        yield Static(f"tui-reader · keys  ({close} closes)", id="help-title", markup=False)
+        sections = help_sections(self.keymap, plain=self.plain)
+        reading = [s for s in sections if s[0] == SCREENS["reader"]]
+        others = [s for s in sections if s[0] != SCREENS["reader"]]
         with VerticalScroll(id="help-body"), Horizontal():
             with Vertical(classes="help-column"):
                 for title, rows in others:

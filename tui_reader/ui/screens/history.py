@@ -6,12 +6,13 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.state import HistoryEntry, StateStore
+from tui_reader.ui.bindings import bindings
 from tui_reader.ui.widgets.library_table import relative_date
 
 
@@ -29,9 +30,7 @@ def history_prompt(entry: HistoryEntry, status: str | None, now: float | None = 
 class HistoryScreen(Screen[HistoryEntry | None]):
     """The reader's history, most recent first; dismisses with the story to resume."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="history.back", tooltip="Back"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("history")
 
     DEFAULT_CSS = """
     HistoryScreen #history-title { padding: 0 1; text-style: bold; height: 1; }

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.paths import display_path, display_text
+from tui_reader.ui.bindings import bindings
 from tui_reader.ui.widgets.library_filter import facet_matches, hidden_by, parse_filter, rank
 from tui_reader.ui.widgets.library_table import (
     COLUMNS,
@@ -35,30 +36,7 @@ class LibraryScreen(Screen[None]):
 
     CSS_PATH = "library.tcss"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", tooltip="Open the story (the ▶ Continue row resumes it)"),
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            tooltip="Filter by title, author, fandom, tag (fuzzy); or rating:M warning:x fandom:x "
-            "tag:x status:x",
-        ),
-        Binding("o", "sort_next", "Sort", tooltip="Sort by the next column (or click a header)"),
-        Binding("O", "sort_reverse", "Reverse", key_display="O", tooltip="Reverse the order"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Clear the filter"),
-        Binding("r", "rescan", "Rescan", show=False, tooltip="Scan the folder again"),
-        Binding("s", "status", "Status", tooltip="Set the reading status of the story"),
-        Binding(
-            "h",
-            "toggle_hidden",
-            "Show hidden",
-            show=False,
-            tooltip="Show or hide stories with warnings you chose to hide",
-        ),
-        Binding("j,down", "down", "Next story", show=False, tooltip="Next story"),
-        Binding("k,up", "up", "Previous story", show=False, tooltip="Previous story"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("library")
     """The library's own keys (q, ? and the palette are the app's)."""
 
     def __init__(self, library: Library) -> None:

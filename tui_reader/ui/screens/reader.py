@@ -13,16 +13,17 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui_reader.model import Story
 from tui_reader.reading import ReadingSession, Target, load_chapters
 from tui_reader.state import Position, StateStore
+from tui_reader.ui.bindings import bindings
 from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
 from tui_reader.ui.dialogs.status import StatusDialog
-from tui_reader.ui.messages import ChapterReady, SearchReady
+from tui_reader.ui.messages import ChapterReady, NotesPreferenceChanged, SearchReady
 from tui_reader.ui.screens.chapter_index import ChapterIndexScreen
 from tui_reader.ui.screens.warning import GateScreen
 from tui_reader.ui.widgets.chapter_view import ChapterView
@@ -33,56 +34,13 @@ REFRESH_SECONDS = 30.0
 """How often what another session may change (the pace) is read again."""
 
 
-def _b(key: str, action: str, description: str, tooltip: str, show: bool = False) -> Binding:
-    """A reader binding with an id "reader.<action>" and a tooltip."""
-    return Binding(
-        key, action, description, show=show, id=f"reader.{action.split('(')[0]}", tooltip=tooltip
-    )
-
-
 class ReaderScreen(Screen[None]):
     """Reads one story chapter by chapter (or as one whole work), keyboard first."""
 
     CSS_PATH = "reader.tcss"
     """Layout of the header, the view and the search field."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        _b("j,down", "line(1)", "Line down", "Scroll one line down"),
-        _b("k,up", "line(-1)", "Line up", "Scroll one line up"),
-        _b(
-            "space,pagedown", "page(1)", "Page", "Next page (continues into the next chapter)", True
-        ),
-        _b("b,pageup", "page(-1)", "Page back", "Previous page (back into the previous chapter)"),
-        _b("d", "half(1)", "Half page down", "Half a page down"),
-        _b("u", "half(-1)", "Half page up", "Half a page up"),
-        _b("g,home", "chapter_start", "Chapter start", "Go to the start of the chapter"),
-        _b("G,end", "chapter_end", "Chapter end", "Go to the end of the chapter"),
-        _b("right_square_bracket,right", "chapter(1)", "Next ch.", "Next chapter", True),
-        _b("left_square_bracket,left", "chapter(-1)", "Prev ch.", "Previous chapter", True),
-        _b("right_curly_bracket", "paragraph(1)", "Next paragraph", "Next paragraph"),
-        _b("left_curly_bracket", "paragraph(-1)", "Previous paragraph", "Previous paragraph"),
-        _b("t", "index", "Chapters", "Chapter index", True),
-        _b("slash", "search", "Search", "Search the story", True),
-        _b("n", "match(1)", "Next match", "Next search match"),
-        _b("N", "match(-1)", "Previous match", "Previous search match"),
-        _b("m", "bookmark", "Bookmark", "Bookmark this place (with a note)", True),
-        _b("a", "notes", "Notes", "Fold or unfold the author's notes on screen", True),
-        _b(
-            "greater_than_sign,plus",
-            "width(4)",
-            "Wider",
-            "Wider reading column (> or +; [ and ] change chapter)",
-        ),
-        _b(
-            "less_than_sign,minus",
-            "width(-4)",
-            "Narrower",
-            "Narrower reading column (< or -; [ and ] change chapter)",
-        ),
-        _b("w", "whole_work", "Whole work", "Toggle the whole-work view (all chapters)", True),
-        _b("s", "status", "Status", "Set the reading status (reading, finished, ...)"),
-        _b("escape", "back", "Library", "Back to the library (place saved)", True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("reader")
     """The reader's keys (also listed in help)."""
 
     def __init__(
@@ -278,6 +236,11 @@ class ReaderScreen(Screen[None]):
         target = self.session.backward()
         if target is not None:
             self._go(target)
+
+    def on_notes_preference_changed(self, event: NotesPreferenceChanged) -> None:
+        """The default for notes changed: show them so at once (the reader's folds stay)."""
+        self.session.notes_preference = event.mode
+        self.view.relayout()
 
     def on_chapter_view_notes_toggled(self, event: ChapterView.NotesToggled) -> None:
         """Remember the folds."""

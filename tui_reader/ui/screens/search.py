@@ -18,7 +18,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 
 from tui_reader.paths import display_text
 from tui_reader.search import SearchHit, SearchIndex, build_query
+from tui_reader.ui.bindings import bindings
 
 
 def hit_prompt(hit: SearchHit) -> Text:
@@ -46,10 +47,7 @@ def hit_prompt(hit: SearchHit) -> Text:
 class SearchScreen(Screen[SearchHit | None]):
     """Search every story in the library; dismisses with the chosen hit (or None)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="search.back", tooltip="Back to where you were"),
-        Binding("down", "focus_results", "Results", show=False, id="search.results"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("search")
 
     DEFAULT_CSS = """
     SearchScreen #search-box { height: auto; padding: 0 1; }

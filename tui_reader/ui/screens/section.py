@@ -10,22 +10,26 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from tui_reader.layout import PLAIN_SCENE_BREAK, SCENE_BREAK
 from tui_reader.model import Section
+from tui_reader.ui.bindings import bindings
+from tui_reader.ui.plain import is_plain
 
 
-def section_text(section: Section) -> Text:
-    """The section's blocks as plain text (never markup), paragraphs apart, scene breaks as ⁂."""
+def section_text(section: Section, *, plain: bool = False) -> Text:
+    """The section's blocks as plain text (never markup), paragraphs apart, scene breaks as ⁂
+    ("[scene break]" in plain mode)."""
     text = Text()
     for i, block in enumerate(section.blocks):
         if i:
             text.append("\n\n")
         if block.kind == "scene_break":
-            text.append("⁂", style="dim")
+            text.append(PLAIN_SCENE_BREAK if plain else SCENE_BREAK, style="dim")
             continue
         text.append(block.text, style="bold" if block.kind == "heading" else "")
         if block.attribution:
@@ -36,9 +40,7 @@ def section_text(section: Section) -> Text:
 class SectionScreen(ModalScreen[None]):
     """One section, scrollable; escape (or q) goes back to the chapter index."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="section.back"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("section")
     """escape goes back."""
 
     DEFAULT_CSS = """
@@ -64,7 +66,7 @@ class SectionScreen(ModalScreen[None]):
         """The heading, the text and the footer."""
         yield Static(Text(f"{self.label} · {self.section.words:,} words"), id="section-title")
         with VerticalScroll(id="section-body"):
-            yield Static(section_text(self.section), id="section-text")
+            yield Static(section_text(self.section, plain=is_plain(self)), id="section-text")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -10,12 +10,14 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui_reader.model import NO_WARNINGS, Story, WarningGate
+from tui_reader.ui.bindings import bindings
+from tui_reader.ui.plain import is_plain
 
 WARNING_HEADLINE = "This story may hold content some readers would rather not see."
 """The interstitial's first line."""
@@ -35,9 +37,10 @@ def _line(label: str, value: str, style: str = "") -> Text:
     return line
 
 
-def warning_lines(story: Story) -> list[Text]:
+def warning_lines(story: Story, *, plain: bool = False) -> list[Text]:
     """What the interstitial lists: rating, archive warnings, the site's other warnings (verbatim),
-    the author's own sentences."""
+    the author's own sentences (bulleted with "-" in plain mode)."""
+    bullet = "  - " if plain else "  • "
     rating = story.rating or "Not given"
     if story.rating and story.rating_level and story.rating_level != story.rating:
         rating = f"{story.rating} (read as {story.rating_level})"
@@ -45,12 +48,12 @@ def warning_lines(story: Story) -> list[Text]:
     warnings = [w for w in story.warnings if w != NO_WARNINGS]
     if warnings:
         lines.append(Text("Archive warnings:", style="bold"))
-        lines.extend(Text(f"  • {w}") for w in warnings)
+        lines.extend(Text(f"{bullet}{w}") for w in warnings)
     archive = {w.casefold() for w in story.warnings}
     others = [w for w in story.site_warnings if w.casefold() not in archive]
     if others:
         lines.append(Text("The site's warnings:", style="bold"))
-        lines.extend(Text(f"  • {w}") for w in others)
+        lines.extend(Text(f"{bullet}{w}") for w in others)
     if story.content_notes:
         lines.append(Text("The author's warnings:", style="bold"))
         lines.extend(Text(f"  “{note}”") for note in story.content_notes)
@@ -90,11 +93,7 @@ class WarningScreen(_YesNoScreen):
     WarningScreen Button { margin: 0 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes, continue"),
-        Binding("n", "answer(False)", "No, go back"),
-        Binding("escape", "answer(False)", "Go back", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("warning")
     """y/enter continue, n/escape go back (enter presses the focused button)."""
 
     def __init__(self, story: Story) -> None:
@@ -113,7 +112,7 @@ class WarningScreen(_YesNoScreen):
             yield Static(title, id="story")
             yield Static(WARNING_BODY, id="body")
             with VerticalScroll(id="details"):
-                for line in warning_lines(self.story):
+                for line in warning_lines(self.story, plain=is_plain(self)):
                     yield Static(line)
             with Horizontal(id="buttons"):
                 yield Button("Yes, continue", variant="warning", id="yes")
@@ -135,11 +134,7 @@ class GateScreen(_YesNoScreen):
     GateScreen Button { margin: 0 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Continue"),
-        Binding("n", "answer(False)", "Stop here"),
-        Binding("escape", "answer(False)", "Stop here", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("gate")
     """y/enter continue, n/escape stop."""
 
     def __init__(self, story: Story, gate: WarningGate) -> None:

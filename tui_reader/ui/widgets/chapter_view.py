@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from tui_reader.layout import Item, Line, line_for_anchor, line_keys, wrap_items
 from tui_reader.reading import Anchor
+from tui_reader.ui.plain import is_plain
 
 ROLES = (
     "body",
@@ -155,10 +156,15 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         return max(1, self.scrollable_content_region.width or self.size.width or 80)
 
     @property
+    def plain(self) -> bool:
+        """True in plain mode (the app's ``-plain`` class): text from column 0, states in words."""
+        return is_plain(self)
+
+    @property
     def column_width(self) -> int:
         """The reading column's width: the reading width, or the view's width minus margins."""
         available = self.available_width
-        margin = 2 if available >= 40 else 0
+        margin = 2 if available >= 40 and not self.plain else 0
         return max(8, min(self.reading_width, available - 2 * margin))
 
     @property
@@ -180,7 +186,7 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
     def _relayout(self) -> None:
         """Re-wrap for the current width and scroll so the anchor is at the top."""
         width = self.column_width
-        self.lines = wrap_items(self.items, width, self.note_mode)
+        self.lines = wrap_items(self.items, width, self.note_mode, plain=self.plain)
         self._keys = line_keys(self.lines)
         self._wrapped_for = (width, self.page_height)
         self._generation += 1
@@ -217,6 +223,11 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
     def on_resize(self, event: events.Resize) -> None:
         """Re-wrap for the new size and restore the anchor."""
         if self.items and self._wrapped_for != (self.column_width, self.page_height):
+            self._relayout()
+
+    def relayout(self) -> None:
+        """Lay the items out again (how notes show changed), keeping the anchor at the top."""
+        if self.items:
             self._relayout()
 
     def set_width(self, width: int) -> None:
@@ -418,7 +429,7 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip([Segment(" " * width, base)], width)
         line = self.lines[index]
         column = self.column_width
-        left = max(0, (width - column) // 2) + line.indent
+        left = (0 if self.plain else max(0, (width - column) // 2)) + line.indent
         style = base + self._style(line.role)
         segments = [Segment(" " * left, base)]
         spans = self._highlights.get(line.item)

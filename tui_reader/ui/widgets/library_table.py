@@ -16,12 +16,14 @@ from typing import Any, ClassVar
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import DataTable
 
 from tui_reader.library import LibraryEntry
 from tui_reader.model import RATINGS
 from tui_reader.paths import display_text
+from tui_reader.ui.bindings import binding
+from tui_reader.ui.plain import is_plain
 
 CONTINUE_KEY = "__continue__"
 """Row key of the "Continue reading" row."""
@@ -38,6 +40,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("last", "Last read"),
 )
 """(key, label) of every column, left to right."""
+
+PLAIN_COLUMN_LABELS: dict[str, str] = {"warn": "Warning"}
+"""Column labels that are a glyph, in words for plain mode."""
 
 RATING_BADGES: dict[str, str] = {
     "General Audiences": "G",
@@ -168,12 +173,22 @@ def sort_rows(rows: Sequence[LibraryRow], column: str, reverse: bool) -> list[Li
     return [*good, *bad]
 
 
-def _cut(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells (wide characters count two) with an ellipsis."""
+def _cut(text: str, width: int, plain: bool = False) -> str:
+    """``text`` cut to ``width`` cells (wide characters count two) with an ellipsis ("...")."""
     text = " ".join(text.split())
     if cell_len(text) <= width:
         return text
-    return set_cell_size(text, max(1, width - 1)).rstrip() + "…"
+    ellipsis = "..." if plain else "…"
+    return set_cell_size(text, max(1, width - len(ellipsis))).rstrip() + ellipsis
+
+
+PLAIN_WORDS: dict[str, str] = {
+    "⚠": "[warning]",
+    "▶ Continue: ": "[continue] ",
+    " ▲": " (asc)",
+    " ▼": " (desc)",
+}
+"""The glyphs the table draws and the words plain mode writes instead."""
 
 
 class LibraryTable(DataTable[Text]):
@@ -183,7 +198,7 @@ class LibraryTable(DataTable[Text]):
     LibraryTable { height: 1fr; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "Open")]
+    BINDINGS: ClassVar[list[BindingType]] = [binding("library.open", "select_cursor")]
     """Enter opens the highlighted story (shown in the footer)."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -203,12 +218,27 @@ class LibraryTable(DataTable[Text]):
         if with_status is not None:
             self.with_status = with_status
         other = OTHER_COLUMNS_WIDTH + (STATUS_COLUMN_WIDTH if self.with_status else 0)
+        if self.plain:  # "[warning]" rather than ⚠, and "(desc)" after the sort column's label
+            other += len(PLAIN_WORDS["⚠"]) - 1 + len(PLAIN_WORDS[" ▼"])
         spare = max(24, width - other - 2)
         author = max(10, min(AUTHOR_WIDTH, spare * 2 // 5))
         title = max(14, min(TITLE_WIDTH, spare - author))
         changed = (title, author) != (self.title_width, self.author_width)
         self.title_width, self.author_width = title, author
         return changed
+
+    @property
+    def plain(self) -> bool:
+        """True in plain mode: states in words, no zebra stripes."""
+        return is_plain(self)
+
+    def glyph(self, mark: str) -> str:
+        """``mark``, or its words in plain mode."""
+        return PLAIN_WORDS.get(mark, mark) if self.plain else mark
+
+    def cut(self, text: str, width: int) -> str:
+        """``text`` cut to ``width`` cells (see :func:`_cut`)."""
+        return _cut(text, width, self.plain)
 
     def theme_style(self, name: str) -> str:
         """The current theme's colour called ``name`` (falls back to the plain name)."""
@@ -232,16 +262,17 @@ class LibraryTable(DataTable[Text]):
         if entry.error:
             dim = Style(dim=True, italic=True)
             return [
-                Text(_cut(display_text(entry.title), self.title_width), style=dim),
+                Text(self.cut(display_text(entry.title), self.title_width), style=dim),
                 Text(
-                    _cut(f"cannot open: {display_text(entry.error)}", self.author_width), style=dim
+                    self.cut(f"cannot open: {display_text(entry.error)}", self.author_width),
+                    style=dim,
                 ),
                 *(Text("") for _ in self.columns_shown()[2:]),
             ]
-        warn = Text("⚠", style=self.theme_style("warning")) if entry.needs_warning else Text("")
+        warn = self.warn_cell(entry.needs_warning)
         return [
-            Text(_cut(entry.title, self.title_width)),
-            Text(_cut(entry.author or "—", self.author_width)),
+            Text(self.cut(entry.title, self.title_width)),
+            Text(self.cut(entry.author or "—", self.author_width)),
             Text(row.chapters_text, justify="right"),
             Text(f"{entry.words:,}", justify="right"),
             self.badge(entry.rating_level),
@@ -250,6 +281,12 @@ class LibraryTable(DataTable[Text]):
             *self.status_cell(row),
             Text(relative_date(row.last_read)),
         ]
+
+    def warn_cell(self, needs_warning: bool) -> Text:
+        """The warning column's cell: ⚠ (or "[warning]") when the story carries warnings."""
+        if not needs_warning:
+            return Text("")
+        return Text(self.glyph("⚠"), style=self.theme_style("warning"))
 
     def columns_shown(self) -> tuple[tuple[str, str], ...]:
         """The columns in use: the status column only when some story has a status."""
@@ -266,16 +303,17 @@ class LibraryTable(DataTable[Text]):
     def continue_cells(self, row: LibraryRow, chapter: int) -> list[Text]:
         """The "Continue reading" row: the story and chapter to resume."""
         accent = Style.parse(f"bold {self.theme_style('accent')}")
-        title = Text("▶ Continue: ", style=accent)
-        title.append(_cut(row.entry.title, self.title_width - 12), style="bold")
+        lead = self.glyph("▶ Continue: ")
+        title = Text(lead, style=accent)
+        title.append(self.cut(row.entry.title, self.title_width - len(lead)), style="bold")
         chapters = Text(f"Ch. {chapter + 1} of {row.entry.chapters}", justify="right")
         return [
             title,
-            Text(_cut(row.entry.author or "—", self.author_width)),
+            Text(self.cut(row.entry.author or "—", self.author_width)),
             chapters,
             Text(""),
             self.badge(row.entry.rating_level),
-            Text("⚠", style=self.theme_style("warning")) if row.entry.needs_warning else Text(""),
+            self.warn_cell(row.entry.needs_warning),
             Text(f"{round(row.progress * 100)}%" if row.read else "", justify="right"),
             *self.status_cell(row),
             Text(relative_date(row.last_read)),
@@ -292,10 +330,11 @@ class LibraryTable(DataTable[Text]):
         """Replace the table's contents with ``rows`` (already filtered and ordered)."""
         cursor_key = self.current_key()
         self.clear(columns=True)
+        self.zebra_stripes = not self.plain
         for key, label in self.columns_shown():
-            text = Text(label)
+            text = Text(PLAIN_COLUMN_LABELS.get(key, label) if self.plain else label)
             if key == sort_column:
-                text.append(" ▼" if reverse else " ▲")
+                text.append(self.glyph(" ▼" if reverse else " ▲"))
             self.add_column(text, key=key)
         self.rows_by_key = {}
         if continue_row is not None:

@@ -1,0 +1,230 @@
+"""The config file: remapped keys, plain mode and the reader's default preferences.
+
+The file is TOML, found at ``--config FILE``, else ``$TUI_READER_CONFIG``, else
+``<user config dir>/tui-reader/config.toml``; a missing file at the default place is no error::
+
+    plain = false              # no box-drawing, every state in words (see README)
+    theme = "nord"             # the preferences a reader can also set in the palette;
+    reading_width = 72         # a choice made there wins over these defaults
+    notes = "folded"           # folded | unfolded | hidden
+    warn_mode = "once"         # always | once | never
+
+    [keys]
+    "reader.next_chapter" = "l"
+    "reader.previous_chapter" = "h,left"
+
+:class:`Settings` is the one typed place every such preference and its default is declared.
+:func:`load_settings` never raises for what is in the file: each bad entry (unknown name or
+binding id, a key that is no key, a value of the wrong type, TOML that does not parse) becomes
+one line in ``Settings.problems`` and is ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from platformdirs import user_config_dir
+
+from tui_reader import keys as key_table
+from tui_reader.paths import display_path
+from tui_reader.text import sanitise
+
+NoteMode = Literal["folded", "unfolded", "hidden"]
+"""How author's notes show by default."""
+
+WarnMode = Literal["always", "once", "never"]
+"""When the warning screen shows before a story that carries warnings."""
+
+ENV_VAR = "TUI_READER_CONFIG"
+"""The environment variable naming the config file."""
+
+MIN_WIDTH, MAX_WIDTH = 20, 200
+"""The reading column's bounds, in cells."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the config file may set, with its default (the one place defaults live)."""
+
+    theme: str = "textual-dark"
+    """The colour theme (a Textual theme name)."""
+    reading_width: int = 72
+    """The reading column's width in cells."""
+    notes: NoteMode = "folded"
+    """How author's notes show until folded or unfolded."""
+    warn_mode: WarnMode = "once"
+    """When the warning screen shows."""
+    plain: bool = False
+    """Plain mode: no box-drawing or block characters, states in words, text at column 0."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Binding id → keys (Textual names, comma-separated), applied as the app's keymap."""
+    source: Path | None = None
+    """The file these came from (None for the defaults)."""
+    problems: tuple[str, ...] = ()
+    """One line per entry that was ignored, naming the file and the entry."""
+
+    def preferences(self) -> dict[str, Any]:
+        """The preferences this file sets as defaults for the reader's own choices."""
+        return {name: getattr(self, name) for name in PREFERENCES}
+
+    def keys_in_force(self) -> dict[str, str]:
+        """Every binding id → the keys it has with this file's keymap applied."""
+        return {spec.id: self.keys.get(spec.id, spec.keys) for spec in key_table.KEY_TABLE}
+
+
+PREFERENCES = ("theme", "reading_width", "notes", "warn_mode")
+"""The settings that are also preferences a reader can change in the app."""
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
+    """The config file to read, and whether it was named (a named file must exist)."""
+    if explicit:
+        return Path(explicit).expanduser(), True
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser(), True
+    return Path(user_config_dir("tui-reader", appauthor=False)) / "config.toml", False
+
+
+def load_settings(explicit: str | os.PathLike[str] | None = None) -> Settings:
+    """The settings from the config file (see :func:`config_path`); never raises for its content."""
+    path, named = config_path(explicit)
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        if named:
+            return Settings(problems=(f"config: {shown}: no such file",))
+        return Settings()
+    except OSError as exc:
+        reason = sanitise(exc.strerror or type(exc).__name__)
+        return Settings(problems=(f"config: {shown}: cannot read it ({reason})",))
+    return parse_settings(raw, path)
+
+
+def parse_settings(raw: bytes | str, path: Path) -> Settings:
+    """Settings from the text of a config file at ``path`` (the name used in problems)."""
+    shown = display_path(path)
+    problems: list[str] = []
+
+    def problem(what: str) -> None:
+        """Record one ignored entry."""
+        problems.append(" ".join(f"config: {shown}: {sanitise(what)} (ignored)".split()))
+
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        return Settings(source=path, problems=(f"config: {shown}: not UTF-8 text (ignored)",))
+    except tomllib.TOMLDecodeError as exc:
+        reason = " ".join(sanitise(str(exc)).split())
+        return Settings(source=path, problems=(f"config: {shown}: not TOML: {reason} (ignored)",))
+
+    values: dict[str, Any] = {}
+    known = {f.name: f for f in fields(Settings) if f.name not in ("source", "problems")}
+    for name, value in data.items():
+        if name == "keys":
+            if isinstance(value, dict):
+                values["keys"] = _parse_keys(value, problem)
+            else:
+                problem('[keys] must be a table of binding id = "keys"')
+        elif name not in known:
+            problem(f"unknown setting {name!r}")
+        else:
+            checked = _check(name, value)
+            if checked is None:
+                values[name] = value
+            else:
+                problem(checked)
+    return replace(Settings(), **values, source=path, problems=tuple(problems))
+
+
+def _check(name: str, value: Any) -> str | None:
+    """Why ``value`` cannot be setting ``name`` (None when it can)."""
+    if name == "plain":
+        return None if isinstance(value, bool) else f"plain = {value!r}: not true or false"
+    if name == "reading_width":
+        is_int = isinstance(value, int) and not isinstance(value, bool)
+        if is_int and MIN_WIDTH <= value <= MAX_WIDTH:
+            return None
+        return f"reading_width = {value!r}: not a whole number from {MIN_WIDTH} to {MAX_WIDTH}"
+    if name == "theme":
+        return None if isinstance(value, str) and value else f"theme = {value!r}: not a name"
+    choices: tuple[str, ...] = get_args(NoteMode) if name == "notes" else get_args(WarnMode)
+    if value in choices:
+        return None
+    return f"{name} = {value!r}: not one of {', '.join(choices)}"
+
+
+def _parse_keys(table: dict[str, Any], problem: Any) -> dict[str, str]:
+    """The valid entries of ``[keys]`` in Textual's key names; a key may serve one id a screen."""
+    keymap: dict[str, str] = {}
+    for binding_id, value in table.items():
+        if key_table.by_id(binding_id) is None:
+            problem(f"[keys] unknown binding id {binding_id!r} (see 'tui-reader keys')")
+            continue
+        if not isinstance(value, str):
+            problem(f"[keys] {binding_id} = {value!r}: not a string of keys")
+            continue
+        bad = key_table.bad_key(value)
+        if bad is not None:
+            problem(f"[keys] {binding_id} = {value!r}: {bad!r} is not a key")
+            continue
+        keymap[binding_id] = key_table.normalise_keys(value)
+    for binding_id, clash in _clashes(keymap):
+        problem(f"[keys] {binding_id}: {clash}")
+        del keymap[binding_id]
+    return keymap
+
+
+def _clashes(keymap: dict[str, str]) -> list[tuple[str, str]]:
+    """Remapped ids whose key another binding of the same screen already has, and why."""
+    found: list[tuple[str, str]] = []
+    for binding_id in list(keymap):
+        spec = key_table.by_id(binding_id)
+        assert spec is not None
+        owners: dict[str, str] = {}
+        for other in key_table.screen_specs(spec.screen):
+            if other.id == binding_id:
+                continue
+            for key in keymap.get(other.id, other.keys).split(","):
+                owners.setdefault(key, other.id)
+        for key in keymap[binding_id].split(","):
+            if key in owners:
+                found.append((binding_id, f"{key_table.key_label(key)} is already {owners[key]}"))
+                break
+    return found
+
+
+def keys_report(settings: Settings) -> list[str]:
+    """Lines for ``tui-reader keys``: by screen, each id, its keys in force and what it does."""
+    in_force = settings.keys_in_force()
+    width = max(len(spec.id) for spec in key_table.KEY_TABLE)
+    lines: list[str] = []
+    for screen, title in key_table.SCREENS.items():
+        specs = key_table.screen_specs(screen)
+        if not specs:
+            continue
+        if lines:
+            lines.append("")
+        lines.append(f"{title}:")
+        for spec in specs:
+            keys = key_table.keys_label(in_force[spec.id], plain=True)
+            mark = "  (config)" if spec.id in settings.keys else ""
+            lines.append(f"  {spec.id:<{width}}  {keys:<12}  {spec.help}{mark}")
+    return lines
+
+
+def run_keys_cli(args: Any) -> int:
+    """``tui-reader keys``: print every binding; the config file's problems go to stderr."""
+    import sys
+
+    settings = load_settings(args.config)
+    for problem in settings.problems:
+        print(problem, file=sys.stderr)
+    print("\n".join(keys_report(settings)))
+    return 0
