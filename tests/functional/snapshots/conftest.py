@@ -31,9 +31,9 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     os.environ["TZ"] = "UTC"
     time.tzset()
     for name, module in list(sys.modules.items()):
-        if name.startswith(("tui_reader.state", "tui_reader.reading")):
-            if getattr(module, "time", None) is time:
-                monkeypatch.setattr(module, "time", FixedClock(time))
+        ours = name.startswith(("tui_reader.state", "tui_reader.reading"))
+        if ours and getattr(module, "time", None) is time:
+            monkeypatch.setattr(module, "time", FixedClock(time))
     yield
     if old_tz is None:
         os.environ.pop("TZ", None)

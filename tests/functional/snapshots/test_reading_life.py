@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tui_reader.importers import load_story
 from tui_reader.state import Position, StateStore
 
@@ -38,29 +40,20 @@ def reading(library: Path) -> Any:
     return change
 
 
-def test_bookmarks(snap_compare: Any, library: Path, data_dir: Path) -> None:
+@pytest.mark.parametrize(
+    ("key", "size"),
+    [("B", NORMAL), ("B", LARGE), ("H", NORMAL)],
+    ids=["bookmarks", "bookmarks-large", "history"],
+)
+def test_places(
+    snap_compare: Any, library: Path, data_dir: Path, key: str, size: tuple[int, int]
+) -> None:
+    """Bookmarks (newest first, a note under one) or history (with statuses)."""
     seed(data_dir, reading(library))
-    app = app_for(library, data_dir)
-    assert snap_compare(app, terminal_size=NORMAL, run_before=keys("B"))
+    assert snap_compare(app_for(library, data_dir), terminal_size=size, run_before=keys(key))
 
 
-def test_bookmarks_large(snap_compare: Any, library: Path, data_dir: Path) -> None:
-    seed(data_dir, reading(library))
-    app = app_for(library, data_dir)
-    assert snap_compare(app, terminal_size=LARGE, run_before=keys("B"))
-
-
-def test_bookmarks_none(snap_compare: Any, library: Path, data_dir: Path) -> None:
-    app = app_for(library, data_dir)
-    assert snap_compare(app, terminal_size=NORMAL, run_before=keys("B"))
-
-
-def test_history(snap_compare: Any, library: Path, data_dir: Path) -> None:
-    seed(data_dir, reading(library))
-    app = app_for(library, data_dir)
-    assert snap_compare(app, terminal_size=NORMAL, run_before=keys("H"))
-
-
-def test_history_none(snap_compare: Any, library: Path, data_dir: Path) -> None:
-    app = app_for(library, data_dir)
-    assert snap_compare(app, terminal_size=NORMAL, run_before=keys("H"))
+@pytest.mark.parametrize("key", ["B", "H"], ids=["bookmarks", "history"])
+def test_nothing_yet(snap_compare: Any, library: Path, data_dir: Path, key: str) -> None:
+    """A reader who has read nothing: one line that says so."""
+    assert snap_compare(app_for(library, data_dir), terminal_size=NORMAL, run_before=keys(key))
