@@ -66,9 +66,9 @@ async def settle(pilot: Any) -> None:
         await pilot.pause()
 
 
-def keys(*pressed: str, before: RunBefore | None = None) -> RunBefore:
+def keys(*pressed: str, before: RunBefore | None = None, toasts: bool = False) -> RunBefore:
     """A ``run_before`` that settles, runs ``before``, presses ``pressed`` (settling after each),
-    then clears the notifications."""
+    then clears the notifications unless ``toasts`` (a test of what one says keeps them)."""
 
     async def run(pilot: Any) -> None:
         await settle(pilot)
@@ -78,9 +78,10 @@ def keys(*pressed: str, before: RunBefore | None = None) -> RunBefore:
         for key in pressed:
             await pilot.press(key)
             await settle(pilot)
-        # a toast's life is measured in real time: never let it decide what the picture shows
-        pilot.app.clear_notifications()
-        await pilot.pause()
+        if not toasts:
+            # a toast's life is measured in real time: it must not decide what the picture shows
+            pilot.app.clear_notifications()
+            await pilot.pause()
 
     return run
 

@@ -32,6 +32,15 @@ def test_chapter_index(snap_compare: Any, library: Path, data_dir: Path) -> None
     assert snap_compare(app, terminal_size=NORMAL, run_before=keys("t"))
 
 
+def test_chapter_index_plain(
+    snap_compare: Any, library: Path, data_dir: Path, config: Path
+) -> None:
+    """Plain mode: read, current and the stop point in words."""
+    config.write_text("plain = true\n", encoding="utf-8")
+    app = app_for(library / "the-ninth-bell.md", data_dir, story=True)
+    assert snap_compare(app, terminal_size=NORMAL, run_before=keys("y", "t"))
+
+
 def test_chapter_index_stop_point(snap_compare: Any, library: Path, data_dir: Path) -> None:
     """The Ninth Bell: chapter 2 is behind the author's stop point."""
     app = app_for(library / "the-ninth-bell.md", data_dir, story=True)

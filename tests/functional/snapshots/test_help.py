@@ -24,3 +24,10 @@ def test_help_remapped(snap_compare: Any, library: Path, data_dir: Path, config:
     app = app_for(library / "a-quiet-orchard.md", data_dir, story=True)
     run = keys("question_mark")
     assert snap_compare(app, terminal_size=NORMAL, run_before=run)
+
+
+def test_help_plain(snap_compare: Any, library: Path, data_dir: Path, config: Path) -> None:
+    """Plain mode: key names in words, no box-drawing."""
+    config.write_text("plain = true\n", encoding="utf-8")
+    run = keys("question_mark")
+    assert snap_compare(app_for(library, data_dir), terminal_size=NORMAL, run_before=run)
