@@ -8,7 +8,7 @@ asked for and then cached, so opening a 500k-word story does not parse every cha
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -103,6 +103,16 @@ def needs_warning(
     if any(w.strip().casefold() not in _NO_WARNING_WORDS for w in site_warnings):
         return True
     return bool(content_notes)
+
+
+def hides(warnings: Iterable[str], hidden_warnings: Iterable[str]) -> bool:
+    """The one rule for leaving a story out of lists: it carries an archive warning the reader hid.
+
+    ``warnings`` are the story's archive warnings (AO3 names), ``hidden_warnings`` the reader's
+    "hidden_warnings" preference. The library table and the search results both ask this.
+    """
+    hidden = frozenset(hidden_warnings)
+    return bool(hidden) and not hidden.isdisjoint(warnings)
 
 
 _NO_WARNING_WORDS = frozenset(

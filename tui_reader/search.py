@@ -25,7 +25,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from tui_reader.importers import load_story
-from tui_reader.model import Story, StoryError
+from tui_reader.model import Story, StoryError, hides
 from tui_reader.paths import (
     data_dir,
     default_library_dir,
@@ -456,7 +456,7 @@ class SearchIndex:
             return []
         hidden = []
         for doc_id, warnings in self.db.execute("SELECT id, warnings FROM docs"):
-            if hide_warnings.intersection(json.loads(warnings)):
+            if hides(json.loads(warnings), hide_warnings):
                 hidden.append(int(doc_id))
         return hidden
 

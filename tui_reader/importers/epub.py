@@ -77,7 +77,7 @@ from tui_reader.model import (
     Source,
     Story,
 )
-from tui_reader.paths import display_text
+from tui_reader.paths import title_from_filename
 from tui_reader.text import count_words, sanitise
 
 MAX_MEMBER_BYTES = 32 * 1024 * 1024
@@ -494,7 +494,9 @@ def _new_story(path: Path, meta: dict[str, list[str]], *, fff: bool = False) -> 
     books the creators are unescaped once more.
     """
     title = (meta.get("title") or [""])[0]
-    story = Story(title=_clean(title) or display_text(path.stem), source=Source(str(path), "epub"))
+    story = Story(
+        title=_clean(title) or title_from_filename(path.name), source=Source(str(path), "epub")
+    )
     raw = [html.unescape(c) if fff else c for c in meta.get("creator", [])]
     creators = [_clean(c) for c in raw if _clean(c)]
     story.author = ", ".join(creators) or None
