@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tui_reader import state as state_module
+from tui_reader.state import storage as state_module
 from tui_reader.state import Position, StateStore, doc_id_for
 
 
