@@ -21,6 +21,7 @@ from typing import Literal
 
 from rich.cells import cell_len, get_character_cell_size
 
+from tui_reader.config import NoteMode
 from tui_reader.model import Story
 from tui_reader.text import count_words
 
@@ -29,8 +30,20 @@ ItemKind = Literal[
 ]
 """What a display item is."""
 
-NOTE_MODES: tuple[str, ...] = ("folded", "unfolded", "hidden")
-"""Every note mode, in toggle order."""
+
+def note_mode(preference: str | None, folded: bool | None) -> NoteMode:
+    """The one rule for how a note shows.
+
+    ``preference`` is the "notes" preference (an unknown value counts as "folded"); ``folded``
+    is the reader's own fold for this note (None when never folded or unfolded). A "hidden"
+    preference hides every note; otherwise the reader's fold wins over the preference.
+    """
+    if preference == "hidden":
+        return "hidden"
+    if folded is not None:
+        return "folded" if folded else "unfolded"
+    return "unfolded" if preference == "unfolded" else "folded"
+
 
 SCENE_BREAK = "⁂"
 """What a scene break shows, centred."""

@@ -479,7 +479,7 @@ def _hidden_warnings(data: Path, show_all: bool) -> frozenset[str]:
         from tui_reader.state import StateStore
 
         store = StateStore(data, "local")
-        return frozenset(store.pref("hidden_warnings") or [])
+        return store.prefs().hidden_warnings
     except Exception:  # the preference is a nicety: search works without it
         return frozenset()
 

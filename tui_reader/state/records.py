@@ -16,18 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tui_reader.config import Settings
+from tui_reader.config import Preferences
 
 STATUSES = ("reading", "plan to read", "on hold", "finished", "dropped")
 """The reading statuses a story can carry."""
 
-PREF_DEFAULTS: dict[str, Any] = {
-    **Settings().preferences(),
-    "wpm": 200,
-    "hidden_warnings": [],
-    "whole_work": False,
-}
-"""Preference values used while a reader has not set them (the config file's from ``Settings``)."""
+PREF_DEFAULTS: dict[str, Any] = Preferences().to_json()
+"""Preference values used while a reader has not set them, as stored (from :class:`Preferences`)."""
 
 
 RawDoc = dict[str, Any]

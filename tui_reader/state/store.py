@@ -18,6 +18,7 @@ from typing import Any, cast
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 
+from tui_reader.config import PREFERENCE_NAMES, Preferences, preference_problem
 from tui_reader.state import storage as disk
 from tui_reader.state.migrations import NewerSchemaError
 from tui_reader.state.records import (
@@ -775,9 +776,28 @@ class StateStore:
             return copy.deepcopy(rec["value"])
         return copy.deepcopy(self.pref_defaults.get(key))
 
+    def prefs(self) -> Preferences:
+        """Every preference, typed: the reader's choice, else the default (config file's first).
+
+        A stored value that is not a usable value (a note mode this code does not know, say) is
+        read as its default.
+        """
+        defaults = Preferences.from_values(self.pref_defaults)
+        return Preferences.from_values(
+            {name: self.pref(name) for name in PREFERENCE_NAMES}, defaults
+        )
+
     def set_pref(self, key: str, value: Any) -> None:
-        """Set a preference (written now); TypeError/ValueError when not JSON-storable."""
+        """Set a preference (written now).
+
+        TypeError/ValueError when not JSON-storable; ValueError for a value a known preference
+        cannot hold (:func:`~tui_reader.config.preference_problem`).
+        """
         json.dumps(value)
+        if key in PREFERENCE_NAMES:
+            problem = preference_problem(key, value)
+            if problem is not None:
+                raise ValueError(problem)
         stored = copy.deepcopy(value)
         self._apply(lambda db: _put(db, "preferences", key, {"value": stored}, "key"), write=True)
 

@@ -39,8 +39,6 @@ if TYPE_CHECKING:
     from tui_reader.search import SearchHit
     from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
 
-WARN_MODES = ("always", "once", "never")
-"""The values of the "warn_mode" preference."""
 
 HOSTED_BLOCKED_COMMANDS = frozenset({"Screenshot"})
 """System commands a hosted app never offers (they write files on the host)."""
@@ -164,8 +162,8 @@ class TuiReaderApp(App[int]):
         """Restore the theme, show the config's and stored warnings, open a single story,
         hook signals."""
         self._store_loop = asyncio.get_running_loop()
-        theme = self.store.pref("theme")
-        if isinstance(theme, str) and theme in self.available_themes:
+        theme = self.store.prefs().theme
+        if theme in self.available_themes:
             self.theme = theme
         elif theme == self.settings.theme and self.settings.source is not None:
             shown = display_path(self.settings.source)
@@ -253,7 +251,7 @@ class TuiReaderApp(App[int]):
 
     def _theme_changed(self, theme: Theme) -> None:
         """Remember the theme the reader picked."""
-        if self.store.pref("theme") != theme.name:
+        if self.store.prefs().theme != theme.name:
             self.store.set_pref("theme", theme.name)
 
     # --- quitting ---------------------------------------------------------------------------
@@ -397,7 +395,7 @@ class TuiReaderApp(App[int]):
         """True when the warning screen should show, by the "warn_mode" preference."""
         if not story.needs_warning:
             return False
-        mode = self.store.pref("warn_mode")
+        mode = self.store.prefs().warn_mode
         if mode == "never":
             return False
         if mode == "always":
@@ -457,7 +455,7 @@ class TuiReaderApp(App[int]):
 
     def hidden_warnings(self) -> frozenset[str]:
         """Warnings whose stories the reader chose to hide from the library and search."""
-        return frozenset(self.store.pref("hidden_warnings") or [])
+        return self.store.prefs().hidden_warnings
 
     def toggle_hidden_warning(self, warning: str) -> None:
         """Hide (or show again) the stories carrying ``warning``, in the library and search."""

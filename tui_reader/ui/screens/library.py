@@ -189,7 +189,7 @@ class LibraryScreen(Screen[None]):
             self.filter_text,
             sort_column=self.sort_column,
             reverse=self.sort_reverse,
-            hidden_warnings=self.reader_app.store.pref("hidden_warnings") or [],
+            hidden_warnings=self.reader_app.hidden_warnings(),
             show_hidden=self.show_hidden,
         )
         continue_row = None
