@@ -32,7 +32,7 @@ from platformdirs import user_config_dir
 
 from tui_reader import keys as key_table
 from tui_reader.paths import display_path
-from tui_reader.text import sanitise
+from tui_reader.text import collapse_whitespace, sanitise
 
 NoteMode = Literal["folded", "unfolded", "hidden"]
 """How author's notes show by default."""
@@ -167,7 +167,7 @@ def parse_settings(raw: bytes | str, path: Path) -> Settings:
 
     def problem(what: str) -> None:
         """Record one ignored entry."""
-        problems.append(" ".join(f"config: {shown}: {sanitise(what)} (ignored)".split()))
+        problems.append(collapse_whitespace(f"config: {shown}: {sanitise(what)} (ignored)"))
 
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
@@ -175,7 +175,7 @@ def parse_settings(raw: bytes | str, path: Path) -> Settings:
     except UnicodeDecodeError:
         return Settings(source=path, problems=(f"config: {shown}: not UTF-8 text (ignored)",))
     except tomllib.TOMLDecodeError as exc:
-        reason = " ".join(sanitise(str(exc)).split())
+        reason = collapse_whitespace(sanitise(str(exc)))
         return Settings(source=path, problems=(f"config: {shown}: not TOML: {reason} (ignored)",))
 
     values: dict[str, Any] = {}

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tui_reader.paths import display_path, display_text
-from tui_reader.text import count_words
+from tui_reader.text import collapse_whitespace, count_words
 
 RATINGS: tuple[str, ...] = (
     "General Audiences",
@@ -80,7 +80,7 @@ def rating_level(rating: str | None) -> str | None:
     """
     if rating is None or not rating.strip():
         return None
-    key = " ".join(rating.strip().strip(".").casefold().split())
+    key = collapse_whitespace(rating.strip().strip(".").casefold())
     return RATING_LEVELS.get(key, "Not Rated")
 
 

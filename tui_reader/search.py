@@ -33,6 +33,7 @@ from tui_reader.paths import (
     display_text,
     iter_story_files,
 )
+from tui_reader.text import collapse_whitespace
 
 SCHEMA_VERSION = 2
 """Bumped when the index layout changes; an index of another version is rebuilt.
@@ -534,7 +535,7 @@ def run_search_cli(args: argparse.Namespace) -> int:
             marked += plain[last:start] + (f"\x1b[1;7m{word}\x1b[0m" if bold else f"[{word}]")
             last = end
         marked += plain[last:]
-        marked = " ".join(marked.split())
+        marked = collapse_whitespace(marked)
         heading = f"{hit.title} — {hit.chapter_title}, paragraph {hit.paragraph + 1}"
         print(display_text(heading))
         print(f"    {marked}")

@@ -33,7 +33,7 @@ def titles(rows: list[LibraryRow]) -> list[str]:
 
 def test_title_key_ignores_case_articles_and_leading_punctuation() -> None:
     assert title_key("The Quiet Hour") == "quiet hour"
-    assert title_key('"A Lantern" for Two') == "lantern\" for two"
+    assert title_key('"A Lantern" for Two') == 'lantern" for two'
     assert title_key("...and Then") == "and then"
     assert title_key("!!!") == "!!!"
 

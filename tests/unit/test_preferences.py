@@ -24,7 +24,7 @@ def test_defaults_live_in_one_place(data_dir: Path) -> None:
     assert Settings().preferences() == {
         name: getattr(prefs, name) for name in ("theme", "reading_width", "notes", "warn_mode")
     }
-    assert PREF_DEFAULTS == prefs.to_json()
+    assert prefs.to_json() == PREF_DEFAULTS
     assert NOTE_MODES == ("folded", "unfolded", "hidden")
     assert WARN_MODES == ("always", "once", "never")
 

@@ -21,6 +21,7 @@ from tui_reader.importers._story_notes import apply_free_text
 from tui_reader.importers.encoding import DecodeError
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import STORY_FORMATS
+from tui_reader.text import collapse_whitespace
 
 MAX_BYTES = 256 * 1024 * 1024
 """Larger files are refused rather than read into memory."""
@@ -82,5 +83,5 @@ def load_story(path: str | Path) -> Story:
 
 def _one_line(text: str) -> str:
     """Squeeze a message onto one line of reasonable length."""
-    line = " ".join(text.split())
+    line = collapse_whitespace(text)
     return line if len(line) <= 200 else line[:197] + "..."

@@ -26,7 +26,7 @@ from tui_reader.importers import load_story
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import display_path, display_text
-from tui_reader.text import sanitise
+from tui_reader.text import collapse_whitespace, sanitise
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.commands import ReaderCommands
 from tui_reader.ui.plain import PLAIN_CLASS
@@ -240,7 +240,7 @@ class TuiReaderApp(App[int]):
 
     def store_warning(self, message: str) -> None:
         """A message from the state store: shown once as a notification."""
-        message = " ".join(sanitise(message).split())
+        message = collapse_whitespace(sanitise(message))
         if message in self._shown_warnings:
             return
         self._shown_warnings.add(message)

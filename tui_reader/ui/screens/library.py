@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.library_query import LibraryRow, query
 from tui_reader.paths import display_path, display_text
+from tui_reader.text import collapse_whitespace
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.widgets.library_table import COLUMNS, CONTINUE_KEY, LibraryTable
 
@@ -255,7 +256,7 @@ class LibraryScreen(Screen[None]):
         if entry.fandoms:
             text.append(", ".join(entry.fandoms), style="bold")
             text.append("  ")
-        text.append(" ".join((entry.summary or "No summary.").split()))
+        text.append(collapse_whitespace(entry.summary or "No summary."))
         summary.update(text)
 
     @on(DataTable.RowHighlighted)

@@ -19,6 +19,7 @@ from textual.widgets import DataTable
 
 from tui_reader.library_query import STATUS_LABELS, LibraryRow
 from tui_reader.paths import display_text
+from tui_reader.text import collapse_whitespace
 from tui_reader.ui.bindings import binding
 from tui_reader.ui.plain import is_plain
 
@@ -94,7 +95,7 @@ def relative_date(when: float | None, now: float | None = None) -> str:
 
 def _cut(text: str, width: int, plain: bool = False) -> str:
     """``text`` cut to ``width`` cells (wide characters count two) with an ellipsis ("...")."""
-    text = " ".join(text.split())
+    text = collapse_whitespace(text)
     if cell_len(text) <= width:
         return text
     ellipsis = "..." if plain else "…"
