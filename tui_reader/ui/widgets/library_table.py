@@ -2,7 +2,7 @@
 
 Every cell is a ``rich.text.Text`` built from plain strings, so a story title such as
 ``[bold]x[/]`` shows literally. Rows are rebuilt by :meth:`LibraryTable.show` in the order the
-screen asks for (sorting and filtering are done here, not by DataTable).
+screen asks for (sorting and filtering are :mod:`tui_reader.library_query`'s, not DataTable's).
 """
 
 from __future__ import annotations
