@@ -121,42 +121,77 @@ def _end_text(story: Story, index: int) -> str:
     return "The End"
 
 
-def chapter_items(story: Story, chapter_index: int, *, end: bool = True) -> list[Item]:
-    """The display items of one chapter, in reading order.
+NotePart = Literal["opening", "before", "after"]
+"""Where a chapter's notes stand: before its title, after its title, after its body."""
 
-    Story "before" notes open chapter 0; then the chapter title, the chapter's summary (a
-    foldable note like the others), the chapter's notes before,
-    its blocks, its notes after; story "after" notes close the last chapter; then the end
-    marker (unless ``end`` is False). Notes are always items: :func:`wrap_items` gives hidden
-    ones no lines.
+
+def _note_items(story: Story, chapter_index: int, part: NotePart) -> list[Item]:
+    """The foldable notes of one part of a chapter.
+
+    "opening": the story's own notes before the first chapter's title (chapter 0 only);
+    "before": the chapter's summary and its notes before; "after": its notes after, then the
+    story's own notes after (last chapter only).
     """
     chapter = story.chapters[chapter_index]
-    last = chapter_index == len(story.chapters) - 1
     n = chapter_index + 1
     items: list[Item] = []
 
     def note(key: str, kind: str, text: str) -> None:
         items.append(Item("note", text, chapter_index, note_key=key, label=note_label(kind, text)))
 
-    if chapter_index == 0:
+    if part == "opening" and chapter_index == 0:
         befores = [x for x in story.notes if x.position == "before"]
         for i, story_note in enumerate(befores):
             note(f"story-before-{i}", "Author's note", story_note.text)
+    elif part == "before":
+        if chapter.summary:
+            note(f"ch{n}-summary", "Chapter summary", chapter.summary)
+        for i, text in enumerate(chapter.notes_before):
+            note(f"ch{n}-before-{i}", "Chapter note", text)
+    elif part == "after":
+        for i, text in enumerate(chapter.notes_after):
+            note(f"ch{n}-after-{i}", "End note", text)
+        if chapter_index == len(story.chapters) - 1:
+            afters = [x for x in story.notes if x.position == "after"]
+            for i, story_note in enumerate(afters):
+                note(f"story-after-{i}", "Author's note", story_note.text)
+    return items
+
+
+def note_keys(story: Story) -> list[str]:
+    """The fold key of every note in the story (from its metadata: no body is parsed)."""
+    parts: tuple[NotePart, ...] = ("opening", "before", "after")
+    return [
+        item.note_key or ""
+        for index in range(len(story.chapters))
+        for part in parts
+        for item in _note_items(story, index, part)
+    ]
+
+
+def chapter_items(
+    story: Story, chapter_index: int, *, end: bool = True, body: bool = True
+) -> list[Item]:
+    """The display items of one chapter, in reading order.
+
+    Story "before" notes open chapter 0; then the chapter title, the chapter's summary (a
+    foldable note like the others), the chapter's notes before,
+    its blocks, its notes after; story "after" notes close the last chapter; then the end
+    marker (unless ``end`` is False). Notes are always items: :func:`wrap_items` gives hidden
+    ones no lines. With ``body`` False only the heading is given (everything up to the
+    chapter's notes before) and the chapter's body is not parsed.
+    """
+    chapter = story.chapters[chapter_index]
+    items = _note_items(story, chapter_index, "opening")
     items.append(Item("chapter_title", chapter.display_title, chapter_index))
-    if chapter.summary:
-        note(f"ch{n}-summary", "Chapter summary", chapter.summary)
-    for i, text in enumerate(chapter.notes_before):
-        note(f"ch{n}-before-{i}", "Chapter note", text)
+    items.extend(_note_items(story, chapter_index, "before"))
+    if not body:
+        return items
     for b, block in enumerate(chapter.blocks):
         items.append(
             Item(block.kind, block.text, chapter_index, block=b, attribution=block.attribution)
         )
-    for i, text in enumerate(chapter.notes_after):
-        note(f"ch{n}-after-{i}", "End note", text)
-    if last:
-        afters = [x for x in story.notes if x.position == "after"]
-        for i, story_note in enumerate(afters):
-            note(f"story-after-{i}", "Author's note", story_note.text)
+    items.extend(_note_items(story, chapter_index, "after"))
     if end:
         items.append(Item("end", _end_text(story, chapter_index), chapter_index))
     return items
@@ -175,8 +210,6 @@ def work_items(story: Story, limit: int | None = None) -> list[Item]:
 
 
 # --- wrapping ---------------------------------------------------------------------------------
-
-_SPACE = re.compile(r"\s+")
 
 
 def _is_wide(ch: str) -> bool:
@@ -447,8 +480,3 @@ def search_story(story: Story, query: str) -> list[Match]:
             for start, end in find_matches(block.text, query):
                 matches.append((c, b, start, end))
     return matches
-
-
-def collapse(text: str) -> str:
-    """``text`` with whitespace runs folded to one space (for snippets)."""
-    return _SPACE.sub(" ", text).strip()

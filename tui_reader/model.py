@@ -360,8 +360,9 @@ class Source:
     path: str
     """The file it was read from."""
     format: str
-    """The format it was read as: "archive-txt", "fff-txt", "ao3-html", "ao3-page-html", "fff-html",
-    "html", "ao3-epub", "fff-epub", "epub" or "markdown"."""
+    """The format it was read as: "archive-txt", "fff-txt", "gutenberg-txt", "book-txt",
+    "ao3-html", "ao3-page-html", "fff-html", "html", "ao3-epub", "fff-epub", "epub" or
+    "markdown"."""
 
     def to_dict(self) -> dict[str, str]:
         """The source in the ``inspect --json`` shape."""

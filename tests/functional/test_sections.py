@@ -61,6 +61,7 @@ async def test_index_lists_sections_around_chapters_and_opens_them() -> None:
         await pilot.press("home", "enter")
         await pilot.pause()
         assert type(app.screen).__name__ == "SectionScreen"
+        assert "Front matter: Title page · 3 words" in shown(app)
         assert "[b]Book[/b] by Someone" in shown(app)
         await pilot.press("escape")
         await pilot.pause()

@@ -14,6 +14,7 @@ from tui_reader.layout import (
     find_matches,
     line_for_anchor,
     line_keys,
+    note_keys,
     search_story,
     work_items,
     wrap_items,
@@ -230,3 +231,17 @@ def test_chapter_summary_is_a_foldable_note_after_the_title() -> None:
     ]
     assert items[1].label == "Chapter summary · 2 words"
     assert items[1].note_key == "ch1-summary"
+
+
+def test_note_keys_are_every_note_shown_and_a_heading_parses_no_body() -> None:
+    story = make_story()
+    story.chapters[1].summary = "What happens at the ferry."
+    shown = [i.note_key for i in work_items(story) if i.kind == "note"]
+    assert note_keys(story) == shown
+    assert "ch2-summary" in shown and "story-after-0" in shown
+    parsed: list[int] = []
+    lazy = Chapter.lazy(9, "Late", 3, lambda: parsed.append(9) or [], notes_before=["Hi."])
+    story.chapters.append(lazy)
+    heading = chapter_items(story, len(story.chapters) - 1, body=False)
+    assert [i.kind for i in heading] == ["chapter_title", "note"]
+    assert parsed == [] and not lazy.loaded

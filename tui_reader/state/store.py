@@ -823,5 +823,5 @@ class StateStore:
         words = sum(int(s.get("words", 0)) for s in samples)
         seconds = sum(float(s.get("seconds", 0.0)) for s in samples)
         if seconds < 120 or words <= 0:
-            return int(self.pref("wpm"))
+            return self.prefs().wpm
         return max(1, round(words / seconds * 60))

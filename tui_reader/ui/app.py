@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
@@ -26,19 +26,22 @@ from tui_reader.importers import load_story
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import display_path, display_text
+from tui_reader.reading import load_chapters, opening_chapter
+from tui_reader.search import SearchHit
+from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
 from tui_reader.text import collapse_whitespace, sanitise
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.commands import ReaderCommands
+from tui_reader.ui.messages import NotesPreferenceChanged
 from tui_reader.ui.plain import PLAIN_CLASS
+from tui_reader.ui.screens.bookmarks import BookmarksScreen
 from tui_reader.ui.screens.help import HelpScreen
+from tui_reader.ui.screens.history import HistoryScreen
 from tui_reader.ui.screens.library import LibraryScreen
+from tui_reader.ui.screens.reader import ReaderScreen
+from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.screens.warning import WarningScreen
 from tui_reader.ui.shutdown import ShutdownGuard
-
-if TYPE_CHECKING:
-    from tui_reader.search import SearchHit
-    from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
-
 
 HOSTED_BLOCKED_COMMANDS = frozenset({"Screenshot"})
 """System commands a hosted app never offers (they write files on the host)."""
@@ -126,8 +129,6 @@ class TuiReaderApp(App[int]):
         """True once the app has written what it could and stopped the store's writer."""
         self._shown_warnings: set[str] = set()
         if store is None:
-            from tui_reader.state import StateStore
-
             store = StateStore(
                 self.data_dir,
                 reader_id,
@@ -366,8 +367,6 @@ class TuiReaderApp(App[int]):
 
     def open_at(self, path: Path, position: Position) -> None:
         """Open the story in ``path`` at ``position`` (a search hit, a bookmark)."""
-        from tui_reader.ui.screens.reader import ReaderScreen
-
         while len(self.screen_stack) > 1 and isinstance(self.screen, ReaderScreen):
             self.pop_screen()
         self.run_worker(self.open_path(path, position=position), group="open", exclusive=True)
@@ -384,6 +383,8 @@ class TuiReaderApp(App[int]):
         )
         try:
             story = await asyncio.to_thread(loader, path)
+            start = opening_chapter(story, chapter, position or self.store.position(story.story_id))
+            await asyncio.to_thread(load_chapters, story, [start])
         except StoryError as exc:
             self.notify(
                 exc.reason, title=f"Cannot open {self.shown_name(exc.path)}", severity="error"
@@ -435,8 +436,6 @@ class TuiReaderApp(App[int]):
         position: Position | None = None,
     ) -> None:
         """Open the reading screen at ``position``, else the saved place (or ``chapter``)."""
-        from tui_reader.ui.screens.reader import ReaderScreen
-
         self.story_shown = True
         if position is None:
             position = self.store.position(story.story_id)
@@ -470,9 +469,6 @@ class TuiReaderApp(App[int]):
 
     def action_search_library(self) -> None:
         """Search the text of every story; enter opens the story at that paragraph."""
-        from tui_reader.state import Position
-        from tui_reader.ui.screens.search import SearchScreen
-
         if isinstance(self.screen, SearchScreen):
             return
 
@@ -486,9 +482,6 @@ class TuiReaderApp(App[int]):
 
     def action_bookmarks(self) -> None:
         """Every bookmark; enter opens the story there."""
-        from tui_reader.state import Position
-        from tui_reader.ui.screens.bookmarks import BookmarksScreen
-
         if isinstance(self.screen, BookmarksScreen):
             return
 
@@ -502,8 +495,6 @@ class TuiReaderApp(App[int]):
 
     def action_history(self) -> None:
         """Recently read stories; enter resumes one."""
-        from tui_reader.ui.screens.history import HistoryScreen
-
         if isinstance(self.screen, HistoryScreen):
             return
 
@@ -512,8 +503,6 @@ class TuiReaderApp(App[int]):
             if entry is not None:
                 position = self.store.position(entry.story_id)
                 if position is None:
-                    from tui_reader.state import Position
-
                     position = Position(entry.chapter, 0, 0)
                 self.open_at(Path(entry.path), position)
 
@@ -529,6 +518,9 @@ class TuiReaderApp(App[int]):
     def set_notes_mode(self, mode: str) -> None:
         """Set the "notes" preference (how author's notes show by default)."""
         self.store.set_pref("notes", mode)
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                screen.post_message(NotesPreferenceChanged(mode))
         self.notify(f"Author's notes: {mode} by default", timeout=2)
 
 

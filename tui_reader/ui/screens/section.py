@@ -55,7 +55,7 @@ class SectionScreen(ModalScreen[None]):
     """A centred panel."""
 
     def __init__(self, label: str, section: Section) -> None:
-        """Show ``section`` under the heading ``label`` ("Front matter: Title page")."""
+        """Show ``section`` under a heading made of ``label`` ("Front matter") and its title."""
         super().__init__()
         self.label = label
         """The heading shown above the text."""
@@ -64,7 +64,8 @@ class SectionScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         """The heading, the text and the footer."""
-        yield Static(Text(f"{self.label} · {self.section.words:,} words"), id="section-title")
+        heading = f"{self.label}: {self.section.title} · {self.section.words:,} words"
+        yield Static(Text(heading), id="section-title")
         with VerticalScroll(id="section-body"):
             yield Static(section_text(self.section, plain=is_plain(self)), id="section-text")
         yield Footer()

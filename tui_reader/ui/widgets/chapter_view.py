@@ -10,7 +10,6 @@ Story text becomes plain ``Segment`` objects; nothing is ever parsed as markup.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -24,6 +23,7 @@ from textual.strip import Strip
 
 from tui_reader.config import MAX_WIDTH, MIN_WIDTH
 from tui_reader.layout import Item, Line, line_for_anchor, line_keys, note_mode, wrap_items
+from tui_reader.reading import Anchor
 from tui_reader.ui.plain import is_plain
 
 ROLES = (
@@ -39,16 +39,6 @@ ROLES = (
     "blank",
 )
 """Every line role; each has a component class ``chapter-view--<role>``."""
-
-
-@dataclass(frozen=True, slots=True)
-class Anchor:
-    """What is at the top of the view: an item index and a character offset in its text."""
-
-    item: int
-    """Index into the view's items."""
-    offset: int = 0
-    """Character offset inside the item's text."""
 
 
 class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -233,6 +223,11 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
     def on_resize(self, event: events.Resize) -> None:
         """Re-wrap for the new size and restore the anchor."""
         if self.items and self._wrapped_for != (self.column_width, self.page_height):
+            self._relayout()
+
+    def relayout(self) -> None:
+        """Lay the items out again (how notes show changed), keeping the anchor at the top."""
+        if self.items:
             self._relayout()
 
     def set_width(self, width: int) -> None:

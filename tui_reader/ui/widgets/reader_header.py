@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.widget import Widget
 
+from tui_reader.reading import HeaderInfo
 
-@dataclass(frozen=True, slots=True)
-class HeaderInfo:
-    """What the header shows."""
-
-    story_title: str
-    """The story's title."""
-    chapter_number: int
-    """1-based position of the current chapter among those present."""
-    chapters_present: int
-    """Chapters in the file."""
-    chapters_total: int | None
-    """Chapters planned (None when unknown)."""
-    chapter_title: str
-    """ "Chapter 3: Title"."""
-    chapter_words: int
-    """Words in the current chapter."""
-    minutes_chapter: float
-    """Reading time left in the chapter, minutes."""
-    minutes_story: float
-    """Reading time left in the story, minutes."""
-    whole_work: bool = False
-    """True in the whole-work view."""
+__all__ = ["HeaderInfo", "ReaderHeader", "chapter_count", "format_minutes"]
 
 
 def format_minutes(minutes: float) -> str:
