@@ -23,6 +23,7 @@ from tui_reader.importers.encoding import decode_text
 from tui_reader.importers.epub import spine_members
 from tui_reader.importers.markdown import split_front_matter, visible_text
 from tui_reader.model import Story
+from tui_reader.paths import STORY_FORMATS
 from tui_reader.text import count_words
 
 LIMIT = 0.01
@@ -101,16 +102,16 @@ def _markdown_words(text: str) -> int:
 
 def source_words(path: Path, data: bytes) -> int:
     """Count the visible words of a story file by its kind, independently of its importer."""
-    suffix = path.suffix.lower()
-    if suffix == ".epub" or data[:4] == b"PK\x03\x04":
+    kind = STORY_FORMATS.get(path.suffix.lower(), "")
+    if kind == STORY_FORMATS[".epub"] or data[:4] == b"PK\x03\x04":
         total = 0
         for _name, member in spine_members(data):
             total += count_words(html_visible_text(decode_text(member)))
         return total
     text = decode_text(data)
-    if suffix in (".html", ".htm", ".xhtml"):
+    if kind == STORY_FORMATS[".html"]:
         return count_words(html_visible_text(text))
-    if suffix in (".md", ".markdown"):
+    if kind == STORY_FORMATS[".md"]:
         return _markdown_words(text)
     return count_words(text)
 

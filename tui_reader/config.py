@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -31,13 +32,19 @@ from platformdirs import user_config_dir
 
 from tui_reader import keys as key_table
 from tui_reader.paths import display_path
-from tui_reader.text import sanitise
+from tui_reader.text import collapse_whitespace, sanitise
 
 NoteMode = Literal["folded", "unfolded", "hidden"]
 """How author's notes show by default."""
 
 WarnMode = Literal["always", "once", "never"]
 """When the warning screen shows before a story that carries warnings."""
+
+NOTE_MODES: tuple[NoteMode, ...] = get_args(NoteMode)
+"""Every note mode, in toggle order."""
+
+WARN_MODES: tuple[WarnMode, ...] = get_args(WarnMode)
+"""Every warn mode."""
 
 ENV_VAR = "TUI_READER_CONFIG"
 """The environment variable naming the config file."""
@@ -47,16 +54,60 @@ MIN_WIDTH, MAX_WIDTH = 20, 200
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Everything the config file may set, with its default (the one place defaults live)."""
+class Preferences:
+    """A reader's preferences, typed, each with its default: the one place the defaults live.
+
+    The reader changes them in the app (palette, reader keys); the config file's
+    :class:`Settings` give the first four new defaults. The store hands them out through
+    :meth:`tui_reader.state.StateStore.prefs`.
+    """
 
     theme: str = "textual-dark"
     """The colour theme (a Textual theme name)."""
     reading_width: int = 72
-    """The reading column's width in cells."""
+    """The reading column's width in cells (:data:`MIN_WIDTH` to :data:`MAX_WIDTH`)."""
     notes: NoteMode = "folded"
     """How author's notes show until folded or unfolded."""
     warn_mode: WarnMode = "once"
+    """When the warning screen shows."""
+    wpm: int = 200
+    """Reading pace (words a minute) assumed before the reader's own is known."""
+    hidden_warnings: frozenset[str] = frozenset()
+    """Archive warnings whose stories the library and search leave out."""
+    whole_work: bool = False
+    """Read the whole work as one page rather than chapter by chapter."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The preferences as stored values (hidden warnings as a sorted list)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["hidden_warnings"] = sorted(self.hidden_warnings)
+        return values
+
+    @classmethod
+    def from_values(
+        cls, values: Mapping[str, Any], defaults: Preferences | None = None
+    ) -> Preferences:
+        """Preferences from stored values; a missing or unusable value is its default's."""
+        base = defaults or cls()
+        good: dict[str, Any] = {}
+        for name in PREFERENCE_NAMES:
+            value = values.get(name)
+            if value is not None and preference_problem(name, value) is None:
+                good[name] = frozenset(value) if name == "hidden_warnings" else value
+        return replace(base, **good)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the config file may set, with its default (the one place defaults live)."""
+
+    theme: str = Preferences.theme
+    """The colour theme (a Textual theme name)."""
+    reading_width: int = Preferences.reading_width
+    """The reading column's width in cells."""
+    notes: NoteMode = Preferences.notes
+    """How author's notes show until folded or unfolded."""
+    warn_mode: WarnMode = Preferences.warn_mode
     """When the warning screen shows."""
     plain: bool = False
     """Plain mode: no box-drawing or block characters, states in words, text at column 0."""
@@ -78,6 +129,9 @@ class Settings:
 
 PREFERENCES = ("theme", "reading_width", "notes", "warn_mode")
 """The settings that are also preferences a reader can change in the app."""
+
+PREFERENCE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Preferences))
+"""Every preference :class:`Preferences` holds."""
 
 
 def config_path(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
@@ -113,7 +167,7 @@ def parse_settings(raw: bytes | str, path: Path) -> Settings:
 
     def problem(what: str) -> None:
         """Record one ignored entry."""
-        problems.append(" ".join(f"config: {shown}: {sanitise(what)} (ignored)".split()))
+        problems.append(collapse_whitespace(f"config: {shown}: {sanitise(what)} (ignored)"))
 
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
@@ -121,7 +175,7 @@ def parse_settings(raw: bytes | str, path: Path) -> Settings:
     except UnicodeDecodeError:
         return Settings(source=path, problems=(f"config: {shown}: not UTF-8 text (ignored)",))
     except tomllib.TOMLDecodeError as exc:
-        reason = " ".join(sanitise(str(exc)).split())
+        reason = collapse_whitespace(sanitise(str(exc)))
         return Settings(source=path, problems=(f"config: {shown}: not TOML: {reason} (ignored)",))
 
     values: dict[str, Any] = {}
@@ -143,6 +197,21 @@ def parse_settings(raw: bytes | str, path: Path) -> Settings:
     return replace(Settings(), **values, source=path, problems=tuple(problems))
 
 
+def preference_problem(name: str, value: Any) -> str | None:
+    """Why ``value`` cannot be preference (or setting) ``name`` (None when it can)."""
+    if name == "wpm":
+        is_int = isinstance(value, int) and not isinstance(value, bool)
+        return None if is_int and value > 0 else f"wpm = {value!r}: not a whole number above 0"
+    if name == "hidden_warnings":
+        ok = isinstance(value, list | tuple | frozenset | set)
+        if ok and all(isinstance(v, str) for v in value):
+            return None
+        return f"hidden_warnings = {value!r}: not a list of warnings"
+    if name in ("whole_work", "plain"):
+        return None if isinstance(value, bool) else f"{name} = {value!r}: not true or false"
+    return _check(name, value)
+
+
 def _check(name: str, value: Any) -> str | None:
     """Why ``value`` cannot be setting ``name`` (None when it can)."""
     if name == "plain":
@@ -154,7 +223,7 @@ def _check(name: str, value: Any) -> str | None:
         return f"reading_width = {value!r}: not a whole number from {MIN_WIDTH} to {MAX_WIDTH}"
     if name == "theme":
         return None if isinstance(value, str) and value else f"theme = {value!r}: not a name"
-    choices: tuple[str, ...] = get_args(NoteMode) if name == "notes" else get_args(WarnMode)
+    choices: tuple[str, ...] = NOTE_MODES if name == "notes" else WARN_MODES
     if value in choices:
         return None
     return f"{name} = {value!r}: not one of {', '.join(choices)}"

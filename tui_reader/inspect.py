@@ -18,6 +18,7 @@ from tui_reader.audit import audit
 from tui_reader.importers import load_story
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import display_text
+from tui_reader.text import collapse_whitespace
 
 AUDIT_FAILED = 3
 """Exit status of ``inspect --audit`` when more than 1% of the source is unaccounted."""
@@ -28,7 +29,7 @@ NOTE_PREVIEW = 100
 
 def _preview(text: str, limit: int = NOTE_PREVIEW) -> str:
     """One line of at most ``limit`` characters."""
-    line = " ".join(text.split())
+    line = collapse_whitespace(text)
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 

@@ -21,6 +21,7 @@ from typing import Literal
 
 from rich.cells import cell_len, get_character_cell_size
 
+from tui_reader.config import NoteMode
 from tui_reader.model import Story
 from tui_reader.text import count_words
 
@@ -29,8 +30,20 @@ ItemKind = Literal[
 ]
 """What a display item is."""
 
-NOTE_MODES: tuple[str, ...] = ("folded", "unfolded", "hidden")
-"""Every note mode, in toggle order."""
+
+def note_mode(preference: str | None, folded: bool | None) -> NoteMode:
+    """The one rule for how a note shows.
+
+    ``preference`` is the "notes" preference (an unknown value counts as "folded"); ``folded``
+    is the reader's own fold for this note (None when never folded or unfolded). A "hidden"
+    preference hides every note; otherwise the reader's fold wins over the preference.
+    """
+    if preference == "hidden":
+        return "hidden"
+    if folded is not None:
+        return "folded" if folded else "unfolded"
+    return "unfolded" if preference == "unfolded" else "folded"
+
 
 SCENE_BREAK = "⁂"
 """What a scene break shows, centred."""
@@ -197,8 +210,6 @@ def work_items(story: Story, limit: int | None = None) -> list[Item]:
 
 
 # --- wrapping ---------------------------------------------------------------------------------
-
-_SPACE = re.compile(r"\s+")
 
 
 def _is_wide(ch: str) -> bool:
@@ -469,8 +480,3 @@ def search_story(story: Story, query: str) -> list[Match]:
             for start, end in find_matches(block.text, query):
                 matches.append((c, b, start, end))
     return matches
-
-
-def collapse(text: str) -> str:
-    """``text`` with whitespace runs folded to one space (for snippets)."""
-    return _SPACE.sub(" ", text).strip()

@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -22,7 +21,8 @@ from typing import Any
 from tui_reader import __version__
 from tui_reader.importers import load_story
 from tui_reader.model import Story, StoryError, needs_warning, rating_level
-from tui_reader.paths import STORY_SUFFIXES, display_text, iter_story_files
+from tui_reader.paths import display_text, iter_story_files, title_from_filename
+from tui_reader.text import title_key
 
 CACHE_VERSION = 3
 """Bumped whenever the cached entry's shape changes; a different version is rebuilt."""
@@ -86,7 +86,8 @@ class LibraryEntry:
         tags = story.tags
         return cls(
             path=path,
-            title=display_text(story.title).strip() or readable_name(path.name),
+            title=display_text(story.title).strip()
+            or title_from_filename(path.name, keep_name=True),
             author=story.author,
             rating=story.rating,
             warnings=list(story.warnings),
@@ -105,7 +106,11 @@ class LibraryEntry:
     @classmethod
     def broken(cls, path: Path, reason: str) -> LibraryEntry:
         """The entry for a file that failed to import (the reason is made safe to show)."""
-        return cls(path=path, title=readable_name(path.name), error=display_text(reason))
+        return cls(
+            path=path,
+            title=title_from_filename(path.name, keep_name=True),
+            error=display_text(reason),
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The entry as cached JSON (path left out: the cache key holds it)."""
@@ -119,26 +124,9 @@ class LibraryEntry:
         return cls(path=path, **data)
 
 
-def readable_name(filename: str) -> str:
-    """A title from a file name: ``"my_story-v2.txt"`` → ``"My Story V2"``.
-
-    A file name is untrusted like story text: it passes through ``display_text`` here (bytes
-    that are not UTF-8 show as U+FFFD, controls are removed).
-    """
-    filename = display_text(filename)
-    stem = filename
-    for suffix in sorted(STORY_SUFFIXES, key=len, reverse=True):
-        if stem.lower().endswith(suffix):
-            stem = stem[: -len(suffix)]
-            break
-    words = [w for w in re.split(r"[\s_\-.]+", stem) if w]
-    return " ".join(w[:1].upper() + w[1:] for w in words) or filename
-
-
 def sort_key(entry: LibraryEntry) -> tuple[str, str]:
-    """Sort by title, case-insensitively, a leading article ignored; the path breaks ties."""
-    title = re.sub(r"^(?:the|a|an)\s+", "", entry.title.casefold())
-    return (title, str(entry.path))
+    """Sort by title (:func:`~tui_reader.text.title_key`); the path breaks ties."""
+    return (title_key(entry.title), str(entry.path))
 
 
 class Library:

@@ -8,13 +8,13 @@ asked for and then cached, so opening a 500k-word story does not parse every cha
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from tui_reader.paths import display_path, display_text
-from tui_reader.text import count_words
+from tui_reader.text import collapse_whitespace, count_words
 
 RATINGS: tuple[str, ...] = (
     "General Audiences",
@@ -80,7 +80,7 @@ def rating_level(rating: str | None) -> str | None:
     """
     if rating is None or not rating.strip():
         return None
-    key = " ".join(rating.strip().strip(".").casefold().split())
+    key = collapse_whitespace(rating.strip().strip(".").casefold())
     return RATING_LEVELS.get(key, "Not Rated")
 
 
@@ -103,6 +103,16 @@ def needs_warning(
     if any(w.strip().casefold() not in _NO_WARNING_WORDS for w in site_warnings):
         return True
     return bool(content_notes)
+
+
+def hides(warnings: Iterable[str], hidden_warnings: Iterable[str]) -> bool:
+    """The one rule for leaving a story out of lists: it carries an archive warning the reader hid.
+
+    ``warnings`` are the story's archive warnings (AO3 names), ``hidden_warnings`` the reader's
+    "hidden_warnings" preference. The library table and the search results both ask this.
+    """
+    hidden = frozenset(hidden_warnings)
+    return bool(hidden) and not hidden.isdisjoint(warnings)
 
 
 _NO_WARNING_WORDS = frozenset(

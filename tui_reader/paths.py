@@ -25,8 +25,24 @@ DATA_ENV = "TUI_READER_DATA"
 LIBRARY_ENV = "TUI_READER_LIBRARY"
 """Environment variable that overrides the library folder."""
 
-STORY_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".epub"})
-"""File endings the library picks up as stories."""
+STORY_FORMATS: dict[str, str] = {
+    ".txt": "tui_reader.importers.text_dump",
+    ".md": "tui_reader.importers.markdown",
+    ".markdown": "tui_reader.importers.markdown",
+    ".html": "tui_reader.importers.html",
+    ".htm": "tui_reader.importers.html",
+    ".xhtml": "tui_reader.importers.html",
+    ".epub": "tui_reader.importers.epub",
+}
+"""The one registry of story files: each file ending and the importer module that reads it.
+
+The library walk (:func:`iter_story_files`) lists exactly these endings and
+:func:`tui_reader.importers.load_story` opens them with the module named here, so a file that
+opens is always listed and a listed file always has an importer.
+"""
+
+STORY_SUFFIXES: frozenset[str] = frozenset(STORY_FORMATS)
+"""File endings the library picks up as stories (the keys of :data:`STORY_FORMATS`)."""
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -129,6 +145,46 @@ def display_text(text: str) -> str:
     without having been through an importer: file names, paths, error reasons.
     """
     return sanitise(_SURROGATE.sub("\ufffd", text))
+
+
+_HASH = re.compile(r"^[0-9a-fA-F]{8,}$")
+"""A run of hex digits (a download's hash), not a word of a title."""
+
+
+def title_from_filename(name: str, *, keep_name: bool = False) -> str:
+    """A readable title from a file name: ``"my_story-name.txt"`` → ``"My Story Name"``.
+
+    The story ending (:data:`STORY_SUFFIXES`, else the last one) is cut; ``_ - .`` and spaces
+    split words; hashes and leading numbers (``"004_b28b80ae8a0444cc"``) are dropped; an
+    all-lower-case name is capitalised word by word, one with capitals keeps the author's case.
+    The name is untrusted like story text, so it passes through :func:`display_text` here.
+
+    When nothing readable is left, an importer (``keep_name=False``) calls the story
+    "Untitled story" (with its number, when it had one); the library (``keep_name=True``) lists
+    the file name itself instead, because a row for a file that could not be read must say
+    *which* file it is, and two such files must not both read "Untitled story".
+    """
+    shown = display_text(name)
+    stem = shown
+    for suffix in sorted(STORY_SUFFIXES, key=len, reverse=True):
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    else:
+        stem = os.path.splitext(stem)[0]
+    tokens = [t for t in re.split(r"[_\-\s.]+", stem) if t]
+    words = [t for t in tokens if not _HASH.match(t) or t.isalpha()]
+    numbers = [t for t in words if t.isdigit()]
+    named = [t for t in words if not t.isdigit()] if len(numbers) < len(words) else []
+    if not named:
+        if keep_name:
+            return shown
+        return f"Untitled story {numbers[0]}" if numbers else "Untitled story"
+    while words and words[0].isdigit():
+        words = words[1:]
+    if all(w.islower() or w.isdigit() for w in words):
+        words = [w[:1].upper() + w[1:] for w in words]
+    return " ".join(words)
 
 
 def display_path(path: str | os.PathLike[str], root: Path | None = None) -> str:

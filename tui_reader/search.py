@@ -25,7 +25,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from tui_reader.importers import load_story
-from tui_reader.model import Story, StoryError
+from tui_reader.model import Story, StoryError, hides
 from tui_reader.paths import (
     data_dir,
     default_library_dir,
@@ -33,6 +33,7 @@ from tui_reader.paths import (
     display_text,
     iter_story_files,
 )
+from tui_reader.text import collapse_whitespace
 
 SCHEMA_VERSION = 2
 """Bumped when the index layout changes; an index of another version is rebuilt.
@@ -456,7 +457,7 @@ class SearchIndex:
             return []
         hidden = []
         for doc_id, warnings in self.db.execute("SELECT id, warnings FROM docs"):
-            if hide_warnings.intersection(json.loads(warnings)):
+            if hides(json.loads(warnings), hide_warnings):
                 hidden.append(int(doc_id))
         return hidden
 
@@ -479,7 +480,7 @@ def _hidden_warnings(data: Path, show_all: bool) -> frozenset[str]:
         from tui_reader.state import StateStore
 
         store = StateStore(data, "local")
-        return frozenset(store.pref("hidden_warnings") or [])
+        return store.prefs().hidden_warnings
     except Exception:  # the preference is a nicety: search works without it
         return frozenset()
 
@@ -534,7 +535,7 @@ def run_search_cli(args: argparse.Namespace) -> int:
             marked += plain[last:start] + (f"\x1b[1;7m{word}\x1b[0m" if bold else f"[{word}]")
             last = end
         marked += plain[last:]
-        marked = " ".join(marked.split())
+        marked = collapse_whitespace(marked)
         heading = f"{hit.title} — {hit.chapter_title}, paragraph {hit.paragraph + 1}"
         print(display_text(heading))
         print(f"    {marked}")

@@ -101,3 +101,18 @@ def count_words(text: str) -> int:
 def collapse_spaces(text: str) -> str:
     """Collapse runs of spaces and tabs inside a line into one space and strip the ends."""
     return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def title_key(title: str) -> str:
+    """The one title sort order: case-folded, leading punctuation and "the/a/an" ignored.
+
+    ``'"The Quiet Hour"'`` sorts as ``"quiet hour"``; a title with nothing left after that sorts
+    by its whole case-folded self.
+    """
+    key = re.sub(r"^\W+", "", title.casefold())
+    return re.sub(r"^(?:the|a|an)\s+", "", key) or title.casefold()
+
+
+def collapse_whitespace(text: str) -> str:
+    """``text`` on one line: every run of whitespace (newlines too) as one space, ends stripped."""
+    return " ".join(text.split())

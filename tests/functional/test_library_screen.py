@@ -11,10 +11,10 @@ from textual.widgets import Input
 
 from tui_reader.importers import load_story
 from tui_reader.library import LibraryEntry
+from tui_reader.library_query import rank, subsequence_score
 from tui_reader.state import Position, StateStore
 from tui_reader.ui.app import TuiReaderApp
 from tui_reader.ui.screens.library import LibraryScreen
-from tui_reader.ui.widgets.library_filter import rank, subsequence_score
 from tui_reader.ui.widgets.library_table import CONTINUE_KEY, LibraryTable, relative_date
 
 SIZE = (100, 32)

@@ -19,9 +19,9 @@ from test_reader import ReaderApp
 
 from tests.fixtures.html_builders import chapters, generic_epub3
 from tests.fixtures.state_lock import forbid_lock_waits, let_go, lock_held_elsewhere
-from tui_reader import state as state_module
 from tui_reader.importers import load_story
 from tui_reader.state import Position, StateStore, doc_id_for
+from tui_reader.state import storage as state_module
 from tui_reader.ui.app import TuiReaderApp, run_app
 from tui_reader.ui.screens.library import LibraryScreen
 from tui_reader.ui.screens.reader import ReaderScreen

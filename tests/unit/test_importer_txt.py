@@ -9,8 +9,8 @@ import pytest
 
 from tui_reader.audit import audit
 from tui_reader.importers import load_story
-from tui_reader.importers.text_dump import title_from_filename
 from tui_reader.model import Story
+from tui_reader.paths import title_from_filename
 
 PARA_A = "The lighthouse keeper counted the gulls every morning, though none of them ever stayed."
 PARA_B = "Marisol brought bread on Tuesdays and never asked why the lamp was always lit at noon."
@@ -324,4 +324,4 @@ def test_stop_point_in_a_story_note_becomes_a_gate(tmp_path: Path) -> None:
     ],
 )
 def test_title_from_filename(name: str, title: str) -> None:
-    assert title_from_filename(Path(name)) == title
+    assert title_from_filename(name) == title

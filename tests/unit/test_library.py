@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 import tui_reader.library as library_module
-from tui_reader.library import Library, LibraryEntry, readable_name
+from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story
+from tui_reader.paths import title_from_filename
 
 
 def story_text(
@@ -187,17 +188,42 @@ def test_untitled_story_gets_name_from_file(tmp_path: Path, data_dir: Path) -> N
     [
         ("my_story-v2.txt", "My Story V2"),
         ("the.long.road.epub", "The Long Road"),
-        ("already Fine.html", "Already Fine"),
+        ("already Fine.html", "already Fine"),
         ("x.markdown", "X"),
         ("___.md", "___.md"),
+        ("000_1b55e561e287f567.txt", "000_1b55e561e287f567.txt"),
+        ("page.xhtml", "Page"),
         ("red\x1b[31m_alert\u202e.txt", "Red[31m Alert"),
     ],
 )
-def test_readable_name(name: str, expected: str) -> None:
-    assert readable_name(name) == expected
+def test_library_title_from_file_name(name: str, expected: str) -> None:
+    """The library's rule: a name with nothing readable left is listed as the file name."""
+    assert title_from_filename(name, keep_name=True) == expected
 
 
 def test_entry_json_round_trip(tmp_path: Path) -> None:
     entry = LibraryEntry(path=tmp_path / "a.md", title="A", warnings=["Major Character Death"])
     assert LibraryEntry.from_json(entry.path, entry.to_json()) == entry
     assert entry.needs_warning
+
+
+def test_every_file_that_opens_is_listed(tmp_path: Path, data_dir: Path) -> None:
+    """One registry: an XHTML chapter file opens, so the library lists it too (it did not)."""
+    page = tmp_path / "lantern.xhtml"
+    page.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>The Lantern Keeper</title>'
+        "</head><body><h1>Chapter 1</h1><p>The lamp burned low over the harbour.</p></body></html>",
+        encoding="utf-8",
+    )
+    (entry,) = Library(tmp_path, data_dir).scan()
+    assert entry.path.name == "lantern.xhtml"
+    assert entry.error is None
+    assert entry.title == "The Lantern Keeper"
+    assert (
+        Library(tmp_path, data_dir)
+        .load(entry)
+        .chapters[0]
+        .blocks[0]
+        .text.startswith("The lamp burned")
+    )

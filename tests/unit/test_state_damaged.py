@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tui_reader import state as state_module
 from tui_reader.state import Position, StateStore, doc_id_for
+from tui_reader.state import storage as state_module
 
 
 def reader_file(data_dir: Path) -> Path:

@@ -15,8 +15,8 @@ import pytest
 from filelock import FileLock
 
 from tests.fixtures.state_lock import forbid_lock_waits, let_go, lock_held_elsewhere
-from tui_reader import state as state_module
 from tui_reader.state import Position, StateStore
+from tui_reader.state import storage as state_module
 
 
 def reader_file(data_dir: Path) -> Path:

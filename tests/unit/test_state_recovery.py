@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tui_reader import state as state_module
 from tui_reader.state import SCHEMA_VERSION, Position, StateStore, doc_id_for
+from tui_reader.state import storage as state_module
 
 
 def reader_file(data_dir: Path, reader: str = "local") -> Path:

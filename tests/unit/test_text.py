@@ -5,7 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui_reader.text import REMOVED_CODEPOINTS, count_words, normalise_spaces, sanitise
+from tui_reader.text import (
+    REMOVED_CODEPOINTS,
+    collapse_whitespace,
+    count_words,
+    normalise_spaces,
+    sanitise,
+)
 
 
 def test_sanitise_removes_terminal_controls_and_bidi_overrides() -> None:
@@ -54,3 +60,10 @@ def test_count_words_is_additive_over_lines() -> None:
     """A text counts the same as its lines one by one (the audit relies on it)."""
     lines = ["Onna(女)] and “quotes” — here", "渡船——这是。", "Café — naïve", "plain words"]
     assert count_words("\n".join(lines)) == sum(count_words(line) for line in lines)
+
+
+def test_collapse_whitespace_is_the_one_whitespace_rule() -> None:
+    """Every run of whitespace, newlines and no-break spaces too, becomes one space."""
+    assert collapse_whitespace("  two\n\tlines \u00a0 here  ") == "two lines here"
+    assert collapse_whitespace("\u3000") == ""
+    assert collapse_whitespace("one") == "one"

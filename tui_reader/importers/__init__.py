@@ -20,32 +20,23 @@ from pathlib import Path
 from tui_reader.importers._story_notes import apply_free_text
 from tui_reader.importers.encoding import DecodeError
 from tui_reader.model import Story, StoryError
+from tui_reader.paths import STORY_FORMATS
+from tui_reader.text import collapse_whitespace
 
 MAX_BYTES = 256 * 1024 * 1024
 """Larger files are refused rather than read into memory."""
 
-_BY_SUFFIX: dict[str, str] = {
-    ".txt": "tui_reader.importers.text_dump",
-    ".md": "tui_reader.importers.markdown",
-    ".markdown": "tui_reader.importers.markdown",
-    ".html": "tui_reader.importers.html",
-    ".htm": "tui_reader.importers.html",
-    ".xhtml": "tui_reader.importers.html",
-    ".epub": "tui_reader.importers.epub",
-}
-"""Which module reads which file ending."""
-
-SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(_BY_SUFFIX)
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(STORY_FORMATS)
 """File endings :func:`load_story` accepts."""
 
 
 def _module_for(path: Path, data: bytes) -> str:
     """The importer module for this file, or raise ValueError saying why there is none."""
     suffix = path.suffix.lower()
-    if suffix in _BY_SUFFIX:
-        return _BY_SUFFIX[suffix]
+    if suffix in STORY_FORMATS:
+        return STORY_FORMATS[suffix]
     if data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(path):
-        return _BY_SUFFIX[".epub"]
+        return STORY_FORMATS[".epub"]
     shown = suffix or "(no extension)"
     raise ValueError(
         f"unsupported file type {shown}; expected one of {', '.join(SUPPORTED_SUFFIXES)}"
@@ -92,5 +83,5 @@ def load_story(path: str | Path) -> Story:
 
 def _one_line(text: str) -> str:
     """Squeeze a message onto one line of reasonable length."""
-    line = " ".join(text.split())
+    line = collapse_whitespace(text)
     return line if len(line) <= 200 else line[:197] + "..."

@@ -23,6 +23,7 @@ from tui_reader.importers._html_blocks import (
     serialise,
 )
 from tui_reader.model import ARCHIVE_WARNINGS, CHOSE_NOT_TO_WARN, Chapter, Series, Story
+from tui_reader.text import collapse_whitespace
 
 _AO3_CATEGORIES = frozenset({"f/f", "f/m", "m/m", "gen", "multi", "other"})
 """AO3's relationship categories, which FanFicFare files under "Category" for AO3 stories."""
@@ -117,7 +118,7 @@ _SERIES = re.compile(r"^(?P<name>.*\S)\s*\[(?P<index>\d+)\]\s*$")
 def exact_archive_warning(label: str) -> str | None:
     """The AO3 name of a site warning that *is* an archive warning (spelled as AO3 spells it,
     any case, or AO3's tag name); None for anything else ("Violence" is not one)."""
-    key = " ".join(label.split()).casefold()
+    key = collapse_whitespace(label).casefold()
     if key == "choose not to use archive warnings":
         return CHOSE_NOT_TO_WARN
     return next((name for name in ARCHIVE_WARNINGS if name.casefold() == key), None)

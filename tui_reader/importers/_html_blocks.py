@@ -29,7 +29,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tui_reader.importers.grammar import attribution, is_scene_break
 from tui_reader.model import Block
-from tui_reader.text import count_words, normalise_spaces, sanitise
+from tui_reader.text import collapse_whitespace, count_words, normalise_spaces, sanitise
 
 SKIPPED_TAGS = frozenset(
     {"script", "style", "noscript", "template", "head", "title", "meta", "link", "img", "svg"}
@@ -51,7 +51,6 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 CELL_TAGS = frozenset({"td", "th"})
 """Table cells: inline, separated by a space."""
 
-_WS = re.compile(r"\s+")
 _LEADING_DASH = re.compile(r"^\s*[~—–-]+\s+")
 
 
@@ -98,7 +97,7 @@ def has_class(node: LexborNode, name: str) -> bool:
 
 def clean_line(raw: str) -> str:
     """Sanitise one raw line of text and collapse its whitespace (the single sanitise pass)."""
-    return _WS.sub(" ", normalise_spaces(sanitise(raw))).strip()
+    return collapse_whitespace(normalise_spaces(sanitise(raw)))
 
 
 class _Builder:

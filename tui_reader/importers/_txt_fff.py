@@ -21,6 +21,7 @@ from tui_reader.importers._txt_common import detect_layout, split_units
 from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.grammar import parse_heading
 from tui_reader.model import Chapter
+from tui_reader.text import collapse_whitespace
 
 TOC_LINE = "TABLE OF CONTENTS"
 """The line that opens FanFicFare's table of contents."""
@@ -65,7 +66,7 @@ def join_wrapped(parts: list[str]) -> str:
         if out and not (_HYPHEN_END.search(out) and text[0].isalnum()):
             out += " "
         out += text
-    return " ".join(out.split())
+    return collapse_whitespace(out)
 
 
 def _block(lines: list[str], start: int, end: int) -> int:
@@ -205,7 +206,7 @@ def _read_header(lines: list[str], start: int, end: int, header: Header) -> None
         if key == "summary":
             header.apply(key, value)
         else:
-            header.apply(key, " ".join(value.split()))
+            header.apply(key, collapse_whitespace(value))
 
 
 def _read_toc(lines: list[str], start: int, end: int) -> list[str]:

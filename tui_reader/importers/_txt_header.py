@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from tui_reader.model import ARCHIVE_WARNINGS, Series, Source, Story, Tags
+from tui_reader.text import collapse_whitespace
 
 _LABEL_LINE = re.compile(r"^(?P<label>[A-Z][A-Za-z/ ]{1,30}?)\s*:\s+(?P<value>\S.*)$")
 
@@ -50,7 +51,7 @@ def site_archive_warning(label: str) -> str | None:
     Only AO3's own names count (any case): a site's "Violence" is not "Graphic Depictions Of
     Violence", and is kept verbatim as a site warning instead.
     """
-    return _ARCHIVE_NAMES.get(" ".join(label.split()).casefold())
+    return _ARCHIVE_NAMES.get(collapse_whitespace(label).casefold())
 
 
 def series_value(value: str) -> Series:
@@ -130,7 +131,7 @@ class Header:
     def _warnings(self, value: str) -> None:
         """A warnings field: every warning verbatim, and AO3's names also as archive warnings."""
         for part in re.split(r"[,;]", value):
-            site = " ".join(part.split())
+            site = collapse_whitespace(part)
             if site and site not in self.story.site_warnings:
                 self.story.site_warnings.append(site)
             name = site_archive_warning(site)

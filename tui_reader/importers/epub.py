@@ -77,8 +77,8 @@ from tui_reader.model import (
     Source,
     Story,
 )
-from tui_reader.paths import display_text
-from tui_reader.text import count_words, sanitise
+from tui_reader.paths import title_from_filename
+from tui_reader.text import collapse_whitespace, count_words, sanitise
 
 MAX_MEMBER_BYTES = 32 * 1024 * 1024
 """A single file inside the EPUB larger than this (uncompressed) is not read."""
@@ -261,7 +261,7 @@ def _local(tag: object) -> str:
 
 def _text(element: Element) -> str:
     """An element's whole text, whitespace collapsed (not yet sanitised)."""
-    return " ".join("".join(element.itertext()).split())
+    return collapse_whitespace("".join(element.itertext()))
 
 
 @dataclass
@@ -494,7 +494,9 @@ def _new_story(path: Path, meta: dict[str, list[str]], *, fff: bool = False) -> 
     books the creators are unescaped once more.
     """
     title = (meta.get("title") or [""])[0]
-    story = Story(title=_clean(title) or display_text(path.stem), source=Source(str(path), "epub"))
+    story = Story(
+        title=_clean(title) or title_from_filename(path.name), source=Source(str(path), "epub")
+    )
     raw = [html.unescape(c) if fff else c for c in meta.get("creator", [])]
     creators = [_clean(c) for c in raw if _clean(c)]
     story.author = ", ".join(creators) or None
@@ -1191,9 +1193,9 @@ def _not_a_chapter(body: LexborNode, toc_title: str, story: Story) -> bool:
             return True
     if short and words <= 60:
         heading = _first_heading(body)
-        shown = " ".join(text.split())
+        shown = collapse_whitespace(text)
         if heading is not None:  # a chapter titled like its book names it only in its heading
-            shown = shown.replace(" ".join(heading.text(separator=" ").split()), " ", 1)
+            shown = shown.replace(collapse_whitespace(heading.text(separator=" ")), " ", 1)
         lowered = shown.casefold()
         marks = [story.title.casefold(), (story.author or "\0").casefold()]
         if any(m and m in lowered for m in marks) and not _has_paragraph_text(body):

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tui_reader.model import Block
+from tui_reader.text import collapse_whitespace
 
 # --- numbers -------------------------------------------------------------------------------
 
@@ -126,7 +127,7 @@ def number_value(token: str) -> int | None:
         return None
     if token.isascii() and token.isdigit():
         return int(token)
-    low = " ".join(token.lower().split())
+    low = collapse_whitespace(token.lower())
     if low in NUMBER_WORDS:
         return NUMBER_WORDS[low]
     return roman_value(token) if token.isascii() else cjk_value(token)
@@ -367,7 +368,7 @@ def note_heading(label: str) -> NoteKind | None:
     """What a stand-alone label introduces: "Summary", "Chapter Summary" → "summary";
     "Notes", "Chapter Notes", "Author's Note" → "before"; "End Notes", "Chapter End Notes" →
     "after"; anything else → None."""
-    text = " ".join(label.strip().rstrip(":").split())
+    text = collapse_whitespace(label.strip().rstrip(":"))
     m = _NOTE_HEADING.match(text)
     if m is None:
         return None

@@ -32,7 +32,7 @@ from tui_reader.importers._html_blocks import (
 from tui_reader.importers.encoding import decode_text
 from tui_reader.importers.grammar import parse_heading
 from tui_reader.model import Block, Chapter, Note, Section, Source, Story
-from tui_reader.paths import display_text
+from tui_reader.paths import title_from_filename
 from tui_reader.text import count_words
 
 _CONTAINERS = BLOCK_TAGS | {"a", "span", "font"}
@@ -54,7 +54,7 @@ def load(path: Path, data: bytes) -> Story:
         raise ValueError("the HTML file has no text")
     head_title = tree.css_first("title")
     fallback = inline_text(head_title) if head_title is not None else ""
-    fallback = fallback or display_text(path.stem)
+    fallback = fallback or title_from_filename(path.name)
     return story_from_root(root, path, fallback)
 
 

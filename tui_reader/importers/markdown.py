@@ -16,7 +16,6 @@ from typing import Any
 
 from tui_reader.importers.encoding import decode_text
 from tui_reader.importers.grammar import attribution, is_scene_break, parse_heading
-from tui_reader.importers.text_dump import title_from_filename
 from tui_reader.importers.warnings import archive_warning, rating
 from tui_reader.model import (
     ARCHIVE_WARNINGS,
@@ -29,6 +28,7 @@ from tui_reader.model import (
     Tags,
     WarningGate,
 )
+from tui_reader.paths import title_from_filename
 from tui_reader.text import collapse_spaces, count_words, normalise_spaces, sanitise
 
 FENCE = "+++"
@@ -132,7 +132,7 @@ def _story_from_meta(path: Path, meta: dict[str, Any]) -> Story:
     unknown = sorted(set(meta) - _KNOWN_KEYS)
     if unknown:
         raise ValueError(f"front matter: unknown key {unknown[0]!r}")
-    title = _string(meta, "title") or title_from_filename(path)
+    title = _string(meta, "title") or title_from_filename(path.name)
     label = _string(meta, "rating")
     story_rating = None
     if label is not None:

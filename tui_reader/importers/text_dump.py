@@ -9,37 +9,14 @@ their blocks parsed on first read.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from tui_reader.importers import _txt_archive, _txt_book, _txt_fff
 from tui_reader.importers._txt_common import detect_layout, remove_widgets, split_units
 from tui_reader.importers.encoding import decode_text
 from tui_reader.model import Note, Source, Story
-from tui_reader.paths import display_text
+from tui_reader.paths import title_from_filename
 from tui_reader.text import normalise_spaces, sanitise
-
-_HASH = re.compile(r"^[0-9a-fA-F]{8,}$")
-
-
-def title_from_filename(path: Path) -> str:
-    """A readable title from a file name: "my_story-name.txt" -> "My Story Name".
-
-    Hashes and leading numbers ("004_b28b80ae8a0444cc") are dropped; a name with nothing
-    readable left becomes "Untitled story" (with its number, when it had one). The name is
-    untrusted like story text, so it passes through ``display_text`` here.
-    """
-    tokens = [t for t in re.split(r"[_\-\s.]+", display_text(path.stem)) if t]
-    words = [t for t in tokens if not _HASH.match(t) or t.isalpha()]
-    numbers = [t for t in words if t.isdigit()]
-    named = [t for t in words if not t.isdigit()] if len(numbers) < len(words) else []
-    if not named:
-        return f"Untitled story {numbers[0]}" if numbers else "Untitled story"
-    while words and words[0].isdigit():
-        words = words[1:]
-    if all(w.islower() or w.isdigit() for w in words):
-        words = [w.capitalize() for w in words]
-    return " ".join(words)
 
 
 def prepare(data: bytes) -> tuple[list[str], int]:
@@ -73,7 +50,7 @@ def load(path: Path, data: bytes) -> Story:
     if total is None and header.completed:
         total = len(chapters)
     story = header.story
-    story.title = header.title or title_from_filename(path)
+    story.title = header.title or title_from_filename(path.name)
     story.source = Source(path=str(path), format=fmt)
     story.author = header.author
     story.summary = header.summary

@@ -17,6 +17,7 @@ from tui_reader.model import (
     RATING_LEVELS,
     WarningGate,
 )
+from tui_reader.text import collapse_whitespace
 
 _WARNING_ALIASES: dict[str, str] = {
     "creator chose not to use archive warnings": CHOSE_NOT_TO_WARN,
@@ -42,7 +43,7 @@ _WARNING_ALIASES: dict[str, str] = {
 
 def archive_warning(label: str) -> str | None:
     """Map one warning label ("Major Character Death", "character death", "MCD") to AO3's name."""
-    key = re.sub(r"\s+", " ", label.strip().strip(".").casefold())
+    key = collapse_whitespace(label.strip().strip(".").casefold())
     if key in _WARNING_ALIASES:
         return _WARNING_ALIASES[key]
     for name in ARCHIVE_WARNINGS:
@@ -59,7 +60,7 @@ def archive_warnings(text: str) -> list[str]:
 
 def rating(label: str) -> str | None:
     """The AO3 level of a known rating label ("Mature", "M", "NC-17", "K+"); None if unknown."""
-    key = " ".join(label.strip().strip(".").casefold().split())
+    key = collapse_whitespace(label.strip().strip(".").casefold())
     return RATING_LEVELS.get(key)
 
 

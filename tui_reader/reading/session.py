@@ -27,14 +27,14 @@ from tui_reader.layout import (
     Item,
     Match,
     chapter_items,
-    collapse,
     note_keys,
+    note_mode,
     search_story,
     work_items,
 )
 from tui_reader.model import Story, WarningGate
 from tui_reader.state import Position, StateStore
-from tui_reader.text import count_words
+from tui_reader.text import collapse_whitespace, count_words
 
 PACE_GAP = 600.0
 """Seconds between two moves beyond which the pause is not counted as reading."""
@@ -164,15 +164,16 @@ class ReadingSession:
             else Position(opening_chapter(story, chapter, None), 0, 0)
         )
         """Where the visit opens."""
-        self.whole_work = bool(store.pref("whole_work"))
+        prefs = store.prefs()
+        self.whole_work = prefs.whole_work
         """True in the whole-work view (all chapters in one scroll)."""
-        self.reading_width = int(store.pref("reading_width") or 72)
+        self.reading_width = prefs.reading_width
         """The reading column's width in cells."""
-        self.notes_preference = str(store.pref("notes") or "folded")
+        self.notes_preference: str = prefs.notes
         """How notes show unless folded or unfolded by the reader: folded, unfolded, hidden."""
         self.status: str | None = store.status(self.story_id)
         """The story's reading status."""
-        self.words_per_minute = max(1, int(store.words_per_minute() or 200))
+        self.words_per_minute = store.words_per_minute()
         """The reader's pace, for the time left."""
         self.read: set[int] = set(store.chapters_read(self.story_id))
         """Chapters read (in any visit)."""
@@ -219,18 +220,13 @@ class ReadingSession:
 
     def refresh(self) -> None:
         """Re-read what another session may change meanwhile: the pace (call it on a timer)."""
-        self.words_per_minute = max(1, int(self.store.words_per_minute() or 200))
+        self.words_per_minute = self.store.words_per_minute()
 
     # --- notes --------------------------------------------------------------------------------
 
     def note_mode(self, key: str) -> str:
         """How the note ``key`` shows: the reader's fold for it, else the preference."""
-        if self.notes_preference == "hidden":
-            return "hidden"
-        folded = self._folds.get(key)
-        if folded is None:
-            return self.notes_preference
-        return "folded" if folded else "unfolded"
+        return note_mode(self.notes_preference, self._folds.get(key))
 
     def set_folds(self, keys: Iterable[str], folded: bool) -> None:
         """Remember that the reader folded (or unfolded) the notes ``keys``."""
@@ -558,7 +554,7 @@ class ReadingSession:
         chapter = self.story.chapters[pos.chapter]
         blocks = chapter.blocks if chapter.loaded else []
         text = blocks[pos.paragraph].text if pos.paragraph < len(blocks) else ""
-        return collapse(text[pos.offset if pos.offset <= len(text) else 0 :])[:120]
+        return collapse_whitespace(text[pos.offset if pos.offset <= len(text) else 0 :])[:120]
 
     def add_bookmark(self, pos: Position, note: str, snippet: str) -> None:
         """Bookmark ``pos`` with the reader's ``note``."""

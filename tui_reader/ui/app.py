@@ -29,7 +29,7 @@ from tui_reader.paths import display_path, display_text
 from tui_reader.reading import load_chapters, opening_chapter
 from tui_reader.search import SearchHit
 from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
-from tui_reader.text import sanitise
+from tui_reader.text import collapse_whitespace, sanitise
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.commands import ReaderCommands
 from tui_reader.ui.messages import NotesPreferenceChanged
@@ -42,9 +42,6 @@ from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.screens.warning import WarningScreen
 from tui_reader.ui.shutdown import ShutdownGuard
-
-WARN_MODES = ("always", "once", "never")
-"""The values of the "warn_mode" preference."""
 
 HOSTED_BLOCKED_COMMANDS = frozenset({"Screenshot"})
 """System commands a hosted app never offers (they write files on the host)."""
@@ -166,8 +163,8 @@ class TuiReaderApp(App[int]):
         """Restore the theme, show the config's and stored warnings, open a single story,
         hook signals."""
         self._store_loop = asyncio.get_running_loop()
-        theme = self.store.pref("theme")
-        if isinstance(theme, str) and theme in self.available_themes:
+        theme = self.store.prefs().theme
+        if theme in self.available_themes:
             self.theme = theme
         elif theme == self.settings.theme and self.settings.source is not None:
             shown = display_path(self.settings.source)
@@ -244,7 +241,7 @@ class TuiReaderApp(App[int]):
 
     def store_warning(self, message: str) -> None:
         """A message from the state store: shown once as a notification."""
-        message = " ".join(sanitise(message).split())
+        message = collapse_whitespace(sanitise(message))
         if message in self._shown_warnings:
             return
         self._shown_warnings.add(message)
@@ -255,7 +252,7 @@ class TuiReaderApp(App[int]):
 
     def _theme_changed(self, theme: Theme) -> None:
         """Remember the theme the reader picked."""
-        if self.store.pref("theme") != theme.name:
+        if self.store.prefs().theme != theme.name:
             self.store.set_pref("theme", theme.name)
 
     # --- quitting ---------------------------------------------------------------------------
@@ -399,7 +396,7 @@ class TuiReaderApp(App[int]):
         """True when the warning screen should show, by the "warn_mode" preference."""
         if not story.needs_warning:
             return False
-        mode = self.store.pref("warn_mode")
+        mode = self.store.prefs().warn_mode
         if mode == "never":
             return False
         if mode == "always":
@@ -457,7 +454,7 @@ class TuiReaderApp(App[int]):
 
     def hidden_warnings(self) -> frozenset[str]:
         """Warnings whose stories the reader chose to hide from the library and search."""
-        return frozenset(self.store.pref("hidden_warnings") or [])
+        return self.store.prefs().hidden_warnings
 
     def toggle_hidden_warning(self, warning: str) -> None:
         """Hide (or show again) the stories carrying ``warning``, in the library and search."""

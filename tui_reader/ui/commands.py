@@ -14,6 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
 
+from tui_reader.config import NOTE_MODES, WARN_MODES
 from tui_reader.model import ARCHIVE_WARNINGS, NO_WARNINGS
 
 HIDEABLE_WARNINGS = tuple(w for w in ARCHIVE_WARNINGS if w != NO_WARNINGS)
@@ -39,8 +40,7 @@ class ReaderCommands(Provider):
 
     def commands(self) -> Iterator[CommandSpec]:
         """Every command that applies on the current screen."""
-        from tui_reader.layout import NOTE_MODES
-        from tui_reader.ui.app import WARN_MODES, TuiReaderApp
+        from tui_reader.ui.app import TuiReaderApp
 
         app = self.app
         if not isinstance(app, TuiReaderApp):
@@ -77,11 +77,11 @@ class ReaderCommands(Provider):
                 partial(app.toggle_hidden_warning, warning),
                 "In the library and in search (h in the library shows them anyway)",
             )
-        for mode in NOTE_MODES:
+        for notes in NOTE_MODES:
             yield (
-                f"Author's notes: {mode}",
-                partial(app.set_notes_mode, mode),
-                f"Show author's notes {mode} by default",
+                f"Author's notes: {notes}",
+                partial(app.set_notes_mode, notes),
+                f"Show author's notes {notes} by default",
             )
         for entry in app.library_entries:
             if entry.error:

@@ -16,16 +16,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from tui_reader.library import Library, LibraryEntry
+from tui_reader.library_query import LibraryRow, query
 from tui_reader.paths import display_path, display_text
+from tui_reader.text import collapse_whitespace
 from tui_reader.ui.bindings import bindings
-from tui_reader.ui.widgets.library_filter import facet_matches, hidden_by, parse_filter, rank
-from tui_reader.ui.widgets.library_table import (
-    COLUMNS,
-    CONTINUE_KEY,
-    LibraryRow,
-    LibraryTable,
-    sort_rows,
-)
+from tui_reader.ui.widgets.library_table import COLUMNS, CONTINUE_KEY, LibraryTable
 
 if TYPE_CHECKING:
     from tui_reader.ui.app import TuiReaderApp
@@ -190,29 +185,19 @@ class LibraryScreen(Screen[None]):
 
     def refresh_rows(self) -> None:
         """Rebuild the table from the rows, the filter and the sort order."""
-        words, facets = parse_filter(self.filter_text)
-        hidden = self.reader_app.store.pref("hidden_warnings") or []
-        # asking for a warning by name shows its stories even when hidden
-        reveal = self.show_hidden or any(facet == "warning" for facet, _ in facets)
-        rows = []
-        self.hidden_count = 0
-        for row in self.rows:
-            if not reveal and hidden_by(row.entry, hidden):
-                self.hidden_count += 1
-                continue
-            if all(facet_matches(row.entry, row.status, f, v) for f, v in facets):
-                rows.append(row)
+        ordered, self.hidden_count = query(
+            self.rows,
+            self.filter_text,
+            sort_column=self.sort_column,
+            reverse=self.sort_reverse,
+            hidden_warnings=self.reader_app.hidden_warnings(),
+            show_hidden=self.show_hidden,
+        )
         continue_row = None
-        if not self.filter_text and self.continue_row and self.continue_row[0] in rows:
+        if not self.filter_text and self.continue_row and self.continue_row[0] in ordered:
             continue_row = self.continue_row
-        if words:
-            by_path = {r.entry.path: r for r in rows}
-            kept = [r.entry for r in rows]
-            ordered = [by_path[e.path] for e in rank(words, kept)]
-        else:
-            ordered = sort_rows(rows, self.sort_column, self.sort_reverse)
         table = self.query_one(LibraryTable)
-        with_status = any(r.status for r in rows)
+        with_status = any(r.status for r in ordered)
         table.fit_widths(self.size.width or self.app.size.width, with_status)
         table.show(
             ordered,
@@ -271,7 +256,7 @@ class LibraryScreen(Screen[None]):
         if entry.fandoms:
             text.append(", ".join(entry.fandoms), style="bold")
             text.append("  ")
-        text.append(" ".join((entry.summary or "No summary.").split()))
+        text.append(collapse_whitespace(entry.summary or "No summary."))
         summary.update(text)
 
     @on(DataTable.RowHighlighted)

@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 
 from tui_reader.paths import display_text
 from tui_reader.search import SearchHit, SearchIndex, build_query
+from tui_reader.text import collapse_whitespace
 from tui_reader.ui.bindings import bindings
 
 
@@ -37,7 +38,7 @@ def hit_prompt(hit: SearchHit) -> Text:
     text.append(f"  {display_text(hit.chapter_title)}, paragraph {hit.paragraph + 1}", style="dim")
     text.append("\n")
     plain = hit.plain_snippet()
-    snippet = Text(" ".join(plain.split()) if "\n" not in plain else plain.replace("\n", " "))
+    snippet = Text(collapse_whitespace(plain) if "\n" not in plain else plain.replace("\n", " "))
     for start, end in hit.highlights():
         snippet.stylize("bold reverse", start, end)
     text.append_text(snippet)

@@ -21,7 +21,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui_reader.layout import Item, Line, line_for_anchor, line_keys, wrap_items
+from tui_reader.config import MAX_WIDTH, MIN_WIDTH
+from tui_reader.layout import Item, Line, line_for_anchor, line_keys, note_mode, wrap_items
 from tui_reader.reading import Anchor
 from tui_reader.ui.plain import is_plain
 
@@ -146,9 +147,8 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
     def note_mode(self, key: str) -> str:
         """How the note ``key`` is shown now."""
         default = self._default_note_mode(key) if self._default_note_mode else "folded"
-        if default == "hidden":
-            return "hidden"
-        return self.note_overrides.get(key, default)
+        override = self.note_overrides.get(key)
+        return note_mode(default, None if override is None else override == "folded")
 
     @property
     def available_width(self) -> int:
@@ -232,7 +232,7 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def set_width(self, width: int) -> None:
         """Change the reading width and keep the anchor at the top."""
-        self.reading_width = max(20, min(200, width))
+        self.reading_width = max(MIN_WIDTH, min(MAX_WIDTH, width))
         if self.items:
             self._relayout()
 

@@ -2,15 +2,13 @@
 
 Every cell is a ``rich.text.Text`` built from plain strings, so a story title such as
 ``[bold]x[/]`` shows literally. Rows are rebuilt by :meth:`LibraryTable.show` in the order the
-screen asks for (sorting and filtering are done here, not by DataTable).
+screen asks for (sorting and filtering are :mod:`tui_reader.library_query`'s, not DataTable's).
 """
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -19,9 +17,9 @@ from rich.text import Text
 from textual.binding import BindingType
 from textual.widgets import DataTable
 
-from tui_reader.library import LibraryEntry
-from tui_reader.model import RATINGS
+from tui_reader.library_query import STATUS_LABELS, LibraryRow
 from tui_reader.paths import display_text
+from tui_reader.text import collapse_whitespace
 from tui_reader.ui.bindings import binding
 from tui_reader.ui.plain import is_plain
 
@@ -95,87 +93,9 @@ def relative_date(when: float | None, now: float | None = None) -> str:
     return time.strftime("%Y-%m-%d", time.localtime(when))
 
 
-@dataclass
-class LibraryRow:
-    """What the table shows for one story: the entry plus the reader's own state."""
-
-    entry: LibraryEntry
-    """The library's entry."""
-    read: int = 0
-    """Chapters of those present that the reader has finished."""
-    last_read: float | None = None
-    """When the reader last had it open (epoch seconds), from the history."""
-    status: str | None = None
-    """The reader's status for it ("reading", "finished", ...)."""
-
-    @property
-    def progress(self) -> float:
-        """Share of the present chapters read, 0..1."""
-        if not self.entry.chapters:
-            return 0.0
-        return min(1.0, self.read / self.entry.chapters)
-
-    @property
-    def chapters_text(self) -> str:
-        """ "read/available/total", "?" for an unknown total."""
-        if self.entry.error:
-            return ""
-        total = "?" if self.entry.chapters_total is None else str(self.entry.chapters_total)
-        return f"{self.read}/{self.entry.chapters}/{total}"
-
-
-def title_key(title: str) -> str:
-    """A title for sorting: case-folded, leading punctuation and "the/a/an" ignored."""
-    key = re.sub(r"^\W+", "", title.casefold())
-    return re.sub(r"^(?:the|a|an)\s+", "", key) or title.casefold()
-
-
-def rating_order(rating: str | None) -> int:
-    """Mildest first; unknown ratings last."""
-    return RATINGS.index(rating) if rating in RATINGS else len(RATINGS)
-
-
-STATUS_LABELS: dict[str, str] = {
-    "reading": "reading",
-    "plan to read": "planned",
-    "on hold": "on hold",
-    "finished": "finished",
-    "dropped": "dropped",
-}
-"""How each reading status shows in its column (at most 8 cells)."""
-
-STATUS_ORDER: dict[str, int] = {status: i for i, status in enumerate(STATUS_LABELS)}
-"""Sort order of the statuses: reading first, dropped last."""
-
-
-SORT_KEYS: dict[str, Callable[[LibraryRow], Any]] = {
-    "title": lambda r: (title_key(r.entry.title), str(r.entry.path)),
-    "author": lambda r: (title_key(r.entry.author or "\uffff"), title_key(r.entry.title)),
-    "chapters": lambda r: (r.entry.chapters, r.read),
-    "words": lambda r: r.entry.words,
-    "rating": lambda r: rating_order(r.entry.rating_level),
-    "warn": lambda r: (not r.entry.needs_warning, title_key(r.entry.title)),
-    "progress": lambda r: r.progress,
-    "status": lambda r: (
-        STATUS_ORDER.get(r.status or "", len(STATUS_ORDER)),
-        title_key(r.entry.title),
-    ),
-    "last": lambda r: -(r.last_read or 0.0),
-}
-"""How each column sorts (ascending; "last" puts the most recent first)."""
-
-
-def sort_rows(rows: Sequence[LibraryRow], column: str, reverse: bool) -> list[LibraryRow]:
-    """The rows sorted by ``column``; broken files always go last."""
-    key = SORT_KEYS[column]
-    good = sorted((r for r in rows if not r.entry.error), key=key, reverse=reverse)
-    bad = sorted((r for r in rows if r.entry.error), key=SORT_KEYS["title"])
-    return [*good, *bad]
-
-
 def _cut(text: str, width: int, plain: bool = False) -> str:
     """``text`` cut to ``width`` cells (wide characters count two) with an ellipsis ("...")."""
-    text = " ".join(text.split())
+    text = collapse_whitespace(text)
     if cell_len(text) <= width:
         return text
     ellipsis = "..." if plain else "…"

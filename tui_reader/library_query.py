@@ -1,14 +1,20 @@
-"""Fuzzy filtering of the library: a subsequence match on title, author, fandoms and tags, ranked.
+"""What the library lists: the filter (fuzzy words, ``key:value`` facets), hidden warnings, sort.
 
-Pure functions, no Textual: the library screen calls :func:`rank` with the filter text.
+Textual-free core: the library screen hands :func:`query` its rows, the filter text, the sort
+column and the reader's hidden warnings, and shows the rows it returns in that order.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from tui_reader.library import LibraryEntry
+from tui_reader.library import LibraryEntry, sort_key
+from tui_reader.model import RATINGS, hides
+from tui_reader.state import STATUSES
+from tui_reader.text import title_key
 
 FIELD_WEIGHTS: tuple[tuple[str, float], ...] = (
     ("title", 1.0),
@@ -159,6 +165,106 @@ def facet_matches(entry: LibraryEntry, status: str | None, facet: str, value: st
 
 
 def hidden_by(entry: LibraryEntry, hidden_warnings: Iterable[str]) -> bool:
-    """True when ``entry`` carries a warning the reader chose to hide."""
-    hidden = set(hidden_warnings)
-    return bool(hidden) and bool(hidden.intersection(entry.warnings))
+    """True when ``entry`` carries a warning the reader chose to hide (:func:`hides`)."""
+    return hides(entry.warnings, hidden_warnings)
+
+
+@dataclass
+class LibraryRow:
+    """What the table shows for one story: the entry plus the reader's own state."""
+
+    entry: LibraryEntry
+    """The library's entry."""
+    read: int = 0
+    """Chapters of those present that the reader has finished."""
+    last_read: float | None = None
+    """When the reader last had it open (epoch seconds), from the history."""
+    status: str | None = None
+    """The reader's status for it ("reading", "finished", ...)."""
+
+    @property
+    def progress(self) -> float:
+        """Share of the present chapters read, 0..1."""
+        if not self.entry.chapters:
+            return 0.0
+        return min(1.0, self.read / self.entry.chapters)
+
+    @property
+    def chapters_text(self) -> str:
+        """ "read/available/total", "?" for an unknown total."""
+        if self.entry.error:
+            return ""
+        total = "?" if self.entry.chapters_total is None else str(self.entry.chapters_total)
+        return f"{self.read}/{self.entry.chapters}/{total}"
+
+
+def rating_order(rating: str | None) -> int:
+    """Mildest first; unknown ratings last."""
+    return RATINGS.index(rating) if rating in RATINGS else len(RATINGS)
+
+
+_SHORT_STATUS: dict[str, str] = {"plan to read": "planned"}
+"""Statuses longer than the status column, and the word the column shows instead."""
+
+STATUS_LABELS: dict[str, str] = {status: _SHORT_STATUS.get(status, status) for status in STATUSES}
+"""How each reading status (:data:`~tui_reader.state.STATUSES`) shows in its column (≤ 8 cells)."""
+
+STATUS_ORDER: dict[str, int] = {status: i for i, status in enumerate(STATUS_LABELS)}
+"""Sort order of the statuses: reading first, dropped last."""
+
+
+SORT_KEYS: dict[str, Callable[[LibraryRow], Any]] = {
+    "title": lambda r: sort_key(r.entry),
+    "author": lambda r: (title_key(r.entry.author or "\uffff"), title_key(r.entry.title)),
+    "chapters": lambda r: (r.entry.chapters, r.read),
+    "words": lambda r: r.entry.words,
+    "rating": lambda r: rating_order(r.entry.rating_level),
+    "warn": lambda r: (not r.entry.needs_warning, title_key(r.entry.title)),
+    "progress": lambda r: r.progress,
+    "status": lambda r: (
+        STATUS_ORDER.get(r.status or "", len(STATUS_ORDER)),
+        title_key(r.entry.title),
+    ),
+    "last": lambda r: -(r.last_read or 0.0),
+}
+"""How each column sorts (ascending; "last" puts the most recent first)."""
+
+
+def sort_rows(rows: Sequence[LibraryRow], column: str, reverse: bool) -> list[LibraryRow]:
+    """The rows sorted by ``column``; broken files always go last."""
+    key = SORT_KEYS[column]
+    good = sorted((r for r in rows if not r.entry.error), key=key, reverse=reverse)
+    bad = sorted((r for r in rows if r.entry.error), key=SORT_KEYS["title"])
+    return [*good, *bad]
+
+
+def query(
+    rows: Sequence[LibraryRow],
+    filter_text: str,
+    *,
+    sort_column: str = "title",
+    reverse: bool = False,
+    hidden_warnings: Iterable[str] = (),
+    show_hidden: bool = False,
+) -> tuple[list[LibraryRow], int]:
+    """The rows to show, in order, and how many were left out for a hidden warning.
+
+    Rows carrying a hidden warning are left out unless ``show_hidden`` or the filter asks for a
+    warning by name (``warning:...``). The facets must all match; with fuzzy words the rows
+    come best match first (:func:`rank`), else in ``sort_column`` order (:func:`sort_rows`).
+    """
+    words, facets = parse_filter(filter_text)
+    reveal = show_hidden or any(facet == "warning" for facet, _ in facets)
+    hidden = frozenset(hidden_warnings)
+    kept: list[LibraryRow] = []
+    hidden_count = 0
+    for row in rows:
+        if not reveal and hidden_by(row.entry, hidden):
+            hidden_count += 1
+            continue
+        if all(facet_matches(row.entry, row.status, f, v) for f, v in facets):
+            kept.append(row)
+    if words:
+        by_path = {r.entry.path: r for r in kept}
+        return [by_path[e.path] for e in rank(words, [r.entry for r in kept])], hidden_count
+    return sort_rows(kept, sort_column, reverse), hidden_count

@@ -1,0 +1,98 @@
+"""The library's rules without Textual: title order, hidden warnings, facets, statuses, query."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui_reader.library import Library, LibraryEntry
+from tui_reader.library_query import (
+    SORT_KEYS,
+    STATUS_LABELS,
+    LibraryRow,
+    hidden_by,
+    query,
+    sort_rows,
+)
+from tui_reader.model import hides
+from tui_reader.state import STATUSES
+from tui_reader.text import title_key
+
+DEATH = "Major Character Death"
+VIOLENCE = "Graphic Depictions Of Violence"
+
+
+def entry(title: str, *, warnings: list[str] | None = None, **kw: object) -> LibraryEntry:
+    """An entry with the given title (its path from the title) and archive warnings."""
+    return LibraryEntry(Path(f"/lib/{title}.md"), title, warnings=warnings or [], **kw)  # type: ignore[arg-type]
+
+
+def titles(rows: list[LibraryRow]) -> list[str]:
+    """The titles of ``rows`` in order."""
+    return [r.entry.title for r in rows]
+
+
+def test_title_key_ignores_case_articles_and_leading_punctuation() -> None:
+    assert title_key("The Quiet Hour") == "quiet hour"
+    assert title_key('"A Lantern" for Two') == 'lantern" for two'
+    assert title_key("...and Then") == "and then"
+    assert title_key("!!!") == "!!!"
+
+
+def test_scan_order_is_the_title_column_order(tmp_path: Path, data_dir: Path) -> None:
+    """One title sort: a title opening with a quote sorts by its first word in both places.
+
+    The scan used to sort '"Zest"' before "Apple" (punctuation first) while the title column
+    sorted it last.
+    """
+    for name, title in [("z.md", '\\"Zest\\"'), ("a.md", "Apple"), ("m.md", "The Middle")]:
+        (tmp_path / name).write_text(f'+++\ntitle = "{title}"\n+++\n# One\n\nText.\n', "utf-8")
+    scanned = [e.title for e in Library(tmp_path, data_dir).scan()]
+    assert scanned == ["Apple", "The Middle", '"Zest"']
+    rows = [LibraryRow(e) for e in Library(tmp_path, data_dir).scan()]
+    assert titles(sort_rows(list(reversed(rows)), "title", False)) == scanned
+
+
+def test_hidden_warnings_rule_is_one_rule() -> None:
+    assert hides([DEATH], [DEATH, VIOLENCE])
+    assert not hides([DEATH], [])
+    assert not hides([], [DEATH])
+    assert not hides(["No Archive Warnings Apply"], [DEATH])
+    assert hidden_by(entry("x", warnings=[VIOLENCE]), {VIOLENCE})
+
+
+def test_query_leaves_out_hidden_stories_and_counts_them() -> None:
+    rows = [
+        LibraryRow(entry("Bleak", warnings=[DEATH])),
+        LibraryRow(entry("Calm")),
+        LibraryRow(entry("Brawl", warnings=[VIOLENCE])),
+    ]
+    shown, hidden = query(rows, "", hidden_warnings=[DEATH])
+    assert (titles(shown), hidden) == (["Brawl", "Calm"], 1)
+    shown, hidden = query(rows, "", hidden_warnings=[DEATH], show_hidden=True)
+    assert (titles(shown), hidden) == (["Bleak", "Brawl", "Calm"], 0)
+    # asking for a warning by name shows its stories even when hidden
+    shown, hidden = query(rows, "warning:death", hidden_warnings=[DEATH])
+    assert (titles(shown), hidden) == (["Bleak"], 0)
+
+
+def test_query_ranks_fuzzy_words_and_sorts_otherwise() -> None:
+    rows = [
+        LibraryRow(entry("Lanterns", author="Ann", words=900)),
+        LibraryRow(entry("Flood Season", author="Bo", words=100)),
+        LibraryRow(entry("Broken", error="the file is empty")),
+    ]
+    assert titles(query(rows, "flood")[0]) == ["Flood Season"]
+    assert titles(query(rows, "", sort_column="words", reverse=True)[0]) == [
+        "Lanterns",
+        "Flood Season",
+        "Broken",  # broken files always last
+    ]
+
+
+def test_status_facet_and_order_follow_the_one_status_list() -> None:
+    assert list(STATUS_LABELS) == list(STATUSES)
+    assert all(len(label) <= 8 for label in STATUS_LABELS.values())
+    rows = [LibraryRow(entry(s.title()), status=s) for s in reversed(STATUSES)]
+    assert [r.status for r in sorted(rows, key=SORT_KEYS["status"])] == list(STATUSES)
+    shown, _ = query(rows, "status:plan")
+    assert [r.status for r in shown] == ["plan to read"]
