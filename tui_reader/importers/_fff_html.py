@@ -123,14 +123,10 @@ def exact_archive_warning(label: str) -> str | None:
     return next((name for name in ARCHIVE_WARNINGS if name.casefold() == key), None)
 
 
-def apply_title_page(fields: dict[str, str], story: Story) -> list[str]:
-    """Fill ``story`` from title-page fields: rating and warnings verbatim (only the warnings
-    that are archive warnings become :attr:`Story.warnings`), series, language, categories.
-
-    Returns the site warnings that are not archive warnings (kept verbatim in
-    :attr:`Story.site_warnings` too).
-    """
-    unmapped: list[str] = []
+def apply_title_page(fields: dict[str, str], story: Story) -> None:
+    """Fill ``story`` from title-page fields: rating and every site warning verbatim (only the
+    warnings that are archive warnings also become :attr:`Story.warnings`), series, language,
+    categories."""
     if title := fields.get("title"):
         story.title = title
     if author := fields.get("author"):
@@ -143,10 +139,7 @@ def apply_title_page(fields: dict[str, str], story: Story) -> list[str]:
     for part in _split(fields.get("warnings", "") or fields.get("warning", "")):
         if part not in story.site_warnings:
             story.site_warnings.append(part)
-        name = exact_archive_warning(part)
-        if name is None:
-            unmapped.append(part)
-        else:
+        if (name := exact_archive_warning(part)) is not None:
             found.add(name)
     story.warnings = [w for w in ARCHIVE_WARNINGS if w in found]
     fandoms = fields.get("fandoms") or fields.get("fandom")
@@ -177,7 +170,6 @@ def apply_title_page(fields: dict[str, str], story: Story) -> list[str]:
     if url := fields.get("story url") or fields.get("url"):
         story.source_url = story.source_url or url
     story.chapters_total = _chapters_total(fields.get("chapters", ""), fields.get("status", ""))
-    return unmapped
 
 
 def _chapters_total(chapters: str, status: str) -> int | None:

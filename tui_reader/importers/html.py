@@ -91,8 +91,7 @@ def _fill_fff(root: LexborNode, story: Story) -> None:
     elif " by " in story.title:
         story.title, story.author = story.title.rsplit(" by ", 1)
     fields = _fff_html.title_page(root)
-    unmapped = _fff_html.apply_title_page(fields, story)
-    story.content_notes.extend(u for u in unmapped if u not in story.content_notes)
+    _fff_html.apply_title_page(fields, story)
     _fff_preface(sections.preface, story)
     for index, (title_node, nodes) in enumerate(sections.chapters, start=1):
         text = inline_text(title_node) if title_node is not None else None
