@@ -22,7 +22,8 @@ from tui_reader.importers._html_blocks import (
     note_text,
     serialise,
 )
-from tui_reader.model import ARCHIVE_WARNINGS, CHOSE_NOT_TO_WARN, Chapter, Series, Story
+from tui_reader.importers.warnings import site_archive_warning
+from tui_reader.model import ARCHIVE_WARNINGS, Chapter, Series, Story
 
 _AO3_CATEGORIES = frozenset({"f/f", "f/m", "m/m", "gen", "multi", "other"})
 """AO3's relationship categories, which FanFicFare files under "Category" for AO3 stories."""
@@ -114,15 +115,6 @@ _SERIES = re.compile(r"^(?P<name>.*\S)\s*\[(?P<index>\d+)\]\s*$")
 """FanFicFare's series value: "Harbour Lights [2]"."""
 
 
-def exact_archive_warning(label: str) -> str | None:
-    """The AO3 name of a site warning that *is* an archive warning (spelled as AO3 spells it,
-    any case, or AO3's tag name); None for anything else ("Violence" is not one)."""
-    key = " ".join(label.split()).casefold()
-    if key == "choose not to use archive warnings":
-        return CHOSE_NOT_TO_WARN
-    return next((name for name in ARCHIVE_WARNINGS if name.casefold() == key), None)
-
-
 def apply_title_page(fields: dict[str, str], story: Story) -> None:
     """Fill ``story`` from title-page fields: rating and every site warning verbatim (only the
     warnings that are archive warnings also become :attr:`Story.warnings`), series, language,
@@ -139,7 +131,7 @@ def apply_title_page(fields: dict[str, str], story: Story) -> None:
     for part in _split(fields.get("warnings", "") or fields.get("warning", "")):
         if part not in story.site_warnings:
             story.site_warnings.append(part)
-        if (name := exact_archive_warning(part)) is not None:
+        if (name := site_archive_warning(part)) is not None:
             found.add(name)
     story.warnings = [w for w in ARCHIVE_WARNINGS if w in found]
     fandoms = fields.get("fandoms") or fields.get("fandom")

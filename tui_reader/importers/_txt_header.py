@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tui_reader.model import ARCHIVE_WARNINGS, Series, Source, Story, Tags
+from tui_reader.importers.warnings import site_archive_warning
+from tui_reader.model import Series, Source, Story, Tags
 
 _LABEL_LINE = re.compile(r"^(?P<label>[A-Z][A-Za-z/ ]{1,30}?)\s*:\s+(?P<value>\S.*)$")
 
@@ -40,17 +41,7 @@ def _split_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-_ARCHIVE_NAMES = {name.casefold(): name for name in ARCHIVE_WARNINGS}
 _SERIES = re.compile(r"^(?P<name>.+?)\s*\[(?P<index>\d{1,5})\]$")
-
-
-def site_archive_warning(label: str) -> str | None:
-    """AO3's name for a site warning that *is* an archive warning, else None.
-
-    Only AO3's own names count (any case): a site's "Violence" is not "Graphic Depictions Of
-    Violence", and is kept verbatim as a site warning instead.
-    """
-    return _ARCHIVE_NAMES.get(" ".join(label.split()).casefold())
 
 
 def series_value(value: str) -> Series:
