@@ -41,7 +41,7 @@ def test_rating_and_warnings_verbatim(fanficfare: FanFicFare, sid: int) -> None:
 
 @pytest.mark.parametrize("sid", SIDS)
 def test_site_warnings_are_not_the_authors_own_warnings(fanficfare: FanFicFare, sid: int) -> None:
-    """"Violence" from the title page is a site warning, never an author's free-text warning
+    """The title page's "Violence" is a site warning, never an author's free-text warning
     (the TXT and EPUB of the same story have no content notes either)."""
     story = _story(fanficfare, sid)
     assert story.content_notes == []

@@ -22,8 +22,9 @@ from tui_reader.importers._html_blocks import (
     note_text,
     serialise,
 )
+from tui_reader.importers._txt_header import series_value, split_list
 from tui_reader.importers.warnings import site_archive_warning
-from tui_reader.model import ARCHIVE_WARNINGS, Chapter, Series, Story
+from tui_reader.model import ARCHIVE_WARNINGS, Chapter, Story
 
 _AO3_CATEGORIES = frozenset({"f/f", "f/m", "m/m", "gen", "multi", "other"})
 """AO3's relationship categories, which FanFicFare files under "Category" for AO3 stories."""
@@ -106,15 +107,6 @@ def _value_after(bold: LexborNode) -> str:
     return "\n\n".join(b.text for b in blocks_from_html(html) if b.text).strip()
 
 
-def _split(value: str) -> list[str]:
-    """A comma-separated field as a list."""
-    return [part.strip() for part in value.split(",") if part.strip()]
-
-
-_SERIES = re.compile(r"^(?P<name>.*\S)\s*\[(?P<index>\d+)\]\s*$")
-"""FanFicFare's series value: "Harbour Lights [2]"."""
-
-
 def apply_title_page(fields: dict[str, str], story: Story) -> None:
     """Fill ``story`` from title-page fields: rating and every site warning verbatim (only the
     warnings that are archive warnings also become :attr:`Story.warnings`), series, language,
@@ -128,7 +120,7 @@ def apply_title_page(fields: dict[str, str], story: Story) -> None:
     if label := fields.get("rating"):
         story.rating = label
     found = set(story.warnings)
-    for part in _split(fields.get("warnings", "") or fields.get("warning", "")):
+    for part in split_list(fields.get("warnings", "") or fields.get("warning", "")):
         if part not in story.site_warnings:
             story.site_warnings.append(part)
         if (name := site_archive_warning(part)) is not None:
@@ -137,28 +129,27 @@ def apply_title_page(fields: dict[str, str], story: Story) -> None:
     fandoms = fields.get("fandoms") or fields.get("fandom")
     category = fields.get("category") or fields.get("categories")
     if category:
-        story.categories.extend(c for c in _split(category) if c not in story.categories)
+        story.categories.extend(c for c in split_list(category) if c not in story.categories)
     if fandoms:
-        story.tags.fandoms = _split(fandoms)
-    elif category and not all(c.casefold() in _AO3_CATEGORIES for c in _split(category)):
-        story.tags.fandoms = _split(category)
+        story.tags.fandoms = split_list(fandoms)
+    elif category and not all(c.casefold() in _AO3_CATEGORIES for c in split_list(category)):
+        story.tags.fandoms = split_list(category)
     for key in ("characters", "character"):
         if key in fields:
-            story.tags.characters = _split(fields[key])
+            story.tags.characters = split_list(fields[key])
     for key in ("relationships", "relationship", "pairings", "pairing", "ships"):
         if key in fields:
-            story.tags.relationships = _split(fields[key])
+            story.tags.relationships = split_list(fields[key])
     for key in ("freeform tags", "additional tags", "extra tags", "genre", "tags"):
         story.tags.additional.extend(
-            t for t in _split(fields.get(key, "")) if t not in story.tags.additional
+            t for t in split_list(fields.get(key, "")) if t not in story.tags.additional
         )
     if language := fields.get("language"):
         story.language = language
     if series := fields.get("series"):
-        match = _SERIES.match(series)
-        name, index = (match["name"], int(match["index"])) if match else (series, None)
-        if all(s.name != name for s in story.series):
-            story.series.append(Series(name, index))
+        value = series_value(series)
+        if all(s.name != value.name for s in story.series):
+            story.series.append(value)
     if url := fields.get("story url") or fields.get("url"):
         story.source_url = story.source_url or url
     story.chapters_total = _chapters_total(fields.get("chapters", ""), fields.get("status", ""))

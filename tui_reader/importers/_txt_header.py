@@ -1,4 +1,8 @@
-"""``Label: value`` header lines of text dumps (FanFicFare's title page, archive preambles)."""
+"""``Label: value`` header lines of text dumps (FanFicFare's title page, archive preambles).
+
+Its value readers (:func:`split_list`, :func:`series_value`) serve FanFicFare's HTML and EPUB
+title page too.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +40,7 @@ def label_line(line: str) -> tuple[str, str] | None:
     return label, m.group("value").strip()
 
 
-def _split_list(value: str) -> list[str]:
+def split_list(value: str) -> list[str]:
     """A comma-separated tag list."""
     return [part.strip() for part in value.split(",") if part.strip()]
 
@@ -95,12 +99,12 @@ class Header:
         elif label in ("warnings", "warning", "archive warnings", "archive warning"):
             self._warnings(value)
         elif label in ("category", "categories"):
-            self.story.categories.extend(_split_list(value))
-            self.tags.fandoms.extend(_split_list(value))
+            self.story.categories.extend(split_list(value))
+            self.tags.fandoms.extend(split_list(value))
         elif label in ("fandom", "fandoms"):
-            self.tags.fandoms.extend(_split_list(value))
+            self.tags.fandoms.extend(split_list(value))
         elif label == "ao3 categories":
-            self.story.categories.extend(_split_list(value))
+            self.story.categories.extend(split_list(value))
         elif label == "series":
             self.story.series.append(series_value(value))
         elif label == "language":
@@ -108,11 +112,11 @@ class Header:
         elif label in ("story url", "source"):
             self.story.source_url = value.strip()
         elif label in ("characters", "character"):
-            self.tags.characters.extend(_split_list(value))
+            self.tags.characters.extend(split_list(value))
         elif label in ("relationships", "relationship", "pairing", "pairings", "ships"):
-            self.tags.relationships.extend(_split_list(value))
+            self.tags.relationships.extend(split_list(value))
         elif label in ("genre", "genres", "tags", "additional tags", "freeform", "freeform tags"):
-            self.tags.additional.extend(_split_list(value))
+            self.tags.additional.extend(split_list(value))
         elif label in ("total chapters", "chapters"):
             self._chapters(value, total=label == "total chapters")
         elif label in ("status", "completed"):
