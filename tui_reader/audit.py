@@ -19,7 +19,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from tui_reader.importers._html_blocks import INVISIBLE
 from tui_reader.importers._html_blocks import visible_text as html_text
-from tui_reader.importers.encoding import decode_text
+from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.epub import spine_members
 from tui_reader.importers.markdown import split_front_matter, visible_text
 from tui_reader.model import Story
@@ -105,7 +105,11 @@ def source_words(path: Path, data: bytes) -> int:
     if suffix == ".epub" or data[:4] == b"PK\x03\x04":
         total = 0
         for _name, member in spine_members(data):
-            total += count_words(html_visible_text(decode_text(member)))
+            try:
+                text = decode_text(member)
+            except DecodeError:  # binary: nothing a reader sees (the importer passes it over)
+                continue
+            total += count_words(html_visible_text(text))
         return total
     text = decode_text(data)
     if suffix in (".html", ".htm", ".xhtml"):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.html_builders import chapters, generic_epub2
 from tui_reader.audit import audit, html_visible_text, source_words
 from tui_reader.cli import main
 from tui_reader.model import Block, Chapter, Section, Source, Story
@@ -98,4 +99,19 @@ def test_cli_audit_json_shape_and_exit(tmp_path: Path, capsys: pytest.CaptureFix
     assert set(out) == {"source_words", "words", "unaccounted"}
     assert set(out["words"]) >= {"chapters", "notes", "front_matter", "boilerplate"}
     assert out["source_words"] > 150_000
+    assert out["unaccounted"] <= 0.01
+
+
+def test_cli_audit_of_a_book_with_a_binary_chapter_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A chapter file that is not text is passed over by the importer and shows no words to
+    the audit: the audit reports the rest of the book instead of a traceback."""
+    path = generic_epub2(tmp_path / "b.epub", chapters(2), broken="Text/ch01.xhtml")
+    status = main(["inspect", "--audit", "--json", str(path)])
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert captured.err == ""
+    assert status == 0
+    assert out["words"]["chapters"] > 0
     assert out["unaccounted"] <= 0.01
