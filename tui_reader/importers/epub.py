@@ -867,7 +867,7 @@ class _Generic:
             if keep and value not in story.tags.additional:
                 story.tags.additional.append(value)
         if story.rating is None:
-            story.rating = next((r for s in self.subjects if (r := rating(s))), None)
+            story.rating = next((_clean(s) for s in self.subjects if rating(s)), None)
         accounted = dict(story.accounted)
         front, back = len(story.front_matter), len(story.back_matter)
         for loose in (False, True):
