@@ -70,8 +70,6 @@ class Header:
     """The rating, verbatim."""
     warnings: list[str] = field(default_factory=list)
     """AO3 archive warning names (the site warnings that are archive warnings)."""
-    content_notes: list[str] = field(default_factory=list)
-    """The author's own warning sentences, verbatim."""
     story: Story = field(default_factory=lambda: Story(title="", source=Source("", "")))
     """The story being read, for what the header fills in directly: site warnings, series,
     language, categories, source URL, front and back matter, and the words it accounts for
