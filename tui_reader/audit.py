@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
-
-from tui_reader.importers._html_blocks import INVISIBLE
 from tui_reader.importers._html_blocks import visible_text as html_text
+from tui_reader.importers._html_blocks import without_hidden
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.epub import spine_members
 from tui_reader.importers.markdown import split_front_matter, visible_text
@@ -74,13 +72,7 @@ class Audit:
 
 def html_visible_text(markup: str) -> str:
     """The text a reader sees in an HTML or XHTML document, block boundaries kept as spaces."""
-    tree = LexborHTMLParser(markup)
-    for node in tree.css(INVISIBLE):
-        node.decompose()
-    root = tree.body
-    if root is None:
-        return ""
-    return html_text(root.html or "")
+    return html_text(without_hidden(markup))
 
 
 def _markdown_words(text: str) -> int:
