@@ -104,6 +104,20 @@ def test_pandoc_subject_rating_is_kept_verbatim(tmp_path: Path, subject: str, le
 
 
 @needs_pandoc
+def test_pandoc_subject_warnings_are_kept(tmp_path: Path) -> None:
+    """An archive warning given as a dc:subject is a warning; a site's own word ("Violence")
+    stays a tag, neither turned into an archive warning nor dropped."""
+    subjects = "subject:\n- Violence\n- Major Character Death\n- Orchards\n"
+    path = pandoc_epub(
+        _markdown().replace("lang: en\n", f"lang: en\n{subjects}"), tmp_path / "w.epub"
+    )
+    story = load_story(path)
+    assert story.warnings == ["Major Character Death"]
+    assert story.tags.additional == ["Violence", "Orchards"]
+    assert story.needs_warning
+
+
+@needs_pandoc
 @pytest.mark.parametrize(
     "lines",
     [
