@@ -66,7 +66,7 @@ from tui_reader.importers._txt_fff import chapter_title
 from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.grammar import parse_heading
-from tui_reader.importers.warnings import archive_warning, rating, site_archive_warning
+from tui_reader.importers.warnings import rating, site_archive_warning
 from tui_reader.model import (
     ARCHIVE_WARNINGS,
     Block,
@@ -594,7 +594,7 @@ def _fill_ao3(story: Story, docs: Iterator[_Doc], subjects: list[str]) -> None:
     if story.rating is None:
         story.rating = next((_clean(s) for s in subjects if rating(s)), None)
     if not story.warnings:
-        found = {w for s in subjects if (w := archive_warning(s))}
+        found = {w for s in subjects if (w := site_archive_warning(s))}
         story.warnings = [w for w in ARCHIVE_WARNINGS if w in found]
 
 
