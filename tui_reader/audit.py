@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tui_reader.importers._epub_xhtml import looks_like_xhtml, xhtml_as_html
 from tui_reader.importers._html_blocks import visible_text as html_text
 from tui_reader.importers._html_blocks import without_hidden
 from tui_reader.importers.encoding import DecodeError, decode_text
@@ -101,6 +102,8 @@ def source_words(path: Path, data: bytes) -> int:
                 text = decode_text(member)
             except DecodeError:  # binary: nothing a reader sees (the importer passes it over)
                 continue
+            if looks_like_xhtml(text):  # read as the XML it is: <title/> is empty, not open
+                text = xhtml_as_html(text)
             total += count_words(html_visible_text(text))
         return total
     text = decode_text(data)
