@@ -10,6 +10,7 @@ from tests.fixtures.ao3_download import SCENE_BREAK, write_ao3_html
 from tests.fixtures.ao3_download import Chapter as AO3Chapter
 from tests.fixtures.ao3_download import Work as AO3Work
 from tests.fixtures.html_builders import LINES, ChapterSpec, Work, fff_html
+from tui_reader.audit import audit
 from tui_reader.importers import load_story
 from tui_reader.model import Story, StoryError
 
@@ -251,3 +252,23 @@ def test_many_chapters_keep_numbers(tmp_path: Path) -> None:
     story = load_story(write_ao3_html(work, tmp_path / "w.html"))
     assert [c.number for c in story.chapters] == list(range(1, 13))
     assert story.is_complete
+
+
+def test_generic_html_accounts_for_its_title_and_heading_words(tmp_path: Path) -> None:
+    """The page's title and the "Chapter 2:" words of its headings are metadata and labels,
+    accounted for: the audit finds no text unaccounted."""
+    page = tmp_path / "road.html"
+    page.write_text(
+        "<html><body><h1>The Salt Road</h1>"
+        "<h2>Chapter 1: Rain at Marrow Bridge</h2><p>The gulls came in over the quay.</p>"
+        "<h2>Chapter 2</h2><p>Nobody minded the rain.</p></body></html>",
+        encoding="utf-8",
+    )
+    story = load_story(page)
+    assert story.title == "The Salt Road"
+    assert [(c.number, c.title) for c in story.chapters] == [
+        (1, "Rain at Marrow Bridge"),
+        (2, None),
+    ]
+    result = audit(story, page, page.read_bytes())
+    assert result.unaccounted == 0.0, result.to_dict()

@@ -160,6 +160,7 @@ def _fill_generic(root: LexborNode, story: Story) -> None:
     h1_text = inline_text(first_h1) if first_h1 is not None else ""
     if h1_text and parse_heading(h1_text, known=True) is None:
         story.title = h1_text
+        story.account("front_matter", visible_words(first_h1))
         first_h1.decompose()  # type: ignore[union-attr]
     level = _chapter_level(root)
     if level is None:
@@ -179,6 +180,9 @@ def _fill_generic(root: LexborNode, story: Story) -> None:
         heading_read = parse_heading(text, known=True)
         number = heading_read.number if heading_read else None
         title = heading_read.title if heading_read else (text or None)
+        if heading is not None:  # the heading's words beyond the title ("Chapter 2:")
+            shown = visible_words(heading) - count_words(title or "")
+            story.account("boilerplate", max(0, shown))
         previous = story.chapters[-1].number if story.chapters else 0
         number = number if number and number > previous else previous + 1
         story.chapters.append(_generic_chapter(number, title, nodes))
