@@ -92,6 +92,12 @@ def _markdown_words(text: str) -> int:
     return sum(count_words(p) for p in prose)
 
 
+def _as_markup(text: str) -> str:
+    """An (X)HTML document for the HTML parser: XHTML read as the XML it is (``<title/>`` is
+    empty, not a title swallowing the page), as the importers read it."""
+    return xhtml_as_html(text) if looks_like_xhtml(text) else text
+
+
 def source_words(path: Path, data: bytes) -> int:
     """Count the visible words of a story file by its kind, independently of its importer."""
     suffix = path.suffix.lower()
@@ -102,13 +108,11 @@ def source_words(path: Path, data: bytes) -> int:
                 text = decode_text(member)
             except DecodeError:  # binary: nothing a reader sees (the importer passes it over)
                 continue
-            if looks_like_xhtml(text):  # read as the XML it is: <title/> is empty, not open
-                text = xhtml_as_html(text)
-            total += count_words(html_visible_text(text))
+            total += count_words(html_visible_text(_as_markup(text)))
         return total
     text = decode_text(data)
     if suffix in (".html", ".htm", ".xhtml"):
-        return count_words(html_visible_text(text))
+        return count_words(html_visible_text(_as_markup(text)))
     if suffix in (".md", ".markdown"):
         return _markdown_words(text)
     return count_words(text)

@@ -254,6 +254,24 @@ def test_many_chapters_keep_numbers(tmp_path: Path) -> None:
     assert story.is_complete
 
 
+def test_xhtml_file_is_read_as_the_xml_it_is(tmp_path: Path) -> None:
+    """A standalone XHTML file: ``<title/>`` is an empty title (not one swallowing the page)
+    and a self-closing anchor does not make the rest of the paragraph its link text."""
+    page = tmp_path / "rain.xhtml"
+    page.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title/></head><body>'
+        '<h1>Chapter 1: Rain</h1><p>The gulls came in<a id="n1"/> over the quay.</p>'
+        "<p>Nobody minded.</p></body></html>\n",
+        encoding="utf-8",
+    )
+    story = load_story(page)
+    assert [(c.number, c.title) for c in story.chapters] == [(1, "Rain")]
+    assert _texts(story) == ["The gulls came in over the quay.", "Nobody minded."]
+    result = audit(story, page, page.read_bytes())
+    assert (result.source_words, result.passed) == (12, True)
+
+
 def test_generic_html_accounts_for_its_title_and_heading_words(tmp_path: Path) -> None:
     """The page's title and the "Chapter 2:" words of its headings are metadata and labels,
     accounted for: the audit finds no text unaccounted."""

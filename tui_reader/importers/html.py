@@ -16,6 +16,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborNode
 
 from tui_reader.importers import _ao3_html, _ao3_page, _fff_html
+from tui_reader.importers._epub_xhtml import looks_like_xhtml, xhtml_as_html
 from tui_reader.importers._html_blocks import (
     BLOCK_TAGS,
     HEADING_TAGS,
@@ -48,6 +49,8 @@ PREFACE_NOTE_WORDS = 400
 def load(path: Path, data: bytes) -> Story:
     """Parse an HTML story file."""
     text = decode_text(data)
+    if looks_like_xhtml(text):  # read as the XML it is: <title/> is empty, <a id="x"/> closed
+        text = xhtml_as_html(text)
     tree = parse_html(text)
     root = tree.body
     if root is None or not root.text(separator=" ").strip():
