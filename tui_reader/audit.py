@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
-
-from tui_reader.importers._html_blocks import INVISIBLE
+from tui_reader.importers._epub_xhtml import looks_like_xhtml, xhtml_as_html
 from tui_reader.importers._html_blocks import visible_text as html_text
-from tui_reader.importers.encoding import decode_text
+from tui_reader.importers._html_blocks import without_hidden
+from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.epub import spine_members
 from tui_reader.importers.markdown import split_front_matter, visible_text
 from tui_reader.model import Story
@@ -75,13 +74,7 @@ class Audit:
 
 def html_visible_text(markup: str) -> str:
     """The text a reader sees in an HTML or XHTML document, block boundaries kept as spaces."""
-    tree = LexborHTMLParser(markup)
-    for node in tree.css(INVISIBLE):
-        node.decompose()
-    root = tree.body
-    if root is None:
-        return ""
-    return html_text(root.html or "")
+    return html_text(without_hidden(markup))
 
 
 def _markdown_words(text: str) -> int:
@@ -100,17 +93,27 @@ def _markdown_words(text: str) -> int:
     return sum(count_words(p) for p in prose)
 
 
+def _as_markup(text: str) -> str:
+    """An (X)HTML document for the HTML parser: XHTML read as the XML it is (``<title/>`` is
+    empty, not a title swallowing the page), as the importers read it."""
+    return xhtml_as_html(text) if looks_like_xhtml(text) else text
+
+
 def source_words(path: Path, data: bytes) -> int:
     """Count the visible words of a story file by its kind, independently of its importer."""
     kind = STORY_FORMATS.get(path.suffix.lower(), "")
     if kind == STORY_FORMATS[".epub"] or data[:4] == b"PK\x03\x04":
         total = 0
         for _name, member in spine_members(data):
-            total += count_words(html_visible_text(decode_text(member)))
+            try:
+                text = decode_text(member)
+            except DecodeError:  # binary: nothing a reader sees (the importer passes it over)
+                continue
+            total += count_words(html_visible_text(_as_markup(text)))
         return total
     text = decode_text(data)
     if kind == STORY_FORMATS[".html"]:
-        return count_words(html_visible_text(text))
+        return count_words(html_visible_text(_as_markup(text)))
     if kind == STORY_FORMATS[".md"]:
         return _markdown_words(text)
     return count_words(text)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from tests.fixtures.epub_producers import PANDOC, pandoc_epub
+from tests.fixtures.html_builders import chapters, generic_epub2
 from tui_reader.audit import audit, html_visible_text, source_words
 from tui_reader.cli import main
 from tui_reader.model import Block, Chapter, Section, Source, Story
@@ -99,3 +103,39 @@ def test_cli_audit_json_shape_and_exit(tmp_path: Path, capsys: pytest.CaptureFix
     assert set(out["words"]) >= {"chapters", "notes", "front_matter", "boilerplate"}
     assert out["source_words"] > 150_000
     assert out["unaccounted"] <= 0.01
+
+
+def test_cli_audit_of_a_book_with_a_binary_chapter_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A chapter file that is not text is passed over by the importer and shows no words to
+    the audit: the audit reports the rest of the book instead of a traceback."""
+    path = generic_epub2(tmp_path / "b.epub", chapters(2), broken="Text/ch01.xhtml")
+    status = main(["inspect", "--audit", "--json", str(path)])
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert captured.err == ""
+    assert status == 0
+    assert out["words"]["chapters"] > 0
+    assert out["unaccounted"] <= 0.01
+
+
+@pytest.mark.skipif(PANDOC is None, reason="pandoc is not installed")
+def test_epub_documents_with_an_empty_self_closing_title_are_counted(tmp_path: Path) -> None:
+    """``<title/>`` in an XHTML head is an empty title, not the start of a title that hides the
+    whole document: the book's visible words are counted the same as with a written title."""
+    markdown = (
+        "---\ntitle: Tides\nauthor: Ines Marr\n---\n\n"
+        "# One\n\nThe gulls came in.\n\n# Two\n\nThe ferry left late.\n"
+    )
+    path = pandoc_epub(markdown, tmp_path / "t.epub")
+    with zipfile.ZipFile(path) as zf:
+        files = {name: zf.read(name) for name in zf.namelist()}
+    emptied = tmp_path / "empty-titles.epub"
+    with zipfile.ZipFile(emptied, "w") as zf:
+        for name, data in files.items():
+            if name.endswith(".xhtml"):
+                data = re.sub(rb"<title>[^<]*</title>", b"<title/>", data)
+            zf.writestr(name, data)
+    assert source_words(emptied, emptied.read_bytes()) == source_words(path, path.read_bytes())
+    assert source_words(path, path.read_bytes()) >= 10

@@ -81,9 +81,8 @@ def test_ao3_epub(tmp_path: Path) -> None:
     assert "Posted originally" not in joined and "Please drop by" not in joined
 
 
-def test_ao3_epub_rating_from_subjects_when_preface_lacks_it(tmp_path: Path) -> None:
-    path = ao3_epub(tmp_path / "w.epub", _work())
-    # strip the tag list from the preface: the OPF's dc:subject still carries rating/warnings
+def _without_tag_list(path: Path) -> Path:
+    """``path`` with the tag list stripped from the preface (dc:subject still carries it)."""
     with zipfile.ZipFile(path) as zf:
         files = {n: zf.read(n) for n in zf.namelist()}
     preface = files["OEBPS/preface.xhtml"].decode()
@@ -92,8 +91,21 @@ def test_ao3_epub_rating_from_subjects_when_preface_lacks_it(tmp_path: Path) -> 
     with zipfile.ZipFile(path, "w") as zf:
         for name, data in files.items():
             zf.writestr(name, data)
-    story = load_story(path)
+    return path
+
+
+def test_ao3_epub_rating_from_subjects_when_preface_lacks_it(tmp_path: Path) -> None:
+    story = load_story(_without_tag_list(ao3_epub(tmp_path / "w.epub", _work())))
     assert story.rating == "Explicit"
+    assert story.warnings == ["Rape/Non-Con", "Underage Sex"]
+
+
+def test_ao3_epub_subject_tags_are_not_read_as_archive_warnings(tmp_path: Path) -> None:
+    """With the warnings read from dc:subject, a freeform tag ("Violence", "Character Death")
+    is not an archive warning: only AO3's own warning names are."""
+    work = _work()
+    work.additional = ["Violence", "Character Death"]
+    story = load_story(_without_tag_list(ao3_epub(tmp_path / "w.epub", work)))
     assert story.warnings == ["Rape/Non-Con", "Underage Sex"]
 
 

@@ -91,6 +91,34 @@ def test_pandoc_epub(tmp_path: Path, epub2: bool) -> None:
 
 @needs_pandoc
 @pytest.mark.parametrize(
+    ("subject", "level"), [("K+", "General Audiences"), ("PG-13", "Teen And Up Audiences")]
+)
+def test_pandoc_subject_rating_is_kept_verbatim(tmp_path: Path, subject: str, level: str) -> None:
+    """A site rating given as a dc:subject is the story's rating as written ("K+"), with its
+    AO3 level beside it, not replaced by the level."""
+    markdown = _markdown().replace("lang: en\n", f"lang: en\nsubject:\n- {subject}\n- Orchards\n")
+    path = pandoc_epub(markdown, tmp_path / "rated.epub")
+    story = load_story(path)
+    assert (story.rating, story.rating_level) == (subject, level)
+    assert story.tags.additional == ["Orchards"]
+
+
+@needs_pandoc
+def test_pandoc_subject_warnings_are_kept(tmp_path: Path) -> None:
+    """An archive warning given as a dc:subject is a warning; a site's own word ("Violence")
+    stays a tag, neither turned into an archive warning nor dropped."""
+    subjects = "subject:\n- Violence\n- Major Character Death\n- Orchards\n"
+    path = pandoc_epub(
+        _markdown().replace("lang: en\n", f"lang: en\n{subjects}"), tmp_path / "w.epub"
+    )
+    story = load_story(path)
+    assert story.warnings == ["Major Character Death"]
+    assert story.tags.additional == ["Violence", "Orchards"]
+    assert story.needs_warning
+
+
+@needs_pandoc
+@pytest.mark.parametrize(
     "lines",
     [
         ["It rained on the orchard all day, and nobody in the house minded at all."],

@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.html_builders import LINES, ChapterSpec, Work, ao3_html, chapters, fff_html
+from tests.fixtures.ao3_download import SCENE_BREAK, write_ao3_html
+from tests.fixtures.ao3_download import Chapter as AO3Chapter
+from tests.fixtures.ao3_download import Work as AO3Work
+from tests.fixtures.html_builders import LINES, ChapterSpec, Work, fff_html
+from tui_reader.audit import audit
 from tui_reader.importers import load_story
 from tui_reader.model import Story, StoryError
 
@@ -38,8 +42,46 @@ def _rich_work() -> Work:
     )
 
 
+def _ao3_work(chapters: list[AO3Chapter], **fields: object) -> AO3Work:
+    """An AO3 work shaped like :func:`_rich_work`'s metadata, for the AO3 download builder."""
+    defaults: dict[str, object] = {
+        "title": "The Salt Ledger",
+        "authors": ["quietharbour"],
+        "fandoms": ["Harbour Lights (Web Series)"],
+        "relationships": ["Ines/Tomas"],
+        "characters": ["Ines", "Tomas", "The Ferryman"],
+        "additional": ["Slow Burn", "Weather as Metaphor"],
+        "summary": "Two keepers, one lighthouse, and a ledger nobody should have kept.",
+    }
+    return AO3Work(chapters=chapters, **{**defaults, **fields})  # type: ignore[arg-type]
+
+
+def _rich_ao3(path: Path) -> Path:
+    """A three-chapter-planned AO3 download with notes everywhere."""
+    work = _ao3_work(
+        rating="Mature",
+        warnings=["Major Character Death", "Graphic Depictions Of Violence"],
+        expected_chapters=3,
+        notes="Thanks to Wren, who checked every tide table.",
+        end_notes="The next part is already half written.",
+        chapters=[
+            AO3Chapter(
+                title="Low Water",
+                summary="Ines counts gulls and loses count.",
+                notes="This one is short, sorry.",
+                end_notes="Tomas gets a chapter of his own next.",
+                epigraph=("What the sea borrows it returns changed.", "Harbour proverb"),
+                paragraphs=[LINES[0], SCENE_BREAK, LINES[1], SCENE_BREAK, LINES[2]],
+                scene_marker="* * *",
+            ),
+            AO3Chapter(paragraphs=[LINES[3], LINES[4]]),
+        ],
+    )
+    return write_ao3_html(work, path)
+
+
 def test_ao3_metadata(tmp_path: Path) -> None:
-    story = load_story(ao3_html(tmp_path / "w.html", _rich_work()))
+    story = load_story(_rich_ao3(tmp_path / "w.html"))
     assert story.source.format == "ao3-html"
     assert story.title == "The Salt Ledger"
     assert story.author == "quietharbour"
@@ -58,7 +100,7 @@ def test_ao3_metadata(tmp_path: Path) -> None:
 
 
 def test_ao3_chapters_notes_and_blocks(tmp_path: Path) -> None:
-    story = load_story(ao3_html(tmp_path / "w.html", _rich_work()))
+    story = load_story(_rich_ao3(tmp_path / "w.html"))
     first, second = story.chapters
     assert (first.number, first.title) == (1, "Low Water")
     assert (second.number, second.title) == (2, None)
@@ -83,7 +125,7 @@ def test_ao3_chapters_notes_and_blocks(tmp_path: Path) -> None:
 
 
 def test_ao3_boilerplate_is_not_story_text(tmp_path: Path) -> None:
-    story = load_story(ao3_html(tmp_path / "w.html", _rich_work()))
+    story = load_story(_rich_ao3(tmp_path / "w.html"))
     joined = "\n".join(_texts(story) + [n for c in story.chapters for n in c.notes_before])
     for phrase in ("Posted originally", "Please drop by", "See the end", "Preface", "Afterword"):
         assert phrase not in joined
@@ -91,8 +133,10 @@ def test_ao3_boilerplate_is_not_story_text(tmp_path: Path) -> None:
 
 
 def test_ao3_unknown_total_and_one_shot(tmp_path: Path) -> None:
-    work = Work(total=None, chapters=[ChapterSpec(paragraphs=[LINES[5], "<hr/>", LINES[0]])])
-    story = load_story(ao3_html(tmp_path / "one.html", work))
+    work = _ao3_work(
+        [AO3Chapter(paragraphs=[LINES[5], SCENE_BREAK, LINES[0]])], expected_chapters=None
+    )
+    story = load_story(write_ao3_html(work, tmp_path / "one.html"))
     assert story.chapters_total is None
     assert len(story.chapters) == 1
     assert story.chapters[0].title is None
@@ -101,12 +145,12 @@ def test_ao3_unknown_total_and_one_shot(tmp_path: Path) -> None:
 
 
 def test_markup_like_text_stays_literal_and_controls_go(tmp_path: Path) -> None:
-    para = (
-        "She wrote [bold]no[/bold] and &lt;script&gt;alert(1)&lt;/script&gt;"
-        " in\x07 the\x1b[31m log\u202e."
-    )
-    work = Work(chapters=[ChapterSpec(paragraphs=[para, "<script>steal()</script>", LINES[1]])])
-    story = load_story(ao3_html(tmp_path / "m.html", work))
+    para = "She wrote [bold]no[/bold] and <script>alert(1)</script> in\x07 the\x1b[31m log\u202e."
+    work = _ao3_work([AO3Chapter(paragraphs=[para, "SCRIPT-HERE", LINES[1]])])
+    path = write_ao3_html(work, tmp_path / "m.html")
+    html = path.read_text(encoding="utf-8")
+    path.write_text(html.replace("<p>SCRIPT-HERE</p>", "<script>steal()</script>"), "utf-8")
+    story = load_story(path)
     texts = _texts(story)
     assert texts[0] == "She wrote [bold]no[/bold] and <script>alert(1)</script> in the[31m log."
     assert not any("steal" in t for t in texts)
@@ -204,6 +248,45 @@ def test_html_without_text_is_an_error(tmp_path: Path, content: bytes) -> None:
 
 
 def test_many_chapters_keep_numbers(tmp_path: Path) -> None:
-    story = load_story(ao3_html(tmp_path / "w.html", Work(chapters=chapters(12), total=12)))
+    work = _ao3_work([AO3Chapter(f"Tide {n}", [LINES[n % len(LINES)]]) for n in range(1, 13)])
+    story = load_story(write_ao3_html(work, tmp_path / "w.html"))
     assert [c.number for c in story.chapters] == list(range(1, 13))
     assert story.is_complete
+
+
+def test_xhtml_file_is_read_as_the_xml_it_is(tmp_path: Path) -> None:
+    """A standalone XHTML file: ``<title/>`` is an empty title (not one swallowing the page)
+    and a self-closing anchor does not make the rest of the paragraph its link text."""
+    page = tmp_path / "rain.xhtml"
+    page.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title/></head><body>'
+        '<h1>Chapter 1: Rain</h1><p>The gulls came in<a id="n1"/> over the quay.</p>'
+        "<p>Nobody minded.</p></body></html>\n",
+        encoding="utf-8",
+    )
+    story = load_story(page)
+    assert [(c.number, c.title) for c in story.chapters] == [(1, "Rain")]
+    assert _texts(story) == ["The gulls came in over the quay.", "Nobody minded."]
+    result = audit(story, page, page.read_bytes())
+    assert (result.source_words, result.passed) == (12, True)
+
+
+def test_generic_html_accounts_for_its_title_and_heading_words(tmp_path: Path) -> None:
+    """The page's title and the "Chapter 2:" words of its headings are metadata and labels,
+    accounted for: the audit finds no text unaccounted."""
+    page = tmp_path / "road.html"
+    page.write_text(
+        "<html><body><h1>The Salt Road</h1>"
+        "<h2>Chapter 1: Rain at Marrow Bridge</h2><p>The gulls came in over the quay.</p>"
+        "<h2>Chapter 2</h2><p>Nobody minded the rain.</p></body></html>",
+        encoding="utf-8",
+    )
+    story = load_story(page)
+    assert story.title == "The Salt Road"
+    assert [(c.number, c.title) for c in story.chapters] == [
+        (1, "Rain at Marrow Bridge"),
+        (2, None),
+    ]
+    result = audit(story, page, page.read_bytes())
+    assert result.unaccounted == 0.0, result.to_dict()

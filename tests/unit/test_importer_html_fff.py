@@ -40,6 +40,14 @@ def test_rating_and_warnings_verbatim(fanficfare: FanFicFare, sid: int) -> None:
 
 
 @pytest.mark.parametrize("sid", SIDS)
+def test_site_warnings_are_not_the_authors_own_warnings(fanficfare: FanFicFare, sid: int) -> None:
+    """The title page's "Violence" is a site warning, never an author's free-text warning
+    (the TXT and EPUB of the same story have no content notes either)."""
+    story = _story(fanficfare, sid)
+    assert story.content_notes == []
+
+
+@pytest.mark.parametrize("sid", SIDS)
 def test_chapters_numbered_in_order_with_titles_verbatim(fanficfare: FanFicFare, sid: int) -> None:
     expected = STORIES[sid]
     story = _story(fanficfare, sid)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fixtures.html_builders import LINES, ChapterSpec, Work, ao3_html
+from tests.fixtures.ao3_download import Chapter, Work, write_ao3_html
+from tests.fixtures.html_builders import LINES
 from tui_reader.importers import load_story
 from tui_reader.model import Story
 
@@ -54,7 +55,7 @@ def _archive_dump(path: Path) -> Path:
 def _ao3_download(path: Path) -> Path:
     """The same story as an AO3-layout HTML download (chapter notes and end notes labelled)."""
     specs = [
-        ChapterSpec(
+        Chapter(
             title=f"Night {number}",
             notes=_note(number, end=False),
             end_notes=_note(number, end=True),
@@ -64,13 +65,14 @@ def _ao3_download(path: Path) -> Path:
     ]
     work = Work(
         title="The Lamp Ledger",
+        authors=["quietharbour"],
         summary="A keeper keeps a ledger of the lamp.",
         notes=OPENING,
-        total=13,
+        expected_chapters=13,
         warnings=["Creator Chose Not To Use Archive Warnings"],
         chapters=specs,
     )
-    return ao3_html(path, work)
+    return write_ao3_html(work, path)
 
 
 def _check(story: Story) -> None:

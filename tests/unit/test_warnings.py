@@ -7,10 +7,10 @@ import pytest
 from tui_reader.importers.warnings import (
     analyse_notes,
     archive_warning,
-    archive_warnings,
     free_text_warnings,
     merge_warnings,
     rating,
+    site_archive_warning,
     stop_points,
     warning_sentences,
 )
@@ -18,12 +18,29 @@ from tui_reader.importers.warnings import (
 
 def test_labels_map_to_ao3_names() -> None:
     assert archive_warning("MCD") == "Major Character Death"
-    assert archive_warnings("Rape/Non-Con, graphic violence, nonsense") == [
-        "Graphic Depictions Of Violence",
+    assert [archive_warning(w) for w in ("Rape/Non-Con", "graphic violence", "nonsense")] == [
         "Rape/Non-Con",
+        "Graphic Depictions Of Violence",
+        None,
     ]
     assert rating("NC-17") == "Explicit"
     assert rating("Teen And Up Audiences") == "Teen And Up Audiences"
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("major  character death", "Major Character Death"),
+        ("No Archive Warnings Apply", "No Archive Warnings Apply"),
+        ("Choose Not To Use Archive Warnings", "Creator Chose Not To Use Archive Warnings"),
+        ("Violence", None),
+        ("MCD", None),
+    ],
+)
+def test_site_warning_is_an_archive_warning_only_by_ao3s_name(
+    label: str, expected: str | None
+) -> None:
+    assert site_archive_warning(label) == expected
 
 
 @pytest.mark.parametrize(

@@ -22,8 +22,9 @@ from tui_reader.importers._html_blocks import (
     note_text,
     serialise,
 )
-from tui_reader.model import ARCHIVE_WARNINGS, CHOSE_NOT_TO_WARN, Chapter, Series, Story
-from tui_reader.text import collapse_whitespace
+from tui_reader.importers._txt_header import series_value, split_list
+from tui_reader.importers.warnings import site_archive_warning
+from tui_reader.model import ARCHIVE_WARNINGS, Chapter, Story
 
 _AO3_CATEGORIES = frozenset({"f/f", "f/m", "m/m", "gen", "multi", "other"})
 """AO3's relationship categories, which FanFicFare files under "Category" for AO3 stories."""
@@ -106,32 +107,10 @@ def _value_after(bold: LexborNode) -> str:
     return "\n\n".join(b.text for b in blocks_from_html(html) if b.text).strip()
 
 
-def _split(value: str) -> list[str]:
-    """A comma-separated field as a list."""
-    return [part.strip() for part in value.split(",") if part.strip()]
-
-
-_SERIES = re.compile(r"^(?P<name>.*\S)\s*\[(?P<index>\d+)\]\s*$")
-"""FanFicFare's series value: "Harbour Lights [2]"."""
-
-
-def exact_archive_warning(label: str) -> str | None:
-    """The AO3 name of a site warning that *is* an archive warning (spelled as AO3 spells it,
-    any case, or AO3's tag name); None for anything else ("Violence" is not one)."""
-    key = collapse_whitespace(label).casefold()
-    if key == "choose not to use archive warnings":
-        return CHOSE_NOT_TO_WARN
-    return next((name for name in ARCHIVE_WARNINGS if name.casefold() == key), None)
-
-
-def apply_title_page(fields: dict[str, str], story: Story) -> list[str]:
-    """Fill ``story`` from title-page fields: rating and warnings verbatim (only the warnings
-    that are archive warnings become :attr:`Story.warnings`), series, language, categories.
-
-    Returns the site warnings that are not archive warnings (kept verbatim in
-    :attr:`Story.site_warnings` too).
-    """
-    unmapped: list[str] = []
+def apply_title_page(fields: dict[str, str], story: Story) -> None:
+    """Fill ``story`` from title-page fields: rating and every site warning verbatim (only the
+    warnings that are archive warnings also become :attr:`Story.warnings`), series, language,
+    categories."""
     if title := fields.get("title"):
         story.title = title
     if author := fields.get("author"):
@@ -141,44 +120,39 @@ def apply_title_page(fields: dict[str, str], story: Story) -> list[str]:
     if label := fields.get("rating"):
         story.rating = label
     found = set(story.warnings)
-    for part in _split(fields.get("warnings", "") or fields.get("warning", "")):
+    for part in split_list(fields.get("warnings", "") or fields.get("warning", "")):
         if part not in story.site_warnings:
             story.site_warnings.append(part)
-        name = exact_archive_warning(part)
-        if name is None:
-            unmapped.append(part)
-        else:
+        if (name := site_archive_warning(part)) is not None:
             found.add(name)
     story.warnings = [w for w in ARCHIVE_WARNINGS if w in found]
     fandoms = fields.get("fandoms") or fields.get("fandom")
     category = fields.get("category") or fields.get("categories")
     if category:
-        story.categories.extend(c for c in _split(category) if c not in story.categories)
+        story.categories.extend(c for c in split_list(category) if c not in story.categories)
     if fandoms:
-        story.tags.fandoms = _split(fandoms)
-    elif category and not all(c.casefold() in _AO3_CATEGORIES for c in _split(category)):
-        story.tags.fandoms = _split(category)
+        story.tags.fandoms = split_list(fandoms)
+    elif category and not all(c.casefold() in _AO3_CATEGORIES for c in split_list(category)):
+        story.tags.fandoms = split_list(category)
     for key in ("characters", "character"):
         if key in fields:
-            story.tags.characters = _split(fields[key])
+            story.tags.characters = split_list(fields[key])
     for key in ("relationships", "relationship", "pairings", "pairing", "ships"):
         if key in fields:
-            story.tags.relationships = _split(fields[key])
+            story.tags.relationships = split_list(fields[key])
     for key in ("freeform tags", "additional tags", "extra tags", "genre", "tags"):
         story.tags.additional.extend(
-            t for t in _split(fields.get(key, "")) if t not in story.tags.additional
+            t for t in split_list(fields.get(key, "")) if t not in story.tags.additional
         )
     if language := fields.get("language"):
         story.language = language
     if series := fields.get("series"):
-        match = _SERIES.match(series)
-        name, index = (match["name"], int(match["index"])) if match else (series, None)
-        if all(s.name != name for s in story.series):
-            story.series.append(Series(name, index))
+        value = series_value(series)
+        if all(s.name != value.name for s in story.series):
+            story.series.append(value)
     if url := fields.get("story url") or fields.get("url"):
         story.source_url = story.source_url or url
     story.chapters_total = _chapters_total(fields.get("chapters", ""), fields.get("status", ""))
-    return unmapped
 
 
 def _chapters_total(chapters: str, status: str) -> int | None:

@@ -326,10 +326,14 @@ def visible_text(markup: str, separator: str = " ") -> str:
     return text
 
 
-def _skip_hidden(markup: str) -> str:
-    """``markup`` without the scripts, styles and head a reader never sees."""
+_HIDDEN_OPENINGS = tuple(f"<{tag.strip()}" for tag in INVISIBLE.split(","))
+"""How the :data:`INVISIBLE` elements open, to skip parsing markup that has none."""
+
+
+def without_hidden(markup: str) -> str:
+    """``markup`` without the :data:`INVISIBLE` elements (scripts, styles, the head)."""
     lowered = markup.lower()
-    if not any(f"<{tag}" in lowered for tag in ("script", "style", "head", "noscript", "templ")):
+    if not any(opening in lowered for opening in _HIDDEN_OPENINGS):
         return markup
     tree = LexborHTMLParser(markup)
     for hidden in tree.css(INVISIBLE):
@@ -343,7 +347,7 @@ def visible_words(node: LexborNode | None) -> int:
         return 0
     if node.is_text_node:
         return count_words(node.text_content or "")
-    return count_words(visible_text(_skip_hidden(node.html or "")))
+    return count_words(visible_text(without_hidden(node.html or "")))
 
 
 def serialise(nodes: Iterable[LexborNode]) -> str:
@@ -359,7 +363,7 @@ def markup_words(html: str) -> tuple[int, int]:
     and inline tags joined, as the blocks join them (``<b>W</b>ord`` is one word).
     """
     shown = words = 0
-    for line in visible_text(_skip_hidden(html), "\n").split("\n"):
+    for line in visible_text(without_hidden(html), "\n").split("\n"):
         if not line or line.isspace():
             continue
         count = count_words(line)

@@ -1,11 +1,16 @@
-"""``Label: value`` header lines of text dumps (FanFicFare's title page, archive preambles)."""
+"""``Label: value`` header lines of text dumps (FanFicFare's title page, archive preambles).
+
+Its value readers (:func:`split_list`, :func:`series_value`) serve FanFicFare's HTML and EPUB
+title page too.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from tui_reader.model import ARCHIVE_WARNINGS, Series, Source, Story, Tags
+from tui_reader.importers.warnings import site_archive_warning
+from tui_reader.model import Series, Source, Story, Tags
 from tui_reader.text import collapse_whitespace
 
 _LABEL_LINE = re.compile(r"^(?P<label>[A-Z][A-Za-z/ ]{1,30}?)\s*:\s+(?P<value>\S.*)$")
@@ -36,22 +41,12 @@ def label_line(line: str) -> tuple[str, str] | None:
     return label, m.group("value").strip()
 
 
-def _split_list(value: str) -> list[str]:
+def split_list(value: str) -> list[str]:
     """A comma-separated tag list."""
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-_ARCHIVE_NAMES = {name.casefold(): name for name in ARCHIVE_WARNINGS}
 _SERIES = re.compile(r"^(?P<name>.+?)\s*\[(?P<index>\d{1,5})\]$")
-
-
-def site_archive_warning(label: str) -> str | None:
-    """AO3's name for a site warning that *is* an archive warning, else None.
-
-    Only AO3's own names count (any case): a site's "Violence" is not "Graphic Depictions Of
-    Violence", and is kept verbatim as a site warning instead.
-    """
-    return _ARCHIVE_NAMES.get(collapse_whitespace(label).casefold())
 
 
 def series_value(value: str) -> Series:
@@ -76,8 +71,6 @@ class Header:
     """The rating, verbatim."""
     warnings: list[str] = field(default_factory=list)
     """AO3 archive warning names (the site warnings that are archive warnings)."""
-    content_notes: list[str] = field(default_factory=list)
-    """The author's own warning sentences, verbatim."""
     story: Story = field(default_factory=lambda: Story(title="", source=Source("", "")))
     """The story being read, for what the header fills in directly: site warnings, series,
     language, categories, source URL, front and back matter, and the words it accounts for
@@ -105,12 +98,12 @@ class Header:
         elif label in ("warnings", "warning", "archive warnings", "archive warning"):
             self._warnings(value)
         elif label in ("category", "categories"):
-            self.story.categories.extend(_split_list(value))
-            self.tags.fandoms.extend(_split_list(value))
+            self.story.categories.extend(split_list(value))
+            self.tags.fandoms.extend(split_list(value))
         elif label in ("fandom", "fandoms"):
-            self.tags.fandoms.extend(_split_list(value))
+            self.tags.fandoms.extend(split_list(value))
         elif label == "ao3 categories":
-            self.story.categories.extend(_split_list(value))
+            self.story.categories.extend(split_list(value))
         elif label == "series":
             self.story.series.append(series_value(value))
         elif label == "language":
@@ -118,11 +111,11 @@ class Header:
         elif label in ("story url", "source"):
             self.story.source_url = value.strip()
         elif label in ("characters", "character"):
-            self.tags.characters.extend(_split_list(value))
+            self.tags.characters.extend(split_list(value))
         elif label in ("relationships", "relationship", "pairing", "pairings", "ships"):
-            self.tags.relationships.extend(_split_list(value))
+            self.tags.relationships.extend(split_list(value))
         elif label in ("genre", "genres", "tags", "additional tags", "freeform", "freeform tags"):
-            self.tags.additional.extend(_split_list(value))
+            self.tags.additional.extend(split_list(value))
         elif label in ("total chapters", "chapters"):
             self._chapters(value, total=label == "total chapters")
         elif label in ("status", "completed"):

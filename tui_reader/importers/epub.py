@@ -66,7 +66,7 @@ from tui_reader.importers._txt_fff import chapter_title
 from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.grammar import parse_heading
-from tui_reader.importers.warnings import archive_warning, rating
+from tui_reader.importers.warnings import rating, site_archive_warning
 from tui_reader.model import (
     ARCHIVE_WARNINGS,
     Block,
@@ -596,7 +596,7 @@ def _fill_ao3(story: Story, docs: Iterator[_Doc], subjects: list[str]) -> None:
     if story.rating is None:
         story.rating = next((_clean(s) for s in subjects if rating(s)), None)
     if not story.warnings:
-        found = {w for s in subjects if (w := archive_warning(s))}
+        found = {w for s in subjects if (w := site_archive_warning(s))}
         story.warnings = [w for w in ARCHIVE_WARNINGS if w in found]
 
 
@@ -865,11 +865,17 @@ class _Generic:
         """
         for subject in self.subjects:
             value = _clean(subject)
-            keep = value and value.casefold() != "fanworks" and not _is_label(value)
-            if keep and value not in story.tags.additional:
+            if not value or value.casefold() == "fanworks" or rating(value) is not None:
+                continue
+            if (name := site_archive_warning(value)) is not None:
+                if value not in story.site_warnings:
+                    story.site_warnings.append(value)
+                found = {*story.warnings, name}
+                story.warnings = [w for w in ARCHIVE_WARNINGS if w in found]
+            elif value not in story.tags.additional:
                 story.tags.additional.append(value)
         if story.rating is None:
-            story.rating = next((r for s in self.subjects if (r := rating(s))), None)
+            story.rating = next((_clean(s) for s in self.subjects if rating(s)), None)
         accounted = dict(story.accounted)
         front, back = len(story.front_matter), len(story.back_matter)
         for loose in (False, True):
@@ -1136,11 +1142,6 @@ def _ao3_notes(body: LexborNode) -> tuple[list[str], list[str]]:
     for link in body.css("div.endnote-link"):
         link.decompose()
     return before, after
-
-
-def _is_label(value: str) -> bool:
-    """True when a subject is a rating or an archive warning rather than a tag."""
-    return rating(value) is not None or archive_warning(value) is not None
 
 
 def _first_heading(body: LexborNode) -> LexborNode | None:

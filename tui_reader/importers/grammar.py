@@ -135,9 +135,6 @@ def number_value(token: str) -> int | None:
 
 # --- headings ------------------------------------------------------------------------------
 
-CHAPTER_WORDS = ("chapter", "part", "book", "section", "ch")
-"""Words that introduce a numbered heading ("Chapter 3", "Part Two", "Ch. 4")."""
-
 NAMED_HEADINGS = (
     "prologue", "prelude", "interlude", "intermission", "epilogue", "coda",
     "preface", "foreword", "afterword",

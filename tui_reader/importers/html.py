@@ -16,6 +16,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborNode
 
 from tui_reader.importers import _ao3_html, _ao3_page, _fff_html
+from tui_reader.importers._epub_xhtml import looks_like_xhtml, xhtml_as_html
 from tui_reader.importers._html_blocks import (
     BLOCK_TAGS,
     HEADING_TAGS,
@@ -48,6 +49,8 @@ PREFACE_NOTE_WORDS = 400
 def load(path: Path, data: bytes) -> Story:
     """Parse an HTML story file."""
     text = decode_text(data)
+    if looks_like_xhtml(text):  # read as the XML it is: <title/> is empty, <a id="x"/> closed
+        text = xhtml_as_html(text)
     tree = parse_html(text)
     root = tree.body
     if root is None or not root.text(separator=" ").strip():
@@ -91,8 +94,7 @@ def _fill_fff(root: LexborNode, story: Story) -> None:
     elif " by " in story.title:
         story.title, story.author = story.title.rsplit(" by ", 1)
     fields = _fff_html.title_page(root)
-    unmapped = _fff_html.apply_title_page(fields, story)
-    story.content_notes.extend(u for u in unmapped if u not in story.content_notes)
+    _fff_html.apply_title_page(fields, story)
     _fff_preface(sections.preface, story)
     for index, (title_node, nodes) in enumerate(sections.chapters, start=1):
         text = inline_text(title_node) if title_node is not None else None
@@ -161,6 +163,7 @@ def _fill_generic(root: LexborNode, story: Story) -> None:
     h1_text = inline_text(first_h1) if first_h1 is not None else ""
     if h1_text and parse_heading(h1_text, known=True) is None:
         story.title = h1_text
+        story.account("front_matter", visible_words(first_h1))
         first_h1.decompose()  # type: ignore[union-attr]
     level = _chapter_level(root)
     if level is None:
@@ -180,6 +183,9 @@ def _fill_generic(root: LexborNode, story: Story) -> None:
         heading_read = parse_heading(text, known=True)
         number = heading_read.number if heading_read else None
         title = heading_read.title if heading_read else (text or None)
+        if heading is not None:  # the heading's words beyond the title ("Chapter 2:")
+            shown = visible_words(heading) - count_words(title or "")
+            story.account("boilerplate", max(0, shown))
         previous = story.chapters[-1].number if story.chapters else 0
         number = number if number and number > previous else previous + 1
         story.chapters.append(_generic_chapter(number, title, nodes))

@@ -45,7 +45,6 @@ _EMPHASIS = re.compile(r"(?<![\w*\\])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*
 _ESCAPE = re.compile(r"\\([*_#>\\~`-])")
 _HARD_BREAK = "\\"
 
-_STRING_LISTS = ("warnings", "content_notes", "notes_before", "notes_after")
 _KNOWN_KEYS = frozenset(
     {
         "title",

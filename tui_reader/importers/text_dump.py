@@ -56,7 +56,6 @@ def load(path: Path, data: bytes) -> Story:
     story.summary = header.summary
     story.rating = header.rating
     story.warnings = list(header.warnings)
-    story.content_notes = list(header.content_notes)
     story.tags = header.tags
     story.chapters_total = total
     story.notes = [Note("before", n) for n in notes]

@@ -52,10 +52,19 @@ def archive_warning(label: str) -> str | None:
     return None
 
 
-def archive_warnings(text: str) -> list[str]:
-    """Map a comma-separated warnings field to AO3 names, in AO3's order, without repeats."""
-    found = {w for part in re.split(r"[,;]", text) if (w := archive_warning(part))}
-    return [w for w in ARCHIVE_WARNINGS if w in found]
+_SITE_ARCHIVE_NAMES = {name.casefold(): name for name in ARCHIVE_WARNINGS} | {
+    "choose not to use archive warnings": CHOSE_NOT_TO_WARN
+}
+
+
+def site_archive_warning(label: str) -> str | None:
+    """AO3's name for a site warning that *is* an archive warning, else None.
+
+    Only AO3's own names count (any case, or AO3's tag name "Choose Not To Use Archive
+    Warnings"): a site's "Violence" is not "Graphic Depictions Of Violence", and is kept
+    verbatim as a site warning instead.
+    """
+    return _SITE_ARCHIVE_NAMES.get(collapse_whitespace(label).casefold())
 
 
 def rating(label: str) -> str | None:
