@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.fixtures.html_builders import ChapterSpec, Work, ao3_html
+from tests.fixtures.ao3_download import Chapter, Work, write_ao3_html
+from tests.fixtures.html_builders import LINES
 
 from .support import LARGE, NORMAL, app_for, bundled, keys
 
@@ -64,15 +65,27 @@ def ferry(folder: Path) -> Path:
 def summarised(folder: Path) -> Path:
     """An AO3 HTML download whose chapters have a chapter summary and notes."""
     folder.mkdir(parents=True, exist_ok=True)
-    specs = [
-        ChapterSpec(
+    chapters = [
+        Chapter(
             title="Low Water",
+            paragraphs=list(LINES[:3]),
             summary="Ines finds the ledger under the stairs and does not tell Tomas.",
             notes="Thank you for the kind comments on the first chapter!",
         ),
-        ChapterSpec(title="High Water", summary="The ferryman comes to collect."),
+        Chapter(
+            title="High Water",
+            paragraphs=list(LINES[:3]),
+            summary="The ferryman comes to collect.",
+        ),
     ]
-    return ao3_html(folder / "the-salt-ledger.html", Work(chapters=specs, total=3))
+    work = Work(
+        title="The Salt Ledger",
+        authors=["quietharbour"],
+        chapters=chapters,
+        summary="Two keepers, one lighthouse, and a ledger nobody should have kept.",
+        expected_chapters=3,
+    )
+    return write_ao3_html(work, folder / "the-salt-ledger.html")
 
 
 def test_reader_notes_folded(snap_compare: Any, tmp_path: Path, data_dir: Path) -> None:
