@@ -24,9 +24,9 @@ from tests.e2e.test_ssh_reader import (
     first_mark,
     open_story,
     pytestmark,  # noqa: F401 - the same skips (OpenSSH client, tmux)
-    server,  # noqa: F401 - fixture
     wait_for,
 )
+from tests.e2e.test_ssh_reader import server as server  # the fixture
 from tests.fixtures.openssh import make_key
 
 WARM_READY = re.compile(r"warm host ready pid=(\d+)")

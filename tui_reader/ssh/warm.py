@@ -49,18 +49,22 @@ READY = b"ready\n"
 
 
 def preload() -> None:
-    """Import what every session needs before its first frame, then freeze it for sharing."""
-    import textual.app  # noqa: F401
-    import textual.drivers.linux_driver  # noqa: F401
+    """Import what every session needs before its first frame, then freeze it for sharing.
 
-    import tui_reader.cli  # noqa: F401
-    import tui_reader.config  # noqa: F401
-    import tui_reader.state  # noqa: F401
+    The collector is off from the start (``main``) and nothing is collected before the freeze:
+    a collection would free objects and leave holes in pages the sessions share, and their own
+    new objects would then fill those holes and copy the pages (the ``gc.freeze`` advice).
+    """
+    import textual.app
+    import textual.drivers.linux_driver
+
+    import tui_reader.cli
+    import tui_reader.config
+    import tui_reader.state
     import tui_reader.ui.app  # noqa: F401
 
     with contextlib.suppress(ImportError):
         import textual._xterm_parser  # noqa: F401
-    gc.collect()
     gc.freeze()
 
 
@@ -101,6 +105,7 @@ def run_session(
     args: Sequence[str], env: dict[str, str], cwd: str
 ) -> int:  # pragma: no cover - runs in the forked child
     """In a forked child on its PTY: become that session and run the reader; its status."""
+    gc.enable()
     os.environ.clear()
     os.environ.update(env)
     with contextlib.suppress(OSError):
@@ -265,6 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) != 1:
         print("usage: python -m tui_reader.ssh.warm SOCKET", file=sys.stderr)
         return 2
+    gc.disable()
     preload()
     host = WarmHost(args[0])
     try:

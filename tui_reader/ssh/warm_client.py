@@ -37,8 +37,14 @@ STABLE_AFTER = 60.0
 async def _readable(sock: socket.socket, timeout: float) -> None:
     """Until ``sock`` has something to read (TimeoutError after ``timeout`` seconds)."""
     loop = asyncio.get_running_loop()
-    ready = loop.create_future()
-    loop.add_reader(sock.fileno(), lambda: ready.done() or ready.set_result(None))
+    ready: asyncio.Future[None] = loop.create_future()
+
+    def wake() -> None:
+        """Something to read: let the waiter go (once)."""
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(sock.fileno(), wake)
     try:
         await asyncio.wait_for(ready, timeout)
     finally:
