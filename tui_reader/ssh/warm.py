@@ -131,7 +131,7 @@ class WarmHost:
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         """Where the server connects for each session."""
         self.listener.bind(path)
-        self.listener.listen(64)
+        self.listener.listen(256)
         self.waiting: dict[int, socket.socket] = {}
         """Per live session pid: the connection its exit status goes to."""
         self.selector = selectors.DefaultSelector()
