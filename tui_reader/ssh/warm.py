@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import json
 import os
+import pkgutil
 import selectors
 import signal
 import socket
@@ -48,6 +50,27 @@ READY = b"ready\n"
 """The line the warm host prints on stdout once it listens."""
 
 
+WARM_MODULES = (
+    "textual.app",
+    "textual.drivers.linux_driver",
+    "tui_reader.cli",
+    "tui_reader.config",
+    "tui_reader.state",
+    "tui_reader.ui.app",
+    "concurrent.futures.thread",
+    "textual._xterm_parser",
+    "textual.layouts.factory",
+    "textual.layouts.horizontal",
+    "textual.layouts.stream",
+    "textual.scrollbar",
+    "tui_reader.layout",
+    "tui_reader.ui.screens.reader",
+    "tui_reader.ui.widgets.chapter_view",
+    "tui_reader.ui.widgets.reader_header",
+)
+"""The app, and the modules a session imports lazily on its way to the library and a story."""
+
+
 def preload() -> None:
     """Import what every session needs before its first frame, then freeze it for sharing.
 
@@ -55,16 +78,19 @@ def preload() -> None:
     a collection would free objects and leave holes in pages the sessions share, and their own
     new objects would then fill those holes and copy the pages (the ``gc.freeze`` advice).
     """
-    import textual.app
-    import textual.drivers.linux_driver
+    import tui_reader.importers
 
-    import tui_reader.cli
-    import tui_reader.config
-    import tui_reader.state
-    import tui_reader.ui.app  # noqa: F401
+    for name in WARM_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            if name.startswith(("tui_reader.", "textual.app")):
+                raise  # the app itself must load; Textual's internals may move
+    for module in pkgutil.iter_modules(tui_reader.importers.__path__, "tui_reader.importers."):
+        importlib.import_module(module.name)
+    from rich.cells import cell_len
 
-    with contextlib.suppress(ImportError):
-        import textual._xterm_parser  # noqa: F401
+    cell_len("é中")  # loads rich's table of character widths, as every first frame does
     gc.freeze()
 
 
