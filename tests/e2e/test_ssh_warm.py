@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.test_ssh_lifecycle import alive
 from tests.e2e.test_ssh_reader import (
     TITLE,
     Server,
@@ -194,3 +195,34 @@ def test_a_dead_warm_host_is_replaced(
     second.wait(TITLE)
     (_, b_pid, b_how) = wait_sessions(host, 2)[-1]
     assert b_how == "warm" and parent(b_pid) == replacement
+
+
+def test_shutdown_saves_every_forked_readers_place(
+    server: Callable[..., Server], panes: Callable[[], Tmux], tmp_path: Path
+) -> None:
+    host = server()
+    warm = wait_warm(host)
+    keys = [make_key(tmp_path / name) for name in ("alice", "bob")]
+    clients = [panes(), panes()]
+    for key, pane, pages in zip(keys, clients, (2, 4), strict=True):
+        pane.start(host.ssh(key, "-t"))
+        open_story(pane)
+        pane.keys(*["Space"] * pages)
+        wait_for(lambda p=pane, n=pages: first_mark(p.screen()) > n, 10, "paging", pane.screen)
+    time.sleep(0.4)
+    places = [first_mark(pane.screen()) for pane in clients]
+    readers = wait_sessions(host, 2)
+    assert all(how == "warm" and parent(pid) == warm for _, pid, how in readers)
+
+    assert host.stop() == 0
+    for pane in clients:
+        pane.wait("server is shutting down")
+    assert "did not exit" not in host.log  # each forked reader saved and left in time
+    saved = {}
+    for path in (host.data / "readers").glob("key-*.json"):
+        (record,) = json.loads(path.read_text())["progress"].values()
+        saved[path.stem] = int(record["paragraph"])
+    assert len(saved) == 2
+    for place in places:
+        assert any(value in (place - 2, place - 1, place) for value in saved.values())
+    assert not any(alive(pid) for _, pid, _ in readers) and not alive(warm)
