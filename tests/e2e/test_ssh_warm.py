@@ -80,6 +80,16 @@ def parent(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
+def readers_of(
+    server: Callable[..., Server], panes: Callable[[], Tmux], tmp_path: Path, *names: str
+) -> tuple[Server, int, list[Path], list[Tmux]]:
+    """A server whose warm host is ready (and its pid), and a key and a client per name."""
+    host = server()
+    warm = wait_warm(host)
+    keys = [make_key(tmp_path / name) for name in names]
+    return host, warm, keys, [panes() for _ in names]
+
+
 def raw_output(pane: Tmux, path: Path) -> None:
     """Copy everything the pane's program prints, raw, to ``path``."""
     pane._tmux("pipe-pane", "-t", "t", "-o", f"cat >> '{path}'")
@@ -88,10 +98,7 @@ def raw_output(pane: Tmux, path: Path) -> None:
 def test_forked_sessions_keep_their_own_environment_and_state(
     server: Callable[..., Server], panes: Callable[[], Tmux], tmp_path: Path
 ) -> None:
-    host = server()
-    warm = wait_warm(host)
-    alice, bob = make_key(tmp_path / "alice"), make_key(tmp_path / "bob")
-    first, second = panes(), panes()
+    host, warm, (alice, bob), (first, second) = readers_of(server, panes, tmp_path, "alice", "bob")
     # alice's client asks for truecolor; bob's (connecting while alice reads) does not
     first.start(host.ssh(alice, "-t", "-o", "SetEnv=COLORTERM=truecolor"))
     raw_output(first, tmp_path / "alice.out")
@@ -137,10 +144,9 @@ def test_forked_sessions_keep_their_own_environment_and_state(
 def test_a_crashed_session_touches_no_other(
     server: Callable[..., Server], panes: Callable[[], Tmux], tmp_path: Path
 ) -> None:
-    host = server()
-    warm = wait_warm(host)
-    alice, bob, carol = (make_key(tmp_path / n) for n in ("alice", "bob", "carol"))
-    first, second, third = panes(), panes(), panes()
+    host, warm, (alice, bob, carol), (first, second, third) = readers_of(
+        server, panes, tmp_path, "alice", "bob", "carol"
+    )
     first.start(host.ssh(alice, "-t"))
     open_story(first)
     second.start(host.ssh(bob, "-t"))
@@ -165,10 +171,7 @@ def test_a_crashed_session_touches_no_other(
 def test_a_dead_warm_host_is_replaced(
     server: Callable[..., Server], panes: Callable[[], Tmux], tmp_path: Path
 ) -> None:
-    host = server()
-    warm = wait_warm(host)
-    alice, bob = make_key(tmp_path / "alice"), make_key(tmp_path / "bob")
-    first, second = panes(), panes()
+    host, warm, (alice, bob), (first, second) = readers_of(server, panes, tmp_path, "alice", "bob")
     first.start(host.ssh(alice, "-t"))
     open_story(first)
     ((_, a_pid, _),) = wait_sessions(host, 1)
@@ -200,10 +203,7 @@ def test_a_dead_warm_host_is_replaced(
 def test_shutdown_saves_every_forked_readers_place(
     server: Callable[..., Server], panes: Callable[[], Tmux], tmp_path: Path
 ) -> None:
-    host = server()
-    warm = wait_warm(host)
-    keys = [make_key(tmp_path / name) for name in ("alice", "bob")]
-    clients = [panes(), panes()]
+    host, warm, keys, clients = readers_of(server, panes, tmp_path, "alice", "bob")
     for key, pane, pages in zip(keys, clients, (2, 4), strict=True):
         pane.start(host.ssh(key, "-t"))
         open_story(pane)
