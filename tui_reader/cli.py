@@ -147,6 +147,12 @@ def build_serve_parser() -> argparse.ArgumentParser:
         help="time a session has to ask for a terminal",
     )
     parser.add_argument("--idle-timeout", default="30m", metavar="DURATION")
+    parser.add_argument(
+        "--no-warm-host",
+        action="store_true",
+        help="start every session as a new process (slower, more memory) instead of forking it "
+        "from a warm host that has the app loaded",
+    )
     return parser
 
 

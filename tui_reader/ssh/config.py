@@ -123,13 +123,20 @@ def reader_argv(
     library: Path, data_dir: Path, reader_id: str, *, guest: bool, config: Path | None = None
 ) -> list[str]:
     """The command line of a reader child (the app in hosted mode, with the host's config)."""
-    argv = [sys.executable, "-m", "tui_reader", "--hosted", "--reader-id", reader_id]
-    argv += ["--data-dir", str(data_dir)]
-    argv += ["--config", str(config)] if config is not None else ["--no-config"]
+    args = reader_args(library, data_dir, reader_id, guest=guest, config=config)
+    return [sys.executable, "-m", "tui_reader", *args]
+
+
+def reader_args(
+    library: Path, data_dir: Path, reader_id: str, *, guest: bool, config: Path | None = None
+) -> list[str]:
+    """The reader's arguments (after ``python -m tui_reader``), spawned or forked alike."""
+    args = ["--hosted", "--reader-id", reader_id, "--data-dir", str(data_dir)]
+    args += ["--config", str(config)] if config is not None else ["--no-config"]
     if guest:
-        argv.append("--guest")
-    argv.append(str(library))
-    return argv
+        args.append("--guest")
+    args.append(str(library))
+    return args
 
 
 def _give_back(by_ip: Counter[str], ip: str) -> None:

@@ -15,7 +15,12 @@ import os
 import signal
 import struct
 import termios
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui_reader.ssh.warm_client import ForkedSession
 
 RESET_TERMINAL = (
     b"\x1b[0m\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?1004l"
@@ -46,6 +51,15 @@ def set_winsize(fd: int, cols: int, rows: int, xpixel: int = 0, ypixel: int = 0)
 def _take_controlling_terminal() -> None:  # pragma: no cover - runs in the forked child
     """In the child, after setsid: make stdin (the PTY slave) the controlling terminal."""
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+def _running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 class PtyChild:
@@ -92,11 +106,15 @@ class PtyChild:
         """Whether output is paused because the client is slow to take it."""
         self._wait_task: asyncio.Task[None] | None = None
         """The task that waits for the child to end."""
+        self._pid: int | None = None
+        """The child's process id once started."""
+        self.forked = False
+        """True when the child was forked by the warm host rather than spawned."""
 
     @property
     def pid(self) -> int | None:
         """The child's process id."""
-        return self.process.pid if self.process else None
+        return self._pid
 
     async def start(self) -> None:
         """Open the PTY and start the child on it."""
@@ -122,15 +140,34 @@ class PtyChild:
             raise
         finally:
             os.close(slave)
+        self._pid = self.process.pid
+        self._watch(master, self.process.wait())
+
+    def adopt(self, session: ForkedSession) -> None:
+        """Take over a session the warm host forked (its PTY master, its pid, its exit)."""
+        self.forked = True
+        self._pid = session.pid
+        self._watch(session.master, self._forked_exit(session))
+
+    def _watch(self, master: int, ended: Coroutine[object, object, int]) -> None:
+        """Pump ``master`` from now on and report once ``ended`` gives the exit status."""
         os.set_blocking(master, False)
         self.master = master
         self._resume_reading()
-        self._wait_task = asyncio.ensure_future(self._wait())
+        self._wait_task = asyncio.ensure_future(self._wait(ended))
 
-    async def _wait(self) -> None:
+    async def _forked_exit(self, session: ForkedSession) -> int:
+        """A forked child's status from the warm host; if the host died first, 1 once it ends."""
+        status = await session.wait()
+        if status is not None:
+            return status
+        while _running(session.pid) and self.master is not None:
+            await asyncio.sleep(0.5)
+        return 1
+
+    async def _wait(self, ended: Coroutine[object, object, int]) -> None:
         """Wait for the child, drain what it wrote last, close the PTY and report."""
-        assert self.process is not None
-        code = await self.process.wait()
+        code = await ended
         self._drain()
         self.returncode = code
         self.close_pty()
@@ -236,14 +273,14 @@ class PtyChild:
 
     def send_signal(self, signum: int) -> None:
         """Send a signal to the child's whole process group (it leads its own session)."""
-        if self.process is None or self.returncode is not None:
+        if self._pid is None or self.returncode is not None:
             return
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signum)
+            os.killpg(self._pid, signum)
 
     async def stop(self, signum: int = signal.SIGHUP, grace: float = 3.0) -> int | None:
         """Signal the child, wait up to ``grace`` seconds, then kill it; returns its status."""
-        if self.process is None:
+        if self._pid is None:
             return None
         if self.returncode is None:
             self.send_signal(signum)

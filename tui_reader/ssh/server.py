@@ -1,7 +1,8 @@
 """``tui-reader serve-ssh``: host the library over ssh with asyncssh.
 
 Each ssh session with a terminal runs the reader in its own child process on its own PTY
-(see ``pty_child``); this module does authentication, identity, limits, logging, idle
+(see ``pty_child``), forked from a warm host that has imported the app already (see ``warm``;
+a new process while there is none); this module does authentication, identity, limits, logging, idle
 timeouts and graceful shutdown. No shell, no forwarding, no subsystems: the only thing a
 client can reach is the reader.
 """
@@ -30,11 +31,13 @@ from tui_reader.ssh.config import (
     format_duration,
     parse_duration,
     parse_listen,
+    reader_args,
     reader_argv,
     reader_id_for,
 )
 from tui_reader.ssh.keys import AuthorizedKeys, guest_id, load_or_create_host_key
 from tui_reader.ssh.session import SHUTTING_DOWN, ReaderChannel, ReaderSession
+from tui_reader.ssh.warm_client import WarmHostClient
 
 ChildArgv = Callable[[str, bool], list[str]]
 """Builds a child's command line from (reader id, guest)."""
@@ -86,6 +89,8 @@ class Settings:
     """The host's config file every session reads (None: the defaults; readers cannot name one)."""
     child_argv: ChildArgv | None = None
     """The child's command line; None runs the reader (tests substitute a small script)."""
+    warm_host: bool = True
+    """Fork sessions from a warm host (the reader only: never with ``child_argv``)."""
     log: Callable[[str], None] = field(default=_log_line)
     """Where connect/disconnect lines go."""
 
@@ -94,6 +99,10 @@ class Settings:
         if self.child_argv is not None:
             return self.child_argv(reader_id, guest)
         return reader_argv(self.library, self.data_dir, reader_id, guest=guest, config=self.config)
+
+    def args_for(self, reader_id: str, guest: bool) -> list[str]:
+        """A session's reader arguments as the warm host takes them (after ``-m tui_reader``)."""
+        return reader_args(self.library, self.data_dir, reader_id, guest=guest, config=self.config)
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -131,6 +140,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         login_timeout=login_grace,
         pty_deadline=pty_deadline,
         config=config,
+        warm_host=not getattr(args, "no_warm_host", False),
     )
 
 
@@ -169,6 +179,8 @@ class ReaderHost:
         """True once shutdown started: no new sessions."""
         self.tasks: set[asyncio.Future[object]] = set()
         """Background tasks kept alive until done."""
+        self.warm: WarmHostClient | None = None
+        """The warm host sessions are forked from (None: every session is a new process)."""
 
     def spawn(self, coro: Coroutine[object, object, object]) -> None:
         """Run ``coro`` in the background, holding a reference until it finishes."""
@@ -223,6 +235,9 @@ class ReaderHost:
             keepalive_count_max=3,
             server_version="tui-reader",
         )
+        if self.settings.warm_host and self.settings.child_argv is None:
+            self.warm = WarmHostClient(self.settings.log)
+            self.warm.start()
 
     async def shutdown(self) -> None:
         """Stop listening, tell every session, let children save (SIGTERM), close."""
@@ -236,6 +251,8 @@ class ReaderHost:
             ),
             return_exceptions=True,
         )
+        if self.warm is not None:
+            await self.warm.close()
         await asyncio.sleep(0.2)  # let the farewell bytes leave
         for connection in list(self.connections):
             if connection.conn is not None:

@@ -1,5 +1,8 @@
 """One ssh session of the host: a PTY and a reader child, pumped both ways.
 
+The child is forked from the warm host when one is ready (see ``warm``), else spawned as a new
+process; either way it runs the same reader entry point with the same arguments.
+
 Also the idle timeout, the farewell lines and the one-line refusals (no terminal, limits).
 """
 
@@ -24,6 +27,7 @@ from tui_reader.ssh.pty_child import RESET_TERMINAL, PtyChild, clamp_size
 
 if TYPE_CHECKING:
     from tui_reader.ssh.server import Connection
+    from tui_reader.ssh.warm_client import ForkedSession
 
 NEEDS_TERMINAL = "tui-reader needs a terminal: connect with ssh -t"
 """The one line a session without a PTY gets before it is closed."""
@@ -197,7 +201,11 @@ class ReaderSession(asyncssh.SSHServerSession):
             on_input_drained=self._resume_input,
         )
         try:
-            await self.child.start()
+            forked = await self._fork_from_warm_host(env)
+            if forked is not None:
+                self.child.adopt(forked)
+            else:
+                await self.child.start()
         except OSError as exc:
             self.child = None
             self._release()
@@ -214,9 +222,19 @@ class ReaderSession(asyncssh.SSHServerSession):
             f"connect {self.owner.peer} key={self.owner.key_label} term={self.term} "
             f"size={self.size[0]}x{self.size[1]}"
             + (f" exec={self.command[:40]!r}" if self.command else "")
+            + f" pid={self.child.pid} start={'warm' if self.child.forked else 'spawn'}"
         )
         if self.host.settings.idle_timeout > 0:
             self._idle_task = asyncio.ensure_future(self._watch_idle())
+
+    async def _fork_from_warm_host(self, env: dict[str, str]) -> ForkedSession | None:
+        """The reader forked from the warm host, or None (no warm host: spawn it instead)."""
+        warm = self.host.warm
+        if warm is None:
+            return None
+        args = self.host.settings.args_for(self.owner.reader_id, self.owner.guest)
+        cwd = str(self.host.settings.data_dir)
+        return await warm.fork(args, env, cwd, *self.size)
 
     def _child_env(self) -> dict[str, str]:
         """The child's environment: built from nothing (see ``config.child_env``)."""

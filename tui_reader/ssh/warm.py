@@ -1,0 +1,312 @@
+"""The warm host: one process that has imported Textual and the app, and forks each session.
+
+``serve-ssh`` starts it once (``python -m tui_reader.ssh.warm SOCKET``). It imports everything
+a reader needs, freezes those objects (``gc.freeze()``, so the collector never writes to the
+pages the sessions share copy-on-write), prints ``ready`` and then serves a small protocol on
+a Unix socket that only the server's user can reach:
+
+- the server connects and sends one JSON line: ``{"args": [...], "env": {...}, "cwd": "...",
+  "cols": N, "rows": N}`` — the reader's command-line arguments (as after
+  ``python -m tui_reader``), its whole environment, its working directory and window size;
+- the warm host opens a PTY at that size, forks, and answers ``{"pid": N}`` with the PTY's
+  master side attached (``SCM_RIGHTS``, :func:`socket.send_fds`);
+- when that session's process ends, the warm host (its parent, so the one that reaps it)
+  writes ``exit STATUS`` on the same connection and closes it.
+
+The forked child becomes the leader of a new session with the PTY as its controlling terminal
+(the kernel sends it SIGWINCH and SIGHUP as for any terminal), drops everything of the warm
+host (sockets, signal handlers, environment) and runs the reader's usual entry point,
+:func:`tui_reader.cli.main`, which installs its own signal handlers (the bounded-exit guard).
+
+The warm host is single-threaded (a ``selectors`` loop), so forking it is safe. It ends when
+the server closes its stdin (the server went away) or on SIGTERM; the sessions it forked keep
+running, each on the PTY the server holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import importlib
+import json
+import os
+import pkgutil
+import selectors
+import signal
+import socket
+import sys
+import termios
+from collections.abc import Sequence
+
+from tui_reader.ssh.pty_child import clamp_size, set_winsize
+
+MAX_REQUEST = 64 * 1024
+"""Most bytes of one fork request."""
+
+REQUEST_TIMEOUT = 5.0
+"""Seconds the server has to send a whole request once connected."""
+
+READY = b"ready\n"
+"""The line the warm host prints on stdout once it listens."""
+
+
+WARM_MODULES = (
+    "textual.app",
+    "textual.drivers.linux_driver",
+    "tui_reader.cli",
+    "tui_reader.config",
+    "tui_reader.state",
+    "tui_reader.ui.app",
+    "concurrent.futures.thread",
+    "textual._xterm_parser",
+    "textual.layouts.factory",
+    "textual.layouts.horizontal",
+    "textual.layouts.stream",
+    "textual.scrollbar",
+    "tui_reader.layout",
+    "tui_reader.ui.screens.reader",
+    "tui_reader.ui.widgets.chapter_view",
+    "tui_reader.ui.widgets.reader_header",
+)
+"""The app, and the modules a session imports lazily on its way to the library and a story."""
+
+
+def preload() -> None:
+    """Import what every session needs before its first frame, then freeze it for sharing.
+
+    The collector is off from the start (``main``) and nothing is collected before the freeze:
+    a collection would free objects and leave holes in pages the sessions share, and their own
+    new objects would then fill those holes and copy the pages (the ``gc.freeze`` advice).
+    """
+    import tui_reader.importers
+
+    for name in WARM_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            if name.startswith(("tui_reader.", "textual.app")):
+                raise  # the app itself must load; Textual's internals may move
+    for module in pkgutil.iter_modules(tui_reader.importers.__path__, "tui_reader.importers."):
+        importlib.import_module(module.name)
+    from rich.cells import cell_len
+
+    cell_len("é中")  # loads rich's table of character widths, as every first frame does
+    gc.freeze()
+
+
+def _check_request(request: object) -> tuple[list[str], dict[str, str], str, int, int]:
+    """The parts of a fork request; ValueError when it is not one."""
+    if not isinstance(request, dict):
+        raise ValueError("not an object")
+    args, env, cwd = request.get("args"), request.get("env"), request.get("cwd")
+    if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+        raise ValueError("args must be a list of strings")
+    if args and args[0] in ("inspect", "search", "keys", "serve-ssh"):
+        raise ValueError("only the reader runs here")
+    if not isinstance(env, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in env.items()
+    ):
+        raise ValueError("env must map strings to strings")
+    if not isinstance(cwd, str):
+        raise ValueError("cwd must be a string")
+    cols, rows = clamp_size(int(request.get("cols", 80)), int(request.get("rows", 24)))
+    return args, env, cwd, cols, rows
+
+
+def _read_request(conn: socket.socket) -> bytes:
+    """One request line from ``conn`` (bounded in size and time)."""
+    conn.settimeout(REQUEST_TIMEOUT)
+    data = bytearray()
+    while b"\n" not in data:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+        if len(data) > MAX_REQUEST:
+            raise ValueError("request too long")
+    return bytes(data).split(b"\n", 1)[0]
+
+
+def run_session(
+    args: Sequence[str], env: dict[str, str], cwd: str
+) -> int:  # pragma: no cover - runs in the forked child
+    """In a forked child on its PTY: become that session and run the reader; its status."""
+    gc.enable()
+    os.environ.clear()
+    os.environ.update(env)
+    with contextlib.suppress(OSError):
+        os.chdir(cwd)
+    sys.argv = ["tui-reader", *args]
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    from tui_reader.cli import main
+
+    try:
+        return main(list(args))
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+
+
+class WarmHost:
+    """The listening socket, the live sessions' connections, and the fork itself."""
+
+    def __init__(self, path: str) -> None:
+        """Listen on the Unix socket ``path``."""
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        """Where the server connects for each session."""
+        self.listener.bind(path)
+        self.listener.listen(256)
+        self.waiting: dict[int, socket.socket] = {}
+        """Per live session pid: the connection its exit status goes to."""
+        self.selector = selectors.DefaultSelector()
+        """Waits for connections, SIGCHLD and the server going away."""
+        self.wake_r, self.wake_w = os.pipe()
+        """Signals arrive here (``signal.set_wakeup_fd``)."""
+        self.running = True
+        """False once the warm host should end."""
+
+    def serve(self) -> None:
+        """Fork sessions on request until stdin closes or SIGTERM."""
+        os.set_blocking(self.wake_w, False)
+        os.set_blocking(self.wake_r, False)
+        signal.set_wakeup_fd(self.wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGHUP, self._stop)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when we end
+        self.selector.register(self.listener, selectors.EVENT_READ, "accept")
+        self.selector.register(self.wake_r, selectors.EVENT_READ, "signal")
+        self.selector.register(sys.stdin.fileno(), selectors.EVENT_READ, "stdin")
+        sys.stdout.buffer.write(READY)
+        sys.stdout.flush()
+        while self.running:
+            for key, _ in self.selector.select(1.0):
+                if key.data == "accept":
+                    self._accept()
+                elif key.data == "signal":
+                    with contextlib.suppress(OSError):
+                        os.read(self.wake_r, 512)
+                elif key.data == "stdin" and not os.read(sys.stdin.fileno(), 512):
+                    self.running = False
+            self._reap()
+
+    def _stop(self, signum: int, frame: object) -> None:
+        """SIGTERM/SIGHUP: end the loop (sessions keep running)."""
+        self.running = False
+
+    def _accept(self) -> None:
+        """One fork request: fork the session and answer with its pid and PTY."""
+        try:
+            conn, _ = self.listener.accept()
+        except OSError:
+            return
+        try:
+            args, env, cwd, cols, rows = _check_request(json.loads(_read_request(conn)))
+            pid, master = self._fork(args, env, cwd, cols, rows)
+        except (OSError, ValueError, TypeError) as exc:
+            with contextlib.suppress(OSError):
+                conn.sendall(json.dumps({"error": str(exc)[:200]}).encode() + b"\n")
+            conn.close()
+            return
+        try:
+            socket.send_fds(conn, [json.dumps({"pid": pid}).encode() + b"\n"], [master])
+        except OSError:
+            conn.close()  # the server gave up: the session loses its terminal and ends
+        else:
+            self.waiting[pid] = conn
+        finally:
+            os.close(master)
+
+    def _fork(
+        self, args: list[str], env: dict[str, str], cwd: str, cols: int, rows: int
+    ) -> tuple[int, int]:
+        """Open a PTY at the size and fork the session onto it; (pid, master)."""
+        master, slave = os.openpty()
+        try:
+            set_winsize(slave, cols, rows)
+            attrs = termios.tcgetattr(slave)
+            attrs[3] |= termios.ECHO | termios.ICANON | termios.ISIG
+            termios.tcsetattr(slave, termios.TCSANOW, attrs)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+        except BaseException:
+            os.close(master)
+            os.close(slave)
+            raise
+        if pid == 0:  # pragma: no cover - the child
+            status = 1
+            try:
+                os.close(master)
+                self._become_child(slave)
+                status = run_session(args, env, cwd)
+            finally:
+                with contextlib.suppress(Exception):
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                os._exit(status & 0xFF if status >= 0 else 1)
+        os.close(slave)
+        return pid, master
+
+    def _become_child(self, slave: int) -> None:  # pragma: no cover - runs in the forked child
+        """Drop the warm host's sockets and handlers; the PTY becomes the controlling terminal."""
+        signal.set_wakeup_fd(-1)
+        for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        self.selector.close()
+        self.listener.close()
+        for conn in self.waiting.values():
+            conn.close()
+        self.waiting.clear()
+        os.close(self.wake_r)
+        os.close(self.wake_w)
+        os.setsid()
+        import fcntl
+
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+        for fd in (0, 1, 2):
+            os.dup2(slave, fd)
+        if slave > 2:
+            os.close(slave)
+
+    def _reap(self) -> None:
+        """Collect ended sessions and tell the server each one's exit status."""
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            conn = self.waiting.pop(pid, None)
+            if conn is None:
+                continue
+            with contextlib.suppress(OSError):
+                conn.settimeout(1.0)
+                conn.sendall(f"exit {os.waitstatus_to_exitcode(status)}\n".encode())
+            conn.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m tui_reader.ssh.warm SOCKET``: preload, then serve until told to stop."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        print("usage: python -m tui_reader.ssh.warm SOCKET", file=sys.stderr)
+        return 2
+    gc.disable()
+    preload()
+    host = WarmHost(args[0])
+    try:
+        host.serve()
+    finally:
+        host.listener.close()
+        with contextlib.suppress(OSError):
+            os.unlink(args[0])
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - the warm host process
+    sys.exit(main())
