@@ -306,7 +306,7 @@ async def test_gate_continue_and_stop(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("right")
         await pilot.pause()
-        assert type(app.screen).__name__ == "GateScreen"
+        assert type(app.screen).__name__ == "ConfirmDialog" and app.screen.kind == "gate"
         await pilot.press("y")
         await pilot.pause()
         assert reader(app).chapter_index == 1
@@ -317,7 +317,7 @@ async def test_gate_continue_and_stop(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("G", "space")
         await pilot.pause()
-        assert type(app.screen).__name__ == "GateScreen"
+        assert type(app.screen).__name__ == "ConfirmDialog" and app.screen.kind == "gate"
         await pilot.press("n")
         await pilot.pause()
         assert not isinstance(app.screen, ReaderScreen)

@@ -32,6 +32,7 @@ from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
 from tui_reader.text import sanitise
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.commands import ReaderCommands
+from tui_reader.ui.dialogs.confirm import ConfirmDialog
 from tui_reader.ui.messages import NotesPreferenceChanged
 from tui_reader.ui.plain import PLAIN_CLASS
 from tui_reader.ui.screens.bookmarks import BookmarksScreen
@@ -40,7 +41,6 @@ from tui_reader.ui.screens.history import HistoryScreen
 from tui_reader.ui.screens.library import LibraryScreen
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
-from tui_reader.ui.screens.warning import WarningScreen
 from tui_reader.ui.shutdown import ShutdownGuard
 
 WARN_MODES = ("always", "once", "never")
@@ -426,7 +426,7 @@ class TuiReaderApp(App[int]):
                     self.call_later(self.action_quit)
 
         if self.needs_warning(story):
-            self.push_screen(WarningScreen(story), answered)
+            self.push_screen(ConfirmDialog.warning(story), answered)
         else:
             self.push_reader(story, path, chapter=chapter, position=position)
 

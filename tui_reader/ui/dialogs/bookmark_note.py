@@ -17,15 +17,8 @@ from tui_reader.ui.bindings import bindings
 class BookmarkNoteDialog(ModalScreen[str | None]):
     """Shows the paragraph's snippet and asks for a note: enter saves, escape cancels."""
 
-    DEFAULT_CSS = """
-    BookmarkNoteDialog { align: center middle; }
-    BookmarkNoteDialog > #dialog {
-        width: 64; max-width: 95%; height: auto;
-        border: thick $accent; background: $surface; padding: 1 2;
-    }
-    BookmarkNoteDialog #bookmark-title { text-style: bold; margin-bottom: 1; }
-    BookmarkNoteDialog #bookmark-snippet { color: $text-muted; margin-bottom: 1; }
-    """
+    CSS_PATH = "bookmark_note.tcss"
+    """Its layout and colours."""
     """A centred box."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("bookmark_note")

@@ -25,13 +25,8 @@ class StatusDialog(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("status")
 
-    DEFAULT_CSS = """
-    StatusDialog { align: center middle; }
-    StatusDialog > Vertical {
-        width: 44; height: auto; border: thick $accent; background: $surface; padding: 1 2;
-    }
-    StatusDialog OptionList { height: auto; max-height: 10; }
-    """
+    CSS_PATH = "status.tcss"
+    """Its layout and colours."""
 
     def __init__(
         self,

@@ -36,10 +36,8 @@ class BookmarksScreen(Screen[Bookmark | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("bookmarks")
 
-    DEFAULT_CSS = """
-    BookmarksScreen #bookmarks-title { padding: 0 1; text-style: bold; height: 1; }
-    BookmarksScreen OptionList { height: 1fr; }
-    """
+    CSS_PATH = "bookmarks.tcss"
+    """Its layout and colours."""
 
     def __init__(self, store: StateStore) -> None:
         """List the bookmarks kept in ``store``."""

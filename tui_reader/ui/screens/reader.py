@@ -22,10 +22,10 @@ from tui_reader.reading import ReadingSession, Target, load_chapters
 from tui_reader.state import Position, StateStore
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
+from tui_reader.ui.dialogs.chapter_index import ChapterIndexScreen
+from tui_reader.ui.dialogs.confirm import ConfirmDialog
 from tui_reader.ui.dialogs.status import StatusDialog
 from tui_reader.ui.messages import ChapterReady, NotesPreferenceChanged, SearchReady
-from tui_reader.ui.screens.chapter_index import ChapterIndexScreen
-from tui_reader.ui.screens.warning import GateScreen
 from tui_reader.ui.widgets.chapter_view import ChapterView
 from tui_reader.ui.widgets.reader_header import ReaderHeader
 from tui_reader.ui.widgets.search_field import SearchField
@@ -144,7 +144,7 @@ class ReaderScreen(Screen[None]):
                 session.stop_at(gate)
                 self._leave()
 
-        self.app.push_screen(GateScreen(self.story, gate), answered)
+        self.app.push_screen(ConfirmDialog.at_gate(self.story, gate), answered)
 
     def _show(self, target: Target, *, parsed: bool = False) -> None:
         """Show ``target`` (no gate check); its heading only while its body is parsed."""

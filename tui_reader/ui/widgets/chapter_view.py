@@ -50,27 +50,6 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
     }
     """Styles for each line role and for search matches (themes apply through CSS)."""
 
-    DEFAULT_CSS = """
-    ChapterView {
-        overflow-x: hidden;
-        overflow-y: auto;
-        scrollbar-size-vertical: 1;
-        background: $background;
-        color: $foreground;
-    }
-    ChapterView > .chapter-view--body { }
-    ChapterView > .chapter-view--blank { }
-    ChapterView > .chapter-view--title { text-style: bold; color: $accent; }
-    ChapterView > .chapter-view--heading { text-style: bold; }
-    ChapterView > .chapter-view--scene-break { color: $text-muted; }
-    ChapterView > .chapter-view--epigraph { text-style: italic; }
-    ChapterView > .chapter-view--attribution { color: $text-muted; }
-    ChapterView > .chapter-view--note-label { color: $secondary; text-style: bold; }
-    ChapterView > .chapter-view--note { color: $text-muted; }
-    ChapterView > .chapter-view--end { color: $accent; text-style: italic; }
-    ChapterView > .chapter-view--match { background: $warning 40%; }
-    ChapterView > .chapter-view--current-match { background: $warning; color: $background; }
-    """
     """Default styles per role."""
 
     class AnchorChanged(Message):

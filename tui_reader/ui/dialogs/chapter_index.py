@@ -17,8 +17,8 @@ from textual.widgets.option_list import Option
 
 from tui_reader.model import Section, Story
 from tui_reader.ui.bindings import bindings
+from tui_reader.ui.dialogs.section import SectionScreen
 from tui_reader.ui.plain import is_plain
-from tui_reader.ui.screens.section import SectionScreen
 
 
 def index_line(
@@ -55,13 +55,8 @@ def section_line(kind: str, section: Section) -> Text:
 class ChapterIndexScreen(ModalScreen[int | None]):
     """A list of chapters: enter jumps to one (its index), escape goes back (None)."""
 
-    DEFAULT_CSS = """
-    ChapterIndexScreen { align: center middle; }
-    ChapterIndexScreen > #index-title {
-        width: 80; max-width: 95%; height: 1; background: $panel; text-style: bold; padding: 0 1;
-    }
-    ChapterIndexScreen > OptionList { width: 80; max-width: 95%; height: auto; max-height: 80%; }
-    """
+    CSS_PATH = "chapter_index.tcss"
+    """Its layout and colours."""
     """A centred list."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("index")
