@@ -11,7 +11,7 @@ from test_app_stories import make_library
 from tui_reader.importers import load_story
 from tui_reader.state import StateStore
 from tui_reader.ui.app import TuiReaderApp, run_app
-from tui_reader.ui.commands import ReaderCommands
+from tui_reader.ui.commands import ChapterCommands, ReaderCommands
 from tui_reader.ui.dialogs.confirm import ConfirmDialog
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.library import LibraryScreen
@@ -242,8 +242,10 @@ async def test_palette_offers_our_commands(library: Path, data_dir: Path) -> Non
         next(h for h in notes if h.text == "Author's notes: unfolded").command()
         assert app.store.pref("notes") == "unfolded"
         assert "Change theme" in [h.text async for h in provider.search("theme")]
+        assert not [h async for h in provider.search("go to chapter")]
         await open_row(app, pilot, QUIET)
-        provider = ReaderCommands(app.screen)
+        assert ChapterCommands in app.screen.COMMANDS  # the reader screen's own commands
+        provider = ChapterCommands(app.screen)
         chapter_hits = [h async for h in provider.search("go to chapter 3")]
         jump = next(h for h in chapter_hits if h.text == "Go to chapter 3: The Jam")
         jump.command()

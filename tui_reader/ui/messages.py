@@ -1,9 +1,10 @@
-"""Messages the UI posts between its parts (workers to screens)."""
+"""Messages the UI posts between its parts: workers to screens, widgets and screens to the app."""
 
 from __future__ import annotations
 
 from textual.message import Message
 
+from tui_reader.library import LibraryEntry
 from tui_reader.reading import Target
 
 
@@ -35,3 +36,15 @@ class SearchReady(Message):
         super().__init__()
         self.query = query
         """What the reader searched for."""
+
+
+class OpenStory(Message):
+    """Open a library entry (the app runs the open flow: warning, then the reader)."""
+
+    def __init__(self, entry: LibraryEntry, *, chapter: int | None = None) -> None:
+        """Open ``entry`` (at the start of ``chapter`` when given)."""
+        super().__init__()
+        self.entry = entry
+        """The story to open."""
+        self.chapter = chapter
+        """The chapter to open at (None: the saved place)."""

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from tui_reader.state import Bookmark, StateStore
 from tui_reader.ui.bindings import bindings
+from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
 from tui_reader.ui.widgets.library_table import relative_date
 
 
@@ -86,8 +87,6 @@ class BookmarksScreen(Screen[Bookmark | None]):
 
     def action_edit(self) -> None:
         """Edit the note of the bookmark under the cursor."""
-        from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
-
         bookmark = self._current()
         if bookmark is None:
             return

@@ -6,7 +6,7 @@ blocks input; a progress bar shows while it runs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -17,7 +17,10 @@ from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.paths import display_path, display_text
+from tui_reader.state import StateStore
 from tui_reader.ui.bindings import bindings
+from tui_reader.ui.dialogs.status import StatusDialog
+from tui_reader.ui.messages import OpenStory
 from tui_reader.ui.widgets.library_filter import facet_matches, hidden_by, parse_filter, rank
 from tui_reader.ui.widgets.library_table import (
     COLUMNS,
@@ -26,9 +29,6 @@ from tui_reader.ui.widgets.library_table import (
     LibraryTable,
     sort_rows,
 )
-
-if TYPE_CHECKING:
-    from tui_reader.ui.app import TuiReaderApp
 
 
 class LibraryScreen(Screen[None]):
@@ -39,11 +39,13 @@ class LibraryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("library")
     """The library's own keys (q, ? and the palette are the app's)."""
 
-    def __init__(self, library: Library) -> None:
-        """Show the stories of ``library``."""
+    def __init__(self, library: Library, store: StateStore) -> None:
+        """Show the stories of ``library`` with the reader's state in ``store``."""
         super().__init__()
         self.library = library
         """The folder's stories."""
+        self.store = store
+        """The reader's state (progress, statuses, the hidden warnings)."""
         self.entries: list[LibraryEntry] = []
         """Every entry of the last scan."""
         self.sort_column = "title"
@@ -62,11 +64,6 @@ class LibraryScreen(Screen[None]):
         """True to list stories carrying warnings the reader chose to hide."""
         self.hidden_count = 0
         """How many stories the last refresh left out for their warnings."""
-
-    @property
-    def reader_app(self) -> TuiReaderApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         """Title line, filter input, progress bar, table, the highlighted story's summary."""
@@ -128,8 +125,6 @@ class LibraryScreen(Screen[None]):
 
     def action_status(self) -> None:
         """Set the reading status of the highlighted story."""
-        from tui_reader.ui.dialogs.status import StatusDialog
-
         table = self.query_one(LibraryTable)
         key = table.current_key()
         if key == CONTINUE_KEY:
@@ -140,7 +135,7 @@ class LibraryScreen(Screen[None]):
         if row is None or row.entry.error or not row.entry.story_id:
             return
         story_id = row.entry.story_id
-        store = self.reader_app.store
+        store = self.store
 
         def chosen(status: str | None) -> None:
             """Keep the choice and show it."""
@@ -157,7 +152,7 @@ class LibraryScreen(Screen[None]):
 
         Filtering and sorting reuse these rows, so a keystroke in the filter reads no state.
         """
-        store = self.reader_app.store
+        store = self.store
         last_read: dict[str, float] = {}
         for item in reversed(store.history(limit=1000)):
             last_read[item.story_id] = item.when
@@ -183,7 +178,7 @@ class LibraryScreen(Screen[None]):
     def continue_target(self, rows: list[LibraryRow]) -> tuple[LibraryRow, int] | None:
         """The most recent history entry that is a story in this library, and its chapter."""
         by_id = {r.entry.story_id: r for r in rows if r.entry.story_id and not r.entry.error}
-        for item in self.reader_app.store.history(limit=50):
+        for item in self.store.history(limit=50):
             if item.story_id in by_id:
                 return by_id[item.story_id], item.chapter
         return None
@@ -191,7 +186,7 @@ class LibraryScreen(Screen[None]):
     def refresh_rows(self) -> None:
         """Rebuild the table from the rows, the filter and the sort order."""
         words, facets = parse_filter(self.filter_text)
-        hidden = self.reader_app.store.pref("hidden_warnings") or []
+        hidden = self.store.pref("hidden_warnings") or []
         # asking for a warning by name shows its stories even when hidden
         reveal = self.show_hidden or any(facet == "warning" for facet, _ in facets)
         rows = []
@@ -298,11 +293,11 @@ class LibraryScreen(Screen[None]):
         if key == CONTINUE_KEY:
             target = self.continue_target(list(self.query_one(LibraryTable).rows_by_key.values()))
             if target is not None:
-                self.reader_app.open_entry(target[0].entry, chapter=target[1])
+                self.post_message(OpenStory(target[0].entry, chapter=target[1]))
             return
         row = self.query_one(LibraryTable).rows_by_key.get(key)
         if row is not None:
-            self.reader_app.open_entry(row.entry)
+            self.post_message(OpenStory(row.entry))
 
     # --- sorting ----------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from tui_reader.model import Story
 from tui_reader.reading import ReadingSession, Target, load_chapters
 from tui_reader.state import Position, StateStore
 from tui_reader.ui.bindings import bindings
+from tui_reader.ui.commands import ChapterCommands
 from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
 from tui_reader.ui.dialogs.chapter_index import ChapterIndexScreen
 from tui_reader.ui.dialogs.confirm import ConfirmDialog
@@ -42,6 +43,9 @@ class ReaderScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("reader")
     """The reader's keys (also listed in help)."""
+
+    COMMANDS = Screen.COMMANDS | {ChapterCommands}
+    """The palette's chapter commands, on this screen."""
 
     def __init__(
         self,
@@ -210,7 +214,7 @@ class ReaderScreen(Screen[None]):
         self.save_position(write_now=True)
         self.store.flush()
         if self.app.screen is self:
-            self.app.pop_screen()
+            self.dismiss()
 
     # --- view messages ----------------------------------------------------------------------
 
