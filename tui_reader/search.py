@@ -33,6 +33,7 @@ from tui_reader.paths import (
     display_text,
     iter_story_files,
 )
+from tui_reader.state import StateStore
 
 SCHEMA_VERSION = 2
 """Bumped when the index layout changes; an index of another version is rebuilt.
@@ -476,8 +477,6 @@ def _hidden_warnings(data: Path, show_all: bool) -> frozenset[str]:
     if show_all:
         return frozenset()
     try:
-        from tui_reader.state import StateStore
-
         store = StateStore(data, "local")
         return frozenset(store.pref("hidden_warnings") or [])
     except Exception:  # the preference is a nicety: search works without it

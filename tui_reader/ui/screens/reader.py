@@ -26,7 +26,17 @@ from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
 from tui_reader.ui.dialogs.chapter_index import ChapterIndexScreen
 from tui_reader.ui.dialogs.confirm import ConfirmDialog
 from tui_reader.ui.dialogs.status import StatusDialog
-from tui_reader.ui.messages import ChapterReady, NotesPreferenceChanged, SearchReady
+from tui_reader.ui.messages import (
+    AnchorChanged,
+    ChapterReady,
+    NotesPreferenceChanged,
+    NotesToggled,
+    ReachedEnd,
+    ReachedStart,
+    SearchClosed,
+    SearchReady,
+    SearchRequested,
+)
 from tui_reader.ui.widgets.chapter_view import ChapterView
 from tui_reader.ui.widgets.reader_header import ReaderHeader
 from tui_reader.ui.widgets.search_field import SearchField
@@ -218,7 +228,7 @@ class ReaderScreen(Screen[None]):
 
     # --- view messages ----------------------------------------------------------------------
 
-    def on_chapter_view_anchor_changed(self, event: ChapterView.AnchorChanged) -> None:
+    def on_anchor_changed(self, event: AnchorChanged) -> None:
         """Save the place, mark chapters read, follow chapters in the whole-work view."""
         if not self.session.items or self.session.waiting is not None:
             return
@@ -227,7 +237,7 @@ class ReaderScreen(Screen[None]):
             self.action_status(suggest="finished")
         self._moved(write_now=changed)
 
-    def on_chapter_view_reached_end(self, event: ChapterView.ReachedEnd) -> None:
+    def on_reached_end(self, event: ReachedEnd) -> None:
         """Paging past the end: on into the next chapter."""
         onward = self.session.onward()
         if onward.offer_finished:
@@ -235,7 +245,7 @@ class ReaderScreen(Screen[None]):
         if onward.target is not None:
             self._go(onward.target, gate_from=onward.gate_from)
 
-    def on_chapter_view_reached_start(self, event: ChapterView.ReachedStart) -> None:
+    def on_reached_start(self, event: ReachedStart) -> None:
         """Paging back before the first line: to the previous chapter's end."""
         target = self.session.backward()
         if target is not None:
@@ -246,7 +256,7 @@ class ReaderScreen(Screen[None]):
         self.session.notes_preference = event.mode
         self.view.relayout()
 
-    def on_chapter_view_notes_toggled(self, event: ChapterView.NotesToggled) -> None:
+    def on_notes_toggled(self, event: NotesToggled) -> None:
         """Remember the folds."""
         self.session.set_folds(event.keys, event.folded)
 
@@ -384,11 +394,11 @@ class ReaderScreen(Screen[None]):
         """Open the search field."""
         self.query_one(SearchField).open(self.session.search_text)
 
-    def on_search_field_closed(self, event: SearchField.Closed) -> None:
+    def on_search_closed(self, event: SearchClosed) -> None:
         """The reading view takes the focus back."""
         self.view.focus()
 
-    def on_search_field_search(self, event: SearchField.Search) -> None:
+    def on_search_requested(self, event: SearchRequested) -> None:
         """Search every chapter (parsed first, in a thread, when some are not yet)."""
         unparsed = self.session.unparsed()
         if unparsed:
