@@ -16,6 +16,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.model import Section, Story
+from tui_reader.reading import ReadingSession
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.dialogs.section import SectionScreen
 from tui_reader.ui.plain import is_plain
@@ -56,7 +57,6 @@ class ChapterIndexScreen(ModalScreen[int | None]):
     """A list of chapters: enter jumps to one (its index), escape goes back (None)."""
 
     CSS_PATH = "chapter_index.tcss"
-    """Its layout and colours."""
     """A centred list."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("index")
@@ -73,6 +73,14 @@ class ChapterIndexScreen(ModalScreen[int | None]):
         """Index of the chapter being read."""
         self.gated = gated
         """Indexes of chapters behind an author's gate."""
+
+    @classmethod
+    def of(cls, session: ReadingSession) -> ChapterIndexScreen:
+        """The index of the story read in ``session``, with its read marks, place and gates."""
+        read = set(session.read)
+        return cls(
+            session.story, read=read, current=session.chapter, gated=session.gated_chapters()
+        )
 
     def compose(self) -> ComposeResult:
         """The title and the list."""

@@ -44,7 +44,6 @@ class SectionScreen(ModalScreen[None]):
     """escape goes back."""
 
     CSS_PATH = "section.tcss"
-    """Its layout and colours."""
     """A centred panel."""
 
     def __init__(self, label: str, section: Section) -> None:

@@ -234,14 +234,14 @@ class ReaderScreen(Screen[None]):
             return
         changed, offer = self.session.scrolled(event.anchor, event.last_item)
         if offer:
-            self.action_status(suggest="finished")
+            self.action_status(offer=True)
         self._moved(write_now=changed)
 
     def on_reached_end(self, event: ReachedEnd) -> None:
         """Paging past the end: on into the next chapter."""
         onward = self.session.onward()
         if onward.offer_finished:
-            self.action_status(suggest="finished")
+            self.action_status(offer=True)
         if onward.target is not None:
             self._go(onward.target, gate_from=onward.gate_from)
 
@@ -304,21 +304,13 @@ class ReaderScreen(Screen[None]):
             self.view.previous_paragraph()
 
     def action_index(self) -> None:
-        """The chapter index."""
-        session = self.session
-        screen = ChapterIndexScreen(
-            self.story,
-            read=set(session.read),
-            current=session.chapter,
-            gated=session.gated_chapters(),
-        )
+        """The chapter index; jump to the chosen chapter."""
+        self.app.push_screen(ChapterIndexScreen.of(self.session), self._chosen_chapter)
 
-        def chosen(index: int | None) -> None:
-            """Jump to the chosen chapter."""
-            if index is not None:
-                self._go(Target(index))
-
-        self.app.push_screen(screen, chosen)
+    def _chosen_chapter(self, index: int | None) -> None:
+        """Jump to the chapter chosen in the index (None: it was closed)."""
+        if index is not None:
+            self._go(Target(index))
 
     def action_notes(self) -> None:
         """Fold or unfold the notes on screen."""
@@ -342,46 +334,11 @@ class ReaderScreen(Screen[None]):
 
     def action_bookmark(self) -> None:
         """Bookmark the paragraph at the top, with an optional note."""
-        pos = self.position()
-        snippet = self.session.snippet(pos)
+        BookmarkNoteDialog.ask(self, self.session, self.view.reading_anchor)
 
-        def saved(note: str | None) -> None:
-            """Add the bookmark unless cancelled."""
-            if note is None:
-                return
-            self.session.add_bookmark(pos, note, snippet)
-            notify = self.app.notify  # (this screen may be closed by the time it is saved)
-
-            def told(error: str | None) -> None:
-                """Say "Bookmarked." once it is on disk, or that it could not be saved."""
-                if error is None:
-                    notify("Bookmarked.", timeout=2)
-                else:
-                    notify(
-                        f"Bookmark kept for this session only: it could not be saved ({error}).",
-                        severity="warning",
-                        timeout=8,
-                    )
-
-            self.store.when_saved(told)
-
-        self.app.push_screen(BookmarkNoteDialog(snippet), saved)
-
-    def action_status(self, suggest: str | None = None) -> None:
-        """Pick the reading status; ``suggest`` is highlighted (the end suggests "finished")."""
-
-        def chosen(status: str | None) -> None:
-            """Keep the choice."""
-            if status is None:
-                return
-            self.session.set_status(status)
-            self.notify(f"Status: {status or 'none'}", timeout=2)
-
-        heading = "You reached the end." if suggest else None
-        dialog = StatusDialog(
-            self.story.title, self.session.status, suggest=suggest, heading=heading
-        )
-        self.app.push_screen(dialog, chosen)
+    def action_status(self, offer: bool = False) -> None:
+        """Pick the reading status (``offer``: the end was reached, "finished" is suggested)."""
+        StatusDialog.ask(self, self.session, offer=offer)
 
     def action_back(self) -> None:
         """Close the search field, or go back to the library."""
