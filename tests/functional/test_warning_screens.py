@@ -96,3 +96,24 @@ async def test_site_rating_and_site_warnings_shown_verbatim() -> None:
         assert "• Violence" in text
         assert "Graphic Depictions Of Violence" not in text
         assert text.count("Major Character Death") == 1
+
+
+async def test_the_two_uses_keep_their_own_remappable_keys() -> None:
+    """One dialog class, two uses: remapping the gate's "continue" leaves the warning's keys."""
+    gate = WarningGate(2, "Stop now.")
+    cases = (
+        (ConfirmDialog.at_gate(make_story(), gate), ("y", "c"), [True]),  # y is no longer bound
+        (ConfirmDialog.warning(make_story()), ("c", "y"), [True]),  # c means nothing here
+        (ConfirmDialog.warning(make_story()), ("c", "n"), [False]),
+    )
+    for dialog, keys, answers in cases:
+        app = Host(dialog)
+        app.set_keymap({"gate.continue": "c"})
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            await pilot.press(keys[0])
+            await pilot.pause()
+            assert app.answers == [], keys
+            await pilot.press(keys[1])
+            await pilot.pause()
+        assert app.answers == answers, (dialog.kind, keys)

@@ -1,9 +1,12 @@
 """The confirm dialog, used twice: the story's warning before it opens, and the author's gate.
 
 One modal class answering a bool (True to go on, False to go back), built by
-:meth:`ConfirmDialog.warning` or :meth:`ConfirmDialog.gate`. Each use keeps its own binding ids
-(``warning.*``, ``gate.*``: the keymap remaps them apart). Every story-derived string is shown as
-plain text (``rich.text.Text``), never parsed as markup.
+:meth:`ConfirmDialog.warning` or :meth:`ConfirmDialog.at_gate`. Each use keeps its own binding
+ids (``warning.*``, ``gate.*``) in a subclass that adds nothing but them: Textual's keymap
+rebinds a key by dropping every binding of that key in a node's table, so one table holding both
+uses would let remapping ``gate.continue`` take ``y`` from the warning too.
+
+Every story-derived string is shown as plain text (``rich.text.Text``), never parsed as markup.
 """
 
 from __future__ import annotations
@@ -75,9 +78,6 @@ class ConfirmDialog(ModalScreen[bool]):
     CSS_PATH = "confirm.tcss"
     """The two uses' layout and colours."""
 
-    BINDINGS: ClassVar[list[BindingType]] = bindings("warning") + bindings("gate")
-    """Both uses' keys; only the dialog's own kind answers (:meth:`check_action`)."""
-
     def __init__(self, kind: ConfirmKind, story: Story, gate: WarningGate | None = None) -> None:
         """Ask a ``kind`` question about ``story`` (at ``gate``, for a gate)."""
         super().__init__(classes=f"-{kind}")
@@ -91,12 +91,12 @@ class ConfirmDialog(ModalScreen[bool]):
     @classmethod
     def warning(cls, story: Story) -> ConfirmDialog:
         """The interstitial shown before a story with a rating, warnings or content notes."""
-        return cls("warning", story)
+        return _WarningKeys("warning", story)
 
     @classmethod
     def at_gate(cls, story: Story, gate: WarningGate) -> ConfirmDialog:
         """The author's stop point: asks again before a chapter, with the author's reason."""
-        return cls("gate", story, gate)
+        return _GateKeys("gate", story, gate)
 
     def compose(self) -> ComposeResult:
         """The headline, what it is about, and the two buttons."""
@@ -145,12 +145,20 @@ class ConfirmDialog(ModalScreen[bool]):
         event.stop()
         self.dismiss(event.button.id == "yes")
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Only this use's keys answer (the other use's are neither run nor shown)."""
-        if action == "answer":
-            return bool(parameters) and parameters[0] == self.kind
-        return True
-
-    def action_answer(self, kind: ConfirmKind, answer: bool) -> None:
+    def action_answer(self, answer: bool) -> None:
         """Answer from a key."""
         self.dismiss(answer)
+
+
+class _WarningKeys(ConfirmDialog):
+    """The confirm dialog with the warning's keys (``warning.*``)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("warning")
+    """y/enter continue, n/escape go back (enter presses the focused button)."""
+
+
+class _GateKeys(ConfirmDialog):
+    """The confirm dialog with the gate's keys (``gate.*``)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("gate")
+    """y/enter continue, n/escape stop."""
