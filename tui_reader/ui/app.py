@@ -10,6 +10,8 @@ import asyncio
 import contextlib
 import os
 import sys
+import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -526,9 +528,6 @@ class TuiReaderApp(App[int]):
 
 def log_hosted_error(data_dir: Path, error: BaseException) -> None:
     """Append ``error``'s traceback to the operator's error log (never shown to the reader)."""
-    import time
-    import traceback
-
     text = "".join(traceback.format_exception(error))
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
     with (

@@ -70,10 +70,6 @@ class ReaderScreen(Screen[None]):
         super().__init__()
         self.story = story
         """The story being read."""
-        self.store = store
-        """The reader's state."""
-        self.path = path
-        """The story's file."""
         self.story_id = story.story_id
         """The id reader state is kept under."""
         self.session = ReadingSession(story, store, path=path, chapter=chapter, position=position)
@@ -123,8 +119,7 @@ class ReaderScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         """Save the place."""
-        self.save_position(write_now=True)
-        self.store.flush()
+        self._save_now()
 
     def position(self) -> Position:
         """The reading position from the view's anchor."""
@@ -219,10 +214,14 @@ class ReaderScreen(Screen[None]):
         else:
             view.go_to_line(view.line_of(nxt) - view.page_height)
 
-    def _leave(self) -> None:
-        """Save and go back to the library."""
+    def _save_now(self) -> None:
+        """Save the place and write what is pending."""
         self.save_position(write_now=True)
-        self.store.flush()
+        self.session.store.flush()
+
+    def _leave(self) -> None:
+        """Save and go back to the library (or quit, with one story file opened)."""
+        self._save_now()
         if self.app.screen is self:
             self.dismiss()
 
