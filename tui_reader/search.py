@@ -33,6 +33,7 @@ from tui_reader.paths import (
     display_text,
     iter_story_files,
 )
+from tui_reader.state import StateStore
 from tui_reader.text import collapse_whitespace
 
 SCHEMA_VERSION = 2
@@ -477,8 +478,6 @@ def _hidden_warnings(data: Path, show_all: bool) -> frozenset[str]:
     if show_all:
         return frozenset()
     try:
-        from tui_reader.state import StateStore
-
         store = StateStore(data, "local")
         return store.prefs().hidden_warnings
     except Exception:  # the preference is a nicety: search works without it

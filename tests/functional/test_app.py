@@ -11,11 +11,11 @@ from test_app_stories import make_library
 from tui_reader.importers import load_story
 from tui_reader.state import StateStore
 from tui_reader.ui.app import TuiReaderApp, run_app
-from tui_reader.ui.commands import ReaderCommands
+from tui_reader.ui.commands import ChapterCommands, ReaderCommands
+from tui_reader.ui.dialogs.confirm import ConfirmDialog
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.library import LibraryScreen
 from tui_reader.ui.screens.reader import ReaderScreen
-from tui_reader.ui.screens.warning import GateScreen, WarningScreen
 from tui_reader.ui.widgets.library_table import LibraryTable
 
 SIZE = (100, 32)
@@ -50,7 +50,7 @@ async def test_warned_story_shows_warning_and_no_goes_back(library: Path, data_d
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await open_row(app, pilot, BELL)
-        assert isinstance(app.screen, WarningScreen)
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "warning"
         text = screen_text(app)
         assert "Rating: Mature" in text
         assert "Graphic Depictions Of Violence" in text
@@ -66,7 +66,7 @@ async def test_yes_continues_into_reader_and_is_remembered(library: Path, data_d
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await open_row(app, pilot, BELL)
-        assert isinstance(app.screen, WarningScreen)
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "warning"
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
@@ -105,7 +105,7 @@ async def test_warn_always_asks_again(library: Path, data_dir: Path) -> None:
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await open_row(app, pilot, BELL)
-        assert isinstance(app.screen, WarningScreen)
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "warning"
 
 
 async def test_warn_never_skips(library: Path, data_dir: Path) -> None:
@@ -139,7 +139,7 @@ async def test_gate_stop_returns_to_library_and_marks_stopped(
         await pilot.pause()
         await pilot.press("right_square_bracket")
         await pilot.pause()
-        assert isinstance(app.screen, GateScreen)
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "gate"
         text = screen_text(app)
         assert "The author suggests stopping before Chapter 2" in text
         assert "Chapter 1 stands alone. Chapter 2 is the fall" in text
@@ -158,7 +158,7 @@ async def test_gate_continue_reads_on(library: Path, data_dir: Path) -> None:
         await pilot.pause()
         await pilot.press("right_square_bracket")
         await pilot.pause()
-        assert isinstance(app.screen, GateScreen)
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "gate"
         await pilot.press("y")
         await pilot.pause()
         reader = app.screen
@@ -242,8 +242,10 @@ async def test_palette_offers_our_commands(library: Path, data_dir: Path) -> Non
         next(h for h in notes if h.text == "Author's notes: unfolded").command()
         assert app.store.pref("notes") == "unfolded"
         assert "Change theme" in [h.text async for h in provider.search("theme")]
+        assert not [h async for h in provider.search("go to chapter")]
         await open_row(app, pilot, QUIET)
-        provider = ReaderCommands(app.screen)
+        assert ChapterCommands in app.screen.COMMANDS  # the reader screen's own commands
+        provider = ChapterCommands(app.screen)
         chapter_hits = [h async for h in provider.search("go to chapter 3")]
         jump = next(h for h in chapter_hits if h.text == "Go to chapter 3: The Jam")
         jump.command()
@@ -283,7 +285,7 @@ async def test_story_file_target_opens_directly(library: Path, data_dir: Path) -
     app = TuiReaderApp(path, data_dir=data_dir, story=load_story(path))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert isinstance(app.screen, WarningScreen)
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "warning"
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)

@@ -8,6 +8,7 @@ from textual.app import App
 
 from tui_reader.model import Block, Chapter, Note, Source, Story, WarningGate
 from tui_reader.state import Position, StateStore
+from tui_reader.ui.dialogs.confirm import ConfirmDialog
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.chapter_view import ChapterView
 from tui_reader.ui.widgets.reader_header import ReaderHeader
@@ -306,7 +307,7 @@ async def test_gate_continue_and_stop(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("right")
         await pilot.pause()
-        assert type(app.screen).__name__ == "GateScreen"
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "gate"
         await pilot.press("y")
         await pilot.pause()
         assert reader(app).chapter_index == 1
@@ -317,7 +318,7 @@ async def test_gate_continue_and_stop(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("G", "space")
         await pilot.pause()
-        assert type(app.screen).__name__ == "GateScreen"
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "gate"
         await pilot.press("n")
         await pilot.pause()
         assert not isinstance(app.screen, ReaderScreen)

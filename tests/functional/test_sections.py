@@ -6,7 +6,7 @@ from textual.app import App
 from textual.widgets import OptionList
 
 from tui_reader.model import Block, Chapter, Section, Source, Story
-from tui_reader.ui.screens.chapter_index import ChapterIndexScreen
+from tui_reader.ui.dialogs.chapter_index import ChapterIndexScreen
 
 
 def make_story() -> Story:

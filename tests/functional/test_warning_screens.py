@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import App
 
 from tui_reader.model import Chapter, Source, Story, WarningGate
-from tui_reader.ui.screens.warning import GateScreen, WarningScreen
+from tui_reader.ui.dialogs.confirm import ConfirmDialog
 
 
 def make_story() -> Story:
@@ -39,7 +39,7 @@ def shown(app: App[None]) -> str:
 
 
 async def test_warning_lists_rating_warnings_and_notes_literally() -> None:
-    app = Host(WarningScreen(make_story()))
+    app = Host(ConfirmDialog.warning(make_story()))
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         text = shown(app)
@@ -55,7 +55,7 @@ async def test_warning_lists_rating_warnings_and_notes_literally() -> None:
 
 async def test_warning_keys() -> None:
     for key, answer in (("enter", True), ("n", False), ("escape", False)):
-        app = Host(WarningScreen(make_story()))
+        app = Host(ConfirmDialog.warning(make_story()))
         async with app.run_test(size=(100, 32)) as pilot:
             await pilot.pause()
             await pilot.press(key)
@@ -65,7 +65,7 @@ async def test_warning_keys() -> None:
 async def test_gate_shows_reason_verbatim_and_keys() -> None:
     gate = WarningGate(2, "Stop now if [bold]cliffhangers[/] upset you.")
     for key, answer in (("y", True), ("enter", True), ("n", False), ("escape", False)):
-        app = Host(GateScreen(make_story(), gate))
+        app = Host(ConfirmDialog.at_gate(make_story(), gate))
         async with app.run_test(size=(100, 32)) as pilot:
             await pilot.pause()
             text = shown(app)
@@ -87,7 +87,7 @@ async def test_site_rating_and_site_warnings_shown_verbatim() -> None:
         chapters=[Chapter(1, None, 3)],
     )
     assert story.needs_warning
-    app = Host(WarningScreen(story))
+    app = Host(ConfirmDialog.warning(story))
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         text = shown(app)
@@ -96,3 +96,24 @@ async def test_site_rating_and_site_warnings_shown_verbatim() -> None:
         assert "• Violence" in text
         assert "Graphic Depictions Of Violence" not in text
         assert text.count("Major Character Death") == 1
+
+
+async def test_the_two_uses_keep_their_own_remappable_keys() -> None:
+    """One dialog class, two uses: remapping the gate's "continue" leaves the warning's keys."""
+    gate = WarningGate(2, "Stop now.")
+    cases = (
+        (ConfirmDialog.at_gate(make_story(), gate), ("y", "c"), [True]),  # y is no longer bound
+        (ConfirmDialog.warning(make_story()), ("c", "y"), [True]),  # c means nothing here
+        (ConfirmDialog.warning(make_story()), ("c", "n"), [False]),
+    )
+    for dialog, keys, answers in cases:
+        app = Host(dialog)
+        app.set_keymap({"gate.continue": "c"})
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            await pilot.press(keys[0])
+            await pilot.pause()
+            assert app.answers == [], keys
+            await pilot.press(keys[1])
+            await pilot.pause()
+        assert app.answers == answers, (dialog.kind, keys)

@@ -10,6 +10,8 @@ import asyncio
 import contextlib
 import os
 import sys
+import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -32,7 +34,8 @@ from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
 from tui_reader.text import collapse_whitespace, sanitise
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.commands import ReaderCommands
-from tui_reader.ui.messages import NotesPreferenceChanged
+from tui_reader.ui.dialogs.confirm import ConfirmDialog
+from tui_reader.ui.messages import NotesPreferenceChanged, OpenStory
 from tui_reader.ui.plain import PLAIN_CLASS
 from tui_reader.ui.screens.bookmarks import BookmarksScreen
 from tui_reader.ui.screens.help import HelpScreen
@@ -40,7 +43,6 @@ from tui_reader.ui.screens.history import HistoryScreen
 from tui_reader.ui.screens.library import LibraryScreen
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
-from tui_reader.ui.screens.warning import WarningScreen
 from tui_reader.ui.shutdown import ShutdownGuard
 
 HOSTED_BLOCKED_COMMANDS = frozenset({"Screenshot"})
@@ -54,25 +56,11 @@ HOSTED_ERROR_LOG = "reader-errors.log"
 
 
 class StoryOnlyScreen(Screen[None]):
-    """The bottom screen when one story file was opened: leaving the story quits the app."""
+    """The blank bottom screen when one story file was opened.
 
-    covered = False
-    """True once a screen (the warning, the reader) has been pushed over this one."""
-
-    def on_screen_suspend(self) -> None:
-        """The warning or the story is on top now."""
-        self.covered = True
-
-    def on_screen_resume(self) -> None:
-        """Back here after the story (or its warning) closed: quit."""
-        if self.covered:
-            self.set_timer(0.05, self._quit_if_still_here)
-
-    async def _quit_if_still_here(self) -> None:
-        """Quit unless another screen (the reader after its warning) came on top meanwhile."""
-        app = self.app
-        if app.screen is self and isinstance(app, TuiReaderApp) and app.story_shown:
-            await app.action_quit()
+    The app quits when the story's reading screen is dismissed or its warning declined
+    (:meth:`TuiReaderApp.story_closed`), so a reader never lands here.
+    """
 
 
 class TuiReaderApp(App[int]):
@@ -140,14 +128,12 @@ class TuiReaderApp(App[int]):
         self.store: StateStore = store
         """The reader's state (progress, acknowledgements, preferences)."""
         self.store.pref_defaults.update(self.settings.preferences())
-        for message in getattr(self.store, "warnings", []):
+        for message in self.store.warnings:
             self.store_warning(message)
         self.library: Library | None = None
         """The library when a folder was opened."""
         self.single_story = story
         """The story when one file was opened."""
-        self.story_shown = False
-        """True once the single story has gone through its warning (or been declined)."""
         if self.target.is_dir():
             self.library = Library(self.target, self.data_dir)
 
@@ -156,7 +142,7 @@ class TuiReaderApp(App[int]):
     def get_default_screen(self) -> Screen[Any]:
         """The library, or a blank bottom screen under a single story."""
         if self.library is not None:
-            return LibraryScreen(self.library)
+            return LibraryScreen(self.library, self.store)
         return StoryOnlyScreen()
 
     def on_mount(self) -> None:
@@ -261,9 +247,8 @@ class TuiReaderApp(App[int]):
         """Ask open reading screens to save their place, then write everything to disk."""
         try:
             for screen in self.screen_stack:
-                save = getattr(screen, "save_position", None) or getattr(screen, "_save", None)
-                if callable(save):
-                    save(write_now=True)
+                if isinstance(screen, ReaderScreen):
+                    screen.save_position(write_now=True)
         finally:
             self.store.flush()  # what was saved before a failing screen still reaches the disk
 
@@ -365,16 +350,26 @@ class TuiReaderApp(App[int]):
             return
         self.run_worker(self.open_path(entry.path, chapter=chapter), group="open", exclusive=True)
 
+    def on_open_story(self, message: OpenStory) -> None:
+        """A screen asks to open a library entry."""
+        self.open_entry(message.entry, chapter=message.chapter)
+
     def open_at(self, path: Path, position: Position) -> None:
-        """Open the story in ``path`` at ``position`` (a search hit, a bookmark)."""
-        while len(self.screen_stack) > 1 and isinstance(self.screen, ReaderScreen):
-            self.pop_screen()
-        self.run_worker(self.open_path(path, position=position), group="open", exclusive=True)
+        """Open the story in ``path`` at ``position`` (a search hit, a bookmark), in place of
+        the story being read."""
+        work = self.open_path(path, position=position, replace=True)
+        self.run_worker(work, group="open", exclusive=True)
 
     async def open_path(
-        self, path: Path, *, chapter: int | None = None, position: Position | None = None
+        self,
+        path: Path,
+        *,
+        chapter: int | None = None,
+        position: Position | None = None,
+        replace: bool = False,
     ) -> None:
-        """Load a story file off the event loop, then show it."""
+        """Load a story file off the event loop, then show it (``replace``: in place of the
+        reading screens open, which stay while it loads or when it cannot be opened)."""
         if not self.allowed(path):
             self.notify("That file is not in this library.", severity="error")
             return
@@ -390,6 +385,8 @@ class TuiReaderApp(App[int]):
                 exc.reason, title=f"Cannot open {self.shown_name(exc.path)}", severity="error"
             )
             return
+        while replace and len(self.screen_stack) > 1 and isinstance(self.screen, ReaderScreen):
+            self.pop_screen()
         self.show_story(story, path, chapter=chapter, position=position)
 
     def needs_warning(self, story: Story) -> bool:
@@ -418,12 +415,10 @@ class TuiReaderApp(App[int]):
                 self.store.acknowledge(story.story_id)
                 self.push_reader(story, path, chapter=chapter, position=position)
             else:
-                self.story_shown = True
-                if self.single_story is not None:
-                    self.call_later(self.action_quit)
+                self.story_closed()
 
         if self.needs_warning(story):
-            self.push_screen(WarningScreen(story), answered)
+            self.push_screen(ConfirmDialog.warning(story), answered)
         else:
             self.push_reader(story, path, chapter=chapter, position=position)
 
@@ -435,15 +430,22 @@ class TuiReaderApp(App[int]):
         chapter: int | None = None,
         position: Position | None = None,
     ) -> None:
-        """Open the reading screen at ``position``, else the saved place (or ``chapter``)."""
-        self.story_shown = True
+        """Open the reading screen at ``position``, else the saved place (or ``chapter``).
+
+        With one story file opened, leaving its reading screen quits (:meth:`story_closed`).
+        """
         if position is None:
             position = self.store.position(story.story_id)
             if chapter is not None and position is not None and position.chapter != chapter:
                 position = None
-        self.push_screen(
-            ReaderScreen(story, self.store, path=path, chapter=chapter, position=position)
-        )
+        reader = ReaderScreen(story, self.store, path=path, chapter=chapter, position=position)
+        self.push_screen(reader, lambda _: self.story_closed())
+
+    def story_closed(self) -> None:
+        """A story was left (its reading screen dismissed, its warning declined): with one
+        story file opened, that quits the app."""
+        if self.single_story is not None:
+            self.call_later(self.action_quit)
 
     # --- the reading life: search, bookmarks, history ----------------------------------------
 
@@ -526,9 +528,6 @@ class TuiReaderApp(App[int]):
 
 def log_hosted_error(data_dir: Path, error: BaseException) -> None:
     """Append ``error``'s traceback to the operator's error log (never shown to the reader)."""
-    import time
-    import traceback
-
     text = "".join(traceback.format_exception(error))
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
     with (

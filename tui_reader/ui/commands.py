@@ -1,4 +1,8 @@
-"""The command palette's tui-reader commands: open a story, go to a chapter, notes, theme, warnings.
+"""The command palette's tui-reader commands.
+
+:class:`ReaderCommands` (the app's: open a story, theme, warnings, notes preferences) and
+:class:`ChapterCommands` (the reader screen's ``COMMANDS``: go to a chapter, fold notes). Each asks
+its host through a small protocol, so this module imports neither the app nor the screens.
 
 Story titles are untrusted: hits are built from ``Content(text)`` (plain) with the match
 highlighted by offsets, and help texts are markup-escaped, never parsed.
@@ -8,17 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
 
 from tui_reader.config import NOTE_MODES, WARN_MODES
-from tui_reader.model import ARCHIVE_WARNINGS, NO_WARNINGS
+from tui_reader.library import LibraryEntry
+from tui_reader.model import ARCHIVE_WARNINGS, NO_WARNINGS, Story
 
 HIDEABLE_WARNINGS = tuple(w for w in ARCHIVE_WARNINGS if w != NO_WARNINGS)
 """Archive warnings a reader can choose to hide stories by."""
+
 
 CommandSpec = tuple[str, Callable[[], Any], str]
 """(title, callback, help) of one command."""
@@ -35,29 +41,94 @@ def plain_highlight(matcher: Matcher, candidate: str) -> Content:
     return content
 
 
-class ReaderCommands(Provider):
-    """Our commands for the palette (added to ``App.COMMANDS``)."""
+@runtime_checkable
+class CommandHost(Protocol):
+    """What the app's commands need of the app."""
+
+    library_entries: list[LibraryEntry]
+    """The entries the library screen knows."""
+
+    def action_change_theme(self) -> None:
+        """Pick a theme."""
+
+    def set_warn_mode(self, mode: str) -> None:
+        """Set the "warn_mode" preference."""
+
+    def hidden_warnings(self) -> frozenset[str]:
+        """The warnings whose stories are hidden."""
+
+    def toggle_hidden_warning(self, warning: str) -> None:
+        """Hide (or show again) the stories carrying ``warning``."""
+
+    def set_notes_mode(self, mode: str) -> None:
+        """Set the "notes" preference."""
+
+    def open_entry(self, entry: LibraryEntry) -> None:
+        """Open a library entry."""
+
+
+@runtime_checkable
+class ChapterHost(Protocol):
+    """What the chapter commands need of the reader screen."""
+
+    story: Story
+    """The story being read."""
+
+    def go_to_chapter(self, index: int) -> None:
+        """Go to chapter ``index`` (0-based)."""
+
+    def action_notes(self) -> None:
+        """Fold or unfold the notes on screen."""
+
+
+class _Commands(Provider):
+    """A provider listing ``(title, callback, help)`` commands, found fuzzily."""
 
     def commands(self) -> Iterator[CommandSpec]:
-        """Every command that applies on the current screen."""
-        from tui_reader.ui.app import TuiReaderApp
+        """Every command that applies."""
+        raise NotImplementedError
 
-        app = self.app
-        if not isinstance(app, TuiReaderApp):
-            return
-        screen = self.screen
-        chapters = getattr(getattr(screen, "story", None), "chapters", None)
-        go_to = getattr(screen, "go_to_chapter", None) or getattr(screen, "_go", None)
-        if chapters and callable(go_to):
-            for index, chapter in enumerate(chapters):
-                yield (
-                    f"Go to chapter {chapter.display_title[len('Chapter ') :]}",
-                    partial(go_to, index),
-                    f"{chapter.words:,} words",
+    async def discover(self) -> Hits:
+        """Everything, shown when the palette opens empty."""
+        for title, callback, help_text in self.commands():
+            yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """The commands that match ``query`` fuzzily."""
+        matcher = self.matcher(query)
+        for title, callback, help_text in self.commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(
+                    score, plain_highlight(matcher, title), callback, text=title, help=help_text
                 )
-        toggle = getattr(screen, "action_notes", None)
-        if callable(toggle):
-            yield ("Toggle author's notes", toggle, "Fold or unfold the notes on screen")
+
+
+class ChapterCommands(_Commands):
+    """The reader screen's commands (its ``COMMANDS``): every chapter, and folding notes."""
+
+    def commands(self) -> Iterator[CommandSpec]:
+        """A "Go to chapter" command per chapter, and the notes toggle."""
+        screen = self.screen
+        if not isinstance(screen, ChapterHost):
+            return
+        for index, chapter in enumerate(screen.story.chapters):
+            yield (
+                f"Go to chapter {chapter.display_title[len('Chapter ') :]}",
+                partial(screen.go_to_chapter, index),
+                f"{chapter.words:,} words",
+            )
+        yield ("Toggle author's notes", screen.action_notes, "Fold or unfold the notes on screen")
+
+
+class ReaderCommands(_Commands):
+    """The app's commands (in ``App.COMMANDS``): theme, warnings, notes, opening a story."""
+
+    def commands(self) -> Iterator[CommandSpec]:
+        """Every app-wide command."""
+        app = self.app
+        if not isinstance(app, CommandHost):
+            return
         yield ("Change theme", app.action_change_theme, "Pick colours (remembered)")
         for mode in WARN_MODES:
             yield (
@@ -92,18 +163,3 @@ class ReaderCommands(Provider):
                 partial(app.open_entry, entry),
                 escape(f"{entry.words:,} words{byline}"),
             )
-
-    async def discover(self) -> Hits:
-        """Everything, shown when the palette opens empty."""
-        for title, callback, help_text in self.commands():
-            yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        """The commands that match ``query`` fuzzily."""
-        matcher = self.matcher(query)
-        for title, callback, help_text in self.commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(
-                    score, plain_highlight(matcher, title), callback, text=title, help=help_text
-                )

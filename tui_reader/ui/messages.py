@@ -1,10 +1,17 @@
-"""Messages the UI posts between its parts (workers to screens)."""
+"""Every message the UI posts between its parts: widgets and workers to screens, screens to the app.
+
+Children post, their screen (or the app) routes: no part reaches into another. A scroll burst
+posts :class:`AnchorChanged` per line; a newer one replaces one still queued (``can_replace``), so
+the screen saves the place and updates the header once per burst, for where the reader is now.
+"""
 
 from __future__ import annotations
 
 from textual.message import Message
+from textual.widget import Widget
 
-from tui_reader.reading import Target
+from tui_reader.library import LibraryEntry
+from tui_reader.reading import Anchor, Target
 
 
 class ChapterReady(Message):
@@ -35,3 +42,67 @@ class SearchReady(Message):
         super().__init__()
         self.query = query
         """What the reader searched for."""
+
+
+class OpenStory(Message):
+    """Open a library entry (the app runs the open flow: warning, then the reader)."""
+
+    def __init__(self, entry: LibraryEntry, *, chapter: int | None = None) -> None:
+        """Open ``entry`` (at the start of ``chapter`` when given)."""
+        super().__init__()
+        self.entry = entry
+        """The story to open."""
+        self.chapter = chapter
+        """The chapter to open at (None: the saved place)."""
+
+
+class AnchorChanged(Message):
+    """The reader scrolled: the anchor (what is at the top of the view) changed."""
+
+    def __init__(self, view: Widget, anchor: Anchor, last_item: int) -> None:
+        """Record the new anchor and the last item visible on screen."""
+        super().__init__()
+        self.view = view
+        """The view that scrolled."""
+        self.anchor = anchor
+        """The new anchor."""
+        self.last_item = last_item
+        """Index of the last item with a line on screen."""
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer place of the same view replaces one not yet handled (a scroll burst)."""
+        return isinstance(message, AnchorChanged) and message.view is self.view
+
+
+class ReachedEnd(Message):
+    """The reader paged past the end of the view's items."""
+
+
+class ReachedStart(Message):
+    """The reader paged back past the view's first line."""
+
+
+class NotesToggled(Message):
+    """Author's notes were folded or unfolded on screen."""
+
+    def __init__(self, keys: list[str], folded: bool) -> None:
+        """Record which notes and the new state."""
+        super().__init__()
+        self.keys = keys
+        """The note keys toggled."""
+        self.folded = folded
+        """True when they are now folded."""
+
+
+class SearchRequested(Message):
+    """The reader asked the search field to search the story."""
+
+    def __init__(self, query: str) -> None:
+        """The words searched for."""
+        super().__init__()
+        self.query = query
+        """What the reader typed."""
+
+
+class SearchClosed(Message):
+    """The search field closed (the reading view takes the focus back)."""

@@ -6,7 +6,6 @@ widgets that draw a glyph for a state ask :func:`is_plain` and write the state i
 
 from __future__ import annotations
 
-from textual._context import NoActiveAppError
 from textual.dom import DOMNode
 
 PLAIN_CLASS = "-plain"
@@ -17,5 +16,5 @@ def is_plain(node: DOMNode) -> bool:
     """True when ``node``'s app runs in plain mode (False outside an app)."""
     try:
         return node.app.has_class(PLAIN_CLASS)
-    except NoActiveAppError:
+    except RuntimeError:  # Textual's NoActiveAppError (not public): no app yet
         return False

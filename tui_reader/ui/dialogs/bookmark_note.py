@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
+from tui_reader.reading import Anchor, ReadingSession
 from tui_reader.ui.bindings import bindings
 
 
 class BookmarkNoteDialog(ModalScreen[str | None]):
     """Shows the paragraph's snippet and asks for a note: enter saves, escape cancels."""
 
-    DEFAULT_CSS = """
-    BookmarkNoteDialog { align: center middle; }
-    BookmarkNoteDialog > #dialog {
-        width: 64; max-width: 95%; height: auto;
-        border: thick $accent; background: $surface; padding: 1 2;
-    }
-    BookmarkNoteDialog #bookmark-title { text-style: bold; margin-bottom: 1; }
-    BookmarkNoteDialog #bookmark-snippet { color: $text-muted; margin-bottom: 1; }
-    """
+    CSS_PATH = "bookmark_note.tcss"
     """A centred box."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("bookmark_note")
@@ -36,6 +29,33 @@ class BookmarkNoteDialog(ModalScreen[str | None]):
         super().__init__()
         self.snippet = snippet
         """The start of the bookmarked paragraph (story text, shown plain)."""
+
+    @classmethod
+    def ask(cls, screen: Screen[Any], session: ReadingSession, anchor: Anchor) -> None:
+        """Bookmark the paragraph at ``anchor`` with the note asked over ``screen``; says
+        "Bookmarked." once it is on disk, or that it could not be saved."""
+        pos = session.position(anchor)
+        snippet = session.snippet(pos)
+        notify = screen.app.notify  # (the screen may be closed by the time it is saved)
+
+        def told(error: str | None) -> None:
+            """Say whether the bookmark reached the disk."""
+            if error is None:
+                notify("Bookmarked.", timeout=2)
+            else:
+                notify(
+                    f"Bookmark kept for this session only: it could not be saved ({error}).",
+                    severity="warning",
+                    timeout=8,
+                )
+
+        def saved(note: str | None) -> None:
+            """Add the bookmark unless cancelled."""
+            if note is not None:
+                session.add_bookmark(pos, note, snippet)
+                session.store.when_saved(told)
+
+        screen.app.push_screen(cls(snippet), saved)
 
     def compose(self) -> ComposeResult:
         """Title, snippet, the note field."""

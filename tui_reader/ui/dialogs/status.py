@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui_reader.reading import ReadingSession
 from tui_reader.state import STATUSES
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.plain import is_plain
@@ -25,13 +26,8 @@ class StatusDialog(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("status")
 
-    DEFAULT_CSS = """
-    StatusDialog { align: center middle; }
-    StatusDialog > Vertical {
-        width: 44; height: auto; border: thick $accent; background: $surface; padding: 1 2;
-    }
-    StatusDialog OptionList { height: auto; max-height: 10; }
-    """
+    CSS_PATH = "status.tcss"
+    """Its layout and colours."""
 
     def __init__(
         self,
@@ -54,6 +50,23 @@ class StatusDialog(ModalScreen[str | None]):
         """The status to highlight first (None: the current one)."""
         self.heading = heading
         """An extra line above the title ("You reached the end.")."""
+
+    @classmethod
+    def ask(cls, screen: Screen[Any], session: ReadingSession, *, offer: bool = False) -> None:
+        """Ask the status of the story read in ``session`` over ``screen`` and keep the answer.
+
+        ``offer``: the reader reached the end, so "finished" is highlighted under a heading.
+        """
+
+        def chosen(status: str | None) -> None:
+            """Keep the choice."""
+            if status is not None:
+                session.set_status(status)
+                screen.notify(f"Status: {status or 'none'}", timeout=2)
+
+        suggest, heading = ("finished", "You reached the end.") if offer else (None, None)
+        dialog = cls(session.story.title, session.status, suggest=suggest, heading=heading)
+        screen.app.push_screen(dialog, chosen)
 
     def compose(self) -> ComposeResult:
         """The story's title and the choices."""

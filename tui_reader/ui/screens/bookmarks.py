@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from tui_reader.state import Bookmark, StateStore
 from tui_reader.text import collapse_whitespace
 from tui_reader.ui.bindings import bindings
+from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
 from tui_reader.ui.widgets.library_table import relative_date
 
 
@@ -37,10 +38,8 @@ class BookmarksScreen(Screen[Bookmark | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("bookmarks")
 
-    DEFAULT_CSS = """
-    BookmarksScreen #bookmarks-title { padding: 0 1; text-style: bold; height: 1; }
-    BookmarksScreen OptionList { height: 1fr; }
-    """
+    CSS_PATH = "bookmarks.tcss"
+    """Its layout and colours."""
 
     def __init__(self, store: StateStore) -> None:
         """List the bookmarks kept in ``store``."""
@@ -89,8 +88,6 @@ class BookmarksScreen(Screen[Bookmark | None]):
 
     def action_edit(self) -> None:
         """Edit the note of the bookmark under the cursor."""
-        from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
-
         bookmark = self._current()
         if bookmark is None:
             return

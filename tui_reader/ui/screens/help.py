@@ -84,13 +84,8 @@ def key_table(title: str, rows: Iterable[tuple[str, str]]) -> Table:
 class HelpScreen(Screen[None]):
     """Every key, by screen; escape or ? closes it."""
 
-    DEFAULT_CSS = """
-    HelpScreen #help-title { text-style: bold; color: $accent; padding: 0 2; height: 1; }
-    HelpScreen #help-body { height: 1fr; }
-    HelpScreen #help-body > Horizontal { height: auto; }
-    HelpScreen .help-column { width: 1fr; height: auto; padding: 0 2; }
-    HelpScreen .help-column > Static { margin-bottom: 1; }
-    """
+    CSS_PATH = "help.tcss"
+    """Its layout and colours."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("help")
     """Close keys."""

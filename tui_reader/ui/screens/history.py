@@ -32,10 +32,8 @@ class HistoryScreen(Screen[HistoryEntry | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("history")
 
-    DEFAULT_CSS = """
-    HistoryScreen #history-title { padding: 0 1; text-style: bold; height: 1; }
-    HistoryScreen OptionList { height: 1fr; }
-    """
+    CSS_PATH = "history.tcss"
+    """Its layout and colours."""
 
     def __init__(self, store: StateStore) -> None:
         """List the history kept in ``store``."""

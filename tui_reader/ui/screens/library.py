@@ -6,7 +6,7 @@ blocks input; a progress bar shows while it runs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -18,12 +18,12 @@ from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.library_query import LibraryRow, query
 from tui_reader.paths import display_path, display_text
+from tui_reader.state import StateStore
 from tui_reader.text import collapse_whitespace
 from tui_reader.ui.bindings import bindings
+from tui_reader.ui.dialogs.status import StatusDialog
+from tui_reader.ui.messages import OpenStory
 from tui_reader.ui.widgets.library_table import COLUMNS, CONTINUE_KEY, LibraryTable
-
-if TYPE_CHECKING:
-    from tui_reader.ui.app import TuiReaderApp
 
 
 class LibraryScreen(Screen[None]):
@@ -34,11 +34,13 @@ class LibraryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("library")
     """The library's own keys (q, ? and the palette are the app's)."""
 
-    def __init__(self, library: Library) -> None:
-        """Show the stories of ``library``."""
+    def __init__(self, library: Library, store: StateStore) -> None:
+        """Show the stories of ``library`` with the reader's state in ``store``."""
         super().__init__()
         self.library = library
         """The folder's stories."""
+        self.store = store
+        """The reader's state (progress, statuses, the hidden warnings)."""
         self.entries: list[LibraryEntry] = []
         """Every entry of the last scan."""
         self.sort_column = "title"
@@ -57,11 +59,6 @@ class LibraryScreen(Screen[None]):
         """True to list stories carrying warnings the reader chose to hide."""
         self.hidden_count = 0
         """How many stories the last refresh left out for their warnings."""
-
-    @property
-    def reader_app(self) -> TuiReaderApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         """Title line, filter input, progress bar, table, the highlighted story's summary."""
@@ -123,8 +120,6 @@ class LibraryScreen(Screen[None]):
 
     def action_status(self) -> None:
         """Set the reading status of the highlighted story."""
-        from tui_reader.ui.dialogs.status import StatusDialog
-
         table = self.query_one(LibraryTable)
         key = table.current_key()
         if key == CONTINUE_KEY:
@@ -135,7 +130,7 @@ class LibraryScreen(Screen[None]):
         if row is None or row.entry.error or not row.entry.story_id:
             return
         story_id = row.entry.story_id
-        store = self.reader_app.store
+        store = self.store
 
         def chosen(status: str | None) -> None:
             """Keep the choice and show it."""
@@ -152,7 +147,7 @@ class LibraryScreen(Screen[None]):
 
         Filtering and sorting reuse these rows, so a keystroke in the filter reads no state.
         """
-        store = self.reader_app.store
+        store = self.store
         last_read: dict[str, float] = {}
         for item in reversed(store.history(limit=1000)):
             last_read[item.story_id] = item.when
@@ -178,7 +173,7 @@ class LibraryScreen(Screen[None]):
     def continue_target(self, rows: list[LibraryRow]) -> tuple[LibraryRow, int] | None:
         """The most recent history entry that is a story in this library, and its chapter."""
         by_id = {r.entry.story_id: r for r in rows if r.entry.story_id and not r.entry.error}
-        for item in self.reader_app.store.history(limit=50):
+        for item in self.store.history(limit=50):
             if item.story_id in by_id:
                 return by_id[item.story_id], item.chapter
         return None
@@ -190,7 +185,7 @@ class LibraryScreen(Screen[None]):
             self.filter_text,
             sort_column=self.sort_column,
             reverse=self.sort_reverse,
-            hidden_warnings=self.reader_app.hidden_warnings(),
+            hidden_warnings=self.store.prefs().hidden_warnings,
             show_hidden=self.show_hidden,
         )
         continue_row = None
@@ -283,11 +278,11 @@ class LibraryScreen(Screen[None]):
         if key == CONTINUE_KEY:
             target = self.continue_target(list(self.query_one(LibraryTable).rows_by_key.values()))
             if target is not None:
-                self.reader_app.open_entry(target[0].entry, chapter=target[1])
+                self.post_message(OpenStory(target[0].entry, chapter=target[1]))
             return
         row = self.query_one(LibraryTable).rows_by_key.get(key)
         if row is not None:
-            self.reader_app.open_entry(row.entry)
+            self.post_message(OpenStory(row.entry))
 
     # --- sorting ----------------------------------------------------------------------------
 

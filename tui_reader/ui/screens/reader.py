@@ -21,11 +21,22 @@ from tui_reader.model import Story
 from tui_reader.reading import ReadingSession, Target, load_chapters
 from tui_reader.state import Position, StateStore
 from tui_reader.ui.bindings import bindings
+from tui_reader.ui.commands import ChapterCommands
 from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
+from tui_reader.ui.dialogs.chapter_index import ChapterIndexScreen
+from tui_reader.ui.dialogs.confirm import ConfirmDialog
 from tui_reader.ui.dialogs.status import StatusDialog
-from tui_reader.ui.messages import ChapterReady, NotesPreferenceChanged, SearchReady
-from tui_reader.ui.screens.chapter_index import ChapterIndexScreen
-from tui_reader.ui.screens.warning import GateScreen
+from tui_reader.ui.messages import (
+    AnchorChanged,
+    ChapterReady,
+    NotesPreferenceChanged,
+    NotesToggled,
+    ReachedEnd,
+    ReachedStart,
+    SearchClosed,
+    SearchReady,
+    SearchRequested,
+)
 from tui_reader.ui.widgets.chapter_view import ChapterView
 from tui_reader.ui.widgets.reader_header import ReaderHeader
 from tui_reader.ui.widgets.search_field import SearchField
@@ -43,6 +54,9 @@ class ReaderScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("reader")
     """The reader's keys (also listed in help)."""
 
+    COMMANDS = Screen.COMMANDS | {ChapterCommands}
+    """The palette's chapter commands, on this screen."""
+
     def __init__(
         self,
         story: Story,
@@ -56,10 +70,6 @@ class ReaderScreen(Screen[None]):
         super().__init__()
         self.story = story
         """The story being read."""
-        self.store = store
-        """The reader's state."""
-        self.path = path
-        """The story's file."""
         self.story_id = story.story_id
         """The id reader state is kept under."""
         self.session = ReadingSession(story, store, path=path, chapter=chapter, position=position)
@@ -109,8 +119,7 @@ class ReaderScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         """Save the place."""
-        self.save_position(write_now=True)
-        self.store.flush()
+        self._save_now()
 
     def position(self) -> Position:
         """The reading position from the view's anchor."""
@@ -144,7 +153,7 @@ class ReaderScreen(Screen[None]):
                 session.stop_at(gate)
                 self._leave()
 
-        self.app.push_screen(GateScreen(self.story, gate), answered)
+        self.app.push_screen(ConfirmDialog.at_gate(self.story, gate), answered)
 
     def _show(self, target: Target, *, parsed: bool = False) -> None:
         """Show ``target`` (no gate check); its heading only while its body is parsed."""
@@ -205,33 +214,37 @@ class ReaderScreen(Screen[None]):
         else:
             view.go_to_line(view.line_of(nxt) - view.page_height)
 
-    def _leave(self) -> None:
-        """Save and go back to the library."""
+    def _save_now(self) -> None:
+        """Save the place and write what is pending."""
         self.save_position(write_now=True)
-        self.store.flush()
+        self.session.store.flush()
+
+    def _leave(self) -> None:
+        """Save and go back to the library (or quit, with one story file opened)."""
+        self._save_now()
         if self.app.screen is self:
-            self.app.pop_screen()
+            self.dismiss()
 
     # --- view messages ----------------------------------------------------------------------
 
-    def on_chapter_view_anchor_changed(self, event: ChapterView.AnchorChanged) -> None:
+    def on_anchor_changed(self, event: AnchorChanged) -> None:
         """Save the place, mark chapters read, follow chapters in the whole-work view."""
         if not self.session.items or self.session.waiting is not None:
             return
         changed, offer = self.session.scrolled(event.anchor, event.last_item)
         if offer:
-            self.action_status(suggest="finished")
+            self.action_status(offer=True)
         self._moved(write_now=changed)
 
-    def on_chapter_view_reached_end(self, event: ChapterView.ReachedEnd) -> None:
+    def on_reached_end(self, event: ReachedEnd) -> None:
         """Paging past the end: on into the next chapter."""
         onward = self.session.onward()
         if onward.offer_finished:
-            self.action_status(suggest="finished")
+            self.action_status(offer=True)
         if onward.target is not None:
             self._go(onward.target, gate_from=onward.gate_from)
 
-    def on_chapter_view_reached_start(self, event: ChapterView.ReachedStart) -> None:
+    def on_reached_start(self, event: ReachedStart) -> None:
         """Paging back before the first line: to the previous chapter's end."""
         target = self.session.backward()
         if target is not None:
@@ -242,7 +255,7 @@ class ReaderScreen(Screen[None]):
         self.session.notes_preference = event.mode
         self.view.relayout()
 
-    def on_chapter_view_notes_toggled(self, event: ChapterView.NotesToggled) -> None:
+    def on_notes_toggled(self, event: NotesToggled) -> None:
         """Remember the folds."""
         self.session.set_folds(event.keys, event.folded)
 
@@ -290,21 +303,13 @@ class ReaderScreen(Screen[None]):
             self.view.previous_paragraph()
 
     def action_index(self) -> None:
-        """The chapter index."""
-        session = self.session
-        screen = ChapterIndexScreen(
-            self.story,
-            read=set(session.read),
-            current=session.chapter,
-            gated=session.gated_chapters(),
-        )
+        """The chapter index; jump to the chosen chapter."""
+        self.app.push_screen(ChapterIndexScreen.of(self.session), self._chosen_chapter)
 
-        def chosen(index: int | None) -> None:
-            """Jump to the chosen chapter."""
-            if index is not None:
-                self._go(Target(index))
-
-        self.app.push_screen(screen, chosen)
+    def _chosen_chapter(self, index: int | None) -> None:
+        """Jump to the chapter chosen in the index (None: it was closed)."""
+        if index is not None:
+            self._go(Target(index))
 
     def action_notes(self) -> None:
         """Fold or unfold the notes on screen."""
@@ -328,46 +333,11 @@ class ReaderScreen(Screen[None]):
 
     def action_bookmark(self) -> None:
         """Bookmark the paragraph at the top, with an optional note."""
-        pos = self.position()
-        snippet = self.session.snippet(pos)
+        BookmarkNoteDialog.ask(self, self.session, self.view.reading_anchor)
 
-        def saved(note: str | None) -> None:
-            """Add the bookmark unless cancelled."""
-            if note is None:
-                return
-            self.session.add_bookmark(pos, note, snippet)
-            notify = self.app.notify  # (this screen may be closed by the time it is saved)
-
-            def told(error: str | None) -> None:
-                """Say "Bookmarked." once it is on disk, or that it could not be saved."""
-                if error is None:
-                    notify("Bookmarked.", timeout=2)
-                else:
-                    notify(
-                        f"Bookmark kept for this session only: it could not be saved ({error}).",
-                        severity="warning",
-                        timeout=8,
-                    )
-
-            self.store.when_saved(told)
-
-        self.app.push_screen(BookmarkNoteDialog(snippet), saved)
-
-    def action_status(self, suggest: str | None = None) -> None:
-        """Pick the reading status; ``suggest`` is highlighted (the end suggests "finished")."""
-
-        def chosen(status: str | None) -> None:
-            """Keep the choice."""
-            if status is None:
-                return
-            self.session.set_status(status)
-            self.notify(f"Status: {status or 'none'}", timeout=2)
-
-        heading = "You reached the end." if suggest else None
-        dialog = StatusDialog(
-            self.story.title, self.session.status, suggest=suggest, heading=heading
-        )
-        self.app.push_screen(dialog, chosen)
+    def action_status(self, offer: bool = False) -> None:
+        """Pick the reading status (``offer``: the end was reached, "finished" is suggested)."""
+        StatusDialog.ask(self, self.session, offer=offer)
 
     def action_back(self) -> None:
         """Close the search field, or go back to the library."""
@@ -380,11 +350,11 @@ class ReaderScreen(Screen[None]):
         """Open the search field."""
         self.query_one(SearchField).open(self.session.search_text)
 
-    def on_search_field_closed(self, event: SearchField.Closed) -> None:
+    def on_search_closed(self, event: SearchClosed) -> None:
         """The reading view takes the focus back."""
         self.view.focus()
 
-    def on_search_field_search(self, event: SearchField.Search) -> None:
+    def on_search_requested(self, event: SearchRequested) -> None:
         """Search every chapter (parsed first, in a thread, when some are not yet)."""
         unparsed = self.session.unparsed()
         if unparsed:

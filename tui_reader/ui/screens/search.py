@@ -50,12 +50,8 @@ class SearchScreen(Screen[SearchHit | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("search")
 
-    DEFAULT_CSS = """
-    SearchScreen #search-box { height: auto; padding: 0 1; }
-    SearchScreen #search-status { color: $text-muted; height: 1; padding: 0 1; }
-    SearchScreen #search-progress { padding: 0 1; }
-    SearchScreen OptionList { height: 1fr; }
-    """
+    CSS_PATH = "search.tcss"
+    """Its layout and colours."""
 
     def __init__(self, library: Path, data_dir: Path, hide_warnings: frozenset[str]) -> None:
         """Search ``library``, keeping the index under ``data_dir``."""

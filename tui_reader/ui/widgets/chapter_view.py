@@ -17,13 +17,13 @@ from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_reader.config import MAX_WIDTH, MIN_WIDTH
 from tui_reader.layout import Item, Line, line_for_anchor, line_keys, note_mode, wrap_items
 from tui_reader.reading import Anchor
+from tui_reader.ui.messages import AnchorChanged, NotesToggled, ReachedEnd, ReachedStart
 from tui_reader.ui.plain import is_plain
 
 ROLES = (
@@ -51,58 +51,7 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
     }
     """Styles for each line role and for search matches (themes apply through CSS)."""
 
-    DEFAULT_CSS = """
-    ChapterView {
-        overflow-x: hidden;
-        overflow-y: auto;
-        scrollbar-size-vertical: 1;
-        background: $background;
-        color: $foreground;
-    }
-    ChapterView > .chapter-view--body { }
-    ChapterView > .chapter-view--blank { }
-    ChapterView > .chapter-view--title { text-style: bold; color: $accent; }
-    ChapterView > .chapter-view--heading { text-style: bold; }
-    ChapterView > .chapter-view--scene-break { color: $text-muted; }
-    ChapterView > .chapter-view--epigraph { text-style: italic; }
-    ChapterView > .chapter-view--attribution { color: $text-muted; }
-    ChapterView > .chapter-view--note-label { color: $secondary; text-style: bold; }
-    ChapterView > .chapter-view--note { color: $text-muted; }
-    ChapterView > .chapter-view--end { color: $accent; text-style: italic; }
-    ChapterView > .chapter-view--match { background: $warning 40%; }
-    ChapterView > .chapter-view--current-match { background: $warning; color: $background; }
-    """
     """Default styles per role."""
-
-    class AnchorChanged(Message):
-        """The reader scrolled: the anchor (what is at the top) changed."""
-
-        def __init__(self, view: ChapterView, anchor: Anchor, last_item: int) -> None:
-            """Record the new anchor and the last item visible on screen."""
-            super().__init__()
-            self.view = view
-            """The view that scrolled."""
-            self.anchor = anchor
-            """The new anchor."""
-            self.last_item = last_item
-            """Index of the last item with a line on screen."""
-
-    class ReachedEnd(Message):
-        """The reader paged past the end of the items."""
-
-    class ReachedStart(Message):
-        """The reader paged back past the first line."""
-
-    class NotesToggled(Message):
-        """Notes were folded or unfolded on screen."""
-
-        def __init__(self, keys: list[str], folded: bool) -> None:
-            """Record which notes and the new state."""
-            super().__init__()
-            self.keys = keys
-            """The note keys toggled."""
-            self.folded = folded
-            """True when they are now folded."""
 
     def __init__(
         self,
@@ -256,7 +205,7 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         anchor = Anchor(line.item, line.offset)
         if anchor != self.reading_anchor:
             self.reading_anchor = anchor
-            self.post_message(self.AnchorChanged(self, anchor, self.last_visible_item))
+            self.post_message(AnchorChanged(self, anchor, self.last_visible_item))
 
     @property
     def last_visible_item(self) -> int:
@@ -268,7 +217,7 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def announce(self) -> None:
         """Post the current anchor (after items were set)."""
-        self.post_message(self.AnchorChanged(self, self.reading_anchor, self.last_visible_item))
+        self.post_message(AnchorChanged(self, self.reading_anchor, self.last_visible_item))
 
     def go_to(self, anchor: Anchor) -> None:
         """Put ``anchor`` at the top (the anchor is set exactly, then announced)."""
@@ -296,10 +245,10 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         """Scroll by ``pages`` screens (one line of overlap); signal the ends when past them."""
         top = self.top_line
         if pages > 0 and top >= self.max_top:
-            self.post_message(self.ReachedEnd())
+            self.post_message(ReachedEnd())
             return
         if pages < 0 and top <= 0:
-            self.post_message(self.ReachedStart())
+            self.post_message(ReachedStart())
             return
         step = max(1, self.page_height - 1) if abs(pages) >= 1 else max(1, self.page_height // 2)
         self.go_to_line(top + (step if pages > 0 else -step))
@@ -372,7 +321,7 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         for key in keys:
             self.note_overrides[key] = "folded" if folded else "unfolded"
         self._relayout()
-        self.post_message(self.NotesToggled(keys, folded))
+        self.post_message(NotesToggled(keys, folded))
 
     def on_click(self, event: events.Click) -> None:
         """Clicking a note's label folds or unfolds it."""

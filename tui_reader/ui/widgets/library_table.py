@@ -114,10 +114,6 @@ PLAIN_WORDS: dict[str, str] = {
 class LibraryTable(DataTable[Text]):
     """The library as a row-cursor table; rows keyed by the story file's path."""
 
-    DEFAULT_CSS = """
-    LibraryTable { height: 1fr; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [binding("library.open", "select_cursor")]
     """Enter opens the highlighted story (shown in the footer)."""
 

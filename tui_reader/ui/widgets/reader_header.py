@@ -35,14 +35,6 @@ class ReaderHeader(Widget):
     a page turn stays cheap.
     """
 
-    DEFAULT_CSS = """
-    ReaderHeader {
-        height: 2;
-        padding: 0 1;
-        background: $panel;
-        color: $foreground;
-    }
-    """
     """A two-line panel."""
 
     def __init__(self, *, id: str | None = None) -> None:

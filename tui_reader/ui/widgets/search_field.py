@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 from textual import events
-from textual.message import Message
 from textual.widgets import Input
+
+from tui_reader.ui.messages import SearchClosed, SearchRequested
 
 
 class SearchField(Input):
-    """A one-line search field, hidden until opened; it posts :class:`SearchField.Search`."""
+    """A one-line search field, hidden until opened.
 
-    class Search(Message):
-        """The reader asked to search for ``query``."""
-
-        def __init__(self, query: str) -> None:
-            """What to search for."""
-            super().__init__()
-            self.query = query
-            """The text typed."""
-
-    class Closed(Message):
-        """The field was closed (the reading view takes the focus back)."""
+    It posts :class:`SearchRequested` and :class:`SearchClosed`.
+    """
 
     def on_mount(self) -> None:
         """Hidden until opened."""
@@ -37,14 +29,14 @@ class SearchField(Input):
         if not self.display:
             return False
         self.display = False
-        self.post_message(self.Closed())
+        self.post_message(SearchClosed())
         return True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter: close and search."""
         event.stop()
         self.close()
-        self.post_message(self.Search(event.value))
+        self.post_message(SearchRequested(event.value))
 
     def on_key(self, event: events.Key) -> None:
         """Escape closes the field."""

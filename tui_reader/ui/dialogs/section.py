@@ -43,15 +43,7 @@ class SectionScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("section")
     """escape goes back."""
 
-    DEFAULT_CSS = """
-    SectionScreen { align: center middle; }
-    SectionScreen > #section-title {
-        width: 80; max-width: 95%; height: 1; background: $panel; text-style: bold; padding: 0 1;
-    }
-    SectionScreen > VerticalScroll {
-        width: 80; max-width: 95%; height: 80%; background: $surface; padding: 0 1;
-    }
-    """
+    CSS_PATH = "section.tcss"
     """A centred panel."""
 
     def __init__(self, label: str, section: Section) -> None:

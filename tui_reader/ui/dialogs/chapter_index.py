@@ -16,9 +16,10 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.model import Section, Story
+from tui_reader.reading import ReadingSession
 from tui_reader.ui.bindings import bindings
+from tui_reader.ui.dialogs.section import SectionScreen
 from tui_reader.ui.plain import is_plain
-from tui_reader.ui.screens.section import SectionScreen
 
 
 def index_line(
@@ -55,13 +56,7 @@ def section_line(kind: str, section: Section) -> Text:
 class ChapterIndexScreen(ModalScreen[int | None]):
     """A list of chapters: enter jumps to one (its index), escape goes back (None)."""
 
-    DEFAULT_CSS = """
-    ChapterIndexScreen { align: center middle; }
-    ChapterIndexScreen > #index-title {
-        width: 80; max-width: 95%; height: 1; background: $panel; text-style: bold; padding: 0 1;
-    }
-    ChapterIndexScreen > OptionList { width: 80; max-width: 95%; height: auto; max-height: 80%; }
-    """
+    CSS_PATH = "chapter_index.tcss"
     """A centred list."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("index")
@@ -78,6 +73,14 @@ class ChapterIndexScreen(ModalScreen[int | None]):
         """Index of the chapter being read."""
         self.gated = gated
         """Indexes of chapters behind an author's gate."""
+
+    @classmethod
+    def of(cls, session: ReadingSession) -> ChapterIndexScreen:
+        """The index of the story read in ``session``, with its read marks, place and gates."""
+        read = set(session.read)
+        return cls(
+            session.story, read=read, current=session.chapter, gated=session.gated_chapters()
+        )
 
     def compose(self) -> ComposeResult:
         """The title and the list."""
