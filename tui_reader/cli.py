@@ -1,18 +1,22 @@
 """Command line: ``tui-reader [PATH]``, ``inspect``, ``search``, ``keys`` and ``serve-ssh``.
 
 Only argument parsing lives here; each command is a function in the module that owns it,
-imported when the command runs so ``tui-reader inspect`` never loads Textual.
+loaded by its entry point when the command runs (:data:`_COMMANDS`), so ``tui-reader inspect``
+never loads Textual.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from tui_reader import __version__
+from tui_reader.config import Settings, load_settings
 from tui_reader.paths import data_dir, default_library_dir, display_path, has_stories
 
 SUBCOMMANDS = ("inspect", "search", "keys", "serve-ssh")
@@ -166,27 +170,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
-        if args_list and args_list[0] == "inspect":
-            from tui_reader.inspect import run_inspect
-
-            return run_inspect(build_inspect_parser().parse_args(args_list[1:]))
-        if args_list and args_list[0] == "search":
-            from tui_reader.search import run_search_cli
-
-            return run_search_cli(build_search_parser().parse_args(args_list[1:]))
-        if args_list and args_list[0] == "keys":
-            from tui_reader.config import run_keys_cli
-
-            return run_keys_cli(build_keys_parser().parse_args(args_list[1:]))
-        if args_list and args_list[0] == "serve-ssh":
-            from tui_reader.ssh.server import run_server
-
-            return run_server(build_serve_parser().parse_args(args_list[1:]))
+        if args_list and args_list[0] in _COMMANDS:
+            entry, parser = _COMMANDS[args_list[0]]
+            return int(_load(entry)(parser().parse_args(args_list[1:])))
         return _run_reader(build_parser().parse_args(args_list))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+
+
+_COMMANDS: dict[str, tuple[str, Callable[[], argparse.ArgumentParser]]] = {
+    "inspect": ("tui_reader.inspect:run_inspect", build_inspect_parser),
+    "search": ("tui_reader.search:run_search_cli", build_search_parser),
+    "keys": ("tui_reader.config:run_keys_cli", build_keys_parser),
+    "serve-ssh": ("tui_reader.ssh.server:run_server", build_serve_parser),
+}
+"""Each subcommand's entry point (``module:function``) and its parser. The module is loaded
+only when its command runs, so ``tui-reader inspect`` or ``keys`` never loads Textual."""
+
+READER_ENTRY = "tui_reader.ui.app:run_app"
+"""The reader's entry point, loaded when the reader runs (it brings in Textual)."""
+
+
+def _load(entry: str) -> Callable[..., Any]:
+    """The function an entry point (``module:function``) names, its module imported now."""
+    module, _, name = entry.partition(":")
+    function: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return function
 
 
 def _run_reader(args: argparse.Namespace) -> int:
@@ -207,17 +218,16 @@ def _run_reader(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    from tui_reader.config import Settings, load_settings
-    from tui_reader.ui.app import run_app
-
     settings = Settings() if args.no_config else load_settings(args.config)
     if args.plain:
         settings = dataclasses.replace(settings, plain=True)
-    return run_app(
-        target,
-        data_dir=data,
-        reader_id=args.reader_id,
-        hosted=args.hosted,
-        guest=args.guest,
-        settings=settings,
+    return int(
+        _load(READER_ENTRY)(
+            target,
+            data_dir=data,
+            reader_id=args.reader_id,
+            hosted=args.hosted,
+            guest=args.guest,
+            settings=settings,
+        )
     )

@@ -22,6 +22,7 @@ one line in ``Settings.problems`` and is ignored.
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -290,8 +291,6 @@ def keys_report(settings: Settings) -> list[str]:
 
 def run_keys_cli(args: Any) -> int:
     """``tui-reader keys``: print every binding; the config file's problems go to stderr."""
-    import sys
-
     settings = load_settings(args.config)
     for problem in settings.problems:
         print(problem, file=sys.stderr)

@@ -26,6 +26,7 @@ running, each on the PTY the server holds.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import importlib
 import json
@@ -38,6 +39,10 @@ import sys
 import termios
 from collections.abc import Sequence
 
+from rich.cells import cell_len
+
+import tui_reader.importers
+from tui_reader.cli import main as reader_main
 from tui_reader.ssh.pty_child import clamp_size, set_winsize
 
 MAX_REQUEST = 64 * 1024
@@ -78,8 +83,6 @@ def preload() -> None:
     a collection would free objects and leave holes in pages the sessions share, and their own
     new objects would then fill those holes and copy the pages (the ``gc.freeze`` advice).
     """
-    import tui_reader.importers
-
     for name in WARM_MODULES:
         try:
             importlib.import_module(name)
@@ -88,8 +91,6 @@ def preload() -> None:
                 raise  # the app itself must load; Textual's internals may move
     for module in pkgutil.iter_modules(tui_reader.importers.__path__, "tui_reader.importers."):
         importlib.import_module(module.name)
-    from rich.cells import cell_len
-
     cell_len("é中")  # loads rich's table of character widths, as every first frame does
     gc.freeze()
 
@@ -140,10 +141,8 @@ def run_session(
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    from tui_reader.cli import main
-
     try:
-        return main(list(args))
+        return reader_main(list(args))
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
@@ -264,8 +263,6 @@ class WarmHost:
         os.close(self.wake_r)
         os.close(self.wake_w)
         os.setsid()
-        import fcntl
-
         fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
         for fd in (0, 1, 2):
             os.dup2(slave, fd)
