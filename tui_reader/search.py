@@ -46,7 +46,7 @@ SCHEMA_VERSION = 3
 
 2: ``docs.path`` holds the file name's bytes (``os.fsencode``), so names that are not UTF-8 fit.
 3: ``passages.cjk`` holds the overlapping bigrams of each CJK run, so words inside a Chinese,
-Japanese or Korean sentence are found.
+Japanese or Korean sentence are found, and ``passages.cjk1`` each CJK letter of the paragraph once.
 """
 
 MARK_START = "\x02"
@@ -68,7 +68,7 @@ CREATE TABLE IF NOT EXISTS docs (
     error TEXT
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5(
-    text, cjk, doc UNINDEXED, chapter UNINDEXED, block UNINDEXED, chapter_title UNINDEXED,
+    text, cjk, cjk1, doc UNINDEXED, chapter UNINDEXED, block UNINDEXED, chapter_title UNINDEXED,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 INSERT OR IGNORE INTO meta VALUES ('schema', '{SCHEMA_VERSION}');
@@ -145,23 +145,27 @@ _CJK_SPLIT = re.compile(f"([{_CJK_CHARS}]+)")
 
 
 def cjk_terms(text: str) -> str:
-    """The ``cjk`` column for ``text``: each CJK run as overlapping bigrams, then its last letter.
+    """The ``cjk`` column for ``text``: each CJK run of two or more letters as overlapping bigrams.
 
     FTS5's ``unicode61`` tokenizer makes a whole run one token, so ``星を数える人`` would only
-    match itself. Stored as ``星を を数 数え える る人 人``, any two or more letters of the run
-    are the phrase of their bigrams, and one letter is the prefix of a bigram or a run's end.
+    match itself. Stored as ``星を を数 数え える る人``, any two or more letters of the run are
+    the phrase of their bigrams.
     """
     out: list[str] = []
     for run in _CJK_RUN.findall(text):
         out.extend(run[i : i + 2] for i in range(len(run) - 1))
-        out.append(run[-1])
     return " ".join(out)
 
 
+def cjk_letters(text: str) -> str:
+    """The ``cjk1`` column for ``text``: each CJK letter it holds, once (a one-letter query)."""
+    return " ".join(sorted(set("".join(_CJK_RUN.findall(text)))))
+
+
 def _cjk_query(run: str) -> str:
-    """The FTS5 query for a run of CJK letters: the phrase of its bigrams in the cjk column."""
+    """The FTS5 query for a run of CJK letters: the phrase of its bigrams, or the one letter."""
     if len(run) == 1:
-        return f'cjk : "{run}"*'
+        return f'cjk1 : "{run}"'
     return 'cjk : "' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"'
 
 
@@ -287,8 +291,8 @@ class _Parsed:
     """The story's title, made safe to show."""
     warnings: str = "[]"
     """The story's warnings as JSON."""
-    rows: tuple[tuple[str, str | None, int, int, str], ...] = ()
-    """(text, cjk bigrams, chapter, block, chapter title): one per block with text."""
+    rows: tuple[tuple[str, str | None, str | None, int, int, str], ...] = ()
+    """(text, cjk bigrams, cjk letters, chapter, block, chapter title): one per block with text."""
     error: str | None = None
     """Why the file could not be read (None when it could)."""
 
@@ -307,7 +311,8 @@ def _parse(path: str) -> _Parsed:
                 text = f"{text}\n{block.attribution}"
             if text.strip():
                 cjk = cjk_terms(text) or None
-                rows.append((text, cjk, index, block_index, chapter.display_title))
+                letters = cjk_letters(text) or None
+                rows.append((text, cjk, letters, index, block_index, chapter.display_title))
     return _Parsed(
         story_id=story.story_id,
         title=display_text(story.title),
@@ -620,9 +625,9 @@ class SearchIndex:
             )
             doc_id = cur.lastrowid
             self.db.executemany(
-                "INSERT INTO passages (text, cjk, doc, chapter, block, chapter_title)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                ((text, cjk, doc_id, *rest) for text, cjk, *rest in parsed.rows),
+                "INSERT INTO passages (text, cjk, cjk1, doc, chapter, block, chapter_title)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((text, cjk, one, doc_id, *rest) for text, cjk, one, *rest in parsed.rows),
             )
 
     def search(

@@ -220,13 +220,15 @@ def test_cjk_words_inside_a_sentence_are_found(tmp_path: Path, data_dir: Path) -
     assert {h.title for h in index.search("帳面")} == {"星を数える人"}
     # letters that are not next to each other in the text do not match
     assert index.search("切数") == []
+    # one letter, even at the end of a run: 鳴 in 「鈴が小さく鳴った。」
+    assert [h.paragraph for h in index.search("鳴")] == [0]
     # a CJK word and a latin word together must both be present
     assert index.search("切手 heron") == []
 
 
 def test_cjk_query_terms_are_bigram_phrases() -> None:
     assert build_query("天文台") == 'cjk : "天文 文台"'
-    assert build_query("星") == 'cjk : "星"*'
+    assert build_query("星") == 'cjk1 : "星"'
     assert build_query("東京tower*") == 'cjk : "東京" "tower"*'
     assert build_query('"切手を 数える"') == 'cjk : "切手 手を" cjk : "数え える"'
 
