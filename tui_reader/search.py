@@ -528,9 +528,9 @@ class SearchIndex:
     ) -> int:
         """Bring the index up to date with the files; returns how many files were (re)indexed.
 
-        ``progress(done, total)`` is called after each file; when ``stop()`` turns true the
-        build ends after the file in hand (each file is one transaction, so the index stays
-        consistent and the next update carries on). A disk that fills up or turns read-only
+        ``progress(done, total)`` is called after each file; once ``stop()`` turns true no
+        further file is stored (each file is one transaction, so the index stays consistent
+        and the next update carries on). A disk that fills up or turns read-only
         while indexing moves the index into memory (see :attr:`problem`) and indexing starts
         again there.
         """
@@ -697,7 +697,7 @@ class SearchIndex:
         ).fetchone()
         return row is not None
 
-    def _ranked(self, query: str, hidden: list[int], limit: int) -> list[tuple[object, ...]]:
+    def _ranked(self, query: str, hidden: list[int], limit: int) -> list[tuple[Any, ...]]:
         """Every match ranked by FTS5's bm25 (the terms are rare, so the work is bounded)."""
         return self.db.execute(
             f"SELECT {self._COLUMNS}, rank FROM passages WHERE passages MATCH ?"
@@ -707,7 +707,7 @@ class SearchIndex:
 
     def _ranked_by_rare(
         self, rare: str, query: str, hidden: list[int], limit: int
-    ) -> list[tuple[object, ...]]:
+    ) -> list[tuple[Any, ...]]:
         """Matches of the whole query ranked by bm25 of its rare terms alone.
 
         Common terms weigh almost nothing in bm25, yet counting their matches for it costs a
@@ -741,7 +741,7 @@ class SearchIndex:
 
     def _ranked_sample(
         self, query: str, hidden: list[int], limit: int, runs: list[str]
-    ) -> list[tuple[object, ...]]:
+    ) -> list[tuple[Any, ...]]:
         """Up to :data:`SAMPLE_ROWS` matches drawn from stretches across the index, ranked.
 
         The rank is bm25's term-frequency part (how often the terms occur for the paragraph's
@@ -749,7 +749,7 @@ class SearchIndex:
         """
         top = self.db.execute("SELECT max(id) FROM passages_content").fetchone()[0] or 0
         per = max(1, SAMPLE_ROWS // SAMPLE_WINDOWS)
-        rows: list[tuple[object, ...]] = []
+        rows: list[tuple[Any, ...]] = []
         for window in range(SAMPLE_WINDOWS):
             low = window * top // SAMPLE_WINDOWS + 1
             high = (window + 1) * top // SAMPLE_WINDOWS
@@ -768,7 +768,7 @@ class SearchIndex:
             tf = text.count(MARK_START)
             norm = _K1 * (1 - _B + _B * length / average)
             scored.append((*row, -(tf * (_K1 + 1)) / (tf + norm)))
-        scored.sort(key=lambda row: (float(row[6]), int(row[0])))  # type: ignore[arg-type]
+        scored.sort(key=lambda row: (float(row[6]), int(row[0])))
         return scored[:limit]
 
     def _docs(self, ids: set[int]) -> dict[int, tuple[bytes, str, str]]:
@@ -829,8 +829,13 @@ class _CliProgress:
         """Show ``done`` of ``total`` files indexed."""
         if self._progress is None:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-            from rich.progress import TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
             self._progress = Progress(
                 TextColumn("indexing the library"),

@@ -1,8 +1,9 @@
 """The library-wide search screen (``ctrl+f`` or ``S``): ranked paragraphs, enter opens one.
 
 The FTS5 index is brought up to date in a worker thread with a progress bar (escape stops it
-after the file in hand; what was indexed is kept and the next search goes on); queries run as the
-reader types (each in its own worker, newest wins) and work on whatever is indexed so far. The
+before the next file is stored; what was indexed is kept and the next search goes on); queries
+run as the reader types (each in its own worker, newest wins) and work on whatever is indexed so
+far. The
 screen keeps one :class:`SearchIndex` for both (it is thread-safe), so an index that had to live
 in memory (a read-only or full data dir) is the one searched; what goes wrong is said on the
 status line and never ends the session. Snippets are story text: shown as plain
@@ -201,7 +202,7 @@ class SearchScreen(Screen[SearchHit | None]):
             self.dismiss(self.hits[index])
 
     def action_close(self) -> None:
-        """Back without choosing; an index build still running stops after its current file."""
+        """Back without choosing; an index build still running stores no further file."""
         self._closed = True
         self.workers.cancel_group(self, "search-index")
         self.dismiss(None)
