@@ -202,7 +202,9 @@ class SearchScreen(Screen[SearchHit | None]):
             self.dismiss(self.hits[index])
 
     def action_close(self) -> None:
-        """Back without choosing; an index build still running stores no further file."""
-        self._closed = True
-        self.workers.cancel_group(self, "search-index")
+        """Back without choosing; an index build still running stores no further file.
+
+        (Leaving the screen unmounts it, which marks it closed and cancels its workers; the
+        build's ``stop`` sees either.)
+        """
         self.dismiss(None)
