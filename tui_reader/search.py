@@ -18,14 +18,15 @@ import re
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
 from tui_reader.importers import load_story
-from tui_reader.model import Story, StoryError, hides
+from tui_reader.model import StoryError, hides
 from tui_reader.paths import (
     data_dir,
     default_library_dir,
@@ -36,10 +37,12 @@ from tui_reader.paths import (
 from tui_reader.state import StateStore
 from tui_reader.text import collapse_whitespace
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bumped when the index layout changes; an index of another version is rebuilt.
 
 2: ``docs.path`` holds the file name's bytes (``os.fsencode``), so names that are not UTF-8 fit.
+3: ``passages.cjk`` holds the overlapping bigrams of each CJK run, so words inside a Chinese,
+Japanese or Korean sentence are found, and ``passages.cjk1`` each CJK letter of the paragraph once.
 """
 
 MARK_START = "\x02"
@@ -61,7 +64,7 @@ CREATE TABLE IF NOT EXISTS docs (
     error TEXT
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5(
-    text, doc UNINDEXED, chapter UNINDEXED, block UNINDEXED, chapter_title UNINDEXED,
+    text, cjk, cjk1, doc UNINDEXED, chapter UNINDEXED, block UNINDEXED, chapter_title UNINDEXED,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 INSERT OR IGNORE INTO meta VALUES ('schema', '{SCHEMA_VERSION}');
@@ -126,27 +129,144 @@ class SearchHit:
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
 
+_CJK_CHARS = (
+    "\u3005-\u3007\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+    "\u1100-\u11ff\u3131-\u318e\uac00-\ud7a3\U00020000-\U0003134f"
+)
+_CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
+"""A run of Han, kana or Hangul letters: written without spaces between words."""
 
-def build_query(text: str) -> str | None:
-    """Turn what the reader typed into a safe FTS5 query, or None when nothing is searchable.
+_CJK_SPLIT = re.compile(f"([{_CJK_CHARS}]+)")
+
+
+def cjk_terms(text: str) -> str:
+    """The ``cjk`` column for ``text``: each CJK run of two or more letters as overlapping bigrams.
+
+    FTS5's ``unicode61`` tokenizer makes a whole run one token, so ``星を数える人`` would only
+    match itself. Stored as ``星を を数 数え える る人``, any two or more letters of the run are
+    the phrase of their bigrams.
+    """
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return " ".join(out)
+
+
+def cjk_letters(text: str) -> str:
+    """The ``cjk1`` column for ``text``: each CJK letter it holds, once (a one-letter query)."""
+    return " ".join(sorted(set("".join(_CJK_RUN.findall(text)))))
+
+
+def _cjk_query(run: str) -> str:
+    """The FTS5 query for a run of CJK letters: the phrase of its bigrams, or the one letter."""
+    if len(run) == 1:
+        return f'cjk1 : "{run}"'
+    return 'cjk : "' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"'
+
+
+def _word_terms(words: list[str], phrase: bool, prefix: bool) -> list[str]:
+    """FTS5 terms for words: CJK runs go to the bigram column, the rest stay (phrase) words."""
+    terms: list[str] = []
+    plain: list[str] = []
+
+    def flush(star: bool) -> None:
+        """Emit the plain words gathered so far (as one phrase when asked)."""
+        if not plain:
+            return
+        if phrase:
+            terms.append('"' + " ".join(plain) + '"')
+        else:
+            terms.extend(f'"{w}"' for w in plain)
+            if star:
+                terms[-1] += "*"
+        plain.clear()
+
+    for word in words:
+        for piece in _CJK_SPLIT.split(word):
+            if not piece:
+                continue
+            if _CJK_RUN.fullmatch(piece):
+                flush(False)
+                terms.append(_cjk_query(piece))
+            else:
+                plain.append(piece)
+    flush(prefix and bool(words) and not _CJK_RUN.search(words[-1][-1]))
+    return terms
+
+
+def query_terms(text: str) -> list[str]:
+    """What the reader typed as safe FTS5 terms, all required (empty when nothing searchable).
 
     ``"a phrase"`` stays a phrase, ``word*`` is a prefix, other words are all required.
-    Punctuation inside words splits them (FTS5's tokenizer would too).
+    Punctuation inside words splits them (FTS5's tokenizer would too). A run of CJK letters
+    matches anywhere inside a sentence (see :func:`cjk_terms`).
     """
     parts: list[str] = []
     for match in _TOKEN.finditer(text):
         phrase, word = match.groups()
         if phrase is not None:
-            words = _WORD.findall(phrase)
-            if words:
-                parts.append('"' + " ".join(words) + '"')
+            parts.extend(_word_terms(_WORD.findall(phrase), phrase=True, prefix=False))
             continue
         prefix = word.endswith("*")
-        words = _WORD.findall(word)
-        for i, w in enumerate(words):
-            star = "*" if prefix and i == len(words) - 1 else ""
-            parts.append(f'"{w}"{star}')
+        parts.extend(_word_terms(_WORD.findall(word), phrase=False, prefix=prefix))
+    return parts
+
+
+def build_query(text: str) -> str | None:
+    """Turn what the reader typed into a safe FTS5 query, or None when nothing is searchable."""
+    parts = query_terms(text)
     return " ".join(parts) if parts else None
+
+
+def make_snippet(marked: str, width: int = 160) -> str:
+    """About ``width`` characters of ``marked`` around its first match, cut at spaces.
+
+    The matches keep their :data:`MARK_START`/:data:`MARK_END` pairs (a pair cut by the window is
+    closed or reopened); a cut end shows ``…``.
+    """
+    if len(marked) <= width:
+        return marked
+    first = marked.find(MARK_START)
+    start = max(0, first - width // 3) if first >= 0 else 0
+    end = min(len(marked), start + width)
+    start = max(0, end - width)
+    if start > 0:
+        space = marked.find(" ", start, start + 20)
+        if space >= 0 and (first < 0 or space < first):
+            start = space + 1
+    if end < len(marked):
+        space = marked.rfind(" ", max(start, end - 20), end)
+        if space > max(start, first):
+            end = space
+    piece = marked[start:end]
+    before = marked[:start]
+    if before.count(MARK_START) > before.count(MARK_END):
+        piece = MARK_START + piece
+    if piece.count(MARK_START) > piece.count(MARK_END):
+        piece += MARK_END
+    return ("…" if start > 0 else "") + piece + ("…" if end < len(marked) else "")
+
+
+def _mark_runs(marked: str, runs: list[str]) -> str:
+    """Mark each occurrence of the CJK ``runs`` (highlight() marks only the text column's words)."""
+    if not runs:
+        return marked
+    pattern = re.compile("|".join(re.escape(r) for r in sorted(set(runs), key=len, reverse=True)))
+    return pattern.sub(lambda m: MARK_START + m.group(0) + MARK_END, marked)
+
+
+COMMON_TERM_ROWS = 1000
+"""A term found in more paragraphs than this is common: bm25 over all of them is not paid."""
+
+SAMPLE_ROWS = 400
+"""How many paragraphs are ranked when every term of a query is common."""
+
+SAMPLE_WINDOWS = 8
+"""The sample is drawn from this many stretches of the index, so it spans the library."""
+
+_K1 = 1.2
+_B = 0.75
 
 
 BUSY_TIMEOUT = 60.0
@@ -155,6 +275,57 @@ BUSY_TIMEOUT = 60.0
 BUILD_LOCK_WAIT = 600.0
 """Seconds :meth:`SearchIndex.update` waits for another builder before building alongside it
 (safe, only slower: every file's transaction re-checks its row)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """One story file read for the index."""
+
+    story_id: str | None = None
+    """The story's id."""
+    title: str | None = None
+    """The story's title, made safe to show."""
+    warnings: str = "[]"
+    """The story's warnings as JSON."""
+    rows: tuple[tuple[str, str | None, str | None, int, int, str], ...] = ()
+    """(text, cjk bigrams, cjk letters, chapter, block, chapter title): one per block with text."""
+    error: str | None = None
+    """Why the file could not be read (None when it could)."""
+
+
+def _parse(path: str) -> _Parsed:
+    """Read one story into index rows (a file that fails to import gives its reason)."""
+    try:
+        story = load_story(path)
+    except StoryError as exc:
+        return _Parsed(error=exc.reason)
+    rows = []
+    for index, chapter in enumerate(story.chapters):
+        for block_index, block in enumerate(chapter.blocks):
+            text = block.text
+            if block.attribution:
+                text = f"{text}\n{block.attribution}"
+            if text.strip():
+                cjk = cjk_terms(text) or None
+                letters = cjk_letters(text) or None
+                rows.append((text, cjk, letters, index, block_index, chapter.display_title))
+    return _Parsed(
+        story_id=story.story_id,
+        title=display_text(story.title),
+        warnings=json.dumps(story.warnings),
+        rows=tuple(rows),
+    )
+
+
+def _parse_all(paths: list[str]) -> Generator[tuple[str, _Parsed], None, None]:
+    """Each path with its parsed story, in order, one at a time (memory stays bounded however
+    large the library; closing the generator, as an interrupted build does, stops the reading).
+
+    Reading in worker processes was measured and gave no gain at 1,000 stories on two cores
+    (docs/benchmarks.md), so the build reads in its own process.
+    """
+    for path in paths:
+        yield path, _parse(path)
 
 
 class SearchIndex:
@@ -202,6 +373,9 @@ class SearchIndex:
         )
         try:
             db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost commit is re-indexed
+            db.execute("PRAGMA cache_size=-16384")  # 16 MiB: a query's doclist pages stay hot
+            db.execute("PRAGMA mmap_size=268435456")  # read pages in place, not copied
         except sqlite3.Error:
             db.close()
             raise
@@ -293,24 +467,33 @@ class SearchIndex:
         finally:
             lock.release()
 
-    def update(self, progress: Callable[[int, int], None] | None = None) -> int:
+    def update(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> int:
         """Bring the index up to date with the files; returns how many files were (re)indexed.
 
-        A disk that fills up or turns read-only while indexing moves the index into memory
-        (see :attr:`problem`) and indexing starts again there.
+        ``progress(done, total)`` is called after each file; once ``stop()`` turns true no
+        further file is stored (each file is one transaction, so the index stays consistent
+        and the next update carries on). A disk that fills up or turns read-only
+        while indexing moves the index into memory (see :attr:`problem`) and indexing starts
+        again there.
         """
         try:
             with self._build_lock():
-                return self._update(progress)
+                return self._update(progress, stop)
         except (OSError, sqlite3.OperationalError) as exc:
             if self.in_memory:
                 raise
             with self._lock:
                 self.db.close()
                 self.db = self._in_memory(exc)
-            return self._update(progress)
+            return self._update(progress, stop)
 
-    def _update(self, progress: Callable[[int, int], None] | None) -> int:
+    def _update(
+        self, progress: Callable[[int, int], None] | None, stop: Callable[[], bool] | None
+    ) -> int:
         """Index what changed since the index last saw the files."""
         files = {full: st for _rel, full, st in iter_story_files(self.library)}
         with self._lock:
@@ -321,19 +504,27 @@ class SearchIndex:
                 )
             }
         stale = [p for p in known if p not in files]
-        todo = [
+        todo = sorted(
             p
             for p, st in files.items()
             if p not in known or known[p][1:] != (st.st_size, st.st_mtime_ns)
-        ]
+        )
         with self._lock, self._write():
             for path in stale:
                 self._forget(known[path][0])
-        for done, path in enumerate(sorted(todo), start=1):
-            self._index(path, files[path])
-            if progress is not None:
-                progress(done, len(todo))
-        return len(todo)
+        done = 0
+        parsed_files = _parse_all(todo)
+        try:
+            for path, parsed in parsed_files:
+                if stop is not None and stop():
+                    break
+                self._store(path, files[path], parsed)
+                done += 1
+                if progress is not None:
+                    progress(done, len(todo))
+        finally:
+            parsed_files.close()
+        return done
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[None]:
@@ -352,19 +543,13 @@ class SearchIndex:
         self.db.execute("DELETE FROM passages WHERE doc = ?", (doc_id,))
         self.db.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
 
-    def _index(self, path: str, st: os.stat_result) -> None:
-        """Index one file (a file that fails to import is remembered with its reason).
+    def _store(self, path: str, st: os.stat_result, parsed: _Parsed) -> None:
+        """Store one parsed file (a file that failed to import is remembered with its reason).
 
-        The file is read before the transaction; inside it, a row another builder wrote for
-        the same file as it is now is kept, any older row replaced.
+        Inside the transaction, a row another builder wrote for the same file as it is now is
+        kept, any older row replaced.
         """
         key = os.fsencode(path)
-        story: Story | None = None
-        error: str | None = None
-        try:
-            story = load_story(path)
-        except StoryError as exc:
-            error = exc.reason
         with self._lock, self._write():
             row = self.db.execute(
                 "SELECT id, size, mtime_ns FROM docs WHERE path = ?", (key,)
@@ -373,84 +558,176 @@ class SearchIndex:
                 if tuple(row[1:]) == (st.st_size, st.st_mtime_ns):
                     return
                 self._forget(row[0])
-            if story is None:
+            if parsed.error is not None:
                 self.db.execute(
                     "INSERT INTO docs (path, size, mtime_ns, error) VALUES (?, ?, ?, ?)",
-                    (key, st.st_size, st.st_mtime_ns, error),
+                    (key, st.st_size, st.st_mtime_ns, parsed.error),
                 )
                 return
             cur = self.db.execute(
                 "INSERT INTO docs (path, size, mtime_ns, story_id, title, warnings)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    key,
-                    st.st_size,
-                    st.st_mtime_ns,
-                    story.story_id,
-                    display_text(story.title),
-                    json.dumps(story.warnings),
-                ),
+                (key, st.st_size, st.st_mtime_ns, parsed.story_id, parsed.title, parsed.warnings),
             )
+            doc_id = cur.lastrowid
             self.db.executemany(
-                "INSERT INTO passages (text, doc, chapter, block, chapter_title)"
-                " VALUES (?, ?, ?, ?, ?)",
-                self._rows(story, cur.lastrowid),
+                "INSERT INTO passages (text, cjk, cjk1, doc, chapter, block, chapter_title)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((text, cjk, one, doc_id, *rest) for text, cjk, one, *rest in parsed.rows),
             )
-
-    @staticmethod
-    def _rows(story: Story, doc_id: int | None) -> Iterator[tuple[str, int | None, int, int, str]]:
-        """One row per block with text, chapter by chapter."""
-        for index, chapter in enumerate(story.chapters):
-            for block_index, block in enumerate(chapter.blocks):
-                text = block.text
-                if block.attribution:
-                    text = f"{text}\n{block.attribution}"
-                if text.strip():
-                    yield (text, doc_id, index, block_index, chapter.display_title)
 
     def search(
         self, text: str, limit: int = 20, hide_warnings: frozenset[str] = frozenset()
     ) -> list[SearchHit]:
         """The best ``limit`` paragraphs for what the reader typed.
 
-        Stories carrying any warning in ``hide_warnings`` are left out.
+        Stories carrying any warning in ``hide_warnings`` are left out. The bm25 work is capped:
+        a query whose terms are all rare is ranked over every match (exact); a common term
+        (in more than :data:`COMMON_TERM_ROWS` paragraphs) adds nothing to the rank but must
+        still match, and when every term is common a bounded sample spread over the library
+        (:data:`SAMPLE_ROWS`) is ranked instead of every paragraph.
         """
-        query = build_query(text)
-        if query is None:
+        parts = query_terms(text)
+        if not parts:
             return []
+        query = " ".join(parts)
+        runs = [run for match in _TOKEN.finditer(text) for run in _CJK_RUN.findall(match[0])]
         try:
             with self._lock:
                 hidden = self._hidden_docs(hide_warnings)
-                sql = (
-                    "SELECT docs.path, docs.story_id, docs.title, passages.chapter,"
-                    " passages.chapter_title, passages.block,"
-                    f" snippet(passages, 0, '{MARK_START}', '{MARK_END}', '…', 16),"
-                    " passages.rank"
-                    " FROM passages JOIN docs ON docs.id = passages.doc"
-                    " WHERE passages MATCH ?"
-                )
-                params: list[object] = [query]
-                if hidden:
-                    sql += f" AND passages.doc NOT IN ({','.join('?' * len(hidden))})"
-                    params.extend(hidden)
-                sql += " ORDER BY passages.rank LIMIT ?"
-                params.append(limit)
-                rows = self.db.execute(sql, params).fetchall()
+                rare = [part for part in parts if not self._is_common(part)]
+                if len(rare) == len(parts):
+                    rows = self._ranked(query, hidden, limit)
+                elif rare:
+                    rows = self._ranked_by_rare(" ".join(rare), query, hidden, limit)
+                else:
+                    rows = self._ranked_sample(query, hidden, limit, runs)
+                docs = self._docs({int(row[1]) for row in rows})
         except sqlite3.DatabaseError:
             return []
-        return [
-            SearchHit(
-                path=os.fsdecode(row[0]),
-                story_id=row[1],
-                title=row[2],
-                chapter=int(row[3]),
-                chapter_title=row[4],
-                paragraph=int(row[5]),
-                snippet=row[6],
-                score=float(row[7]),
+        hits = []
+        for _rowid, doc, chapter, block, chapter_title, marked, score in rows:
+            path, story_id, title = docs[int(doc)]
+            hits.append(
+                SearchHit(
+                    path=os.fsdecode(path),
+                    story_id=story_id,
+                    title=title,
+                    chapter=int(chapter),
+                    chapter_title=chapter_title,
+                    paragraph=int(block),
+                    snippet=make_snippet(_mark_runs(marked, runs)),
+                    score=float(score),
+                )
             )
-            for row in rows
-        ]
+        return hits
+
+    _COLUMNS = (
+        "rowid, doc, chapter, block, chapter_title,"
+        f" highlight(passages, 0, '{MARK_START}', '{MARK_END}')"
+    )
+
+    @staticmethod
+    def _not_hidden(hidden: list[int]) -> str:
+        """The SQL that leaves the ``hidden`` stories out."""
+        return f" AND doc NOT IN ({','.join(map(str, hidden))})" if hidden else ""
+
+    def _is_common(self, part: str) -> bool:
+        """True when the term matches more than :data:`COMMON_TERM_ROWS` paragraphs.
+
+        Reads only the term's row ids up to that count, never its bm25.
+        """
+        row = self.db.execute(
+            "SELECT 1 FROM passages WHERE passages MATCH ? LIMIT 1 OFFSET ?",
+            (part, COMMON_TERM_ROWS),
+        ).fetchone()
+        return row is not None
+
+    def _ranked(self, query: str, hidden: list[int], limit: int) -> list[tuple[Any, ...]]:
+        """Every match ranked by FTS5's bm25 (the terms are rare, so the work is bounded)."""
+        return self.db.execute(
+            f"SELECT {self._COLUMNS}, rank FROM passages WHERE passages MATCH ?"
+            f"{self._not_hidden(hidden)} ORDER BY rank LIMIT ?",
+            (query, limit),
+        ).fetchall()
+
+    def _ranked_by_rare(
+        self, rare: str, query: str, hidden: list[int], limit: int
+    ) -> list[tuple[Any, ...]]:
+        """Matches of the whole query ranked by bm25 of its rare terms alone.
+
+        Common terms weigh almost nothing in bm25, yet counting their matches for it costs a
+        pass over all of them; here they only filter. The rows ranked are the rare terms'.
+        """
+        matching = {
+            int(rowid)
+            for (rowid,) in self.db.execute(
+                "SELECT rowid FROM passages WHERE passages MATCH ?", (query,)
+            )
+        }
+        chosen: list[tuple[int, float]] = []
+        for rowid, score in self.db.execute(
+            f"SELECT rowid, rank FROM passages WHERE passages MATCH ?{self._not_hidden(hidden)}"
+            " ORDER BY rank",
+            (rare,),
+        ):
+            if int(rowid) in matching:
+                chosen.append((int(rowid), float(score)))
+                if len(chosen) >= limit:
+                    break
+        rows = []
+        for rowid, score in chosen:
+            row = self.db.execute(
+                f"SELECT {self._COLUMNS} FROM passages WHERE passages MATCH ? AND rowid = ?",
+                (query, rowid),
+            ).fetchone()
+            if row is not None:
+                rows.append((*row, score))
+        return rows
+
+    def _ranked_sample(
+        self, query: str, hidden: list[int], limit: int, runs: list[str]
+    ) -> list[tuple[Any, ...]]:
+        """Up to :data:`SAMPLE_ROWS` matches drawn from stretches across the index, ranked.
+
+        The rank is bm25's term-frequency part (how often the terms occur for the paragraph's
+        length); the inverse document frequency is the same for every row of such a query.
+        """
+        top = self.db.execute("SELECT max(id) FROM passages_content").fetchone()[0] or 0
+        per = max(1, SAMPLE_ROWS // SAMPLE_WINDOWS)
+        rows: list[tuple[Any, ...]] = []
+        for window in range(SAMPLE_WINDOWS):
+            low = window * top // SAMPLE_WINDOWS + 1
+            high = (window + 1) * top // SAMPLE_WINDOWS
+            rows += self.db.execute(
+                f"SELECT {self._COLUMNS} FROM passages WHERE passages MATCH ?"
+                f" AND rowid BETWEEN ? AND ?{self._not_hidden(hidden)} LIMIT ?",
+                (query, low, high, per),
+            ).fetchall()
+        if not rows:
+            return []
+        marked = [_mark_runs(str(row[5]), runs) for row in rows]
+        lengths = [max(1, len(text) - 2 * text.count(MARK_START)) for text in marked]
+        average = sum(lengths) / len(lengths)
+        scored = []
+        for row, text, length in zip(rows, marked, lengths, strict=True):
+            tf = text.count(MARK_START)
+            norm = _K1 * (1 - _B + _B * length / average)
+            scored.append((*row, -(tf * (_K1 + 1)) / (tf + norm)))
+        scored.sort(key=lambda row: (float(row[6]), int(row[0])))
+        return scored[:limit]
+
+    def _docs(self, ids: set[int]) -> dict[int, tuple[bytes, str, str]]:
+        """Path, story id and title of the given documents."""
+        if not ids:
+            return {}
+        return {
+            int(doc_id): (path, story_id, title)
+            for doc_id, path, story_id, title in self.db.execute(
+                "SELECT id, path, story_id, title FROM docs"
+                f" WHERE id IN ({','.join(map(str, sorted(ids)))})"
+            )
+        }
 
     def _hidden_docs(self, hide_warnings: frozenset[str]) -> list[int]:
         """Ids of indexed stories that carry any of ``hide_warnings``."""
@@ -484,6 +761,45 @@ def _hidden_warnings(data: Path, show_all: bool) -> frozenset[str]:
         return frozenset()
 
 
+class _CliProgress:
+    """A Rich progress bar on stderr for an index build, shown from the first indexed file."""
+
+    def __init__(self) -> None:
+        """Nothing is drawn until there is something to index."""
+        self._progress: Any = None
+        self._task: Any = None
+
+    def advance(self, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` files indexed."""
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self._progress = Progress(
+                TextColumn("indexing the library"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=False,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("index", total=total)
+        self._progress.update(self._task, completed=done, total=total)
+
+    def close(self) -> None:
+        """Stop drawing (the bar stays as it last was)."""
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
 def run_search_cli(args: argparse.Namespace) -> int:
     """``tui-reader search QUERY``: update the index, print ranked hits.
 
@@ -503,16 +819,20 @@ def run_search_cli(args: argparse.Namespace) -> int:
         print(f"error: nothing to search for in {display_text(repr(args.query))}", file=sys.stderr)
         return 1
     index = SearchIndex(library, data)
-    tty = sys.stderr.isatty()
-
-    def progress(done: int, total: int) -> None:
-        """Show indexing progress on a terminal."""
-        if tty:
-            print(f"\rindexing {done}/{total}", end="" if done < total else "\n", file=sys.stderr)
-
+    bar = _CliProgress() if sys.stderr.isatty() else None
     try:
-        index.update(progress)
+        index.update(bar.advance if bar is not None else None)
+        if bar is not None:
+            bar.close()
         hits = index.search(args.query, args.limit, _hidden_warnings(data, args.all))
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.close()
+        print(
+            "search: interrupted; the files indexed so far are kept, the next search goes on",
+            file=sys.stderr,
+        )
+        return 130
     finally:
         index.close()
     if index.problem:

@@ -184,3 +184,101 @@ def test_search_covers_the_files_the_library_lists(tmp_path: Path, data_dir: Pat
     assert {h.title for h in index.search("kite")} == listed
     assert has_stories(lib)
     assert not has_stories(lib / ".drafts" / "missing")
+
+
+STORIES = Path(__file__).resolve().parents[2] / "stories"
+
+
+def test_cjk_words_inside_a_sentence_are_found(tmp_path: Path, data_dir: Path) -> None:
+    """Two- and three-letter Japanese words in mid-sentence, in the bundled story and a new one."""
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "hoshi.md").write_bytes((STORIES / "hoshi-o-kazoeru-hito.md").read_bytes())
+    write_story(
+        lib,
+        "kawa.md",
+        "川べりの郵便局",
+        [
+            [
+                "古い郵便局の窓口で、彼女は毎朝切手を数えていた。",
+                "雨の日には川の音が近く聞こえた。",
+            ],
+            ["配達員の自転車が橋を渡るたびに、鈴が小さく鳴った。"],
+        ],
+    )
+    index = SearchIndex(lib, data_dir)
+    index.update()
+    # 3 letters inside 「灯子が山の上の天文台を訪ねたのは…」 (one unicode61 token before)
+    hits = index.search("天文台")
+    assert {h.title for h in hits} == {"星を数える人"}
+    first = next(h for h in hits if h.chapter == 0 and "灯子が山の上の天文台" in h.plain_snippet())
+    assert "天文台" in [first.plain_snippet()[s:e] for s, e in first.highlights()]
+    # 2 letters in mid-sentence: 切手 in 「…彼女は毎朝切手を数えていた。」
+    kitte = index.search("切手")
+    assert [(h.title, h.chapter, h.paragraph) for h in kitte] == [("川べりの郵便局", 0, 0)]
+    snippet = kitte[0].plain_snippet()
+    assert [snippet[s:e] for s, e in kitte[0].highlights()] == ["切手"]
+    # 3 letters: 自転車, and 2 letters 帳面 from the bundled story
+    assert [h.paragraph for h in index.search("自転車")] == [0]
+    assert {h.title for h in index.search("帳面")} == {"星を数える人"}
+    # letters that are not next to each other in the text do not match
+    assert index.search("切数") == []
+    # one letter, even at the end of a run: 鳴 in 「鈴が小さく鳴った。」
+    assert [h.paragraph for h in index.search("鳴")] == [0]
+    # a CJK word and a latin word together must both be present
+    assert index.search("切手 heron") == []
+
+
+def test_cjk_query_terms_are_bigram_phrases() -> None:
+    assert build_query("天文台") == 'cjk : "天文 文台"'
+    assert build_query("星") == 'cjk1 : "星"'
+    assert build_query("東京tower*") == 'cjk : "東京" "tower"*'
+    assert build_query('"切手を 数える"') == 'cjk : "切手 手を" cjk : "数え える"'
+
+
+def test_common_terms_rank_a_bounded_set_and_still_match_exactly(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the common-term threshold lowered, every path still returns only true matches."""
+    import tui_reader.search as search
+
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    for n in range(12):
+        paragraphs = [f"The river ran past mill number {n} where the wheel turned."] * 3
+        if n == 5:
+            paragraphs.append("A kingfisher flew along the river.")
+            paragraphs.append("Kingfisher, kingfisher: the river kingfisher again.")
+        write_story(lib, f"mill-{n:02d}.md", f"Mill {n:02d}", [paragraphs])
+    index = SearchIndex(lib, data_dir)
+    index.update()
+    exact = index.search("river kingfisher")
+    monkeypatch.setattr(search, "COMMON_TERM_ROWS", 5)
+    assert index._is_common('"river"') and not index._is_common('"kingfisher"')
+    # rare + common: only paragraphs with both, best for the rare word first (as exact bm25)
+    capped = index.search("river kingfisher")
+    assert [(h.title, h.paragraph) for h in capped] == [(h.title, h.paragraph) for h in exact]
+    assert [h.paragraph for h in capped] == [4, 3]
+    assert index.search("river zeppelin") == []
+    # every term common: a bounded sample, every hit a true match, marks on the word
+    monkeypatch.setattr(search, "SAMPLE_ROWS", 16)
+    common = index.search("river wheel", limit=50)
+    assert 0 < len(common) <= 16
+    titles = {h.title for h in common}
+    assert {"Mill 00", "Mill 10"} <= titles and len(titles) >= 6  # spread over the library
+    for hit in common:
+        words = [hit.plain_snippet()[s:e].lower() for s, e in hit.highlights()]
+        assert "river" in words and "wheel" in words
+
+
+def test_snippet_window_keeps_marks_balanced() -> None:
+    from tui_reader.search import make_snippet
+
+    text = " ".join(f"word{i}" for i in range(100))
+    marked = text.replace("word50", MARK_START + "word50" + MARK_END)
+    snippet = make_snippet(marked, width=60)
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert MARK_START + "word50" + MARK_END in snippet
+    assert len(snippet) <= 62
+    cut = make_snippet(MARK_START + "a" * 300 + MARK_END, width=50)
+    assert cut.count(MARK_START) == cut.count(MARK_END) == 1

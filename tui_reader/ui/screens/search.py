@@ -1,7 +1,9 @@
 """The library-wide search screen (``ctrl+f`` or ``S``): ranked paragraphs, enter opens one.
 
-The FTS5 index is brought up to date in a worker thread with a progress bar; queries run as the
-reader types (each in its own worker, newest wins) and work on whatever is indexed so far. The
+The FTS5 index is brought up to date in a worker thread with a progress bar (escape stops it
+before the next file is stored; what was indexed is kept and the next search goes on); queries
+run as the reader types (each in its own worker, newest wins) and work on whatever is indexed so
+far. The
 screen keeps one :class:`SearchIndex` for both (it is thread-safe), so an index that had to live
 in memory (a read-only or full data dir) is the one searched; what goes wrong is said on the
 status line and never ends the session. Snippets are story text: shown as plain
@@ -107,7 +109,11 @@ class SearchScreen(Screen[SearchHit | None]):
         problem = None
         try:
             index = self.index()
-            index.update(lambda done, total: self.app.call_from_thread(self._progress, done, total))
+            worker = get_current_worker()
+            index.update(
+                lambda done, total: self.app.call_from_thread(self._progress, done, total),
+                stop=lambda: worker.is_cancelled or self._closed,
+            )
             problem = index.problem
         except (OSError, sqlite3.Error) as exc:
             problem = display_text(f"The library could not be indexed ({exc}).")
@@ -193,5 +199,9 @@ class SearchScreen(Screen[SearchHit | None]):
             self.dismiss(self.hits[index])
 
     def action_close(self) -> None:
-        """Back without choosing."""
+        """Back without choosing; an index build still running stores no further file.
+
+        (Leaving the screen unmounts it, which marks it closed and cancels its workers; the
+        build's ``stop`` sees either.)
+        """
         self.dismiss(None)
