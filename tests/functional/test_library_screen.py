@@ -192,3 +192,19 @@ def test_relative_dates() -> None:
     assert relative_date(now - 86400 * 1.5, now) == "yesterday"
     assert relative_date(now - 86400 * 4, now) == "4 days ago"
     assert relative_date(None, now) == ""
+
+
+async def test_library_styles_apply(library: Path, data_dir: Path) -> None:
+    """library.tcss reaches the library (Textual never loads a default screen's CSS_PATH)."""
+    app = TuiReaderApp(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        screen = app.screen
+        title = screen.query_one("#library-title")
+        assert title.styles.height is not None and title.styles.height.value == 1
+        assert title.styles.text_style.bold
+        assert title.region.height == 1
+        summary = screen.query_one("#library-summary")
+        assert summary.styles.border_top[0] == "solid"
+        assert summary.region.height == 3
+        assert screen.query_one("#filter").styles.margin.left == 1

@@ -66,7 +66,8 @@ class StoryOnlyScreen(Screen[None]):
 class TuiReaderApp(App[int]):
     """The reader: a library of stories or one story, warning screens, the reading screen."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "screens/library.tcss"]
+    """App-wide styles, and the library's: Textual never loads a default screen's CSS_PATH."""
     TITLE = "tui-reader"
     COMMANDS = App.COMMANDS | {ReaderCommands}
     ENABLE_COMMAND_PALETTE = True
