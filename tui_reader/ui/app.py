@@ -14,7 +14,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
@@ -66,7 +66,7 @@ class StoryOnlyScreen(Screen[None]):
 class TuiReaderApp(App[int]):
     """The reader: a library of stories or one story, warning screens, the reading screen."""
 
-    CSS_PATH = ["app.tcss", "screens/library.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/library.tcss"]
     """App-wide styles, and the library's: Textual never loads a default screen's CSS_PATH."""
     TITLE = "tui-reader"
     COMMANDS = App.COMMANDS | {ReaderCommands}
