@@ -474,3 +474,30 @@ async def test_header_time_left_counts_the_chapters_after(tmp_path: Path) -> Non
         await pilot.pause()
         lines = header.render().plain.splitlines()
         assert "9 min left in chapter  ·  9 min left in story" in lines[1]
+
+
+async def test_header_drops_whole_parts_when_narrow(tmp_path: Path) -> None:
+    """At 80 and 60 cells the header's second line drops the story's time left, then the
+    words, rather than cutting a part mid-word; a title that still does not fit ends in "…"."""
+    store = store_for(tmp_path)
+    app = ReaderApp(make_story(notes=False), store, chapter=1)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        header = app.screen.query_one(ReaderHeader)
+        assert header.render().plain.splitlines()[1] == (
+            "Chapter 2: Heading 2  ·  1,830 words  ·  9 min left in chapter  ·  18 min left in story"
+        )
+        await pilot.resize_terminal(80, 32)
+        await pilot.pause()
+        lines = header.render().plain.splitlines()
+        assert lines[1] == "Chapter 2: Heading 2  ·  1,830 words  ·  9 min left in chapter"
+        await pilot.resize_terminal(60, 32)
+        await pilot.pause()
+        lines = header.render().plain.splitlines()
+        assert lines[1] == "Chapter 2: Heading 2  ·  9 min left in chapter"
+        await pilot.resize_terminal(40, 32)
+        await pilot.pause()
+        lines = header.render().plain.splitlines()
+        assert lines[1] == "Chapter 2: Heading 2  ·  9 min left…"  # cut at a word
+        assert lines[0].endswith("…")  # "The Lamplighter's Year  ·  Chapter 2 of 3" is 41 cells
+        assert all(len(line) <= header.size.width for line in lines)

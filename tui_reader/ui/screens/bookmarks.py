@@ -12,7 +12,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.state import Bookmark, StateStore
-from tui_reader.text import collapse_whitespace
+from tui_reader.text import collapse_whitespace, shorten
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
 from tui_reader.ui.widgets.library_table import relative_date
@@ -29,7 +29,7 @@ def bookmark_prompt(bookmark: Bookmark, now: float | None = None) -> Text:
         text.append(bookmark.note, style="italic")
     if bookmark.snippet:
         text.append("\n  ")
-        text.append(collapse_whitespace(bookmark.snippet)[:160], style="dim")
+        text.append(shorten(collapse_whitespace(bookmark.snippet), 160), style="dim")
     return text
 
 
