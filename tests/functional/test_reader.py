@@ -485,7 +485,8 @@ async def test_header_drops_whole_parts_when_narrow(tmp_path: Path) -> None:
         await pilot.pause()
         header = app.screen.query_one(ReaderHeader)
         assert header.render().plain.splitlines()[1] == (
-            "Chapter 2: Heading 2  ·  1,830 words  ·  9 min left in chapter  ·  18 min left in story"
+            "Chapter 2: Heading 2  ·  1,830 words  ·  9 min left in chapter"
+            "  ·  18 min left in story"
         )
         await pilot.resize_terminal(80, 32)
         await pilot.pause()
