@@ -238,3 +238,16 @@ async def test_every_column_fits_80_columns(library: Path, data_dir: Path, plain
         assert any(title.endswith(ellipsis) for title in shown)
         assert table.get_row_at(0)[7].plain == STATUS_LABELS["reading"]
         assert table.get_row_at(0)[8].plain == "just now"
+
+
+async def test_a_filter_matching_nothing_leaves_an_empty_table(
+    library: Path, data_dir: Path
+) -> None:
+    """Fitting the columns with no rows at all (only the labels to measure) works."""
+    app = TuiReaderApp(library, data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await ready(app, pilot)
+        await pilot.press("slash", *"zzzzqx")
+        await pilot.pause()
+        assert table.row_count == 0
+        assert table.ordered_columns[0].label.plain.startswith("Title")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from tui_reader.model import Block, Chapter, Note, Source, Story, WarningGate
 from tui_reader.state import Position, StateStore
@@ -308,6 +310,9 @@ async def test_gate_continue_and_stop(tmp_path: Path) -> None:
         await pilot.press("right")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "gate"
+        footer = app.screen.query_one(Footer)  # the keys in force, not only the buttons
+        shown = [(item.key_display, item.description) for item in footer.query(FooterKey)]
+        assert ("y", "Continue") in shown and ("n", "Stop here") in shown
         await pilot.press("y")
         await pilot.pause()
         assert reader(app).chapter_index == 1

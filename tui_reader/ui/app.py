@@ -18,13 +18,14 @@ from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
 from tui_reader.config import Settings
 from tui_reader.importers import load_story
+from tui_reader.keys import key_label
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import display_path, display_text
@@ -139,6 +140,12 @@ class TuiReaderApp(App[int]):
             self.library = Library(self.target, self.data_dir)
 
     # --- start-up ---------------------------------------------------------------------------
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the footer shows it; in plain mode in words ("enter", "ctrl+p")."""
+        if self.plain:
+            return key_label(binding.key, plain=True)
+        return super().get_key_display(binding)
 
     def get_default_screen(self) -> Screen[Any]:
         """The library, or a blank bottom screen under a single story."""

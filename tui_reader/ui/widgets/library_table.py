@@ -273,7 +273,7 @@ class LibraryTable(DataTable[Text]):
             if not self.fit_width:
                 break
             other = sum(
-                max(cell_len(label.plain), *(cell_len(cells[i].plain) for _, cells in table)) + 2
+                max([cell_len(label.plain), *(cell_len(cells[i].plain) for _, cells in table)]) + 2
                 for i, label in enumerate(labels)
                 if i >= 2
             )
