@@ -9,10 +9,10 @@ from rich.text import Text
 from test_app_stories import make_library
 from textual.widgets import Input
 
-from tui_reader.config import Settings
 from tui_reader.importers import load_story
 from tui_reader.library import LibraryEntry
 from tui_reader.library_query import STATUS_LABELS, rank, subsequence_score
+from tui_reader.model import Story
 from tui_reader.state import Position, StateStore
 from tui_reader.ui.app import TuiReaderApp
 from tui_reader.ui.screens.library import LibraryScreen
@@ -146,7 +146,8 @@ async def test_click_header_sorts(library: Path, data_dir: Path) -> None:
         assert region.width > 0
 
 
-async def test_continue_row_from_history(library: Path, data_dir: Path) -> None:
+def reading_harbour_lights(library: Path, data_dir: Path) -> tuple[Story, StateStore]:
+    """The reader's place saved in Harbour Lights' chapter 2 (the continue row's story)."""
     harbour = load_story(library / "harbour-lights.md")
     store = StateStore(data_dir, "local")
     store.save_position(
@@ -156,6 +157,11 @@ async def test_continue_row_from_history(library: Path, data_dir: Path) -> None:
         path=str(library / "harbour-lights.md"),
         write_now=True,
     )
+    return harbour, store
+
+
+async def test_continue_row_from_history(library: Path, data_dir: Path) -> None:
+    harbour, store = reading_harbour_lights(library, data_dir)
     store.mark_chapter_read(harbour.story_id, 0)
     store.flush()
     app = TuiReaderApp(library, data_dir=data_dir)
@@ -211,22 +217,13 @@ async def test_library_styles_apply(library: Path, data_dir: Path) -> None:
         assert screen.query_one("#filter").styles.margin.left == 1
 
 
-@pytest.mark.parametrize("plain", [False])
-async def test_every_column_fits_80_columns(library: Path, data_dir: Path, plain: bool) -> None:
+async def test_every_column_fits_80_columns(library: Path, data_dir: Path) -> None:
     """With the status column and the continue row, every column is on screen at 80 cells;
     titles and authors are cut with an ellipsis instead."""
-    harbour = load_story(library / "harbour-lights.md")
-    store = StateStore(data_dir, "local")
-    store.save_position(
-        harbour.story_id,
-        Position(1, 0),
-        title=harbour.title,
-        path=str(library / "harbour-lights.md"),
-        write_now=True,
-    )
+    harbour, store = reading_harbour_lights(library, data_dir)
     store.set_status(harbour.story_id, "reading")
     store.flush()
-    app = TuiReaderApp(library, data_dir=data_dir, settings=Settings(plain=plain))
+    app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         table = await ready(app, pilot)
         labels = [column.label.plain for column in table.ordered_columns]
@@ -234,8 +231,7 @@ async def test_every_column_fits_80_columns(library: Path, data_dir: Path, plain
         widths = sum(column.get_render_width(table) for column in table.ordered_columns)
         assert widths <= table.scrollable_content_region.width
         shown = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
-        ellipsis = "..." if plain else "…"
-        assert any(title.endswith(ellipsis) for title in shown)
+        assert any(title.endswith("…") for title in shown)
         assert table.get_row_at(0)[7].plain == STATUS_LABELS["reading"]
         assert table.get_row_at(0)[8].plain == "just now"
 
