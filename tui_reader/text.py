@@ -116,3 +116,15 @@ def title_key(title: str) -> str:
 def collapse_whitespace(text: str) -> str:
     """``text`` on one line: every run of whitespace (newlines too) as one space, ends stripped."""
     return " ".join(text.split())
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters: cut at a word boundary and ended with "…"
+    when it is longer (a single word longer than ``limit`` is cut inside it)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - 1)]
+    mid_word = not text[len(cut)].isspace() and not cut[-1:].isspace()
+    if mid_word and " " in cut.strip():
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip() + "…"

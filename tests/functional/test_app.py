@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from test_app_stories import make_library
 
+from tui_reader.config import Settings
 from tui_reader.importers import load_story
 from tui_reader.state import StateStore
 from tui_reader.ui.app import TuiReaderApp, run_app
@@ -60,6 +61,17 @@ async def test_warned_story_shows_warning_and_no_goes_back(library: Path, data_d
         assert isinstance(app.screen, LibraryScreen)
         bell = load_story(library / BELL)
         assert not app.store.acknowledged(bell.story_id)
+
+
+async def test_warning_dialog_footer_shows_its_keys(library: Path, data_dir: Path) -> None:
+    """The warning's footer names the keys in force, remapped ones too."""
+    settings = Settings(keys={"warning.yes": "c"})
+    app = TuiReaderApp(library, data_dir=data_dir, settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_row(app, pilot, BELL)
+        assert isinstance(app.screen, ConfirmDialog)
+        footer = screen_text(app).splitlines()[-1]
+        assert "c Yes, continue" in footer and "n No, go back" in footer
 
 
 async def test_yes_continues_into_reader_and_is_remembered(library: Path, data_dir: Path) -> None:

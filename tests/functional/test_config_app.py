@@ -217,3 +217,18 @@ async def test_plain_status_dialog_says_which_is_current(library: Path, data_dir
         lines = [line.strip() for line in screen_text(app).splitlines()]
         assert "[current] No status" in lines and "Reading" in lines
         assert not BOX.search("\n".join(lines))
+
+
+async def test_plain_footer_and_help_name_keys_in_words(library: Path, data_dir: Path) -> None:
+    """Plain mode writes "enter" and "ctrl+p" (not ⏎ and ^p), with a gap before the palette."""
+    app = TuiReaderApp(library, data_dir=data_dir, settings=Settings(plain=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "enter Open" in footer and "⏎" not in footer
+        assert "^p" not in footer and re.search(r"\S ctrl\+p palette", footer), footer
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "ctrl+p" in text and "^p" not in text

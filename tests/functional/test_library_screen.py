@@ -11,7 +11,8 @@ from textual.widgets import Input
 
 from tui_reader.importers import load_story
 from tui_reader.library import LibraryEntry
-from tui_reader.library_query import rank, subsequence_score
+from tui_reader.library_query import STATUS_LABELS, rank, subsequence_score
+from tui_reader.model import Story
 from tui_reader.state import Position, StateStore
 from tui_reader.ui.app import TuiReaderApp
 from tui_reader.ui.screens.library import LibraryScreen
@@ -145,7 +146,8 @@ async def test_click_header_sorts(library: Path, data_dir: Path) -> None:
         assert region.width > 0
 
 
-async def test_continue_row_from_history(library: Path, data_dir: Path) -> None:
+def reading_harbour_lights(library: Path, data_dir: Path) -> tuple[Story, StateStore]:
+    """The reader's place saved in Harbour Lights' chapter 2 (the continue row's story)."""
     harbour = load_story(library / "harbour-lights.md")
     store = StateStore(data_dir, "local")
     store.save_position(
@@ -155,6 +157,11 @@ async def test_continue_row_from_history(library: Path, data_dir: Path) -> None:
         path=str(library / "harbour-lights.md"),
         write_now=True,
     )
+    return harbour, store
+
+
+async def test_continue_row_from_history(library: Path, data_dir: Path) -> None:
+    harbour, store = reading_harbour_lights(library, data_dir)
     store.mark_chapter_read(harbour.story_id, 0)
     store.flush()
     app = TuiReaderApp(library, data_dir=data_dir)
@@ -192,3 +199,51 @@ def test_relative_dates() -> None:
     assert relative_date(now - 86400 * 1.5, now) == "yesterday"
     assert relative_date(now - 86400 * 4, now) == "4 days ago"
     assert relative_date(None, now) == ""
+
+
+async def test_library_styles_apply(library: Path, data_dir: Path) -> None:
+    """library.tcss reaches the library (Textual never loads a default screen's CSS_PATH)."""
+    app = TuiReaderApp(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        screen = app.screen
+        title = screen.query_one("#library-title")
+        assert title.styles.height is not None and title.styles.height.value == 1
+        assert title.styles.text_style.bold
+        assert title.region.height == 1
+        summary = screen.query_one("#library-summary")
+        assert summary.styles.border_top[0] == "solid"
+        assert summary.region.height == 3
+        assert screen.query_one("#filter").styles.margin.left == 1
+
+
+async def test_every_column_fits_80_columns(library: Path, data_dir: Path) -> None:
+    """With the status column and the continue row, every column is on screen at 80 cells;
+    titles and authors are cut with an ellipsis instead."""
+    harbour, store = reading_harbour_lights(library, data_dir)
+    store.set_status(harbour.story_id, "reading")
+    store.flush()
+    app = TuiReaderApp(library, data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await ready(app, pilot)
+        labels = [column.label.plain for column in table.ordered_columns]
+        assert labels[-2:] == ["Status", "Last read"]
+        widths = sum(column.get_render_width(table) for column in table.ordered_columns)
+        assert widths <= table.scrollable_content_region.width
+        shown = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+        assert any(title.endswith("…") for title in shown)
+        assert table.get_row_at(0)[7].plain == STATUS_LABELS["reading"]
+        assert table.get_row_at(0)[8].plain == "just now"
+
+
+async def test_a_filter_matching_nothing_leaves_an_empty_table(
+    library: Path, data_dir: Path
+) -> None:
+    """Fitting the columns with no rows at all (only the labels to measure) works."""
+    app = TuiReaderApp(library, data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await ready(app, pilot)
+        await pilot.press("slash", *"zzzzqx")
+        await pilot.pause()
+        assert table.row_count == 0
+        assert table.ordered_columns[0].label.plain.startswith("Title")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from tui_reader.model import Block, Chapter, Note, Source, Story, WarningGate
 from tui_reader.state import Position, StateStore
@@ -308,6 +310,9 @@ async def test_gate_continue_and_stop(tmp_path: Path) -> None:
         await pilot.press("right")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "gate"
+        footer = app.screen.query_one(Footer)  # the keys in force, not only the buttons
+        shown = [(item.key_display, item.description) for item in footer.query(FooterKey)]
+        assert ("y", "Continue") in shown and ("n", "Stop here") in shown
         await pilot.press("y")
         await pilot.pause()
         assert reader(app).chapter_index == 1
@@ -474,3 +479,31 @@ async def test_header_time_left_counts_the_chapters_after(tmp_path: Path) -> Non
         await pilot.pause()
         lines = header.render().plain.splitlines()
         assert "9 min left in chapter  ·  9 min left in story" in lines[1]
+
+
+async def test_header_drops_whole_parts_when_narrow(tmp_path: Path) -> None:
+    """At 80 and 60 cells the header's second line drops the story's time left, then the
+    words, rather than cutting a part mid-word; a title that still does not fit ends in "…"."""
+    store = store_for(tmp_path)
+    app = ReaderApp(make_story(notes=False), store, chapter=1)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        header = app.screen.query_one(ReaderHeader)
+        assert header.render().plain.splitlines()[1] == (
+            "Chapter 2: Heading 2  ·  1,830 words  ·  9 min left in chapter"
+            "  ·  18 min left in story"
+        )
+        await pilot.resize_terminal(80, 32)
+        await pilot.pause()
+        lines = header.render().plain.splitlines()
+        assert lines[1] == "Chapter 2: Heading 2  ·  1,830 words  ·  9 min left in chapter"
+        await pilot.resize_terminal(60, 32)
+        await pilot.pause()
+        lines = header.render().plain.splitlines()
+        assert lines[1] == "Chapter 2: Heading 2  ·  9 min left in chapter"
+        await pilot.resize_terminal(40, 32)
+        await pilot.pause()
+        lines = header.render().plain.splitlines()
+        assert lines[1] == "Chapter 2: Heading 2  ·  9 min left…"  # cut at a word
+        assert lines[0].endswith("…")  # "The Lamplighter's Year  ·  Chapter 2 of 3" is 41 cells
+        assert all(len(line) <= header.size.width for line in lines)

@@ -277,3 +277,24 @@ async def test_notifications_show_story_text_literally(library: Path, data_dir: 
         await pilot.press("escape")  # the toast rendered without a markup error
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_bookmarks_wrapped_snippet_keeps_its_indent(library: Path, data_dir: Path) -> None:
+    """A snippet longer than the screen wraps under its indent, not at column 0."""
+    app = TuiReaderApp(library, data_dir=data_dir)
+    quiet = load_story(library / QUIET)
+    words = "By autumn they were making jam in every pot the orchard house owned and more"
+    app.store.add_bookmark(
+        quiet.story_id, quiet.title, str(library / QUIET), Position(2, 0, 0), snippet=words
+    )
+    async with app.run_test(size=(50, 20)) as pilot:
+        await wait(app, pilot)
+        await pilot.press("B")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        first = next(i for i, line in enumerate(lines) if "By autumn" in line)
+        column = lines[first].index("By autumn")
+        following = lines[first + 1][column:]
+        assert following.strip() and following[0] != " "  # starts under "By", not left of it
+        assert not lines[first + 1][:column].strip("▊▌▎ ")
+        assert "owned and more" in " ".join(line.strip() for line in lines[first : first + 3])

@@ -21,6 +21,7 @@ from tui_reader.layout import (
     wrap_text,
 )
 from tui_reader.model import Block, Chapter, Note, Source, Story
+from tui_reader.text import shorten
 
 WORDS = ["kettle", "orchard", "lamplight", "gravel", "sparrow", "ferry", "quiet", "harbour"]
 
@@ -245,3 +246,11 @@ def test_note_keys_are_every_note_shown_and_a_heading_parses_no_body() -> None:
     heading = chapter_items(story, len(story.chapters) - 1, body=False)
     assert [i.kind for i in heading] == ["chapter_title", "note"]
     assert parsed == [] and not lazy.loaded
+
+
+def test_shorten_cuts_at_a_word_with_an_ellipsis() -> None:
+    line = "the lamps were lit until the ferry came"
+    assert shorten(line, 100) == line
+    assert shorten(line, 30) == "the lamps were lit until the…"
+    assert shorten(line, 27) == "the lamps were lit until…"
+    assert shorten("abcdefghijkl", 5) == "abcd…"  # one long word: cut inside it

@@ -346,6 +346,16 @@ def test_a_bookmark_quotes_the_place_and_is_kept(data_dir: Path) -> None:
     assert mark.note == "the lanterns" and mark.snippet == snippet
 
 
+def test_a_long_snippet_is_cut_at_a_word_with_an_ellipsis(data_dir: Path) -> None:
+    session = session_on(make_story(), data_dir)
+    long = " ".join([paragraph(1, 3)] * 4)  # 40 words, well over 120 characters
+    session.story.chapters[0].blocks[3] = Block("paragraph", long)
+    snippet = session.snippet(Position(0, 3, 0))
+    assert len(snippet) <= 120 and snippet.endswith("…")
+    kept = snippet.removesuffix("…")
+    assert long.startswith(kept) and long[len(kept)] == " "  # a whole word before the "…"
+
+
 def test_the_reading_width_is_remembered(data_dir: Path) -> None:
     session = session_on(make_story(), data_dir)
     session.set_reading_width(60)

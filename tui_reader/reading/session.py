@@ -34,7 +34,7 @@ from tui_reader.layout import (
 )
 from tui_reader.model import Story, WarningGate
 from tui_reader.state import Position, StateStore
-from tui_reader.text import collapse_whitespace, count_words
+from tui_reader.text import collapse_whitespace, count_words, shorten
 
 PACE_GAP = 600.0
 """Seconds between two moves beyond which the pause is not counted as reading."""
@@ -550,11 +550,13 @@ class ReadingSession:
     # --- bookmarks ----------------------------------------------------------------------------
 
     def snippet(self, pos: Position) -> str:
-        """The text a bookmark at ``pos`` quotes (at most 120 characters)."""
+        """The text a bookmark at ``pos`` quotes (at most 120 characters, cut at a word)."""
         chapter = self.story.chapters[pos.chapter]
         blocks = chapter.blocks if chapter.loaded else []
         text = blocks[pos.paragraph].text if pos.paragraph < len(blocks) else ""
-        return collapse_whitespace(text[pos.offset if pos.offset <= len(text) else 0 :])[:120]
+        return shorten(
+            collapse_whitespace(text[pos.offset if pos.offset <= len(text) else 0 :]), 120
+        )
 
     def add_bookmark(self, pos: Position, note: str, snippet: str) -> None:
         """Bookmark ``pos`` with the reader's ``note``."""

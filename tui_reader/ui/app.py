@@ -14,17 +14,18 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
 from tui_reader.config import Settings
 from tui_reader.importers import load_story
+from tui_reader.keys import key_label
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import display_path, display_text
@@ -66,7 +67,8 @@ class StoryOnlyScreen(Screen[None]):
 class TuiReaderApp(App[int]):
     """The reader: a library of stories or one story, warning screens, the reading screen."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/library.tcss"]
+    """App-wide styles, and the library's: Textual never loads a default screen's CSS_PATH."""
     TITLE = "tui-reader"
     COMMANDS = App.COMMANDS | {ReaderCommands}
     ENABLE_COMMAND_PALETTE = True
@@ -138,6 +140,12 @@ class TuiReaderApp(App[int]):
             self.library = Library(self.target, self.data_dir)
 
     # --- start-up ---------------------------------------------------------------------------
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the footer shows it; in plain mode in words ("enter", "ctrl+p")."""
+        if self.plain:
+            return key_label(binding.key, plain=True)
+        return super().get_key_display(binding)
 
     def get_default_screen(self) -> Screen[Any]:
         """The library, or a blank bottom screen under a single story."""

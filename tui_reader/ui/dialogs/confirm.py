@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from tui_reader.model import NO_WARNINGS, Story, WarningGate
 from tui_reader.ui.bindings import bindings
@@ -99,7 +99,7 @@ class ConfirmDialog(ModalScreen[bool]):
         return _GateKeys("gate", story, gate)
 
     def compose(self) -> ComposeResult:
-        """The headline, what it is about, and the two buttons."""
+        """The headline, what it is about, the two buttons, and the footer naming the keys."""
         with Vertical(id="dialog"):
             if self.gate is None:
                 yield from self._warning()
@@ -112,6 +112,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 else:
                     yield Button("Continue", variant="primary", id="yes")
                     yield Button("Stop here", id="no")
+        yield Footer()
 
     def _warning(self) -> ComposeResult:
         """The headline, the story's name and its warnings."""

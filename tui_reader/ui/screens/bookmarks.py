@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -12,25 +14,26 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.state import Bookmark, StateStore
-from tui_reader.text import collapse_whitespace
+from tui_reader.text import collapse_whitespace, shorten
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
 from tui_reader.ui.widgets.library_table import relative_date
 
 
-def bookmark_prompt(bookmark: Bookmark, now: float | None = None) -> Text:
-    """The story, chapter and age on one line; the note and the snippet below (plain text)."""
-    text = Text()
-    text.append(bookmark.story_title or "Untitled", style="bold")
-    text.append(f"  Chapter {bookmark.chapter + 1}, paragraph {bookmark.paragraph + 1}")
-    text.append(f"  · {relative_date(bookmark.created, now)}", style="dim")
+def bookmark_prompt(bookmark: Bookmark, now: float | None = None) -> Group:
+    """The story, chapter and age on one line; the note and the snippet below, indented by two
+    cells also where they wrap (plain text)."""
+    head = Text()
+    head.append(bookmark.story_title or "Untitled", style="bold")
+    head.append(f"  Chapter {bookmark.chapter + 1}, paragraph {bookmark.paragraph + 1}")
+    head.append(f"  · {relative_date(bookmark.created, now)}", style="dim")
+    lines: list[RenderableType] = [head]
     if bookmark.note:
-        text.append("\n  ")
-        text.append(bookmark.note, style="italic")
+        lines.append(Padding(Text(bookmark.note, style="italic"), (0, 0, 0, 2)))
     if bookmark.snippet:
-        text.append("\n  ")
-        text.append(collapse_whitespace(bookmark.snippet)[:160], style="dim")
-    return text
+        snippet = shorten(collapse_whitespace(bookmark.snippet), 160)
+        lines.append(Padding(Text(snippet, style="dim"), (0, 0, 0, 2)))
+    return Group(*lines)
 
 
 class BookmarksScreen(Screen[Bookmark | None]):

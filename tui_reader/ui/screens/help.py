@@ -56,7 +56,7 @@ def help_sections(
         rows = key_rows(screens, keymap, plain=plain)
         if title_screen == "app":
             palette = "Command palette: open a story, go to a chapter, theme, settings"
-            rows.append(("^p", palette))
+            rows.append(("ctrl+p" if plain else "^p", palette))
         if title_screen in ("warning", "gate"):
             rows.append(("enter", "Press the focused button"))
         sections.append((SCREENS[title_screen], rows))

@@ -29,7 +29,8 @@ from tui_reader.ui.widgets.library_table import COLUMNS, CONTINUE_KEY, LibraryTa
 class LibraryScreen(Screen[None]):
     """The list of stories; enter opens the highlighted one."""
 
-    CSS_PATH = "library.tcss"
+    # No CSS_PATH: as the app's default screen it would never be loaded; the app loads
+    # library.tcss itself (TuiReaderApp.CSS_PATH).
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("library")
     """The library's own keys (q, ? and the palette are the app's)."""

@@ -66,11 +66,11 @@ TITLE_WIDTH = 40
 AUTHOR_WIDTH = 22
 """Longest author shown (less on narrow terminals)."""
 
-OTHER_COLUMNS_WIDTH = 9 + 8 + 4 + 2 + 5 + 10 + 2 * (len(COLUMNS) - 1)
-"""Cells the columns other than title, author and status take, padding included."""
+SCROLLBAR_WIDTH = 2
+"""Cells kept for the table's vertical scrollbar (none in plain mode)."""
 
-STATUS_COLUMN_WIDTH = 8 + 2
-"""Cells the status column takes when shown (only once some story has a status)."""
+MIN_CUT = 4
+"""Narrowest a title or author is cut to (one character and an ellipsis, or more)."""
 
 
 def relative_date(when: float | None, now: float | None = None) -> str:
@@ -128,20 +128,32 @@ class LibraryTable(DataTable[Text]):
         """Cells for the author column at the current width."""
         self.with_status = False
         """True when the status column is shown (some story has a reading status)."""
+        self.fit_width = 0
+        """The width the columns are fitted to (0: not yet known, titles at their widest)."""
 
     def fit_widths(self, width: int, with_status: bool | None = None) -> bool:
-        """Share ``width`` between title and author; True when the widths changed."""
+        """Note the ``width`` to fit; True when the title and author widths changed.
+
+        The widths are worked out from the cells themselves when the rows are shown
+        (:meth:`show`); this estimate (every other column at its label's width) only
+        tells a resize that the rows need showing again.
+        """
         if with_status is not None:
             self.with_status = with_status
-        other = OTHER_COLUMNS_WIDTH + (STATUS_COLUMN_WIDTH if self.with_status else 0)
-        if self.plain:  # "[warning]" rather than ⚠, and "(desc)" after the sort column's label
-            other += len(PLAIN_WORDS["⚠"]) - 1 + len(PLAIN_WORDS[" ▼"])
-        spare = max(24, width - other - 2)
-        author = max(10, min(AUTHOR_WIDTH, spare * 2 // 5))
-        title = max(14, min(TITLE_WIDTH, spare - author))
-        changed = (title, author) != (self.title_width, self.author_width)
-        self.title_width, self.author_width = title, author
-        return changed
+        self.fit_width = width
+        labels = [self.label(key, label, key == "title") for key, label in self.columns_shown()]
+        other = sum(cell_len(text.plain) + 2 for text in labels[2:])
+        return self._share(width - other, labels) != (self.title_width, self.author_width)
+
+    def _share(self, room: int, labels: Sequence[Text], lead: int = 0) -> tuple[int, int]:
+        """Title and author widths that fit ``room`` cells (their padding and a scrollbar
+        included), never narrower than their labels (nor the continue row's ``lead``)."""
+        spare = room - 2 * 2 - (0 if self.plain else SCROLLBAR_WIDTH)
+        title_min, author_min = (max(MIN_CUT, cell_len(t.plain)) for t in labels[:2])
+        title_min = max(title_min, lead + MIN_CUT)
+        author = max(author_min, min(AUTHOR_WIDTH, spare * 2 // 5))
+        title = max(title_min, min(TITLE_WIDTH, spare - author))
+        return title, author
 
     @property
     def plain(self) -> bool:
@@ -219,9 +231,11 @@ class LibraryTable(DataTable[Text]):
     def continue_cells(self, row: LibraryRow, chapter: int) -> list[Text]:
         """The "Continue reading" row: the story and chapter to resume."""
         accent = Style.parse(f"bold {self.theme_style('accent')}")
-        lead = self.glyph("▶ Continue: ")
+        lead = self.continue_lead()
         title = Text(lead, style=accent)
-        title.append(self.cut(row.entry.title, self.title_width - len(lead)), style="bold")
+        title.append(
+            self.cut(row.entry.title, max(MIN_CUT, self.title_width - cell_len(lead))), style="bold"
+        )
         chapters = Text(f"Ch. {chapter + 1} of {row.entry.chapters}", justify="right")
         return [
             title,
@@ -247,21 +261,53 @@ class LibraryTable(DataTable[Text]):
         cursor_key = self.current_key()
         self.clear(columns=True)
         self.zebra_stripes = not self.plain
-        for key, label in self.columns_shown():
-            text = Text(PLAIN_COLUMN_LABELS.get(key, label) if self.plain else label)
-            if key == sort_column:
-                text.append(self.glyph(" ▼" if reverse else " ▲"))
+        labels = [
+            self.label(key, label, key == sort_column, reverse)
+            for key, label in self.columns_shown()
+        ]
+        for _ in range(4):  # measure the other columns, fit title and author in what is left
+            table: list[tuple[str, list[Text]]] = []
+            if continue_row is not None:
+                table.append((CONTINUE_KEY, self.continue_cells(*continue_row)))
+            table += [(str(row.entry.path), self.cells(row)) for row in rows]
+            if not self.fit_width:
+                break
+            other = sum(
+                max([cell_len(label.plain), *(cell_len(cells[i].plain) for _, cells in table)]) + 2
+                for i, label in enumerate(labels)
+                if i >= 2
+            )
+            lead = cell_len(self.continue_lead()) if continue_row is not None else 0
+            fitted = self._share(self.fit_width - other, labels, lead)
+            if fitted == (self.title_width, self.author_width):
+                break
+            self.title_width, self.author_width = fitted
+        for (key, _), text in zip(self.columns_shown(), labels, strict=True):
             self.add_column(text, key=key)
-        self.rows_by_key = {}
-        if continue_row is not None:
-            row, chapter = continue_row
-            self.add_row(*self.continue_cells(row, chapter), key=CONTINUE_KEY)
-        for row in rows:
-            key = str(row.entry.path)
-            self.rows_by_key[key] = row
-            self.add_row(*self.cells(row), key=key)
+        self.rows_by_key = {
+            row_key: row
+            for row_key, row in zip(
+                (key for key, _ in table if key != CONTINUE_KEY), rows, strict=True
+            )
+        }
+        for key, cells in table:
+            self.add_row(*cells, key=key)
         if cursor_key is not None and cursor_key in self.rows_by_key:
             self.move_cursor(row=self.get_row_index(cursor_key))
+
+    def continue_lead(self) -> str:
+        """What starts the continue row's title: "▶ Continue: ", just "▶ " when the title
+        column is narrower than 24 cells ("[continue] " in plain mode)."""
+        if self.plain or self.title_width >= 24:
+            return self.glyph("▶ Continue: ")
+        return "▶ "
+
+    def label(self, key: str, label: str, sorted_by: bool, reverse: bool = True) -> Text:
+        """A column's label as shown: in words in plain mode, with the sort mark."""
+        text = Text(PLAIN_COLUMN_LABELS.get(key, label) if self.plain else label)
+        if sorted_by:
+            text.append(self.glyph(" ▼" if reverse else " ▲"))
+        return text
 
     def current_key(self) -> str | None:
         """The row key under the cursor, if any."""

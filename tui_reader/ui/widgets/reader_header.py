@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
 
 from tui_reader.reading import HeaderInfo
+from tui_reader.text import shorten
 
 __all__ = ["HeaderInfo", "ReaderHeader", "chapter_count", "format_minutes"]
 
@@ -28,6 +30,19 @@ def chapter_count(info: HeaderInfo) -> str:
     return f"Chapter {info.chapter_number} of {total} · {info.chapters_present} available"
 
 
+def fit_line(line: Text, width: int) -> Text:
+    """``line`` in ``width`` cells: cut at a word and ended with "…" when it is wider."""
+    if width <= 0 or line.cell_len <= width:
+        return line
+    for limit in range(min(width, len(line.plain)), 0, -1):
+        shown = shorten(line.plain, limit)
+        if cell_len(shown) <= width:
+            break
+    cut = line[: len(shown) - 1]
+    cut.append("…")
+    return cut
+
+
 class ReaderHeader(Widget):
     """Two lines above the text: where the reader is and how long is left.
 
@@ -46,24 +61,39 @@ class ReaderHeader(Widget):
         """The info shown last."""
 
     def render(self) -> Text:
-        """The two lines."""
-        return self._text
+        """The two lines, fitted to the width (see :meth:`fit`)."""
+        return self.fit(self.size.width) if self._info is not None else self._text
+
+    def fit(self, width: int) -> Text:
+        """The two lines in ``width`` cells.
+
+        The second line drops its lower-priority parts whole (the time left in the story, then
+        the chapter's words) rather than be cut; whatever still does not fit ends with "…".
+        """
+        info = self._info
+        assert info is not None
+        top = Text(no_wrap=True)
+        top.append(info.story_title, style="bold")
+        top.append("  ·  ")
+        top.append(chapter_count(info))
+        if info.whole_work:
+            top.append("  ·  whole work", style="italic")
+        words = f"{info.chapter_words:,} words"
+        chapter_left = f"{format_minutes(info.minutes_chapter)} left in chapter"
+        story_left = f"{format_minutes(info.minutes_story)} left in story"
+        choices = ([words, chapter_left, story_left], [words, chapter_left], [chapter_left])
+        for parts in choices:  # the story's time left goes first, then the words
+            bottom = Text(no_wrap=True)
+            bottom.append(info.chapter_title, style="italic")
+            for part in parts:
+                bottom.append(f"  ·  {part}")
+            if width <= 0 or bottom.cell_len <= width:
+                break
+        return Text("\n").join([fit_line(top, width), fit_line(bottom, width)])
 
     def show(self, info: HeaderInfo) -> None:
         """Show ``info`` (plain text: the titles are story text, never markup)."""
         if info == self._info:
             return
         self._info = info
-        top = Text(no_wrap=True, overflow="ellipsis")
-        top.append(info.story_title, style="bold")
-        top.append("  ·  ")
-        top.append(chapter_count(info))
-        if info.whole_work:
-            top.append("  ·  whole work", style="italic")
-        bottom = Text(no_wrap=True, overflow="ellipsis")
-        bottom.append(info.chapter_title, style="italic")
-        bottom.append(f"  ·  {info.chapter_words:,} words")
-        bottom.append(f"  ·  {format_minutes(info.minutes_chapter)} left in chapter")
-        bottom.append(f"  ·  {format_minutes(info.minutes_story)} left in story")
-        self._text = Text("\n").join([top, bottom])
         self.refresh()
