@@ -154,3 +154,44 @@ def test_read_only_data_dir_reads_the_place_and_says_at_close_it_was_not_saved(
     assert "Read-only file system" in message
     monkeypatch.setattr(os, "open", real_open)
     assert StateStore(data_dir).position("s1") == Position(3, 2)
+
+
+def test_a_keypress_while_the_writer_thread_is_on_the_disk_does_not_wait_for_the_disk(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer holds no store-wide lock across its file write: a change and a read made
+    meanwhile (the app's event loop) return at once, and the change is written next."""
+    real_fsync = os.fsync
+    on_disk = threading.Event()
+    go_on = threading.Event()
+
+    def fsync(fd: int) -> None:
+        if threading.current_thread().name.startswith("state-writer") and not go_on.is_set():
+            on_disk.set()
+            go_on.wait(120)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    store = StateStore(data_dir, background=True)
+    store.set_status("s1", "reading")
+    assert on_disk.wait(120)  # the writer thread is now inside its disk write
+
+    seen: list[object] = []
+    returned = threading.Event()
+
+    def keypress() -> None:
+        store.set_pref("reading_width", 90)
+        store.save_position("s1", Position(4, 2), title="Moss", write_now=True)
+        seen.extend([store.status("s1"), store.pref("reading_width"), store.position("s1")])
+        returned.set()
+
+    threading.Thread(target=keypress, daemon=True).start()
+    came_back = returned.wait(30)  # a deadlock guard, not a speed measurement
+    go_on.set()
+    assert came_back, "a change made while the writer was on the disk waited for the disk"
+    assert seen == ["reading", 90, Position(4, 2)]
+    assert store.wait_saved()
+    again = StateStore(data_dir)
+    assert again.status("s1") == "reading" and again.pref("reading_width") == 90
+    assert again.position("s1") == Position(4, 2)
+    assert store.close() is None

@@ -138,6 +138,7 @@ class StateStore:
         self._last_created = 0.0
         self._changed_unsaved = False
         self._tidied = False
+        self._writing = False
         self._db = TinyDB(self.path, storage=ReaderStorage)
         self._storage = cast(ReaderStorage, self._db.storage)
         self._lock: FileLock | None = None
@@ -334,7 +335,7 @@ class StateStore:
         No lock: the file is replaced whole, so what is read is one complete version. Changes
         not yet written are applied again on top and stay pending.
         """
-        if not self._persist:
+        if not self._persist or self._writing:
             return
         with contextlib.suppress(OSError):
             self._sync()
@@ -387,13 +388,26 @@ class StateStore:
             waiting = list(self._after_save)
             del self._after_save[: len(waiting)]
         try:
-            with self._locked(timeout), self._mutex:
-                if not self._tidied:
-                    self._remove_stale_temp_files()
-                self._sync()
-                if self._persist and self._storage.dirty:
-                    self._storage.commit()
-                self._wrote()
+            with self._locked(timeout):
+                with self._mutex:
+                    if not self._tidied:
+                        self._remove_stale_temp_files()
+                    self._sync()
+                    job = self._storage.prepare() if self._persist and self._storage.dirty else None
+                    written = len(self._journal)
+                    self._writing = True  # the file is ours: a read needs no re-read meanwhile
+                # The disk write runs without the store's mutex: a change or read made
+                # meanwhile (a keypress on the event loop) does not wait for the disk.
+                try:
+                    if job is not None:
+                        self._storage.write_out(job)
+                finally:
+                    with self._mutex:
+                        self._writing = False
+                        if job is not None and job.signature is not None:
+                            self._storage.finish(job)
+                with self._mutex:
+                    self._wrote(written)
         except OSError as exc:
             with self._mutex:
                 self._write_failed(exc)
@@ -410,9 +424,10 @@ class StateStore:
             self._wake.notify_all()
         return ok
 
-    def _wrote(self) -> None:
-        """After a successful write: nothing is pending any more."""
-        self._journal.clear()
+    def _wrote(self, written: int) -> None:
+        """After a successful write of the first ``written`` journal entries (later ones were
+        made during the write and are pending still)."""
+        del self._journal[:written]
         self._last_write = self.clock()
         self.write_error = None
         self._warned.discard("write")
