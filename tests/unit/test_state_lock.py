@@ -195,3 +195,40 @@ def test_a_keypress_while_the_writer_thread_is_on_the_disk_does_not_wait_for_the
     assert again.status("s1") == "reading" and again.pref("reading_width") == 90
     assert again.position("s1") == Position(4, 2)
     assert store.close() is None
+
+
+def test_a_close_that_stops_waiting_for_a_stuck_writer_never_has_its_save_undone(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the writer thread is stuck on the disk past close's wait, close's own write waits
+    its turn: the writer's older version never replaces the newer one close wrote."""
+    real_fsync = os.fsync
+    on_disk = threading.Event()
+    go_on = threading.Event()
+
+    def fsync(fd: int) -> None:
+        if threading.current_thread().name.startswith("state-writer") and not go_on.is_set():
+            on_disk.set()
+            go_on.wait(120)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    store = StateStore(data_dir, background=True)
+    writer = store._writer
+    assert writer is not None
+    store.set_status("s1", "reading")
+    assert on_disk.wait(120)
+    store.set_status("s2", "finished")  # made while the writer is stuck with s1 only
+
+    outcome: list[str | None] = []
+    closer = threading.Thread(target=lambda: outcome.append(store.close(timeout=0.05)))
+    closer.start()
+    while store._writer is not None:  # close gave up waiting for the writer thread
+        closer.join(0.01)
+    closer.join(2.0)  # the old code wrote here, ahead of the stuck writer
+    go_on.set()
+    closer.join(120)
+    writer.join(120)
+    assert outcome == [None]
+    again = StateStore(data_dir)
+    assert again.status("s1") == "reading" and again.status("s2") == "finished"

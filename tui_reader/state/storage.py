@@ -395,14 +395,21 @@ class _Closing(Exception):
 
 def _writer_loop(ref: weakref.ref[StateStore], wake: threading.Condition) -> None:
     """The writer thread: write whenever asked, until the store is closed or forgotten."""
+    me = threading.current_thread()
     while True:
         with wake:
             store = ref()
-            while store is not None and not store._closing and not store._want_write:
+            while (
+                store is not None
+                and store._writer is me
+                and not store._closing
+                and not store._want_write
+            ):
                 del store
                 wake.wait(1.0)  # timed: a store nobody holds any more ends the thread
                 store = ref()
-            if store is None or store._closing:
+            # Closed, forgotten, or replaced (a close that stopped waiting for this thread).
+            if store is None or store._closing or store._writer is not me:
                 return
             store._want_write = False
         store._background_write()

@@ -132,6 +132,7 @@ class StateStore:
         self._persist = persist
         self._dispatch = dispatch
         self._mutex = threading.RLock()
+        self._one_write = threading.RLock()  # one write at a time; never taken under _mutex
         self._journal: list[Op] = []
         self._warned: set[str] = set()
         self._last_write = float("-inf")
@@ -368,10 +369,11 @@ class StateStore:
             _OPEN_STORES.add(self)  # pending again: written at exit if not before
             if not write:
                 return
-            if self._writer is None:
-                self._write(timeout=disk.LOCK_TIMEOUT)
-                return
-        self._request_write()
+            here = self._writer is None
+        if here:
+            self._write(timeout=disk.LOCK_TIMEOUT)
+        else:
+            self._request_write()
 
     def _request_write(self) -> None:
         """Wake the writer thread."""
@@ -382,8 +384,14 @@ class StateStore:
     def _write(self, *, timeout: float) -> bool:
         """Lock, re-read if changed (replaying the journal), write the file; True when written.
 
-        When the lock or the disk refuses, everything stays in memory for the next try.
+        When the lock or the disk refuses, everything stays in memory for the next try. Writes
+        happen one at a time (a close whose wait for the writer thread ran out waits here).
         """
+        with self._one_write:
+            return self._write_once(timeout=timeout)
+
+    def _write_once(self, *, timeout: float) -> bool:
+        """:meth:`_write`, with the write turn held."""
         with self._mutex:
             waiting = list(self._after_save)
             del self._after_save[: len(waiting)]
@@ -436,6 +444,8 @@ class StateStore:
         """One round of the writer thread: write, and on failure retry until done or closed."""
         delay = disk.RETRY_INTERVAL
         while True:
+            if self._writer is not threading.current_thread():
+                return  # replaced: a close stopped waiting for this thread and writes itself
             if not self._pending() and not self._after_save:
                 return
             try:
@@ -490,9 +500,8 @@ class StateStore:
         if self._writer is not None:
             self._request_write()
             return
-        with self._mutex:
-            if self._pending():
-                self._write(timeout=disk.LOCK_TIMEOUT)
+        if self._pending():
+            self._write(timeout=disk.LOCK_TIMEOUT)
 
     def when_saved(self, callback: Callable[[str | None], None]) -> None:
         """Call ``callback(None)`` once every change made so far is on disk, or
@@ -541,10 +550,9 @@ class StateStore:
             writer.join(timeout)
             self._writer = None
             self._closing = False
-        with self._mutex:
-            if self._pending():
-                self._write(timeout=timeout)
-            return self.unsaved()
+        if self._pending():
+            self._write(timeout=timeout)
+        return self.unsaved()
 
     def unsaved(self) -> str | None:
         """One line saying that this session's changes could not be saved and why, or None."""
