@@ -156,11 +156,8 @@ def test_read_only_data_dir_reads_the_place_and_says_at_close_it_was_not_saved(
     assert StateStore(data_dir).position("s1") == Position(3, 2)
 
 
-def test_a_keypress_while_the_writer_thread_is_on_the_disk_does_not_wait_for_the_disk(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The writer holds no store-wide lock across its file write: a change and a read made
-    meanwhile (the app's event loop) return at once, and the change is written next."""
+def stall_the_writer(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Make the writer thread stop inside its disk write (fsync): (it is there, let it go on)."""
     real_fsync = os.fsync
     on_disk = threading.Event()
     go_on = threading.Event()
@@ -172,6 +169,15 @@ def test_a_keypress_while_the_writer_thread_is_on_the_disk_does_not_wait_for_the
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
+    return on_disk, go_on
+
+
+def test_a_keypress_while_the_writer_thread_is_on_the_disk_does_not_wait_for_the_disk(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer holds no store-wide lock across its file write: a change and a read made
+    meanwhile (the app's event loop) return at once, and the change is written next."""
+    on_disk, go_on = stall_the_writer(monkeypatch)
     store = StateStore(data_dir, background=True)
     store.set_status("s1", "reading")
     assert on_disk.wait(120)  # the writer thread is now inside its disk write
@@ -202,17 +208,7 @@ def test_a_close_that_stops_waiting_for_a_stuck_writer_never_has_its_save_undone
 ) -> None:
     """When the writer thread is stuck on the disk past close's wait, close's own write waits
     its turn: the writer's older version never replaces the newer one close wrote."""
-    real_fsync = os.fsync
-    on_disk = threading.Event()
-    go_on = threading.Event()
-
-    def fsync(fd: int) -> None:
-        if threading.current_thread().name.startswith("state-writer") and not go_on.is_set():
-            on_disk.set()
-            go_on.wait(120)
-        real_fsync(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
+    on_disk, go_on = stall_the_writer(monkeypatch)
     store = StateStore(data_dir, background=True)
     writer = store._writer
     assert writer is not None
