@@ -317,3 +317,19 @@ def test_run_app_bad_file_is_one_line_error(
     assert status == 1
     assert err.startswith(f"error: {library / 'broken-file.md'}: ")
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+async def test_hosted_reader_is_told_of_a_damaged_state_file_without_the_server_path(
+    library: Path, data_dir: Path
+) -> None:
+    """A reader on ssh learns that their state file was set aside, never where the host keeps it."""
+    readers = data_dir / "readers"
+    readers.mkdir(parents=True)
+    (readers / "ab12.json").write_text("{not json", encoding="utf-8")
+    app = TuiReaderApp(library, data_dir=data_dir, reader_id="ab12", hosted=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+    (warning,) = [m for m in shown if "could not be read" in m]
+    assert "moved aside" in warning and "ab12.json.corrupt-" in warning
+    assert str(data_dir) not in warning and "readers/" not in warning

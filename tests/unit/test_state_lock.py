@@ -154,3 +154,77 @@ def test_read_only_data_dir_reads_the_place_and_says_at_close_it_was_not_saved(
     assert "Read-only file system" in message
     monkeypatch.setattr(os, "open", real_open)
     assert StateStore(data_dir).position("s1") == Position(3, 2)
+
+
+def stall_the_writer(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Make the writer thread stop inside its disk write (fsync): (it is there, let it go on)."""
+    real_fsync = os.fsync
+    on_disk = threading.Event()
+    go_on = threading.Event()
+
+    def fsync(fd: int) -> None:
+        if threading.current_thread().name.startswith("state-writer") and not go_on.is_set():
+            on_disk.set()
+            go_on.wait(120)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return on_disk, go_on
+
+
+def test_a_keypress_while_the_writer_thread_is_on_the_disk_does_not_wait_for_the_disk(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer holds no store-wide lock across its file write: a change and a read made
+    meanwhile (the app's event loop) return at once, and the change is written next."""
+    on_disk, go_on = stall_the_writer(monkeypatch)
+    store = StateStore(data_dir, background=True)
+    store.set_status("s1", "reading")
+    assert on_disk.wait(120)  # the writer thread is now inside its disk write
+
+    seen: list[object] = []
+    returned = threading.Event()
+
+    def keypress() -> None:
+        store.set_pref("reading_width", 90)
+        store.save_position("s1", Position(4, 2), title="Moss", write_now=True)
+        seen.extend([store.status("s1"), store.pref("reading_width"), store.position("s1")])
+        returned.set()
+
+    threading.Thread(target=keypress, daemon=True).start()
+    came_back = returned.wait(30)  # a deadlock guard, not a speed measurement
+    go_on.set()
+    assert came_back, "a change made while the writer was on the disk waited for the disk"
+    assert seen == ["reading", 90, Position(4, 2)]
+    assert store.wait_saved()
+    again = StateStore(data_dir)
+    assert again.status("s1") == "reading" and again.pref("reading_width") == 90
+    assert again.position("s1") == Position(4, 2)
+    assert store.close() is None
+
+
+def test_a_close_that_stops_waiting_for_a_stuck_writer_never_has_its_save_undone(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the writer thread is stuck on the disk past close's wait, close's own write waits
+    its turn: the writer's older version never replaces the newer one close wrote."""
+    on_disk, go_on = stall_the_writer(monkeypatch)
+    store = StateStore(data_dir, background=True)
+    writer = store._writer
+    assert writer is not None
+    store.set_status("s1", "reading")
+    assert on_disk.wait(120)
+    store.set_status("s2", "finished")  # made while the writer is stuck with s1 only
+
+    outcome: list[str | None] = []
+    closer = threading.Thread(target=lambda: outcome.append(store.close(timeout=0.05)))
+    closer.start()
+    while store._writer is not None:  # close gave up waiting for the writer thread
+        closer.join(0.01)
+    closer.join(2.0)  # the old code wrote here, ahead of the stuck writer
+    go_on.set()
+    closer.join(120)
+    writer.join(120)
+    assert outcome == [None]
+    again = StateStore(data_dir)
+    assert again.status("s1") == "reading" and again.status("s2") == "finished"

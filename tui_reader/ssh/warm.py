@@ -110,7 +110,10 @@ def _check_request(request: object) -> tuple[list[str], dict[str, str], str, int
         raise ValueError("env must map strings to strings")
     if not isinstance(cwd, str):
         raise ValueError("cwd must be a string")
-    cols, rows = clamp_size(int(request.get("cols", 80)), int(request.get("rows", 24)))
+    try:
+        cols, rows = clamp_size(int(request.get("cols", 80)), int(request.get("rows", 24)))
+    except OverflowError:  # an infinite size: int() says OverflowError, not ValueError
+        raise ValueError("cols and rows must be whole numbers") from None
     return args, env, cwd, cols, rows
 
 

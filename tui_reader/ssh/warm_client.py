@@ -198,11 +198,13 @@ class WarmHostClient:
                 reason = answer.get("error") if isinstance(answer, dict) else None
                 self.log(f"warm host refused a session: {reason or 'no answer'}")
                 raise ValueError(reason)
-        except (OSError, TimeoutError, ValueError):
+        except BaseException as exc:  # refused, or given up on (cancelled): nothing left open
             for fd in fds:
                 os.close(fd)
             sock.close()
-            return None
+            if isinstance(exc, (OSError, TimeoutError, ValueError)):
+                return None
+            raise
         return ForkedSession(pid, fds[0], sock, rest)
 
     async def close(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import json
 import os
 import re
@@ -151,6 +152,8 @@ class ReaderStorage(Storage):
         """Why each record left out at the last :meth:`load` could not be used."""
         self.damaged_original = b""
         """The whole file as read when :meth:`load` left records out (else empty)."""
+        self.changes = 0
+        """Counts changes to the memory copy (a write tells what came after it was made)."""
         self._texts: dict[str, _TableText] = {}
         self._touched: dict[str, set[str]] = {}
 
@@ -163,11 +166,13 @@ class ReaderStorage(Storage):
         """Take TinyDB's updated data into memory; :meth:`commit` puts it on disk."""
         self.data = data
         self.dirty = True
+        self.changes += 1
 
     def touch(self, table: str, doc_id: str) -> None:
         """Note that one record changed, so its JSON is made again at the next commit."""
         self._touched.setdefault(table, set()).add(doc_id)
         self.dirty = True
+        self.changes += 1
 
     # Disk side ---------------------------------------------------------------------------------
     def disk_signature(self) -> Signature | None:
@@ -292,20 +297,31 @@ class ReaderStorage(Storage):
 
         Raises OSError (nothing replaced) when the disk refuses.
         """
-        assert self.path is not None
+        job = self.prepare()
+        self.write_out(job)
+        self.finish(job)
+
+    def prepare(self) -> _Commit:
+        """The memory copy as it is now, ready for :meth:`write_out` (which needs no lock on the
+        memory copy: the pieces are bytes made here)."""
         token = os.urandom(8).hex()
         if "meta" not in self.data:
             self.data = {"meta": {}, **self.data}
         self.data["meta"]["1"] = {"schema_version": SCHEMA_VERSION, "write": token}
         self.touch("meta", "1")
-        pieces = self.pieces()
+        return _Commit(token, self.pieces(), self.changes)
+
+    def write_out(self, job: _Commit) -> None:
+        """Put a prepared copy on disk: temp file in the same folder, fsync, replace, fsync the
+        folder; sets ``job.signature``. Raises OSError (nothing replaced) when the disk refuses."""
+        assert self.path is not None
         folder = self.path.parent
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{self.path.name}.{os.getpid()}.{token}.tmp"
+        tmp = folder / f".{self.path.name}.{os.getpid()}.{job.token}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         try:
             try:
-                _write_all(fd, pieces)
+                _write_all(fd, job.pieces)
                 os.fsync(fd)
                 st = os.fstat(fd)
             finally:
@@ -315,14 +331,32 @@ class ReaderStorage(Storage):
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-        self.signature = (st.st_ino, st.st_size, st.st_mtime_ns, token)
-        self.dirty = False
+        job.signature = (st.st_ino, st.st_size, st.st_mtime_ns, job.token)
         with contextlib.suppress(OSError):
             dfd = os.open(folder, os.O_RDONLY | os.O_CLOEXEC)
             try:
                 os.fsync(dfd)
             finally:
                 os.close(dfd)
+
+    def finish(self, job: _Commit) -> None:
+        """After :meth:`write_out`: the file is this version; clean unless changed meanwhile."""
+        self.signature = job.signature
+        self.dirty = self.changes != job.changes
+
+
+@dataclasses.dataclass
+class _Commit:
+    """One write of the reader file: made under the store's lock, written outside it."""
+
+    token: str
+    """The write token put in ``meta`` (tells this version from another with the same stat)."""
+    pieces: list[bytes]
+    """The whole file, in pieces for ``writev``."""
+    changes: int
+    """The storage's change count when the pieces were made."""
+    signature: Signature | None = None
+    """The written file's identity, once written."""
 
 
 def _write_all(fd: int, pieces: list[bytes]) -> None:
@@ -361,14 +395,21 @@ class _Closing(Exception):
 
 def _writer_loop(ref: weakref.ref[StateStore], wake: threading.Condition) -> None:
     """The writer thread: write whenever asked, until the store is closed or forgotten."""
+    me = threading.current_thread()
     while True:
         with wake:
             store = ref()
-            while store is not None and not store._closing and not store._want_write:
+            while (
+                store is not None
+                and store._writer is me
+                and not store._closing
+                and not store._want_write
+            ):
                 del store
                 wake.wait(1.0)  # timed: a store nobody holds any more ends the thread
                 store = ref()
-            if store is None or store._closing:
+            # Closed, forgotten, or replaced (a close that stopped waiting for this thread).
+            if store is None or store._closing or store._writer is not me:
                 return
             store._want_write = False
         store._background_write()

@@ -132,12 +132,14 @@ class StateStore:
         self._persist = persist
         self._dispatch = dispatch
         self._mutex = threading.RLock()
+        self._one_write = threading.RLock()  # one write at a time; never taken under _mutex
         self._journal: list[Op] = []
         self._warned: set[str] = set()
         self._last_write = float("-inf")
         self._last_created = 0.0
         self._changed_unsaved = False
         self._tidied = False
+        self._writing = False
         self._db = TinyDB(self.path, storage=ReaderStorage)
         self._storage = cast(ReaderStorage, self._db.storage)
         self._lock: FileLock | None = None
@@ -334,7 +336,7 @@ class StateStore:
         No lock: the file is replaced whole, so what is read is one complete version. Changes
         not yet written are applied again on top and stay pending.
         """
-        if not self._persist:
+        if not self._persist or self._writing:
             return
         with contextlib.suppress(OSError):
             self._sync()
@@ -367,10 +369,11 @@ class StateStore:
             _OPEN_STORES.add(self)  # pending again: written at exit if not before
             if not write:
                 return
-            if self._writer is None:
-                self._write(timeout=disk.LOCK_TIMEOUT)
-                return
-        self._request_write()
+            here = self._writer is None
+        if here:
+            self._write(timeout=disk.LOCK_TIMEOUT)
+        else:
+            self._request_write()
 
     def _request_write(self) -> None:
         """Wake the writer thread."""
@@ -381,19 +384,38 @@ class StateStore:
     def _write(self, *, timeout: float) -> bool:
         """Lock, re-read if changed (replaying the journal), write the file; True when written.
 
-        When the lock or the disk refuses, everything stays in memory for the next try.
+        When the lock or the disk refuses, everything stays in memory for the next try. Writes
+        happen one at a time (a close whose wait for the writer thread ran out waits here).
         """
+        with self._one_write:
+            return self._write_once(timeout=timeout)
+
+    def _write_once(self, *, timeout: float) -> bool:
+        """:meth:`_write`, with the write turn held."""
         with self._mutex:
             waiting = list(self._after_save)
             del self._after_save[: len(waiting)]
         try:
-            with self._locked(timeout), self._mutex:
-                if not self._tidied:
-                    self._remove_stale_temp_files()
-                self._sync()
-                if self._persist and self._storage.dirty:
-                    self._storage.commit()
-                self._wrote()
+            with self._locked(timeout):
+                with self._mutex:
+                    if not self._tidied:
+                        self._remove_stale_temp_files()
+                    self._sync()
+                    job = self._storage.prepare() if self._persist and self._storage.dirty else None
+                    written = len(self._journal)
+                    self._writing = True  # the file is ours: a read needs no re-read meanwhile
+                # The disk write runs without the store's mutex: a change or read made
+                # meanwhile (a keypress on the event loop) does not wait for the disk.
+                try:
+                    if job is not None:
+                        self._storage.write_out(job)
+                finally:
+                    with self._mutex:
+                        self._writing = False
+                        if job is not None and job.signature is not None:
+                            self._storage.finish(job)
+                with self._mutex:
+                    self._wrote(written)
         except OSError as exc:
             with self._mutex:
                 self._write_failed(exc)
@@ -410,9 +432,10 @@ class StateStore:
             self._wake.notify_all()
         return ok
 
-    def _wrote(self) -> None:
-        """After a successful write: nothing is pending any more."""
-        self._journal.clear()
+    def _wrote(self, written: int) -> None:
+        """After a successful write of the first ``written`` journal entries (later ones were
+        made during the write and are pending still)."""
+        del self._journal[:written]
         self._last_write = self.clock()
         self.write_error = None
         self._warned.discard("write")
@@ -421,6 +444,8 @@ class StateStore:
         """One round of the writer thread: write, and on failure retry until done or closed."""
         delay = disk.RETRY_INTERVAL
         while True:
+            if self._writer is not threading.current_thread():
+                return  # replaced: a close stopped waiting for this thread and writes itself
             if not self._pending() and not self._after_save:
                 return
             try:
@@ -475,9 +500,8 @@ class StateStore:
         if self._writer is not None:
             self._request_write()
             return
-        with self._mutex:
-            if self._pending():
-                self._write(timeout=disk.LOCK_TIMEOUT)
+        if self._pending():
+            self._write(timeout=disk.LOCK_TIMEOUT)
 
     def when_saved(self, callback: Callable[[str | None], None]) -> None:
         """Call ``callback(None)`` once every change made so far is on disk, or
@@ -526,10 +550,9 @@ class StateStore:
             writer.join(timeout)
             self._writer = None
             self._closing = False
-        with self._mutex:
-            if self._pending():
-                self._write(timeout=timeout)
-            return self.unsaved()
+        if self._pending():
+            self._write(timeout=timeout)
+        return self.unsaved()
 
     def unsaved(self) -> str | None:
         """One line saying that this session's changes could not be saved and why, or None."""

@@ -233,9 +233,18 @@ class TuiReaderApp(App[int]):
         with contextlib.suppress(Exception):
             callback()
 
+    def hosted_safe(self, message: str) -> str:
+        """A state-store message as a reader may see it: hosted, the reader file is named by
+        its own name only, never by where the host keeps it."""
+        path = self.store.path
+        if self.hosted and path is not None:
+            message = message.replace(str(path), path.name)
+            message = message.replace(str(self.data_dir), "the host's data folder")
+        return message
+
     def store_warning(self, message: str) -> None:
         """A message from the state store: shown once as a notification."""
-        message = collapse_whitespace(sanitise(message))
+        message = collapse_whitespace(sanitise(self.hosted_safe(message)))
         if message in self._shown_warnings:
             return
         self._shown_warnings.add(message)
@@ -594,5 +603,6 @@ def run_app(
             guard.request_exit = None  # the loop is gone: a late signal saves at once
         unsaved = app.store.unsaved() if app.store_closed else app.store.close()
         if unsaved is not None:  # the reader must know the place was not kept
-            print(f"warning: {' '.join(sanitise(unsaved).split())}", file=sys.stderr)
+            shown = " ".join(sanitise(app.hosted_safe(unsaved)).split())
+            print(f"warning: {shown}", file=sys.stderr)
     return result if isinstance(result, int) else (app.return_code or 0)

@@ -31,6 +31,9 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
+from tui_reader.paths import display_text
+from tui_reader.text import collapse_whitespace
+
 SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 """The signals that end the reader with its place saved."""
 
@@ -129,7 +132,8 @@ class ShutdownGuard:
             self.save()
         except Exception as exc:  # a failed save must not stop the exit
             with contextlib.suppress(Exception):
-                print(f"tui-reader: could not save your place: {exc}", file=sys.stderr)
+                reason = collapse_whitespace(display_text(str(exc)))
+                print(f"tui-reader: could not save your place: {reason}", file=sys.stderr)
         finally:
             self.saved.set()
             self._saving.release()
