@@ -273,10 +273,13 @@ class TuiReaderApp(App[int]):
         """Save, and wait (at most 1 s: a signal's sender will not wait long) until it is on disk.
 
         What the shutdown guard calls: the store's writer thread must have written the place
-        before the process may end.
+        before the process may end. Raises OSError (the guard says so in one line and the process
+        ends with status 1) when the place did not reach the disk.
         """
         self.save_state()
-        self.store.wait_saved(timeout=1.0)
+        if not self.store.wait_saved(timeout=1.0):
+            reason = self.store.write_error or "it was not written in time"
+            raise OSError(self.hosted_safe(reason))
 
     async def on_unmount(self) -> None:
         """Write what is still pending (off the event loop) and stop the store's writer."""
@@ -602,7 +605,10 @@ def run_app(
         if guard is not None:
             guard.request_exit = None  # the loop is gone: a late signal saves at once
         unsaved = app.store.unsaved() if app.store_closed else app.store.close()
-        if unsaved is not None:  # the reader must know the place was not kept
+        if unsaved is not None and not (guard is not None and guard.failed):
+            # the reader must know the place was not kept (once: the guard may have said so)
             shown = " ".join(sanitise(app.hosted_safe(unsaved)).split())
             print(f"warning: {shown}", file=sys.stderr)
+    if guard is not None and guard.failed:
+        return 1  # ended by a signal with the place unsaved: the caller must not think all is well
     return result if isinstance(result, int) else (app.return_code or 0)

@@ -62,6 +62,8 @@ class ShutdownGuard:
         """Asks the running app to save and exit on its loop (set once the app runs)."""
         self.signum: int | None = None
         """The signal that started the shutdown."""
+        self.failed = False
+        """True when the save raised: the process then ends with status 1."""
         self.saved = threading.Event()
         """Set once the place was written."""
         self._saving = threading.Lock()
@@ -131,6 +133,7 @@ class ShutdownGuard:
         try:
             self.save()
         except Exception as exc:  # a failed save must not stop the exit
+            self.failed = True
             with contextlib.suppress(Exception):
                 reason = collapse_whitespace(display_text(str(exc)))
                 print(f"tui-reader: could not save your place: {reason}", file=sys.stderr)
@@ -155,4 +158,4 @@ class ShutdownGuard:
             with contextlib.suppress(termios.error, OSError, ValueError):
                 fd = sys.__stdin__.fileno()  # type: ignore[union-attr]
                 termios.tcsetattr(fd, termios.TCSANOW, self._tty_attrs)
-        os._exit(0 if self.saved.is_set() else 1)
+        os._exit(0 if self.saved.is_set() and not self.failed else 1)
