@@ -72,8 +72,6 @@ class ShutdownGuard:
         """The main thread (where signal handlers run)."""
         self._tty_attrs: list[Any] | None = None
         """The terminal's settings before the app started (put back on a forced exit)."""
-        self._previous: dict[int, Any] = {}
-        """Handlers in place before ``install``."""
 
     # -- setup -----------------------------------------------------------------------------------
 
@@ -82,7 +80,7 @@ class ShutdownGuard:
         with contextlib.suppress(termios.error, OSError, ValueError):
             self._tty_attrs = termios.tcgetattr(sys.__stdin__.fileno())  # type: ignore[union-attr]
         for signum in SIGNALS:
-            self._previous[signum] = signal.signal(signum, self._on_signal)
+            signal.signal(signum, self._on_signal)
         previous_hook = threading.excepthook
 
         def hook(args: threading.ExceptHookArgs) -> None:
@@ -98,13 +96,6 @@ class ShutdownGuard:
             previous_hook(args)
 
         threading.excepthook = hook
-
-    def uninstall(self) -> None:
-        """Put the previous signal handlers back (after a normal exit)."""
-        for signum, handler in self._previous.items():
-            with contextlib.suppress(ValueError, TypeError):
-                signal.signal(signum, handler)
-        self._previous.clear()
 
     def trigger(self, signum: int) -> None:
         """Start the shutdown from any thread, as if ``signum`` had arrived."""
