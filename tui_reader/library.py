@@ -14,12 +14,13 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 from tui_reader import __version__
 from tui_reader.importers import load_story
+from tui_reader.library_fast import fast_story
 from tui_reader.model import Story, StoryError, needs_warning, rating_level
 from tui_reader.paths import display_text, iter_story_files, title_from_filename
 from tui_reader.text import title_key
@@ -114,7 +115,14 @@ class LibraryEntry:
 
     def to_json(self) -> dict[str, Any]:
         """The entry as cached JSON (path left out: the cache key holds it)."""
-        data = asdict(self)
+        data: dict[str, Any] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, list):
+                value = list(value)
+            elif is_dataclass(value) and not isinstance(value, type):
+                value = asdict(value)
+            data[item.name] = value
         del data["path"]
         return data
 
@@ -193,7 +201,16 @@ class Library:
 
     @staticmethod
     def _import(path: Path) -> LibraryEntry:
-        """Import one file's metadata, or an entry carrying the reason it failed."""
+        """Read one file's metadata (the fast path when the format has one, else the full
+        import), or an entry carrying the reason it failed."""
+        story = fast_story(path)
+        if story is not None:
+            return LibraryEntry.from_story(path, story)
+        return Library._import_full(path)
+
+    @staticmethod
+    def _import_full(path: Path) -> LibraryEntry:
+        """Import one file in full, or an entry carrying the reason it failed."""
         try:
             story = load_story(path)
         except StoryError as exc:
@@ -244,8 +261,9 @@ class Library:
         except OSError:
             return
         try:
+            text = json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(payload, out, ensure_ascii=True, separators=(",", ":"))
+                out.write(text)
             os.replace(tmp, self.cache_path)
         except OSError:
             with contextlib.suppress(OSError):

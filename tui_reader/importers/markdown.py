@@ -29,7 +29,13 @@ from tui_reader.model import (
     WarningGate,
 )
 from tui_reader.paths import title_from_filename
-from tui_reader.text import collapse_spaces, count_words, normalise_spaces, sanitise
+from tui_reader.text import (
+    REMOVED_CODEPOINTS,
+    collapse_spaces,
+    count_words,
+    normalise_spaces,
+    sanitise,
+)
 
 FENCE = "+++"
 """The line that opens and closes the front matter."""
@@ -101,8 +107,17 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
 # --- front matter ---------------------------------------------------------------------------
 
 
+_PLAIN_VALUE = re.compile(
+    "[^" + "".join(re.escape(chr(c)) for c in sorted(REMOVED_CODEPOINTS | {10, 13})) + r"*_\\]*"
+)
+"""A front-matter string on one line with no markup and nothing :func:`sanitise` removes: its
+clean form is itself with runs of spaces collapsed (the library lists thousands of these)."""
+
+
 def _clean(value: str) -> str:
     """One front-matter string, sanitised, its paragraphs joined like body text."""
+    if _PLAIN_VALUE.fullmatch(value):
+        return collapse_spaces(value)
     return "\n\n".join(_paragraphs(sanitise(value).split("\n")))
 
 
