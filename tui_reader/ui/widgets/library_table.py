@@ -1,21 +1,29 @@
 """The library's table: one row per story, a "Continue reading" row on top, sortable columns.
 
 Every cell is a ``rich.text.Text`` built from plain strings, so a story title such as
-``[bold]x[/]`` shows literally. Rows are rebuilt by :meth:`LibraryTable.show` in the order the
+``[bold]x[/]`` shows literally. :meth:`LibraryTable.show` takes the rows in the order the
 screen asks for (sorting and filtering are :mod:`tui_reader.library_query`'s, not DataTable's).
+
+The table is a DataTable that draws, measures and moves its cursor as DataTable does, but holds
+no rows of its own: its row bookkeeping is a view (:class:`_Rows`) over the list it was shown,
+and a row's cells are made only when the row is drawn or asked for. Showing 10,000 rows (a
+filter keystroke) costs a pass over cached column widths, not 10,000 DataTable rows.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, ClassVar, overload
 
 from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import BindingType
+from textual.geometry import Region
 from textual.widgets import DataTable
+from textual.widgets._data_table import ColumnKey, Row, RowKey
 
 from tui_reader.library_query import STATUS_LABELS, LibraryRow
 from tui_reader.paths import display_text
@@ -111,6 +119,214 @@ PLAIN_WORDS: dict[str, str] = {
 """The glyphs the table draws and the words plain mode writes instead."""
 
 
+class _Rows:
+    """The rows a :class:`LibraryTable` shows, in the shapes DataTable keeps its own in.
+
+    DataTable reads its rows through ``_row_locations`` (key <-> index), ``rows`` (key -> Row),
+    ``_data`` (key -> cells), ``ordered_rows`` and ``_y_offsets``; one object answers all five
+    from a list of row keys, every row one line high, cells made on demand by ``make_cells``.
+    """
+
+    def __init__(
+        self,
+        keys: list[str],
+        columns: list[ColumnKey],
+        make_cells: Callable[[int], list[Text]],
+        span: range | None = None,
+    ) -> None:
+        """Rows keyed ``keys`` (in order), cells by ``make_cells(index)`` under ``columns``."""
+        self.keys = keys
+        """Every row key, in order."""
+        self.index: dict[str, int] = {key: i for i, key in enumerate(keys)} if span is None else {}
+        """Row key -> index (looked up by a RowKey or a str alike: RowKey hashes as its str)."""
+        self.columns = columns
+        """The column keys, left to right."""
+        self.make_cells = make_cells
+        """Makes the cells of the row at an index."""
+        self.span = range(len(keys)) if span is None else span
+        """The indexes this view covers (a slice of ``ordered_rows`` is a narrower view)."""
+        self.made: dict[int, dict[ColumnKey, Text]] = {}
+        """Cells made so far, by row index."""
+
+    # --- as _row_locations (TwoWayDict[RowKey, int]) ---
+
+    def get(self, key: object, default: Any = None) -> Any:
+        """The index of a row key (as ``_row_locations``) or its cells (as ``_data``)."""
+        return self.index.get(key, default)  # type: ignore[call-overload]
+
+    def get_key(self, index: int) -> RowKey | None:
+        """The row key at an index, None outside the table."""
+        if 0 <= index < len(self.keys):
+            return RowKey(self.keys[index])
+        return None
+
+    def __contains__(self, key: object) -> bool:
+        """True for the key (RowKey or str) of a shown row."""
+        try:
+            return key in self.index
+        except TypeError:
+            return False
+
+    def __len__(self) -> int:
+        """How many rows (or, as a view, how many in the view)."""
+        return len(self.span)
+
+    def __iter__(self) -> Iterator[Any]:
+        """The rows of this view (as ``ordered_rows``)."""
+        for i in self.span:
+            yield Row(RowKey(self.keys[i]), 1)
+
+    def clear(self) -> None:
+        """DataTable.clear() empties its structures; the table then shows a new list."""
+        self.keys, self.index, self.span, self.made = [], {}, range(0), {}
+
+    # --- as rows (dict[RowKey, Row]) and _data (dict[RowKey, dict[ColumnKey, cell]]) ---
+
+    def keys_(self) -> Iterator[RowKey]:
+        """Every row key."""
+        return (RowKey(key) for key in self.keys)
+
+    def cells_at(self, index: int) -> dict[ColumnKey, Text]:
+        """The cells of the row at ``index`` by column key, made on first use."""
+        cells = self.made.get(index)
+        if cells is None:
+            cells = self.made[index] = dict(zip(self.columns, self.make_cells(index), strict=False))
+        return cells
+
+    # --- as ordered_rows (list[Row]) and _y_offsets (list[tuple[RowKey, int]]) ---
+
+    @overload
+    def __getitem__(self, item: int) -> Any: ...
+    @overload
+    def __getitem__(self, item: slice) -> _Rows: ...
+    def __getitem__(self, item: int | slice) -> Any:
+        """A Row (``ordered_rows[i]``) or a narrower view (``ordered_rows[a:b]``)."""
+        if isinstance(item, slice):
+            return _Rows(self.keys, self.columns, self.make_cells, self.span[item])
+        return Row(RowKey(self.keys[self.span[item]]), 1)
+
+
+class _RowMap:
+    """``rows`` or ``_data`` of a :class:`LibraryTable`: a mapping by row key over
+    :class:`_Rows`."""
+
+    def __init__(self, rows: _Rows, cells: bool) -> None:
+        """Map row keys to Row objects, or (``cells``) to the row's cells."""
+        self.table_rows = rows
+        """The shown rows."""
+        self.cells = cells
+        """True for ``_data`` (cells), False for ``rows`` (Row objects)."""
+
+    def _value(self, index: int) -> Any:
+        """The value for the row at ``index``."""
+        if self.cells:
+            return self.table_rows.cells_at(index)
+        return Row(RowKey(self.table_rows.keys[index]), 1)
+
+    def __getitem__(self, key: object) -> Any:
+        """The value for a row key (KeyError when not shown)."""
+        index = self.table_rows.get(key)
+        if index is None:
+            raise KeyError(key)
+        return self._value(index)
+
+    def get(self, key: object, default: Any = None) -> Any:
+        """The value for a row key, or ``default``."""
+        index = self.table_rows.get(key)
+        return default if index is None else self._value(index)
+
+    def __contains__(self, key: object) -> bool:
+        """True for a shown row's key."""
+        return key in self.table_rows
+
+    def __len__(self) -> int:
+        """How many rows."""
+        return len(self.table_rows.keys)
+
+    def __iter__(self) -> Iterator[RowKey]:
+        """Every row key."""
+        return self.table_rows.keys_()
+
+    def keys(self) -> Iterator[RowKey]:
+        """Every row key."""
+        return self.table_rows.keys_()
+
+    def values(self) -> Iterator[Any]:
+        """Every value, in order."""
+        return (self._value(i) for i in range(len(self.table_rows.keys)))
+
+    def items(self) -> Iterator[tuple[RowKey, Any]]:
+        """Every (key, value), in order."""
+        return ((RowKey(k), self._value(i)) for i, k in enumerate(self.table_rows.keys))
+
+    def clear(self) -> None:
+        """Emptied by DataTable.clear()."""
+        self.table_rows.clear()
+
+
+class _Measure:
+    """What fitting the columns needs to know of one row, kept between shows."""
+
+    __slots__ = ("author", "author_len", "others", "row", "stamp", "title", "title_len")
+
+    def __init__(self, table: LibraryTable, row: LibraryRow, stamp: tuple[Any, ...]) -> None:
+        """Measure ``row`` as ``table`` shows it now."""
+        entry = row.entry
+        self.row = row
+        """The row (kept so that its id is not reused while this is cached)."""
+        self.stamp = stamp
+        """What the measures depend on besides the row (plain mode, status column, minute)."""
+        if entry.error:
+            self.title = collapse_whitespace(display_text(entry.title))
+            self.author = collapse_whitespace(f"cannot open: {display_text(entry.error)}")
+        else:
+            self.title = collapse_whitespace(entry.title)
+            self.author = collapse_whitespace(entry.author or "—")
+        self.title_len = cell_len(self.title)
+        """Cells of the whole title."""
+        self.author_len = cell_len(self.author)
+        """Cells of the whole author cell."""
+        self.others = tuple(cell_len(cell.plain) for cell in table.cells(row)[2:])
+        """Cells of every column after title and author."""
+
+
+class _Lines:
+    """``_y_offsets`` over :class:`_Rows`: line ``y`` is row ``y``'s only line."""
+
+    def __init__(self, rows: _Rows) -> None:
+        """Lines of ``rows``."""
+        self.rows = rows
+        """The shown rows."""
+
+    def __len__(self) -> int:
+        """One line per row."""
+        return len(self.rows.keys)
+
+    def __getitem__(self, y: int) -> tuple[RowKey, int]:
+        """(row key, 0) of line ``y`` (IndexError past the end, as a list)."""
+        if not 0 <= y < len(self.rows.keys):
+            raise IndexError(y)
+        return RowKey(self.rows.keys[y]), 0
+
+    def clear(self) -> None:
+        """Nothing to clear: the lines follow the rows."""
+
+
+def _cut_width(measures: list[_Measure], which: str, width: int, plain: bool) -> int:
+    """The widest title (or author) cell once cut to ``width`` cells."""
+    widest = 0
+    for measure in measures:
+        length = measure.title_len if which == "title" else measure.author_len
+        if length > width:
+            text = measure.title if which == "title" else measure.author
+            length = cell_len(_cut(text, width, plain))
+        if length > widest:
+            widest = length
+            if widest >= width:
+                break
+    return widest
+
+
 class LibraryTable(DataTable[Text]):
     """The library as a row-cursor table; rows keyed by the story file's path."""
 
@@ -130,6 +346,12 @@ class LibraryTable(DataTable[Text]):
         """True when the status column is shown (some story has a reading status)."""
         self.fit_width = 0
         """The width the columns are fitted to (0: not yet known, titles at their widest)."""
+        self._shown: list[LibraryRow] = []
+        """The rows shown, in order (the continue row not included)."""
+        self._continue: tuple[LibraryRow, int] | None = None
+        """The continue row shown on top, if any."""
+        self._measures: dict[int, _Measure] = {}
+        """Each row's measures by ``id(row)``, reused while the row and the stamp are the same."""
 
     def fit_widths(self, width: int, with_status: bool | None = None) -> bool:
         """Note the ``width`` to fit; True when the title and author widths changed.
@@ -257,7 +479,11 @@ class LibraryTable(DataTable[Text]):
         reverse: bool,
         continue_row: tuple[LibraryRow, int] | None = None,
     ) -> None:
-        """Replace the table's contents with ``rows`` (already filtered and ordered)."""
+        """Replace the table's contents with ``rows`` (already filtered and ordered).
+
+        Only the widths are worked out here (from measures cached per row); cells are made
+        when a row is drawn.
+        """
         cursor_key = self.current_key()
         self.clear(columns=True)
         self.zebra_stripes = not self.plain
@@ -265,35 +491,221 @@ class LibraryTable(DataTable[Text]):
             self.label(key, label, key == sort_column, reverse)
             for key, label in self.columns_shown()
         ]
-        for _ in range(4):  # measure the other columns, fit title and author in what is left
-            table: list[tuple[str, list[Text]]] = []
-            if continue_row is not None:
-                table.append((CONTINUE_KEY, self.continue_cells(*continue_row)))
-            table += [(str(row.entry.path), self.cells(row)) for row in rows]
+        self._shown = list(rows)
+        self._continue = continue_row
+        measures = self._measure_all(self._shown)
+        others = [
+            max([cell_len(label.plain), *column])
+            for label, column in zip(
+                labels[2:], zip(*(m.others for m in measures), strict=False), strict=False
+            )
+        ]
+        if len(others) < len(labels) - 2:  # no rows: the labels alone
+            others = [cell_len(label.plain) for label in labels[2:]]
+        continue_cells = self.continue_cells(*continue_row) if continue_row else None
+        if continue_cells is not None:
+            others = [
+                max(width, cell_len(cell.plain))
+                for width, cell in zip(others, continue_cells[2:], strict=True)
+            ]
+        for _ in range(4):  # fit title and author in what the other columns leave
             if not self.fit_width:
                 break
-            other = sum(
-                max([cell_len(label.plain), *(cell_len(cells[i].plain) for _, cells in table)]) + 2
-                for i, label in enumerate(labels)
-                if i >= 2
-            )
             lead = cell_len(self.continue_lead()) if continue_row is not None else 0
-            fitted = self._share(self.fit_width - other, labels, lead)
+            fitted = self._share(self.fit_width - sum(w + 2 for w in others), labels, lead)
             if fitted == (self.title_width, self.author_width):
                 break
             self.title_width, self.author_width = fitted
-        for (key, _), text in zip(self.columns_shown(), labels, strict=True):
-            self.add_column(text, key=key)
-        self.rows_by_key = {
-            row_key: row
-            for row_key, row in zip(
-                (key for key, _ in table if key != CONTINUE_KEY), rows, strict=True
-            )
-        }
-        for key, cells in table:
-            self.add_row(*cells, key=key)
+        if continue_row is not None:
+            continue_cells = self.continue_cells(*continue_row)
+        widths = [
+            max(
+                cell_len(labels[0].plain),
+                _cut_width(measures, "title", self.title_width, self.plain),
+                cell_len(continue_cells[0].plain) if continue_cells else 0,
+            ),
+            max(
+                cell_len(labels[1].plain),
+                _cut_width(measures, "author", self.author_width, self.plain),
+                cell_len(continue_cells[1].plain) if continue_cells else 0,
+            ),
+            *others,
+        ]
+        for (key, _), text, width in zip(self.columns_shown(), labels, widths, strict=True):
+            column_key = self.add_column(text, key=key)
+            self.columns[column_key].content_width = width
+        keys = [str(row.entry.path) for row in self._shown]
+        self.rows_by_key = dict(zip(keys, self._shown, strict=True))
+        if continue_row is not None:
+            keys.insert(0, CONTINUE_KEY)
+        table_rows = _Rows(keys, [c.key for c in self.ordered_columns], self._cells_at)
+        self._row_locations = table_rows  # type: ignore[assignment]
+        self.rows = _RowMap(table_rows, cells=False)  # type: ignore[assignment]
+        self._data = _RowMap(table_rows, cells=True)  # type: ignore[assignment]
+        self._update_count += 1
+        self._require_update_dimensions = True
+        self.refresh(layout=True)
+        self.check_idle()
+        if keys and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()  # as DataTable does when its first row arrives
         if cursor_key is not None and cursor_key in self.rows_by_key:
             self.move_cursor(row=self.get_row_index(cursor_key))
+
+    def _cells_at(self, index: int) -> list[Text]:
+        """The cells of the row shown at ``index`` (the continue row first, when shown)."""
+        if self._continue is not None:
+            if index == 0:
+                return self.continue_cells(*self._continue)
+            index -= 1
+        return self.cells(self._shown[index])
+
+    def _measure_all(self, rows: list[LibraryRow]) -> list[_Measure]:
+        """Every row's measures, from the cache when the row and the stamp are unchanged."""
+        stamp = (self.plain, self.with_status, int(time.time() // 60), self.app.theme)
+        cache = self._measures
+        out: list[_Measure] = []
+        for row in rows:
+            known = cache.get(id(row))
+            if known is None or known.row is not row or known.stamp != stamp:
+                known = cache[id(row)] = _Measure(self, row, stamp)
+            out.append(known)
+        if len(cache) > 2 * len(rows) + 1000:  # drop rows no longer shown
+            self._measures = {id(m.row): m for m in out}
+        return out
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> Any:
+        """A body cell's line, built straight from its one line of text.
+
+        The same segments DataTable's own rendering (``Padding`` in ``Styled`` through the
+        console) gives a cell of one line that fits, without the console's machinery: a filter
+        keystroke redraws every visible row. Anything else is DataTable's.
+        """
+        if row_index < 0 or column_index < 0 or not isinstance(self._row_locations, _Rows):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        cache_key = (
+            row_key,
+            column_key,
+            base_style,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        cached = self._cell_render_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        _label, cells = self._get_row_renderables(row_index)
+        cell = cells[column_index] if column_index < len(cells) else None
+        lines = self._fast_cell(cell, row_index, column_index, base_style, width, cursor, hover)
+        if lines is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        self._cell_render_cache[cache_key] = lines
+        return lines
+
+    def _fast_cell(
+        self,
+        cell: object,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool,
+        hover: bool,
+    ) -> list[list[Segment]] | None:
+        """The segments of a one-line Text cell that fits ``width``; None for anything else."""
+        pad = self.cell_padding
+        inner = width - 2 * pad
+        if not isinstance(cell, Text) or inner < 0 or "\n" in cell.plain or "\t" in cell.plain:
+            return None
+        if cell_len(cell.plain) > inner:
+            return None
+        console = self.app.console
+        options = self.app.console_options
+        component_style, post_style = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index})
+        pre_style += component_style
+        wrapped = cell.wrap(
+            console,
+            inner,
+            justify=cell.justify or options.justify or "default",
+            overflow=cell.overflow or options.overflow or "fold",
+            tab_size=(console.tab_size if cell.tab_size is None else cell.tab_size) or 8,
+            no_wrap=True,
+        )
+        if len(wrapped) != 1:
+            return None
+        segments = list(Text("\n").join(wrapped).render(console, end=""))
+        used = sum(segment.cell_length for segment in segments)
+        if used > inner:
+            return None
+        line = [Segment(" " * pad), *segments]
+        if used < inner:
+            line.append(Segment(" " * (inner - used)))
+        line.append(Segment(" " * pad))
+        return [list(Segment.apply_style(line, style=pre_style, post_style=post_style))]
+
+    # --- DataTable's row bookkeeping, over the shown list ---------------------------------
+
+    @property
+    def ordered_rows(self) -> Any:
+        """The rows in order (a view; DataTable slices and iterates it)."""
+        rows = self._row_locations
+        if isinstance(rows, _Rows):
+            return rows
+        return super().ordered_rows
+
+    @property
+    def _y_offsets(self) -> Any:
+        """(row key, line in row) of every line: every row is one line."""
+        rows = self._row_locations
+        if isinstance(rows, _Rows):
+            return _Lines(rows)
+        return DataTable._y_offsets.fget(self)  # type: ignore[attr-defined]
+
+    def _get_row_region(self, row_index: int) -> Region:
+        """The region of a row (every row is one line high)."""
+        if not self.is_valid_row_index(row_index):
+            return Region(0, 0, 0, 0)
+        row_width = (
+            sum(column.get_render_width(self) for column in self.columns.values())
+            + self._row_label_column_width
+        )
+        y = row_index + (self.header_height if self.show_header else 0)
+        return Region(0, y, max(self.size.width, row_width), 1)
+
+    def _get_cell_region(self, coordinate: Any) -> Region:
+        """The region of a cell (every row is one line high)."""
+        if not self.is_valid_coordinate(coordinate):
+            return Region(0, 0, 0, 0)
+        row_index, column_index = coordinate
+        columns = self.ordered_columns
+        x = sum(c.get_render_width(self) for c in columns[:column_index])
+        x += self._row_label_column_width
+        y = row_index + (self.header_height if self.show_header else 0)
+        return Region(x, y, columns[column_index].get_render_width(self), 1)
 
     def continue_lead(self) -> str:
         """What starts the continue row's title: "▶ Continue: ", just "▶ " when the title
