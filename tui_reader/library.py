@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,9 @@ CACHE_VERSION = 3
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: called while scanning."""
+
+Known = Callable[[list["LibraryEntry"]], None]
+"""``known(entries)``: what a scan already knows, before it imports the files left."""
 
 
 @dataclass
@@ -154,11 +157,19 @@ class Library:
 
     # --- scanning ---------------------------------------------------------------------------
 
-    def scan(self, progress: Progress | None = None) -> list[LibraryEntry]:
+    def scan(
+        self,
+        progress: Progress | None = None,
+        known: Known | None = None,
+        first: Iterable[str] = (),
+    ) -> list[LibraryEntry]:
         """List every story under the root, sorted by title; may run in a worker thread.
 
         Cached entries are reused when the file's size and mtime are unchanged; other files are
-        imported (metadata only). ``progress(done, total)`` is called now and then and at the end.
+        imported (metadata only), the files named in ``first`` (full paths: the stories the
+        reader has read) before the rest. ``known(entries)`` is called once, when files remain
+        to import, with what is known by then (sorted): a library can show those at once.
+        ``progress(done, total)`` is called now and then and at the end.
         """
         found = list(iter_story_files(self.root))
         total = len(found)
@@ -170,7 +181,8 @@ class Library:
         hits = 0
         if progress is not None:
             progress(0, total)
-        for done, (rel, full, stat) in enumerate(found, start=1):
+        todo: list[tuple[str, Path, os.stat_result]] = []
+        for rel, full, stat in found:
             path = Path(full)
             record = cached.get(rel) or {}
             entry = None
@@ -181,15 +193,29 @@ class Library:
                 except (TypeError, KeyError):
                     entry = None
             if entry is None:
-                changed = True
-                entry = self._import(path)
-                record = {
-                    "size": stat.st_size,
-                    "mtime_ns": stat.st_mtime_ns,
-                    "entry": entry.to_json(),
-                }
+                todo.append((rel, path, stat))
+                continue
             fresh[rel] = record
             entries.append(entry)
+        done = len(entries)
+        if progress is not None and todo:
+            progress(done, total)
+        wanted = frozenset(first)
+        todo.sort(key=lambda item: str(item[1]) not in wanted)  # stable: walk order kept
+        read_first = sum(1 for item in todo if str(item[1]) in wanted)
+        imported = self._import_all([path for _, path, _ in todo])
+        for i, (rel, _path, stat) in enumerate(todo):
+            if i == read_first and known is not None:
+                known(sorted(entries, key=sort_key))
+            entry = next(imported)
+            changed = True
+            fresh[rel] = {
+                "size": stat.st_size,
+                "mtime_ns": stat.st_mtime_ns,
+                "entry": entry.to_json(),
+            }
+            entries.append(entry)
+            done += 1
             if progress is not None and (done % step == 0 or done == total):
                 progress(done, total)
         if changed:
@@ -198,6 +224,10 @@ class Library:
         self.entries = entries
         self.cache_hits = hits
         return entries
+
+    def _import_all(self, paths: list[Path]) -> Iterator[LibraryEntry]:
+        """Each file's entry, in order, as each is read."""
+        return (self._import(path) for path in paths)
 
     @staticmethod
     def _import(path: Path) -> LibraryEntry:

@@ -89,15 +89,22 @@ class LibraryScreen(Screen[None]):
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(bar.update, total=total, progress=done)
 
+        def known(entries: list[LibraryEntry]) -> None:
+            self.app.call_from_thread(self.set_entries, entries, False)
+
         self.app.call_from_thread(setattr, bar, "display", True)
-        entries = self.library.scan(progress)
+        read = [item.path for item in self.store.history(limit=1000)]
+        entries = self.library.scan(progress, known, first=read)
         self.app.call_from_thread(self.set_entries, entries)
 
-    def set_entries(self, entries: list[LibraryEntry]) -> None:
-        """Show a finished scan."""
+    def set_entries(self, entries: list[LibraryEntry], finished: bool = True) -> None:
+        """Show a finished scan; or, while a scan still reads new files (``finished`` False),
+        the stories it already knows (cached, or read before), the progress bar kept."""
+        if not finished and (self.scanned or not entries):
+            return  # a rescan: the last full list stays until the new one is ready
         self.entries = entries
-        self.scanned = True
-        self.query_one("#scan-progress", ProgressBar).display = False
+        self.scanned = finished
+        self.query_one("#scan-progress", ProgressBar).display = not finished
         self.reload_rows()
 
     def action_down(self) -> None:
