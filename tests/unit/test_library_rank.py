@@ -1,0 +1,52 @@
+"""The filter's ranking over cached, case-folded fields gives what scoring each entry gives.
+
+:func:`rank` folds each entry's fields once and skips entries no field can match; the order
+and the matches must stay those of :func:`entry_score` (best first, ties in the given order).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from tui_reader.library import LibraryEntry
+from tui_reader.library_query import entry_score, rank
+
+WORDS = ["Lantern", "heron", "FERRY", "Straße", "orchard", "Ærø", "日本語", "x-y", "O'Neil", ""]
+
+
+def reference(query: str, entries: list[LibraryEntry]) -> list[LibraryEntry]:
+    """Ranking by scoring every entry (the rule :func:`rank` must keep)."""
+    if not query.strip():
+        return list(entries)
+    scored = [(entry_score(query, e), i, e) for i, e in enumerate(entries)]
+    return [e for score, _i, e in sorted(scored, key=lambda s: (-s[0], s[1])) if score > 0]
+
+
+def make_entries(rng: random.Random, count: int) -> list[LibraryEntry]:
+    """Entries with titles, authors, fandoms and tags made of :data:`WORDS`."""
+    out = []
+    for n in range(count):
+        words = rng.sample(WORDS, 3)
+        out.append(
+            LibraryEntry(
+                Path(f"/lib/{n}.md"),
+                " ".join(words),
+                author=rng.choice([None, "Author " + rng.choice(WORDS)]),
+                fandoms=[rng.choice(WORDS) for _ in range(rng.randint(0, 2))],
+                tags=[rng.choice(WORDS) for _ in range(rng.randint(0, 3))],
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_rank_is_the_reference_ranking(seed: int) -> None:
+    rng = random.Random(seed)
+    entries = make_entries(rng, 300)
+    queries = ["l", "la", "lantern", "ltrn", "her fer", "STRASSE", "ærø", "本", "o'n", "zzz", " "]
+    queries += ["".join(rng.sample("lanternheronferry", 3)) for _ in range(10)]
+    for query in queries:
+        assert rank(query, entries) == reference(query, entries), query
