@@ -31,6 +31,9 @@ CACHE_VERSION = 3
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: called while scanning."""
 
+_PLAIN = (str, int, float, type(None), Path)
+"""Field values :meth:`LibraryEntry.to_json` keeps as they are."""
+
 Known = Callable[[list["LibraryEntry"]], None]
 """``known(entries)``: what a scan already knows, before it imports the files left."""
 
@@ -123,8 +126,8 @@ class LibraryEntry:
             value = getattr(self, item.name)
             if isinstance(value, list):
                 value = list(value)
-            elif is_dataclass(value) and not isinstance(value, type):
-                value = asdict(value)
+            elif not isinstance(value, _PLAIN) and is_dataclass(value):
+                value = asdict(value)  # type: ignore[arg-type]
             data[item.name] = value
         del data["path"]
         return data

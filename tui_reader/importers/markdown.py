@@ -117,7 +117,9 @@ clean form is itself with runs of spaces collapsed (the library lists thousands 
 def _clean(value: str) -> str:
     """One front-matter string, sanitised, its paragraphs joined like body text."""
     if _PLAIN_VALUE.fullmatch(value):
-        return collapse_spaces(value)
+        if "  " in value or "\t" in value or value != value.strip():
+            return collapse_spaces(value)
+        return value
     return "\n\n".join(_paragraphs(sanitise(value).split("\n")))
 
 
