@@ -11,9 +11,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -138,6 +142,23 @@ class LibraryEntry:
         return cls(path=path, **data)
 
 
+MAX_WORKERS = 4
+"""Most processes a scan reads files in."""
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _import_path(path: Path) -> dict[str, Any]:
+    """One file's entry (:meth:`Library._import`) as JSON, in a pool's process (a dict of
+    plain values crosses between processes more cheaply than the entry)."""
+    return Library._import(path).to_json()
+
+
 def sort_key(entry: LibraryEntry) -> tuple[str, str]:
     """Sort by title (:func:`~tui_reader.text.title_key`); the path breaks ties."""
     return (title_key(entry.title), str(entry.path))
@@ -145,6 +166,9 @@ def sort_key(entry: LibraryEntry) -> tuple[str, str]:
 
 class Library:
     """The stories under one folder, with an index cache in the data dir."""
+
+    PARALLEL_MIN = 2000
+    """Files to import from which a scan reads them in a pool of processes."""
 
     def __init__(self, root: Path, data_dir: Path) -> None:
         """Use the stories under ``root``; keep the index in ``<data_dir>/cache/``."""
@@ -229,8 +253,28 @@ class Library:
         return entries
 
     def _import_all(self, paths: list[Path]) -> Iterator[LibraryEntry]:
-        """Each file's entry, in order, as each is read."""
-        return (self._import(path) for path in paths)
+        """Each file's entry, in order, as each is read.
+
+        Many files (:attr:`PARALLEL_MIN` or more) are read by a pool of processes, one per
+        core, when the process may fork safely (no other thread running: a scan in the app's
+        worker thread reads in the thread); a pool that cannot start or breaks hands the files
+        left back to this process.
+        """
+        workers = min(_cores(), MAX_WORKERS)
+        if len(paths) < self.PARALLEL_MIN or workers < 2 or threading.active_count() > 1:
+            yield from (self._import(path) for path in paths)
+            return
+        done = 0
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                chunk = max(1, min(500, len(paths) // (workers * 8)))
+                results = pool.map(_import_path, paths, chunksize=chunk)
+                for path, data in zip(paths, results, strict=True):
+                    yield LibraryEntry.from_json(path, data)
+                    done += 1
+        except (OSError, ValueError, BrokenProcessPool):
+            yield from (self._import(path) for path in paths[done:])
 
     @staticmethod
     def _import(path: Path) -> LibraryEntry:

@@ -38,6 +38,9 @@ _STRING = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"' + r"|'[^'\x00-\x08\x0a-\x1f\x7f]*'"
 _KEY_VALUE = re.compile(r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*(.*?)[ \t]*")
 """``key = value`` on one line (the value is read by :func:`_value`)."""
 
+_KEY_STRING = re.compile(r'([A-Za-z0-9_-]+) = "([^"\\\x00-\x08\x0a-\x1f\x7f]*)"')
+"""``key = "text"`` written the usual way (a shortcut of :data:`_KEY_VALUE`)."""
+
 _TABLE = re.compile(r"[ \t]*\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\][ \t]*")
 """A ``[table]`` header."""
 
@@ -82,24 +85,26 @@ def _markdown_story(path: Path, data: bytes) -> Story | None:
     split = split_front_matter(text)
     if split is None:
         return None
-    meta, body = split
+    meta, lines = split
     story = md._story_from_meta(path, meta)
-    counts = body_counts(sanitise(body))
+    if sanitise(text) is not text:  # something to remove: the importer sanitises the body
+        lines = sanitise("\n".join(lines)).split("\n")
+    counts = body_counts(lines)
     if not counts:
         return None
     story.chapters = [Chapter(n, None, words) for n, words in enumerate(counts, start=1)]
     return story
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str] | None:
-    """The front matter and body as ``markdown.split_front_matter`` gives them, or None when
-    the front matter is broken (the full import says how)."""
+def split_front_matter(text: str) -> tuple[dict[str, Any], list[str]] | None:
+    """The front matter and the body's lines as ``markdown.split_front_matter`` gives them,
+    or None when the front matter is broken (the full import says how)."""
     lines = text.split("\n")
     start = 0
     while start < len(lines) and not lines[start].strip():
         start += 1
     if start >= len(lines) or lines[start].strip() != md.FENCE:
-        return {}, text
+        return {}, lines
     for end in range(start + 1, len(lines)):
         if lines[end].strip() == md.FENCE:
             meta = read_toml(lines[start + 1 : end])
@@ -108,7 +113,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str] | None:
                     meta = tomllib.loads("\n".join(lines[start + 1 : end]))
                 except tomllib.TOMLDecodeError:
                     return None
-            return meta, "\n".join(lines[end + 1 :])
+            return meta, lines[end + 1 :]
     return None
 
 
@@ -118,6 +123,13 @@ def read_toml(lines: list[str]) -> dict[str, Any] | None:
     meta: dict[str, Any] = {}
     table = meta
     for line in lines:
+        simple = _KEY_STRING.fullmatch(line)
+        if simple is not None:  # the usual line: key = "text"
+            key = simple.group(1)
+            if key in table:
+                return None
+            table[key] = simple.group(2)
+            continue
         stripped = line.strip(" \t")
         if not stripped or stripped.startswith("#"):
             continue
@@ -149,10 +161,10 @@ def _value(text: str) -> Any:
     return None
 
 
-def body_counts(body: str) -> list[int] | None:
-    """Each chapter's word count, as ``markdown._index_body`` counts them (note blocks left
-    out); None when the body has an end-note before any chapter (the full import says why)."""
-    lines = body.split("\n")
+def body_counts(lines: list[str]) -> list[int] | None:
+    """Each chapter's word count, as ``markdown._index_body`` counts the body's (sanitised)
+    ``lines`` (note blocks left out); None when the body has an end-note before any chapter
+    (the full import says why)."""
     counts: list[int] = []
     words = 0
     started = False

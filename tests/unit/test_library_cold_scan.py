@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from tui_reader import library as library_module
 from tui_reader.library import Library, LibraryEntry
 
 
@@ -65,3 +68,25 @@ def test_a_warm_scan_says_nothing_early(tmp_path: Path, data_dir: Path) -> None:
     entries = Library(folder, data_dir).scan(known=told.append)
     assert [e.title for e in entries] == ["Alder"]
     assert told == []
+
+
+def test_a_pool_of_processes_lists_the_same(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "library"
+    folder.mkdir()
+    for n in range(40):
+        if n % 9 == 4:
+            (folder / f"broken-{n}.md").write_text('+++\ntitle = "x\n+++\n', encoding="utf-8")
+        else:
+            write_story(folder, f"s{n:02d}", f"Story {n}")
+    alone = Library(folder, tmp_path / "alone").scan()
+    monkeypatch.setattr(Library, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(library_module.threading, "active_count", lambda: 1)
+    seen: list[tuple[int, int]] = []
+    pooled = Library(folder, data_dir).scan(lambda done, total: seen.append((done, total)))
+    assert pooled == alone
+    assert sum(1 for e in pooled if e.error) == 4
+    assert all(e.error is None or "\n" not in e.error for e in pooled)
+    assert seen[0] == (0, 40) and seen[-1] == (40, 40) and seen == sorted(seen)
+    assert len(seen) > 10  # it advanced file by file, not only at the end
