@@ -337,13 +337,16 @@ def query(
     hidden = frozenset(hidden_warnings)
     kept: list[LibraryRow] = []
     hidden_count = 0
-    for row in rows:
-        if not reveal and hidden_by(row.entry, hidden):
-            hidden_count += 1
-            continue
-        if all(facet_matches(row.entry, row.status, f, v) for f, v in facets):
-            kept.append(row)
+    if not facets and (reveal or not hidden):  # nothing to leave out: the rows as they are
+        kept = list(rows)
+    else:
+        for row in rows:
+            if not reveal and hidden_by(row.entry, hidden):
+                hidden_count += 1
+                continue
+            if all(facet_matches(row.entry, row.status, f, v) for f, v in facets):
+                kept.append(row)
     if words:
-        by_path = {r.entry.path: r for r in kept}
-        return [by_path[e.path] for e in rank(words, [r.entry for r in kept])], hidden_count
+        by_entry = {id(r.entry): r for r in kept}
+        return [by_entry[id(e)] for e in rank(words, [r.entry for r in kept])], hidden_count
     return sort_rows(kept, sort_column, reverse), hidden_count
