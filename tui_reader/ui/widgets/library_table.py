@@ -267,13 +267,15 @@ class _RowMap:
 class _Measure:
     """What fitting the columns needs to know of one row, kept between shows."""
 
-    __slots__ = ("author", "author_len", "others", "row", "stamp", "title", "title_len")
+    __slots__ = ("author", "author_len", "key", "others", "row", "stamp", "title", "title_len")
 
     def __init__(self, table: LibraryTable, row: LibraryRow, stamp: tuple[Any, ...]) -> None:
         """Measure ``row`` as ``table`` shows it now."""
         entry = row.entry
         self.row = row
         """The row (kept so that its id is not reused while this is cached)."""
+        self.key = str(entry.path)
+        """The row's key: its file's path."""
         self.stamp = stamp
         """What the measures depend on besides the row (plain mode, status column, minute)."""
         if entry.error:
@@ -310,6 +312,32 @@ class _Lines:
 
     def clear(self) -> None:
         """Nothing to clear: the lines follow the rows."""
+
+
+_SIMPLE_JUSTIFY = frozenset({"default", "left", "right", "center"})
+"""Justifications :func:`_plain_segments` lays out as Rich does."""
+
+
+def _plain_segments(console: Any, cell: Text, inner: int, justify: str) -> list[Segment]:
+    """A one-line Text without spans laid out in ``inner`` cells as ``Text.wrap`` (no wrap)
+    and ``Text.render`` lay it out: right and centre strip trailing space and pad inside the
+    text's style, left pads inside it, default leaves the rest to the cell's fill."""
+    plain = cell.plain
+    if justify in ("right", "center"):
+        plain = plain.rstrip()
+        used = cell_len(plain)
+        left = inner - used if justify == "right" else (inner - used) // 2
+        plain = " " * left + plain + " " * (inner - used - left)
+    elif justify == "left":
+        plain += " " * (inner - cell_len(plain))
+    segments = []
+    if plain:
+        style = console.get_style(cell.style) if cell.style else None
+        segments.append(Segment(plain, style))
+    used = cell_len(plain)
+    if used < inner:
+        segments.append(Segment(" " * (inner - used)))
+    return segments
 
 
 def _cut_width(measures: list[_Measure], which: str, width: int, plain: bool) -> int:
@@ -495,7 +523,7 @@ class LibraryTable(DataTable[Text]):
         self._continue = continue_row
         measures = self._measure_all(self._shown)
         others = [
-            max([cell_len(label.plain), *column])
+            max(cell_len(label.plain), max(column))
             for label, column in zip(
                 labels[2:], zip(*(m.others for m in measures), strict=False), strict=False
             )
@@ -534,7 +562,7 @@ class LibraryTable(DataTable[Text]):
         for (key, _), text, width in zip(self.columns_shown(), labels, widths, strict=True):
             column_key = self.add_column(text, key=key)
             self.columns[column_key].content_width = width
-        keys = [str(row.entry.path) for row in self._shown]
+        keys = [m.key for m in measures]
         self.rows_by_key = dict(zip(keys, self._shown, strict=True))
         if continue_row is not None:
             keys.insert(0, CONTINUE_KEY)
@@ -647,6 +675,11 @@ class LibraryTable(DataTable[Text]):
         )
         pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index})
         pre_style += component_style
+        justify = cell.justify or options.justify or "default"
+        if not cell.spans and justify in _SIMPLE_JUSTIFY:
+            line = [Segment(" " * pad), *_plain_segments(console, cell, inner, justify)]
+            line.append(Segment(" " * pad))
+            return [list(Segment.apply_style(line, style=pre_style, post_style=post_style))]
         wrapped = cell.wrap(
             console,
             inner,
