@@ -234,13 +234,9 @@ class Library:
         for i, (rel, _path, stat) in enumerate(todo):
             if i == read_first and known is not None:
                 known(sorted(entries, key=sort_key))
-            entry = next(imported)
+            entry, data = next(imported)
             changed = True
-            fresh[rel] = {
-                "size": stat.st_size,
-                "mtime_ns": stat.st_mtime_ns,
-                "entry": entry.to_json(),
-            }
+            fresh[rel] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "entry": data}
             entries.append(entry)
             done += 1
             if progress is not None and (done % step == 0 or done == total):
@@ -252,8 +248,9 @@ class Library:
         self.cache_hits = hits
         return entries
 
-    def _import_all(self, paths: list[Path]) -> Iterator[LibraryEntry]:
-        """Each file's entry, in order, as each is read.
+    def _import_all(self, paths: list[Path]) -> Iterator[tuple[LibraryEntry, dict[str, Any]]]:
+        """Each file's entry and its JSON (:meth:`LibraryEntry.to_json`), in order, as each is
+        read.
 
         Many files (:attr:`PARALLEL_MIN` or more) are read by a pool of processes, one per
         core, when the process may fork safely (no other thread running: a scan in the app's
@@ -262,7 +259,9 @@ class Library:
         """
         workers = min(_cores(), MAX_WORKERS)
         if len(paths) < self.PARALLEL_MIN or workers < 2 or threading.active_count() > 1:
-            yield from (self._import(path) for path in paths)
+            for path in paths:
+                entry = self._import(path)
+                yield entry, entry.to_json()
             return
         done = 0
         try:
@@ -271,10 +270,12 @@ class Library:
                 chunk = max(1, min(500, len(paths) // (workers * 8)))
                 results = pool.map(_import_path, paths, chunksize=chunk)
                 for path, data in zip(paths, results, strict=True):
-                    yield LibraryEntry.from_json(path, data)
+                    yield LibraryEntry.from_json(path, data), data
                     done += 1
         except (OSError, ValueError, BrokenProcessPool):
-            yield from (self._import(path) for path in paths[done:])
+            for path in paths[done:]:
+                entry = self._import(path)
+                yield entry, entry.to_json()
 
     @staticmethod
     def _import(path: Path) -> LibraryEntry:
