@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tui_reader.library import LibraryEntry, sort_key
@@ -335,6 +335,12 @@ def query(
     words, facets = parse_filter(filter_text)
     reveal = show_hidden or any(facet == "warning" for facet, _ in facets)
     hidden = frozenset(hidden_warnings)
+    if _RECENT.rows is not rows:  # another list of rows (a rescan, a status): start over
+        _RECENT.rows, _RECENT.results, _RECENT.narrow = rows, {}, None
+    asked = (filter_text, sort_column, reverse, hidden, show_hidden)
+    known = _RECENT.results.get(asked)
+    if known is not None:  # the same question again (a backspace): the same answer
+        return list(known[0]), known[1]
     kept: list[LibraryRow] = []
     hidden_count = 0
     if not facets and (reveal or not hidden):  # nothing to leave out: the rows as they are
@@ -347,6 +353,48 @@ def query(
             if all(facet_matches(row.entry, row.status, f, v) for f, v in facets):
                 kept.append(row)
     if words:
-        by_entry = {id(r.entry): r for r in kept}
-        return [by_entry[id(e)] for e in rank(words, [r.entry for r in kept])], hidden_count
-    return sort_rows(kept, sort_column, reverse), hidden_count
+        folded = [word.casefold() for word in words.split()]
+        scope = (tuple(facets), hidden, reveal)
+        base = kept
+        last = _RECENT.narrow
+        if last is not None and last[0] == scope and _refines(last[1], folded):
+            base = last[2]  # more letters match fewer rows: only the last matches can
+        ranked = rank(words, [r.entry for r in base])
+        by_entry = {id(r.entry): r for r in base}
+        result = [by_entry[id(e)] for e in ranked]
+        matched = {id(e) for e in ranked}
+        _RECENT.narrow = (scope, folded, [r for r in base if id(r.entry) in matched])
+    else:
+        result = sort_rows(kept, sort_column, reverse)
+    if len(_RECENT.results) >= _RECENT_LIMIT:
+        _RECENT.results.clear()
+    _RECENT.results[asked] = (result, hidden_count)
+    return list(result), hidden_count
+
+
+def _refines(before: list[str], after: list[str]) -> bool:
+    """True when every row matching the words ``after`` also matches ``before`` (each earlier
+    word a subsequence of the word now in its place, words only added)."""
+    return len(after) >= len(before) and all(
+        _is_subsequence(old, new) for old, new in zip(before, after, strict=False)
+    )
+
+
+@dataclass
+class _Recent:
+    """The last rows filtered, their answers and the last word match (see :func:`query`)."""
+
+    rows: Sequence[LibraryRow] | None = None
+    """The rows asked about (kept, so that its answers are never given for another list)."""
+    results: dict[tuple[Any, ...], tuple[list[LibraryRow], int]] = field(default_factory=dict)
+    """Each question's answer: the rows in order and how many were hidden."""
+    narrow: tuple[Any, list[str], list[LibraryRow]] | None = None
+    """(facets and hidden warnings, case-folded words, matching rows in the given order) of
+    the last question with words."""
+
+
+_RECENT = _Recent()
+"""What :func:`query` remembers between keystrokes (the screen asks on its event loop)."""
+
+_RECENT_LIMIT = 64
+"""Answers kept before they are forgotten."""

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tui_reader import library_query
 from tui_reader.library import LibraryEntry
-from tui_reader.library_query import entry_score, rank
+from tui_reader.library_query import LibraryRow, entry_score, query, rank
 
 WORDS = ["Lantern", "heron", "FERRY", "Straße", "orchard", "Ærø", "日本語", "x-y", "O'Neil", ""]
 
@@ -48,5 +49,29 @@ def test_rank_is_the_reference_ranking(seed: int) -> None:
     entries = make_entries(rng, 300)
     queries = ["l", "la", "lantern", "ltrn", "her fer", "STRASSE", "ærø", "本", "o'n", "zzz", " "]
     queries += ["".join(rng.sample("lanternheronferry", 3)) for _ in range(10)]
-    for query in queries:
-        assert rank(query, entries) == reference(query, entries), query
+    for text in queries:
+        assert rank(text, entries) == reference(text, entries), text
+
+
+def fresh_query(rows: list[LibraryRow], text: str, **kw: object) -> tuple[list[LibraryRow], int]:
+    """:func:`query` with nothing remembered from earlier questions."""
+    library_query._RECENT = library_query._Recent()
+    return query(rows, text, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_typing_and_deleting_give_what_a_fresh_query_gives(seed: int) -> None:
+    rng = random.Random(seed)
+    rows = [LibraryRow(e, status=rng.choice([None, "reading"])) for e in make_entries(rng, 400)]
+    for e in rows[::7]:
+        e.entry.warnings = ["Major Character Death"]
+    typed = "lantern he"
+    texts = [typed[:n] for n in range(len(typed) + 1)]
+    texts += [*texts[::-1], "ltn", "ltn x", "lt", "status:reading la", "status:reading l", "la"]
+    kwargs = [{}, {"hidden_warnings": ["Major Character Death"]}, {"sort_column": "words"}]
+    for kw in kwargs:
+        library_query._RECENT = library_query._Recent()
+        remembered = [query(rows, text, **kw) for text in texts]  # type: ignore[arg-type]
+        fresh = [fresh_query(rows, text, **kw) for text in texts]
+        for text, got, want in zip(texts, remembered, fresh, strict=True):
+            assert got == want, (text, kw)

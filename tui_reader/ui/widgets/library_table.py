@@ -267,7 +267,17 @@ class _RowMap:
 class _Measure:
     """What fitting the columns needs to know of one row, kept between shows."""
 
-    __slots__ = ("author", "author_len", "key", "others", "row", "stamp", "title", "title_len")
+    __slots__ = (
+        "author",
+        "author_len",
+        "key",
+        "minute",
+        "others",
+        "row",
+        "stamp",
+        "title",
+        "title_len",
+    )
 
     def __init__(self, table: LibraryTable, row: LibraryRow, stamp: tuple[Any, ...]) -> None:
         """Measure ``row`` as ``table`` shows it now."""
@@ -277,7 +287,9 @@ class _Measure:
         self.key = str(entry.path)
         """The row's key: its file's path."""
         self.stamp = stamp
-        """What the measures depend on besides the row (plain mode, status column, minute)."""
+        """What the measures depend on besides the row (plain mode, status column, theme)."""
+        self.minute = 0
+        """The minute they were taken in (a "last read" date changes with time)."""
         if entry.error:
             self.title = collapse_whitespace(display_text(entry.title))
             self.author = collapse_whitespace(f"cannot open: {display_text(entry.error)}")
@@ -380,6 +392,8 @@ class LibraryTable(DataTable[Text]):
         """The continue row shown on top, if any."""
         self._measures: dict[int, _Measure] = {}
         """Each row's measures by ``id(row)``, reused while the row and the stamp are the same."""
+        self._most = 0
+        """The most rows shown at once (the measures kept are bounded by it)."""
 
     def fit_widths(self, width: int, with_status: bool | None = None) -> bool:
         """Note the ``width`` to fit; True when the title and author widths changed.
@@ -589,15 +603,23 @@ class LibraryTable(DataTable[Text]):
 
     def _measure_all(self, rows: list[LibraryRow]) -> list[_Measure]:
         """Every row's measures, from the cache when the row and the stamp are unchanged."""
-        stamp = (self.plain, self.with_status, int(time.time() // 60), self.app.theme)
+        stamp = (self.plain, self.with_status, self.app.theme)
+        minute = int(time.time() // 60)  # "5 min ago" changes: rows read before are re-measured
         cache = self._measures
         out: list[_Measure] = []
         for row in rows:
             known = cache.get(id(row))
-            if known is None or known.row is not row or known.stamp != stamp:
+            if (
+                known is None
+                or known.row is not row
+                or known.stamp != stamp
+                or (row.last_read is not None and known.minute != minute)
+            ):
                 known = cache[id(row)] = _Measure(self, row, stamp)
+                known.minute = minute
             out.append(known)
-        if len(cache) > 2 * len(rows) + 1000:  # drop rows no longer shown
+        self._most = max(self._most, len(rows))
+        if len(cache) > 2 * self._most + 1000:  # rows made again (a reload): drop the old
             self._measures = {id(m.row): m for m in out}
         return out
 
