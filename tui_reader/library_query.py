@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from tui_reader.library import LibraryEntry, sort_key
@@ -98,14 +99,18 @@ def rank(query: str, entries: Sequence[LibraryEntry]) -> list[LibraryEntry]:
     """
     if not query.strip():
         return list(entries)
-    words = [word.casefold() for word in query.split()]
+    words = [(word, word[0]) for word in (part.casefold() for part in query.split())]
     scored: list[tuple[float, int, LibraryEntry]] = []
+    cache = _KEYS
     for i, entry in enumerate(entries):
-        keys = _entry_keys(entry)
+        keys = cache.get(id(entry))
+        if keys is None or keys.entry is not entry:
+            keys = _entry_keys(entry)
         fields = keys.fields
+        joined = keys.joined
         total = 0.0
-        for word in words:
-            if word not in keys.joined and not _is_subsequence(word, keys.joined):
+        for word, first in words:
+            if word not in joined and not _is_subsequence(word, joined):
                 total = 0.0  # no field can match: they are all in ``joined``
                 break
             best = 0.0
@@ -114,6 +119,8 @@ def rank(query: str, entries: Sequence[LibraryEntry]) -> list[LibraryEntry]:
                 if found >= 0:  # a substring: _folded_score's first case, inline
                     at_word = found == 0 or not text[found - 1].isalnum()
                     score = (100.0 + (20.0 if at_word else 0.0) - min(found, 50) * 0.1) * weight
+                elif first not in text:  # not even its first letter: no match
+                    continue
                 else:
                     score = _folded_score(word, text) * weight
                 if score > best:
@@ -124,7 +131,7 @@ def rank(query: str, entries: Sequence[LibraryEntry]) -> list[LibraryEntry]:
             total += best
         if total > 0:
             scored.append((total, i, entry))
-    scored.sort(key=lambda s: -s[0])  # stable: ties keep the given order
+    scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the given order
     return [e for _score, _i, e in scored]
 
 
