@@ -42,6 +42,10 @@ class Position:
     """Index into ``chapter.blocks``."""
     offset: int = 0
     """Character offset inside that block's text."""
+    fingerprint: str | None = dataclasses.field(default=None, compare=False)
+    """A short sample of that block's words when the place was saved (see
+    :mod:`tui_reader.reading.relocate`), to find the place again in a changed file; None when
+    unknown (an older file). Not part of the place: two positions compare by place only."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,14 @@ class Bookmark:
     """A few words of the marked text."""
     created: float
     """When it was made (seconds since the epoch)."""
+    fingerprint: str | None = None
+    """A short sample of the marked block's words (see :attr:`Position.fingerprint`); None
+    when unknown (a bookmark from an older file)."""
+
+    @property
+    def position(self) -> Position:
+        """The marked place, with its fingerprint."""
+        return Position(self.chapter, self.paragraph, self.offset, self.fingerprint)
 
 
 @dataclass(frozen=True)
@@ -138,6 +150,9 @@ def _dumps(value: Any) -> str:
 _MAX_INDEX = 2**31 - 1
 """The largest chapter, paragraph or offset index accepted from the file."""
 
+_MAX_FINGERPRINT = 1000
+"""The longest block fingerprint accepted from the file."""
+
 _MAX_MOMENT = 2**53
 """The largest whole number accepted where a time or duration is stored."""
 
@@ -203,6 +218,11 @@ def _folds(value: Any) -> bool:
     return type(value) is dict and all(type(v) is bool for v in value.values())
 
 
+def _fingerprint(value: Any) -> bool:
+    """A block's fingerprint: a short string (its format is checked where it is used)."""
+    return type(value) is str and len(value) <= _MAX_FINGERPRINT
+
+
 def _width(value: Any) -> bool:
     """A reading width in cells."""
     return type(value) is int and 1 <= value <= 10_000
@@ -233,6 +253,7 @@ RECORD_SHAPES: dict[str, RecordShape] = {
             "title": _text,
             "path": _text,
             "read": _indexes,
+            "fingerprint": _fingerprint,
         },
         needs={"chapter": ("paragraph",), "paragraph": ("chapter",)},
     ),
@@ -254,8 +275,9 @@ RECORD_SHAPES: dict[str, RecordShape] = {
             "note": _text,
             "snippet": _text,
             "created": _moment,
+            "fingerprint": _fingerprint,
         },
-        tuple(f.name for f in dataclasses.fields(Bookmark) if f.name != "id"),
+        tuple(f.name for f in dataclasses.fields(Bookmark) if f.name not in ("id", "fingerprint")),
     ),
     "preferences": RecordShape("key", {}, ("value",)),
     "pace": RecordShape(

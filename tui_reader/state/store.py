@@ -82,6 +82,16 @@ def _remove(db: TinyDB, table: str, key: str, field: str = "story_id") -> None:
         storage.touch(table, doc_id)
 
 
+def _drop_field(db: TinyDB, table: str, key: str, name: str, field: str = "story_id") -> None:
+    """Remove the field ``name`` from the record keyed ``key`` (nothing when it has none)."""
+    storage = cast(ReaderStorage, db.storage)
+    raw = storage.data.get(table, {})
+    doc_id = str(_free_id(raw, key, field))
+    doc = raw.get(doc_id)
+    if doc is not None and doc.pop(name, None) is not None:
+        storage.touch(table, doc_id)
+
+
 class StateStore:
     """One reader's saved state, the only way the program reads or changes it.
 
@@ -589,7 +599,13 @@ class StateStore:
         rec = self._read("progress", story_id)
         if rec is None or "chapter" not in rec:
             return None
-        return Position(int(rec["chapter"]), int(rec["paragraph"]), int(rec.get("offset", 0)))
+        fingerprint = rec.get("fingerprint")
+        return Position(
+            int(rec["chapter"]),
+            int(rec["paragraph"]),
+            int(rec.get("offset", 0)),
+            fingerprint if isinstance(fingerprint, str) else None,
+        )
 
     def save_position(
         self,
@@ -600,7 +616,10 @@ class StateStore:
         path: str = "",
         write_now: bool = False,
     ) -> None:
-        """Remember the place; written at most every 2 s (or now with ``write_now``)."""
+        """Remember the place; written at most every 2 s (or now with ``write_now``).
+
+        The place's fingerprint is kept with it; a place without one drops the one saved before
+        (it belonged to another paragraph)."""
         fields: RawDoc = {
             "chapter": int(pos.chapter),
             "paragraph": int(pos.paragraph),
@@ -612,8 +631,13 @@ class StateStore:
         if path:
             fields["path"] = path
 
+        if pos.fingerprint is not None:
+            fields["fingerprint"] = pos.fingerprint
+
         def op(db: TinyDB) -> None:
             _put(db, "progress", story_id, fields)
+            if pos.fingerprint is None:
+                _drop_field(db, "progress", story_id, "fingerprint")
 
         self._apply(op, write=write_now or self._due())
 
@@ -760,8 +784,13 @@ class StateStore:
             note=note,
             snippet=snippet,
             created=created,
+            fingerprint=pos.fingerprint,
         )
-        fields = {k: v for k, v in dataclasses.asdict(mark).items() if k != "id"}
+        fields = {
+            k: v
+            for k, v in dataclasses.asdict(mark).items()
+            if k != "id" and not (k == "fingerprint" and v is None)
+        }
         self._apply(lambda db: _put(db, "bookmarks", mark.id, fields, "id"), write=True)
         return mark
 
@@ -772,7 +801,8 @@ class StateStore:
             if story_id is not None and rec.get("story_id") != story_id:
                 continue
             try:
-                marks.append(Bookmark(**{f: rec[f] for f in Bookmark.__dataclass_fields__}))
+                fields = {f: rec[f] for f in Bookmark.__dataclass_fields__ if f != "fingerprint"}
+                marks.append(Bookmark(**fields, fingerprint=rec.get("fingerprint")))
             except (KeyError, TypeError):
                 continue
         marks.sort(key=lambda m: m.created, reverse=True)

@@ -510,8 +510,7 @@ class TuiReaderApp(App[int]):
         def chosen(bookmark: Bookmark | None) -> None:
             """Open the chosen bookmark."""
             if bookmark is not None:
-                position = Position(bookmark.chapter, bookmark.paragraph, bookmark.offset)
-                self.open_at(Path(bookmark.path), position)
+                self.open_at(Path(bookmark.path), bookmark.position)
 
         self.push_screen(BookmarksScreen(self.store), chosen)
 

@@ -176,6 +176,9 @@ class ReaderScreen(Screen[None]):
             view.when_laid_out(partial(self._to_chapter_end, session.chapter))
         self._apply_highlights()
         self._moved(write_now=arrived.changed_chapter)
+        notice = session.take_notice()
+        if notice is not None:
+            self.notify(notice, severity="warning")
         self.call_after_refresh(self._check_end_visible)
         ahead = session.to_parse_ahead()
         if ahead:
@@ -185,7 +188,7 @@ class ReaderScreen(Screen[None]):
     def _parse(self, chapters: list[int], then: ChapterReady | SearchReady) -> None:
         """(In a thread.) Parse the bodies of ``chapters``, then post ``then``."""
         try:
-            load_chapters(self.story, chapters)
+            self.session.load(chapters)
         finally:
             self.post_message(then)
 
