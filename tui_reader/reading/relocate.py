@@ -61,9 +61,14 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 _WORDS = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 """A CJK character alone, or a run of other letters and digits."""
 
+_ASCII_WORDS = re.compile(r"[a-z0-9_]+")
+"""What :data:`_WORDS` finds in ASCII text."""
+
 
 def words(text: str) -> list[tuple[str, int]]:
     """The normalised words of ``text`` (NFKC, casefolded, cut) with where each starts."""
+    if text.isascii():  # the common case: casefolding keeps every offset, no NFKC needed
+        return [(m.group()[:MAX_WORD], m.start()) for m in _ASCII_WORDS.finditer(text.lower())]
     found = []
     for match in _WORDS.finditer(text):
         word = unicodedata.normalize("NFKC", match.group()).casefold()[:MAX_WORD]
@@ -200,6 +205,8 @@ def relocate(texts: Sequence[str], paragraph: int, offset: int, saved: str | Non
     mark = Fingerprint.parse(saved)
     if mark is None:
         return Relocated(clamped, near_offset, "unchecked")
+    if paragraph < count and Fingerprint.of(texts[paragraph]).same_words(mark):
+        return Relocated(paragraph, _scaled(offset, mark.chars, texts[paragraph]), "same")
     block_words = [words(t) for t in texts]
     prints = [
         Fingerprint._of([w for w, _ in bw], len(t))
