@@ -3,6 +3,7 @@ re-downloaded in another format) since the place was saved lands on the same par
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.fixtures.fanficfare import FanFicFare
@@ -260,3 +261,35 @@ def test_the_same_story_in_another_format_keeps_the_place(
     session, text = reopen(fanficfare.make("html", 1), tmp_path / "data", saved)
     assert text == after[place]
     assert session.take_notice() is None
+
+
+def reader_file(data_dir: Path) -> dict[str, dict[str, dict[str, object]]]:
+    """The reader's state file as stored."""
+    (path,) = (data_dir / "readers").glob("*.json")
+    data: dict[str, dict[str, dict[str, object]]] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def test_the_state_file_keeps_fingerprints_and_reads_records_without_them(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    store = StateStore(data_dir)
+    mark = fingerprint(CHAPTER_TWO[PLACE])
+    store.save_position("s1", Position(1, PLACE, 4, mark), write_now=True)
+    (record,) = reader_file(data_dir)["progress"].values()
+    assert record["fingerprint"] == mark
+    # a place saved without one (its chapter not parsed) drops the old paragraph's fingerprint
+    store.save_position("s1", Position(2, 0, 0), write_now=True)
+    (record,) = reader_file(data_dir)["progress"].values()
+    assert "fingerprint" not in record
+    assert StateStore(data_dir).position("s1") == Position(2, 0, 0)
+    # bookmarks: with a fingerprint, and as older files hold them, without
+    store.add_bookmark("s1", "Ferry", "/f.md", Position(1, PLACE, 0, mark), note="with")
+    store.add_bookmark("s1", "Ferry", "/f.md", Position(1, 0, 0), note="without")
+    records = reader_file(data_dir)["bookmarks"].values()
+    assert sorted("fingerprint" in r for r in records) == [False, True]
+    marks = {m.note: m for m in StateStore(data_dir).bookmarks("s1")}
+    assert marks["with"].position.fingerprint == mark
+    assert marks["without"].fingerprint is None
+    assert marks["without"].position == Position(1, 0, 0)
