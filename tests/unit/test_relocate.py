@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tui_reader.reading.relocate import Fingerprint, fingerprint, relocate
 
 CHAPTER = [
@@ -160,3 +163,33 @@ def test_the_fingerprint_is_small_and_keeps_the_words_only() -> None:
     assert short.tail == ()
     cjk = Fingerprint.of("渡し船は夕暮れに港を出た。")
     assert cjk.words == 12 and cjk.head[:3] == ("渡", "し", "船")
+
+
+WORDS = ["lantern", "harbour", "ferry", "gull", "tide", "rope", "salt", "fog", "bell", "deck"]
+"""Words for made-up paragraphs."""
+
+
+def made_up(seed: int, length: int) -> str:
+    """A paragraph of ``length`` words, told apart from the others by its first word."""
+    body = " ".join(WORDS[(seed * 7 + k * 3) % len(WORDS)] for k in range(length))
+    return f"Para{seed} {body}."
+
+
+@given(
+    lengths=st.lists(st.integers(4, 60), min_size=1, max_size=12),
+    data=st.data(),
+)
+@settings(max_examples=60, deadline=None)
+def test_paragraphs_added_anywhere_never_lose_an_unchanged_paragraph(
+    lengths: list[int], data: st.DataObject
+) -> None:
+    chapter = [made_up(i, n) for i, n in enumerate(lengths)]
+    place = data.draw(st.integers(0, len(chapter) - 1))
+    offset = data.draw(st.integers(0, len(chapter[place])))
+    edited = list(chapter)
+    for extra in range(data.draw(st.integers(0, 5))):
+        at = data.draw(st.integers(0, len(edited)))
+        edited.insert(at, made_up(100 + extra, data.draw(st.integers(1, 30))))
+    found = relocate(edited, place, offset, fingerprint(chapter[place]))
+    assert edited[found.paragraph] == chapter[place]
+    assert found.offset == offset and not found.approximate

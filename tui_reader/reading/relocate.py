@@ -71,8 +71,11 @@ def words(text: str) -> list[tuple[str, int]]:
         return [(m.group()[:MAX_WORD], m.start()) for m in _ASCII_WORDS.finditer(text.lower())]
     found = []
     for match in _WORDS.finditer(text):
-        word = unicodedata.normalize("NFKC", match.group()).casefold()[:MAX_WORD]
-        found.append((word, match.start()))
+        word = unicodedata.normalize("NFKC", match.group()).casefold()
+        # a compatibility character may spread into spaces or a colon: the stored form's separators
+        word = "".join(word.split()).replace(":", "")[:MAX_WORD]
+        if word:
+            found.append((word, match.start()))
     return found
 
 
