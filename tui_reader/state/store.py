@@ -848,3 +848,25 @@ class StateStore:
         if seconds < 120 or words <= 0:
             return self.prefs().wpm
         return max(1, round(words / seconds * 60))
+
+    # ------------------------------------------------------------------ chapters seen
+    def seen_chapters(self, story_id: str) -> int | None:
+        """How many chapters the story had when this reader last had it open (None: never
+        recorded)."""
+        rec = self._read("seen", story_id)
+        return int(rec["chapters"]) if rec is not None else None
+
+    def seen(self) -> dict[str, int]:
+        """Every story's chapter count when this reader last had it open, by story id."""
+        return {str(rec["story_id"]): int(rec["chapters"]) for rec in self._all("seen")}
+
+    def mark_seen(self, story_id: str, chapters: int) -> None:
+        """Remember that the story had ``chapters`` chapters when the reader opened it.
+
+        Nothing changes (and nothing is written) when that count is already recorded; a new
+        count is written with the next write (the place is saved as soon as reading starts).
+        """
+        if self.seen_chapters(story_id) == int(chapters):
+            return
+        fields: RawDoc = {"chapters": int(chapters), "when": round(time.time(), 3)}
+        self._apply(lambda db: _put(db, "seen", story_id, fields), write=self._due())
