@@ -136,6 +136,8 @@ class TuiReaderApp(App[int]):
         """The library when a folder was opened."""
         self.single_story = story
         """The story when one file was opened."""
+        if story is not None:  # its state may sit under the id before identity by source
+            self.store.adopt_ids([(story.legacy_id, story.story_id)])
         if self.target.is_dir():
             self.library = Library(self.target, self.data_dir)
 
@@ -398,6 +400,7 @@ class TuiReaderApp(App[int]):
         )
         try:
             story = await asyncio.to_thread(loader, path)
+            await asyncio.to_thread(self.store.adopt_ids, [(story.legacy_id, story.story_id)])
             start = opening_chapter(story, chapter, position or self.store.position(story.story_id))
             await asyncio.to_thread(load_chapters, story, [start])
         except StoryError as exc:
