@@ -5,7 +5,9 @@ it: records keyed by the old id, a hash of format, title and author) holds a pla
 an accepted warning and a bookmark for a FanFicFare story read as HTML. The library now holds
 that story as HTML and as a newer EPUB: it lists one row (the EPUB), the place, status and
 bookmark are the story's under its new id, and the reader resumes there without asking about
-the warnings again. Opening the file directly (no library) adopts the old state the same way.
+the warnings again; the bookmark made in the HTML opens in the EPUB. Opening the file directly
+(no library) adopts the old state the same way. And an EPUB replaced by the same story as HTML
+keeps the place, the bookmarks and the status.
 """
 
 from __future__ import annotations
@@ -144,7 +146,13 @@ async def test_old_state_follows_the_story_to_its_new_id_and_file(
         await pilot.pause()
         assert isinstance(app.screen, BookmarksScreen)
         assert "brass at the chandler's" in screen_text(app)
-        await pilot.press("escape", "escape")
+        await pilot.press("enter")  # made in the HTML, opens in the story's newest file
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.session.path == str(epub)
+        assert app.screen.position() == Position(1, 1, 0)
+        await pilot.press("escape")
         await pilot.pause()
     assert story_ids_on_disk(reader) == {NEW_ID}
     store = StateStore(data_dir)
@@ -169,3 +177,43 @@ async def test_a_story_opened_directly_adopts_its_old_state(
         await pilot.press("q")
         await pilot.pause()
     assert story_ids_on_disk(reader) == {NEW_ID}
+
+
+async def test_replacing_the_epub_with_html_keeps_place_bookmarks_and_status(
+    fanficfare: FanFicFare, tmp_path: Path, data_dir: Path
+) -> None:
+    library, html, epub = lantern_library(fanficfare, tmp_path)
+    html.unlink()
+    story = load_story(epub)
+    store = StateStore(data_dir)
+    store.save_position(NEW_ID, PLACE, title=story.title, path=str(epub), write_now=True)
+    store.set_status(NEW_ID, "on hold")
+    store.acknowledge(NEW_ID)
+    store.add_bookmark(NEW_ID, story.title, str(epub), Position(2, 0, 0), note="the wall")
+    assert store.close() is None
+    epub.unlink()  # the reader downloads the story again, as HTML this time
+    html = Path(shutil.copy(fanficfare.make("html", SID), library / "lantern.html"))
+
+    app = TuiReaderApp(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(LibraryTable)
+        assert [row.entry.path for row in table.rows_by_key.values()] == [html]
+        cells = [cell.plain for cell in table.get_row_at(table.get_row_index(str(html)))]
+        assert STATUS_LABELS["on hold"] in cells
+        assert table.current_key() == CONTINUE_KEY
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.session.path == str(html)
+        assert app.screen.position() == PLACE
+        await pilot.press("B")
+        await pilot.pause()
+        await pilot.press("enter")  # the bookmark's EPUB is gone: it opens in the HTML
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.session.path == str(html)
+        assert app.screen.position() == Position(2, 0, 0)

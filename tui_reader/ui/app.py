@@ -514,9 +514,17 @@ class TuiReaderApp(App[int]):
             """Open the chosen bookmark."""
             if bookmark is not None:
                 position = Position(bookmark.chapter, bookmark.paragraph, bookmark.offset)
-                self.open_at(Path(bookmark.path), position)
+                self.open_at(self.story_file(bookmark.story_id, bookmark.path), position)
 
         self.push_screen(BookmarksScreen(self.store), chosen)
+
+    def story_file(self, story_id: str, path: str) -> Path:
+        """The file to open for a story recorded with ``path``: the library's file of that story
+        (its newest, which may have replaced the recorded one), else ``path``."""
+        for entry in self.library_entries:
+            if entry.story_id == story_id and not entry.error:
+                return entry.path
+        return Path(path)
 
     def action_history(self) -> None:
         """Recently read stories; enter resumes one."""
@@ -529,7 +537,7 @@ class TuiReaderApp(App[int]):
                 position = self.store.position(entry.story_id)
                 if position is None:
                     position = Position(entry.chapter, 0, 0)
-                self.open_at(Path(entry.path), position)
+                self.open_at(self.story_file(entry.story_id, entry.path), position)
 
         self.push_screen(HistoryScreen(self.store), chosen)
 
