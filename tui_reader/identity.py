@@ -18,6 +18,9 @@ Addresses are normalised so that the forms one work is linked by agree:
 - any other address: lower-case host without ``www.`` or ``m.``, path without a trailing slash
   or a trailing chapter part, the query's parameters sorted, the scheme, port 80/443, user and
   fragment left out (``example.org/fic/a-story?id=3``).
+
+An address that names no one story — a site's front page, an AO3 user, tag or collection page
+— is no source: many stories may carry it, and they must not become one.
 """
 
 from __future__ import annotations
@@ -110,13 +113,15 @@ def source_id(url: str | None) -> str | None:
     if known is not None:
         return known
     if _AO3_HOST.search(host):
-        host = "archiveofourown.org"
+        return None  # a user, tag or collection page names no one story
     if port not in (None, 80, 443):
         host = f"{host}:{port}"
     path = _CHAPTER_TAIL.sub("", path) if path.count("/") > 1 else path
     kept = sorted(
         (k, v) for k, v in query if k.lower() not in _DROPPED_QUERY and not k.startswith("utm_")
     )
+    if not path and not kept:
+        return None  # a site's front page is where many stories live, not one story
     canonical = host + path + (f"?{urlencode(kept)}" if kept else "")
     if len(canonical) > MAX_ID_LENGTH:
         digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]

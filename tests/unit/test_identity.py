@@ -67,11 +67,27 @@ def test_two_ao3_works_are_two_ids() -> None:
     assert source_id("https://archiveofourown.org/works/1234") == "ao3:work:1234"
 
 
-def test_other_ao3_addresses_are_canonical_addresses_on_the_archive() -> None:
+def test_an_ao3_series_is_known_by_its_number() -> None:
     assert source_id("https://archiveofourown.org/series/77") == "ao3:series:77"
-    assert source_id("https://ao3.org/users/somebody/pseuds/Other/") == (
-        "archiveofourown.org/users/somebody/pseuds/Other"
-    )
+    assert source_id("https://ao3.org/series/77/") == "ao3:series:77"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://archiveofourown.org/",
+        "https://ao3.org/users/somebody/pseuds/Other/",
+        "https://archiveofourown.org/tags/Slow%20Burn/works",
+        "https://archiveofourown.org/collections/some_fest",
+        "https://example.org",
+        "https://www.example.org/",
+        "https://example.org/#top",
+        "https://example.org/?utm_source=feed",
+    ],
+)
+def test_an_address_naming_no_one_story_is_no_source(url: str) -> None:
+    """Many stories may carry a site's front page or an author's page: they must stay apart."""
+    assert source_id(url) is None
 
 
 @pytest.mark.parametrize(
@@ -148,7 +164,6 @@ def test_other_known_sites() -> None:
         ("https://example.org:8080/story", "example.org:8080/story"),
         ("https://example.org/caf%C3%A9", "example.org/caf%C3%A9"),
         ("https://example.org/café", "example.org/caf%C3%A9"),
-        ("https://example.org/", "example.org"),
     ],
 )
 def test_other_addresses_are_canonical(url: str, expected: str) -> None:
