@@ -91,6 +91,7 @@ class LibraryScreen(Screen[None]):
 
         self.app.call_from_thread(setattr, bar, "display", True)
         entries = self.library.scan(progress)
+        self.store.adopt_ids(self.library.id_changes)  # state kept under old ids (issue 15)
         self.app.call_from_thread(self.set_entries, entries)
 
     def set_entries(self, entries: list[LibraryEntry]) -> None:
@@ -259,6 +260,10 @@ class LibraryScreen(Screen[None]):
         text = Text()
         if entry.fandoms:
             text.append(", ".join(entry.fandoms), style="bold")
+            text.append("  ")
+        if entry.also:  # other files of this story: the newest one is listed
+            others = ", ".join(display_path(p, self.library.root) for p in entry.also)
+            text.append(f"Also in: {others}", style="dim")
             text.append("  ")
         text.append(collapse_whitespace(entry.summary or "No summary."))
         summary.update(text)
