@@ -138,8 +138,17 @@ def parse_filter(text: str) -> tuple[str, list[tuple[str, str]]]:
     return " ".join(words), facets
 
 
-def facet_matches(entry: LibraryEntry, status: str | None, facet: str, value: str) -> bool:
-    """True when ``entry`` (with the reader's ``status``) has ``value`` in ``facet``."""
+UPDATED = "updated"
+"""The ``status:`` facet value for stories that gained chapters since the reader last had them
+open (not a reading status: the reader never sets it)."""
+
+
+def facet_matches(
+    entry: LibraryEntry, status: str | None, facet: str, value: str, *, new_chapters: int = 0
+) -> bool:
+    """True when ``entry`` (with the reader's ``status`` and its ``new_chapters`` since the
+    reader last had it open) has ``value`` in ``facet``; ``status:updated`` asks for new
+    chapters."""
     if facet == "rating":
         rating = RATING_LETTERS.get(value)
         if rating is not None:
@@ -160,6 +169,8 @@ def facet_matches(entry: LibraryEntry, status: str | None, facet: str, value: st
     if facet == "status":
         if value in ("none", "no"):
             return status is None
+        if new_chapters > 0 and UPDATED.startswith(value):
+            return True
         return status is not None and status.casefold().startswith(value)
     return True
 
@@ -181,6 +192,36 @@ class LibraryRow:
     """When the reader last had it open (epoch seconds), from the history."""
     status: str | None = None
     """The reader's status for it ("reading", "finished", ...)."""
+    seen: int | None = None
+    """How many chapters it had when the reader last had it open (None: not known)."""
+    seen_finished: bool = False
+    """True when the reader finished (marked read) the last of the ``seen`` chapters."""
+
+    @property
+    def new_chapters(self) -> int:
+        """Chapters added since the reader last had it open (0 when never opened)."""
+        if self.seen is None or self.entry.error:
+            return 0
+        return max(0, self.entry.chapters - self.seen)
+
+    @property
+    def new_text(self) -> str:
+        """ "+2 new" when chapters were added since the reader last had it open, else ""."""
+        return f"+{self.new_chapters} new" if self.new_chapters else ""
+
+    def resume_chapter(self, chapter: int) -> int:
+        """The chapter to resume for a place in ``chapter``: the first new one when the place
+        is in the old last chapter, the reader finished it, and chapters were added since."""
+        if self.new_chapters and self.seen_finished and self.seen == chapter + 1:
+            return chapter + 1
+        return chapter
+
+    def continue_text(self, chapter: int) -> str:
+        """The Continue row's chapter cell: "Ch. 2 of 5", or "Ch. 4 (new)" for a chapter added
+        since the reader last had the story open (short: the column is narrow at 80 cells)."""
+        if self.new_chapters and self.seen is not None and chapter >= self.seen:
+            return f"Ch. {chapter + 1} (new)"
+        return f"Ch. {chapter + 1} of {self.entry.chapters}"
 
     @property
     def progress(self) -> float:
@@ -191,11 +232,13 @@ class LibraryRow:
 
     @property
     def chapters_text(self) -> str:
-        """ "read/available/total", "?" for an unknown total."""
+        """ "read/available/total", "?" for an unknown total; then "+2 new" when chapters were
+        added since the reader last had it open."""
         if self.entry.error:
             return ""
         total = "?" if self.entry.chapters_total is None else str(self.entry.chapters_total)
-        return f"{self.read}/{self.entry.chapters}/{total}"
+        text = f"{self.read}/{self.entry.chapters}/{total}"
+        return f"{text} {self.new_text}" if self.new_chapters else text
 
 
 def rating_order(rating: str | None) -> int:
@@ -262,7 +305,8 @@ def query(
         if not reveal and hidden_by(row.entry, hidden):
             hidden_count += 1
             continue
-        if all(facet_matches(row.entry, row.status, f, v) for f, v in facets):
+        new = row.new_chapters
+        if all(facet_matches(row.entry, row.status, f, v, new_chapters=new) for f, v in facets):
             kept.append(row)
     if words:
         by_path = {r.entry.path: r for r in kept}

@@ -37,12 +37,13 @@ from tui_reader.paths import (
 from tui_reader.state import StateStore
 from tui_reader.text import collapse_whitespace
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bumped when the index layout changes; an index of another version is rebuilt.
 
 2: ``docs.path`` holds the file name's bytes (``os.fsencode``), so names that are not UTF-8 fit.
 3: ``passages.cjk`` holds the overlapping bigrams of each CJK run, so words inside a Chinese,
 Japanese or Korean sentence are found, and ``passages.cjk1`` each CJK letter of the paragraph once.
+4: ``docs.story_id`` is the story's id by source (``ao3:work:123``, issue 15), not the old hash.
 """
 
 MARK_START = "\x02"

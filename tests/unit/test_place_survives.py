@@ -256,9 +256,9 @@ def test_the_same_story_in_another_format_keeps_the_place(
     session.load([1])
     session.show(Target(1))
     session.save(session.anchor_for(1, place, 40), write_now=True)
-    saved = StateStore(tmp_path / "data").position(txt.story_id)
-    # (the two files share one story id once identity is by source; here it is passed along)
-    session, text = reopen(fanficfare.make("html", 1), tmp_path / "data", saved)
+    # the two files are one story (identity by source): the HTML opens at the TXT's place
+    assert html.story_id == txt.story_id
+    session, text = reopen(fanficfare.make("html", 1), tmp_path / "data")
     assert text == after[place]
     assert session.take_notice() is None
 
@@ -293,3 +293,20 @@ def test_the_state_file_keeps_fingerprints_and_reads_records_without_them(
     assert marks["with"].position.fingerprint == mark
     assert marks["without"].fingerprint is None
     assert marks["without"].position == Position(1, 0, 0)
+
+
+def test_merging_two_ids_keeps_the_newer_place_with_its_own_fingerprint(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "data")
+    mark = fingerprint(CHAPTER_TWO[PLACE])
+    store.save_position("old-epub", Position(1, PLACE, 0, mark), write_now=True)
+    store.save_position("new", Position(2, 0, 5), write_now=True)  # newer, no fingerprint
+    store.adopt_ids([("old-epub", "new")])
+    store.flush()
+    saved = StateStore(tmp_path / "data").position("new")
+    assert saved == Position(2, 0, 5) and saved is not None and saved.fingerprint is None
+    store.save_position("older", Position(0, 1, 0), write_now=True)
+    store.save_position("newest", Position(1, PLACE, 0, mark), write_now=True)
+    store.adopt_ids([("older", "newest")])
+    store.flush()
+    saved = StateStore(tmp_path / "data").position("newest")
+    assert saved == Position(1, PLACE, 0) and saved is not None and saved.fingerprint == mark

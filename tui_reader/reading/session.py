@@ -232,6 +232,8 @@ class ReadingSession:
         """(clock, words into the story) at the last move, to measure the pace."""
         self._finish_offered = False
         """True once "mark as finished?" was offered in this visit."""
+        # the library's "+N new" counts the chapters added since this visit
+        store.mark_seen(self.story_id, len(story.chapters))
 
     # --- state read once ----------------------------------------------------------------------
 

@@ -283,6 +283,7 @@ RECORD_SHAPES: dict[str, RecordShape] = {
     "pace": RecordShape(
         "id", {"words": _count, "seconds": _positive, "when": _moment}, ("words", "seconds")
     ),
+    "seen": RecordShape("story_id", {"chapters": _index, "when": _moment}, ("chapters",)),
 }
 """The tables this code reads and what their records must hold; other tables are kept as found."""
 

@@ -11,7 +11,7 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,6 +23,7 @@ from tui_reader.state import storage as disk
 from tui_reader.state.migrations import NewerSchemaError
 from tui_reader.state.records import (
     PREF_DEFAULTS,
+    RECORD_SHAPES,
     STATUSES,
     Bookmark,
     HistoryEntry,
@@ -90,6 +91,76 @@ def _drop_field(db: TinyDB, table: str, key: str, name: str, field: str = "story
     doc = raw.get(doc_id)
     if doc is not None and doc.pop(name, None) is not None:
         storage.touch(table, doc_id)
+
+
+def _adopt(db: TinyDB, renames: dict[str, str]) -> int:
+    """Move every record of every table that names an old story id (a key of ``renames``) to
+    its new id; the number of records moved.
+
+    A record *keyed* by its story id (progress, acknowledgements, folds, statuses, and a table
+    this code does not know whose record sits where its story id hashes to) moves to the new
+    id's slot, merged with a record already there (:func:`_merged`); a record that only
+    *mentions* a story (a bookmark) gets the new id. Idempotent: once moved, nothing names an
+    old id.
+    """
+    storage = cast(ReaderStorage, db.storage)
+    moved = 0
+    for name, raw in list(storage.data.items()):
+        if name == "meta":
+            continue
+        hits = [(doc_id, doc) for doc_id, doc in raw.items() if doc.get("story_id") in renames]
+        shape = RECORD_SHAPES.get(name)
+        for doc_id, doc in hits:
+            old = doc["story_id"]
+            new = renames[old]
+            if shape is not None:
+                keyed = shape.key == "story_id"
+            else:
+                keyed = doc_id == str(_free_id(raw, old))
+            if not keyed:
+                doc["story_id"] = new
+                storage.touch(name, doc_id)
+                moved += 1
+                continue
+            if raw.get(doc_id) is not doc:
+                continue
+            del raw[doc_id]
+            storage.touch(name, doc_id)
+            target = str(_free_id(raw, new))
+            existing = raw.get(target)
+            raw[target] = {**doc, "story_id": new} if existing is None else _merged(existing, doc)
+            storage.touch(name, target)
+            moved += 1
+    return moved
+
+
+def _merged(kept: RawDoc, other: RawDoc) -> RawDoc:
+    """Two records of one story as one: the newer one's values (by ``when``; ``kept`` on a tie),
+    with what only the other has, lists joined (chapters read, gates passed) and objects
+    joined (note folds, the newer one's choices first). Keeps ``kept``'s story id."""
+    newer, older = (other, kept) if _when(other) > _when(kept) else (kept, other)
+    out = copy.deepcopy(newer)
+    for field, value in older.items():
+        mine = out.get(field)
+        if field not in out:
+            out[field] = copy.deepcopy(value)
+        elif isinstance(mine, list) and isinstance(value, list):
+            joined = mine + [v for v in value if v not in mine]
+            if all(type(v) is int for v in joined):
+                joined.sort()
+            out[field] = copy.deepcopy(joined)
+        elif isinstance(mine, dict) and isinstance(value, dict):
+            out[field] = {**copy.deepcopy(value), **mine}
+    if "chapter" in newer and "fingerprint" not in newer:
+        out.pop("fingerprint", None)  # the older place's paragraph, not the newer place's
+    out["story_id"] = kept["story_id"]
+    return out
+
+
+def _when(doc: RawDoc) -> float:
+    """A record's ``when`` (0 when it has none or a bad one)."""
+    when = doc.get("when")
+    return float(when) if isinstance(when, (int, float)) and not isinstance(when, bool) else 0.0
 
 
 class StateStore:
@@ -878,3 +949,65 @@ class StateStore:
         if seconds < 120 or words <= 0:
             return self.prefs().wpm
         return max(1, round(words / seconds * 60))
+
+    # ------------------------------------------------------------------ chapters seen
+    def seen_chapters(self, story_id: str) -> int | None:
+        """How many chapters the story had when this reader last had it open (None: never
+        recorded)."""
+        rec = self._read("seen", story_id)
+        return int(rec["chapters"]) if rec is not None else None
+
+    def seen(self) -> dict[str, int]:
+        """Every story's chapter count when this reader last had it open, by story id."""
+        return {str(rec["story_id"]): int(rec["chapters"]) for rec in self._all("seen")}
+
+    def mark_seen(self, story_id: str, chapters: int) -> None:
+        """Remember that the story had ``chapters`` chapters when the reader opened it.
+
+        Nothing changes (and nothing is written) when that count is already recorded; a new
+        count is written with the next write (the place is saved as soon as reading starts).
+        """
+        if self.seen_chapters(story_id) == int(chapters):
+            return
+        fields: RawDoc = {"chapters": int(chapters), "when": round(time.time(), 3)}
+        self._apply(lambda db: _put(db, "seen", story_id, fields), write=self._due())
+
+    # ------------------------------------------------------------------ identity
+    def adopt_ids(self, pairs: Iterable[tuple[str, str]]) -> int:
+        """Move the reader's state kept under old story ids to new ones; the records moved.
+
+        ``pairs`` are ``(old id, new id)``: a story's ``legacy_id`` and its ``story_id`` since
+        ids come from the story's source (issue 15). In every table whose records carry a
+        ``story_id`` (place and chapters read, warnings and gates, folds, statuses, bookmarks,
+        and tables added later) a record under an old id moves to the new one; when the new id
+        has its own record already the two are merged (the newer place by ``when``, chapters
+        read and gates joined). An old id given twice keeps its first new id. Idempotent, and
+        nothing is written when no record names an old id (so every scan may call it). The
+        change goes through the normal path: journalled, replayed over another session's
+        write, written by the writer thread.
+        """
+        renames: dict[str, str] = {}
+        for old, new in pairs:
+            if old and new and old != new:
+                renames.setdefault(old, new)
+        if not renames:
+            return 0
+        with self._mutex:
+            self._refresh()
+            due = any(
+                doc.get("story_id") in renames
+                for name, table in self._storage.data.items()
+                if name != "meta"
+                for doc in table.values()
+            )
+        if not due:
+            return 0
+        first: list[int] = []
+
+        def op(db: TinyDB) -> None:
+            moved = _adopt(db, renames)
+            if not first:  # a replay over another session's write counts nothing new
+                first.append(moved)
+
+        self._apply(op, write=True)
+        return first[0] if first else 0

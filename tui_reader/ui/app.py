@@ -136,6 +136,8 @@ class TuiReaderApp(App[int]):
         """The library when a folder was opened."""
         self.single_story = story
         """The story when one file was opened."""
+        if story is not None:  # its state may sit under the id before identity by source
+            self.store.adopt_ids([(story.legacy_id, story.story_id)])
         if self.target.is_dir():
             self.library = Library(self.target, self.data_dir)
 
@@ -398,6 +400,7 @@ class TuiReaderApp(App[int]):
         )
         try:
             story = await asyncio.to_thread(loader, path)
+            await asyncio.to_thread(self.store.adopt_ids, [(story.legacy_id, story.story_id)])
             start = opening_chapter(story, chapter, position or self.store.position(story.story_id))
             await asyncio.to_thread(load_chapters, story, [start])
         except StoryError as exc:
@@ -510,9 +513,17 @@ class TuiReaderApp(App[int]):
         def chosen(bookmark: Bookmark | None) -> None:
             """Open the chosen bookmark."""
             if bookmark is not None:
-                self.open_at(Path(bookmark.path), bookmark.position)
+                self.open_at(self.story_file(bookmark.story_id, bookmark.path), bookmark.position)
 
         self.push_screen(BookmarksScreen(self.store), chosen)
+
+    def story_file(self, story_id: str, path: str) -> Path:
+        """The file to open for a story recorded with ``path``: the library's file of that story
+        (its newest, which may have replaced the recorded one), else ``path``."""
+        for entry in self.library_entries:
+            if entry.story_id == story_id and not entry.error:
+                return entry.path
+        return Path(path)
 
     def action_history(self) -> None:
         """Recently read stories; enter resumes one."""
@@ -525,7 +536,7 @@ class TuiReaderApp(App[int]):
                 position = self.store.position(entry.story_id)
                 if position is None:
                     position = Position(entry.chapter, 0, 0)
-                self.open_at(Path(entry.path), position)
+                self.open_at(self.story_file(entry.story_id, entry.path), position)
 
         self.push_screen(HistoryScreen(self.store), chosen)
 

@@ -91,6 +91,7 @@ class LibraryScreen(Screen[None]):
 
         self.app.call_from_thread(setattr, bar, "display", True)
         entries = self.library.scan(progress)
+        self.store.adopt_ids(self.library.id_changes)  # state kept under old ids (issue 15)
         self.app.call_from_thread(self.set_entries, entries)
 
     def set_entries(self, entries: list[LibraryEntry]) -> None:
@@ -153,18 +154,24 @@ class LibraryScreen(Screen[None]):
         for item in reversed(store.history(limit=1000)):
             last_read[item.story_id] = item.when
         statuses = store.statuses()
+        seen = store.seen()
         rows = []
         for entry in self.entries:
             read = 0
+            seen_count = seen.get(entry.story_id or "")
+            seen_finished = False
             if entry.story_id and not entry.error:
                 chapters = store.chapters_read(entry.story_id)
                 read = len({c for c in chapters if c < entry.chapters})
+                seen_finished = seen_count is not None and seen_count - 1 in chapters
             rows.append(
                 LibraryRow(
                     entry,
                     read=read,
                     last_read=last_read.get(entry.story_id or ""),
                     status=statuses.get(entry.story_id or ""),
+                    seen=seen_count,
+                    seen_finished=seen_finished,
                 )
             )
         self.rows = rows
@@ -172,11 +179,13 @@ class LibraryScreen(Screen[None]):
         self.refresh_rows()
 
     def continue_target(self, rows: list[LibraryRow]) -> tuple[LibraryRow, int] | None:
-        """The most recent history entry that is a story in this library, and its chapter."""
+        """The most recent history entry that is a story in this library, and its chapter (the
+        first new one when the reader had finished the old last chapter and more came since)."""
         by_id = {r.entry.story_id: r for r in rows if r.entry.story_id and not r.entry.error}
         for item in self.store.history(limit=50):
             if item.story_id in by_id:
-                return by_id[item.story_id], item.chapter
+                row = by_id[item.story_id]
+                return row, row.resume_chapter(item.chapter)
         return None
 
     def refresh_rows(self) -> None:
@@ -251,6 +260,10 @@ class LibraryScreen(Screen[None]):
         text = Text()
         if entry.fandoms:
             text.append(", ".join(entry.fandoms), style="bold")
+            text.append("  ")
+        if entry.also:  # other files of this story: the newest one is listed
+            others = ", ".join(display_path(p, self.library.root) for p in entry.also)
+            text.append(f"Also in: {others}", style="dim")
             text.append("  ")
         text.append(collapse_whitespace(entry.summary or "No summary."))
         summary.update(text)
