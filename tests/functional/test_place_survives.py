@@ -119,3 +119,39 @@ async def test_a_rewritten_chapter_says_the_place_is_approximate(tmp_path: Path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert NOTICE not in [n.message for n in app._notifications]
+
+
+async def test_a_bookmark_opens_on_its_paragraph_in_an_edited_file(tmp_path: Path) -> None:
+    path, data_dir = tmp_path / "ferry.md", tmp_path / "data"
+    chapters = [paragraphs(1), paragraphs(2), paragraphs(3)]
+    write(path, chapters)
+    app = TuiReaderApp(path, data_dir=data_dir, story=load_story(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("]")
+        await settle(app, pilot)
+        for _ in range(6):
+            await pilot.press("}")
+        await settle(app, pilot)
+        marked = top_paragraph(app)
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("enter")  # no note
+        await settle(app, pilot)
+        await pilot.press("[")  # read elsewhere: the saved place is chapter 1
+        await settle(app, pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    chapters[1][0:0] = ["A new opening paragraph.", "And a second one the author added."]
+    write(path, chapters)
+    app = TuiReaderApp(path, data_dir=data_dir, story=load_story(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert top_paragraph(app) != marked
+        await pilot.press("B")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        assert top_paragraph(app) == marked
+        assert app.screen.position().paragraph == chapters[1].index(marked)
