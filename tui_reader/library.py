@@ -24,7 +24,7 @@ from tui_reader.model import Story, StoryError, needs_warning, rating_level
 from tui_reader.paths import display_text, iter_story_files, title_from_filename
 from tui_reader.text import title_key
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 """Bumped whenever the cached entry's shape changes; a different version is rebuilt."""
 
 Progress = Callable[[int, int], None]
@@ -67,6 +67,10 @@ class LibraryEntry:
     """The summary, when known."""
     error: str | None = None
     """Why the file could not be imported; None when it imported fine."""
+    relationships: list[str] = field(default_factory=list)
+    """Relationship tags (also in :attr:`tags`), for muting a relationship."""
+    categories: list[str] = field(default_factory=list)
+    """AO3 categories ("F/M", "Gen") or a site's category labels."""
 
     @property
     def rating_level(self) -> str | None:
@@ -101,6 +105,8 @@ class LibraryEntry:
             story_id=story.story_id,
             format=story.source.format,
             summary=story.summary,
+            relationships=list(tags.relationships),
+            categories=list(story.categories),
         )
 
     @classmethod
