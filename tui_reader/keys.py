@@ -123,7 +123,7 @@ KEY_TABLE: tuple[KeySpec, ...] = (
         "m",
         "mute",
         "Mute",
-        "Mute the story's author, a fandom, a relationship or a tag (h shows muted stories)",
+        "Mute the story's author, fandom, relationship or tag",
     ),
     _k("library.next_story", "j,down", "down", "Next story"),
     _k("library.previous_story", "k,up", "up", "Previous story"),
