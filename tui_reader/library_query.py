@@ -207,13 +207,26 @@ def mute_choices(entry: LibraryEntry) -> list[tuple[str, str]]:
     return choices
 
 
-MuteIndex = dict[str, Mute]
-"""The reader's mutes by key (:func:`~tui_reader.state.mute_key`), for quick lookups."""
+MuteIndex = dict[str, dict[str, Mute]]
+"""The reader's mutes by kind, then by casefolded name, for quick lookups."""
 
 
 def mute_index(mutes: Iterable[Mute]) -> MuteIndex:
-    """The mutes by key."""
-    return {mute.key: mute for mute in mutes}
+    """The mutes by kind and casefolded name (kinds without a mute are left out)."""
+    index: MuteIndex = {}
+    for mute in mutes:
+        index.setdefault(mute.kind, {})[mute.value.strip().casefold()] = mute
+    return index
+
+
+def _first_muted(names: Iterable[str], muted: dict[str, Mute] | None) -> Mute | None:
+    """The mute among ``muted`` (by casefolded name) that one of ``names`` matches, or None."""
+    if muted:
+        for name in names:
+            mute = muted.get(name.strip().casefold())
+            if mute is not None:
+                return mute
+    return None
 
 
 def muted_by(entry: LibraryEntry, mutes: Iterable[Mute] | MuteIndex) -> str | None:
@@ -224,18 +237,35 @@ def muted_by(entry: LibraryEntry, mutes: Iterable[Mute] | MuteIndex) -> str | No
     index = mutes if isinstance(mutes, dict) else mute_index(mutes)
     if not index:
         return None
-    tags = [*entry.tags, *entry.relationships, *entry.categories]
-    candidates = [
-        *(("author", name) for name in entry_authors(entry)),
-        *(("fandom", fandom) for fandom in entry.fandoms),
-        *(("relationship", rel) for rel in entry.relationships),
-        *(("tag", tag) for tag in tags),
-    ]
-    for kind, name in candidates:
-        mute = index.get(mute_key(kind, name))
-        if mute is not None:
-            return f"{MUTE_LABELS[mute.kind].lower()} {mute.value}"
-    return None
+    mute = (
+        _first_muted(entry_authors(entry) if "author" in index else (), index.get("author"))
+        or _first_muted(entry.fandoms, index.get("fandom"))
+        or _first_muted(entry.relationships, index.get("relationship"))
+        or _first_muted([*entry.tags, *entry.relationships, *entry.categories], index.get("tag"))
+    )
+    return None if mute is None else f"{MUTE_LABELS[mute.kind].lower()} {mute.value}"
+
+
+def mute_counts(entries: Iterable[LibraryEntry], mutes: Iterable[Mute]) -> dict[str, int]:
+    """How many of ``entries`` each mute matches, by its key (one pass over the entries)."""
+    index = mute_index(mutes)
+    counts = {mute.key: 0 for kinds in index.values() for mute in kinds.values()}
+    for entry in entries:
+        names = {
+            "author": entry_authors(entry),
+            "fandom": entry.fandoms,
+            "relationship": entry.relationships,
+            "tag": [*entry.tags, *entry.relationships, *entry.categories],
+        }
+        for kind, muted in index.items():
+            matched = {
+                muted[n.strip().casefold()].key
+                for n in names.get(kind, ())
+                if n.strip().casefold() in muted
+            }
+            for key in matched:
+                counts[key] += 1
+    return counts
 
 
 @dataclass

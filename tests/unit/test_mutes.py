@@ -14,6 +14,7 @@ from tui_reader.library_query import (
     LibraryRow,
     entry_authors,
     mute_choices,
+    mute_counts,
     muted_by,
     query_rows,
 )
@@ -240,3 +241,23 @@ def test_search_leaves_out_the_stories_it_is_told_to(tmp_path: Path, data_dir: P
         assert [Path(h.path).name for h in hits] == ["b.md"]
     finally:
         index.close()
+
+
+def test_mute_counts_count_each_mute_once_per_story() -> None:
+    stories = [
+        entry("A", author="Odile Crane, Bea Lorne", tags=["Fluff", "fluff"]),
+        entry("B", author="Bea Lorne", relationships=["X/Y"], tags=["X/Y"]),
+        entry("C", author="Mirren Aske"),
+    ]
+    mutes = [
+        Mute("author", "bea lorne", 0.0),
+        Mute("tag", "FLUFF", 0.0),
+        Mute("tag", "x/y", 0.0),
+        Mute("fandom", "None Here", 0.0),
+    ]
+    assert mute_counts(stories, mutes) == {
+        "author:bea lorne": 2,
+        "tag:fluff": 1,
+        "tag:x/y": 1,
+        "fandom:none here": 0,
+    }

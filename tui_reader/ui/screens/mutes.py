@@ -18,7 +18,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.library import LibraryEntry
-from tui_reader.library_query import MUTE_LABELS, muted_by
+from tui_reader.library_query import MUTE_LABELS, mute_counts
 from tui_reader.paths import display_text
 from tui_reader.state import Mute, StateStore
 from tui_reader.ui.bindings import bindings
@@ -56,6 +56,8 @@ class MutesScreen(Screen[None]):
         """The mutes listed, in order."""
         self.changed = False
         """True once something was unmuted here."""
+        self.counts: dict[str, int] | None = None
+        """How many stories each mute leaves out, by its key (counted once, when first listed)."""
 
     def compose(self) -> ComposeResult:
         """A title, what muting does, the list and the footer."""
@@ -76,13 +78,6 @@ class MutesScreen(Screen[None]):
         self.refresh_list()
         self.query_one(OptionList).focus()
 
-    def stories(self, mute: Mute) -> int | None:
-        """How many stories of the library ``mute`` leaves out (None outside a library)."""
-        if not self.entries:
-            return None
-        only = {mute.key: mute}
-        return sum(1 for entry in self.entries if muted_by(entry, only) is not None)
-
     def refresh_list(self, keep: int = 0) -> None:
         """Re-read the mutes and keep the cursor near ``keep``."""
         self.items = self.store.mutes()
@@ -92,7 +87,12 @@ class MutesScreen(Screen[None]):
             empty = Text("Nothing muted: press m on a story in the library.")
             listing.add_option(Option(empty, disabled=True))
             return
-        listing.add_options([Option(mute_prompt(m, self.stories(m)), id=m.key) for m in self.items])
+        if self.counts is None and self.entries:
+            self.counts = mute_counts(self.entries, self.items)
+        counts = self.counts or {}
+        listing.add_options(
+            [Option(mute_prompt(m, counts.get(m.key)), id=m.key) for m in self.items]
+        )
         listing.highlighted = min(keep, len(self.items) - 1)
 
     def action_unmute(self) -> None:
