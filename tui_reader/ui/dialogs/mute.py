@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -31,13 +32,20 @@ LABEL_WIDTH = max(len(label) for label in MUTE_LABELS.values()) + 2
 """Cells the kind takes before the name."""
 
 
-def choice_prompt(kind: str, name: str, muted: bool, *, plain: bool = False) -> Text:
-    """One line of the menu: a mark when muted, the kind, then the name (plain text)."""
-    mark, blank = ("[muted] ", "        ") if plain else ("● ", "  ")
-    text = Text(mark if muted else blank, style="bold" if muted else "")
-    text.append(MUTE_LABELS.get(kind, kind).ljust(LABEL_WIDTH), style="dim")
-    text.append(display_text(name))
-    return text
+def choice_prompt(kind: str, name: str, muted: bool, *, plain: bool = False) -> Table:
+    """One choice of the menu: a mark when muted, the kind, then the name (plain text), which
+    wraps in its own column."""
+    mark = "[muted] " if plain else "● "
+    grid = Table.grid()
+    grid.add_column(width=len(mark), no_wrap=True)
+    grid.add_column(width=LABEL_WIDTH, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(
+        Text(mark if muted else "", style="bold"),
+        Text(MUTE_LABELS.get(kind, kind), style="dim"),
+        Text(display_text(name)),
+    )
+    return grid
 
 
 class MuteDialog(ModalScreen[MuteChoice | None]):

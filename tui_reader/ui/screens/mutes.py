@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -26,15 +27,19 @@ from tui_reader.ui.dialogs.mute import LABEL_WIDTH
 from tui_reader.ui.widgets.library_table import relative_date
 
 
-def mute_prompt(mute: Mute, stories: int | None, now: float | None = None) -> Text:
-    """The kind, the name (plain text), how many stories it leaves out, and when it was muted."""
+def mute_prompt(mute: Mute, stories: int | None, now: float | None = None) -> Table:
+    """The kind, then the name (plain text), how many stories it leaves out and when it was
+    muted, wrapping in their own column."""
     text = Text()
-    text.append(MUTE_LABELS.get(mute.kind, mute.kind).ljust(LABEL_WIDTH), style="dim")
     text.append(display_text(mute.value), style="bold")
     if stories is not None:
         text.append(f"  · {stories} {'story' if stories == 1 else 'stories'}")
     text.append(f"  · muted {relative_date(mute.when, now)}", style="dim")
-    return text
+    grid = Table.grid()
+    grid.add_column(width=LABEL_WIDTH, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(MUTE_LABELS.get(mute.kind, mute.kind), style="dim"), text)
+    return grid
 
 
 class MutesScreen(Screen[None]):
