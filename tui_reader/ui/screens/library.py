@@ -323,7 +323,7 @@ class LibraryScreen(Screen[None]):
         text = Text()
         why = muted_by(entry, mute_index(self.mutes)) if self.show_hidden else None
         if why is not None:
-            text.append(f"Muted ({why}).", style="bold")
+            text.append(f"Muted ({display_text(why)}).", style="bold")
             text.append("  ")
         if entry.fandoms:
             text.append(", ".join(entry.fandoms), style="bold")

@@ -59,8 +59,6 @@ class MutesScreen(Screen[None]):
         """The library's stories (empty outside a library: no counts shown)."""
         self.items: list[Mute] = []
         """The mutes listed, in order."""
-        self.changed = False
-        """True once something was unmuted here."""
         self.counts: dict[str, int] | None = None
         """How many stories each mute leaves out, by its key (counted once, when first listed)."""
 
@@ -107,7 +105,6 @@ class MutesScreen(Screen[None]):
             return
         mute = self.items[index]
         self.store.unmute(mute.kind, mute.value)
-        self.changed = True
         self.refresh_list(max(0, min(index, len(self.items) - 2)))
         label = MUTE_LABELS.get(mute.kind, mute.kind)
         self.notify(f"{label} {mute.value} unmuted", timeout=2)
