@@ -24,7 +24,7 @@ from tui_reader.model import Story, StoryError, needs_warning, rating_level
 from tui_reader.paths import display_text, iter_story_files, title_from_filename
 from tui_reader.text import title_key
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 """Bumped whenever the cached entry's shape changes; a different version is rebuilt."""
 
 Progress = Callable[[int, int], None]
@@ -73,6 +73,10 @@ class LibraryEntry:
     also: list[str] = field(default_factory=list)
     """Other files of the same story (same :attr:`story_id`), older than this one: the library
     lists the story once, from its newest file (:func:`merge_same_story`)."""
+    relationships: list[str] = field(default_factory=list)
+    """Relationship tags (also in :attr:`tags`), for muting a relationship."""
+    categories: list[str] = field(default_factory=list)
+    """AO3 categories ("F/M", "Gen") or a site's category labels."""
 
     @property
     def rating_level(self) -> str | None:
@@ -108,6 +112,8 @@ class LibraryEntry:
             format=story.source.format,
             summary=story.summary,
             legacy_id=story.legacy_id,
+            relationships=list(tags.relationships),
+            categories=list(story.categories),
         )
 
     @classmethod

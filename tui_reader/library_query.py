@@ -1,7 +1,9 @@
-"""What the library lists: the filter (fuzzy words, ``key:value`` facets), hidden warnings, sort.
+"""What the library lists: the filter (fuzzy words, ``key:value`` facets), hidden warnings,
+the reader's mutes, sort.
 
-Textual-free core: the library screen hands :func:`query` its rows, the filter text, the sort
-column and the reader's hidden warnings, and shows the rows it returns in that order.
+Textual-free core: the library screen hands :func:`query` (or :func:`query_rows`) its rows, the
+filter text, the sort column, the reader's hidden warnings and mutes, and shows the rows it
+returns in that order.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from tui_reader.library import LibraryEntry, sort_key
 from tui_reader.model import RATINGS, hides
-from tui_reader.state import STATUSES
+from tui_reader.state import STATUSES, Mute, mute_key
 from tui_reader.text import title_key
 
 FIELD_WEIGHTS: tuple[tuple[str, float], ...] = (
@@ -180,6 +182,103 @@ def hidden_by(entry: LibraryEntry, hidden_warnings: Iterable[str]) -> bool:
     return hides(entry.warnings, hidden_warnings)
 
 
+MUTE_LABELS: dict[str, str] = {
+    "author": "Author",
+    "fandom": "Fandom",
+    "relationship": "Relationship",
+    "tag": "Tag",
+}
+"""How each kind of mute (:data:`~tui_reader.state.MUTE_KINDS`) is named to a reader."""
+
+
+def entry_authors(entry: LibraryEntry) -> list[str]:
+    """The entry's authors, one name each (importers join several with ", ")."""
+    names = [name.strip() for name in (entry.author or "").split(", ")]
+    return [name for name in names if name]
+
+
+def mute_choices(entry: LibraryEntry) -> list[tuple[str, str]]:
+    """What a story can be muted by, as ``(kind, name)``: its authors, fandoms, relationships,
+    then its other tags and categories; each once (casefolded), in the story's order."""
+    relationships = {r.casefold() for r in entry.relationships}
+    candidates = [
+        *(("author", name) for name in entry_authors(entry)),
+        *(("fandom", fandom) for fandom in entry.fandoms),
+        *(("relationship", rel) for rel in entry.relationships),
+        *(("tag", tag) for tag in entry.tags if tag.casefold() not in relationships),
+        *(("tag", category) for category in entry.categories),
+    ]
+    seen: set[str] = set()
+    choices: list[tuple[str, str]] = []
+    for kind, name in candidates:
+        key = mute_key(kind, name)
+        if name.strip() and key not in seen:
+            seen.add(key)
+            choices.append((kind, name.strip()))
+    return choices
+
+
+MuteIndex = dict[str, dict[str, Mute]]
+"""The reader's mutes by kind, then by casefolded name, for quick lookups."""
+
+
+def mute_index(mutes: Iterable[Mute]) -> MuteIndex:
+    """The mutes by kind and casefolded name (kinds without a mute are left out)."""
+    index: MuteIndex = {}
+    for mute in mutes:
+        index.setdefault(mute.kind, {})[mute.value.strip().casefold()] = mute
+    return index
+
+
+def _first_muted(names: Iterable[str], muted: dict[str, Mute] | None) -> Mute | None:
+    """The mute among ``muted`` (by casefolded name) that one of ``names`` matches, or None."""
+    if muted:
+        for name in names:
+            mute = muted.get(name.strip().casefold())
+            if mute is not None:
+                return mute
+    return None
+
+
+def muted_by(entry: LibraryEntry, mutes: Iterable[Mute] | MuteIndex) -> str | None:
+    """Why ``entry`` is muted ("author Mirren Aske"), or None when no mute of the reader's
+    matches it. An author mute matches any of its authors; a relationship mute its
+    relationships; a tag mute any of its tags (relationships, characters, additional tags,
+    categories); names are compared casefolded."""
+    index = mutes if isinstance(mutes, dict) else mute_index(mutes)
+    if not index:
+        return None
+    mute = (
+        _first_muted(entry_authors(entry) if "author" in index else (), index.get("author"))
+        or _first_muted(entry.fandoms, index.get("fandom"))
+        or _first_muted(entry.relationships, index.get("relationship"))
+        or _first_muted([*entry.tags, *entry.relationships, *entry.categories], index.get("tag"))
+    )
+    return None if mute is None else f"{MUTE_LABELS[mute.kind].lower()} {mute.value}"
+
+
+def mute_counts(entries: Iterable[LibraryEntry], mutes: Iterable[Mute]) -> dict[str, int]:
+    """How many of ``entries`` each mute matches, by its key (one pass over the entries)."""
+    index = mute_index(mutes)
+    counts = {mute.key: 0 for kinds in index.values() for mute in kinds.values()}
+    for entry in entries:
+        names = {
+            "author": entry_authors(entry),
+            "fandom": entry.fandoms,
+            "relationship": entry.relationships,
+            "tag": [*entry.tags, *entry.relationships, *entry.categories],
+        }
+        for kind, muted in index.items():
+            matched = {
+                muted[n.strip().casefold()].key
+                for n in names.get(kind, ())
+                if n.strip().casefold() in muted
+            }
+            for key in matched:
+                counts[key] += 1
+    return counts
+
+
 @dataclass
 class LibraryRow:
     """What the table shows for one story: the entry plus the reader's own state."""
@@ -279,6 +378,56 @@ def sort_rows(rows: Sequence[LibraryRow], column: str, reverse: bool) -> list[Li
     good = sorted((r for r in rows if not r.entry.error), key=key, reverse=reverse)
     bad = sorted((r for r in rows if r.entry.error), key=SORT_KEYS["title"])
     return [*good, *bad]
+
+
+@dataclass
+class QueryResult:
+    """What :func:`query_rows` lists, and how many stories it left out and why."""
+
+    rows: list[LibraryRow]
+    """The rows to show, in order."""
+    hidden: int = 0
+    """Stories left out for a hidden warning."""
+    muted: int = 0
+    """Stories left out for one of the reader's mutes (and no hidden warning)."""
+
+
+def query_rows(
+    rows: Sequence[LibraryRow],
+    filter_text: str,
+    *,
+    sort_column: str = "title",
+    reverse: bool = False,
+    hidden_warnings: Iterable[str] = (),
+    mutes: Iterable[Mute] = (),
+    show_hidden: bool = False,
+) -> QueryResult:
+    """The rows to show and how many were left out for a hidden warning or a mute.
+
+    As :func:`query`; rows :func:`muted_by` one of ``mutes`` are left out too unless
+    ``show_hidden`` (a ``warning:`` facet reveals hidden warnings only).
+    """
+    index = mute_index(mutes)
+    kept = rows
+    muted = 0
+    if index and not show_hidden:
+        hidden = frozenset(hidden_warnings)
+        reveal = any(facet == "warning" for facet, _ in parse_filter(filter_text)[1])
+        kept = []
+        for row in rows:
+            if muted_by(row.entry, index) is None or (not reveal and hidden_by(row.entry, hidden)):
+                kept.append(row)  # shown, or left out (and counted) by :func:`query` as hidden
+            else:
+                muted += 1
+    shown, hidden_count = query(
+        kept,
+        filter_text,
+        sort_column=sort_column,
+        reverse=reverse,
+        hidden_warnings=hidden_warnings,
+        show_hidden=show_hidden,
+    )
+    return QueryResult(shown, hidden_count, muted)
 
 
 def query(

@@ -98,6 +98,32 @@ class HistoryEntry:
     """When the place was last saved (seconds since the epoch)."""
 
 
+MUTE_KINDS = ("author", "fandom", "relationship", "tag")
+"""What a reader can mute stories by: an author, a fandom, a relationship, or any other tag."""
+
+
+def mute_key(kind: str, value: str) -> str:
+    """The key a mute is stored and compared by: its kind and its value casefolded."""
+    return f"{kind}:{value.strip().casefold()}"
+
+
+@dataclass(frozen=True)
+class Mute:
+    """An author, fandom, relationship or tag whose stories the reader chose not to see."""
+
+    kind: str
+    """One of :data:`MUTE_KINDS`."""
+    value: str
+    """The name as the reader muted it (compared casefolded)."""
+    when: float
+    """When it was muted (seconds since the epoch)."""
+
+    @property
+    def key(self) -> str:
+        """Its stored key (:func:`mute_key`)."""
+        return mute_key(self.kind, self.value)
+
+
 class StateFileError(Exception):
     """The reader file exists but does not hold reader state (truncated, garbage, wrong shape)."""
 
@@ -223,6 +249,16 @@ def _fingerprint(value: Any) -> bool:
     return type(value) is str and len(value) <= _MAX_FINGERPRINT
 
 
+def _mute_kind(value: Any) -> bool:
+    """One of :data:`MUTE_KINDS`."""
+    return value in MUTE_KINDS
+
+
+def _name(value: Any) -> bool:
+    """A string with something in it."""
+    return type(value) is str and bool(value.strip())
+
+
 def _width(value: Any) -> bool:
     """A reading width in cells."""
     return type(value) is int and 1 <= value <= 10_000
@@ -284,6 +320,9 @@ RECORD_SHAPES: dict[str, RecordShape] = {
         "id", {"words": _count, "seconds": _positive, "when": _moment}, ("words", "seconds")
     ),
     "seen": RecordShape("story_id", {"chapters": _index, "when": _moment}, ("chapters",)),
+    "mutes": RecordShape(
+        "key", {"kind": _mute_kind, "value": _name, "when": _moment}, ("kind", "value")
+    ),
 }
 """The tables this code reads and what their records must hold; other tables are kept as found."""
 

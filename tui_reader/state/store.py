@@ -22,16 +22,19 @@ from tui_reader.config import PREFERENCE_NAMES, Preferences, preference_problem
 from tui_reader.state import storage as disk
 from tui_reader.state.migrations import NewerSchemaError
 from tui_reader.state.records import (
+    MUTE_KINDS,
     PREF_DEFAULTS,
     RECORD_SHAPES,
     STATUSES,
     Bookmark,
     HistoryEntry,
+    Mute,
     Position,
     RawDoc,
     StateFileError,
     _free_id,
     doc_id_for,
+    mute_key,
     safe_reader_id,
 )
 from tui_reader.state.storage import _OPEN_STORES, ReaderStorage, _Closing, _write_all, _writer_loop
@@ -1011,3 +1014,42 @@ class StateStore:
 
         self._apply(op, write=True)
         return first[0] if first else 0
+
+    # ------------------------------------------------------------------ mutes
+    def mute(self, kind: str, value: str) -> Mute:
+        """Leave stories by this author, fandom, relationship or tag out of the library and
+        search (written now); the mute. ValueError for an unknown kind or an empty name.
+
+        Names are compared casefolded: muting one already muted in another case keeps the first.
+        """
+        if kind not in MUTE_KINDS:
+            raise ValueError(f"unknown mute {kind!r}; expected one of {', '.join(MUTE_KINDS)}")
+        name = value.strip()
+        if not name:
+            raise ValueError("nothing to mute: the name is empty")
+        key = mute_key(kind, name)
+        fields: RawDoc = {"kind": kind, "value": name, "when": time.time()}
+
+        def op(db: TinyDB) -> None:
+            if _get(db, "mutes", key, "key") is None:
+                _put(db, "mutes", key, fields, "key")
+
+        self._apply(op, write=True)
+        found = self._read("mutes", key, "key") or fields
+        return Mute(kind, str(found["value"]), float(found.get("when", 0.0)))
+
+    def unmute(self, kind: str, value: str) -> None:
+        """Show this author's, fandom's, relationship's or tag's stories again (written now)."""
+        key = mute_key(kind, value)
+        self._apply(lambda db: _remove(db, "mutes", key, "key"), write=True)
+
+    def mutes(self) -> list[Mute]:
+        """Every mute, by kind (as in :data:`MUTE_KINDS`) then name."""
+        found = [
+            Mute(str(rec["kind"]), str(rec["value"]), float(rec.get("when", 0.0)))
+            for rec in self._all("mutes")
+            if rec.get("kind") in MUTE_KINDS
+            and rec.get("key") == mute_key(rec["kind"], rec["value"])
+        ]
+        found.sort(key=lambda m: (MUTE_KINDS.index(m.kind), m.value.casefold(), m.value))
+        return found

@@ -502,7 +502,11 @@ class TuiReaderApp(App[int]):
             if hit is not None:
                 self.open_at(Path(hit.path), Position(hit.chapter, hit.paragraph, 0))
 
-        screen = SearchScreen(self.library_root, self.data_dir, self.hidden_warnings())
+        libraries = [s for s in self.screen_stack if isinstance(s, LibraryScreen)]
+        muted = libraries[0].muted_story_ids() if libraries else frozenset()
+        screen = SearchScreen(
+            self.library_root, self.data_dir, self.hidden_warnings(), hide_stories=muted
+        )
         self.push_screen(screen, chosen)
 
     def action_bookmarks(self) -> None:

@@ -1,6 +1,7 @@
 """The command palette's tui-reader commands.
 
-:class:`ReaderCommands` (the app's: open a story, theme, warnings, notes preferences) and
+:class:`ReaderCommands` (the app's: open a story, theme, warnings, notes preferences, and on the
+library muting the highlighted story's author or tag and the review of every mute) and
 :class:`ChapterCommands` (the reader screen's ``COMMANDS``: go to a chapter, fold notes). Each asks
 its host through a small protocol, so this module imports neither the app nor the screens.
 
@@ -65,6 +66,17 @@ class CommandHost(Protocol):
 
     def open_entry(self, entry: LibraryEntry) -> None:
         """Open a library entry."""
+
+
+@runtime_checkable
+class MuteHost(Protocol):
+    """What the mute commands need of the screen the palette was opened on (the library)."""
+
+    def action_mute(self) -> None:
+        """Open the mute menu of the highlighted story."""
+
+    def show_mutes(self) -> None:
+        """Open the review screen of every mute."""
 
 
 @runtime_checkable
@@ -148,6 +160,14 @@ class ReaderCommands(_Commands):
                 partial(app.toggle_hidden_warning, warning),
                 "In the library and in search (h in the library shows them anyway)",
             )
+        screen = self.screen
+        if isinstance(screen, MuteHost):
+            yield (
+                "Mute author or tag…",
+                screen.action_mute,
+                "Mute the highlighted story's author, a fandom, a relationship or a tag",
+            )
+            yield ("Muted authors and tags", screen.show_mutes, "Review your mutes and unmute")
         for notes in NOTE_MODES:
             yield (
                 f"Author's notes: {notes}",

@@ -16,13 +16,22 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from tui_reader.library import Library, LibraryEntry
-from tui_reader.library_query import LibraryRow, query
+from tui_reader.library_query import (
+    MUTE_LABELS,
+    LibraryRow,
+    mute_choices,
+    mute_index,
+    muted_by,
+    query_rows,
+)
 from tui_reader.paths import display_path, display_text
-from tui_reader.state import StateStore
+from tui_reader.state import Mute, StateStore, mute_key
 from tui_reader.text import collapse_whitespace
 from tui_reader.ui.bindings import bindings
+from tui_reader.ui.dialogs.mute import MuteChoice, MuteDialog
 from tui_reader.ui.dialogs.status import StatusDialog
 from tui_reader.ui.messages import OpenStory
+from tui_reader.ui.screens.mutes import MutesScreen
 from tui_reader.ui.widgets.library_table import COLUMNS, CONTINUE_KEY, LibraryTable
 
 
@@ -60,6 +69,10 @@ class LibraryScreen(Screen[None]):
         """True to list stories carrying warnings the reader chose to hide."""
         self.hidden_count = 0
         """How many stories the last refresh left out for their warnings."""
+        self.mutes: list[Mute] = []
+        """The reader's mutes, as of the last :meth:`reload_rows` (or mute from here)."""
+        self.muted_count = 0
+        """How many stories the last refresh left out for the reader's mutes."""
 
     def compose(self) -> ComposeResult:
         """Title line, filter input, progress bar, table, the highlighted story's summary."""
@@ -118,7 +131,10 @@ class LibraryScreen(Screen[None]):
         self.show_hidden = not self.show_hidden
         self.refresh_rows()
         shown = "shown" if self.show_hidden else "hidden"
-        self.notify(f"Stories with hidden warnings are {shown}.", timeout=2)
+        if self.mutes:
+            self.notify(f"Muted stories and stories with hidden warnings are {shown}.", timeout=2)
+        else:
+            self.notify(f"Stories with hidden warnings are {shown}.", timeout=2)
 
     def action_status(self) -> None:
         """Set the reading status of the highlighted story."""
@@ -141,6 +157,53 @@ class LibraryScreen(Screen[None]):
                 self.reload_rows()
 
         self.app.push_screen(StatusDialog(row.entry.title, store.status(story_id)), chosen)
+
+    def action_mute(self) -> None:
+        """Mute (or unmute) the highlighted story's author, a fandom, a relationship or a tag."""
+        row = self.highlighted_row()
+        if row is None or row.entry.error:
+            return
+        keys = frozenset(m.key for m in self.mutes)
+        dialog = MuteDialog(row.entry.title, mute_choices(row.entry), keys)
+        self.app.push_screen(dialog, self.mute_chosen)
+
+    def mute_chosen(self, choice: MuteChoice | None) -> None:
+        """Mute the chosen name (unmute it when it was muted); the library follows at once."""
+        if choice is None:
+            return
+        kind, name = choice
+        label = MUTE_LABELS.get(kind, kind)
+        if any(m.key == mute_key(kind, name) for m in self.mutes):
+            self.store.unmute(kind, name)
+            self.notify(f"{label} {name} unmuted", timeout=3)
+        else:
+            self.store.mute(kind, name)
+            hint = "" if self.show_hidden else " (h shows muted stories)"
+            self.notify(f"{label} {name} muted{hint}", timeout=3)
+        self.mutes = self.store.mutes()
+        self.refresh_rows()
+
+    def highlighted_row(self) -> LibraryRow | None:
+        """The row under the cursor (the Continue row's story), or None."""
+        table = self.query_one(LibraryTable)
+        key = table.current_key()
+        if key == CONTINUE_KEY:
+            target = self.continue_target(list(table.rows_by_key.values()))
+            return target[0] if target else None
+        return table.rows_by_key.get(key or "")
+
+    def show_mutes(self) -> None:
+        """The review screen of every mute; back here, the library follows what was unmuted."""
+        self.app.push_screen(MutesScreen(self.store, self.entries))
+
+    def muted_story_ids(self) -> frozenset[str]:
+        """Ids of the stories the reader's mutes leave out (none while ``h`` shows them)."""
+        if self.show_hidden or not self.mutes:
+            return frozenset()
+        index = mute_index(self.mutes)
+        return frozenset(
+            e.story_id for e in self.entries if e.story_id and muted_by(e, index) is not None
+        )
 
     # --- rows -------------------------------------------------------------------------------
 
@@ -175,6 +238,7 @@ class LibraryScreen(Screen[None]):
                 )
             )
         self.rows = rows
+        self.mutes = store.mutes()
         self.continue_row = self.continue_target(rows)
         self.refresh_rows()
 
@@ -190,14 +254,16 @@ class LibraryScreen(Screen[None]):
 
     def refresh_rows(self) -> None:
         """Rebuild the table from the rows, the filter and the sort order."""
-        ordered, self.hidden_count = query(
+        result = query_rows(
             self.rows,
             self.filter_text,
             sort_column=self.sort_column,
             reverse=self.sort_reverse,
             hidden_warnings=self.store.prefs().hidden_warnings,
+            mutes=self.mutes,
             show_hidden=self.show_hidden,
         )
+        ordered, self.hidden_count, self.muted_count = result.rows, result.hidden, result.muted
         continue_row = None
         if not self.filter_text and self.continue_row and self.continue_row[0] in ordered:
             continue_row = self.continue_row
@@ -221,8 +287,14 @@ class LibraryScreen(Screen[None]):
         title = f"Library · {display_text(self.library.root.name)} · {good} stories"
         if good != len(self.entries):
             title += f" · {len(self.entries) - good} cannot be opened"
-        if self.hidden_count:
+        if self.hidden_count and self.muted_count:
+            title += f" · {self.hidden_count} hidden, {self.muted_count} muted (h shows them)"
+        elif self.hidden_count:
             title += f" · {self.hidden_count} hidden by your warning choices (h shows them)"
+        elif self.muted_count:
+            title += f" · {self.muted_count} muted (h shows them)"
+        elif self.show_hidden and self.mutes:
+            title += " · muted stories shown (h hides them)"
         self.query_one("#library-title", Static).update(Text(title))
 
     def on_resize(self) -> None:
@@ -258,6 +330,10 @@ class LibraryScreen(Screen[None]):
             summary.update(Text(f"{name}: {display_text(entry.error)}", style="dim"))
             return
         text = Text()
+        why = muted_by(entry, mute_index(self.mutes)) if self.show_hidden else None
+        if why is not None:
+            text.append(f"Muted ({display_text(why)}).", style="bold")
+            text.append("  ")
         if entry.fandoms:
             text.append(", ".join(entry.fandoms), style="bold")
             text.append("  ")
