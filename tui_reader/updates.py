@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import os
 import re
+import secrets
 import shlex
 import shutil
 import stat
@@ -404,9 +405,15 @@ def _parse(path: Path) -> Story:
 def _install(new: Path, target: Path, *, exclusive: bool = False) -> None:
     """Put ``new`` at ``target`` in one step (a hidden temporary file beside it, then
     :func:`os.replace`), keeping ``target``'s permissions. ``exclusive``: never replace an
-    existing file (raises :class:`FileExistsError`)."""
-    fd, name = tempfile.mkstemp(prefix=".tui-reader-", suffix=".part", dir=target.parent)
-    part = Path(name)
+    existing file (raises :class:`FileExistsError`); a new file gets the usual permissions
+    (the umask's, not a temporary file's 0600)."""
+    while True:
+        part = target.parent / f".tui-reader-{secrets.token_hex(8)}.part"
+        try:
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
     try:
         with os.fdopen(fd, "wb") as sink, new.open("rb") as source:
             shutil.copyfileobj(source, sink)

@@ -7,9 +7,9 @@ FanFicFare's EPUB update mode fetch. Sid 666 does not exist; sid 667 fails on ch
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
+import stat
 import threading
 from pathlib import Path
 
@@ -17,8 +17,11 @@ import pytest
 
 from tests.fixtures.fanficfare import (
     FORMATS,
+    GROWING,
+    GROWING_CHAPTERS,
+    GROWN,
+    OLD_MTIME,
     FanFicFare,
-    TestStory,
     personal_ini,
     retarget,
     story_url,
@@ -32,39 +35,6 @@ from tui_reader.updates import (
     summary_line,
     update_stories,
 )
-
-CHAPTERS = (
-    ("Chapter 1: The Ice Comes In", 1, "The Ice Comes In"),
-    ("Chapter 2: Lamp Oil", 2, "Lamp Oil"),
-    ("Chapter 3: A Ship in the Fog", 3, "A Ship in the Fog"),
-    ("Chapter 4: The Harbour Master", 4, "The Harbour Master"),
-    ("Chapter 5: Thaw", 5, "Thaw"),
-)
-
-GROWING = TestStory(
-    sid=1010,
-    title="The Winter Harbour",
-    authors=("Ilse Marren",),
-    rating="K+",
-    warnings=(),
-    archive_warnings=(),
-    status="In-Progress",
-    series=None,
-    language="English",
-    categories=("Original Work",),
-    genres=("Drama",),
-    characters=("Ilse",),
-    summary=("A harbour town waits out the longest winter anyone remembers.",),
-    chapters=CHAPTERS[:3],
-    date_updated="2020-01-01",
-)
-"""A work in progress with three chapters, last updated long ago."""
-
-GROWN = dataclasses.replace(GROWING, chapters=CHAPTERS, date_updated="2099-01-01")
-"""The same work two chapters later (an update date in the future: FanFicFare fetches)."""
-
-OLD_MTIME = 2 * 86400
-"""A file time before 1975, the test adapter's own stories' last update."""
 
 
 @pytest.fixture
@@ -163,17 +133,19 @@ def test_a_work_in_progress_gains_its_new_chapters(
     assert len(load_story(story).chapters) == 3
 
     ini.write_text(personal_ini([GROWN]), encoding="utf-8")
+    story.chmod(0o640)
     calls: list[tuple[int, int, str]] = []
     results = update_stories(
         [story], fanficfare=command, delay=0, progress=lambda *a: calls.append(a)
     )
     assert results == [UpdateResult(story, GROWN.title, "updated", 2)]
-    assert chapter_titles(story) == [c[2] for c in CHAPTERS]
+    assert chapter_titles(story) == [c[2] for c in GROWING_CHAPTERS]
     assert (
         load_story(story).source.format
         == load_story(fanficfare.make(fmt, GROWN.sid, personal_ini([GROWN]))).source.format
     ), "the file keeps its format"
     assert os.listdir(library) == [story.name], "same name, nothing left behind"
+    assert stat.S_IMODE(story.stat().st_mode) == 0o640, "the file keeps its permissions"
     assert calls[0] == (0, 1, GROWN.title) and calls[-1] == (1, 1, GROWN.title)
 
     again = update_stories([story], fanficfare=command, delay=0)
@@ -307,7 +279,10 @@ def test_get_adds_a_new_story_to_the_library(
     assert (added.outcome, added.title, added.new_chapters) == ("added", GROWN.title, 5)
     assert added.path.parent == library and added.path.suffix == ".epub"
     assert os.listdir(library) == [added.path.name]
-    assert chapter_titles(added.path) == [c[2] for c in CHAPTERS]
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(added.path.stat().st_mode) == 0o666 & ~umask
+    assert chapter_titles(added.path) == [c[2] for c in GROWING_CHAPTERS]
 
     twice = get_stories([story_url(GROWN.sid)], library=library, fanficfare=command, delay=0)
     assert [(r.outcome, r.reason) for r in twice] == [
