@@ -112,8 +112,12 @@ _NEWER_FILE = "more recently than Story"
 _MORE_THAN_SOURCE = "more than source"
 """FanFicFare refusing to update an EPUB that has more chapters than the site."""
 
-_NOT_ITS_EPUB = ("No story URL found in epub", "doesn't contain any recognizable chapters")
-"""FanFicFare cannot update an EPUB it did not make: the story is fetched anew instead."""
+_NOT_ITS_EPUB = (
+    "No story URL found in epub",
+    "doesn't contain any recognizable chapters",
+    "Failed to read epub for update",
+)
+"""FanFicFare cannot update an EPUB it did not make: the story is fetched whole instead."""
 
 _UNKNOWN_SITE = ("UnknownSite", "Unknown Site(")
 """FanFicFare does not know the site."""
@@ -162,6 +166,8 @@ class _Job:
     """FanFicFare's format for it (``epub``, ``html``, ``txt``)."""
     chapters: int = 0
     """Chapters in the file now (0 for ``get``)."""
+    new: bool = False
+    """True for a story ``get`` adds (``path`` is then the library folder)."""
 
     @property
     def site(self) -> str:
@@ -298,8 +304,7 @@ def _reason(run: _Run, work: Path, timeout: float) -> str:
     lines = _meaningful(first, work) or _meaningful(second, work)
     if lines:
         line = lines[-1]
-        if any(marker in line for marker in _UNKNOWN_SITE):
-            line = line.split("Supported sites")[0].rstrip(" .")
+        line = line.split("Supported sites")[0].rstrip(" .")  # not FanFicFare's whole list
         return _one_line(line)
     if run.returncode != 0:
         return f"FanFicFare stopped with status {run.returncode}"
@@ -348,37 +353,43 @@ def _fetch(
     out = work / "out"
     out.mkdir()
     run = _run([*fanficfare, "-f", job.fmt, "--non-interactive", job.url], out, timeout, cancelled)
-    _check(run, work, timeout)
+    _check(run, work, timeout, job)
     made = sorted(p for p in out.iterdir() if p.is_file() and p.suffix.lower() == f".{job.fmt}")
     if not made:
         raise _Failed("failed", _reason(run, work, timeout))
     return made[0]
 
 
-def _check(run: _Run, work: Path, timeout: float) -> None:
-    """Raise :class:`_Failed` for a run that was cancelled, failed or did not know the site."""
+def _check(run: _Run, work: Path, timeout: float, job: _Job) -> None:
+    """Raise :class:`_Failed` for a run that was cancelled, failed or did not know the site
+    (an update skips such a story; a ``get`` of it fails)."""
     if run.cancelled:
         raise _Failed("skipped", "cancelled")
     if _unknown_site(run):
-        raise _Failed("skipped", _reason(run, work, timeout))
+        outcome = "failed" if job.new else "skipped"
+        raise _Failed(outcome, f"FanFicFare does not support the site {_one_line(job.site)}")
     if run.returncode != 0 or run.timed_out:
         raise _Failed("failed", _reason(run, work, timeout))
 
 
 def _update_epub(
     job: _Job, work: Path, fanficfare: list[str], timeout: float, cancelled: Cancelled
-) -> Path | None:
-    """Update a copy of ``job``'s EPUB with ``--update-epub``: the updated copy, None when
-    FanFicFare cannot update this EPUB (one it did not make), or raise :class:`_Failed`."""
+) -> tuple[Path, bool] | None:
+    """Update a copy of ``job``'s EPUB with ``--update-epub``: the new file and whether it was
+    fetched whole (FanFicFare does that for an EPUB it did not make, under its own file name),
+    None when FanFicFare gave up on this EPUB without fetching, or raise :class:`_Failed`."""
     copy = work / "story.epub"
     shutil.copy2(job.path, copy)  # the original's mtime: FanFicFare compares it with the site's
     before = _digest(copy)
     run = _run(
         [*fanficfare, "--update-epub", "--non-interactive", copy.name], work, timeout, cancelled
     )
-    _check(run, work, timeout)
+    _check(run, work, timeout, job)
     if _digest(copy) != before:
-        return copy
+        return copy, False
+    whole = sorted(p for p in work.iterdir() if p.suffix.lower() == ".epub" and p != copy)
+    if whole:
+        return whole[0], True
     said = run.stdout + run.stderr
     if any(marker in said for marker in _NOT_ITS_EPUB):
         return None
@@ -439,12 +450,13 @@ def _update_one(
         original = _file_key(job.path)
         with tempfile.TemporaryDirectory(prefix="tui-reader-update-") as name:
             work = Path(name)
-            made = None
+            updated = None
             if job.fmt == "epub":
-                made = _update_epub(job, work, fanficfare, timeout, cancelled)
-            refetched = made is None
-            if made is None:
-                made = _fetch(job, work, fanficfare, timeout, cancelled)
+                updated = _update_epub(job, work, fanficfare, timeout, cancelled)
+            if updated is None:
+                made, refetched = _fetch(job, work, fanficfare, timeout, cancelled), True
+            else:
+                made, refetched = updated
             story = _parse(made)
             after = len(story.chapters)
             if refetched and after == job.chapters:
@@ -671,7 +683,7 @@ def get_stories(
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(GET_FORMATS)}")
     wanted = [u.strip() for u in urls]
     results: list[UpdateResult | None] = [None] * len(wanted)
-    jobs = [_Job(i, library, _one_line(url), url, fmt) for i, url in enumerate(wanted)]
+    jobs = [_Job(i, library, _one_line(url), url, fmt, new=True) for i, url in enumerate(wanted)]
 
     def fetch(job: _Job, stopped: Cancelled) -> UpdateResult:
         """Fetch one story."""
@@ -790,6 +802,7 @@ def _finish(name: str, run: Callable[[Progress, Cancelled], list[UpdateResult]],
         bar.close()
         print(f"{name}: interrupted; files not yet updated are as they were", file=sys.stderr)
         return 130
+    bar.advance(len(results), total, "")
     bar.close()
     for result in results:
         print(result.line())
