@@ -213,12 +213,29 @@ def find_fanficfare(command: str | None = None) -> list[str] | None:
             return None
         if not argv:
             return None
-        program = shutil.which(argv[0])
-        return [program, *argv[1:]] if program else None
+        program = shutil.which(os.path.expanduser(argv[0]))
+        if program is None:
+            return None
+        return [os.path.abspath(program), *_absolute_configs(argv[1:])]
     found = shutil.which(PROGRAM)
     if found is None:
         found = shutil.which(PROGRAM, path=str(Path(sys.executable).parent))
     return [found] if found else None
+
+
+def _absolute_configs(args: list[str]) -> list[str]:
+    """``args`` with the files of ``-c``/``--config`` made absolute (FanFicFare runs in a
+    temporary folder, not where the reader typed the command)."""
+    fixed = []
+    after_flag = False
+    for arg in args:
+        if after_flag:
+            arg = os.path.abspath(os.path.expanduser(arg))
+        elif arg.startswith("--config="):
+            arg = "--config=" + os.path.abspath(os.path.expanduser(arg[len("--config=") :]))
+        after_flag = arg in ("-c", "--config")
+        fixed.append(arg)
+    return fixed
 
 
 # --- running it ------------------------------------------------------------------------------
@@ -354,7 +371,8 @@ def _fetch(
     out.mkdir()
     run = _run([*fanficfare, "-f", job.fmt, "--non-interactive", job.url], out, timeout, cancelled)
     _check(run, work, timeout, job)
-    made = sorted(p for p in out.iterdir() if p.is_file() and p.suffix.lower() == f".{job.fmt}")
+    # (anywhere below: the reader's output_filename may name folders)
+    made = sorted(p for p in out.rglob("*") if p.is_file() and p.suffix.lower() == f".{job.fmt}")
     if not made:
         raise _Failed("failed", _reason(run, work, timeout))
     return made[0]
@@ -387,7 +405,9 @@ def _update_epub(
     _check(run, work, timeout, job)
     if _digest(copy) != before:
         return copy, False
-    whole = sorted(p for p in work.iterdir() if p.suffix.lower() == ".epub" and p != copy)
+    whole = sorted(
+        p for p in work.rglob("*") if p.is_file() and p.suffix.lower() == ".epub" and p != copy
+    )
     if whole:
         return whole[0], True
     said = run.stdout + run.stderr

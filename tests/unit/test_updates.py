@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import sys
 import threading
 from pathlib import Path
 
@@ -96,7 +97,9 @@ def test_result_lines_say_what_happened() -> None:
 # --- finding the program --------------------------------------------------------------------
 
 
-def test_find_fanficfare_takes_a_command_with_arguments(tmp_path: Path) -> None:
+def test_find_fanficfare_takes_a_command_with_arguments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     program = tmp_path / "fff"
     program.write_text("#!/bin/sh\n", encoding="utf-8")
     program.chmod(0o755)
@@ -105,6 +108,15 @@ def test_find_fanficfare_takes_a_command_with_arguments(tmp_path: Path) -> None:
         "-c",
         "/my folder/personal.ini",
     ]
+    monkeypatch.chdir(tmp_path)
+    assert find_fanficfare("./fff --config=my.ini -c ~/b.ini -o x=1") == [
+        str(program),
+        f"--config={tmp_path / 'my.ini'}",
+        "-c",
+        str(Path.home() / "b.ini"),
+        "-o",
+        "x=1",
+    ], "config files made absolute: FanFicFare runs in a temporary folder"
     assert find_fanficfare("no-such-fanficfare-program") is None
     assert find_fanficfare("") is None
     assert find_fanficfare("'unclosed") is None
@@ -247,6 +259,33 @@ def test_a_cancelled_run_fetches_nothing(
     )
     assert [(r.outcome, r.reason) for r in results] == [("skipped", "cancelled")]
     assert story.read_bytes() == before
+
+
+def test_a_fetch_that_hangs_is_stopped_and_the_file_kept(
+    fanficfare: FanFicFare, tmp_path: Path
+) -> None:
+    """A stand-in for FanFicFare that never answers: stopped at the timeout, or at once when
+    the run is cancelled while it waits."""
+    library, _ = library_with(fanficfare, tmp_path, "html")
+    story = library / "winter-harbour.html"
+    before = story.read_bytes()
+    hangs = [sys.executable, "-c", "import time; time.sleep(600)"]
+    [late] = update_stories([story], fanficfare=hangs, delay=0, timeout=0.5)
+    assert (late.outcome, late.reason) == (
+        "failed",
+        "FanFicFare took longer than 0.5 s and was stopped",
+    )
+    asked: list[int] = []
+
+    def cancel_once_running() -> bool:
+        """False while planning and starting, True once the program runs."""
+        asked.append(1)
+        return len(asked) > 2
+
+    [stopped] = update_stories([story], fanficfare=hangs, delay=0, cancelled=cancel_once_running)
+    assert (stopped.outcome, stopped.reason) == ("skipped", "cancelled")
+    assert story.read_bytes() == before
+    assert os.listdir(library) == [story.name]
 
 
 def test_one_request_stream_per_site_with_a_delay_between_stories(

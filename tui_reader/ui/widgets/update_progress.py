@@ -85,14 +85,18 @@ class UpdateProgress(Widget):
             self.app.call_from_thread(self.finish, None)
             return
         paths = [Path(full) for _, full, _ in iter_story_files(self.root)]
-        self.app.call_from_thread(self.show, 0, len(paths), "")
+
+        def progress(done: int, total: int, label: str) -> None:
+            """Show progress, unless the app is closing (the worker is then cancelled)."""
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.show, done, total, label)
+
+        progress(0, len(paths), "")
         results = update_stories(
             paths,
             fanficfare=fanficfare,
             delay=self.delay,
-            progress=lambda done, total, label: self.app.call_from_thread(
-                self.show, done, total, label
-            ),
+            progress=progress,
             cancelled=lambda: worker.is_cancelled,
         )
         if not worker.is_cancelled:
