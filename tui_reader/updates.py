@@ -451,9 +451,14 @@ def _install(new: Path, target: Path, *, exclusive: bool = False) -> None:
             sink.flush()
             os.fsync(sink.fileno())
         if exclusive:
-            os.link(part, target)  # fails when target exists: never overwrites
-            part.unlink()
-            return
+            try:
+                os.link(part, target)  # fails when target exists: never overwrites
+                return
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without hard links: check, then rename
+                if target.exists():
+                    raise FileExistsError(target) from None
         with contextlib.suppress(OSError):
             os.chmod(part, stat.S_IMODE(target.stat().st_mode))
         os.replace(part, target)
