@@ -22,6 +22,7 @@ from textual.markup import escape
 from tui_reader.config import NOTE_MODES, WARN_MODES
 from tui_reader.library import LibraryEntry
 from tui_reader.model import ARCHIVE_WARNINGS, NO_WARNINGS, Story
+from tui_reader.ui.widgets.update_progress import check_for_updates
 
 HIDEABLE_WARNINGS = tuple(w for w in ARCHIVE_WARNINGS if w != NO_WARNINGS)
 """Archive warnings a reader can choose to hide stories by."""
@@ -173,6 +174,13 @@ class ReaderCommands(_Commands):
                 f"Author's notes: {notes}",
                 partial(app.set_notes_mode, notes),
                 f"Show author's notes {notes} by default",
+            )
+        if not getattr(app, "hosted", True) and getattr(app, "library", None) is not None:
+            # never offered over ssh: fetching is for the host's administrator
+            yield (
+                "Check for updates",
+                partial(check_for_updates, app),
+                "Fetch new chapters with FanFicFare for stories that name their source",
             )
         for entry in app.library_entries:
             if entry.error:
