@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_reader.paths import iter_story_files
 from tui_reader.text import shorten
@@ -77,13 +77,13 @@ class UpdateProgress(Widget):
         self.check()
 
     @work(thread=True, exclusive=True, group="updates")
-    def check(self) -> None:
-        """Find FanFicFare, list the stories and update them, all in this thread."""
+    def check(self) -> list[UpdateResult] | None:
+        """Find FanFicFare, list the stories and update them, all in this thread; the results
+        (None when FanFicFare is not installed) reach :meth:`on_worker_state_changed`."""
         worker = get_current_worker()
         fanficfare = find_fanficfare()
         if fanficfare is None:
-            self.app.call_from_thread(self.finish, None)
-            return
+            return None
         paths = [Path(full) for _, full, _ in iter_story_files(self.root)]
 
         def progress(done: int, total: int, label: str) -> None:
@@ -92,15 +92,19 @@ class UpdateProgress(Widget):
                 self.app.call_from_thread(self.show, done, total, label)
 
         progress(0, len(paths), "")
-        results = update_stories(
+        return update_stories(
             paths,
             fanficfare=fanficfare,
             delay=self.delay,
             progress=progress,
             cancelled=lambda: worker.is_cancelled,
         )
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self.finish, results)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """When the check has ended (not cancelled), finish on the event loop: the widget is
+        removed only after its worker is done, so removing it cancels nothing."""
+        if event.worker.group == "updates" and event.state == WorkerState.SUCCESS:
+            self.finish(event.worker.result)
 
     def show(self, done: int, total: int, label: str) -> None:
         """Show ``done`` of ``total`` stories and the one being fetched (plain text)."""
