@@ -24,7 +24,6 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from tui_reader.config import Settings
-from tui_reader.importers import load_story
 from tui_reader.keys import key_label
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story, StoryError
@@ -32,6 +31,7 @@ from tui_reader.paths import display_path, display_text
 from tui_reader.reading import load_chapters, opening_chapter
 from tui_reader.search import SearchHit
 from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
+from tui_reader.story_cache import Fill, open_story
 from tui_reader.text import collapse_whitespace, sanitise
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.commands import ReaderCommands
@@ -54,6 +54,10 @@ HOSTED_ERROR = "tui-reader: the reader hit an internal error and closed; please 
 
 HOSTED_ERROR_LOG = "reader-errors.log"
 """File in the data dir where a hosted reader's tracebacks go, for the host's operator."""
+
+CACHE_FILL_DELAY = 1.0
+"""Seconds after a story first shows before its cache entry is written (every chapter parsed in
+a thread worker): the first paint never shares the processor with it."""
 
 
 class StoryOnlyScreen(Screen[None]):
@@ -88,12 +92,15 @@ class TuiReaderApp(App[int]):
         store: StateStore | None = None,
         install_signals: bool = False,
         settings: Settings | None = None,
+        cache_fill: Fill | None = None,
         **kwargs: Any,
     ) -> None:
         """Open ``target`` (a library folder, or a story file whose ``story`` may be given).
 
         ``settings`` (the config file) remaps keys, turns plain mode on and gives the
-        preferences' defaults; its problems are shown once the app runs.
+        preferences' defaults; its problems are shown once the app runs. ``cache_fill`` writes
+        the given ``story``'s cache entry (:func:`~tui_reader.story_cache.open_story` missed):
+        it runs in a thread worker once the story shows.
         """
         super().__init__(**kwargs)
         self.settings = settings or Settings()
@@ -136,6 +143,7 @@ class TuiReaderApp(App[int]):
         """The library when a folder was opened."""
         self.single_story = story
         """The story when one file was opened."""
+        self._cache_fill = cache_fill
         if self.target.is_dir():
             self.library = Library(self.target, self.data_dir)
 
@@ -181,6 +189,9 @@ class TuiReaderApp(App[int]):
             )
         if self.single_story is not None:
             self.show_story(self.single_story, self.target)
+            if self._cache_fill is not None:
+                self.fill_cache_later(self.single_story, self._cache_fill)
+                self._cache_fill = None
 
     def _config_problem(self, line: str) -> str:
         """A config problem as a reader is shown it (hosted: not where the host keeps the file)."""
@@ -393,11 +404,8 @@ class TuiReaderApp(App[int]):
         if not self.allowed(path):
             self.notify("That file is not in this library.", severity="error")
             return
-        loader: Callable[[Path], Story] = (
-            self.library.load if self.library is not None else load_story
-        )
         try:
-            story = await asyncio.to_thread(loader, path)
+            story, fill = await asyncio.to_thread(open_story, path, self.data_dir)
             start = opening_chapter(story, chapter, position or self.store.position(story.story_id))
             await asyncio.to_thread(load_chapters, story, [start])
         except StoryError as exc:
@@ -408,6 +416,26 @@ class TuiReaderApp(App[int]):
         while replace and len(self.screen_stack) > 1 and isinstance(self.screen, ReaderScreen):
             self.pop_screen()
         self.show_story(story, path, chapter=chapter, position=position)
+        if fill is not None:
+            self.fill_cache_later(story, fill)
+
+    def fill_cache_later(self, story: Story, fill: Fill) -> None:
+        """Write ``story``'s cache entry in a thread worker, :data:`CACHE_FILL_DELAY` from now.
+
+        Every chapter is parsed first (under the reading engine's lock, as the reader's own
+        workers parse), then the entry is written. Nothing of it is fatal: a failure means the
+        story is imported again next time.
+        """
+
+        def work() -> None:
+            with contextlib.suppress(Exception):
+                load_chapters(story, range(len(story.chapters)))
+                fill()
+
+        def start() -> None:
+            self.run_worker(work, thread=True, group="story-cache", exit_on_error=False)
+
+        self.set_timer(CACHE_FILL_DELAY, start)
 
     def needs_warning(self, story: Story) -> bool:
         """True when the warning screen should show, by the "warn_mode" preference."""
@@ -580,9 +608,10 @@ def run_app(
     if hosted:
         sys.excepthook = _hosted_excepthook(data_dir)
     story = None
+    fill = None
     if not target.is_dir():
         try:
-            story = load_story(target)
+            story, fill = open_story(target, data_dir)
         except StoryError as exc:
             print(exc.line(), file=sys.stderr)
             return 1
@@ -595,6 +624,7 @@ def run_app(
         story=story,
         install_signals=True,
         settings=settings,
+        cache_fill=fill,
     )
     guard = app.shutdown_guard
     if guard is not None:
