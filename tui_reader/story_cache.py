@@ -51,8 +51,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tui_reader import __version__
-from tui_reader.importers import IMPORTER_VERSION, load_story
+import tui_reader
+from tui_reader import importers
+from tui_reader.importers import load_story
 from tui_reader.model import (
     Block,
     BlockLoader,
@@ -118,8 +119,8 @@ def _key(path: Path, stat: os.stat_result) -> dict[str, Any]:
     """What must match for an entry to be used."""
     return {
         "format": CACHE_FORMAT,
-        "importer": IMPORTER_VERSION,
-        "program": __version__,
+        "importer": importers.IMPORTER_VERSION,
+        "program": tui_reader.__version__,
         "path": os.path.abspath(path),
         "size": stat.st_size,
         "mtime_ns": stat.st_mtime_ns,
@@ -417,7 +418,7 @@ def write_entry(story: Story, path: Path, data_dir: Path, stat: os.stat_result) 
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         return False
-    evict(cache_dir(data_dir), keep=target)
+    evict(cache_dir(data_dir), keep=target, limit=MAX_CACHE_BYTES)
     return True
 
 
