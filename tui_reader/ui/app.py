@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import os
 import sys
 import time
@@ -15,7 +16,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path, PurePath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -29,7 +30,6 @@ from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import display_path, display_text
 from tui_reader.reading import load_chapters, opening_chapter
-from tui_reader.search import SearchHit
 from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
 from tui_reader.story_cache import Fill, open_story
 from tui_reader.text import collapse_whitespace, sanitise
@@ -38,13 +38,12 @@ from tui_reader.ui.commands import ReaderCommands
 from tui_reader.ui.dialogs.confirm import ConfirmDialog
 from tui_reader.ui.messages import NotesPreferenceChanged, OpenStory
 from tui_reader.ui.plain import PLAIN_CLASS
-from tui_reader.ui.screens.bookmarks import BookmarksScreen
-from tui_reader.ui.screens.help import HelpScreen
-from tui_reader.ui.screens.history import HistoryScreen
-from tui_reader.ui.screens.library import LibraryScreen
 from tui_reader.ui.screens.reader import ReaderScreen
-from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.shutdown import ShutdownGuard
+
+if TYPE_CHECKING:
+    from tui_reader.search import SearchHit
+    from tui_reader.ui.screens.library import LibraryScreen
 
 HOSTED_BLOCKED_COMMANDS = frozenset({"Screenshot"})
 """System commands a hosted app never offers (they write files on the host)."""
@@ -55,9 +54,52 @@ HOSTED_ERROR = "tui-reader: the reader hit an internal error and closed; please 
 HOSTED_ERROR_LOG = "reader-errors.log"
 """File in the data dir where a hosted reader's tracebacks go, for the host's operator."""
 
+LIBRARY_SCREEN = "tui_reader.ui.screens.library"
+"""The library screen's module: imported only when a folder was opened (or asked for)."""
+
+DEFERRED_MODULES: tuple[str, ...] = (
+    "tui_reader.ui.screens.search",
+    "tui_reader.ui.screens.bookmarks",
+    "tui_reader.ui.screens.history",
+    "tui_reader.ui.screens.help",
+    LIBRARY_SCREEN,
+)
+"""Screens the first frame does not need (with what they import: the search index, SQLite,
+Textual's tables and inputs). Imported when first shown, or in a thread worker
+:data:`PRELOAD_DELAY` after start so a key press rarely waits for one; a warm host that forks
+sessions imports them before it freezes."""
+
+PRELOAD_DELAY = 1.5
+"""Seconds after start before :data:`DEFERRED_MODULES` are imported in a thread worker."""
+
 CACHE_FILL_DELAY = 1.0
 """Seconds after a story first shows before its cache entry is written (every chapter parsed in
 a thread worker): the first paint never shares the processor with it."""
+
+
+def screen_class(module: str, name: str) -> Callable[..., Any]:
+    """The screen class ``name`` of ``module``, importing the module now if it is not yet."""
+    cls: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return cls
+
+
+def is_screen(screen: object, module: str, name: str) -> bool:
+    """True when ``screen`` is a ``module.name`` screen (never imports: a module not loaded yet
+    has no screens)."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(screen, getattr(loaded, name))
+
+
+def preload_deferred() -> None:
+    """Import :data:`DEFERRED_MODULES` (in a thread worker, or a warm host before forking)."""
+    for module in DEFERRED_MODULES:
+        importlib.import_module(module)
+
+
+def _library_screens(screens: Iterable[object]) -> list[LibraryScreen]:
+    """The library screens among ``screens``."""
+    found = [s for s in screens if is_screen(s, LIBRARY_SCREEN, "LibraryScreen")]
+    return cast("list[LibraryScreen]", found)
 
 
 class StoryOnlyScreen(Screen[None]):
@@ -158,7 +200,7 @@ class TuiReaderApp(App[int]):
     def get_default_screen(self) -> Screen[Any]:
         """The library, or a blank bottom screen under a single story."""
         if self.library is not None:
-            return LibraryScreen(self.library, self.store)
+            return screen_class(LIBRARY_SCREEN, "LibraryScreen")(self.library, self.store)
         return StoryOnlyScreen()
 
     def on_mount(self) -> None:
@@ -182,6 +224,7 @@ class TuiReaderApp(App[int]):
             self.notify(self._config_problem(problem), severity="warning", timeout=8)
         while self._pending_warnings:  # (the store's writer may add one meanwhile)
             self.notify(self._pending_warnings.pop(0), severity="warning", timeout=8)
+        self.set_timer(PRELOAD_DELAY, self._preload)
         if self.shutdown_guard is not None:
             loop = asyncio.get_running_loop()
             self.shutdown_guard.request_exit = lambda sig: loop.call_soon_threadsafe(
@@ -192,6 +235,10 @@ class TuiReaderApp(App[int]):
             if self._cache_fill is not None:
                 self.fill_cache_later(self.single_story, self._cache_fill)
                 self._cache_fill = None
+
+    def _preload(self) -> None:
+        """Import the screens the first frame did not need, in a thread worker."""
+        self.run_worker(preload_deferred, thread=True, group="preload", exit_on_error=False)
 
     def _config_problem(self, line: str) -> str:
         """A config problem as a reader is shown it (hosted: not where the host keeps the file)."""
@@ -322,8 +369,10 @@ class TuiReaderApp(App[int]):
 
     def action_help(self) -> None:
         """Show every key."""
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.settings.keys, plain=self.plain))
+        help_module = "tui_reader.ui.screens.help"
+        if not is_screen(self.screen, help_module, "HelpScreen"):
+            help_screen = screen_class(help_module, "HelpScreen")
+            self.push_screen(help_screen(self.settings.keys, plain=self.plain))
 
     # --- hosted mode ------------------------------------------------------------------------
 
@@ -369,7 +418,7 @@ class TuiReaderApp(App[int]):
     @property
     def library_entries(self) -> list[LibraryEntry]:
         """The entries the library screen currently knows."""
-        screens = [s for s in self.screen_stack if isinstance(s, LibraryScreen)]
+        screens = _library_screens(self.screen_stack)
         return screens[0].entries if screens else []
 
     def open_entry(self, entry: LibraryEntry, *, chapter: int | None = None) -> None:
@@ -513,13 +562,14 @@ class TuiReaderApp(App[int]):
         self.store.set_pref("hidden_warnings", sorted(hidden))
         state = "hidden" if warning in hidden else "shown"
         self.notify(f"Stories warned {warning}: {state}", timeout=2)
-        for screen in self.screen_stack:
-            if isinstance(screen, LibraryScreen) and screen.scanned:
+        for screen in _library_screens(self.screen_stack):
+            if screen.scanned:
                 screen.refresh_rows()
 
     def action_search_library(self) -> None:
         """Search the text of every story; enter opens the story at that paragraph."""
-        if isinstance(self.screen, SearchScreen):
+        module = "tui_reader.ui.screens.search"
+        if is_screen(self.screen, module, "SearchScreen"):
             return
 
         def chosen(hit: SearchHit | None) -> None:
@@ -527,12 +577,14 @@ class TuiReaderApp(App[int]):
             if hit is not None:
                 self.open_at(Path(hit.path), Position(hit.chapter, hit.paragraph, 0))
 
-        screen = SearchScreen(self.library_root, self.data_dir, self.hidden_warnings())
+        search_screen = screen_class(module, "SearchScreen")
+        screen = search_screen(self.library_root, self.data_dir, self.hidden_warnings())
         self.push_screen(screen, chosen)
 
     def action_bookmarks(self) -> None:
         """Every bookmark; enter opens the story there."""
-        if isinstance(self.screen, BookmarksScreen):
+        module = "tui_reader.ui.screens.bookmarks"
+        if is_screen(self.screen, module, "BookmarksScreen"):
             return
 
         def chosen(bookmark: Bookmark | None) -> None:
@@ -541,11 +593,12 @@ class TuiReaderApp(App[int]):
                 position = Position(bookmark.chapter, bookmark.paragraph, bookmark.offset)
                 self.open_at(Path(bookmark.path), position)
 
-        self.push_screen(BookmarksScreen(self.store), chosen)
+        self.push_screen(screen_class(module, "BookmarksScreen")(self.store), chosen)
 
     def action_history(self) -> None:
         """Recently read stories; enter resumes one."""
-        if isinstance(self.screen, HistoryScreen):
+        module = "tui_reader.ui.screens.history"
+        if is_screen(self.screen, module, "HistoryScreen"):
             return
 
         def chosen(entry: HistoryEntry | None) -> None:
@@ -556,7 +609,7 @@ class TuiReaderApp(App[int]):
                     position = Position(entry.chapter, 0, 0)
                 self.open_at(Path(entry.path), position)
 
-        self.push_screen(HistoryScreen(self.store), chosen)
+        self.push_screen(screen_class(module, "HistoryScreen")(self.store), chosen)
 
     # --- preferences ------------------------------------------------------------------------
 
