@@ -14,7 +14,10 @@ and format as for any imported story.
 
 Entry file layout::
 
-    MAGIC (24 bytes) | token (16 bytes) | header length (8 bytes, big-endian) | header JSON | body
+    MAGIC (24 bytes) | token (16 bytes) | body | header JSON | header length (8 bytes, big-endian)
+
+The body is written chapter by chapter as it is encoded (one segment in memory at a time), the
+header after it once every offset is known.
 
 The token is random per written entry: a chapter loader checks it before reading its segment,
 so a story open while its entry is rewritten never reads another entry's bytes (it imports the
@@ -84,8 +87,11 @@ SUFFIX = ".story"
 """The ending of entry files."""
 
 _TOKEN_BYTES = 16
-_PREFIX = len(MAGIC) + _TOKEN_BYTES + 8
-"""Bytes before the header: magic, token, header length."""
+_PREFIX = len(MAGIC) + _TOKEN_BYTES
+"""Bytes before the body: magic and token."""
+
+_TAIL = 8
+"""Bytes after the header: its length."""
 
 _MAX_HEADER = 64 * 1024 * 1024
 """A header claiming more than this is garbage."""
@@ -176,11 +182,15 @@ def read_entry(path: Path, data_dir: Path, stat: os.stat_result) -> Story | None
             prefix = handle.read(_PREFIX)
             if len(prefix) != _PREFIX or not prefix.startswith(MAGIC):
                 return None
-            token = prefix[len(MAGIC) : len(MAGIC) + _TOKEN_BYTES]
-            length = int.from_bytes(prefix[-8:], "big")
+            token = prefix[len(MAGIC) :]
             size = os.fstat(handle.fileno()).st_size
-            if length > min(_MAX_HEADER, size - _PREFIX):
+            if size < _PREFIX + _TAIL:
                 return None
+            handle.seek(size - _TAIL)
+            length = int.from_bytes(handle.read(_TAIL), "big")
+            if length > min(_MAX_HEADER, size - _PREFIX - _TAIL):
+                return None
+            handle.seek(size - _TAIL - length)
             raw = handle.read(length)
     except OSError:
         return None
@@ -191,10 +201,9 @@ def read_entry(path: Path, data_dir: Path, stat: os.stat_result) -> Story | None
         key = header.get("key")
         if key != _key(path, stat):
             return None
-        body_start = _PREFIX + length
-        if size != body_start + _int(header.get("body")):
+        if size != _PREFIX + _int(header.get("body")) + length + _TAIL:
             return None  # truncated, or grown by something else
-        story = _story(header, path, entry, token, body_start)
+        story = _story(header, path, entry, token, _PREFIX)
     except (_Damaged, ValueError, TypeError, KeyError, IndexError, RecursionError):
         return None
     with contextlib.suppress(OSError):
@@ -257,7 +266,7 @@ def _segment_loader(
         try:
             with entry.open("rb") as handle:
                 prefix = handle.read(_PREFIX)
-                if prefix[len(MAGIC) : len(MAGIC) + _TOKEN_BYTES] != token:
+                if prefix[len(MAGIC) :] != token:
                     raise _Damaged("the entry was rewritten")
                 handle.seek(start)
                 raw = handle.read(length)
@@ -373,7 +382,8 @@ def write_entry(story: Story, path: Path, data_dir: Path, stat: os.stat_result) 
     or a chapter could not be read, nothing is written. A read-only or full disk is not fatal.
     """
     chapters = story.chapters
-    segments = [_encode_blocks(chapter.blocks) for chapter in chapters]
+    for chapter in chapters:
+        _ = chapter.blocks  # parsed now if not yet
     if any(chapter.load_error is not None for chapter in chapters):
         return False
     try:
@@ -382,25 +392,6 @@ def write_entry(story: Story, path: Path, data_dir: Path, stat: os.stat_result) 
         return False
     if (now.st_size, now.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
         return False
-    rows: list[list[Any]] = []
-    offset = 0
-    for chapter, segment in zip(chapters, segments, strict=True):
-        rows.append(
-            [
-                chapter.number,
-                chapter.title,
-                chapter.words,
-                list(chapter.notes_before),
-                list(chapter.notes_after),
-                chapter.summary,
-                offset,
-                len(segment),
-            ]
-        )
-        offset += len(segment)
-    header = {"key": _key(path, stat), "body": offset, "story": _meta(story), "chapters": rows}
-    raw = _dumps(header)
-    token = secrets.token_bytes(_TOKEN_BYTES)
     target = entry_path(path, data_dir)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -409,10 +400,30 @@ def write_entry(story: Story, path: Path, data_dir: Path, stat: os.stat_result) 
         return False
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(MAGIC + token + len(raw).to_bytes(8, "big"))
-            out.write(raw)
-            for segment in segments:
+            out.write(MAGIC + secrets.token_bytes(_TOKEN_BYTES))
+            rows: list[list[Any]] = []
+            offset = 0
+            for chapter in chapters:
+                segment = _encode_blocks(chapter.blocks)
                 out.write(segment)
+                rows.append(
+                    [
+                        chapter.number,
+                        chapter.title,
+                        chapter.words,
+                        list(chapter.notes_before),
+                        list(chapter.notes_after),
+                        chapter.summary,
+                        offset,
+                        len(segment),
+                    ]
+                )
+                offset += len(segment)
+            meta = _meta(story)
+            header = {"key": _key(path, stat), "body": offset, "story": meta, "chapters": rows}
+            raw = _dumps(header)
+            out.write(raw)
+            out.write(len(raw).to_bytes(_TAIL, "big"))
         os.replace(tmp, target)
     except OSError:
         with contextlib.suppress(OSError):

@@ -203,7 +203,7 @@ def _truncate(entry: Path) -> None:
 
 
 def _truncate_header(entry: Path) -> None:
-    entry.write_bytes(entry.read_bytes()[:60])
+    entry.write_bytes(entry.read_bytes()[:30])
 
 
 def _garbage(entry: Path) -> None:
@@ -215,10 +215,13 @@ def _empty(entry: Path) -> None:
 
 
 def _huge_header(entry: Path) -> None:
-    raw = bytearray(entry.read_bytes())
-    start = len(story_cache.MAGIC) + 16
-    raw[start : start + 8] = (2**62).to_bytes(8, "big")
-    entry.write_bytes(bytes(raw))
+    raw = entry.read_bytes()
+    entry.write_bytes(raw[:-8] + (2**62).to_bytes(8, "big"))
+
+
+def _chopped_body(entry: Path) -> None:
+    raw = entry.read_bytes()
+    entry.write_bytes(raw[:50] + raw[60:])  # the header still reads, the offsets are off
 
 
 def _rewrite_header(change: Callable[[dict[str, Any]], Any]) -> Callable[[Path], None]:
@@ -226,13 +229,11 @@ def _rewrite_header(change: Callable[[dict[str, Any]], Any]) -> Callable[[Path],
 
     def damage(entry: Path) -> None:
         raw = entry.read_bytes()
-        prefix = len(story_cache.MAGIC) + 16
-        length = int.from_bytes(raw[prefix : prefix + 8], "big")
-        header = json.loads(raw[prefix + 8 : prefix + 8 + length])
+        length = int.from_bytes(raw[-8:], "big")
+        header = json.loads(raw[-8 - length : -8])
         header = change(header) or header
         new = json.dumps(header).encode()
-        body = raw[prefix + 8 + length :]
-        entry.write_bytes(raw[:prefix] + len(new).to_bytes(8, "big") + new + body)
+        entry.write_bytes(raw[: -8 - length] + new + len(new).to_bytes(8, "big"))
 
     return damage
 
@@ -255,6 +256,7 @@ DAMAGES: dict[str, Callable[[Path], None]] = {
     "garbage": _garbage,
     "empty": _empty,
     "huge header length": _huge_header,
+    "body shorter": _chopped_body,
     "header a list": _rewrite_header(lambda header: [1, 2, 3]),
     "story a string": _rewrite_header(_set(["story"], "oops")),
     "title a number": _rewrite_header(_set(["story", "title"], 7)),
@@ -282,14 +284,21 @@ def test_a_damaged_entry_is_rebuilt(
     assert import_spy.calls == calls
 
 
-def test_a_damaged_segment_is_read_from_the_file(story_file: Path, data_dir: Path) -> None:
+def test_a_damaged_segment_is_read_from_the_file(
+    story_file: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reimport = Spy(story_cache._reimport)
+    monkeypatch.setattr(story_cache, "_reimport", reimport)
     expected = load_story(story_file).to_dict()
     open_cached(story_file, data_dir)
     story = open_cached(story_file, data_dir)
     entry = entry_path(story_file, data_dir)
     raw = entry.read_bytes()
-    entry.write_bytes(raw[: len(raw) - 200] + b"\xff" * 200)  # the last chapter's bytes
+    length = int.from_bytes(raw[-8:], "big")
+    end = len(raw) - 8 - length  # the body ends here: the last chapter's bytes go bad
+    entry.write_bytes(raw[: end - 200] + b"\xff" * 200 + raw[end:])
     assert story.to_dict() == expected
+    assert reimport.calls >= 1
     assert all(chapter.load_error is None for chapter in story.chapters)
 
 
