@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.worker import get_current_worker
 
 from tui_reader.config import Settings
 from tui_reader.keys import key_label
@@ -477,9 +478,14 @@ class TuiReaderApp(App[int]):
         """
 
         def work() -> None:
+            worker = get_current_worker()
             with contextlib.suppress(Exception):
-                load_chapters(story, range(len(story.chapters)))
-                fill()
+                for index in range(len(story.chapters)):
+                    if worker.is_cancelled:  # the app is quitting: never hold up its exit
+                        return
+                    load_chapters(story, [index])
+                if not worker.is_cancelled:
+                    fill()
 
         def start() -> None:
             self.run_worker(work, thread=True, group="story-cache", exit_on_error=False)
