@@ -90,6 +90,30 @@ def load_story(path: str | Path) -> Story:
     return story
 
 
+def load_first_chapter(path: str | Path) -> Story | None:
+    """The story with its first chapter only, when its importer can read that much quickly.
+
+    First chapter first: an importer with a ``load_first(path, data)`` function (the EPUB
+    importer) reads the package, the contents and the documents up to the second chapter, and
+    that first chapter is exactly the one :func:`load_story` gives. None when the file has no
+    such importer, declines, or fails in any way (:func:`load_story` then says why).
+    """
+    path = Path(path)
+    try:
+        if path.is_dir() or path.stat().st_size > MAX_BYTES:
+            return None
+        data = path.read_bytes()
+        module = importlib.import_module(_module_for(path, data))
+        load_first = getattr(module, "load_first", None)
+        story: Story | None = load_first(path, data) if load_first is not None else None
+    except Exception:  # whatever it is, the whole import will meet it and say so
+        return None
+    if story is None or not story.chapters:
+        return None
+    importlib.import_module(_STORY_NOTES).apply_free_text(story)
+    return story
+
+
 def _one_line(text: str) -> str:
     """Squeeze a message onto one line of reasonable length."""
     line = collapse_whitespace(text)
