@@ -148,6 +148,16 @@ def open_cached(path: Path, data_dir: Path) -> Story:
     return story
 
 
+def cached_story(path: Path, data_dir: Path) -> Story | None:
+    """The story from its entry when there is a fresh one (a hit), else None; never raises."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return read_entry(path, data_dir, stat)
+
+
 def open_story(path: Path, data_dir: Path) -> tuple[Story, Fill | None]:
     """The story, and on a miss the function that writes its entry (None on a hit).
 

@@ -15,9 +15,11 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -26,13 +28,14 @@ from textual.theme import Theme
 from textual.worker import get_current_worker
 
 from tui_reader.config import Settings
+from tui_reader.importers import load_first_chapter
 from tui_reader.keys import key_label
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import display_path, display_text
 from tui_reader.reading import load_chapters, opening_chapter
 from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
-from tui_reader.story_cache import Fill, open_story
+from tui_reader.story_cache import Fill, cached_story, open_story
 from tui_reader.text import collapse_whitespace, sanitise
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.commands import ReaderCommands
@@ -73,9 +76,17 @@ sessions imports them before it freezes."""
 PRELOAD_DELAY = 1.5
 """Seconds after start before :data:`DEFERRED_MODULES` are imported in a thread worker."""
 
+WHOLE_STORY_DELAY = 0.1
+"""Seconds after the first chapter shows (first chapter first) before the whole story is read
+in a thread worker: the first paint never shares the processor with it."""
+
 CACHE_FILL_DELAY = 1.0
 """Seconds after a story first shows before its cache entry is written (every chapter parsed in
 a thread worker): the first paint never shares the processor with it."""
+
+
+Whole = Callable[[], tuple[Story, Fill | None]]
+"""Reads the whole story (and its cache fill) when the app was given its first chapter only."""
 
 
 def screen_class(module: str, name: str) -> Callable[..., Any]:
@@ -136,6 +147,7 @@ class TuiReaderApp(App[int]):
         install_signals: bool = False,
         settings: Settings | None = None,
         cache_fill: Fill | None = None,
+        whole: Whole | None = None,
         **kwargs: Any,
     ) -> None:
         """Open ``target`` (a library folder, or a story file whose ``story`` may be given).
@@ -143,7 +155,9 @@ class TuiReaderApp(App[int]):
         ``settings`` (the config file) remaps keys, turns plain mode on and gives the
         preferences' defaults; its problems are shown once the app runs. ``cache_fill`` writes
         the given ``story``'s cache entry (:func:`~tui_reader.story_cache.open_story` missed):
-        it runs in a thread worker once the story shows.
+        it runs in a thread worker once the story shows. ``whole`` reads the whole story when
+        ``story`` holds its first chapter only (first chapter first): that chapter shows, then
+        the whole story is read in a thread worker and the reader reads on in it.
         """
         super().__init__(**kwargs)
         self.settings = settings or Settings()
@@ -187,6 +201,7 @@ class TuiReaderApp(App[int]):
         self.single_story = story
         """The story when one file was opened."""
         self._cache_fill = cache_fill
+        self._whole = whole
         if self.target.is_dir():
             self.library = Library(self.target, self.data_dir)
 
@@ -231,11 +246,61 @@ class TuiReaderApp(App[int]):
             self.shutdown_guard.request_exit = lambda sig: loop.call_soon_threadsafe(
                 self.on_signal, sig
             )
-        if self.single_story is not None:
+        if self.single_story is not None and self._whole is not None:
+            self.open_whole_story(self.single_story, self._whole)
+            self._whole = None
+        elif self.single_story is not None:
             self.show_story(self.single_story, self.target)
             if self._cache_fill is not None:
                 self.fill_cache_later(self.single_story, self._cache_fill)
                 self._cache_fill = None
+
+    def open_whole_story(self, first: Story, whole: Whole) -> None:
+        """First chapter first: show ``first`` (the story's first chapter only) unless the reader's
+        place is further on, then read the whole story in a thread worker and read on in it."""
+        saved = self.store.position(first.story_id)
+        early = saved is None or saved.chapter == 0
+        if early:
+            self.show_story(first, self.target)
+
+        def work() -> None:
+            try:
+                story, fill = whole()
+            except StoryError as exc:
+                self.call_from_thread(self._whole_failed, exc, early)
+                return
+            self.call_from_thread(self._whole_story, first, story, fill, early)
+
+        def start() -> None:
+            self.run_worker(work, thread=True, group="whole-story", exit_on_error=False)
+
+        if early:
+            self.set_timer(WHOLE_STORY_DELAY, start)
+        else:
+            start()
+
+    def _whole_story(self, first: Story, story: Story, fill: Fill | None, shown: bool) -> None:
+        """The whole story is read: the reading screen showing its first chapter reads on in it
+        (or, when it was not shown, the story opens now)."""
+        self.single_story = story
+        if shown:
+            for screen in self.screen_stack:
+                if isinstance(screen, ReaderScreen) and screen.story is first:
+                    screen.story_indexed(story)
+        else:
+            self.show_story(story, self.target)
+        if fill is not None:
+            self.fill_cache_later(story, fill)
+
+    def _whole_failed(self, error: StoryError, shown: bool) -> None:
+        """The whole story could not be read after its first chapter was: say why (in one line);
+        with nothing shown yet, end as a file that cannot be opened does."""
+        if shown:
+            title = f"Cannot open {self.shown_name(error.path)}"
+            self.notify(error.reason, title=title, severity="error")
+        else:
+            line = f"error: {self.shown_name(error.path)}: {error.reason}"
+            self.exit(1, return_code=1, message=Text(self.shown_text(line)))
 
     def _preload(self) -> None:
         """Import the screens the first frame did not need, in a thread worker."""
@@ -668,12 +733,22 @@ def run_app(
         sys.excepthook = _hosted_excepthook(data_dir)
     story = None
     fill = None
+    whole: Whole | None = None
     if not target.is_dir():
-        try:
-            story, fill = open_story(target, data_dir)
-        except StoryError as exc:
-            print(exc.line(), file=sys.stderr)
-            return 1
+        story = cached_story(target, data_dir)
+        if (
+            story is None
+        ):  # first chapter first, when the story's importer can and no warning is due
+            first = load_first_chapter(target)
+            if first is not None and not first.needs_warning:
+                load_chapters(first, [0])
+                story, whole = first, partial(open_story, target, data_dir)
+        if story is None:
+            try:
+                story, fill = open_story(target, data_dir)
+            except StoryError as exc:
+                print(exc.line(), file=sys.stderr)
+                return 1
     app = TuiReaderApp(
         target,
         data_dir=data_dir,
@@ -684,6 +759,7 @@ def run_app(
         install_signals=True,
         settings=settings,
         cache_fill=fill,
+        whole=whole,
     )
     guard = app.shutdown_guard
     if guard is not None:
