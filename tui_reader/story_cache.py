@@ -342,10 +342,11 @@ def _position(value: Any) -> Any:
 
 
 def _str(value: Any) -> str:
-    """``value`` if it is a string."""
+    """``value`` if it is a string, sanitised again (an entry is a file on disk: what it says
+    reaches the screen, so it passes the one sanitiser as the importer's text did)."""
     if not isinstance(value, str):
         raise _Damaged("expected a string")
-    return value
+    return sanitise(value)
 
 
 def _opt_str(value: Any) -> str | None:

@@ -407,3 +407,12 @@ def test_a_hit_marks_its_entry_recently_used(story_file: Path, data_dir: Path) -
     os.utime(entry, (1_000, 1_000))
     open_cached(story_file, data_dir)
     assert entry.stat().st_mtime > 1_000
+
+
+def test_what_an_entry_says_passes_the_sanitiser(story_file: Path, data_dir: Path) -> None:
+    open_cached(story_file, data_dir)
+    _rewrite_header(_set(["story", "title"], "Ferry\x1b]52;c;cm0gLXJmIH4K\x07 Title"))(
+        entry_path(story_file, data_dir)
+    )
+    story = open_cached(story_file, data_dir)
+    assert story.title == "Ferry]52;c;cm0gLXJmIH4K Title"
