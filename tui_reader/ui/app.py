@@ -741,7 +741,6 @@ def run_app(
         ):  # first chapter first, when the story's importer can and no warning is due
             first = load_first_chapter(target)
             if first is not None and not first.needs_warning:
-                load_chapters(first, [0])
                 story, whole = first, partial(open_story, target, data_dir)
         if story is None:
             try:
@@ -761,6 +760,8 @@ def run_app(
         cache_fill=fill,
         whole=whole,
     )
+    if story is not None:  # the opening chapter's text is in the first frame (not a worker's)
+        load_chapters(story, [opening_chapter(story, None, app.store.position(story.story_id))])
     guard = app.shutdown_guard
     if guard is not None:
         guard.install()
