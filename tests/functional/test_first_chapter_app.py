@@ -18,6 +18,7 @@ from tui_reader.state import Position, StateStore
 from tui_reader.story_cache import Fill, entry_path, open_story
 from tui_reader.ui import app as app_module
 from tui_reader.ui.app import TuiReaderApp
+from tui_reader.ui.dialogs.confirm import ConfirmDialog
 from tui_reader.ui.screens.reader import ReaderScreen
 
 SIZE = (100, 32)
@@ -112,3 +113,22 @@ async def test_a_whole_story_that_fails_is_said_in_one_line(book: Path, data_dir
         shown = [(n.title, n.message) for n in app._notifications]
         assert shown == [(f"Cannot open {book.name}", "the second half is gone")]
         assert "Chapter 1 of 1" in screen_text(app)
+
+
+async def test_a_whole_story_that_warns_asks_before_reading_on(book: Path, data_dir: Path) -> None:
+    first = load_first_chapter(book)
+    assert first is not None and not first.needs_warning
+
+    def warned() -> tuple[Story, Fill | None]:
+        story, _ = open_story(book, data_dir)
+        story.rating = "Explicit"
+        return story, None
+
+    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=warned)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "warning"
+        assert "Rating: Explicit" in screen_text(app)
+        await pilot.press("n")
+        await settle(app, pilot, lambda: not app.is_running)
+    assert app.return_code == 0

@@ -287,10 +287,25 @@ class TuiReaderApp(App[int]):
             for screen in self.screen_stack:
                 if isinstance(screen, ReaderScreen) and screen.story is first:
                     screen.story_indexed(story)
+            if self.needs_warning(story) and not first.needs_warning:
+                self._warn_late(story)  # (what the first chapter showed did not call for one)
         else:
             self.show_story(story, self.target)
         if fill is not None:
             self.fill_cache_later(story, fill)
+
+    def _warn_late(self, story: Story) -> None:
+        """The warning screen over the reader: the whole story warns where its first chapter did
+        not; declining leaves the story."""
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.store.acknowledge(story.story_id)
+            else:
+                self.save_state()
+                self.story_closed()
+
+        self.push_screen(ConfirmDialog.warning(story), answered)
 
     def _whole_failed(self, error: StoryError, shown: bool) -> None:
         """The whole story could not be read after its first chapter was: say why (in one line);
