@@ -37,10 +37,12 @@ def book(tmp_path: Path) -> Path:
     return make_story(tmp_path / "lib", 20_000, "epub").path
 
 
-async def settle(app: TuiReaderApp, pilot, done) -> None:  # type: ignore[no-untyped-def]
-    """Let the app run until ``done()`` (bounded by pauses, not by a clock)."""
+async def settle(app: TuiReaderApp, pilot, done, *, workers: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Let the app run until ``done()`` (bounded by pauses, not by a clock); ``workers``: wait
+    for the workers running each time."""
     for _ in range(200):
-        await app.workers.wait_for_complete()
+        if workers:
+            await app.workers.wait_for_complete()
         await pilot.pause(0.02)
         if done():
             return
@@ -132,3 +134,34 @@ async def test_a_whole_story_that_warns_asks_before_reading_on(book: Path, data_
         await pilot.press("n")
         await settle(app, pilot, lambda: not app.is_running)
     assert app.return_code == 0
+
+
+async def test_a_library_epub_opens_first_chapter_first(
+    book: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    indexed = threading.Event()
+    real = app_module.open_story
+
+    def gated(path: Path, data: Path) -> tuple[Story, Fill | None]:
+        """The whole story, once the test has looked at the first chapter."""
+        indexed.wait(timeout=30)
+        return real(path, data)
+
+    monkeypatch.setattr(app_module, "open_story", gated)
+    app = TuiReaderApp(book.parent, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot, lambda: isinstance(app.screen, ReaderScreen), workers=False)
+        assert isinstance(app.screen, ReaderScreen)
+        assert "Chapter 1 of 1" in header(app)
+        indexed.set()
+        await settle(app, pilot, lambda: "Chapter 1 of 4" in header(app))
+        assert "Chapter 1 of 4" in header(app)
+        assert app.screen.story.to_dict() == load_story(book).to_dict()
+        await settle(app, pilot, entry_path(book, data_dir).is_file)
+        await pilot.press("escape")  # back to the library: the app goes on
+        await pilot.pause()
+        assert app.is_running
+    assert entry_path(book, data_dir).is_file()

@@ -258,23 +258,33 @@ class TuiReaderApp(App[int]):
     def open_whole_story(self, first: Story, whole: Whole) -> None:
         """First chapter first: show ``first`` (the story's first chapter only) unless the reader's
         place is further on, then read the whole story in a thread worker and read on in it."""
-        saved = self.store.position(first.story_id)
-        early = saved is None or saved.chapter == 0
+        early = self.may_show_first(first)
         if early:
             self.show_story(first, self.target)
+        self.read_whole_later(first, whole, shown=early)
+
+    def may_show_first(self, first: Story) -> bool:
+        """True when a story's first chapter may show before the whole story is read: no
+        warning is due and the reader's place (if any) is in that chapter."""
+        saved = self.store.position(first.story_id)
+        return not first.needs_warning and (saved is None or saved.chapter == 0)
+
+    def read_whole_later(self, first: Story, whole: Whole, *, shown: bool) -> None:
+        """Read the whole story in a thread worker (after the first paint when ``first`` is
+        shown), then read on in it (:meth:`_whole_story`)."""
 
         def work() -> None:
             try:
                 story, fill = whole()
             except StoryError as exc:
-                self.call_from_thread(self._whole_failed, exc, early)
+                self.call_from_thread(self._whole_failed, exc, shown)
                 return
-            self.call_from_thread(self._whole_story, first, story, fill, early)
+            self.call_from_thread(self._whole_story, first, story, fill, shown)
 
         def start() -> None:
             self.run_worker(work, thread=True, group="whole-story", exit_on_error=False)
 
-        if early:
+        if shown:
             self.set_timer(WHOLE_STORY_DELAY, start)
         else:
             start()
@@ -282,7 +292,8 @@ class TuiReaderApp(App[int]):
     def _whole_story(self, first: Story, story: Story, fill: Fill | None, shown: bool) -> None:
         """The whole story is read: the reading screen showing its first chapter reads on in it
         (or, when it was not shown, the story opens now)."""
-        self.single_story = story
+        if self.single_story is first:
+            self.single_story = story
         if shown:
             for screen in self.screen_stack:
                 if isinstance(screen, ReaderScreen) and screen.story is first:
@@ -534,8 +545,18 @@ class TuiReaderApp(App[int]):
         if not self.allowed(path):
             self.notify("That file is not in this library.", severity="error")
             return
+        whole: Whole | None = None
+        fill: Fill | None = None
         try:
-            story, fill = await asyncio.to_thread(open_story, path, self.data_dir)
+            quick = await asyncio.to_thread(cached_story, path, self.data_dir)
+            if quick is None and not chapter and position is None:  # first chapter first
+                first = await asyncio.to_thread(load_first_chapter, path)
+                if first is not None and self.may_show_first(first):
+                    quick, whole = first, partial(open_story, path, self.data_dir)
+            if quick is not None:
+                story = quick
+            else:
+                story, fill = await asyncio.to_thread(open_story, path, self.data_dir)
             start = opening_chapter(story, chapter, position or self.store.position(story.story_id))
             await asyncio.to_thread(load_chapters, story, [start])
         except StoryError as exc:
@@ -546,7 +567,9 @@ class TuiReaderApp(App[int]):
         while replace and len(self.screen_stack) > 1 and isinstance(self.screen, ReaderScreen):
             self.pop_screen()
         self.show_story(story, path, chapter=chapter, position=position)
-        if fill is not None:
+        if whole is not None:
+            self.read_whole_later(story, whole, shown=True)
+        elif fill is not None:
             self.fill_cache_later(story, fill)
 
     def fill_cache_later(self, story: Story, fill: Fill) -> None:
