@@ -102,6 +102,9 @@ def load_first_chapter(path: str | Path) -> Story | None:
     try:
         if path.is_dir() or path.stat().st_size > MAX_BYTES:
             return None
+        known = STORY_FORMATS.get(path.suffix.lower())
+        if known is not None and not hasattr(importlib.import_module(known), "load_first"):
+            return None  # (without reading the file)
         data = path.read_bytes()
         module = importlib.import_module(_module_for(path, data))
         load_first = getattr(module, "load_first", None)
