@@ -39,9 +39,11 @@ Rules:
 Developer note (measured on the shared 2-core dev machine, 473k-word generated EPUB,
 ``benchmarks.generate.make_story(workdir, 473_000, "epub")``, medians of 5): ``open_cached`` on
 a hit takes 0.4 ms (0.5 ms with the first chapter's blocks) against 157 ms for ``load_story``;
-a miss (import, every chapter parsed, entry written) 420 ms, run after the first paint. The
-reader's CPU time until the first chapter's words show (tmux, medians of 7) went from 690 ms
-(first open) / 710 ms (reopen) to 540 ms / 440 ms; the empty Textual app takes 210 ms.
+a miss (import, every chapter parsed, entry written) 420 ms, run after the first paint. Time
+until the first chapter's words show (tmux 100x40, 9 rounds interleaved, medians, a busy
+machine; wall / the reader's CPU): first open 1075 / 740 ms before this cache and first chapter
+first, 729 / 480 ms after; reopen 967 / 730 ms before, 571 / 410 ms after; the empty Textual app
+370 / 220 ms.
 """
 
 from __future__ import annotations
