@@ -1,4 +1,5 @@
-"""Command line: ``tui-reader [PATH]``, ``inspect``, ``search``, ``keys`` and ``serve-ssh``.
+"""Command line: ``tui-reader [PATH]``, ``inspect``, ``search``, ``keys``, ``serve-ssh``,
+``update`` and ``get``.
 
 Only argument parsing lives here; each command is a function in the module that owns it,
 loaded by its entry point when the command runs (:data:`_COMMANDS`), so ``tui-reader inspect``
@@ -19,7 +20,7 @@ from tui_reader import __version__
 from tui_reader.config import Settings, load_settings
 from tui_reader.paths import data_dir, default_library_dir, display_path, has_stories
 
-SUBCOMMANDS = ("inspect", "search", "keys", "serve-ssh")
+SUBCOMMANDS = ("inspect", "search", "keys", "serve-ssh", "update", "get")
 """Words that start a subcommand rather than name a story or library."""
 
 
@@ -49,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "A terminal reader for fan fiction and web fiction. "
             "Other commands: 'tui-reader inspect FILE', 'tui-reader search QUERY', "
-            "'tui-reader keys', 'tui-reader serve-ssh' (each takes --help)."
+            "'tui-reader keys', 'tui-reader serve-ssh', 'tui-reader update', "
+            "'tui-reader get URL' (each takes --help)."
         ),
     )
     parser.add_argument(
@@ -160,6 +162,61 @@ def build_serve_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fetching(parser: argparse.ArgumentParser) -> None:
+    """Options ``update`` and ``get`` share: the library, the delay, the FanFicFare command."""
+    parser.add_argument("--library", metavar="DIR", help="the library folder")
+    parser.add_argument(
+        "--delay",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="seconds between two stories of one site (default 5; sites answer bulk "
+        "fetches with errors)",
+    )
+    parser.add_argument(
+        "--fanficfare",
+        metavar="CMD",
+        help="the FanFicFare command, with any arguments of its own (default: fanficfare; "
+        'e.g. "fanficfare -c /path/personal.ini")',
+    )
+    _common(parser)
+
+
+def build_update_parser() -> argparse.ArgumentParser:
+    """The parser for ``tui-reader update``."""
+    parser = argparse.ArgumentParser(
+        prog="tui-reader update",
+        description="Fetch the new chapters of stories that name their source, with FanFicFare "
+        "(pip install 'tui-reader[fetch]'). EPUBs are updated in place, other files fetched "
+        "again in their format; a file is replaced only by one that reads. Exit status 1 when "
+        "a story failed, 2 when FanFicFare is not installed.",
+    )
+    parser.add_argument(
+        "files", nargs="*", metavar="FILE", help="story files (default: the whole library)"
+    )
+    _fetching(parser)
+    return parser
+
+
+def build_get_parser() -> argparse.ArgumentParser:
+    """The parser for ``tui-reader get``."""
+    parser = argparse.ArgumentParser(
+        prog="tui-reader get",
+        description="Add stories to the library from their URLs, with FanFicFare "
+        "(pip install 'tui-reader[fetch]'). Exit status 1 when a story failed, 2 when "
+        "FanFicFare is not installed.",
+    )
+    parser.add_argument("urls", nargs="+", metavar="URL", help="story URLs")
+    parser.add_argument(
+        "--format",
+        choices=("epub", "html", "txt"),
+        default="epub",
+        help="the file format to keep (default epub)",
+    )
+    _fetching(parser)
+    return parser
+
+
 def _fail(message: str) -> int:
     """Print a one-line error and return the exit status for it."""
     print(f"error: {message}", file=sys.stderr)
@@ -185,6 +242,8 @@ _COMMANDS: dict[str, tuple[str, Callable[[], argparse.ArgumentParser]]] = {
     "search": ("tui_reader.search:run_search_cli", build_search_parser),
     "keys": ("tui_reader.config:run_keys_cli", build_keys_parser),
     "serve-ssh": ("tui_reader.ssh.server:run_server", build_serve_parser),
+    "update": ("tui_reader.updates:run_update_cli", build_update_parser),
+    "get": ("tui_reader.updates:run_get_cli", build_get_parser),
 }
 """Each subcommand's entry point (``module:function``) and its parser. The module is loaded
 only when its command runs, so ``tui-reader inspect`` or ``keys`` never loads Textual."""

@@ -118,6 +118,13 @@ KEY_TABLE: tuple[KeySpec, ...] = (
         "Show hidden",
         "Show or hide stories with warnings you chose to hide",
     ),
+    _k(
+        "library.mute",
+        "m",
+        "mute",
+        "Mute",
+        "Mute the story's author, fandom, relationship or tag",
+    ),
     _k("library.next_story", "j,down", "down", "Next story"),
     _k("library.previous_story", "k,up", "up", "Previous story"),
     # the warning before a story, and the author's stop point before a chapter
@@ -217,6 +224,16 @@ KEY_TABLE: tuple[KeySpec, ...] = (
     _k("section.back", "escape", "close", "Back", show=True),
     _k("bookmark_note.cancel", "escape", "cancel", "Cancel", "Leave without a bookmark"),
     _k("status.cancel", "escape", "cancel", "Cancel", "Keep the status as it is"),
+    _k("mute.cancel", "escape", "cancel", "Cancel", "Mute nothing"),
+    _k("mutes.back", "escape", "close", "Back", show=True),
+    _k(
+        "mutes.unmute",
+        "x,delete,u",
+        "unmute",
+        "Unmute",
+        "Unmute: show that author's, fandom's or tag's stories again",
+        show=True,
+    ),
 )
 """Every binding of the app, its screens and dialogs (the order help and ``keys`` list them in)."""
 
@@ -234,6 +251,8 @@ SCREENS: dict[str, str] = {
     "section": "Summary and notes",
     "bookmark_note": "Bookmark note",
     "status": "Reading status",
+    "mute": "Mute a story's author or tag",
+    "mutes": "Muted authors and tags",
 }
 """Each screen a binding id may start with, and its title."""
 

@@ -29,7 +29,7 @@ from tui_reader.model import Story, StoryError, needs_warning, rating_level
 from tui_reader.paths import display_text, iter_story_files, title_from_filename
 from tui_reader.text import title_key
 
-CACHE_VERSION = 3
+CACHE_VERSION = 5
 """Bumped whenever the cached entry's shape changes; a different version is rebuilt."""
 
 Progress = Callable[[int, int], None]
@@ -78,6 +78,16 @@ class LibraryEntry:
     """The summary, when known."""
     error: str | None = None
     """Why the file could not be imported; None when it imported fine."""
+    legacy_id: str | None = None
+    """The id the story's reader state was kept under before identity by source (format,
+    title and author), to move that state to :attr:`story_id`; None for a broken file."""
+    also: list[str] = field(default_factory=list)
+    """Other files of the same story (same :attr:`story_id`), older than this one: the library
+    lists the story once, from its newest file (:func:`merge_same_story`)."""
+    relationships: list[str] = field(default_factory=list)
+    """Relationship tags (also in :attr:`tags`), for muting a relationship."""
+    categories: list[str] = field(default_factory=list)
+    """AO3 categories ("F/M", "Gen") or a site's category labels."""
 
     @property
     def rating_level(self) -> str | None:
@@ -112,6 +122,9 @@ class LibraryEntry:
             story_id=story.story_id,
             format=story.source.format,
             summary=story.summary,
+            legacy_id=story.legacy_id,
+            relationships=list(tags.relationships),
+            categories=list(story.categories),
         )
 
     @classmethod
@@ -124,7 +137,8 @@ class LibraryEntry:
         )
 
     def to_json(self) -> dict[str, Any]:
-        """The entry as cached JSON (path left out: the cache key holds it)."""
+        """The entry as cached JSON (path left out: the cache key holds it; so is :attr:`also`,
+        which each scan works out again)."""
         data: dict[str, Any] = {}
         for item in fields(self):
             value = getattr(self, item.name)
@@ -134,6 +148,7 @@ class LibraryEntry:
                 value = asdict(value)  # type: ignore[arg-type]
             data[item.name] = value
         del data["path"]
+        data.pop("also", None)
         return data
 
     @classmethod
@@ -164,6 +179,70 @@ def sort_key(entry: LibraryEntry) -> tuple[str, str]:
     return (title_key(entry.title), str(entry.path))
 
 
+def merge_same_story(entries: list[LibraryEntry]) -> list[LibraryEntry]:
+    """One entry per story: files with the same :attr:`~LibraryEntry.story_id` (the same work
+    as HTML and EPUB, a re-download) become the entry of the newest file — latest modification
+    time, then more chapters, then the path — listing the others in its ``also``.
+
+    Broken files and files without an id are kept as they are. The order of ``entries`` is
+    kept (each story where its first file was).
+    """
+    groups: dict[str, list[LibraryEntry]] = {}
+    for entry in entries:
+        if entry.story_id and not entry.error:
+            groups.setdefault(entry.story_id, []).append(entry)
+    if all(len(group) == 1 for group in groups.values()):
+        for entry in entries:
+            entry.also = []
+        return entries
+    chosen: dict[str, LibraryEntry] = {}
+    for story_id, group in groups.items():
+        best = max(group, key=_newness) if len(group) > 1 else group[0]
+        best.also = sorted(str(e.path) for e in group if e is not best)
+        chosen[story_id] = best
+    out: list[LibraryEntry] = []
+    placed: set[str] = set()
+    for entry in entries:
+        if not entry.story_id or entry.error:
+            out.append(entry)
+        elif entry.story_id not in placed:
+            placed.add(entry.story_id)
+            out.append(chosen[entry.story_id])
+    return out
+
+
+def _one_per_story(entries: list[LibraryEntry]) -> list[LibraryEntry]:
+    """The entries :func:`merge_same_story` keeps, without touching any (a scan still under
+    way shows these; its end merges the whole list)."""
+    best: dict[str, LibraryEntry] = {}
+    for entry in entries:
+        if entry.story_id and not entry.error:
+            held = best.get(entry.story_id)
+            if held is None or _newness(entry) > _newness(held):
+                best[entry.story_id] = entry
+    return [e for e in entries if not e.story_id or e.error or best[e.story_id] is e]
+
+
+def _newness(entry: LibraryEntry) -> tuple[int, int, str]:
+    """How new a file of a story is: its modification time, then its chapters, then its path
+    (a file that cannot be stat'ed counts as oldest)."""
+    try:
+        mtime = entry.path.stat().st_mtime_ns
+    except OSError:
+        mtime = -1
+    return (mtime, entry.chapters, str(entry.path))
+
+
+def id_changes(entries: list[LibraryEntry]) -> list[tuple[str, str]]:
+    """``(legacy id, story id)`` of every entry whose reader state may sit under its old id
+    (what :meth:`~tui_reader.state.StateStore.adopt_ids` takes)."""
+    return [
+        (e.legacy_id, e.story_id)
+        for e in entries
+        if e.legacy_id and e.story_id and e.legacy_id != e.story_id and not e.error
+    ]
+
+
 class Library:
     """The stories under one folder, with an index cache in the data dir."""
 
@@ -181,6 +260,9 @@ class Library:
         """The entries of the last scan, sorted by title."""
         self.cache_hits = 0
         """How many entries the last scan took from the cache (the rest were imported)."""
+        self.id_changes: list[tuple[str, str]] = []
+        """``(legacy id, story id)`` of every file of the last scan, merged files included
+        (:func:`id_changes`): the reader state to move to the new ids."""
 
     # --- scanning ---------------------------------------------------------------------------
 
@@ -233,7 +315,7 @@ class Library:
         imported = self._import_all([path for _, path, _ in todo])
         for i, (rel, _path, stat) in enumerate(todo):
             if i == read_first and known is not None:
-                known(sorted(entries, key=sort_key))
+                known(sorted(_one_per_story(entries), key=sort_key))
             entry, data = next(imported)
             changed = True
             fresh[rel] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "entry": data}
@@ -243,6 +325,8 @@ class Library:
                 progress(done, total)
         if changed:
             self._write_cache(fresh)
+        self.id_changes = id_changes(entries)
+        entries = merge_same_story(entries)
         entries.sort(key=sort_key)
         self.entries = entries
         self.cache_hits = hits

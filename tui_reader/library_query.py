@@ -1,20 +1,22 @@
-"""What the library lists: the filter (fuzzy words, ``key:value`` facets), hidden warnings, sort.
+"""What the library lists: the filter (fuzzy words, ``key:value`` facets), hidden warnings,
+the reader's mutes, sort.
 
-Textual-free core: the library screen hands :func:`query` its rows, the filter text, the sort
-column and the reader's hidden warnings, and shows the rows it returns in that order.
+Textual-free core: the library screen hands :func:`query` (or :func:`query_rows`) its rows, the
+filter text, the sort column, the reader's hidden warnings and mutes, and shows the rows it
+returns in that order.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
 from tui_reader.library import LibraryEntry, sort_key
 from tui_reader.model import RATINGS, hides
-from tui_reader.state import STATUSES
+from tui_reader.state import STATUSES, Mute, mute_key
 from tui_reader.text import title_key
 
 FIELD_WEIGHTS: tuple[tuple[str, float], ...] = (
@@ -224,8 +226,17 @@ def parse_filter(text: str) -> tuple[str, list[tuple[str, str]]]:
     return " ".join(words), facets
 
 
-def facet_matches(entry: LibraryEntry, status: str | None, facet: str, value: str) -> bool:
-    """True when ``entry`` (with the reader's ``status``) has ``value`` in ``facet``."""
+UPDATED = "updated"
+"""The ``status:`` facet value for stories that gained chapters since the reader last had them
+open (not a reading status: the reader never sets it)."""
+
+
+def facet_matches(
+    entry: LibraryEntry, status: str | None, facet: str, value: str, *, new_chapters: int = 0
+) -> bool:
+    """True when ``entry`` (with the reader's ``status`` and its ``new_chapters`` since the
+    reader last had it open) has ``value`` in ``facet``; ``status:updated`` asks for new
+    chapters."""
     if facet == "rating":
         rating = RATING_LETTERS.get(value)
         if rating is not None:
@@ -246,6 +257,8 @@ def facet_matches(entry: LibraryEntry, status: str | None, facet: str, value: st
     if facet == "status":
         if value in ("none", "no"):
             return status is None
+        if new_chapters > 0 and UPDATED.startswith(value):
+            return True
         return status is not None and status.casefold().startswith(value)
     return True
 
@@ -253,6 +266,103 @@ def facet_matches(entry: LibraryEntry, status: str | None, facet: str, value: st
 def hidden_by(entry: LibraryEntry, hidden_warnings: Iterable[str]) -> bool:
     """True when ``entry`` carries a warning the reader chose to hide (:func:`hides`)."""
     return hides(entry.warnings, hidden_warnings)
+
+
+MUTE_LABELS: dict[str, str] = {
+    "author": "Author",
+    "fandom": "Fandom",
+    "relationship": "Relationship",
+    "tag": "Tag",
+}
+"""How each kind of mute (:data:`~tui_reader.state.MUTE_KINDS`) is named to a reader."""
+
+
+def entry_authors(entry: LibraryEntry) -> list[str]:
+    """The entry's authors, one name each (importers join several with ", ")."""
+    names = [name.strip() for name in (entry.author or "").split(", ")]
+    return [name for name in names if name]
+
+
+def mute_choices(entry: LibraryEntry) -> list[tuple[str, str]]:
+    """What a story can be muted by, as ``(kind, name)``: its authors, fandoms, relationships,
+    then its other tags and categories; each once (casefolded), in the story's order."""
+    relationships = {r.casefold() for r in entry.relationships}
+    candidates = [
+        *(("author", name) for name in entry_authors(entry)),
+        *(("fandom", fandom) for fandom in entry.fandoms),
+        *(("relationship", rel) for rel in entry.relationships),
+        *(("tag", tag) for tag in entry.tags if tag.casefold() not in relationships),
+        *(("tag", category) for category in entry.categories),
+    ]
+    seen: set[str] = set()
+    choices: list[tuple[str, str]] = []
+    for kind, name in candidates:
+        key = mute_key(kind, name)
+        if name.strip() and key not in seen:
+            seen.add(key)
+            choices.append((kind, name.strip()))
+    return choices
+
+
+MuteIndex = dict[str, dict[str, Mute]]
+"""The reader's mutes by kind, then by casefolded name, for quick lookups."""
+
+
+def mute_index(mutes: Iterable[Mute]) -> MuteIndex:
+    """The mutes by kind and casefolded name (kinds without a mute are left out)."""
+    index: MuteIndex = {}
+    for mute in mutes:
+        index.setdefault(mute.kind, {})[mute.value.strip().casefold()] = mute
+    return index
+
+
+def _first_muted(names: Iterable[str], muted: dict[str, Mute] | None) -> Mute | None:
+    """The mute among ``muted`` (by casefolded name) that one of ``names`` matches, or None."""
+    if muted:
+        for name in names:
+            mute = muted.get(name.strip().casefold())
+            if mute is not None:
+                return mute
+    return None
+
+
+def muted_by(entry: LibraryEntry, mutes: Iterable[Mute] | MuteIndex) -> str | None:
+    """Why ``entry`` is muted ("author Mirren Aske"), or None when no mute of the reader's
+    matches it. An author mute matches any of its authors; a relationship mute its
+    relationships; a tag mute any of its tags (relationships, characters, additional tags,
+    categories); names are compared casefolded."""
+    index = mutes if isinstance(mutes, dict) else mute_index(mutes)
+    if not index:
+        return None
+    mute = (
+        _first_muted(entry_authors(entry) if "author" in index else (), index.get("author"))
+        or _first_muted(entry.fandoms, index.get("fandom"))
+        or _first_muted(entry.relationships, index.get("relationship"))
+        or _first_muted([*entry.tags, *entry.relationships, *entry.categories], index.get("tag"))
+    )
+    return None if mute is None else f"{MUTE_LABELS[mute.kind].lower()} {mute.value}"
+
+
+def mute_counts(entries: Iterable[LibraryEntry], mutes: Iterable[Mute]) -> dict[str, int]:
+    """How many of ``entries`` each mute matches, by its key (one pass over the entries)."""
+    index = mute_index(mutes)
+    counts = {mute.key: 0 for kinds in index.values() for mute in kinds.values()}
+    for entry in entries:
+        names = {
+            "author": entry_authors(entry),
+            "fandom": entry.fandoms,
+            "relationship": entry.relationships,
+            "tag": [*entry.tags, *entry.relationships, *entry.categories],
+        }
+        for kind, muted in index.items():
+            matched = {
+                muted[n.strip().casefold()].key
+                for n in names.get(kind, ())
+                if n.strip().casefold() in muted
+            }
+            for key in matched:
+                counts[key] += 1
+    return counts
 
 
 @dataclass
@@ -267,6 +377,36 @@ class LibraryRow:
     """When the reader last had it open (epoch seconds), from the history."""
     status: str | None = None
     """The reader's status for it ("reading", "finished", ...)."""
+    seen: int | None = None
+    """How many chapters it had when the reader last had it open (None: not known)."""
+    seen_finished: bool = False
+    """True when the reader finished (marked read) the last of the ``seen`` chapters."""
+
+    @property
+    def new_chapters(self) -> int:
+        """Chapters added since the reader last had it open (0 when never opened)."""
+        if self.seen is None or self.entry.error:
+            return 0
+        return max(0, self.entry.chapters - self.seen)
+
+    @property
+    def new_text(self) -> str:
+        """ "+2 new" when chapters were added since the reader last had it open, else ""."""
+        return f"+{self.new_chapters} new" if self.new_chapters else ""
+
+    def resume_chapter(self, chapter: int) -> int:
+        """The chapter to resume for a place in ``chapter``: the first new one when the place
+        is in the old last chapter, the reader finished it, and chapters were added since."""
+        if self.new_chapters and self.seen_finished and self.seen == chapter + 1:
+            return chapter + 1
+        return chapter
+
+    def continue_text(self, chapter: int) -> str:
+        """The Continue row's chapter cell: "Ch. 2 of 5", or "Ch. 4 (new)" for a chapter added
+        since the reader last had the story open (short: the column is narrow at 80 cells)."""
+        if self.new_chapters and self.seen is not None and chapter >= self.seen:
+            return f"Ch. {chapter + 1} (new)"
+        return f"Ch. {chapter + 1} of {self.entry.chapters}"
 
     @property
     def progress(self) -> float:
@@ -277,11 +417,13 @@ class LibraryRow:
 
     @property
     def chapters_text(self) -> str:
-        """ "read/available/total", "?" for an unknown total."""
+        """ "read/available/total", "?" for an unknown total; then "+2 new" when chapters were
+        added since the reader last had it open."""
         if self.entry.error:
             return ""
         total = "?" if self.entry.chapters_total is None else str(self.entry.chapters_total)
-        return f"{self.read}/{self.entry.chapters}/{total}"
+        text = f"{self.read}/{self.entry.chapters}/{total}"
+        return f"{text} {self.new_text}" if self.new_chapters else text
 
 
 def rating_order(rating: str | None) -> int:
@@ -324,6 +466,56 @@ def sort_rows(rows: Sequence[LibraryRow], column: str, reverse: bool) -> list[Li
     return [*good, *bad]
 
 
+@dataclass
+class QueryResult:
+    """What :func:`query_rows` lists, and how many stories it left out and why."""
+
+    rows: list[LibraryRow]
+    """The rows to show, in order."""
+    hidden: int = 0
+    """Stories left out for a hidden warning."""
+    muted: int = 0
+    """Stories left out for one of the reader's mutes (and no hidden warning)."""
+
+
+def query_rows(
+    rows: Sequence[LibraryRow],
+    filter_text: str,
+    *,
+    sort_column: str = "title",
+    reverse: bool = False,
+    hidden_warnings: Iterable[str] = (),
+    mutes: Iterable[Mute] = (),
+    show_hidden: bool = False,
+) -> QueryResult:
+    """The rows to show and how many were left out for a hidden warning or a mute.
+
+    As :func:`query`; rows :func:`muted_by` one of ``mutes`` are left out too unless
+    ``show_hidden`` (a ``warning:`` facet reveals hidden warnings only).
+    """
+    index = mute_index(mutes)
+    kept = rows
+    muted = 0
+    if index and not show_hidden:
+        hidden = frozenset(hidden_warnings)
+        reveal = any(facet == "warning" for facet, _ in parse_filter(filter_text)[1])
+        kept = []
+        for row in rows:
+            if muted_by(row.entry, index) is None or (not reveal and hidden_by(row.entry, hidden)):
+                kept.append(row)  # shown, or left out (and counted) by :func:`query` as hidden
+            else:
+                muted += 1
+    shown, hidden_count = query(
+        kept,
+        filter_text,
+        sort_column=sort_column,
+        reverse=reverse,
+        hidden_warnings=hidden_warnings,
+        show_hidden=show_hidden,
+    )
+    return QueryResult(shown, hidden_count, muted)
+
+
 def query(
     rows: Sequence[LibraryRow],
     filter_text: str,
@@ -343,11 +535,7 @@ def query(
     reveal = show_hidden or any(facet == "warning" for facet, _ in facets)
     hidden = frozenset(hidden_warnings)
     if _RECENT.rows is not rows:  # another list of rows (a rescan, a status): start over
-        _RECENT.rows, _RECENT.results, _RECENT.narrow = rows, {}, None
-    asked = (filter_text, sort_column, reverse, hidden, show_hidden)
-    known = _RECENT.results.get(asked)
-    if known is not None:  # the same question again (a backspace): the same answer
-        return list(known[0]), known[1]
+        _RECENT.rows, _RECENT.narrow = rows, None
     kept: list[LibraryRow] = []
     hidden_count = 0
     if not facets and (reveal or not hidden):  # nothing to leave out: the rows as they are
@@ -357,26 +545,23 @@ def query(
             if not reveal and hidden_by(row.entry, hidden):
                 hidden_count += 1
                 continue
-            if all(facet_matches(row.entry, row.status, f, v) for f, v in facets):
+            new = row.new_chapters
+            if all(facet_matches(row.entry, row.status, f, v, new_chapters=new) for f, v in facets):
                 kept.append(row)
     if words:
         folded = [word.casefold() for word in words.split()]
-        scope = (tuple(facets), hidden, reveal)
         base = kept
+        out: set[int] = set()
         last = _RECENT.narrow
-        if last is not None and last[0] == scope and _refines(last[1], folded):
-            base = last[2]  # more letters match fewer rows: only the last matches can
+        if last is not None and _refines(last[0], folded):
+            out = last[1]  # stories the last words did not match: these words cannot either
+            base = [r for r in kept if id(r.entry) not in out]
         ranked = rank(words, [r.entry for r in base])
-        by_entry = {id(r.entry): r for r in base}
-        result = [by_entry[id(e)] for e in ranked]
         matched = {id(e) for e in ranked}
-        _RECENT.narrow = (scope, folded, [r for r in base if id(r.entry) in matched])
-    else:
-        result = sort_rows(kept, sort_column, reverse)
-    if len(_RECENT.results) >= _RECENT_LIMIT:
-        _RECENT.results.clear()
-    _RECENT.results[asked] = (result, hidden_count)
-    return list(result), hidden_count
+        _RECENT.narrow = (folded, out | {id(r.entry) for r in base if id(r.entry) not in matched})
+        by_entry = {id(r.entry): r for r in base}
+        return [by_entry[id(e)] for e in ranked], hidden_count
+    return sort_rows(kept, sort_column, reverse), hidden_count
 
 
 def _refines(before: list[str], after: list[str]) -> bool:
@@ -389,19 +574,15 @@ def _refines(before: list[str], after: list[str]) -> bool:
 
 @dataclass
 class _Recent:
-    """The last rows filtered, their answers and the last word match (see :func:`query`)."""
+    """The last word match (see :func:`query`): which stories the last words matched."""
 
     rows: Sequence[LibraryRow] | None = None
-    """The rows asked about (kept, so that its answers are never given for another list)."""
-    results: dict[tuple[Any, ...], tuple[list[LibraryRow], int]] = field(default_factory=dict)
-    """Each question's answer: the rows in order and how many were hidden."""
-    narrow: tuple[Any, list[str], list[LibraryRow]] | None = None
-    """(facets and hidden warnings, case-folded words, matching rows in the given order) of
-    the last question with words."""
+    """The rows last asked about (a match is only reused for the same list)."""
+    narrow: tuple[list[str], set[int]] | None = None
+    """(case-folded words, ids of the entries known not to match them) of the last question
+    with words. A match depends on an entry's title, author, fandoms and tags only, never on
+    the reader's state, so facets and hidden warnings are applied afresh each time."""
 
 
 _RECENT = _Recent()
 """What :func:`query` remembers between keystrokes (the screen asks on its event loop)."""
-
-_RECENT_LIMIT = 64
-"""Answers kept before they are forgotten."""

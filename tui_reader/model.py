@@ -7,12 +7,12 @@ asked for and then cached, so opening a 500k-word story does not parse every cha
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from tui_reader import identity
 from tui_reader.paths import display_path, display_text
 from tui_reader.text import collapse_whitespace, count_words
 
@@ -435,13 +435,19 @@ class Story:
 
     @property
     def story_id(self) -> str:
-        """A stable id for reader state: it survives moving or renaming the file.
+        """A stable id for reader state: it survives moving or renaming the file, a re-download
+        and a change of format.
 
-        Built from the title, the author and the format (the format is part of it because the
-        paragraph numbering of one story in two formats can differ).
+        The normalised :attr:`source_url` when the story carries one (``ao3:work:123``), else a
+        hash of the title and author (:func:`tui_reader.identity.story_id`).
         """
-        key = f"{self.source.format}\n{self.title.casefold()}\n{(self.author or '').casefold()}"
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        return identity.story_id(self.title, self.author, self.source_url)
+
+    @property
+    def legacy_id(self) -> str:
+        """The id reader state was kept under before identity by source (a hash of the format,
+        title and author); only used to move that state to :attr:`story_id`."""
+        return identity.legacy_story_id(self.source.format, self.title, self.author)
 
     @property
     def is_complete(self) -> bool:

@@ -37,12 +37,13 @@ from tui_reader.paths import (
 from tui_reader.state import StateStore
 from tui_reader.text import collapse_whitespace
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bumped when the index layout changes; an index of another version is rebuilt.
 
 2: ``docs.path`` holds the file name's bytes (``os.fsencode``), so names that are not UTF-8 fit.
 3: ``passages.cjk`` holds the overlapping bigrams of each CJK run, so words inside a Chinese,
 Japanese or Korean sentence are found, and ``passages.cjk1`` each CJK letter of the paragraph once.
+4: ``docs.story_id`` is the story's id by source (``ao3:work:123``, issue 15), not the old hash.
 """
 
 MARK_START = "\x02"
@@ -577,11 +578,16 @@ class SearchIndex:
             )
 
     def search(
-        self, text: str, limit: int = 20, hide_warnings: frozenset[str] = frozenset()
+        self,
+        text: str,
+        limit: int = 20,
+        hide_warnings: frozenset[str] = frozenset(),
+        hide_stories: frozenset[str] = frozenset(),
     ) -> list[SearchHit]:
         """The best ``limit`` paragraphs for what the reader typed.
 
-        Stories carrying any warning in ``hide_warnings`` are left out. The bm25 work is capped:
+        Stories carrying any warning in ``hide_warnings`` are left out, and so are the stories
+        whose id is in ``hide_stories`` (the reader's mutes). The bm25 work is capped:
         a query whose terms are all rare is ranked over every match (exact); a common term
         (in more than :data:`COMMON_TERM_ROWS` paragraphs) adds nothing to the rank but must
         still match, and when every term is common a bounded sample spread over the library
@@ -594,7 +600,7 @@ class SearchIndex:
         runs = [run for match in _TOKEN.finditer(text) for run in _CJK_RUN.findall(match[0])]
         try:
             with self._lock:
-                hidden = self._hidden_docs(hide_warnings)
+                hidden = self._hidden_docs(hide_warnings) + self._story_docs(hide_stories)
                 rare = [part for part in parts if not self._is_common(part)]
                 if len(rare) == len(parts):
                     rows = self._ranked(query, hidden, limit)
@@ -728,6 +734,13 @@ class SearchIndex:
                 f" WHERE id IN ({','.join(map(str, sorted(ids)))})"
             )
         }
+
+    def _story_docs(self, story_ids: frozenset[str]) -> list[int]:
+        """Ids of indexed stories whose story id is in ``story_ids``."""
+        if not story_ids:
+            return []
+        rows = self.db.execute("SELECT id, story_id FROM docs")
+        return [int(doc_id) for doc_id, story_id in rows if story_id in story_ids]
 
     def _hidden_docs(self, hide_warnings: frozenset[str]) -> list[int]:
         """Ids of indexed stories that carry any of ``hide_warnings``."""

@@ -96,3 +96,46 @@ def test_status_facet_and_order_follow_the_one_status_list() -> None:
     assert [r.status for r in sorted(rows, key=SORT_KEYS["status"])] == list(STATUSES)
     shown, _ = query(rows, "status:plan")
     assert [r.status for r in shown] == ["plan to read"]
+
+
+def test_new_chapters_count_what_came_since_the_reader_last_had_the_story_open() -> None:
+    grown = entry("Grown", chapters=5, chapters_total=None)
+    assert LibraryRow(grown, read=2, seen=3).new_chapters == 2
+    assert LibraryRow(grown, read=2, seen=3).chapters_text == "2/5/? +2 new"
+    # never opened, opened since it grew, or a shorter file now: nothing new
+    assert LibraryRow(grown).new_chapters == 0
+    assert LibraryRow(grown).chapters_text == "0/5/?"
+    assert LibraryRow(grown, seen=5).chapters_text == "0/5/?"
+    assert LibraryRow(grown, seen=7).new_chapters == 0
+    assert LibraryRow(entry("Broken", error="the file is empty"), seen=0).new_chapters == 0
+
+
+def test_status_updated_facet_keeps_stories_with_new_chapters() -> None:
+    rows = [
+        LibraryRow(entry("Grown", chapters=5), seen=3, status="reading"),
+        LibraryRow(entry("Same", chapters=3), seen=3, status="reading"),
+        LibraryRow(entry("Unopened", chapters=4)),
+    ]
+    assert "updated" not in STATUSES
+    assert titles(query(rows, "status:updated")[0]) == ["Grown"]
+    assert titles(query(rows, "s:up")[0]) == ["Grown"]
+    # the other status values mean what they meant
+    assert titles(query(rows, "status:reading")[0]) == ["Grown", "Same"]
+    assert titles(query(rows, "status:none")[0]) == ["Unopened"]
+    rows[0].seen = 5  # read since: no longer updated
+    assert titles(query(rows, "status:updated")[0]) == []
+
+
+def test_continue_opens_the_first_new_chapter_once_the_old_last_one_is_finished() -> None:
+    grown = entry("Grown", chapters=5)
+    finished = LibraryRow(grown, read=3, seen=3, seen_finished=True)
+    assert finished.resume_chapter(2) == 3
+    assert finished.continue_text(finished.resume_chapter(2)) == "Ch. 4 (new)"
+    # a place in an earlier chapter, an unfinished last chapter, or nothing new: as it was
+    assert finished.resume_chapter(1) == 1
+    unfinished = LibraryRow(grown, read=2, seen=3, seen_finished=False)
+    assert unfinished.resume_chapter(2) == 2
+    assert unfinished.continue_text(2) == "Ch. 3 of 5"
+    same = LibraryRow(grown, read=5, seen=5, seen_finished=True)
+    assert same.resume_chapter(4) == 4
+    assert same.continue_text(4) == "Ch. 5 of 5"

@@ -8,6 +8,7 @@ import pytest
 
 from tui_reader.model import Block, Chapter, ChapterUnreadable, Note, Source, Story, WarningGate
 from tui_reader.reading import Anchor, ReadingSession, Target, load_chapters, opening_chapter
+from tui_reader.reading.session import APPROXIMATE_PLACE
 from tui_reader.state import Position, StateStore
 
 
@@ -92,11 +93,19 @@ def test_opens_at_the_saved_place_else_the_chapter_else_the_first(data_dir: Path
     story = make_story()
     assert opening_chapter(story, None, Position(2, 1, 5)) == 2
     assert opening_chapter(story, 1, None) == 1
-    assert opening_chapter(story, 9, Position(7, 0, 0)) == 0
+    assert opening_chapter(story, 9, None) == 0
     session = ReadingSession(story, store_in(data_dir), position=Position(2, 1, 5))
     assert session.start == Position(2, 1, 5)
-    session = ReadingSession(story, store_in(data_dir), chapter=1, position=Position(9, 0, 0))
-    assert session.start == Position(1, 0, 0)
+    assert session.take_notice() is None
+
+
+def test_a_place_past_the_last_chapter_opens_the_last_chapter_and_says_so(data_dir: Path) -> None:
+    story = make_story()
+    assert opening_chapter(story, 9, Position(7, 0, 0)) == 2
+    session = ReadingSession(story, store_in(data_dir), chapter=1, position=Position(9, 1, 0))
+    assert session.start == Position(2, 1, 0)
+    assert session.take_notice() == APPROXIMATE_PLACE
+    assert session.take_notice() is None  # said once
 
 
 def test_position_and_anchor_map_both_ways(data_dir: Path) -> None:

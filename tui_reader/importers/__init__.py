@@ -5,7 +5,9 @@ by the file's ending and contents, and turns every failure into a
 :class:`~tui_reader.model.StoryError` carrying a one-line reason, never a traceback.
 
 Warnings the author wrote in free text are read here, once, for every importer
-(:func:`~tui_reader.importers._story_notes.apply_free_text`).
+(:func:`~tui_reader.importers._story_notes.apply_free_text`). This package's own module loads
+nothing heavy: the importers, the encoding detector and the warning grammar are imported when a
+file is first imported, so :data:`IMPORTER_VERSION` and a cache hit cost no parser imports.
 
 Each importer module exposes ``load(path: Path, data: bytes) -> Story`` and raises
 ``ValueError`` (or :class:`StoryError`) with a readable reason for input it cannot use.
@@ -17,14 +19,21 @@ import importlib
 import zipfile
 from pathlib import Path
 
-from tui_reader.importers._story_notes import apply_free_text
-from tui_reader.importers.encoding import DecodeError
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import STORY_FORMATS
 from tui_reader.text import collapse_whitespace
 
+IMPORTER_VERSION = 1
+"""Bumped whenever any importer's output changes (a chapter split, a block, a word count, a
+metadata field): the story index cache (:mod:`tui_reader.story_cache`) drops every entry made
+by another version."""
+
 MAX_BYTES = 256 * 1024 * 1024
 """Larger files are refused rather than read into memory."""
+
+_STORY_NOTES = "tui_reader.importers._story_notes"
+"""Free-text warnings, read after every import: loaded with the first import, so a story reopened
+from the cache (:mod:`tui_reader.story_cache`) never loads the warning grammar."""
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(STORY_FORMATS)
 """File endings :func:`load_story` accepts."""
@@ -68,7 +77,7 @@ def load_story(path: str | Path) -> Story:
         raise StoryError(shown, "no such file") from None
     except PermissionError:
         raise StoryError(shown, "permission denied") from None
-    except (DecodeError, ValueError) as exc:
+    except ValueError as exc:  # (encoding.DecodeError is one)
         raise StoryError(shown, _one_line(str(exc)) or type(exc).__name__) from None
     except RecursionError:
         raise StoryError(shown, "the file is nested too deeply to read") from None
@@ -77,7 +86,34 @@ def load_story(path: str | Path) -> Story:
         raise StoryError(shown, reason) from None
     if not story.chapters:
         raise StoryError(shown, "no story text was found in the file")
-    apply_free_text(story)
+    importlib.import_module(_STORY_NOTES).apply_free_text(story)
+    return story
+
+
+def load_first_chapter(path: str | Path) -> Story | None:
+    """The story with its first chapter only, when its importer can read that much quickly.
+
+    First chapter first: an importer with a ``load_first(path, data)`` function (the EPUB
+    importer) reads the package, the contents and the documents up to the second chapter, and
+    that first chapter is exactly the one :func:`load_story` gives. None when the file has no
+    such importer, declines, or fails in any way (:func:`load_story` then says why).
+    """
+    path = Path(path)
+    try:
+        if path.is_dir() or path.stat().st_size > MAX_BYTES:
+            return None
+        known = STORY_FORMATS.get(path.suffix.lower())
+        if known is not None and not hasattr(importlib.import_module(known), "load_first"):
+            return None  # (without reading the file)
+        data = path.read_bytes()
+        module = importlib.import_module(_module_for(path, data))
+        load_first = getattr(module, "load_first", None)
+        story: Story | None = load_first(path, data) if load_first is not None else None
+    except Exception:  # whatever it is, the whole import will meet it and say so
+        return None
+    if story is None or not story.chapters:
+        return None
+    importlib.import_module(_STORY_NOTES).apply_free_text(story)
     return story
 
 

@@ -552,6 +552,36 @@ def load(path: Path, data: bytes) -> Story:
     return story
 
 
+def load_first(path: Path, data: bytes) -> Story | None:
+    """The story with only its first chapter (first chapter first): its metadata, the front
+    matter and the first chapter, read from the package, the contents and the documents up to
+    where the second chapter starts. The first chapter is exactly :func:`load`'s.
+
+    None when the book is not read that way: an AO3 or FanFicFare book (read whole), or one
+    whose first reading finds no chapter before its end. Raises like :func:`load`.
+    """
+    book = _Book(data)
+    package = _package(book, _rootfile(book))
+    if not package.spine:
+        return None
+    book.check(package.spine)
+    paths = _document_paths(package)
+    first = _first_docs(book, paths, 3)
+    meta = package.meta
+    contributors = " ".join(meta.get("contributor", [])).casefold()
+    publisher = " ".join(meta.get("publisher", [])).casefold()
+    if not first or "fanficfare" in contributors or "archive of our own" in publisher:
+        return None
+    if any(_is_ao3_doc(d) for d in first):
+        return None
+    story = _new_story(path, meta, fff=False)
+    generic = _Generic(book, package, path, meta.get("subject", []))
+    if not generic.fill_first(story):
+        return None
+    story.source = Source(str(path), "epub")
+    return story
+
+
 def _first_docs(book: _Book, paths: list[str], count: int) -> list[_Doc]:
     """The first ``count`` readable documents."""
     docs: list[_Doc] = []
@@ -863,6 +893,27 @@ class _Generic:
         Should the title-page and contents rules leave no chapter at all (a one-shot titled
         like its book, a story of short lines), the book is read again without them.
         """
+        self._subjects(story)
+        accounted = dict(story.accounted)
+        front, back = len(story.front_matter), len(story.back_matter)
+        for loose in (False, True):
+            if not self._fill(story, flavour, watch_fff=watch_fff, loose=loose):
+                return False
+            if story.chapters:
+                break
+            story.accounted = dict(accounted)
+            del story.front_matter[front:], story.back_matter[back:]
+        return True
+
+    def fill_first(self, story: Story) -> bool:
+        """Read the pieces into ``story`` as :meth:`fill` does, up to where the second chapter
+        (or matter after the first) starts; True when the first chapter was found."""
+        self._subjects(story)
+        found = self._fill(story, "epub", watch_fff=True, loose=False, first_only=True)
+        return found and bool(story.chapters)
+
+    def _subjects(self, story: Story) -> None:
+        """The dc:subject values: archive warnings, a rating, the rest as tags."""
         for subject in self.subjects:
             value = _clean(subject)
             if not value or value.casefold() == "fanworks" or rating(value) is not None:
@@ -876,20 +927,13 @@ class _Generic:
                 story.tags.additional.append(value)
         if story.rating is None:
             story.rating = next((_clean(s) for s in self.subjects if rating(s)), None)
-        accounted = dict(story.accounted)
-        front, back = len(story.front_matter), len(story.back_matter)
-        for loose in (False, True):
-            if not self._fill(story, flavour, watch_fff=watch_fff, loose=loose):
-                return False
-            if story.chapters:
-                break
-            story.accounted = dict(accounted)
-            del story.front_matter[front:], story.back_matter[back:]
-        return True
 
-    def _fill(self, story: Story, flavour: str, *, watch_fff: bool, loose: bool) -> bool:
+    def _fill(
+        self, story: Story, flavour: str, *, watch_fff: bool, loose: bool, first_only: bool = False
+    ) -> bool:
         """One reading of the pieces (``loose``: only boilerplate, the nav and explicitly
-        labelled front matter are sections); False at a FanFicFare document."""
+        labelled front matter are sections); False at a FanFicFare document. ``first_only``:
+        stop where the first chapter ends (a piece that is matter or starts a chapter)."""
         ao3 = flavour == "ao3-epub"
         current: list[_Piece] | None = None
         self.pending = []
@@ -911,6 +955,8 @@ class _Generic:
                 continue
             kind = _kind(part, body, story, loose=loose)
             if kind is not None:
+                if first_only and story.chapters:
+                    return True
                 if body_words(child_nodes(body)) or body.text(separator=" ").strip():
                     _section(story, body, kind)
                 current = None
@@ -921,6 +967,8 @@ class _Generic:
                 story.chapters[-1].words += words
                 current.append(part)
                 continue
+            if first_only and story.chapters:
+                return True
             current = self._chapter(story, part, body, heading, ao3)
         if self.pending:  # division headings after the last chapter
             _section(story, None, self.pending[0], [Block("heading", t) for t in self.pending])

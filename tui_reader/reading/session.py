@@ -33,8 +33,12 @@ from tui_reader.layout import (
     work_items,
 )
 from tui_reader.model import Story, WarningGate
+from tui_reader.reading.relocate import fingerprint, relocate
 from tui_reader.state import Position, StateStore
 from tui_reader.text import collapse_whitespace, count_words, shorten
+
+APPROXIMATE_PLACE = "This chapter changed since you last read it; your place is approximate."
+"""What the reader is told when a saved place could not be found again in the changed text."""
 
 PACE_GAP = 600.0
 """Seconds between two moves beyond which the pause is not counted as reading."""
@@ -116,10 +120,11 @@ class Onward:
 
 
 def opening_chapter(story: Story, chapter: int | None, position: Position | None) -> int:
-    """The chapter a visit opens at: the saved ``position``'s, else ``chapter``, else the first."""
+    """The chapter a visit opens at: the saved ``position``'s (the last chapter when the story
+    has fewer chapters now), else ``chapter``, else the first."""
     count = len(story.chapters)
-    if position is not None and 0 <= position.chapter < count:
-        return position.chapter
+    if position is not None and position.chapter >= 0:
+        return min(position.chapter, max(0, count - 1))
     if chapter is not None and 0 <= chapter < count:
         return chapter
     return 0
@@ -157,13 +162,25 @@ class ReadingSession:
         """The id the reader's state is kept under."""
         self.clock = clock
         """Monotonic clock for the pace (tests may replace it)."""
-        valid = position is not None and 0 <= position.chapter < len(story.chapters)
-        self.start = (
-            position
-            if position is not None and valid
-            else Position(opening_chapter(story, chapter, None), 0, 0)
-        )
-        """Where the visit opens."""
+        count = len(story.chapters)
+        self.notice: str | None = None
+        """What the reader must be told about the opening place (once), or None."""
+        if position is not None and position.chapter >= 0 and count:
+            if position.chapter >= count:  # chapters were removed: the last one, said so
+                self.notice = APPROXIMATE_PLACE
+                position = Position(
+                    count - 1, position.paragraph, position.offset, position.fingerprint
+                )
+            self.start = position
+        else:
+            self.start = Position(opening_chapter(story, chapter, None), 0, 0)
+        """Where the visit opens (found again in the chapter's text by :meth:`place_start`)."""
+        self._unplaced: Position | None = self.start if self.start.fingerprint is not None else None
+        """The saved place still to be found in its chapter's current text (None when done)."""
+        self._placed: Target | None = None
+        """Where :meth:`place_start` found it, used by the first :meth:`show` of that place."""
+        self._fingerprints: dict[tuple[int, int], str] = {}
+        """(chapter, block) → the block's fingerprint, as computed for a saved place."""
         prefs = store.prefs()
         self.whole_work = prefs.whole_work
         """True in the whole-work view (all chapters in one scroll)."""
@@ -215,6 +232,8 @@ class ReadingSession:
         """(clock, words into the story) at the last move, to measure the pace."""
         self._finish_offered = False
         """True once "mark as finished?" was offered in this visit."""
+        # the library's "+N new" counts the chapters added since this visit
+        store.mark_seen(self.story_id, len(story.chapters))
 
     # --- state read once ----------------------------------------------------------------------
 
@@ -293,10 +312,64 @@ class ReadingSession:
         self._save(self.position(anchor), write_now=write_now)
 
     def _save(self, pos: Position, *, write_now: bool) -> None:
-        """Send ``pos`` to the store."""
+        """Send ``pos`` (with its block's fingerprint) to the store."""
         self.store.save_position(
-            self.story_id, pos, title=self.story.title, path=self.path, write_now=write_now
+            self.story_id,
+            self.fingerprinted(pos),
+            title=self.story.title,
+            path=self.path,
+            write_now=write_now,
         )
+
+    def fingerprinted(self, pos: Position) -> Position:
+        """``pos`` with the fingerprint of the block it points into (None when that chapter is
+        not parsed); the opening place not yet found again keeps the fingerprint it came with."""
+        unplaced = self._unplaced
+        if unplaced is not None and (pos.chapter, pos.paragraph, pos.offset) == (
+            unplaced.chapter,
+            unplaced.paragraph,
+            unplaced.offset,
+        ):
+            return Position(pos.chapter, pos.paragraph, pos.offset, unplaced.fingerprint)
+        key = (pos.chapter, pos.paragraph)
+        mark = self._fingerprints.get(key)
+        if mark is None and 0 <= pos.chapter < len(self.story.chapters):
+            chapter = self.story.chapters[pos.chapter]
+            blocks = chapter.blocks if chapter.loaded else []
+            if 0 <= pos.paragraph < len(blocks):
+                mark = self._fingerprints[key] = fingerprint(blocks[pos.paragraph].text)
+        return Position(pos.chapter, pos.paragraph, pos.offset, mark)
+
+    # --- finding the saved place in a changed text ----------------------------------------------
+
+    def load(self, indices: Iterable[int]) -> None:
+        """Parse the chapters ``indices``, then find the opening place in its chapter's text
+        (slow: call it off the event loop)."""
+        load_chapters(self.story, indices)
+        self.place_start()
+
+    def place_start(self) -> None:
+        """Find the opening place in its chapter's current text by its fingerprint (when that
+        chapter is parsed; call it off the event loop); the first :meth:`show` of the saved
+        place goes there. A place not found closely is kept near its index, and said so."""
+        pos = self._unplaced
+        if pos is None or self._placed is not None:
+            return
+        chapter = self.story.chapters[pos.chapter]
+        if not chapter.loaded:
+            return
+        texts = [block.text for block in chapter.blocks]
+        found = relocate(texts, pos.paragraph, pos.offset, pos.fingerprint)
+        if self._unplaced is not pos:  # the reader moved on meanwhile
+            return
+        if found.approximate:
+            self.notice = APPROXIMATE_PLACE
+        self._placed = Target(pos.chapter, found.paragraph, found.offset)
+
+    def take_notice(self) -> str | None:
+        """What the reader must be told about the opening place, once (then None)."""
+        notice, self.notice = self.notice, None
+        return notice
 
     # --- moving between chapters --------------------------------------------------------------
 
@@ -348,7 +421,16 @@ class ReadingSession:
         """The chapters whose bodies must be parsed before ``chapter`` can be shown."""
         chapters = self.story.chapters
         wanted = range(self.whole_limit()) if self.whole_work else [self.clamp(chapter)]
-        return [i for i in wanted if not chapters[i].loaded]
+        missing = [i for i in wanted if not chapters[i].loaded]
+        unplaced = self._unplaced
+        if (
+            unplaced is not None
+            and self._placed is None
+            and unplaced.chapter == self.clamp(chapter)
+            and unplaced.chapter not in missing
+        ):
+            missing.append(unplaced.chapter)  # parsed, but the place is still to be found
+        return missing
 
     def to_parse_ahead(self) -> list[int]:
         """The chapters next to this one not parsed yet (to parse before the reader gets there)."""
@@ -370,6 +452,13 @@ class ReadingSession:
 
         The chapter's body must be parsed (see :meth:`needs_loading`); no gate is checked.
         """
+        unplaced, placed = self._unplaced, self._placed
+        if unplaced is not None:
+            here = (target.chapter, target.block, target.offset)
+            saved = (unplaced.chapter, unplaced.paragraph, unplaced.offset)
+            if placed is not None and here == saved:
+                target = Target(placed.chapter, placed.block, placed.offset, target.at_end)
+            self._unplaced = self._placed = None  # shown once: later saves are of real blocks
         chapter = self.clamp(target.chapter)
         changed = chapter != self.chapter or self.waiting is not None
         new = False
@@ -559,9 +648,14 @@ class ReadingSession:
         )
 
     def add_bookmark(self, pos: Position, note: str, snippet: str) -> None:
-        """Bookmark ``pos`` with the reader's ``note``."""
+        """Bookmark ``pos`` (with its block's fingerprint) with the reader's ``note``."""
         self.store.add_bookmark(
-            self.story_id, self.story.title, self.path, pos, note=note, snippet=snippet
+            self.story_id,
+            self.story.title,
+            self.path,
+            self.fingerprinted(pos),
+            note=note,
+            snippet=snippet,
         )
 
     # --- search -------------------------------------------------------------------------------

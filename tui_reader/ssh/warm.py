@@ -72,6 +72,13 @@ WARM_MODULES = (
     "tui_reader.ui.screens.reader",
     "tui_reader.ui.widgets.chapter_view",
     "tui_reader.ui.widgets.reader_header",
+    # screens the app imports when first shown (tui_reader.ui.app.DEFERRED_MODULES)
+    "tui_reader.ui.screens.library",
+    "tui_reader.ui.screens.search",
+    "tui_reader.ui.screens.bookmarks",
+    "tui_reader.ui.screens.history",
+    "tui_reader.ui.screens.help",
+    "tui_reader.story_cache",
 )
 """The app, and the modules a session imports lazily on its way to the library and a story."""
 

@@ -27,12 +27,14 @@ from __future__ import annotations
 
 from tui_reader.state.migrations import MIGRATIONS, SCHEMA_VERSION, NewerSchemaError
 from tui_reader.state.records import (
+    MUTE_KINDS,
     PREF_CHECKS,
     PREF_DEFAULTS,
     RECORD_SHAPES,
     STATUSES,
     Bookmark,
     HistoryEntry,
+    Mute,
     Position,
     RawData,
     RawDoc,
@@ -40,6 +42,7 @@ from tui_reader.state.records import (
     StateFileError,
     doc_id_for,
     drop_bad_records,
+    mute_key,
     record_problem,
     safe_reader_id,
 )
@@ -48,6 +51,7 @@ from tui_reader.state.store import PACE_SAMPLES, StateStore
 
 __all__ = [
     "MIGRATIONS",
+    "MUTE_KINDS",
     "PACE_SAMPLES",
     "PREF_CHECKS",
     "PREF_DEFAULTS",
@@ -56,6 +60,7 @@ __all__ = [
     "STATUSES",
     "Bookmark",
     "HistoryEntry",
+    "Mute",
     "NewerSchemaError",
     "Position",
     "RawData",
@@ -66,6 +71,7 @@ __all__ = [
     "StateStore",
     "doc_id_for",
     "drop_bad_records",
+    "mute_key",
     "record_problem",
     "safe_reader_id",
 ]

@@ -1,4 +1,12 @@
-"""Reader-file schema: its version, the upgrade steps from older versions, and shape checks."""
+"""Reader-file schema: its version, the upgrade steps from older versions, and shape checks.
+
+Story ids changed in issue 15 (identity by source: ``ao3:work:123`` instead of a hash of the
+format, title and author) without a schema step: the file's shape is the same (an id is an
+opaque string), and which old id becomes which new one is known only from the story files.
+Records under old ids are adopted lazily instead — ``StateStore.adopt_ids`` moves them when the
+library is scanned or a story file is opened — and a file holding both kinds stays readable by
+this and older versions.
+"""
 
 from __future__ import annotations
 

@@ -42,6 +42,10 @@ class Position:
     """Index into ``chapter.blocks``."""
     offset: int = 0
     """Character offset inside that block's text."""
+    fingerprint: str | None = dataclasses.field(default=None, compare=False)
+    """A short sample of that block's words when the place was saved (see
+    :mod:`tui_reader.reading.relocate`), to find the place again in a changed file; None when
+    unknown (an older file). Not part of the place: two positions compare by place only."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,14 @@ class Bookmark:
     """A few words of the marked text."""
     created: float
     """When it was made (seconds since the epoch)."""
+    fingerprint: str | None = None
+    """A short sample of the marked block's words (see :attr:`Position.fingerprint`); None
+    when unknown (a bookmark from an older file)."""
+
+    @property
+    def position(self) -> Position:
+        """The marked place, with its fingerprint."""
+        return Position(self.chapter, self.paragraph, self.offset, self.fingerprint)
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,32 @@ class HistoryEntry:
     """The chapter the reader was in."""
     when: float
     """When the place was last saved (seconds since the epoch)."""
+
+
+MUTE_KINDS = ("author", "fandom", "relationship", "tag")
+"""What a reader can mute stories by: an author, a fandom, a relationship, or any other tag."""
+
+
+def mute_key(kind: str, value: str) -> str:
+    """The key a mute is stored and compared by: its kind and its value casefolded."""
+    return f"{kind}:{value.strip().casefold()}"
+
+
+@dataclass(frozen=True)
+class Mute:
+    """An author, fandom, relationship or tag whose stories the reader chose not to see."""
+
+    kind: str
+    """One of :data:`MUTE_KINDS`."""
+    value: str
+    """The name as the reader muted it (compared casefolded)."""
+    when: float
+    """When it was muted (seconds since the epoch)."""
+
+    @property
+    def key(self) -> str:
+        """Its stored key (:func:`mute_key`)."""
+        return mute_key(self.kind, self.value)
 
 
 class StateFileError(Exception):
@@ -137,6 +175,9 @@ def _dumps(value: Any) -> str:
 
 _MAX_INDEX = 2**31 - 1
 """The largest chapter, paragraph or offset index accepted from the file."""
+
+_MAX_FINGERPRINT = 1000
+"""The longest block fingerprint accepted from the file."""
 
 _MAX_MOMENT = 2**53
 """The largest whole number accepted where a time or duration is stored."""
@@ -203,6 +244,21 @@ def _folds(value: Any) -> bool:
     return type(value) is dict and all(type(v) is bool for v in value.values())
 
 
+def _fingerprint(value: Any) -> bool:
+    """A block's fingerprint: a short string (its format is checked where it is used)."""
+    return type(value) is str and len(value) <= _MAX_FINGERPRINT
+
+
+def _mute_kind(value: Any) -> bool:
+    """One of :data:`MUTE_KINDS`."""
+    return value in MUTE_KINDS
+
+
+def _name(value: Any) -> bool:
+    """A string with something in it."""
+    return type(value) is str and bool(value.strip())
+
+
 def _width(value: Any) -> bool:
     """A reading width in cells."""
     return type(value) is int and 1 <= value <= 10_000
@@ -233,6 +289,7 @@ RECORD_SHAPES: dict[str, RecordShape] = {
             "title": _text,
             "path": _text,
             "read": _indexes,
+            "fingerprint": _fingerprint,
         },
         needs={"chapter": ("paragraph",), "paragraph": ("chapter",)},
     ),
@@ -254,12 +311,17 @@ RECORD_SHAPES: dict[str, RecordShape] = {
             "note": _text,
             "snippet": _text,
             "created": _moment,
+            "fingerprint": _fingerprint,
         },
-        tuple(f.name for f in dataclasses.fields(Bookmark) if f.name != "id"),
+        tuple(f.name for f in dataclasses.fields(Bookmark) if f.name not in ("id", "fingerprint")),
     ),
     "preferences": RecordShape("key", {}, ("value",)),
     "pace": RecordShape(
         "id", {"words": _count, "seconds": _positive, "when": _moment}, ("words", "seconds")
+    ),
+    "seen": RecordShape("story_id", {"chapters": _index, "when": _moment}, ("chapters",)),
+    "mutes": RecordShape(
+        "key", {"kind": _mute_kind, "value": _name, "when": _moment}, ("kind", "value")
     ),
 }
 """The tables this code reads and what their records must hold; other tables are kept as found."""

@@ -11,7 +11,7 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -22,15 +22,19 @@ from tui_reader.config import PREFERENCE_NAMES, Preferences, preference_problem
 from tui_reader.state import storage as disk
 from tui_reader.state.migrations import NewerSchemaError
 from tui_reader.state.records import (
+    MUTE_KINDS,
     PREF_DEFAULTS,
+    RECORD_SHAPES,
     STATUSES,
     Bookmark,
     HistoryEntry,
+    Mute,
     Position,
     RawDoc,
     StateFileError,
     _free_id,
     doc_id_for,
+    mute_key,
     safe_reader_id,
 )
 from tui_reader.state.storage import _OPEN_STORES, ReaderStorage, _Closing, _write_all, _writer_loop
@@ -80,6 +84,86 @@ def _remove(db: TinyDB, table: str, key: str, field: str = "story_id") -> None:
     doc_id = str(_free_id(raw, key, field))
     if raw.pop(doc_id, None) is not None:
         storage.touch(table, doc_id)
+
+
+def _drop_field(db: TinyDB, table: str, key: str, name: str, field: str = "story_id") -> None:
+    """Remove the field ``name`` from the record keyed ``key`` (nothing when it has none)."""
+    storage = cast(ReaderStorage, db.storage)
+    raw = storage.data.get(table, {})
+    doc_id = str(_free_id(raw, key, field))
+    doc = raw.get(doc_id)
+    if doc is not None and doc.pop(name, None) is not None:
+        storage.touch(table, doc_id)
+
+
+def _adopt(db: TinyDB, renames: dict[str, str]) -> int:
+    """Move every record of every table that names an old story id (a key of ``renames``) to
+    its new id; the number of records moved.
+
+    A record *keyed* by its story id (progress, acknowledgements, folds, statuses, and a table
+    this code does not know whose record sits where its story id hashes to) moves to the new
+    id's slot, merged with a record already there (:func:`_merged`); a record that only
+    *mentions* a story (a bookmark) gets the new id. Idempotent: once moved, nothing names an
+    old id.
+    """
+    storage = cast(ReaderStorage, db.storage)
+    moved = 0
+    for name, raw in list(storage.data.items()):
+        if name == "meta":
+            continue
+        hits = [(doc_id, doc) for doc_id, doc in raw.items() if doc.get("story_id") in renames]
+        shape = RECORD_SHAPES.get(name)
+        for doc_id, doc in hits:
+            old = doc["story_id"]
+            new = renames[old]
+            if shape is not None:
+                keyed = shape.key == "story_id"
+            else:
+                keyed = doc_id == str(_free_id(raw, old))
+            if not keyed:
+                doc["story_id"] = new
+                storage.touch(name, doc_id)
+                moved += 1
+                continue
+            if raw.get(doc_id) is not doc:
+                continue
+            del raw[doc_id]
+            storage.touch(name, doc_id)
+            target = str(_free_id(raw, new))
+            existing = raw.get(target)
+            raw[target] = {**doc, "story_id": new} if existing is None else _merged(existing, doc)
+            storage.touch(name, target)
+            moved += 1
+    return moved
+
+
+def _merged(kept: RawDoc, other: RawDoc) -> RawDoc:
+    """Two records of one story as one: the newer one's values (by ``when``; ``kept`` on a tie),
+    with what only the other has, lists joined (chapters read, gates passed) and objects
+    joined (note folds, the newer one's choices first). Keeps ``kept``'s story id."""
+    newer, older = (other, kept) if _when(other) > _when(kept) else (kept, other)
+    out = copy.deepcopy(newer)
+    for field, value in older.items():
+        mine = out.get(field)
+        if field not in out:
+            out[field] = copy.deepcopy(value)
+        elif isinstance(mine, list) and isinstance(value, list):
+            joined = mine + [v for v in value if v not in mine]
+            if all(type(v) is int for v in joined):
+                joined.sort()
+            out[field] = copy.deepcopy(joined)
+        elif isinstance(mine, dict) and isinstance(value, dict):
+            out[field] = {**copy.deepcopy(value), **mine}
+    if "chapter" in newer and "fingerprint" not in newer:
+        out.pop("fingerprint", None)  # the older place's paragraph, not the newer place's
+    out["story_id"] = kept["story_id"]
+    return out
+
+
+def _when(doc: RawDoc) -> float:
+    """A record's ``when`` (0 when it has none or a bad one)."""
+    when = doc.get("when")
+    return float(when) if isinstance(when, (int, float)) and not isinstance(when, bool) else 0.0
 
 
 class StateStore:
@@ -589,7 +673,13 @@ class StateStore:
         rec = self._read("progress", story_id)
         if rec is None or "chapter" not in rec:
             return None
-        return Position(int(rec["chapter"]), int(rec["paragraph"]), int(rec.get("offset", 0)))
+        fingerprint = rec.get("fingerprint")
+        return Position(
+            int(rec["chapter"]),
+            int(rec["paragraph"]),
+            int(rec.get("offset", 0)),
+            fingerprint if isinstance(fingerprint, str) else None,
+        )
 
     def save_position(
         self,
@@ -600,7 +690,10 @@ class StateStore:
         path: str = "",
         write_now: bool = False,
     ) -> None:
-        """Remember the place; written at most every 2 s (or now with ``write_now``)."""
+        """Remember the place; written at most every 2 s (or now with ``write_now``).
+
+        The place's fingerprint is kept with it; a place without one drops the one saved before
+        (it belonged to another paragraph)."""
         fields: RawDoc = {
             "chapter": int(pos.chapter),
             "paragraph": int(pos.paragraph),
@@ -612,8 +705,13 @@ class StateStore:
         if path:
             fields["path"] = path
 
+        if pos.fingerprint is not None:
+            fields["fingerprint"] = pos.fingerprint
+
         def op(db: TinyDB) -> None:
             _put(db, "progress", story_id, fields)
+            if pos.fingerprint is None:
+                _drop_field(db, "progress", story_id, "fingerprint")
 
         self._apply(op, write=write_now or self._due())
 
@@ -760,8 +858,13 @@ class StateStore:
             note=note,
             snippet=snippet,
             created=created,
+            fingerprint=pos.fingerprint,
         )
-        fields = {k: v for k, v in dataclasses.asdict(mark).items() if k != "id"}
+        fields = {
+            k: v
+            for k, v in dataclasses.asdict(mark).items()
+            if k != "id" and not (k == "fingerprint" and v is None)
+        }
         self._apply(lambda db: _put(db, "bookmarks", mark.id, fields, "id"), write=True)
         return mark
 
@@ -772,7 +875,8 @@ class StateStore:
             if story_id is not None and rec.get("story_id") != story_id:
                 continue
             try:
-                marks.append(Bookmark(**{f: rec[f] for f in Bookmark.__dataclass_fields__}))
+                fields = {f: rec[f] for f in Bookmark.__dataclass_fields__ if f != "fingerprint"}
+                marks.append(Bookmark(**fields, fingerprint=rec.get("fingerprint")))
             except (KeyError, TypeError):
                 continue
         marks.sort(key=lambda m: m.created, reverse=True)
@@ -848,3 +952,104 @@ class StateStore:
         if seconds < 120 or words <= 0:
             return self.prefs().wpm
         return max(1, round(words / seconds * 60))
+
+    # ------------------------------------------------------------------ chapters seen
+    def seen_chapters(self, story_id: str) -> int | None:
+        """How many chapters the story had when this reader last had it open (None: never
+        recorded)."""
+        rec = self._read("seen", story_id)
+        return int(rec["chapters"]) if rec is not None else None
+
+    def seen(self) -> dict[str, int]:
+        """Every story's chapter count when this reader last had it open, by story id."""
+        return {str(rec["story_id"]): int(rec["chapters"]) for rec in self._all("seen")}
+
+    def mark_seen(self, story_id: str, chapters: int) -> None:
+        """Remember that the story had ``chapters`` chapters when the reader opened it.
+
+        Nothing changes (and nothing is written) when that count is already recorded; a new
+        count is written with the next write (the place is saved as soon as reading starts).
+        """
+        if self.seen_chapters(story_id) == int(chapters):
+            return
+        fields: RawDoc = {"chapters": int(chapters), "when": round(time.time(), 3)}
+        self._apply(lambda db: _put(db, "seen", story_id, fields), write=self._due())
+
+    # ------------------------------------------------------------------ identity
+    def adopt_ids(self, pairs: Iterable[tuple[str, str]]) -> int:
+        """Move the reader's state kept under old story ids to new ones; the records moved.
+
+        ``pairs`` are ``(old id, new id)``: a story's ``legacy_id`` and its ``story_id`` since
+        ids come from the story's source (issue 15). In every table whose records carry a
+        ``story_id`` (place and chapters read, warnings and gates, folds, statuses, bookmarks,
+        and tables added later) a record under an old id moves to the new one; when the new id
+        has its own record already the two are merged (the newer place by ``when``, chapters
+        read and gates joined). An old id given twice keeps its first new id. Idempotent, and
+        nothing is written when no record names an old id (so every scan may call it). The
+        change goes through the normal path: journalled, replayed over another session's
+        write, written by the writer thread.
+        """
+        renames: dict[str, str] = {}
+        for old, new in pairs:
+            if old and new and old != new:
+                renames.setdefault(old, new)
+        if not renames:
+            return 0
+        with self._mutex:
+            self._refresh()
+            due = any(
+                doc.get("story_id") in renames
+                for name, table in self._storage.data.items()
+                if name != "meta"
+                for doc in table.values()
+            )
+        if not due:
+            return 0
+        first: list[int] = []
+
+        def op(db: TinyDB) -> None:
+            moved = _adopt(db, renames)
+            if not first:  # a replay over another session's write counts nothing new
+                first.append(moved)
+
+        self._apply(op, write=True)
+        return first[0] if first else 0
+
+    # ------------------------------------------------------------------ mutes
+    def mute(self, kind: str, value: str) -> Mute:
+        """Leave stories by this author, fandom, relationship or tag out of the library and
+        search (written now); the mute. ValueError for an unknown kind or an empty name.
+
+        Names are compared casefolded: muting one already muted in another case keeps the first.
+        """
+        if kind not in MUTE_KINDS:
+            raise ValueError(f"unknown mute {kind!r}; expected one of {', '.join(MUTE_KINDS)}")
+        name = value.strip()
+        if not name:
+            raise ValueError("nothing to mute: the name is empty")
+        key = mute_key(kind, name)
+        fields: RawDoc = {"kind": kind, "value": name, "when": time.time()}
+
+        def op(db: TinyDB) -> None:
+            if _get(db, "mutes", key, "key") is None:
+                _put(db, "mutes", key, fields, "key")
+
+        self._apply(op, write=True)
+        found = self._read("mutes", key, "key") or fields
+        return Mute(kind, str(found["value"]), float(found.get("when", 0.0)))
+
+    def unmute(self, kind: str, value: str) -> None:
+        """Show this author's, fandom's, relationship's or tag's stories again (written now)."""
+        key = mute_key(kind, value)
+        self._apply(lambda db: _remove(db, "mutes", key, "key"), write=True)
+
+    def mutes(self) -> list[Mute]:
+        """Every mute, by kind (as in :data:`MUTE_KINDS`) then name."""
+        found = [
+            Mute(str(rec["kind"]), str(rec["value"]), float(rec.get("when", 0.0)))
+            for rec in self._all("mutes")
+            if rec.get("kind") in MUTE_KINDS
+            and rec.get("key") == mute_key(rec["kind"], rec["value"])
+        ]
+        found.sort(key=lambda m: (MUTE_KINDS.index(m.kind), m.value.casefold(), m.value))
+        return found

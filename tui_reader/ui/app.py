@@ -8,43 +8,46 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import os
 import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path, PurePath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.worker import get_current_worker
 
 from tui_reader.config import Settings
-from tui_reader.importers import load_story
+from tui_reader.importers import load_first_chapter
 from tui_reader.keys import key_label
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import display_path, display_text
 from tui_reader.reading import load_chapters, opening_chapter
-from tui_reader.search import SearchHit
 from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
+from tui_reader.story_cache import Fill, cached_story, open_story
 from tui_reader.text import collapse_whitespace, sanitise
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.commands import ReaderCommands
 from tui_reader.ui.dialogs.confirm import ConfirmDialog
 from tui_reader.ui.messages import NotesPreferenceChanged, OpenStory
 from tui_reader.ui.plain import PLAIN_CLASS
-from tui_reader.ui.screens.bookmarks import BookmarksScreen
-from tui_reader.ui.screens.help import HelpScreen
-from tui_reader.ui.screens.history import HistoryScreen
-from tui_reader.ui.screens.library import LibraryScreen
 from tui_reader.ui.screens.reader import ReaderScreen
-from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.shutdown import ShutdownGuard
+
+if TYPE_CHECKING:
+    from tui_reader.search import SearchHit
+    from tui_reader.ui.screens.library import LibraryScreen
 
 HOSTED_BLOCKED_COMMANDS = frozenset({"Screenshot"})
 """System commands a hosted app never offers (they write files on the host)."""
@@ -54,6 +57,61 @@ HOSTED_ERROR = "tui-reader: the reader hit an internal error and closed; please 
 
 HOSTED_ERROR_LOG = "reader-errors.log"
 """File in the data dir where a hosted reader's tracebacks go, for the host's operator."""
+
+LIBRARY_SCREEN = "tui_reader.ui.screens.library"
+"""The library screen's module: imported only when a folder was opened (or asked for)."""
+
+DEFERRED_MODULES: tuple[str, ...] = (
+    "tui_reader.ui.screens.search",
+    "tui_reader.ui.screens.bookmarks",
+    "tui_reader.ui.screens.history",
+    "tui_reader.ui.screens.help",
+    LIBRARY_SCREEN,
+)
+"""Screens the first frame does not need (with what they import: the search index, SQLite,
+Textual's tables and inputs). Imported when first shown, or in a thread worker
+:data:`PRELOAD_DELAY` after start so a key press rarely waits for one; a warm host that forks
+sessions imports them before it freezes."""
+
+PRELOAD_DELAY = 1.5
+"""Seconds after start before :data:`DEFERRED_MODULES` are imported in a thread worker."""
+
+WHOLE_STORY_DELAY = 0.1
+"""Seconds after the first chapter shows (first chapter first) before the whole story is read
+in a thread worker: the first paint never shares the processor with it."""
+
+CACHE_FILL_DELAY = 1.0
+"""Seconds after a story first shows before its cache entry is written (every chapter parsed in
+a thread worker): the first paint never shares the processor with it."""
+
+
+Whole = Callable[[], tuple[Story, Fill | None]]
+"""Reads the whole story (and its cache fill) when the app was given its first chapter only."""
+
+
+def screen_class(module: str, name: str) -> Callable[..., Any]:
+    """The screen class ``name`` of ``module``, importing the module now if it is not yet."""
+    cls: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return cls
+
+
+def is_screen(screen: object, module: str, name: str) -> bool:
+    """True when ``screen`` is a ``module.name`` screen (never imports: a module not loaded yet
+    has no screens)."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(screen, getattr(loaded, name))
+
+
+def preload_deferred() -> None:
+    """Import :data:`DEFERRED_MODULES` (in a thread worker, or a warm host before forking)."""
+    for module in DEFERRED_MODULES:
+        importlib.import_module(module)
+
+
+def _library_screens(screens: Iterable[object]) -> list[LibraryScreen]:
+    """The library screens among ``screens``."""
+    found = [s for s in screens if is_screen(s, LIBRARY_SCREEN, "LibraryScreen")]
+    return cast("list[LibraryScreen]", found)
 
 
 class StoryOnlyScreen(Screen[None]):
@@ -88,12 +146,18 @@ class TuiReaderApp(App[int]):
         store: StateStore | None = None,
         install_signals: bool = False,
         settings: Settings | None = None,
+        cache_fill: Fill | None = None,
+        whole: Whole | None = None,
         **kwargs: Any,
     ) -> None:
         """Open ``target`` (a library folder, or a story file whose ``story`` may be given).
 
         ``settings`` (the config file) remaps keys, turns plain mode on and gives the
-        preferences' defaults; its problems are shown once the app runs.
+        preferences' defaults; its problems are shown once the app runs. ``cache_fill`` writes
+        the given ``story``'s cache entry (:func:`~tui_reader.story_cache.open_story` missed):
+        it runs in a thread worker once the story shows. ``whole`` reads the whole story when
+        ``story`` holds its first chapter only (first chapter first): that chapter shows, then
+        the whole story is read in a thread worker and the reader reads on in it.
         """
         super().__init__(**kwargs)
         self.settings = settings or Settings()
@@ -136,6 +200,10 @@ class TuiReaderApp(App[int]):
         """The library when a folder was opened."""
         self.single_story = story
         """The story when one file was opened."""
+        if story is not None:  # its state may sit under the id before identity by source
+            self.store.adopt_ids([(story.legacy_id, story.story_id)])
+        self._cache_fill = cache_fill
+        self._whole = whole
         if self.target.is_dir():
             self.library = Library(self.target, self.data_dir)
 
@@ -150,7 +218,7 @@ class TuiReaderApp(App[int]):
     def get_default_screen(self) -> Screen[Any]:
         """The library, or a blank bottom screen under a single story."""
         if self.library is not None:
-            return LibraryScreen(self.library, self.store)
+            return screen_class(LIBRARY_SCREEN, "LibraryScreen")(self.library, self.store)
         return StoryOnlyScreen()
 
     def on_mount(self) -> None:
@@ -174,13 +242,97 @@ class TuiReaderApp(App[int]):
             self.notify(self._config_problem(problem), severity="warning", timeout=8)
         while self._pending_warnings:  # (the store's writer may add one meanwhile)
             self.notify(self._pending_warnings.pop(0), severity="warning", timeout=8)
+        self.set_timer(PRELOAD_DELAY, self._preload)
         if self.shutdown_guard is not None:
             loop = asyncio.get_running_loop()
             self.shutdown_guard.request_exit = lambda sig: loop.call_soon_threadsafe(
                 self.on_signal, sig
             )
-        if self.single_story is not None:
+        if self.single_story is not None and self._whole is not None:
+            self.open_whole_story(self.single_story, self._whole)
+            self._whole = None
+        elif self.single_story is not None:
             self.show_story(self.single_story, self.target)
+            if self._cache_fill is not None:
+                self.fill_cache_later(self.single_story, self._cache_fill)
+                self._cache_fill = None
+
+    def open_whole_story(self, first: Story, whole: Whole) -> None:
+        """First chapter first: show ``first`` (the story's first chapter only) unless the reader's
+        place is further on, then read the whole story in a thread worker and read on in it."""
+        early = self.may_show_first(first)
+        if early:
+            self.show_story(first, self.target)
+        self.read_whole_later(first, whole, shown=early)
+
+    def may_show_first(self, first: Story) -> bool:
+        """True when a story's first chapter may show before the whole story is read: no
+        warning is due and the reader's place (if any) is in that chapter."""
+        saved = self.store.position(first.story_id)
+        return not first.needs_warning and (saved is None or saved.chapter == 0)
+
+    def read_whole_later(self, first: Story, whole: Whole, *, shown: bool) -> None:
+        """Read the whole story in a thread worker (after the first paint when ``first`` is
+        shown), then read on in it (:meth:`_whole_story`)."""
+
+        def work() -> None:
+            try:
+                story, fill = whole()
+            except StoryError as exc:
+                self.call_from_thread(self._whole_failed, exc, shown)
+                return
+            self.call_from_thread(self._whole_story, first, story, fill, shown)
+
+        def start() -> None:
+            self.run_worker(work, thread=True, group="whole-story", exit_on_error=False)
+
+        if shown:
+            self.set_timer(WHOLE_STORY_DELAY, start)
+        else:
+            start()
+
+    def _whole_story(self, first: Story, story: Story, fill: Fill | None, shown: bool) -> None:
+        """The whole story is read: the reading screen showing its first chapter reads on in it
+        (or, when it was not shown, the story opens now)."""
+        if self.single_story is first:
+            self.single_story = story
+        if shown:
+            for screen in self.screen_stack:
+                if isinstance(screen, ReaderScreen) and screen.story is first:
+                    screen.story_indexed(story)
+            if self.needs_warning(story) and not first.needs_warning:
+                self._warn_late(story)  # (what the first chapter showed did not call for one)
+        else:
+            self.show_story(story, self.target)
+        if fill is not None:
+            self.fill_cache_later(story, fill)
+
+    def _warn_late(self, story: Story) -> None:
+        """The warning screen over the reader: the whole story warns where its first chapter did
+        not; declining leaves the story."""
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.store.acknowledge(story.story_id)
+            else:
+                self.save_state()
+                self.story_closed()
+
+        self.push_screen(ConfirmDialog.warning(story), answered)
+
+    def _whole_failed(self, error: StoryError, shown: bool) -> None:
+        """The whole story could not be read after its first chapter was: say why (in one line);
+        with nothing shown yet, end as a file that cannot be opened does."""
+        if shown:
+            title = f"Cannot open {self.shown_name(error.path)}"
+            self.notify(error.reason, title=title, severity="error")
+        else:
+            line = f"error: {self.shown_name(error.path)}: {error.reason}"
+            self.exit(1, return_code=1, message=Text(self.shown_text(line)))
+
+    def _preload(self) -> None:
+        """Import the screens the first frame did not need, in a thread worker."""
+        self.run_worker(preload_deferred, thread=True, group="preload", exit_on_error=False)
 
     def _config_problem(self, line: str) -> str:
         """A config problem as a reader is shown it (hosted: not where the host keeps the file)."""
@@ -311,8 +463,10 @@ class TuiReaderApp(App[int]):
 
     def action_help(self) -> None:
         """Show every key."""
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.settings.keys, plain=self.plain))
+        help_module = "tui_reader.ui.screens.help"
+        if not is_screen(self.screen, help_module, "HelpScreen"):
+            help_screen = screen_class(help_module, "HelpScreen")
+            self.push_screen(help_screen(self.settings.keys, plain=self.plain))
 
     # --- hosted mode ------------------------------------------------------------------------
 
@@ -358,7 +512,7 @@ class TuiReaderApp(App[int]):
     @property
     def library_entries(self) -> list[LibraryEntry]:
         """The entries the library screen currently knows."""
-        screens = [s for s in self.screen_stack if isinstance(s, LibraryScreen)]
+        screens = _library_screens(self.screen_stack)
         return screens[0].entries if screens else []
 
     def open_entry(self, entry: LibraryEntry, *, chapter: int | None = None) -> None:
@@ -393,11 +547,19 @@ class TuiReaderApp(App[int]):
         if not self.allowed(path):
             self.notify("That file is not in this library.", severity="error")
             return
-        loader: Callable[[Path], Story] = (
-            self.library.load if self.library is not None else load_story
-        )
+        whole: Whole | None = None
+        fill: Fill | None = None
         try:
-            story = await asyncio.to_thread(loader, path)
+            quick = await asyncio.to_thread(cached_story, path, self.data_dir)
+            if quick is None and not chapter and position is None:  # first chapter first
+                first = await asyncio.to_thread(load_first_chapter, path)
+                if first is not None and self.may_show_first(first):
+                    quick, whole = first, partial(open_story, path, self.data_dir)
+            if quick is not None:
+                story = quick
+            else:
+                story, fill = await asyncio.to_thread(open_story, path, self.data_dir)
+            await asyncio.to_thread(self.store.adopt_ids, [(story.legacy_id, story.story_id)])
             start = opening_chapter(story, chapter, position or self.store.position(story.story_id))
             await asyncio.to_thread(load_chapters, story, [start])
         except StoryError as exc:
@@ -408,6 +570,33 @@ class TuiReaderApp(App[int]):
         while replace and len(self.screen_stack) > 1 and isinstance(self.screen, ReaderScreen):
             self.pop_screen()
         self.show_story(story, path, chapter=chapter, position=position)
+        if whole is not None:
+            self.read_whole_later(story, whole, shown=True)
+        elif fill is not None:
+            self.fill_cache_later(story, fill)
+
+    def fill_cache_later(self, story: Story, fill: Fill) -> None:
+        """Write ``story``'s cache entry in a thread worker, :data:`CACHE_FILL_DELAY` from now.
+
+        Every chapter is parsed first (under the reading engine's lock, as the reader's own
+        workers parse), then the entry is written. Nothing of it is fatal: a failure means the
+        story is imported again next time.
+        """
+
+        def work() -> None:
+            worker = get_current_worker()
+            with contextlib.suppress(Exception):
+                for index in range(len(story.chapters)):
+                    if worker.is_cancelled:  # the app is quitting: never hold up its exit
+                        return
+                    load_chapters(story, [index])
+                if not worker.is_cancelled:
+                    fill()
+
+        def start() -> None:
+            self.run_worker(work, thread=True, group="story-cache", exit_on_error=False)
+
+        self.set_timer(CACHE_FILL_DELAY, start)
 
     def needs_warning(self, story: Story) -> bool:
         """True when the warning screen should show, by the "warn_mode" preference."""
@@ -485,13 +674,14 @@ class TuiReaderApp(App[int]):
         self.store.set_pref("hidden_warnings", sorted(hidden))
         state = "hidden" if warning in hidden else "shown"
         self.notify(f"Stories warned {warning}: {state}", timeout=2)
-        for screen in self.screen_stack:
-            if isinstance(screen, LibraryScreen) and screen.scanned:
+        for screen in _library_screens(self.screen_stack):
+            if screen.scanned:
                 screen.refresh_rows()
 
     def action_search_library(self) -> None:
         """Search the text of every story; enter opens the story at that paragraph."""
-        if isinstance(self.screen, SearchScreen):
+        module = "tui_reader.ui.screens.search"
+        if is_screen(self.screen, module, "SearchScreen"):
             return
 
         def chosen(hit: SearchHit | None) -> None:
@@ -499,25 +689,39 @@ class TuiReaderApp(App[int]):
             if hit is not None:
                 self.open_at(Path(hit.path), Position(hit.chapter, hit.paragraph, 0))
 
-        screen = SearchScreen(self.library_root, self.data_dir, self.hidden_warnings())
+        libraries = _library_screens(self.screen_stack)
+        muted = libraries[0].muted_story_ids() if libraries else frozenset()
+        search_screen = screen_class(module, "SearchScreen")
+        screen = search_screen(
+            self.library_root, self.data_dir, self.hidden_warnings(), hide_stories=muted
+        )
         self.push_screen(screen, chosen)
 
     def action_bookmarks(self) -> None:
         """Every bookmark; enter opens the story there."""
-        if isinstance(self.screen, BookmarksScreen):
+        module = "tui_reader.ui.screens.bookmarks"
+        if is_screen(self.screen, module, "BookmarksScreen"):
             return
 
         def chosen(bookmark: Bookmark | None) -> None:
             """Open the chosen bookmark."""
             if bookmark is not None:
-                position = Position(bookmark.chapter, bookmark.paragraph, bookmark.offset)
-                self.open_at(Path(bookmark.path), position)
+                self.open_at(self.story_file(bookmark.story_id, bookmark.path), bookmark.position)
 
-        self.push_screen(BookmarksScreen(self.store), chosen)
+        self.push_screen(screen_class(module, "BookmarksScreen")(self.store), chosen)
+
+    def story_file(self, story_id: str, path: str) -> Path:
+        """The file to open for a story recorded with ``path``: the library's file of that story
+        (its newest, which may have replaced the recorded one), else ``path``."""
+        for entry in self.library_entries:
+            if entry.story_id == story_id and not entry.error:
+                return entry.path
+        return Path(path)
 
     def action_history(self) -> None:
         """Recently read stories; enter resumes one."""
-        if isinstance(self.screen, HistoryScreen):
+        module = "tui_reader.ui.screens.history"
+        if is_screen(self.screen, module, "HistoryScreen"):
             return
 
         def chosen(entry: HistoryEntry | None) -> None:
@@ -526,9 +730,9 @@ class TuiReaderApp(App[int]):
                 position = self.store.position(entry.story_id)
                 if position is None:
                     position = Position(entry.chapter, 0, 0)
-                self.open_at(Path(entry.path), position)
+                self.open_at(self.story_file(entry.story_id, entry.path), position)
 
-        self.push_screen(HistoryScreen(self.store), chosen)
+        self.push_screen(screen_class(module, "HistoryScreen")(self.store), chosen)
 
     # --- preferences ------------------------------------------------------------------------
 
@@ -580,12 +784,22 @@ def run_app(
     if hosted:
         sys.excepthook = _hosted_excepthook(data_dir)
     story = None
+    fill = None
+    whole: Whole | None = None
     if not target.is_dir():
-        try:
-            story = load_story(target)
-        except StoryError as exc:
-            print(exc.line(), file=sys.stderr)
-            return 1
+        story = cached_story(target, data_dir)
+        if (
+            story is None
+        ):  # first chapter first, when the story's importer can and no warning is due
+            first = load_first_chapter(target)
+            if first is not None and not first.needs_warning:
+                story, whole = first, partial(open_story, target, data_dir)
+        if story is None:
+            try:
+                story, fill = open_story(target, data_dir)
+            except StoryError as exc:
+                print(exc.line(), file=sys.stderr)
+                return 1
     app = TuiReaderApp(
         target,
         data_dir=data_dir,
@@ -595,7 +809,11 @@ def run_app(
         story=story,
         install_signals=True,
         settings=settings,
+        cache_fill=fill,
+        whole=whole,
     )
+    if story is not None:  # the opening chapter's text is in the first frame (not a worker's)
+        load_chapters(story, [opening_chapter(story, None, app.store.position(story.story_id))])
     guard = app.shutdown_guard
     if guard is not None:
         guard.install()

@@ -1,6 +1,7 @@
 """The command palette's tui-reader commands.
 
-:class:`ReaderCommands` (the app's: open a story, theme, warnings, notes preferences) and
+:class:`ReaderCommands` (the app's: open a story, theme, warnings, notes preferences, and on the
+library muting the highlighted story's author or tag and the review of every mute) and
 :class:`ChapterCommands` (the reader screen's ``COMMANDS``: go to a chapter, fold notes). Each asks
 its host through a small protocol, so this module imports neither the app nor the screens.
 
@@ -21,6 +22,7 @@ from textual.markup import escape
 from tui_reader.config import NOTE_MODES, WARN_MODES
 from tui_reader.library import LibraryEntry
 from tui_reader.model import ARCHIVE_WARNINGS, NO_WARNINGS, Story
+from tui_reader.ui.widgets.update_progress import check_for_updates
 
 HIDEABLE_WARNINGS = tuple(w for w in ARCHIVE_WARNINGS if w != NO_WARNINGS)
 """Archive warnings a reader can choose to hide stories by."""
@@ -65,6 +67,17 @@ class CommandHost(Protocol):
 
     def open_entry(self, entry: LibraryEntry) -> None:
         """Open a library entry."""
+
+
+@runtime_checkable
+class MuteHost(Protocol):
+    """What the mute commands need of the screen the palette was opened on (the library)."""
+
+    def action_mute(self) -> None:
+        """Open the mute menu of the highlighted story."""
+
+    def show_mutes(self) -> None:
+        """Open the review screen of every mute."""
 
 
 @runtime_checkable
@@ -148,11 +161,26 @@ class ReaderCommands(_Commands):
                 partial(app.toggle_hidden_warning, warning),
                 "In the library and in search (h in the library shows them anyway)",
             )
+        screen = self.screen
+        if isinstance(screen, MuteHost):
+            yield (
+                "Mute author or tag…",
+                screen.action_mute,
+                "Mute the highlighted story's author, a fandom, a relationship or a tag",
+            )
+            yield ("Muted authors and tags", screen.show_mutes, "Review your mutes and unmute")
         for notes in NOTE_MODES:
             yield (
                 f"Author's notes: {notes}",
                 partial(app.set_notes_mode, notes),
                 f"Show author's notes {notes} by default",
+            )
+        if not getattr(app, "hosted", True) and getattr(app, "library", None) is not None:
+            # never offered over ssh: fetching is for the host's administrator
+            yield (
+                "Check for updates",
+                partial(check_for_updates, app),
+                "Fetch new chapters with FanFicFare for stories that name their source",
             )
         for entry in app.library_entries:
             if entry.error:

@@ -17,13 +17,22 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from tui_reader.library import Library, LibraryEntry
-from tui_reader.library_query import LibraryRow, query
+from tui_reader.library_query import (
+    MUTE_LABELS,
+    LibraryRow,
+    mute_choices,
+    mute_index,
+    muted_by,
+    query_rows,
+)
 from tui_reader.paths import display_path, display_text
-from tui_reader.state import StateStore
+from tui_reader.state import Mute, StateStore, mute_key
 from tui_reader.text import collapse_whitespace
 from tui_reader.ui.bindings import bindings
+from tui_reader.ui.dialogs.mute import MuteChoice, MuteDialog
 from tui_reader.ui.dialogs.status import StatusDialog
 from tui_reader.ui.messages import OpenStory
+from tui_reader.ui.screens.mutes import MutesScreen
 from tui_reader.ui.widgets.library_table import COLUMNS, CONTINUE_KEY, LibraryTable
 
 FREEZE_FROM = 2000
@@ -64,6 +73,10 @@ class LibraryScreen(Screen[None]):
         """True to list stories carrying warnings the reader chose to hide."""
         self.hidden_count = 0
         """How many stories the last refresh left out for their warnings."""
+        self.mutes: list[Mute] = []
+        """The reader's mutes, as of the last :meth:`reload_rows` (or mute from here)."""
+        self.muted_count = 0
+        """How many stories the last refresh left out for the reader's mutes."""
 
     def compose(self) -> ComposeResult:
         """Title line, filter input, progress bar, table, the highlighted story's summary."""
@@ -99,6 +112,7 @@ class LibraryScreen(Screen[None]):
         self.app.call_from_thread(setattr, bar, "display", True)
         read = [item.path for item in self.store.history(limit=1000)]
         entries = self.library.scan(progress, known, first=read)
+        self.store.adopt_ids(self.library.id_changes)  # state kept under old ids (issue 15)
         self.app.call_from_thread(self.set_entries, entries)
 
     def set_entries(self, entries: list[LibraryEntry], finished: bool = True) -> None:
@@ -134,7 +148,10 @@ class LibraryScreen(Screen[None]):
         self.show_hidden = not self.show_hidden
         self.refresh_rows()
         shown = "shown" if self.show_hidden else "hidden"
-        self.notify(f"Stories with hidden warnings are {shown}.", timeout=2)
+        if self.mutes:
+            self.notify(f"Muted stories and stories with hidden warnings are {shown}.", timeout=2)
+        else:
+            self.notify(f"Stories with hidden warnings are {shown}.", timeout=2)
 
     def action_status(self) -> None:
         """Set the reading status of the highlighted story."""
@@ -158,6 +175,53 @@ class LibraryScreen(Screen[None]):
 
         self.app.push_screen(StatusDialog(row.entry.title, store.status(story_id)), chosen)
 
+    def action_mute(self) -> None:
+        """Mute (or unmute) the highlighted story's author, a fandom, a relationship or a tag."""
+        row = self.highlighted_row()
+        if row is None or row.entry.error:
+            return
+        keys = frozenset(m.key for m in self.mutes)
+        dialog = MuteDialog(row.entry.title, mute_choices(row.entry), keys)
+        self.app.push_screen(dialog, self.mute_chosen)
+
+    def mute_chosen(self, choice: MuteChoice | None) -> None:
+        """Mute the chosen name (unmute it when it was muted); the library follows at once."""
+        if choice is None:
+            return
+        kind, name = choice
+        label = MUTE_LABELS.get(kind, kind)
+        if any(m.key == mute_key(kind, name) for m in self.mutes):
+            self.store.unmute(kind, name)
+            self.notify(f"{label} {name} unmuted", timeout=3)
+        else:
+            self.store.mute(kind, name)
+            hint = "" if self.show_hidden else " (h shows muted stories)"
+            self.notify(f"{label} {name} muted{hint}", timeout=3)
+        self.mutes = self.store.mutes()
+        self.refresh_rows()
+
+    def highlighted_row(self) -> LibraryRow | None:
+        """The row under the cursor (the Continue row's story), or None."""
+        table = self.query_one(LibraryTable)
+        key = table.current_key()
+        if key == CONTINUE_KEY:
+            target = self.continue_target(list(table.rows_by_key.values()))
+            return target[0] if target else None
+        return table.rows_by_key.get(key or "")
+
+    def show_mutes(self) -> None:
+        """The review screen of every mute; back here, the library follows what was unmuted."""
+        self.app.push_screen(MutesScreen(self.store, self.entries))
+
+    def muted_story_ids(self) -> frozenset[str]:
+        """Ids of the stories the reader's mutes leave out (none while ``h`` shows them)."""
+        if self.show_hidden or not self.mutes:
+            return frozenset()
+        index = mute_index(self.mutes)
+        return frozenset(
+            e.story_id for e in self.entries if e.story_id and muted_by(e, index) is not None
+        )
+
     # --- rows -------------------------------------------------------------------------------
 
     def reload_rows(self) -> None:
@@ -170,42 +234,53 @@ class LibraryScreen(Screen[None]):
         for item in reversed(store.history(limit=1000)):
             last_read[item.story_id] = item.when
         statuses = store.statuses()
+        seen = store.seen()
         rows = []
         for entry in self.entries:
             read = 0
+            seen_count = seen.get(entry.story_id or "")
+            seen_finished = False
             if entry.story_id and not entry.error:
                 chapters = store.chapters_read(entry.story_id)
                 read = len({c for c in chapters if c < entry.chapters})
+                seen_finished = seen_count is not None and seen_count - 1 in chapters
             rows.append(
                 LibraryRow(
                     entry,
                     read=read,
                     last_read=last_read.get(entry.story_id or ""),
                     status=statuses.get(entry.story_id or ""),
+                    seen=seen_count,
+                    seen_finished=seen_finished,
                 )
             )
         self.rows = rows
+        self.mutes = store.mutes()
         self.continue_row = self.continue_target(rows)
         self.refresh_rows()
 
     def continue_target(self, rows: list[LibraryRow]) -> tuple[LibraryRow, int] | None:
-        """The most recent history entry that is a story in this library, and its chapter."""
+        """The most recent history entry that is a story in this library, and its chapter (the
+        first new one when the reader had finished the old last chapter and more came since)."""
         by_id = {r.entry.story_id: r for r in rows if r.entry.story_id and not r.entry.error}
         for item in self.store.history(limit=50):
             if item.story_id in by_id:
-                return by_id[item.story_id], item.chapter
+                row = by_id[item.story_id]
+                return row, row.resume_chapter(item.chapter)
         return None
 
     def refresh_rows(self) -> None:
         """Rebuild the table from the rows, the filter and the sort order."""
-        ordered, self.hidden_count = query(
+        result = query_rows(
             self.rows,
             self.filter_text,
             sort_column=self.sort_column,
             reverse=self.sort_reverse,
             hidden_warnings=self.store.prefs().hidden_warnings,
+            mutes=self.mutes,
             show_hidden=self.show_hidden,
         )
+        ordered, self.hidden_count, self.muted_count = result.rows, result.hidden, result.muted
         continue_row = None
         if not self.filter_text and self.continue_row and self.continue_row[0] in ordered:
             continue_row = self.continue_row
@@ -229,8 +304,14 @@ class LibraryScreen(Screen[None]):
         title = f"Library · {display_text(self.library.root.name)} · {good} stories"
         if good != len(self.entries):
             title += f" · {len(self.entries) - good} cannot be opened"
-        if self.hidden_count:
+        if self.hidden_count and self.muted_count:
+            title += f" · {self.hidden_count} hidden, {self.muted_count} muted (h shows them)"
+        elif self.hidden_count:
             title += f" · {self.hidden_count} hidden by your warning choices (h shows them)"
+        elif self.muted_count:
+            title += f" · {self.muted_count} muted (h shows them)"
+        elif self.show_hidden and self.mutes:
+            title += " · muted stories shown (h hides them)"
         self.query_one("#library-title", Static).update(Text(title))
 
     def on_resize(self) -> None:
@@ -266,8 +347,16 @@ class LibraryScreen(Screen[None]):
             summary.update(Text(f"{name}: {display_text(entry.error)}", style="dim"))
             return
         text = Text()
+        why = muted_by(entry, mute_index(self.mutes)) if self.show_hidden else None
+        if why is not None:
+            text.append(f"Muted ({display_text(why)}).", style="bold")
+            text.append("  ")
         if entry.fandoms:
             text.append(", ".join(entry.fandoms), style="bold")
+            text.append("  ")
+        if entry.also:  # other files of this story: the newest one is listed
+            others = ", ".join(display_path(p, self.library.root) for p in entry.also)
+            text.append(f"Also in: {others}", style="dim")
             text.append("  ")
         text.append(collapse_whitespace(entry.summary or "No summary."))
         summary.update(text)

@@ -113,6 +113,19 @@ class ReaderScreen(Screen[None]):
         self.view.focus()
         self._go(Target(pos.chapter, pos.paragraph, pos.offset), gate_from=pos.chapter - 1)
 
+    def story_indexed(self, story: Story) -> None:
+        """The whole story arrived after its first chapter was shown (first chapter first): read
+        on in it from the same place; the header's counts, the time left and the chapter index
+        fill in."""
+        session = self.session
+        shown = self.is_mounted and session.chapter >= 0 and bool(session.items)
+        pos = self.position() if shown else session.start
+        self.story = story
+        self.story_id = story.story_id
+        self.session = ReadingSession(story, session.store, path=session.path, position=pos)
+        if shown and story.chapters:
+            self._show(Target(pos.chapter, pos.paragraph, pos.offset))
+
     def _refresh_state(self) -> None:
         """Re-read what another session may change (in a thread: it reads the state file)."""
         self.run_worker(self.session.refresh, thread=True, group="refresh", exit_on_error=False)
@@ -176,6 +189,9 @@ class ReaderScreen(Screen[None]):
             view.when_laid_out(partial(self._to_chapter_end, session.chapter))
         self._apply_highlights()
         self._moved(write_now=arrived.changed_chapter)
+        notice = session.take_notice()
+        if notice is not None:
+            self.notify(notice, severity="warning")
         self.call_after_refresh(self._check_end_visible)
         ahead = session.to_parse_ahead()
         if ahead:
@@ -185,7 +201,7 @@ class ReaderScreen(Screen[None]):
     def _parse(self, chapters: list[int], then: ChapterReady | SearchReady) -> None:
         """(In a thread.) Parse the bodies of ``chapters``, then post ``then``."""
         try:
-            load_chapters(self.story, chapters)
+            self.session.load(chapters)
         finally:
             self.post_message(then)
 

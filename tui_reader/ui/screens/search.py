@@ -55,7 +55,14 @@ class SearchScreen(Screen[SearchHit | None]):
     CSS_PATH = "search.tcss"
     """Its layout and colours."""
 
-    def __init__(self, library: Path, data_dir: Path, hide_warnings: frozenset[str]) -> None:
+    def __init__(
+        self,
+        library: Path,
+        data_dir: Path,
+        hide_warnings: frozenset[str],
+        *,
+        hide_stories: frozenset[str] = frozenset(),
+    ) -> None:
         """Search ``library``, keeping the index under ``data_dir``."""
         super().__init__()
         self.library = library
@@ -64,6 +71,8 @@ class SearchScreen(Screen[SearchHit | None]):
         """Where the index cache lives."""
         self.hide_warnings = hide_warnings
         """Stories carrying any of these warnings are left out of the results."""
+        self.hide_stories = hide_stories
+        """Ids of the stories the reader's mutes leave out of the results."""
         self.hits: list[SearchHit] = []
         """The results now listed."""
         self.indexing = True
@@ -163,7 +172,9 @@ class SearchScreen(Screen[SearchHit | None]):
     def run_query(self, query: str) -> None:
         """Run one query in a worker; the newest query wins."""
         try:
-            hits = self.index().search(query, limit=50, hide_warnings=self.hide_warnings)
+            hits = self.index().search(
+                query, limit=50, hide_warnings=self.hide_warnings, hide_stories=self.hide_stories
+            )
         except (OSError, sqlite3.Error):
             hits = []  # the indexing worker says what is wrong
         if not get_current_worker().is_cancelled and not self._closed:

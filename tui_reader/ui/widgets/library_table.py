@@ -500,7 +500,7 @@ class LibraryTable(DataTable[Text]):
         title.append(
             self.cut(row.entry.title, max(MIN_CUT, self.title_width - cell_len(lead))), style="bold"
         )
-        chapters = Text(f"Ch. {chapter + 1} of {row.entry.chapters}", justify="right")
+        chapters = Text(row.continue_text(chapter), justify="right")
         return [
             title,
             Text(self.cut(row.entry.author or "—", self.author_width)),

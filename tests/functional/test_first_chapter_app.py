@@ -1,0 +1,167 @@
+"""First chapter first in the app: a story file opened for the first time shows its first chapter
+from a quick read, then reads on in the whole story (the header's counts fill in) without moving
+the reader; a reader whose place is further on waits for the whole story and lands there."""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from pathlib import Path
+
+import pytest
+from test_app import screen_text
+
+from benchmarks.generate import make_story
+from tui_reader.importers import load_first_chapter, load_story
+from tui_reader.model import Story, StoryError
+from tui_reader.state import Position, StateStore
+from tui_reader.story_cache import Fill, entry_path, open_story
+from tui_reader.ui import app as app_module
+from tui_reader.ui.app import TuiReaderApp
+from tui_reader.ui.dialogs.confirm import ConfirmDialog
+from tui_reader.ui.screens.reader import ReaderScreen
+
+SIZE = (100, 32)
+
+
+@pytest.fixture(autouse=True)
+def no_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read the whole story and write its cache entry as soon as the first chapter shows."""
+    monkeypatch.setattr(app_module, "WHOLE_STORY_DELAY", 0.01)
+    monkeypatch.setattr(app_module, "CACHE_FILL_DELAY", 0.01)
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    """A generated four-chapter EPUB."""
+    return make_story(tmp_path / "lib", 20_000, "epub").path
+
+
+async def settle(app: TuiReaderApp, pilot, done, *, workers: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Let the app run until ``done()`` (bounded by pauses, not by a clock); ``workers``: wait
+    for the workers running each time."""
+    for _ in range(200):
+        if workers:
+            await app.workers.wait_for_complete()
+        await pilot.pause(0.02)
+        if done():
+            return
+
+
+def header(app: TuiReaderApp) -> str:
+    """The reader's first screen line."""
+    return screen_text(app).splitlines()[0]
+
+
+async def test_the_first_chapter_shows_then_the_whole_story(book: Path, data_dir: Path) -> None:
+    first = load_first_chapter(book)
+    assert first is not None and len(first.chapters) == 1
+    whole = load_story(book)
+    indexed = threading.Event()
+
+    def read_whole() -> tuple[Story, Fill | None]:
+        """The whole story, once the test has looked at the first chapter."""
+        indexed.wait(timeout=30)
+        return open_story(book, data_dir)
+
+    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        text = screen_text(app)
+        assert "Chapter 1 of 1" in text
+        assert whole.chapters[0].blocks[0].text[:40] in " ".join(text.split())
+        indexed.set()
+        await settle(app, pilot, lambda: len(app.screen.story.chapters) == 4)
+        assert "Chapter 1 of 4" in header(app)
+        assert app.screen.story.to_dict() == whole.to_dict()
+        assert whole.chapters[0].blocks[0].text[:40] in " ".join(screen_text(app).split())
+        await pilot.press("right")  # the next chapter is there now
+        await settle(app, pilot, lambda: "Chapter 2 of 4" in header(app))
+        assert "Chapter 2 of 4" in header(app)
+        await settle(app, pilot, entry_path(book, data_dir).is_file)
+    assert entry_path(book, data_dir).is_file()
+
+
+async def test_a_place_further_on_waits_for_the_whole_story(book: Path, data_dir: Path) -> None:
+    whole = load_story(book)
+    store = StateStore(data_dir, "local")
+    store.save_position(whole.story_id, Position(2, 3, 0), write_now=True)
+    store.close()
+    first = load_first_chapter(book)
+    app = TuiReaderApp(
+        book, data_dir=data_dir, story=first, whole=partial(open_story, book, data_dir)
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot, lambda: isinstance(app.screen, ReaderScreen))
+        assert isinstance(app.screen, ReaderScreen)
+        assert "Chapter 3 of 4" in header(app)
+        assert app.screen.position().chapter == 2
+    store = StateStore(data_dir, "local")
+    position = store.position(whole.story_id)
+    store.close()
+    assert position is not None and position.chapter == 2
+
+
+async def test_a_whole_story_that_fails_is_said_in_one_line(book: Path, data_dir: Path) -> None:
+    def fails() -> tuple[Story, Fill | None]:
+        raise StoryError(str(book), "the second half is gone")
+
+    first = load_first_chapter(book)
+    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=fails)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot, lambda: bool(app._notifications))
+        assert isinstance(app.screen, ReaderScreen)
+        shown = [(n.title, n.message) for n in app._notifications]
+        assert shown == [(f"Cannot open {book.name}", "the second half is gone")]
+        assert "Chapter 1 of 1" in screen_text(app)
+
+
+async def test_a_whole_story_that_warns_asks_before_reading_on(book: Path, data_dir: Path) -> None:
+    first = load_first_chapter(book)
+    assert first is not None and not first.needs_warning
+
+    def warned() -> tuple[Story, Fill | None]:
+        story, _ = open_story(book, data_dir)
+        story.rating = "Explicit"
+        return story, None
+
+    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=warned)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "warning"
+        assert "Rating: Explicit" in screen_text(app)
+        await pilot.press("n")
+        await settle(app, pilot, lambda: not app.is_running)
+    assert app.return_code == 0
+
+
+async def test_a_library_epub_opens_first_chapter_first(
+    book: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    indexed = threading.Event()
+    real = app_module.open_story
+
+    def gated(path: Path, data: Path) -> tuple[Story, Fill | None]:
+        """The whole story, once the test has looked at the first chapter."""
+        indexed.wait(timeout=30)
+        return real(path, data)
+
+    monkeypatch.setattr(app_module, "open_story", gated)
+    app = TuiReaderApp(book.parent, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot, lambda: isinstance(app.screen, ReaderScreen), workers=False)
+        assert isinstance(app.screen, ReaderScreen)
+        assert "Chapter 1 of 1" in header(app)
+        indexed.set()
+        await settle(app, pilot, lambda: "Chapter 1 of 4" in header(app))
+        assert "Chapter 1 of 4" in header(app)
+        assert app.screen.story.to_dict() == load_story(book).to_dict()
+        await settle(app, pilot, entry_path(book, data_dir).is_file)
+        await pilot.press("escape")  # back to the library: the app goes on
+        await pilot.pause()
+        assert app.is_running
+    assert entry_path(book, data_dir).is_file()

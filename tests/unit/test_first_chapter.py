@@ -1,0 +1,96 @@
+"""First chapter first: ``load_first_chapter`` reads an EPUB up to its second chapter, and what it
+gives is exactly what the whole import gives for the metadata, the front matter and chapter 1.
+Books read whole (AO3, FanFicFare) and other formats give None."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.generate import make_story
+from tests.conftest import STORIES
+from tests.fixtures.epub_builders import gutenberg_epub, gutenberg_old_epub, pg_chapters
+from tests.fixtures.epub_producers import PANDOC, pandoc_epub
+from tests.fixtures.html_builders import ao3_epub, fff_epub, generic_epub2, generic_epub3
+from tui_reader.importers import load_first_chapter, load_story
+
+WHOLE_ONLY = ("chapters", "words", "back_matter", "warning_gates")
+"""What only the whole import knows."""
+
+PANDOC_BOOK = """---
+title: The Salt Road
+author: Ines Varga
+---
+
+# The Well
+
+Water came up cold and tasting of iron.
+
+# The Gate
+
+Nobody had locked it in years.
+"""
+
+
+def _pandoc(path: Path) -> Path:
+    if PANDOC is None:
+        pytest.skip("pandoc is not installed")
+    return pandoc_epub(PANDOC_BOOK, path)
+
+
+BUILDERS: dict[str, Callable[[Path], Path]] = {
+    "sample": lambda path: STORIES / "a-small-orchard-on-the-moon.epub",
+    "epub2": lambda path: generic_epub2(path),
+    "epub3": lambda path: generic_epub3(path),
+    "gutenberg": lambda path: gutenberg_epub(path, pg_chapters(5)),
+    "gutenberg-old": lambda path: gutenberg_old_epub(path, pg_chapters(4)),
+    "generated": lambda path: make_story(path.parent, 12_000, "epub").path,
+    "pandoc": _pandoc,
+}
+
+
+def _without(story: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in story.items() if k not in WHOLE_ONLY}
+
+
+@pytest.mark.parametrize("build", BUILDERS.values(), ids=BUILDERS.keys())
+def test_the_first_chapter_is_the_whole_imports_first(
+    build: Callable[[Path], Path], tmp_path: Path
+) -> None:
+    path = build(tmp_path / "book.epub")
+    whole = load_story(path)
+    first = load_first_chapter(path)
+    assert first is not None
+    assert len(first.chapters) == 1
+    assert first.chapters[0].to_dict() == whole.chapters[0].to_dict()
+    assert _without(first.to_dict()) == _without(whole.to_dict())
+    assert first.story_id == whole.story_id
+
+
+def test_a_long_book_is_read_only_to_its_second_chapter(tmp_path: Path) -> None:
+    path = make_story(tmp_path, 60_000, "epub").path
+    first = load_first_chapter(path)
+    assert first is not None
+    assert [c.number for c in first.chapters] == [1]
+    assert len(load_story(path).chapters) == 12
+
+
+@pytest.mark.parametrize("build", [ao3_epub, fff_epub], ids=["ao3", "fanficfare"])
+def test_books_read_whole_give_none(build: Callable[[Path], Path], tmp_path: Path) -> None:
+    assert load_first_chapter(build(tmp_path / "book.epub")) is None
+
+
+@pytest.mark.parametrize("name", ["the-ferry-at-morrow.md", "weatherglass.txt"])
+def test_other_formats_give_none(name: str) -> None:
+    assert load_first_chapter(STORIES / name) is None
+
+
+def test_a_broken_file_gives_none(tmp_path: Path) -> None:
+    path = tmp_path / "broken.epub"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    assert load_first_chapter(path) is None
+    assert load_first_chapter(tmp_path / "missing.epub") is None
+    assert load_first_chapter(tmp_path) is None

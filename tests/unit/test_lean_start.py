@@ -1,0 +1,74 @@
+"""Start-up imports only what the first frame needs: no search index, no ssh host, no screens
+the reader has not asked for, and on a story cache hit no importer or warning grammar.
+
+Each check runs a fresh interpreter and reads its ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO, STORIES
+
+NOT_AT_START = (
+    "asyncssh",
+    "sqlite3",
+    "tui_reader.search",
+    "tui_reader.ssh",
+    "tui_reader.ui.screens.search",
+    "tui_reader.ui.screens.bookmarks",
+    "tui_reader.ui.screens.history",
+    "tui_reader.ui.screens.help",
+    "tui_reader.ui.screens.library",
+    "tui_reader.importers.grammar",
+    "tui_reader.importers.warnings",
+    "tui_reader.importers._story_notes",
+    "tui_reader.importers.encoding",
+    "tui_reader.importers.epub",
+    "tui_reader.importers.html",
+    "tui_reader.importers.markdown",
+    "tui_reader.importers.text_dump",
+    "charset_normalizer",
+    "selectolax",
+)
+"""Modules a start on one story must not import before its first frame."""
+
+
+def loaded_after(code: str) -> set[str]:
+    """The modules loaded after running ``code`` in a fresh interpreter."""
+    script = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_importing_the_app_loads_no_screen_or_service_it_does_not_show_first() -> None:
+    loaded = loaded_after("import tui_reader.ui.app")
+    assert "tui_reader.ui.screens.reader" in loaded  # the check sees what it should
+    assert loaded.isdisjoint(NOT_AT_START), sorted(loaded & set(NOT_AT_START))
+
+
+def test_a_story_reopened_from_the_cache_imports_no_importer(tmp_path: Path) -> None:
+    story = STORIES / "the-ferry-at-morrow.md"
+    data = tmp_path / "data"
+    code = (
+        "from pathlib import Path\nimport tui_reader.ui.app\n"
+        "from tui_reader.story_cache import open_story\n"
+        f"story, fill = open_story(Path({str(story)!r}), Path({str(data)!r}))\n"
+        "assert (fill is None) == HIT\n"
+        "fill and fill()\n"
+        "_ = story.chapters[0].blocks\n"
+    )
+    first = loaded_after("HIT = False\n" + code)
+    assert "tui_reader.importers.markdown" in first
+    again = loaded_after("HIT = True\n" + code)
+    assert again.isdisjoint(NOT_AT_START), sorted(again & set(NOT_AT_START))
+
+
+def test_the_story_cache_is_textual_free() -> None:
+    loaded = loaded_after("import tui_reader.story_cache")
+    assert not any(name == "textual" or name.startswith("textual.") for name in loaded)
