@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
@@ -535,7 +535,7 @@ def query(
     reveal = show_hidden or any(facet == "warning" for facet, _ in facets)
     hidden = frozenset(hidden_warnings)
     if _RECENT.rows is not rows:  # another list of rows (a rescan, a status): start over
-        _RECENT.rows, _RECENT.narrow = rows, None
+        _RECENT.rows, _RECENT.narrow, _RECENT.ranked = rows, None, {}
     kept: list[LibraryRow] = []
     hidden_count = 0
     if not facets and (reveal or not hidden):  # nothing to leave out: the rows as they are
@@ -550,6 +550,10 @@ def query(
                 kept.append(row)
     if words:
         folded = [word.casefold() for word in words.split()]
+        whole = len(kept) == len(rows)  # nothing left out: the answer depends on the words only
+        if whole and tuple(folded) in _RECENT.ranked:  # asked before (a backspace)
+            by_entry = {id(r.entry): r for r in kept}
+            return [by_entry[i] for i in _RECENT.ranked[tuple(folded)]], hidden_count
         base = kept
         out: set[int] = set()
         last = _RECENT.narrow
@@ -559,6 +563,10 @@ def query(
         ranked = rank(words, [r.entry for r in base])
         matched = {id(e) for e in ranked}
         _RECENT.narrow = (folded, out | {id(r.entry) for r in base if id(r.entry) not in matched})
+        if whole:
+            if len(_RECENT.ranked) >= _RANKED_LIMIT:
+                _RECENT.ranked.clear()
+            _RECENT.ranked[tuple(folded)] = [id(e) for e in ranked]
         by_entry = {id(r.entry): r for r in base}
         return [by_entry[id(e)] for e in ranked], hidden_count
     return sort_rows(kept, sort_column, reverse), hidden_count
@@ -582,7 +590,12 @@ class _Recent:
     """(case-folded words, ids of the entries known not to match them) of the last question
     with words. A match depends on an entry's title, author, fandoms and tags only, never on
     the reader's state, so facets and hidden warnings are applied afresh each time."""
+    ranked: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
+    """Entry ids in rank order by case-folded words, for questions that left no row out."""
 
+
+_RANKED_LIMIT = 64
+"""Rankings kept before they are forgotten."""
 
 _RECENT = _Recent()
 """What :func:`query` remembers between keystrokes (the screen asks on its event loop)."""
