@@ -7,11 +7,11 @@ file; a broken file is still one entry with a one-line reason.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
-import pytest
-
-from tui_reader import library as library_module
 from tui_reader.library import Library, LibraryEntry
 
 
@@ -70,9 +70,33 @@ def test_a_warm_scan_says_nothing_early(tmp_path: Path, data_dir: Path) -> None:
     assert told == []
 
 
-def test_a_pool_of_processes_lists_the_same(
-    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+POOLED_SCAN = """
+import json, sys
+from pathlib import Path
+from tui_reader import library
+from tui_reader.library import Library
+folder, alone_data, pooled_data = (Path(a) for a in sys.argv[1:4])
+alone = Library(folder, alone_data).scan()
+Library.PARALLEL_MIN = 10
+used = []
+real_pool = library.ProcessPoolExecutor
+def counting_pool(*args, **kwargs):
+    used.append(True)
+    return real_pool(*args, **kwargs)
+library.ProcessPoolExecutor = counting_pool
+seen = []
+pooled = Library(folder, pooled_data).scan(lambda done, total: seen.append((done, total)))
+print(json.dumps({
+    "same": pooled == alone,
+    "pooled": bool(used),
+    "errors": [e.error for e in pooled if e.error],
+    "seen": seen,
+}))
+"""
+"""A scan in a process of its own (no other thread: the pool may fork), as JSON."""
+
+
+def test_a_pool_of_processes_lists_the_same(tmp_path: Path, data_dir: Path) -> None:
     folder = tmp_path / "library"
     folder.mkdir()
     for n in range(40):
@@ -80,13 +104,18 @@ def test_a_pool_of_processes_lists_the_same(
             (folder / f"broken-{n}.md").write_text('+++\ntitle = "x\n+++\n', encoding="utf-8")
         else:
             write_story(folder, f"s{n:02d}", f"Story {n}")
-    alone = Library(folder, tmp_path / "alone").scan()
-    monkeypatch.setattr(Library, "PARALLEL_MIN", 10)
-    monkeypatch.setattr(library_module.threading, "active_count", lambda: 1)
-    seen: list[tuple[int, int]] = []
-    pooled = Library(folder, data_dir).scan(lambda done, total: seen.append((done, total)))
-    assert pooled == alone
-    assert sum(1 for e in pooled if e.error) == 4
-    assert all(e.error is None or "\n" not in e.error for e in pooled)
+    args = [str(folder), str(tmp_path / "alone"), str(data_dir)]
+    done = subprocess.run(
+        [sys.executable, "-c", POOLED_SCAN, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    result = json.loads(done.stdout)
+    assert result["pooled"] and result["same"]
+    assert len(result["errors"]) == 4
+    assert all("\n" not in error for error in result["errors"])  # each one line
+    seen = [tuple(step) for step in result["seen"]]
     assert seen[0] == (0, 40) and seen[-1] == (40, 40) and seen == sorted(seen)
     assert len(seen) > 10  # it advanced file by file, not only at the end
