@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import json
 import multiprocessing
 import os
@@ -24,10 +25,13 @@ from typing import Any
 
 from tui_reader import __version__
 from tui_reader.importers import load_story
-from tui_reader.library_fast import fast_story
 from tui_reader.model import Story, StoryError, needs_warning, rating_level
 from tui_reader.paths import display_text, iter_story_files, title_from_filename
 from tui_reader.text import title_key
+
+_FAST = "tui_reader.library_fast"
+"""The metadata fast path, imported on the first file a scan must read (not at start-up: it
+brings the Markdown importer and the encoding detector, which a warm library never needs)."""
 
 CACHE_VERSION = 5
 """Bumped whenever the cached entry's shape changes; a different version is rebuilt."""
@@ -365,7 +369,7 @@ class Library:
     def _import(path: Path) -> LibraryEntry:
         """Read one file's metadata (the fast path when the format has one, else the full
         import), or an entry carrying the reason it failed."""
-        story = fast_story(path)
+        story = importlib.import_module(_FAST).fast_story(path)
         if story is not None:
             return LibraryEntry.from_story(path, story)
         return Library._import_full(path)
