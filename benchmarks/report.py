@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import DEFAULT_OUT, format_value, verdict
+from benchmarks.harness import DEFAULT_OUT, format_value, summary, verdict
 
 
 def machine_line(machine: dict[str, Any]) -> str:
@@ -53,6 +53,7 @@ def markdown(doc: dict[str, Any]) -> str:
         out.append(f"| {name} | (case failed) | — | | FAILED: {_cell(str(reason))} |")
     for name, reason in doc.get("skipped", {}).items():
         out.append(f"| {name} | (case skipped) | — | | skipped: {_cell(str(reason))} |")
+    out += ["", *(f"- {line}" for line in summary(doc.get("results", [])))]
     return "\n".join(out)
 
 
