@@ -1,6 +1,9 @@
 """Turn a ``results.json`` into the Markdown table ``docs/benchmarks.md`` shows.
 
-``python -m benchmarks.report [benchmarks/results.json]`` prints the machine line and the table.
+``python -m benchmarks.report [benchmarks/results.json ...]`` prints the machine line and the
+table. Several results files (say a full ``--only first_frame reopen`` run and a ``--quick`` run
+of the rest) are merged into one table: the machine line is the first file's, and the rows of a
+quick run say "(quick)" after their label.
 """
 
 from __future__ import annotations
@@ -57,11 +60,34 @@ def markdown(doc: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def merge(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several runs as one: the first run's machine, every row (a quick run's marked so)."""
+    if len(docs) == 1:
+        return docs[0]
+    results: list[dict[str, Any]] = []
+    failed: dict[str, Any] = {}
+    skipped: dict[str, Any] = {}
+    for doc in docs:
+        for row in doc.get("results", []):
+            quick = doc.get("quick") and not str(row.get("label")).endswith("(quick)")
+            results.append(row | {"label": f"{row.get('label')} (quick)"} if quick else row)
+        failed |= doc.get("failed", {})
+        skipped |= doc.get("skipped", {})
+    return {
+        "machine": docs[0].get("machine", {}),
+        "quick": all(doc.get("quick") for doc in docs),
+        "results": results,
+        "failed": failed,
+        "skipped": skipped,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Print the Markdown table for a results file."""
+    """Print the Markdown table for one results file, or for several merged."""
     args = sys.argv[1:] if argv is None else argv
-    path = Path(args[0]) if args else DEFAULT_OUT
-    print(markdown(json.loads(path.read_text(encoding="utf-8"))))
+    paths = [Path(a) for a in args] or [DEFAULT_OUT]
+    docs = [json.loads(path.read_text(encoding="utf-8")) for path in paths]
+    print(markdown(merge(docs)))
     return 0
 
 

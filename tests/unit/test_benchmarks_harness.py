@@ -325,3 +325,40 @@ def test_reopen_uses_open_cached_when_the_story_cache_is_there(
     story = make_story(tmp_path, 6_000, "epub")
     case_reopen.time_reopen(open_story, story.path, tmp_path / "data", repeats=3)
     assert calls == [(story.path, tmp_path / "data")] * 5
+
+
+def test_report_merges_runs_and_marks_the_quick_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    full = {
+        "machine": {"cpu": "Full CPU", "commit": "abc1234"},
+        "quick": False,
+        "results": [{"case": "first_frame", "label": "floor", "value": 200.0, "unit": "ms"}],
+        "failed": {},
+        "skipped": {},
+    }
+    quick = {
+        "machine": {"cpu": "Other"},
+        "quick": True,
+        "results": [
+            {
+                "case": "state",
+                "label": "save p99",
+                "value": 3.0,
+                "unit": "ms",
+                "target": "p99 < 5 ms",
+                "ok": True,
+            }
+        ],
+        "failed": {"ssh": "RuntimeError: no server"},
+        "skipped": {},
+    }
+    (tmp_path / "full.json").write_text(json.dumps(full))
+    (tmp_path / "quick.json").write_text(json.dumps(quick))
+    assert report.main([str(tmp_path / "full.json"), str(tmp_path / "quick.json")]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Machine: Full CPU") and "quick run" not in text.splitlines()[0]
+    assert "| first_frame | floor | 200 ms |  |  |" in text
+    assert "| state | save p99 (quick) | 3.00 ms | p99 < 5 ms | ok |" in text
+    assert "| ssh | (case failed) | — | | FAILED: RuntimeError: no server |" in text
+    assert "- targets: 1 met, 0 missed" in text
