@@ -179,8 +179,8 @@ def measure(
         times[label].append(seconds)
         if subject.reopen and label == subject.label:
             settle(data, expect_cache)
-        tmux.kill(session)
-        time.sleep(0.15)  # let the killed program go before the next launch
+        tmux.kill_and_wait(session)  # the next launch must not race its exit
+        time.sleep(0.05)
         return True
 
     try:
@@ -235,7 +235,7 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
             value = _median_ms(times[label])
             ratio, met = ratio_check(value, floor_ms, TARGET_RATIO)
             ok: bool | None = met
-            extra: dict[str, Any] = {"ratio": round(ratio, 3), "ratio_to": "empty app"}
+            extra: dict[str, Any] = {"ratio": ratio, "ratio_to": "empty app"}
             note = f"{ratio:.2f}× floor"
             if subject.role == "vs-epy":
                 if epy_ms is None:
@@ -246,7 +246,7 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
                     vs, ok = ratio_check(value, epy_ms, EPY_RATIO)
                     note = f"{vs:.2f}× epy, {note}"
                     extra = {
-                        "ratio": round(vs, 3),
+                        "ratio": vs,
                         "ratio_to": "epy",
                         "ratio_floor": extra["ratio"],
                     }
