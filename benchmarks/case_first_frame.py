@@ -33,7 +33,14 @@ from benchmarks.floor_app import WORD
 from benchmarks.generate import chapter_markdown, make_story
 from benchmarks.harness import PartialFailure, ratio_check
 from benchmarks.peers import ensure_epy, peer_env
-from benchmarks.terminal import ScreenTimeout, Tmux, base_env, python_argv, words_pattern
+from benchmarks.terminal import (
+    ScreenTimeout,
+    Tmux,
+    base_env,
+    cpu_seconds,
+    python_argv,
+    words_pattern,
+)
 
 REQUIRES = ("tmux",)
 """The harness makes sure tmux is there, or skips this case."""
@@ -158,10 +165,15 @@ def settle(data: Path, expect_cache: bool, limit: float = SETTLE_LIMIT) -> None:
 
 def measure(
     workdir: Path, subjects: list[Subject], rounds: int, timeout: float
-) -> tuple[dict[str, list[float]], dict[str, str]]:
-    """Time every subject ``rounds`` times; returns (seconds per label, error per label)."""
+) -> tuple[dict[str, list[float]], dict[str, str], dict[str, list[float]]]:
+    """Time every subject ``rounds`` times.
+
+    Returns (seconds per label, error per label, CPU seconds per label): the CPU time the
+    program had used when its first frame was seen, which machine load does not inflate.
+    """
     labels = [s.label for s in subjects] + [s.reopen for s in subjects if s.reopen]
     times: dict[str, list[float]] = {label: [] for label in labels}
+    cpu: dict[str, list[float]] = {label: [] for label in labels}
     errors: dict[str, str] = {}
     expect_cache = importlib.util.find_spec("tui_reader.story_cache") is not None
     tmux = Tmux(workdir)
@@ -177,6 +189,10 @@ def measure(
             errors[label] = str(exc)
             return False
         times[label].append(seconds)
+        pid = tmux.pane(session, "pane_pid")
+        used = cpu_seconds(int(pid)) if pid.isdigit() else None
+        if used is not None:
+            cpu[label].append(used)
         if subject.reopen and label == subject.label:
             settle(data, expect_cache)
         tmux.kill_and_wait(session)  # the next launch must not race its exit
@@ -195,7 +211,7 @@ def measure(
                     launch(subject, subject.reopen, data)
     finally:
         tmux.close()
-    return times, errors
+    return times, errors, cpu
 
 
 def _row(label: str, value: float | None, **extra: Any) -> dict[str, Any]:
@@ -212,13 +228,18 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
     """Time the floor, the baseline, the reader on every story (open and reopen) and epy."""
     peer = ensure_epy()
     subjects = _subjects(workdir, quick, peer.argv)
-    times, errors = measure(workdir, subjects, 3 if quick else 5, 30.0 if quick else 60.0)
+    times, errors, cpu = measure(workdir, subjects, 3 if quick else 5, 30.0 if quick else 60.0)
     floor = subjects[0].label
     if floor in errors:
         raise RuntimeError(f"the empty Textual app did not start: {errors[floor]}")
     floor_ms = _median_ms(times[floor])
     target = f"≤ {TARGET_RATIO}× empty app"
     rows = [_row(floor, floor_ms, target=None, ok=None, runs_ms=_ms(times[floor]))]
+    if cpu[floor]:
+        rows[0] |= {
+            "cpu_ms": _median_ms(cpu[floor]),
+            "note": f"CPU {_median_ms(cpu[floor]):.0f} ms",
+        }
     epy = next((s for s in subjects if s.role == "peer"), None)
     epy_ms = None if epy is None or epy.label in errors else _median_ms(times[epy.label])
     for subject in subjects[1:]:
@@ -237,6 +258,9 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
             ok: bool | None = met
             extra: dict[str, Any] = {"ratio": ratio, "ratio_to": "empty app"}
             note = f"{ratio:.2f}× floor"
+            if cpu[label]:
+                extra["cpu_ms"] = _median_ms(cpu[label])
+                note += f", CPU {extra['cpu_ms']:.0f} ms"
             if subject.role == "vs-epy":
                 if epy_ms is None:
                     why = peer.note if epy is None else "epy did not open"
@@ -245,11 +269,7 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
                 else:
                     vs, ok = ratio_check(value, epy_ms, EPY_RATIO)
                     note = f"{vs:.2f}× epy, {note}"
-                    extra = {
-                        "ratio": vs,
-                        "ratio_to": "epy",
-                        "ratio_floor": extra["ratio"],
-                    }
+                    extra |= {"ratio": vs, "ratio_to": "epy", "ratio_floor": extra["ratio"]}
             elif subject.role != "story":
                 ok = None
             rows.append(

@@ -162,6 +162,15 @@ class Tmux:
         return time.perf_counter() - start, session
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user and system) process ``pid`` has used so far; None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _running(pid: int) -> bool:
     """Whether process ``pid`` is still there (and not a zombie waiting to be reaped)."""
     try:
