@@ -86,6 +86,40 @@ def row(
     }
 
 
+def ratio_check(value: float, reference: float, limit: float) -> tuple[float, bool]:
+    """``value / reference`` and whether it is at most ``limit`` (a zero reference never is)."""
+    ratio = value / reference if reference > 0 else float("inf")
+    return ratio, ratio <= limit
+
+
+def summary(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Lines under the table: targets met and missed, then each ratio's range against its peer.
+
+    A row compared with a peer carries ``ratio`` (value over the peer's) and ``ratio_to`` (the
+    peer's name, "empty app" or "epy"); only rows with a target count towards a range.
+    """
+    with_target = [r for r in rows if r.get("target")]
+    met = sum(r.get("ok") is True for r in with_target)
+    missed = sum(r.get("ok") is False for r in with_target)
+    line = f"targets: {met} met, {missed} missed"
+    if len(with_target) > met + missed:
+        line += f", {len(with_target) - met - missed} not measured"
+    lines = [line]
+    peers: dict[str, list[dict[str, Any]]] = {}
+    for r in with_target:
+        if r.get("ratio_to") and isinstance(r.get("ratio"), int | float):
+            peers.setdefault(str(r["ratio_to"]), []).append(r)
+    for peer, group in peers.items():
+        low, high = min(r["ratio"] for r in group), max(r["ratio"] for r in group)
+        span = f"{low:.2f}×" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}×"
+        met_here = sum(r.get("ok") is True for r in group)
+        lines.append(
+            f"vs {peer}: {span} ({len(group)} row{'s' if len(group) != 1 else ''}, "
+            f"target {group[0]['target']}, met by {met_here})"
+        )
+    return lines
+
+
 def discover(folder: Path = HERE) -> list[str]:
     """Names of every case in ``folder`` (``case_parse.py`` -> "parse"), sorted."""
     return sorted(p.stem.removeprefix("case_") for p in folder.glob("case_*.py"))
@@ -351,6 +385,7 @@ def main(
         results.append(res)
     machine["tmux"] = machine["tmux"] or _command(["tmux", "-V"])
     print(table(results))
+    print("\n" + "\n".join(summary([r for res in results for r in res.rows])))
     total = time.perf_counter() - start
     print(
         f"\n{len(results)} cases in {total:.1f} s on {machine['cpu']} "

@@ -1,6 +1,9 @@
 """Turn a ``results.json`` into the Markdown table ``docs/benchmarks.md`` shows.
 
-``python -m benchmarks.report [benchmarks/results.json]`` prints the machine line and the table.
+``python -m benchmarks.report [benchmarks/results.json ...]`` prints the machine line and the
+table. Several results files (say a full ``--only first_frame reopen`` run and a ``--quick`` run
+of the rest) are merged into one table: the machine line is the first file's, and the rows of a
+quick run say "(quick)" after their label.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import DEFAULT_OUT, format_value, verdict
+from benchmarks.harness import DEFAULT_OUT, format_value, summary, verdict
 
 
 def machine_line(machine: dict[str, Any]) -> str:
@@ -53,14 +56,38 @@ def markdown(doc: dict[str, Any]) -> str:
         out.append(f"| {name} | (case failed) | — | | FAILED: {_cell(str(reason))} |")
     for name, reason in doc.get("skipped", {}).items():
         out.append(f"| {name} | (case skipped) | — | | skipped: {_cell(str(reason))} |")
+    out += ["", *(f"- {line}" for line in summary(doc.get("results", [])))]
     return "\n".join(out)
 
 
+def merge(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several runs as one: the first run's machine, every row (a quick run's marked so)."""
+    if len(docs) == 1:
+        return docs[0]
+    results: list[dict[str, Any]] = []
+    failed: dict[str, Any] = {}
+    skipped: dict[str, Any] = {}
+    for doc in docs:
+        for row in doc.get("results", []):
+            quick = doc.get("quick") and not str(row.get("label")).endswith("(quick)")
+            results.append(row | {"label": f"{row.get('label')} (quick)"} if quick else row)
+        failed |= doc.get("failed", {})
+        skipped |= doc.get("skipped", {})
+    return {
+        "machine": docs[0].get("machine", {}),
+        "quick": all(doc.get("quick") for doc in docs),
+        "results": results,
+        "failed": failed,
+        "skipped": skipped,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Print the Markdown table for a results file."""
+    """Print the Markdown table for one results file, or for several merged."""
     args = sys.argv[1:] if argv is None else argv
-    path = Path(args[0]) if args else DEFAULT_OUT
-    print(markdown(json.loads(path.read_text(encoding="utf-8"))))
+    paths = [Path(a) for a in args] or [DEFAULT_OUT]
+    docs = [json.loads(path.read_text(encoding="utf-8")) for path in paths]
+    print(markdown(merge(docs)))
     return 0
 
 

@@ -98,6 +98,23 @@ class Tmux:
         """End a session and the program in it."""
         self._tmux("kill-session", "-t", session, check=False)
 
+    def kill_and_wait(self, session: str, timeout: float = 5.0) -> bool:
+        """End a session and wait (at most ``timeout`` s) until its program has exited.
+
+        A killed reader saves the reader's place on its way out; the next launch on the same
+        data dir must not race it. Returns False when the program was still there at the end.
+        """
+        pid = self.pane(session, "pane_pid")
+        self.kill(session)
+        if not pid.isdigit():
+            return True
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if not _running(int(pid)):
+                return True
+            time.sleep(0.02)
+        return False
+
     def close(self) -> None:
         """Stop this private server."""
         self._tmux("kill-server", check=False)
@@ -143,6 +160,24 @@ class Tmux:
             self.kill(session)
             raise
         return time.perf_counter() - start, session
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user and system) process ``pid`` has used so far; None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` is still there (and not a zombie waiting to be reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[:1] != ["Z"]
 
 
 def _last_line(screen: str) -> str:

@@ -6,13 +6,14 @@ import importlib
 import importlib.util
 import json
 import sys
+import types
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from benchmarks import harness, report
+from benchmarks import case_reopen, harness, peers, report
 from benchmarks.generate import SCENE_BREAK, make_story, story_text
 from benchmarks.terminal import words_pattern
 from tui_reader.importers import load_story
@@ -236,3 +237,128 @@ def test_row_carries_every_key_and_rounds_the_value() -> None:
     }
     assert tuple(got) == harness.ROW_KEYS
     assert harness.row("state", "did not run", None, "ms")["value"] is None
+
+
+def test_ratio_check_compares_with_the_peer() -> None:
+    assert harness.ratio_check(115.0, 100.0, 1.15) == (1.15, True)
+    ratio, ok = harness.ratio_check(300.0, 500.0, 0.6)
+    assert ratio == pytest.approx(0.6) and ok
+    assert harness.ratio_check(301.0, 500.0, 0.6)[1] is False
+    assert harness.ratio_check(1.0, 0.0, 1.15) == (float("inf"), False)
+
+
+def test_summary_counts_targets_and_gives_each_peers_ratio_range() -> None:
+    rows = [
+        {"label": "floor", "value": 200.0, "target": None, "ok": None},
+        {"label": "baseline", "ratio": 1.9, "ratio_to": "empty app", "target": None, "ok": None},
+        {"label": "5k", "ratio": 1.1, "ratio_to": "empty app", "target": "≤ 1.15×", "ok": True},
+        {"label": "500k", "ratio": 2.2, "ratio_to": "empty app", "target": "≤ 1.15×", "ok": False},
+        {"label": "473k", "ratio": 0.55, "ratio_to": "epy", "target": "≤ 0.6× epy", "ok": True},
+        {"label": "rss", "value": 50.0, "target": "≤ 45 MiB", "ok": False},
+        {"label": "no epy", "value": None, "target": "≤ 0.6× epy", "ok": None},
+    ]
+    assert harness.summary(rows) == [
+        "targets: 2 met, 2 missed, 1 not measured",
+        "vs empty app: 1.10–2.20× (2 rows, target ≤ 1.15×, met by 1)",
+        "vs epy: 0.55× (1 row, target ≤ 0.6× epy, met by 1)",
+    ]
+    assert harness.summary([]) == ["targets: 0 met, 0 missed"]
+
+
+def test_the_run_prints_the_summary_and_the_report_lists_it(
+    fake_suite: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "results.json"
+    harness.main(["--only", "good", "--out", str(out)], folder=fake_suite, package="fakebench")
+    assert "\ntargets: 1 met, 1 missed\n" in capsys.readouterr().out
+    assert "\n- targets: 1 met, 1 missed" in report.markdown(json.loads(out.read_text()))
+
+
+def test_peers_live_in_a_cache_outside_the_project_and_start_with_a_fresh_home(
+    tmp_path: Path,
+) -> None:
+    assert peers.cache_root({"TUI_BENCH_CACHE": "/x/y"}) == Path("/x/y")
+    assert peers.cache_root({"XDG_CACHE_HOME": "/c", "HOME": "/h"}) == Path("/c/tui-reader-bench")
+    assert peers.cache_root({"HOME": "/h"}) == Path("/h/.cache/tui-reader-bench")
+    env = peers.peer_env(tmp_path / "home")
+    assert env["HOME"] == str(tmp_path / "home")
+    for key in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        assert env[key].startswith(str(tmp_path / "home") + "/"), key
+
+
+def test_an_installed_epy_is_reused_without_pip(tmp_path: Path) -> None:
+    program = peers.venv_program(tmp_path / peers.EPY_VENV, "epy")
+    program.parent.mkdir(parents=True)
+    program.write_text("#!/bin/sh\n")
+    assert peers.ensure_epy(tmp_path) == peers.Peer("epy", [str(program)], "reused")
+
+
+def test_reopen_falls_back_to_load_story_when_there_is_no_story_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(case_reopen, "CACHE_MODULE", "tui_reader.no_such_module_here")
+    open_story, note = case_reopen.opener()
+    assert note == "no story cache yet"
+    story = make_story(tmp_path, 6_000, "dump")
+    first, median, runs = case_reopen.time_reopen(open_story, story.path, tmp_path, repeats=2)
+    assert len(runs) == 2 and first > 0 and median > 0
+    assert (
+        open_story(story.path, tmp_path).chapters[0].blocks[0].text.startswith(story.text.opening)
+    )
+
+
+def test_reopen_uses_open_cached_when_the_story_cache_is_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[Path, Path]] = []
+    fake = types.ModuleType("fake_story_cache")
+
+    def open_cached(path: Path, data_dir: Path) -> object:
+        calls.append((path, data_dir))
+        return load_story(path)
+
+    fake.open_cached = open_cached  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "fake_story_cache", fake)
+    monkeypatch.setattr(case_reopen, "CACHE_MODULE", "fake_story_cache")
+    open_story, note = case_reopen.opener()
+    assert note is None
+    story = make_story(tmp_path, 6_000, "epub")
+    case_reopen.time_reopen(open_story, story.path, tmp_path / "data", repeats=3)
+    assert calls == [(story.path, tmp_path / "data")] * 5
+
+
+def test_report_merges_runs_and_marks_the_quick_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    full = {
+        "machine": {"cpu": "Full CPU", "commit": "abc1234"},
+        "quick": False,
+        "results": [{"case": "first_frame", "label": "floor", "value": 200.0, "unit": "ms"}],
+        "failed": {},
+        "skipped": {},
+    }
+    quick = {
+        "machine": {"cpu": "Other"},
+        "quick": True,
+        "results": [
+            {
+                "case": "state",
+                "label": "save p99",
+                "value": 3.0,
+                "unit": "ms",
+                "target": "p99 < 5 ms",
+                "ok": True,
+            }
+        ],
+        "failed": {"ssh": "RuntimeError: no server"},
+        "skipped": {},
+    }
+    (tmp_path / "full.json").write_text(json.dumps(full))
+    (tmp_path / "quick.json").write_text(json.dumps(quick))
+    assert report.main([str(tmp_path / "full.json"), str(tmp_path / "quick.json")]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Machine: Full CPU") and "quick run" not in text.splitlines()[0]
+    assert "| first_frame | floor | 200 ms |  |  |" in text
+    assert "| state | save p99 (quick) | 3.00 ms | p99 < 5 ms | ok |" in text
+    assert "| ssh | (case failed) | — | | FAILED: RuntimeError: no server |" in text
+    assert "- targets: 1 met, 0 missed" in text
