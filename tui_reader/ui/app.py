@@ -30,7 +30,7 @@ from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import display_path, display_text
 from tui_reader.reading import load_chapters, opening_chapter
-from tui_reader.search import SearchHit
+from tui_reader.search import SearchHit, other_files
 from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
 from tui_reader.text import collapse_whitespace, sanitise
 from tui_reader.ui.bindings import bindings
@@ -505,7 +505,11 @@ class TuiReaderApp(App[int]):
         libraries = [s for s in self.screen_stack if isinstance(s, LibraryScreen)]
         muted = libraries[0].muted_story_ids() if libraries else frozenset()
         screen = SearchScreen(
-            self.library_root, self.data_dir, self.hidden_warnings(), hide_stories=muted
+            self.library_root,
+            self.data_dir,
+            self.hidden_warnings(),
+            hide_stories=muted,
+            hide_files=other_files(self.library_entries),
         )
         self.push_screen(screen, chosen)
 
