@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rich.table import Table
 from rich.text import Text
-from test_app import screen_text
+from test_app import open_row, screen_text
 from test_app_stories import make_library
 from textual.widgets import OptionList
 
@@ -18,6 +18,7 @@ from tui_reader.ui.app import TuiReaderApp
 from tui_reader.ui.dialogs.mute import MuteDialog
 from tui_reader.ui.screens.library import LibraryScreen
 from tui_reader.ui.screens.mutes import MutesScreen
+from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.widgets.library_table import LibraryTable
 
@@ -181,6 +182,37 @@ async def test_palette_mutes_the_highlighted_story(library: Path, data_dir: Path
     assert [(m.kind, m.value) for m in StateStore(data_dir).mutes()] == [
         ("fandom", "Original Work")
     ]
+
+
+async def test_the_reader_palette_mutes_the_story_being_read(library: Path, data_dir: Path) -> None:
+    app = TuiReaderApp(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(app, pilot)
+        assert "A Quiet Orchard" in titles(app)
+        await open_row(app, pilot, QUIET)
+        await wait(app, pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        await pilot.press("ctrl+p")
+        for key in "Mute author":
+            await pilot.press("space" if key == " " else key)
+        await pilot.pause(0.3)
+        assert "Mute this story's author" in screen_text(app)
+        await pilot.press("enter")
+        await wait(app, pilot)
+        assert isinstance(app.screen, MuteDialog)
+        assert options(app)[0] == "Author Mirren Aske"
+        await pilot.press("enter")  # the author
+        await wait(app, pilot)
+        assert app.screen is reader  # still reading
+        (said,) = [n.message for n in app._notifications if "Mirren" in n.message]
+        assert said.startswith("Author Mirren Aske muted (its stories leave the library")
+        await pilot.press("escape")  # back to the library: the story has left
+        await wait(app, pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert "A Quiet Orchard" not in titles(app)
+        assert "1 muted (h shows them)" in screen_text(app)
+    assert [(m.kind, m.value) for m in StateStore(data_dir).mutes()] == [("author", "Mirren Aske")]
 
 
 async def test_search_leaves_muted_stories_out_unless_shown(library: Path, data_dir: Path) -> None:
