@@ -908,8 +908,8 @@ def run_search_cli(args: argparse.Namespace) -> int:
         print(index.problem, file=sys.stderr)
     if hide_stories:
         count = len(hide_stories)
-        stories = "story" if count == 1 else "stories"
-        print(f"{count} muted {stories} left out (--all includes them)", file=sys.stderr)
+        stories, them = ("story", "it") if count == 1 else ("stories", "them")
+        print(f"{count} muted {stories} left out (--all includes {them})", file=sys.stderr)
     if args.json:
         text = json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2)
         print(display_text(text))
