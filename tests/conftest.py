@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.fanficfare import fanficfare  # noqa: F401  (session fixture for every test)
+from tests.fixtures.fanficfare import (  # noqa: F401  (fixtures for every test)
+    fanficfare,
+    home,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 """The checkout's root."""

@@ -102,7 +102,9 @@ def build_search_parser() -> argparse.ArgumentParser:
     parser.add_argument("--limit", type=int, default=20, help="most results to show")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument(
-        "--all", action="store_true", help="include stories hidden by your warning preferences"
+        "--all",
+        action="store_true",
+        help="include stories hidden by your warning preferences and the ones you muted",
     )
     _common(parser)
     return parser

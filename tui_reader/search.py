@@ -18,7 +18,7 @@ import re
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from tui_reader.importers import load_story
+from tui_reader.library import Library, LibraryEntry
+from tui_reader.library_query import mute_index, muted_by
 from tui_reader.model import StoryError, hides
 from tui_reader.paths import (
     data_dir,
@@ -34,7 +36,7 @@ from tui_reader.paths import (
     display_text,
     iter_story_files,
 )
-from tui_reader.state import StateStore
+from tui_reader.state import Mute, StateStore
 from tui_reader.text import collapse_whitespace
 
 SCHEMA_VERSION = 4
@@ -583,11 +585,14 @@ class SearchIndex:
         limit: int = 20,
         hide_warnings: frozenset[str] = frozenset(),
         hide_stories: frozenset[str] = frozenset(),
+        hide_files: frozenset[str] = frozenset(),
     ) -> list[SearchHit]:
         """The best ``limit`` paragraphs for what the reader typed.
 
         Stories carrying any warning in ``hide_warnings`` are left out, and so are the stories
-        whose id is in ``hide_stories`` (the reader's mutes). The bm25 work is capped:
+        whose id is in ``hide_stories`` (the reader's mutes) and the files in ``hide_files``
+        (the other files of a story the library lists from its newest, :func:`other_files`,
+        so a story is found once). The bm25 work is capped:
         a query whose terms are all rare is ranked over every match (exact); a common term
         (in more than :data:`COMMON_TERM_ROWS` paragraphs) adds nothing to the rank but must
         still match, and when every term is common a bounded sample spread over the library
@@ -600,7 +605,11 @@ class SearchIndex:
         runs = [run for match in _TOKEN.finditer(text) for run in _CJK_RUN.findall(match[0])]
         try:
             with self._lock:
-                hidden = self._hidden_docs(hide_warnings) + self._story_docs(hide_stories)
+                hidden = (
+                    self._hidden_docs(hide_warnings)
+                    + self._story_docs(hide_stories)
+                    + self._file_docs(hide_files)
+                )
                 rare = [part for part in parts if not self._is_common(part)]
                 if len(rare) == len(parts):
                     rows = self._ranked(query, hidden, limit)
@@ -742,6 +751,23 @@ class SearchIndex:
         rows = self.db.execute("SELECT id, story_id FROM docs")
         return [int(doc_id) for doc_id, story_id in rows if story_id in story_ids]
 
+    def _file_docs(self, paths: frozenset[str]) -> list[int]:
+        """Ids of the indexed files among ``paths``."""
+        if not paths:
+            return []
+        keys = {os.fsencode(path) for path in paths}
+        rows = self.db.execute("SELECT id, path FROM docs")
+        return [int(doc_id) for doc_id, path in rows if bytes(path) in keys]
+
+    def has_shared_ids(self) -> bool:
+        """True when two indexed files hold one story (the same story id)."""
+        with self._lock:
+            row = self.db.execute(
+                "SELECT 1 FROM docs WHERE story_id IS NOT NULL"
+                " GROUP BY story_id HAVING count(*) > 1 LIMIT 1"
+            ).fetchone()
+        return row is not None
+
     def _hidden_docs(self, hide_warnings: frozenset[str]) -> list[int]:
         """Ids of indexed stories that carry any of ``hide_warnings``."""
         if not hide_warnings:
@@ -763,15 +789,43 @@ class SearchIndex:
             ]
 
 
-def _hidden_warnings(data: Path, show_all: bool) -> frozenset[str]:
-    """The reader's "hide stories with these warnings" preference, unless asked to show all."""
-    if show_all:
+def other_files(entries: Iterable[LibraryEntry]) -> frozenset[str]:
+    """The files of stories the library lists from another, newer file (each entry's
+    :attr:`~tui_reader.library.LibraryEntry.also`): search leaves them out, so a story kept as
+    EPUB and HTML is found once, in the file the library opens."""
+    return frozenset(path for entry in entries for path in entry.also)
+
+
+def muted_stories(entries: Iterable[LibraryEntry], mutes: Iterable[Mute]) -> frozenset[str]:
+    """Ids of the stories among ``entries`` that the reader's ``mutes`` leave out."""
+    index = mute_index(mutes)
+    if not index:
         return frozenset()
+    return frozenset(
+        e.story_id for e in entries if e.story_id and not e.error and muted_by(e, index)
+    )
+
+
+def _reader_filters(data: Path, show_all: bool) -> tuple[frozenset[str], list[Mute]]:
+    """The reader's hidden warnings and mutes (none of either when asked to show all)."""
+    if show_all:
+        return frozenset(), []
     try:
         store = StateStore(data, "local")
-        return store.prefs().hidden_warnings
-    except Exception:  # the preference is a nicety: search works without it
-        return frozenset()
+        return store.prefs().hidden_warnings, store.mutes()
+    except Exception:  # the preferences are a nicety: search works without them
+        return frozenset(), []
+
+
+def _library_filters(
+    index: SearchIndex, data: Path, mutes: list[Mute]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The muted stories' ids and the files search leaves out (:func:`other_files`), from a
+    scan of the library (its cache makes that cheap); no scan when neither can be needed."""
+    if not mutes and not index.has_shared_ids():
+        return frozenset(), frozenset()
+    entries = Library(index.library, data).scan()
+    return muted_stories(entries, mutes), other_files(entries)
 
 
 class _CliProgress:
@@ -837,7 +891,9 @@ def run_search_cli(args: argparse.Namespace) -> int:
         index.update(bar.advance if bar is not None else None)
         if bar is not None:
             bar.close()
-        hits = index.search(args.query, args.limit, _hidden_warnings(data, args.all))
+        hide_warnings, mutes = _reader_filters(data, args.all)
+        hide_stories, hide_files = _library_filters(index, data, mutes)
+        hits = index.search(args.query, args.limit, hide_warnings, hide_stories, hide_files)
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()
@@ -850,6 +906,10 @@ def run_search_cli(args: argparse.Namespace) -> int:
         index.close()
     if index.problem:
         print(index.problem, file=sys.stderr)
+    if hide_stories:
+        count = len(hide_stories)
+        stories, them = ("story", "it") if count == 1 else ("stories", "them")
+        print(f"{count} muted {stories} left out (--all includes {them})", file=sys.stderr)
     if args.json:
         text = json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2)
         print(display_text(text))

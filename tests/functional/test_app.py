@@ -6,8 +6,8 @@ import signal
 from pathlib import Path
 
 import pytest
-from test_app_stories import make_library
 
+from tests.fixtures.pilot import screen_text
 from tui_reader.config import Settings
 from tui_reader.importers import load_story
 from tui_reader.state import StateStore
@@ -24,12 +24,6 @@ BELL = "the-ninth-bell.md"
 QUIET = "a-quiet-orchard.md"
 
 
-@pytest.fixture
-def library(tmp_path: Path) -> Path:
-    """The in-test library folder."""
-    return make_library(tmp_path)
-
-
 async def open_row(app: TuiReaderApp, pilot, filename: str) -> None:  # type: ignore[no-untyped-def]
     """Wait for the scan, put the cursor on a story's row and press enter."""
     await app.workers.wait_for_complete()
@@ -40,11 +34,6 @@ async def open_row(app: TuiReaderApp, pilot, filename: str) -> None:  # type: ig
     await pilot.press("enter")
     await app.workers.wait_for_complete()
     await pilot.pause()
-
-
-def screen_text(app: TuiReaderApp) -> str:
-    """What the current screen shows, as plain text lines."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def test_warned_story_shows_warning_and_no_goes_back(library: Path, data_dir: Path) -> None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from test_app import open_row, screen_text
-from test_app_stories import make_library
 
 from tui_reader.config import Settings, load_settings
 from tui_reader.state import StateStore
@@ -21,12 +19,6 @@ QUIET = "a-quiet-orchard.md"
 BELL = "the-ninth-bell.md"
 BOX = re.compile("[\u2500-\u259f]")
 """Box-drawing and block characters."""
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Path:
-    """The in-test library folder."""
-    return make_library(tmp_path)
 
 
 def config(tmp_path: Path, text: str) -> Settings:

@@ -21,6 +21,7 @@ from typing import Any
 from test_app import screen_text
 
 from tests.fixtures.fanficfare import FanFicFare
+from tests.fixtures.reader_files import story_ids_in
 from tui_reader.importers import load_story
 from tui_reader.library_query import STATUS_LABELS
 from tui_reader.model import Story
@@ -93,18 +94,6 @@ def write_old_reader_file(data_dir: Path, story: Story, path: Path) -> Path:
     return reader
 
 
-def story_ids_on_disk(reader: Path) -> set[str]:
-    """Every story id the reader file's records name."""
-    data = json.loads(reader.read_text(encoding="utf-8"))
-    return {
-        doc["story_id"]
-        for name, table in data.items()
-        if name != "meta"
-        for doc in table.values()
-        if "story_id" in doc
-    }
-
-
 async def test_old_state_follows_the_story_to_its_new_id_and_file(
     fanficfare: FanFicFare, tmp_path: Path, data_dir: Path
 ) -> None:
@@ -154,7 +143,7 @@ async def test_old_state_follows_the_story_to_its_new_id_and_file(
         assert app.screen.position() == Position(1, 1, 0)
         await pilot.press("escape")
         await pilot.pause()
-    assert story_ids_on_disk(reader) == {NEW_ID}
+    assert story_ids_in(reader) == {NEW_ID}
     store = StateStore(data_dir)
     assert store.status(NEW_ID) == "reading"
     assert [b.note for b in store.bookmarks(NEW_ID)] == ["brass at the chandler's"]
@@ -176,7 +165,7 @@ async def test_a_story_opened_directly_adopts_its_old_state(
         assert app.store.status(NEW_ID) == "reading"
         await pilot.press("q")
         await pilot.pause()
-    assert story_ids_on_disk(reader) == {NEW_ID}
+    assert story_ids_in(reader) == {NEW_ID}
 
 
 async def test_replacing_the_epub_with_html_keeps_place_bookmarks_and_status(

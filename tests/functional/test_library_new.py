@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from test_app import open_row
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from tui_reader.importers import load_story
 from tui_reader.state import StateStore
@@ -81,6 +81,11 @@ def cells(table: LibraryTable, library: Path, name: str) -> list[str]:
 def shown_titles(table: LibraryTable) -> list[str]:
     """The title cell of every row, top to bottom."""
     return [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+
+
+def summary_line(app: TuiReaderApp) -> str:
+    """The library's summary line, as the reader sees it."""
+    return str(app.screen.query_one("#library-summary", Static).render())
 
 
 async def quit_app(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -176,6 +181,7 @@ async def test_continue_opens_the_first_new_chapter_after_the_finished_last_one(
         assert continue_row[2] == "Ch. 4 (new)"
         assert cells(table, library, SERIAL)[2] == "3/5/? +2 new"
         assert table.current_key() == CONTINUE_KEY
+        assert summary_line(app) == "Enter opens chapter 4, the first new one."
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -190,4 +196,5 @@ async def test_continue_opens_the_first_new_chapter_after_the_finished_last_one(
         # opened since it grew: nothing new now, and Continue resumes the new place
         assert cells(table, library, SERIAL)[2] == "4/5/?"
         assert table.get_row_at(0)[2].plain == "Ch. 4 of 5"
+        assert summary_line(app) == "Enter resumes where you left off."
         await quit_app(pilot)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from rich.text import Text
-from test_app_stories import make_library
 from textual.widgets import Input
 
 from tui_reader.importers import load_story
@@ -32,12 +30,6 @@ async def ready(app: TuiReaderApp, pilot) -> LibraryTable:  # type: ignore[no-un
     await pilot.pause()
     assert isinstance(app.screen, LibraryScreen)
     return app.screen.query_one(LibraryTable)
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Path:
-    """The in-test library folder."""
-    return make_library(tmp_path)
 
 
 async def test_lists_every_story_and_the_broken_file_greyed(library: Path, data_dir: Path) -> None:

@@ -6,42 +6,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from rich.table import Table
 from rich.text import Text
-from test_app import screen_text
-from test_app_stories import make_library
+from test_app import open_row, screen_text
 from textual.widgets import OptionList
 
+from tests.fixtures.pilot import library_titles, settle
 from tui_reader.state import StateStore
 from tui_reader.ui.app import TuiReaderApp
 from tui_reader.ui.dialogs.mute import MuteDialog
 from tui_reader.ui.screens.library import LibraryScreen
 from tui_reader.ui.screens.mutes import MutesScreen
+from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.widgets.library_table import LibraryTable
 
 SIZE = (100, 32)
 QUIET = "a-quiet-orchard.md"
 BRACKETS = "brackets.md"
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Path:
-    """The in-test library folder."""
-    return make_library(tmp_path)
-
-
-def titles(app: TuiReaderApp) -> list[str]:
-    """The story titles the library table lists, in order (no continue row)."""
-    table = app.screen.query_one(LibraryTable)
-    return [row.entry.title for row in table.rows_by_key.values()]
-
-
-async def wait(app: TuiReaderApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    """Let workers and the screen settle."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def to_row(app: TuiReaderApp, pilot, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -72,7 +54,7 @@ def options(app: TuiReaderApp) -> list[str]:
 async def test_mute_an_author_reveal_relaunch_and_unmute(library: Path, data_dir: Path) -> None:
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
+        await settle(app, pilot)
         await to_row(app, pilot, QUIET)
         await pilot.press("m")
         await pilot.pause()
@@ -84,13 +66,13 @@ async def test_mute_an_author_reveal_relaunch_and_unmute(library: Path, data_dir
             ["Tag", "Neighbours"],
         ]
         await pilot.press("enter")  # the author
-        await wait(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, LibraryScreen)
-        assert "A Quiet Orchard" not in titles(app)
+        assert "A Quiet Orchard" not in library_titles(app)
         assert "1 muted (h shows them)" in screen_text(app)
         await pilot.press("h")
         await pilot.pause()
-        assert "A Quiet Orchard" in titles(app)
+        assert "A Quiet Orchard" in library_titles(app)
         await to_row(app, pilot, QUIET)
         assert "Muted (author Mirren Aske)." in screen_text(app)
         await pilot.press("q")
@@ -98,15 +80,15 @@ async def test_mute_an_author_reveal_relaunch_and_unmute(library: Path, data_dir
 
     again = TuiReaderApp(library, data_dir=data_dir)
     async with again.run_test(size=SIZE) as pilot:
-        await wait(again, pilot)
-        assert "A Quiet Orchard" not in titles(again)
+        await settle(again, pilot)
+        assert "A Quiet Orchard" not in library_titles(again)
         assert "1 muted" in screen_text(again)
         await pilot.press("ctrl+p")
         for key in "Muted authors":
             await pilot.press("space" if key == " " else key)
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await wait(again, pilot)
+        await settle(again, pilot)
         assert isinstance(again.screen, MutesScreen)
         (line,) = options(again)
         assert line.split("  · ")[:2] == ["Author Mirren Aske", "1 story"]
@@ -114,9 +96,9 @@ async def test_mute_an_author_reveal_relaunch_and_unmute(library: Path, data_dir
         await pilot.pause()
         assert options(again) == ["Nothing muted: press m on a story in the library."]
         await pilot.press("escape")
-        await wait(again, pilot)
+        await settle(again, pilot)
         assert isinstance(again.screen, LibraryScreen)
-        assert "A Quiet Orchard" in titles(again)
+        assert "A Quiet Orchard" in library_titles(again)
         assert "muted" not in screen_text(again)
     assert StateStore(data_dir).mutes() == []
 
@@ -125,8 +107,8 @@ async def test_enter_on_a_muted_name_unmutes_it(library: Path, data_dir: Path) -
     app = TuiReaderApp(library, data_dir=data_dir)
     app.store.mute("tag", "gardening")
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
-        assert "A Quiet Orchard" not in titles(app)
+        await settle(app, pilot)
+        assert "A Quiet Orchard" not in library_titles(app)
         await pilot.press("h")
         await to_row(app, pilot, QUIET)
         await pilot.press("m")
@@ -135,27 +117,27 @@ async def test_enter_on_a_muted_name_unmutes_it(library: Path, data_dir: Path) -
         assert shown[2] == "● Tag Gardening"
         assert not shown[0].startswith("●")
         await pilot.press("down", "down", "enter")
-        await wait(app, pilot)
+        await settle(app, pilot)
         await pilot.press("h")
         await pilot.pause()
-        assert "A Quiet Orchard" in titles(app)
+        assert "A Quiet Orchard" in library_titles(app)
     assert StateStore(data_dir).mutes() == []
 
 
 async def test_markup_like_names_are_shown_literally(library: Path, data_dir: Path) -> None:
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
+        await settle(app, pilot)
         await to_row(app, pilot, BRACKETS)
         await pilot.press("m")
         await pilot.pause()
         assert options(app)[0].split(maxsplit=1) == ["Author", "[red]Nobody[/red]"]
         assert "[red]Nobody[/red]" in screen_text(app)
         await pilot.press("enter")
-        await wait(app, pilot)
-        assert "[bold]Loud[/] and $var" not in titles(app)
+        await settle(app, pilot)
+        assert "[bold]Loud[/] and $var" not in library_titles(app)
         app.screen.show_mutes()  # type: ignore[attr-defined]
-        await wait(app, pilot)
+        await settle(app, pilot)
         assert "[red]Nobody[/red]" in screen_text(app)
     assert [m.value for m in StateStore(data_dir).mutes()] == ["[red]Nobody[/red]"]
 
@@ -163,24 +145,55 @@ async def test_markup_like_names_are_shown_literally(library: Path, data_dir: Pa
 async def test_palette_mutes_the_highlighted_story(library: Path, data_dir: Path) -> None:
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
+        await settle(app, pilot)
         await to_row(app, pilot, QUIET)
         await pilot.press("ctrl+p")
         for key in "Mute author":
             await pilot.press("space" if key == " " else key)
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await wait(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, MuteDialog)
         assert "A Quiet Orchard" in screen_text(app)
         await pilot.press("down", "enter")  # the fandom
-        await wait(app, pilot)
+        await settle(app, pilot)
         # both stories of "Original Work" leave
-        assert [t for t in titles(app) if t in ("A Quiet Orchard", "The Ninth Bell")] == []
+        assert [t for t in library_titles(app) if t in ("A Quiet Orchard", "The Ninth Bell")] == []
         assert "2 muted" in screen_text(app)
     assert [(m.kind, m.value) for m in StateStore(data_dir).mutes()] == [
         ("fandom", "Original Work")
     ]
+
+
+async def test_the_reader_palette_mutes_the_story_being_read(library: Path, data_dir: Path) -> None:
+    app = TuiReaderApp(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "A Quiet Orchard" in library_titles(app)
+        await open_row(app, pilot, QUIET)
+        await settle(app, pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        await pilot.press("ctrl+p")
+        for key in "Mute author":
+            await pilot.press("space" if key == " " else key)
+        await pilot.pause(0.3)
+        assert "Mute this story's author" in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MuteDialog)
+        assert options(app)[0] == "Author Mirren Aske"
+        await pilot.press("enter")  # the author
+        await settle(app, pilot)
+        assert app.screen is reader  # still reading
+        (said,) = [n.message for n in app._notifications if "Mirren" in n.message]
+        assert said.startswith("Author Mirren Aske muted (its stories leave the library")
+        await pilot.press("escape")  # back to the library: the story has left
+        await settle(app, pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        assert "A Quiet Orchard" not in library_titles(app)
+        assert "1 muted (h shows them)" in screen_text(app)
+    assert [(m.kind, m.value) for m in StateStore(data_dir).mutes()] == [("author", "Mirren Aske")]
 
 
 async def test_search_leaves_muted_stories_out_unless_shown(library: Path, data_dir: Path) -> None:
@@ -191,18 +204,18 @@ async def test_search_leaves_muted_stories_out_unless_shown(library: Path, data_
         await pilot.press("ctrl+f")
         for key in word:
             await pilot.press(key)
-        await wait(app, pilot)
+        await settle(app, pilot)
         await pilot.pause(0.2)
-        await wait(app, pilot)
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, SearchScreen)
         found = [h.title for h in screen.hits]
         await pilot.press("escape")
-        await wait(app, pilot)
+        await settle(app, pilot)
         return found
 
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
+        await settle(app, pilot)
         assert await search("church") == []
         await pilot.press("h")  # muted stories shown in the library: and in search
         await pilot.pause()

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.pilot import Pilot
-
+from tests.fixtures.pilot import screen_text, settle, top_paragraph
 from tui_reader.importers import load_story
 from tui_reader.state import StateStore
 from tui_reader.ui.app import TuiReaderApp
@@ -37,28 +36,6 @@ def write(path: Path, chapters: list[list[str]]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-async def settle(app: TuiReaderApp, pilot: Pilot[None]) -> None:
-    """Let workers (the chapter parsed, the place found) and the screen settle."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
-
-
-def screen_text(app: TuiReaderApp) -> str:
-    """What the screen shows, as plain text lines."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def top_paragraph(app: TuiReaderApp) -> str:
-    """The text of the paragraph at the top of the reader."""
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    pos = screen.position()
-    return screen.story.chapters[pos.chapter].blocks[pos.paragraph].text
-
-
 async def read_into_chapter_two(path: Path, data_dir: Path) -> str:
     """Open the file, go to chapter 2, move down four paragraphs and quit; the paragraph."""
     app = TuiReaderApp(path, data_dir=data_dir, story=load_story(path))
@@ -69,7 +46,7 @@ async def read_into_chapter_two(path: Path, data_dir: Path) -> str:
         for _ in range(4):
             await pilot.press("}")
         await settle(app, pilot)
-        text = top_paragraph(app)
+        text = top_paragraph(app)[1]
         await pilot.press("q")
         await pilot.pause()
     return text
@@ -89,7 +66,7 @@ async def test_an_edited_chapter_opens_on_the_same_paragraph(tmp_path: Path) -> 
     app = TuiReaderApp(path, data_dir=data_dir, story=load_story(path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert top_paragraph(app) == reworded
+        assert top_paragraph(app)[1] == reworded
         assert "stared at" in screen_text(app) and "the little lantern" in screen_text(app)
         assert NOTICE not in [n.message for n in app._notifications]
 
@@ -105,7 +82,7 @@ async def test_a_rewritten_chapter_says_the_place_is_approximate(tmp_path: Path)
         await settle(app, pilot)
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.position().chapter == 1
-        assert top_paragraph(app) in rewritten
+        assert top_paragraph(app)[1] in rewritten
         assert [n.message for n in app._notifications].count(NOTICE) == 1
         await pilot.pause()
         # the notice, wrapped in its toast (the toast's edge taken out)
@@ -133,7 +110,7 @@ async def test_a_bookmark_opens_on_its_paragraph_in_an_edited_file(tmp_path: Pat
         for _ in range(6):
             await pilot.press("}")
         await settle(app, pilot)
-        marked = top_paragraph(app)
+        marked = top_paragraph(app)[1]
         await pilot.press("m")
         await pilot.pause()
         await pilot.press("enter")  # no note
@@ -147,11 +124,11 @@ async def test_a_bookmark_opens_on_its_paragraph_in_an_edited_file(tmp_path: Pat
     app = TuiReaderApp(path, data_dir=data_dir, story=load_story(path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert top_paragraph(app) != marked
+        assert top_paragraph(app)[1] != marked
         await pilot.press("B")
         await pilot.pause()
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ReaderScreen)
-        assert top_paragraph(app) == marked
+        assert top_paragraph(app)[1] == marked
         assert app.screen.position().paragraph == chapters[1].index(marked)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from test_app import open_row, screen_text
-from test_app_stories import make_library
 
+from tests.fixtures.pilot import library_titles, settle
 from tui_reader.importers import load_story
 from tui_reader.state import Position
 from tui_reader.ui.app import TuiReaderApp
@@ -24,41 +23,23 @@ QUIET = "a-quiet-orchard.md"
 BELL = "the-ninth-bell.md"
 
 
-@pytest.fixture
-def library(tmp_path: Path) -> Path:
-    """The in-test library folder."""
-    return make_library(tmp_path)
-
-
-def titles(app: TuiReaderApp) -> list[str]:
-    """The story titles the library table lists, in order (no continue row)."""
-    table = app.screen.query_one(LibraryTable)
-    return [row.entry.title for row in table.rows_by_key.values()]
-
-
-async def wait(app: TuiReaderApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    """Let workers and the screen settle."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_search_screen_finds_and_opens_the_paragraph(library: Path, data_dir: Path) -> None:
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
+        await settle(app, pilot)
         await pilot.press("S")
-        await wait(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, SearchScreen)
         for key in "church ladder":
             await pilot.press("space" if key == " " else key)
-        await wait(app, pilot)
+        await settle(app, pilot)
         await pilot.pause(0.2)
         text = screen_text(app)
         assert "A Quiet Orchard  Chapter 2: The Ladder, paragraph 1" in text
         assert "borrowed a ladder from the church" in text
         await pilot.press("enter")  # to the results
         await pilot.press("enter")  # open the first
-        await wait(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.story.title == "A Quiet Orchard"
         assert app.screen.position().chapter == 1
@@ -69,11 +50,11 @@ async def test_search_hides_stories_with_hidden_warnings(library: Path, data_dir
     app = TuiReaderApp(library, data_dir=data_dir)
     app.store.set_pref("hidden_warnings", ["Graphic Depictions Of Violence"])
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
+        await settle(app, pilot)
         await pilot.press("ctrl+f")
         for key in "bell":
             await pilot.press(key)
-        await wait(app, pilot)
+        await settle(app, pilot)
         await pilot.pause(0.2)
         screen = app.screen
         assert isinstance(screen, SearchScreen)
@@ -83,7 +64,7 @@ async def test_search_hides_stories_with_hidden_warnings(library: Path, data_dir
 async def test_status_from_the_library_shows_and_filters(library: Path, data_dir: Path) -> None:
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
+        await settle(app, pilot)
         table = app.screen.query_one(LibraryTable)
         path = next(p for p in table.rows_by_key if p.endswith(QUIET))
         table.move_cursor(row=table.get_row_index(path))
@@ -91,7 +72,7 @@ async def test_status_from_the_library_shows_and_filters(library: Path, data_dir
         await pilot.pause()
         assert isinstance(app.screen, StatusDialog)
         await pilot.press("down", "down", "down", "enter")  # reading → plan → hold → finished
-        await wait(app, pilot)
+        await settle(app, pilot)
         quiet = load_story(library / QUIET)
         assert app.store.status(quiet.story_id) == "finished"
         assert "Status" in screen_text(app)
@@ -99,8 +80,8 @@ async def test_status_from_the_library_shows_and_filters(library: Path, data_dir
         await pilot.press("slash")
         for key in "status:fin":
             await pilot.press(key)
-        await wait(app, pilot)
-        assert titles(app) == ["A Quiet Orchard"]
+        await settle(app, pilot)
+        assert library_titles(app) == ["A Quiet Orchard"]
 
 
 async def test_facet_filters_by_rating_warning_fandom_and_tag(
@@ -108,7 +89,7 @@ async def test_facet_filters_by_rating_warning_fandom_and_tag(
 ) -> None:
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
+        await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         cases = {
@@ -122,19 +103,19 @@ async def test_facet_filters_by_rating_warning_fandom_and_tag(
             screen.filter_text = query
             screen.refresh_rows()
             await pilot.pause()
-            assert titles(app) == expected, query
+            assert library_titles(app) == expected, query
 
 
 async def test_hidden_warnings_leave_stories_out_until_shown(library: Path, data_dir: Path) -> None:
     app = TuiReaderApp(library, data_dir=data_dir)
     app.store.set_pref("hidden_warnings", ["Graphic Depictions Of Violence"])
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
-        assert "The Ninth Bell" not in titles(app)
+        await settle(app, pilot)
+        assert "The Ninth Bell" not in library_titles(app)
         assert "1 hidden by your warning choices" in screen_text(app)
         await pilot.press("h")
         await pilot.pause()
-        assert "The Ninth Bell" in titles(app)
+        assert "The Ninth Bell" in library_titles(app)
 
 
 async def test_bookmarks_screen_lists_opens_edits_and_deletes(
@@ -156,7 +137,7 @@ async def test_bookmarks_screen_lists_opens_edits_and_deletes(
         snippet="By autumn they were making jam",
     )
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
+        await settle(app, pilot)
         await pilot.press("B")
         await pilot.pause()
         assert isinstance(app.screen, BookmarksScreen)
@@ -175,7 +156,7 @@ async def test_bookmarks_screen_lists_opens_edits_and_deletes(
         await pilot.pause()
         assert app.store.bookmarks(bell.story_id) == []
         await pilot.press("up", "enter")
-        await wait(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.position().chapter == 2
         assert "By autumn they were making jam" in screen_text(app)
@@ -189,13 +170,13 @@ async def test_history_lists_recent_stories_and_resumes(library: Path, data_dir:
         await pilot.press("right_square_bracket")
         await pilot.pause()
         await pilot.press("escape")
-        await wait(app, pilot)
+        await settle(app, pilot)
         await pilot.press("H")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
         assert "A Quiet Orchard  Chapter 2" in screen_text(app)
         await pilot.press("enter")
-        await wait(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.position().chapter == 1
 
@@ -248,26 +229,26 @@ async def test_reading_pace_is_recorded_while_reading(library: Path, data_dir: P
 async def test_palette_command_hides_and_shows_a_warning(library: Path, data_dir: Path) -> None:
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
-        assert "The Ninth Bell" in titles(app)
+        await settle(app, pilot)
+        assert "The Ninth Bell" in library_titles(app)
         await pilot.press("ctrl+p")
         for key in "Hide stories warned: Graphic":
             await pilot.press("space" if key == " " else key)
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await wait(app, pilot)
+        await settle(app, pilot)
         assert app.store.pref("hidden_warnings") == ["Graphic Depictions Of Violence"]
-        assert "The Ninth Bell" not in titles(app)
+        assert "The Ninth Bell" not in library_titles(app)
         app.toggle_hidden_warning("Graphic Depictions Of Violence")
         await pilot.pause()
-        assert "The Ninth Bell" in titles(app)
+        assert "The Ninth Bell" in library_titles(app)
 
 
 async def test_notifications_show_story_text_literally(library: Path, data_dir: Path) -> None:
     app = TuiReaderApp(library, data_dir=data_dir)
     app.store.add_bookmark("x", "[/] Broken [b]markup", str(library / QUIET), Position(0, 0, 0))
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
+        await settle(app, pilot)
         await pilot.press("B")
         await pilot.pause()
         await pilot.press("x")
@@ -288,7 +269,7 @@ async def test_bookmarks_wrapped_snippet_keeps_its_indent(library: Path, data_di
         quiet.story_id, quiet.title, str(library / QUIET), Position(2, 0, 0), snippet=words
     )
     async with app.run_test(size=(50, 20)) as pilot:
-        await wait(app, pilot)
+        await settle(app, pilot)
         await pilot.press("B")
         await pilot.pause()
         lines = screen_text(app).splitlines()

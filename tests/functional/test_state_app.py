@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from test_app import BELL, QUIET, SIZE, open_row
-from test_app_stories import make_library
 from test_reader import ReaderApp
 
 from tests.fixtures.html_builders import chapters, generic_epub3
@@ -25,12 +24,6 @@ from tui_reader.state import storage as state_module
 from tui_reader.ui.app import TuiReaderApp, run_app
 from tui_reader.ui.screens.library import LibraryScreen
 from tui_reader.ui.screens.reader import ReaderScreen
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> Path:
-    """The in-test library folder."""
-    return make_library(tmp_path)
 
 
 def reader_file(data_dir: Path) -> Path:

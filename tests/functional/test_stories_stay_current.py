@@ -16,11 +16,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from test_app import open_row, screen_text
-from textual.pilot import Pilot
 
 from tests.fixtures.fanficfare import GROWING, GROWN, FanFicFare, personal_ini
+from tests.fixtures.pilot import settle, top_paragraph
 from tui_reader.importers import load_story
 from tui_reader.state import StateStore
 from tui_reader.ui.app import TuiReaderApp
@@ -28,21 +27,6 @@ from tui_reader.ui.screens.reader import ReaderScreen
 
 SIZE = (80, 14)
 """Small enough that chapter 2 does not fit on one screen."""
-
-
-async def settle(app: TuiReaderApp, pilot: Pilot[None]) -> None:
-    """Let workers (scan, chapter parse, place found) and the screen settle."""
-    for _ in range(2):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def top_paragraph(app: TuiReaderApp) -> tuple[int, str]:
-    """The chapter index and the text of the paragraph at the top of the reader."""
-    screen = app.screen
-    assert isinstance(screen, ReaderScreen)
-    pos = screen.position()
-    return pos.chapter, screen.story.chapters[pos.chapter].blocks[pos.paragraph].text
 
 
 async def open_story(library: Path, data_dir: Path, name: str) -> tuple[int, str, str]:
@@ -73,15 +57,6 @@ def run_update(library: Path, data_dir: Path, ini: Path, fanficfare: FanFicFare)
     )
     assert done.returncode == 0, done.stderr
     return done.stdout + done.stderr
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A home of the test's own: FanFicFare never reads the real ``personal.ini``."""
-    folder = tmp_path / "home"
-    folder.mkdir()
-    monkeypatch.setenv("HOME", str(folder))
-    return folder
 
 
 async def test_update_then_a_new_format_keeps_the_place_bookmark_and_status(

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from test_app import screen_text
-from test_reading_life import wait
 
+from tests.fixtures.pilot import settle
 from tui_reader.text import REMOVED_CODEPOINTS
 from tui_reader.ui.app import TuiReaderApp
 from tui_reader.ui.screens.library import LibraryScreen
@@ -59,12 +59,12 @@ def library(tmp_path: Path) -> Path:
 
 async def search_for(app: TuiReaderApp, pilot, words: str) -> str:  # type: ignore[no-untyped-def]
     """Open the search screen, type ``words``, wait for the results; the screen's text."""
-    await wait(app, pilot)
+    await settle(app, pilot)
     await pilot.press("S")
-    await wait(app, pilot)
+    await settle(app, pilot)
     assert isinstance(app.screen, SearchScreen)
     await pilot.press(*words)
-    await wait(app, pilot)
+    await settle(app, pilot)
     await pilot.pause(0.2)
     return screen_text(app)
 
@@ -74,7 +74,7 @@ async def test_broken_crafted_epub_row_summary_and_notification(
 ) -> None:
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
+        await settle(app, pilot)
         table = app.screen.query_one(LibraryTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         cells = ["".join(cell.plain for cell in row) for row in rows]
@@ -100,7 +100,7 @@ async def test_a_reason_quoting_the_server_path_is_shown_relative(
 ) -> None:
     app = TuiReaderApp(library, data_dir=data_dir, hosted=True)
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
+        await settle(app, pilot)
         # what a failed read of a symlink loop says: the absolute path, quoted by the OS
         app.notify(f"could not be read (OSError: [Errno 40] too many links: '{library}/sub/x.md')")
         await pilot.pause()
@@ -125,11 +125,11 @@ async def test_a_non_utf8_file_name_is_listed_and_opens(tmp_path: Path, data_dir
     odd.write_bytes(b"Chapter 1: Arrival\n\nThe ferry came in under a low sky.\n")
     app = TuiReaderApp(lib, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        await wait(app, pilot)
+        await settle(app, pilot)
         table = app.screen.query_one(LibraryTable)
         assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == ["Caf\ufffd"]
         await pilot.press("enter")
-        await wait(app, pilot)
+        await settle(app, pilot)
         assert isinstance(app.screen, ReaderScreen)
         assert "The ferry came in under a low sky." in screen_text(app)
 

@@ -49,14 +49,6 @@ def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    """The home folder FanFicFare sees (no personal.ini of the real reader)."""
-    folder = tmp_path / "home"
-    folder.mkdir()
-    return folder
-
-
 def test_update_fetches_new_chapters_and_says_so(
     fanficfare: FanFicFare, tmp_path: Path, home: Path
 ) -> None:

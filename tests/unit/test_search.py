@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,8 @@ import pytest
 
 from tui_reader.library import Library
 from tui_reader.paths import has_stories
-from tui_reader.search import MARK_END, MARK_START, SearchIndex, build_query
+from tui_reader.search import MARK_END, MARK_START, SearchIndex, build_query, other_files
+from tui_reader.state import StateStore
 
 
 def write_story(
@@ -282,3 +284,60 @@ def test_snippet_window_keeps_marks_balanced() -> None:
     assert len(snippet) <= 62
     cut = make_snippet(MARK_START + "a" * 300 + MARK_END, width=50)
     assert cut.count(MARK_START) == cut.count(MARK_END) == 1
+
+
+def two_files_of_one_story(lib: Path) -> tuple[Path, Path]:
+    """The same story (same title and author: one id) as an older and a newer file."""
+    old = write_story(lib, "heron-old.md", "Heron Weather", [["The heron waited, first draft."]])
+    new = write_story(lib, "heron-new.md", "Heron Weather", [["The heron waited, revised."]])
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    os.utime(new, (1_800_000_000, 1_800_000_000))
+    return old, new
+
+
+def test_a_story_in_two_files_is_found_once_in_the_file_the_library_lists(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    old, new = two_files_of_one_story(lib)
+    entries = Library(lib, data_dir).scan()
+    assert [(e.path, e.also) for e in entries] == [(new, [str(old)])]
+    index = SearchIndex(lib, data_dir)
+    index.update()
+    assert index.has_shared_ids()
+    assert sorted(Path(h.path).name for h in index.search("heron")) == [
+        "heron-new.md",
+        "heron-old.md",
+    ]
+    hits = index.search("heron", hide_files=other_files(entries))
+    assert [(Path(h.path), h.plain_snippet()) for h in hits] == [
+        (new, "The heron waited, revised.")
+    ]
+    index.close()
+
+
+def test_cli_search_lists_a_story_in_two_files_once(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    _old, new = two_files_of_one_story(lib)
+    result = run_cli("heron", "--library", str(lib), "--json")
+    assert result.returncode == 0, result.stderr
+    assert [h["path"] for h in json.loads(result.stdout)] == [str(new)]
+
+
+def test_cli_search_leaves_muted_stories_out_unless_all(library: Path, data_dir: Path) -> None:
+    store = StateStore(data_dir, "local")
+    store.mute("author", "test author")  # both stories' author, in another case
+    store.close()
+    result = run_cli("heron", "--library", str(library))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("No matches for 'heron'")
+    assert result.stderr.strip() == "2 muted stories left out (--all includes them)"
+    shown = run_cli("heron", "--library", str(library), "--all", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert {h["title"] for h in json.loads(shown.stdout)} == {
+        "Lanterns Over the Weir",
+        "The Quiet Orchard",
+    }
+    assert "muted" not in shown.stderr

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.fixtures.reader_files import story_ids_in
 from tui_reader.state import Position, StateStore, doc_id_for
 
 OLD = "5f0c3a1e9b7d2c44"
@@ -107,17 +108,6 @@ def on_disk(path: Path) -> dict[str, Any]:
     return data
 
 
-def ids_in(data: dict[str, Any]) -> set[str]:
-    """Every story id any record of the file names."""
-    return {
-        doc["story_id"]
-        for name, table in data.items()
-        if name != "meta"
-        for doc in table.values()
-        if "story_id" in doc
-    }
-
-
 def test_everything_under_the_old_id_moves_to_the_new_one(data_dir: Path) -> None:
     path = old_reader_file(data_dir)
     store = StateStore(data_dir)
@@ -138,7 +128,7 @@ def test_everything_under_the_old_id_moves_to_the_new_one(data_dir: Path) -> Non
     assert (entry.title, entry.chapter) == ("Salt and Lanterns", 1)
     # what another session reads: the file itself
     written = on_disk(path)
-    assert ids_in(written) == {NEW, OTHER}
+    assert story_ids_in(written) == {NEW, OTHER}
     assert written["progress"][_slot(NEW)]["paragraph"] == 4
     assert written["statuses"][_slot(NEW)] == {
         "story_id": NEW,
@@ -206,7 +196,7 @@ def test_the_newer_place_wins_and_chapters_read_are_joined(data_dir: Path) -> No
     assert store.chapters_read(NEW) == {0, 1}
     assert store.status(NEW) == "reading"  # the HTML's status is the newer
     written = on_disk(path)
-    assert ids_in(written) == {NEW, OTHER}
+    assert story_ids_in(written) == {NEW, OTHER}
     assert written["progress"][_slot(NEW)]["path"] == "/lib/salt.epub"
 
 
@@ -221,7 +211,7 @@ def test_a_place_the_new_id_already_has_is_kept_when_newer(data_dir: Path) -> No
     assert store.chapters_read(NEW) == {0}  # only the old record knew it
     assert store.acknowledged(NEW)
     assert len(store.bookmarks(NEW)) == 1
-    assert ids_in(on_disk(path)) == {NEW, OTHER}
+    assert story_ids_in(on_disk(path)) == {NEW, OTHER}
 
 
 def test_tables_added_later_move_too(data_dir: Path) -> None:
@@ -248,7 +238,7 @@ def test_adoption_goes_through_the_writer_thread(data_dir: Path) -> None:
         assert store.wait_saved()
     finally:
         assert store.close() is None
-    assert ids_in(on_disk(path)) == {NEW, OTHER}
+    assert story_ids_in(on_disk(path)) == {NEW, OTHER}
 
 
 def test_adoption_and_another_sessions_write_both_survive(data_dir: Path) -> None:
@@ -261,7 +251,7 @@ def test_adoption_and_another_sessions_write_both_survive(data_dir: Path) -> Non
     mine.set_status(OTHER, "dropped")
     assert mine.close() is None
     written = on_disk(path)
-    assert ids_in(written) == {NEW, OTHER}
+    assert story_ids_in(written) == {NEW, OTHER}
     assert written["preferences"][_slot("theme")]["value"] == "gruvbox"
     assert StateStore(data_dir).status(NEW) == "reading"
 

@@ -39,15 +39,6 @@ from tui_reader.updates import (
 )
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A home folder of the test's own: FanFicFare never reads the real ``personal.ini``."""
-    folder = tmp_path / "home"
-    folder.mkdir()
-    monkeypatch.setenv("HOME", str(folder))
-    return folder
-
-
 def library_with(fanficfare: FanFicFare, tmp_path: Path, fmt: str) -> tuple[Path, Path]:
     """A library holding the three-chapter story as ``fmt``, and the ini FanFicFare reads."""
     library = tmp_path / "library"

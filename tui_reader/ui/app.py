@@ -693,7 +693,11 @@ class TuiReaderApp(App[int]):
         muted = libraries[0].muted_story_ids() if libraries else frozenset()
         search_screen = screen_class(module, "SearchScreen")
         screen = search_screen(
-            self.library_root, self.data_dir, self.hidden_warnings(), hide_stories=muted
+            self.library_root,
+            self.data_dir,
+            self.hidden_warnings(),
+            hide_stories=muted,
+            hide_files=frozenset(path for entry in self.library_entries for path in entry.also),
         )
         self.push_screen(screen, chosen)
 

@@ -71,7 +71,8 @@ class CommandHost(Protocol):
 
 @runtime_checkable
 class MuteHost(Protocol):
-    """What the mute commands need of the screen the palette was opened on (the library)."""
+    """What the mute commands need of the screen the palette was opened on (the library, or the
+    reader screen for the story being read)."""
 
     def action_mute(self) -> None:
         """Open the mute menu of the highlighted story."""
@@ -163,10 +164,11 @@ class ReaderCommands(_Commands):
             )
         screen = self.screen
         if isinstance(screen, MuteHost):
+            story = "this" if isinstance(screen, ChapterHost) else "the highlighted"
             yield (
                 "Mute author or tag…",
                 screen.action_mute,
-                "Mute the highlighted story's author, a fandom, a relationship or a tag",
+                f"Mute {story} story's author, a fandom, a relationship or a tag",
             )
             yield ("Muted authors and tags", screen.show_mutes, "Review your mutes and unmute")
         for notes in NOTE_MODES:

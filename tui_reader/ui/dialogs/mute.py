@@ -7,20 +7,21 @@ shown as :class:`rich.text.Text`, never parsed as markup.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_reader.library_query import MUTE_LABELS
+from tui_reader.library import LibraryEntry
+from tui_reader.library_query import MUTE_LABELS, mute_choices
 from tui_reader.paths import display_text
-from tui_reader.state import mute_key
+from tui_reader.state import StateStore, mute_key
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.plain import is_plain
 
@@ -66,6 +67,28 @@ class MuteDialog(ModalScreen[MuteChoice | None]):
         """What can be muted, in order."""
         self.muted = muted
         """The keys of the reader's mutes."""
+
+    @classmethod
+    def ask(cls, screen: Screen[Any], store: StateStore, entry: LibraryEntry, hint: str) -> None:
+        """Offer ``entry``'s author and tags over ``screen``; mute the one chosen in ``store``
+        (unmute it when it was muted) and say so, with ``hint`` after a new mute."""
+        muted = {m.key for m in store.mutes()}
+
+        def chosen(choice: MuteChoice | None) -> None:
+            """Keep the choice and say what it did."""
+            if choice is None:
+                return
+            kind, name = choice
+            label = MUTE_LABELS.get(kind, kind)
+            if mute_key(kind, name) in muted:
+                store.unmute(kind, name)
+                screen.notify(f"{label} {name} unmuted", timeout=3)
+            else:
+                store.mute(kind, name)
+                screen.notify(f"{label} {name} muted{hint}", timeout=4)
+
+        dialog = cls(entry.title, mute_choices(entry), frozenset(muted))
+        screen.app.push_screen(dialog, chosen)
 
     def compose(self) -> ComposeResult:
         """The story's title, what muting does, and the choices."""

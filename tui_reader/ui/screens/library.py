@@ -335,7 +335,11 @@ class LibraryScreen(Screen[None]):
             summary.update(Text("No stories in this folder."))
             return
         if key == CONTINUE_KEY:
-            summary.update(Text("Enter resumes where you left off."))
+            target = self.continue_row
+            if target is not None and target[0].new_chapters and target[1] == target[0].seen:
+                summary.update(Text(f"Enter opens chapter {target[1] + 1}, the first new one."))
+            else:
+                summary.update(Text("Enter resumes where you left off."))
             return
         row = table.rows_by_key.get(key or "")
         if row is None:

@@ -17,6 +17,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from tui_reader.library import LibraryEntry
 from tui_reader.model import Story
 from tui_reader.reading import ReadingSession, Target, load_chapters
 from tui_reader.state import Position, StateStore
@@ -25,6 +26,7 @@ from tui_reader.ui.commands import ChapterCommands
 from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
 from tui_reader.ui.dialogs.chapter_index import ChapterIndexScreen
 from tui_reader.ui.dialogs.confirm import ConfirmDialog
+from tui_reader.ui.dialogs.mute import MuteDialog
 from tui_reader.ui.dialogs.status import StatusDialog
 from tui_reader.ui.messages import (
     AnchorChanged,
@@ -37,6 +39,7 @@ from tui_reader.ui.messages import (
     SearchReady,
     SearchRequested,
 )
+from tui_reader.ui.screens.mutes import MutesScreen
 from tui_reader.ui.widgets.chapter_view import ChapterView
 from tui_reader.ui.widgets.reader_header import ReaderHeader
 from tui_reader.ui.widgets.search_field import SearchField
@@ -354,6 +357,19 @@ class ReaderScreen(Screen[None]):
     def action_status(self, offer: bool = False) -> None:
         """Pick the reading status (``offer``: the end was reached, "finished" is suggested)."""
         StatusDialog.ask(self, self.session, offer=offer)
+
+    def action_mute(self) -> None:
+        """Mute (or unmute) this story's author, a fandom, a relationship or a tag (palette:
+        "Mute author or tag…"); the library leaves its stories out when the reader goes back."""
+        entry = LibraryEntry.from_story(Path(self.session.path), self.story)
+        hint = " (its stories leave the library when you go back; h there shows them)"
+        MuteDialog.ask(self, self.session.store, entry, hint)
+
+    def show_mutes(self) -> None:
+        """The review screen of every mute (palette: "Muted authors and tags")."""
+        self.app.push_screen(
+            MutesScreen(self.session.store, getattr(self.app, "library_entries", ()))
+        )
 
     def action_back(self) -> None:
         """Close the search field, or go back to the library."""

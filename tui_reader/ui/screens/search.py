@@ -62,6 +62,7 @@ class SearchScreen(Screen[SearchHit | None]):
         hide_warnings: frozenset[str],
         *,
         hide_stories: frozenset[str] = frozenset(),
+        hide_files: frozenset[str] = frozenset(),
     ) -> None:
         """Search ``library``, keeping the index under ``data_dir``."""
         super().__init__()
@@ -73,6 +74,9 @@ class SearchScreen(Screen[SearchHit | None]):
         """Stories carrying any of these warnings are left out of the results."""
         self.hide_stories = hide_stories
         """Ids of the stories the reader's mutes leave out of the results."""
+        self.hide_files = hide_files
+        """Files left out of the results: the other files of a story the library lists from
+        its newest (:func:`~tui_reader.search.other_files`), so a story is found once."""
         self.hits: list[SearchHit] = []
         """The results now listed."""
         self.indexing = True
@@ -173,7 +177,11 @@ class SearchScreen(Screen[SearchHit | None]):
         """Run one query in a worker; the newest query wins."""
         try:
             hits = self.index().search(
-                query, limit=50, hide_warnings=self.hide_warnings, hide_stories=self.hide_stories
+                query,
+                limit=50,
+                hide_warnings=self.hide_warnings,
+                hide_stories=self.hide_stories,
+                hide_files=self.hide_files,
             )
         except (OSError, sqlite3.Error):
             hits = []  # the indexing worker says what is wrong
