@@ -502,10 +502,22 @@ def _new_story(path: Path, meta: dict[str, list[str]], *, fff: bool = False) -> 
     story.author = ", ".join(creators) or None
     if meta.get("description"):
         story.summary = _description(meta["description"][0]) or None
-    story.language = next((_clean(v) for v in meta.get("language", []) if _clean(v)), None)
+    story.language = next((lang for v in meta.get("language", []) if (lang := _language(v))), None)
     urls = [v.strip() for v in (*meta.get("source", []), *meta.get("identifier", []))]
     story.source_url = next((_clean(u) for u in urls if _URL.match(u)), None)
     return story
+
+
+_NO_LANGUAGE = re.compile(r"^(?:c|posix)(?:[._@].*)?$|^und$|^zxx$", re.IGNORECASE)
+"""A dc:language that names no language: the POSIX locales pandoc writes when no ``lang`` is
+set and the system locale is ``C``/``POSIX`` (``C``, ``C.UTF-8`` → ``C``), "und" (undetermined)
+and "zxx" (no linguistic content)."""
+
+
+def _language(raw: str) -> str | None:
+    """A dc:language value as the story's language; None when it names none."""
+    value = _clean(raw).strip()
+    return None if not value or _NO_LANGUAGE.match(value) else value
 
 
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
@@ -722,13 +734,16 @@ def _blank(item: _Part | str) -> bool:
 def _continues(a: LexborNode, b: LexborNode, top: bool) -> bool:
     """True when ``b``, first in a split file, is Calibre's copy of ``a``, last in the file
     before: the same tag and class, and the same id, or none where the download's part
-    (``#chapters``...) lost it. A paragraph (or heading, list item...) is only cut at a
+    (``#chapters``...) lost it, with an element in it (an ``<hr/>`` or an empty element is the
+    next one, not a copy). A paragraph (or heading, list item...) is only cut at a
     ``<br/>``, so its copy starts there; anything else of the same shape is the next element."""
     if a.tag != b.tag or (a.attributes.get("class") or "") != (b.attributes.get("class") or ""):
         return False
     a_id, b_id = a.attributes.get("id"), b.attributes.get("id")
     if a_id != b_id and not (top and b_id is None and a_id in _AO3_REGIONS):
         return False
+    if next(element_children(b), None) is None:
+        return False  # a copy holds at least the element the file was cut before
     if b.tag in _CUT_AT_BR_TAGS:
         return _starts_at_br(b)
     return True
