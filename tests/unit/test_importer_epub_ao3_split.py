@@ -111,6 +111,7 @@ WORKS: dict[str, Callable[[], Work]] = {
     "long-chapter-2": lambda: _work([40, 2200, 30], "p"),
     # cut inside one <p> of <br/> lines, several times
     "long-br-chapter": lambda: _work([2500, 20], "br"),
+    "long-br-chapter-in-em": lambda: _work([2500, 20], "br", seed=5),
     # cut inside the preface's summary and notes, chapter summaries, notes and end notes,
     # and the afterword's end notes
     "long-notes": lambda: _work([30, 30], "p", notes=1500),
@@ -118,6 +119,19 @@ WORKS: dict[str, Callable[[], Work]] = {
     "many-chapters": lambda: _work([60] * 8 + [3000], "p", seed=11),
 }
 """The works converted, by name."""
+
+_EM_BODY = re.compile(r'(<div class="userstuff">\n)<p>(.*?)</p>', re.DOTALL)
+"""A ``<br/>`` chapter body's one paragraph."""
+
+
+def _italic_bodies(download: str) -> str:
+    """The download with each ``<br/>`` chapter body in one ``<em>``, as some authors post a
+    chapter of thoughts or a letter: Calibre then cuts at a ``<br/>`` inside the ``<em>``."""
+    return _EM_BODY.sub(lambda m: f"{m.group(1)}<p><em>{m.group(2)}</em></p>", download)
+
+
+EDITS: dict[str, Callable[[str], str]] = {"long-br-chapter-in-em": _italic_bodies}
+"""Works whose download is written by hand after the builder, by name."""
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +144,10 @@ def split_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Wor
     for name, build in WORKS.items():
         work = build()
         html = write_ao3_html(work, folder / f"{name}.html")
+        if name in EDITS:
+            edited = EDITS[name](html.read_text(encoding="utf-8"))
+            assert "<p><em>" in edited
+            html.write_text(edited, encoding="utf-8")
         out[name] = (work, html, convert(html, folder / f"{name}.epub", ebook_convert_args(work)))
     return out
 
