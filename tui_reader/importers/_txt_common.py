@@ -219,3 +219,47 @@ def remove_widgets(text: str) -> tuple[str, int]:
 
     text = _WIDGET_LINE.sub(drop, text)
     return _WIDGET_ANY.sub(drop, text), removed
+
+
+# --- html2text emphasis marks ----------------------------------------------------------------
+
+_MARK = re.compile(
+    r"(?:(?<!\w)_(?=[^\s_])(?P<em>.+?)(?<=[^\s_])_(?!\w)"
+    r"|(?<![\w*])\*\*(?=[^\s*])(?P<strong>.+?)(?<=[^\s*])\*\*(?![\w*])"
+    r"|(?<![\w~])~~(?=[^\s~])(?P<strike>.+?)(?<=[^\s~])~~(?![\w~]))"
+    r"(?P<space> (?=[,;:%]|[—–]\S|['’]s\b))?",
+    re.DOTALL,
+)
+"""A run html2text marked (``_italics_``, ``**bold**``, ``~~struck~~``): the mark opens after
+the start, a space or punctuation and closes before the end, a space or punctuation, never
+next to a letter, digit or ``_`` (``snake_case``, ``__init__``, ``2**3**``); the space
+html2text put after a closing mark before ``,;:%``, a dash or an ``'s`` (none was in the page)
+goes with it."""
+
+_NOT_MARKED = re.compile(r"://|^www\.|@", re.IGNORECASE)
+"""A word that is an address or a handle, whose ``_`` are its own."""
+
+
+def read_emphasis(text: str) -> str:
+    """``text`` with html2text's emphasis marks read (the model keeps no inline styling: the
+    marked words stay, as the HTML importer keeps an ``<em>``'s words), nested marks included
+    (``**_both_**``); marks inside a web address, an e-mail address or a handle stay."""
+    if "_" not in text and "**" not in text and "~~" not in text:
+        return text
+    for _ in range(3):  # nested marks, one level a pass
+        done = _MARK.sub(_unmark, text)
+        if done == text:
+            break
+        text = done
+    return text
+
+
+def _unmark(m: re.Match[str]) -> str:
+    """One marked run without its marks, unless it sits inside an address."""
+    text = m.string
+    start = text.rfind(" ", 0, m.start()) + 1
+    newline = text.rfind("\n", 0, m.start()) + 1
+    inner = m.group("em") or m.group("strong") or m.group("strike") or ""
+    if _NOT_MARKED.search(text[max(start, newline) : m.end()]):
+        return m.group(0)
+    return inner

@@ -17,7 +17,14 @@ import re
 from pathlib import Path
 
 from tui_reader.importers._txt_chapters import ChapterText
-from tui_reader.importers._txt_common import detect_layout, split_units
+from tui_reader.importers._txt_common import (
+    Unit,
+    detect_layout,
+    read_emphasis,
+    repair_artifacts,
+    split_units,
+    unit_text,
+)
 from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.grammar import parse_heading
 from tui_reader.model import Chapter
@@ -46,6 +53,15 @@ BREAK_GAP = 4
 paragraph with one blank line and writes each further ``<br/>`` as a line of two spaces: a block
 closed and followed by ``<br/><br/>`` gives three such lines, while an author's run of blank lines
 (three ``<br/>`` or more after text, read as a scene break in the HTML) gives four or more."""
+
+
+class _FffText(ChapterText):
+    """Chapter text as html2text writes it: ``_italics_``, ``**bold**`` and ``~~struck~~``
+    marks are read (:func:`read_emphasis`), so a paragraph reads as in FanFicFare's HTML."""
+
+    def text(self, unit: Unit) -> str:
+        """One unit's paragraph text, wrapped lines joined, marks read, artifacts repaired."""
+        return repair_artifacts(read_emphasis(unit_text(self.lines, unit, self.layout.wrap_width)))
 
 
 def _chapter_line(line: str) -> bool:
@@ -131,7 +147,7 @@ def parse(path: Path, lines: list[str]) -> tuple[Header, list[str], list[Chapter
             header.story.account("front_matter", entry)
     starts = _chapter_starts(lines, body, end, toc)
     layout = detect_layout(lines, split_units(lines, body, end))
-    text = ChapterText(lines, layout, gap_breaks=False, markdown_headings=True, break_gap=BREAK_GAP)
+    text = _FffText(lines, layout, gap_breaks=False, markdown_headings=True, break_gap=BREAK_GAP)
     chapters: list[Chapter] = []
     if not starts:
         chapters.append(text.chapter(1, None, split_units(lines, body, end)))

@@ -502,10 +502,22 @@ def _new_story(path: Path, meta: dict[str, list[str]], *, fff: bool = False) -> 
     story.author = ", ".join(creators) or None
     if meta.get("description"):
         story.summary = _description(meta["description"][0]) or None
-    story.language = next((_clean(v) for v in meta.get("language", []) if _clean(v)), None)
+    story.language = next((lang for v in meta.get("language", []) if (lang := _language(v))), None)
     urls = [v.strip() for v in (*meta.get("source", []), *meta.get("identifier", []))]
     story.source_url = next((_clean(u) for u in urls if _URL.match(u)), None)
     return story
+
+
+_NO_LANGUAGE = re.compile(r"^(?:c|posix)(?:[._@].*)?$|^und$|^zxx$", re.IGNORECASE)
+"""A dc:language that names no language: the POSIX locales pandoc writes when no ``lang`` is
+set and the system locale is ``C``/``POSIX`` (``C``, ``C.UTF-8`` → ``C``), "und" (undetermined)
+and "zxx" (no linguistic content)."""
+
+
+def _language(raw: str) -> str | None:
+    """A dc:language value as the story's language; None when it names none."""
+    value = _clean(raw).strip()
+    return None if not value or _NO_LANGUAGE.match(value) else value
 
 
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
@@ -642,27 +654,19 @@ _AO3_CLASSES = re.compile(
 def _unsplit_ao3(docs: Iterator[_Doc]) -> LexborNode | None:
     """The AO3 download as it was before Calibre: split parts joined, AO3's classes restored.
 
-    Calibre's ``ebook-convert`` cuts the download at each chapter heading
-    (``*_split_000.html``...), so one ``div#preface`` or ``div#chapters`` can open again in the
-    next file: the pieces of each part are joined into one. It also renames classes
+    Calibre's ``ebook-convert`` cuts the download at each chapter heading and again wherever a
+    file is over its size limit (``*_split_000.html``...). A cut copies every ancestor of the cut
+    point into both files, so the files are joined back along those copies (:func:`_join`):
+    a ``div#chapters`` (even one that lost its id), a chapter body, a notes ``blockquote`` or a
+    paragraph of ``<br/>`` lines cut in two become one again. Calibre also renames classes
     (``meta group`` → ``calibre1``, ``userstuff`` → ``userstuff1``): numbered AO3 names get
     their name back, and a chapter's heading block and body are recognised by shape (the
     ``div`` holding an ``h2``, then the next ``div`` that is not its end notes).
     """
-    parts: list[tuple[str | None, str, str]] = []
+    items: list[_Part | str] = []
     for doc in docs:
-        for child in element_children(doc.body):
-            ident = child.attributes.get("id")
-            region = ident if ident in _AO3_REGIONS else None
-            inner = (child.inner_html or "") if region else (child.html or "")
-            if region and parts and parts[-1][0] == region:
-                parts[-1] = (region, parts[-1][1], parts[-1][2] + inner)
-            else:
-                parts.append((region, child.attributes.get("class") or "", inner))
-    joined = "".join(
-        f'<div id="{region}" class="{html.escape(cls)}">{inner}</div>' if region else inner
-        for region, cls, inner in parts
-    )
+        items = _join(items, _items(doc.body, top=True), top=True)
+    joined = "".join(_html_of(item) for item in items)
     root = parse_html(f"<html><body>{joined}</body></html>").body
     if root is None:
         return None
@@ -683,6 +687,107 @@ def _unsplit_ao3(docs: Iterator[_Doc]) -> LexborNode | None:
             if body is not None and body.tag == "div" and not ident.startswith("endnotes"):
                 _add_class(body, "userstuff")
     return root
+
+
+_CUT_AT_BR_TAGS = frozenset({"p", "li", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt"})
+"""Tags Calibre cuts before, never inside, unless at a ``<br/>`` in them: a copy of one in the
+next file starts at that ``<br/>``."""
+
+
+@dataclass
+class _Part:
+    """An element of a split file, opened (``children`` set) only when it is joined to the
+    copy of itself that starts the next file."""
+
+    node: LexborNode
+    children: list[_Part | str] | None = None
+
+    def open(self) -> list[_Part | str]:
+        """The element's children, as parts (read once)."""
+        if self.children is None:
+            self.children = _items(self.node, top=False)
+        return self.children
+
+
+def _items(node: LexborNode, *, top: bool) -> list[_Part | str]:
+    """``node``'s children: elements as parts, text as its HTML. At the top, the empty
+    ``<div id=… style="height:0pt">`` Calibre adds for ids of a dropped empty file are left out."""
+    out: list[_Part | str] = []
+    for child in child_nodes(node):
+        if child.is_element_node:
+            if top and _placeholder(child):
+                continue
+            out.append(_Part(child))
+        elif child.tag == "-text":
+            out.append(child.html or "")
+    return out
+
+
+def _placeholder(node: LexborNode) -> bool:
+    """Calibre's empty stand-in for the ids of a file it dropped."""
+    style = (node.attributes.get("style") or "").replace(" ", "")
+    return node.tag == "div" and "height:0pt" in style and not (node.text() or "").strip()
+
+
+def _html_of(item: _Part | str) -> str:
+    """The HTML of one part, joined children included."""
+    if isinstance(item, str):
+        return item
+    if item.children is None:
+        return item.node.html or ""
+    attrs = "".join(
+        f' {name}="{html.escape(value or "")}"' for name, value in item.node.attributes.items()
+    )
+    inner = "".join(_html_of(child) for child in item.children)
+    return f"<{item.node.tag}{attrs}>{inner}</{item.node.tag}>"
+
+
+def _join(before: list[_Part | str], after: list[_Part | str], *, top: bool) -> list[_Part | str]:
+    """The children of one element in two consecutive files, joined: when the first file ends
+    in an element whose copy starts the second (:func:`_continues`), the two are one element."""
+    last = next((i for i in range(len(before) - 1, -1, -1) if not _blank(before[i])), None)
+    first = next((i for i, item in enumerate(after) if not _blank(item)), None)
+    if last is None or first is None:
+        return [*before, *after]
+    a, b = before[last], after[first]
+    if not (isinstance(a, _Part) and isinstance(b, _Part) and _continues(a.node, b.node, top)):
+        return [*before, *after]
+    a.children = _join(a.open(), b.open(), top=False)
+    return [*before[: last + 1], *after[first + 1 :]]
+
+
+def _blank(item: _Part | str) -> bool:
+    """True for whitespace between elements."""
+    return isinstance(item, str) and not item.strip()
+
+
+def _continues(a: LexborNode, b: LexborNode, top: bool) -> bool:
+    """True when ``b``, first in a split file, is Calibre's copy of ``a``, last in the file
+    before: the same tag and class, and the same id, or none where the download's part
+    (``#chapters``...) lost it, with an element in it (an ``<hr/>`` or an empty element is the
+    next one, not a copy). A paragraph (or heading, list item...) is only cut at a
+    ``<br/>``, so its copy starts there; anything else of the same shape is the next element."""
+    if a.tag != b.tag or (a.attributes.get("class") or "") != (b.attributes.get("class") or ""):
+        return False
+    a_id, b_id = a.attributes.get("id"), b.attributes.get("id")
+    if a_id != b_id and not (top and b_id is None and a_id in _AO3_REGIONS):
+        return False
+    if next(element_children(b), None) is None:
+        return False  # a copy holds at least the element the file was cut before
+    if b.tag in _CUT_AT_BR_TAGS:
+        return _starts_at_br(b)
+    return True
+
+
+def _starts_at_br(node: LexborNode) -> bool:
+    """True when nothing but whitespace comes before a ``<br/>`` at the start of ``node``."""
+    for child in child_nodes(node):
+        if child.tag == "-text":
+            if (child.text_content or "").strip():
+                return False
+        elif child.is_element_node:
+            return child.tag == "br" or _starts_at_br(child)
+    return False
 
 
 def _add_class(node: LexborNode, name: str) -> None:
