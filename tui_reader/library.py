@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_reader import __version__
-from tui_reader.importers import load_story
+from tui_reader.importers import IMPORTER_VERSION, load_story
 from tui_reader.model import Story, StoryError, needs_warning, rating_level
 from tui_reader.paths import display_text, iter_story_files, title_from_filename
 from tui_reader.text import title_key
@@ -400,6 +400,7 @@ class Library:
             not isinstance(data, dict)
             or data.get("version") != CACHE_VERSION
             or data.get("program") != __version__
+            or data.get("importer") != IMPORTER_VERSION
             or data.get("root") != str(self.root)
             or not isinstance(data.get("files"), dict)
         ):
@@ -416,6 +417,7 @@ class Library:
         payload = {
             "version": CACHE_VERSION,
             "program": __version__,
+            "importer": IMPORTER_VERSION,
             "root": str(self.root),
             "files": files,
         }

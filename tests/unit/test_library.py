@@ -129,6 +129,21 @@ def test_corrupt_cache_is_ignored_and_rebuilt(root: Path, data_dir: Path, garbag
     assert third.cache_hits == 3
 
 
+def test_a_new_importer_version_reimports_every_file(
+    root: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An importer whose output changed (IMPORTER_VERSION bumped) is never answered from the
+    index the old one wrote."""
+    Library(root, data_dir).scan()
+    same = Library(root, data_dir)
+    same.scan()
+    assert same.cache_hits == 3
+    monkeypatch.setattr(library_module, "IMPORTER_VERSION", library_module.IMPORTER_VERSION + 1)
+    newer = Library(root, data_dir)
+    assert len(newer.scan()) == 3
+    assert newer.cache_hits == 0
+
+
 def test_corrupt_cache_record_is_reimported(root: Path, data_dir: Path) -> None:
     lib = Library(root, data_dir)
     lib.scan()
