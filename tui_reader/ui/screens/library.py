@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.library_query import (
@@ -32,6 +32,7 @@ from tui_reader.ui.dialogs.mute import MuteChoice, MuteDialog
 from tui_reader.ui.dialogs.status import StatusDialog
 from tui_reader.ui.messages import OpenStory
 from tui_reader.ui.screens.mutes import MutesScreen
+from tui_reader.ui.widgets.footer import KeysFooter
 from tui_reader.ui.widgets.library_table import COLUMNS, CONTINUE_KEY, LibraryTable
 
 
@@ -84,7 +85,7 @@ class LibraryScreen(Screen[None]):
         yield ProgressBar(id="scan-progress", show_eta=False)
         yield LibraryTable(id="library-table")
         yield Static("", id="library-summary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Start scanning; the table takes focus at once."""
