@@ -45,6 +45,7 @@ from tui_reader.ui.screens.library import LibraryScreen
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.screens.search import SearchScreen
 from tui_reader.ui.shutdown import ShutdownGuard
+from tui_reader.ui.styles import SharedStylesheet
 
 HOSTED_BLOCKED_COMMANDS = frozenset({"Screenshot"})
 """System commands a hosted app never offers (they write files on the host)."""
@@ -96,6 +97,8 @@ class TuiReaderApp(App[int]):
         preferences' defaults; its problems are shown once the app runs.
         """
         super().__init__(**kwargs)
+        # parsed CSS shared by every app of the process (the warm host parses it for sessions)
+        self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
         self.settings = settings or Settings()
         """The config file's settings."""
         self.plain = self.settings.plain
