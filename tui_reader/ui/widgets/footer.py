@@ -10,14 +10,19 @@ work behind it, which was the largest part of a session's first screen:
 - Textual's footer recomposes (removes every key and mounts new ones) each time the screen's
   bindings are refreshed, several times while a screen mounts (focus moves, the screen is
   pushed, the keymap is set), whether or not the keys shown changed. Here recomposes asked for
-  while one is pending are one, and a recompose that would show the same keys does nothing.
+  while one is pending are one; when the keys would look the same (the same keys, names and
+  states, in the same places) the keys on show take the new bindings' actions and tooltips in
+  place, and nothing is remounted.
+- Textual's footer is empty in a screen's first frame and shows its keys a frame later
+  (one more layout and paint of the screen); here the keys are in the first frame.
 
-:meth:`KeysFooter.compose` follows ``textual.widgets._footer.Footer.compose`` (Textual 8).
+:meth:`KeysFooter._plan` follows ``textual.widgets._footer.Footer.compose`` (Textual 8).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +45,75 @@ class FixedFooterKey(FooterKey):
         self.set_class(compact, "-compact", update=False)
 
 
+@dataclass(frozen=True)
+class KeyPlan:
+    """One key of the footer: what it shows and what it does."""
+
+    key: str
+    """The key pressed when it is clicked."""
+    key_display: str
+    """The key as shown."""
+    description: str
+    """Its description ("" in a group)."""
+    action: str
+    """The binding's action."""
+    disabled: bool
+    """True when the action cannot run now (shown dim)."""
+    tooltip: str
+    """Its tooltip."""
+    classes: str
+    """Its classes ("-grouped", "-command-palette")."""
+    compact: bool
+    """Its compact style."""
+
+    def look(self) -> tuple[object, ...]:
+        """What a reader sees of it (the tooltip only on hover: not part of its look)."""
+        return (self.key_display, self.description, self.disabled, self.classes, self.compact)
+
+    def make(self) -> FixedFooterKey:
+        """The widget."""
+        return FixedFooterKey(
+            self.key,
+            self.key_display,
+            self.description,
+            self.action,
+            disabled=self.disabled,
+            tooltip=self.tooltip,
+            classes=self.classes,
+            compact=self.compact,
+        )
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """Keys shown together under one description."""
+
+    compact: bool
+    """The group's compact style."""
+    description: str
+    """The group's description."""
+    keys: tuple[KeyPlan, ...]
+    """Its keys."""
+
+
+def _look(plan: list[KeyPlan | GroupPlan]) -> list[object]:
+    """What a reader sees of a footer's plan."""
+    return [
+        (p.compact, p.description, [k.look() for k in p.keys])
+        if isinstance(p, GroupPlan)
+        else p.look()
+        for p in plan
+    ]
+
+
+def _keys(plan: list[KeyPlan | GroupPlan]) -> list[KeyPlan]:
+    """Every key of a plan, in order."""
+    found: list[KeyPlan] = []
+    for part in plan:
+        found += part.keys if isinstance(part, GroupPlan) else [part]
+    return found
+
+
 class KeysFooter(Footer):
     """Textual's footer, composed only when the keys it shows change."""
 
@@ -47,15 +121,82 @@ class KeysFooter(Footer):
         """As :class:`~textual.widgets.Footer`."""
         super().__init__(*args, **kwargs)
         self._recompose_pending = False
-        self._shown: tuple[object, ...] | None = None
-        """What the keys on show were composed from (None before the first keys)."""
+        self._plan: list[KeyPlan | GroupPlan] = []
+        """The keys on show."""
+        self._made: list[FixedFooterKey] = []
+        """Their widgets, in the plan's order."""
 
-    def _keys_shown(self) -> tuple[object, ...]:
-        """Everything :meth:`compose` draws from: the keys shown and how each looks."""
-        shown: list[object] = [self.compact, self.show_command_palette]
-        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
-            shown.append((binding, enabled, tooltip, self.app.get_key_display(binding)))
-        return tuple(shown)
+    def _make_plan(self) -> list[KeyPlan | GroupPlan]:
+        """The keys to show now, grouped as Textual's footer groups them."""
+        active_bindings = self.screen.active_bindings
+        bindings = [
+            (binding, enabled, tooltip)
+            for (_, binding, enabled, tooltip) in active_bindings.values()
+            if binding.show
+        ]
+        action_to_bindings: defaultdict[str, list[tuple[Binding, bool, str]]]
+        action_to_bindings = defaultdict(list)
+        for binding, enabled, tooltip in bindings:
+            action_to_bindings[binding.action].append((binding, enabled, tooltip))
+        compact = self.compact
+        display = self.app.get_key_display
+        plan: list[KeyPlan | GroupPlan] = []
+        for group, multi_bindings_iterable in groupby(
+            action_to_bindings.values(),
+            lambda multi_bindings_: multi_bindings_[0][0].group,
+        ):
+            multi_bindings = list(multi_bindings_iterable)
+            if group is not None and len(multi_bindings) > 1:
+                keys = []
+                for grouped in multi_bindings:
+                    binding, enabled, tooltip = grouped[0]
+                    keys.append(
+                        KeyPlan(
+                            binding.key,
+                            display(binding),
+                            "",
+                            binding.action,
+                            not enabled,
+                            tooltip or binding.description,
+                            "-grouped",
+                            compact,
+                        )
+                    )
+                plan.append(GroupPlan(group.compact, group.description, tuple(keys)))
+            else:
+                for single in multi_bindings:
+                    binding, enabled, tooltip = single[0]
+                    plan.append(
+                        KeyPlan(
+                            binding.key,
+                            display(binding),
+                            binding.description,
+                            binding.action,
+                            not enabled,
+                            tooltip,
+                            "",
+                            compact,
+                        )
+                    )
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            try:
+                _node, binding, enabled, tooltip = active_bindings[self.app.COMMAND_PALETTE_BINDING]
+            except KeyError:
+                pass
+            else:
+                plan.append(  # not bound to the footer's compact: Textual's is compact
+                    KeyPlan(
+                        binding.key,
+                        display(binding),
+                        binding.description,
+                        binding.action,
+                        not enabled,
+                        binding.tooltip or binding.description,
+                        "-command-palette",
+                        True,
+                    )
+                )
+        return plan
 
     def watch_compact(self) -> None:
         """The footer's style changed: its keys follow (Textual's are bound to it)."""
@@ -72,77 +213,36 @@ class KeysFooter(Footer):
             self.call_after_refresh(self.recompose)
 
     async def recompose(self) -> None:
-        """Remount the keys, unless they would be the ones already shown."""
+        """Remount the keys, unless they would look as the ones on show (then update those)."""
         self._recompose_pending = False
         if not self.is_attached or not self._bindings_ready:
             return
-        shown = self._keys_shown()
-        if shown == self._shown:
+        plan = self._make_plan()
+        if _look(plan) == _look(self._plan) and len(self._made) == len(_keys(plan)):
+            for widget, key in zip(self._made, _keys(plan), strict=True):
+                widget.key, widget.action = key.key, key.action
+                widget.tooltip = key.tooltip or None
+            self._plan = plan
             return
         await super().recompose()
 
     def compose(self) -> ComposeResult:
-        """The keys, as Textual's footer composes them (but each with its style fixed)."""
-        if not self._bindings_ready:
-            return
-        self._shown = self._keys_shown()
-        active_bindings = self.screen.active_bindings
-        bindings = [
-            (binding, enabled, tooltip)
-            for (_, binding, enabled, tooltip) in active_bindings.values()
-            if binding.show
-        ]
-        action_to_bindings: defaultdict[str, list[tuple[Binding, bool, str]]]
-        action_to_bindings = defaultdict(list)
-        for binding, enabled, tooltip in bindings:
-            action_to_bindings[binding.action].append((binding, enabled, tooltip))
-        self.styles.grid_size_columns = len(action_to_bindings)
-        compact = self.compact
-        for group, multi_bindings_iterable in groupby(
-            action_to_bindings.values(),
-            lambda multi_bindings_: multi_bindings_[0][0].group,
-        ):
-            multi_bindings = list(multi_bindings_iterable)
-            if group is not None and len(multi_bindings) > 1:
-                with KeyGroup(classes="-compact" if group.compact else ""):
-                    for grouped in multi_bindings:
-                        binding, enabled, tooltip = grouped[0]
-                        yield FixedFooterKey(
-                            binding.key,
-                            self.app.get_key_display(binding),
-                            "",
-                            binding.action,
-                            disabled=not enabled,
-                            tooltip=tooltip or binding.description,
-                            classes="-grouped",
-                            compact=compact,
-                        )
-                yield FooterLabel(group.description)
+        """The keys, as Textual's footer composes them (but each with its style fixed).
+
+        Textual's footer shows no keys until the screen's bindings are first refreshed, and
+        then needs one more frame; these are shown from the first frame (the keys in force
+        as the screen is made; the refresh recomposes only if they differ).
+        """
+        self._plan = plan = self._make_plan()
+        self._made = []
+        self.styles.grid_size_columns = len({key.action for key in _keys(plan)})
+        for part in plan:
+            if isinstance(part, GroupPlan):
+                with KeyGroup(classes="-compact" if part.compact else ""):
+                    for key in part.keys:
+                        self._made.append(key.make())
+                        yield self._made[-1]
+                yield FooterLabel(part.description)
             else:
-                for single in multi_bindings:
-                    binding, enabled, tooltip = single[0]
-                    yield FixedFooterKey(
-                        binding.key,
-                        self.app.get_key_display(binding),
-                        binding.description,
-                        binding.action,
-                        disabled=not enabled,
-                        tooltip=tooltip,
-                        compact=compact,
-                    )
-        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
-            try:
-                _node, binding, enabled, tooltip = active_bindings[self.app.COMMAND_PALETTE_BINDING]
-            except KeyError:
-                pass
-            else:
-                yield FixedFooterKey(  # not bound to the footer's compact: Textual's is compact
-                    binding.key,
-                    self.app.get_key_display(binding),
-                    binding.description,
-                    binding.action,
-                    classes="-command-palette",
-                    disabled=not enabled,
-                    tooltip=binding.tooltip or binding.description,
-                    compact=True,
-                )
+                self._made.append(part.make())
+                yield self._made[-1]
