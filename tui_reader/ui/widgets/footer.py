@@ -13,8 +13,6 @@ work behind it, which was the largest part of a session's first screen:
   while one is pending are one; when the keys would look the same (the same keys, names and
   states, in the same places) the keys on show take the new bindings' actions and tooltips in
   place, and nothing is remounted.
-- Textual's footer is empty in a screen's first frame and shows its keys a frame later
-  (one more layout and paint of the screen); here the keys are in the first frame.
 
 :meth:`KeysFooter._plan` follows ``textual.widgets._footer.Footer.compose`` (Textual 8).
 """
@@ -229,12 +227,14 @@ class KeysFooter(Footer):
     def compose(self) -> ComposeResult:
         """The keys, as Textual's footer composes them (but each with its style fixed).
 
-        Textual's footer shows no keys until the screen's bindings are first refreshed, and
-        then needs one more frame; these are shown from the first frame (the keys in force
-        as the screen is made; the refresh recomposes only if they differ).
+        As Textual's, none until the screen's bindings are first refreshed (the keys in force
+        are known once the screen has mounted and its focus has settled).
         """
-        self._plan = plan = self._make_plan()
         self._made = []
+        if not self._bindings_ready:
+            self._plan = []
+            return
+        self._plan = plan = self._make_plan()
         self.styles.grid_size_columns = len({key.action for key in _keys(plan)})
         for part in plan:
             if isinstance(part, GroupPlan):
