@@ -1,9 +1,10 @@
 """The warm host: one process that has imported Textual and the app, and forks each session.
 
 ``serve-ssh`` starts it once (``python -m tui_reader.ssh.warm SOCKET``). It imports everything
-a reader needs, freezes those objects (``gc.freeze()``, so the collector never writes to the
-pages the sessions share copy-on-write), prints ``ready`` and then serves a small protocol on
-a Unix socket that only the server's user can reach:
+a reader needs, runs the app once headless (:func:`rehearsal`: the CSS parsed, the caches of a
+first screen filled, once for every session), freezes those objects (``gc.freeze()``, so the
+collector never writes to the pages the sessions share copy-on-write), prints ``ready`` and
+then serves a small protocol on a Unix socket that only the server's user can reach:
 
 - the server connects and sends one JSON line: ``{"args": [...], "env": {...}, "cwd": "...",
   "cols": N, "rows": N}`` — the reader's command-line arguments (as after
