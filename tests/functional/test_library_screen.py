@@ -206,6 +206,7 @@ async def test_library_styles_apply(library: Path, data_dir: Path) -> None:
         summary = screen.query_one("#library-summary")
         assert summary.styles.border_top[0] == "solid"
         assert summary.region.height == 3
+        await pilot.press("slash")  # the filter input is made when first wanted
         assert screen.query_one("#filter").styles.margin.left == 1
 
 

@@ -1,9 +1,10 @@
 """The warm host: one process that has imported Textual and the app, and forks each session.
 
 ``serve-ssh`` starts it once (``python -m tui_reader.ssh.warm SOCKET``). It imports everything
-a reader needs, freezes those objects (``gc.freeze()``, so the collector never writes to the
-pages the sessions share copy-on-write), prints ``ready`` and then serves a small protocol on
-a Unix socket that only the server's user can reach:
+a reader needs, runs the app once headless (:func:`rehearsal`: the CSS parsed, the caches of a
+first screen filled, once for every session), freezes those objects (``gc.freeze()``, so the
+collector never writes to the pages the sessions share copy-on-write), prints ``ready`` and
+then serves a small protocol on a Unix socket that only the server's user can reach:
 
 - the server connects and sends one JSON line: ``{"args": [...], "env": {...}, "cwd": "...",
   "cols": N, "rows": N}`` — the reader's command-line arguments (as after
@@ -25,6 +26,7 @@ running, each on the PTY the server holds.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import gc
@@ -36,14 +38,21 @@ import selectors
 import signal
 import socket
 import sys
+import tempfile
 import termios
+import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from rich.cells import cell_len
 
 import tui_reader.importers
 from tui_reader.cli import main as reader_main
 from tui_reader.ssh.pty_child import clamp_size, set_winsize
+from tui_reader.ui.app import TuiReaderApp
+from tui_reader.ui.screens.library import LibraryScreen
+from tui_reader.ui.screens.reader import ReaderScreen
+from tui_reader.ui.styles import read_css_files
 
 MAX_REQUEST = 64 * 1024
 """Most bytes of one fork request."""
@@ -83,12 +92,32 @@ WARM_MODULES = (
 """The app, and the modules a session imports lazily on its way to the library and a story."""
 
 
-def preload() -> None:
+REHEARSAL_STORY = """+++
+title = "Warm"
+author = "tui-reader"
++++
+
+# One
+
+A first paragraph.
+
+# Two
+
+A second paragraph.
+"""
+"""The story the warm host opens in its rehearsal (two chapters, no warnings)."""
+
+
+def preload(rehearse: bool = True) -> None:
     """Import what every session needs before its first frame, then freeze it for sharing.
 
-    The collector is off from the start (``main``) and nothing is collected before the freeze:
-    a collection would free objects and leave holes in pages the sessions share, and their own
-    new objects would then fill those holes and copy the pages (the ``gc.freeze`` advice).
+    With ``rehearse`` the app is also run once, headless (:func:`rehearsal`), so what every
+    first screen builds the same way is built here once, for all sessions: the parsed CSS
+    (:mod:`tui_reader.ui.styles` keeps it for the process), Textual's and Rich's caches, and the
+    interpreter's specialised bytecode of the code a mount runs.
+
+    The collector is off from the start (``main``); the rehearsal's garbage is collected before
+    the freeze, so the sessions' own objects do not fill holes in the pages they share.
     """
     for name in WARM_MODULES:
         try:
@@ -99,7 +128,64 @@ def preload() -> None:
     for module in pkgutil.iter_modules(tui_reader.importers.__path__, "tui_reader.importers."):
         importlib.import_module(module.name)
     cell_len("é中")  # loads rich's table of character widths, as every first frame does
+    read_css_files()  # a session reads no .tcss file from disk
+    if rehearse:
+        rehearsal()
+        gc.collect()
     gc.freeze()
+
+
+def rehearsal() -> bool:
+    """Run the app once headless: a library of one story, then that story; True if it ran.
+
+    Nothing of it stays but what is shared (caches, parsed CSS): its files are in a temporary
+    folder removed after, its reader is a guest (no state file), its threads have ended, and
+    whatever it prints goes nowhere (stdout is the warm host's line to the server). A rehearsal
+    that fails costs only time: the sessions then do that work themselves.
+    """
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        with tempfile.TemporaryDirectory(prefix="tui-reader-rehearsal-") as folder:
+            root = Path(folder)
+            (root / "library").mkdir()
+            (root / "library" / "warm.md").write_text(REHEARSAL_STORY, encoding="utf-8")
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.dup2(null, 2)
+            os.close(null)
+            return asyncio.run(_rehearse(root / "library", root / "data"))
+    except Exception:  # a failed rehearsal must not stop the warm host
+        return False
+    finally:
+        for fd, saved_fd in zip((1, 2), saved, strict=True):
+            os.dup2(saved_fd, fd)
+            os.close(saved_fd)
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread():
+                thread.join(5.0)
+
+
+async def _rehearse(library: Path, data: Path) -> bool:
+    """The rehearsal's run: the library screen, then the story's reading screen."""
+    app = TuiReaderApp(library, data_dir=data, reader_id="warm", guest=True)
+    opened = False
+
+    async def pilot(_: object) -> None:
+        """Wait for the scan, open the story, wait for it, leave."""
+        nonlocal opened
+        for _ in range(500):
+            screen = app.screen
+            if isinstance(screen, LibraryScreen) and screen.scanned:
+                app.open_entry(screen.entries[0])
+            if isinstance(screen, ReaderScreen) and screen.is_mounted:
+                opened = True
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        app.exit(0)
+
+    await app.run_async(headless=True, size=(100, 32), auto_pilot=pilot)
+    return opened
 
 
 def _check_request(request: object) -> tuple[list[str], dict[str, str], str, int, int]:

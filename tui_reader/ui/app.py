@@ -44,6 +44,7 @@ from tui_reader.ui.messages import NotesPreferenceChanged, OpenStory
 from tui_reader.ui.plain import PLAIN_CLASS
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.shutdown import ShutdownGuard
+from tui_reader.ui.styles import SharedStylesheet
 
 if TYPE_CHECKING:
     from tui_reader.search import SearchHit
@@ -160,6 +161,8 @@ class TuiReaderApp(App[int]):
         the whole story is read in a thread worker and the reader reads on in it.
         """
         super().__init__(**kwargs)
+        # parsed CSS shared by every app of the process (the warm host parses it for sessions)
+        self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
         self.settings = settings or Settings()
         """The config file's settings."""
         self.plain = self.settings.plain

@@ -10,13 +10,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.state import Bookmark, StateStore
 from tui_reader.text import collapse_whitespace, shorten
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
+from tui_reader.ui.widgets.footer import KeysFooter
 from tui_reader.ui.widgets.library_table import relative_date
 
 
@@ -56,7 +57,7 @@ class BookmarksScreen(Screen[Bookmark | None]):
         """A title, the list and the footer."""
         yield Static("Bookmarks", id="bookmarks-title")
         yield OptionList(id="bookmarks-list")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Fill the list."""

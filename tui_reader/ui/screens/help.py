@@ -15,10 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui_reader.keys import SCREENS, keys_label, screen_specs
 from tui_reader.ui.bindings import bindings
+from tui_reader.ui.widgets.footer import KeysFooter
 
 HELP_SCREENS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("app", ("app",)),
@@ -114,7 +115,7 @@ class HelpScreen(Screen[None]):
                 with Vertical(classes="help-column"):
                     for title, rows in reading:
                         yield Static(key_table(title, rows))
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """The keys scroll (arrows, page keys, home/end) when they do not fit."""

@@ -8,11 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.state import HistoryEntry, StateStore
 from tui_reader.ui.bindings import bindings
+from tui_reader.ui.widgets.footer import KeysFooter
 from tui_reader.ui.widgets.library_table import relative_date
 
 
@@ -54,7 +55,7 @@ class HistoryScreen(Screen[HistoryEntry | None]):
         if not options:
             options = [Option(Text("Nothing read yet."), disabled=True)]
         yield OptionList(*options)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """The cursor on the most recent story."""

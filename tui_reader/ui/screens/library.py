@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.library_query import (
@@ -33,10 +33,14 @@ from tui_reader.ui.dialogs.mute import MuteChoice, MuteDialog
 from tui_reader.ui.dialogs.status import StatusDialog
 from tui_reader.ui.messages import OpenStory
 from tui_reader.ui.screens.mutes import MutesScreen
+from tui_reader.ui.widgets.footer import KeysFooter
 from tui_reader.ui.widgets.library_table import COLUMNS, CONTINUE_KEY, LibraryTable
 
 FREEZE_FROM = 2000
 """Entries from which a finished scan's objects are frozen out of the garbage collector."""
+
+FILTER_PLACEHOLDER = "Filter: words, or rating:M warning:death tag:x fandom:x status:reading"
+"""What the empty filter input says."""
 
 
 class LibraryScreen(Screen[None]):
@@ -79,20 +83,17 @@ class LibraryScreen(Screen[None]):
         """How many stories the last refresh left out for the reader's mutes."""
 
     def compose(self) -> ComposeResult:
-        """Title line, filter input, progress bar, table, the highlighted story's summary."""
+        """Title line, progress bar, table, the highlighted story's summary (and, once asked
+        for, the filter input under the title)."""
         yield Static(Text(f"Library · {display_text(self.library.root.name)}"), id="library-title")
-        yield Input(
-            placeholder="Filter: words, or rating:M warning:death tag:x fandom:x status:reading",
-            id="filter",
-        )
+        # the filter input is mounted when first wanted (filter_box): not part of the first frame
         yield ProgressBar(id="scan-progress", show_eta=False)
         yield LibraryTable(id="library-table")
         yield Static("", id="library-summary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Start scanning; the table takes focus at once."""
-        self.query_one("#filter", Input).display = False
         self.query_one(LibraryTable).focus()
         self.scan()
 
@@ -424,9 +425,17 @@ class LibraryScreen(Screen[None]):
 
     # --- filtering --------------------------------------------------------------------------
 
+    def filter_box(self) -> Input | None:
+        """The filter input, None before it was first shown."""
+        boxes = self.query("#filter")
+        return boxes.first(Input) if boxes else None
+
     def action_filter(self) -> None:
-        """Show and focus the filter input."""
-        box = self.query_one("#filter", Input)
+        """Show and focus the filter input (mounted under the title the first time)."""
+        box = self.filter_box()
+        if box is None:
+            box = Input(placeholder=FILTER_PLACEHOLDER, id="filter")
+            self.mount(box, after="#library-title")
         box.display = True
         box.focus()
 
@@ -446,8 +455,8 @@ class LibraryScreen(Screen[None]):
 
     def action_clear_filter(self) -> None:
         """Escape: clear and hide the filter (or go back when there is none)."""
-        box = self.query_one("#filter", Input)
-        if box.display or self.filter_text:
+        box = self.filter_box()
+        if box is not None and (box.display or self.filter_text):
             box.value = ""
             box.display = False
             self.filter_text = ""

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.library import LibraryEntry
@@ -24,6 +24,7 @@ from tui_reader.paths import display_text
 from tui_reader.state import Mute, StateStore
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.dialogs.mute import LABEL_WIDTH
+from tui_reader.ui.widgets.footer import KeysFooter
 from tui_reader.ui.widgets.library_table import relative_date
 
 
@@ -74,7 +75,7 @@ class MutesScreen(Screen[None]):
             id="mutes-hint",
         )
         yield OptionList(id="mutes-list")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Fill the list."""

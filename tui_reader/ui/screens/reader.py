@@ -15,7 +15,6 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from tui_reader.library import LibraryEntry
 from tui_reader.model import Story
@@ -41,6 +40,7 @@ from tui_reader.ui.messages import (
 )
 from tui_reader.ui.screens.mutes import MutesScreen
 from tui_reader.ui.widgets.chapter_view import ChapterView
+from tui_reader.ui.widgets.footer import KeysFooter
 from tui_reader.ui.widgets.reader_header import ReaderHeader
 from tui_reader.ui.widgets.search_field import SearchField
 
@@ -104,7 +104,7 @@ class ReaderScreen(Screen[None]):
         )
         yield self._view
         yield SearchField(placeholder="Search this story — enter finds, escape closes", id="search")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Open at the start position (through a gate when it stands there)."""

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -31,6 +31,7 @@ from tui_reader.paths import display_text
 from tui_reader.search import SearchHit, SearchIndex, build_query
 from tui_reader.text import collapse_whitespace
 from tui_reader.ui.bindings import bindings
+from tui_reader.ui.widgets.footer import KeysFooter
 
 
 def hit_prompt(hit: SearchHit) -> Text:
@@ -95,7 +96,7 @@ class SearchScreen(Screen[SearchHit | None]):
             yield ProgressBar(id="search-progress", show_eta=False)
             yield Static("", id="search-status", markup=False)
         yield OptionList(id="search-results")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         """Start indexing and put the cursor in the query box."""

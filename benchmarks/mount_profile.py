@@ -1,0 +1,370 @@
+"""What a session's first screen costs: CPU to mount the app, locally and forked; PSS per session.
+
+Not a benchmark case (no result rows, no targets): a measuring tool for the work on the hosted
+start-up (issue 14, item 3). ``python -m benchmarks.mount_profile`` prints, for a library of 20
+stories and for a single story:
+
+- ``local``: a fresh interpreter per run imports the app (not counted), then builds
+  :class:`~tui_reader.ui.app.TuiReaderApp` and runs it headless until the first screen is
+  painted (the library scanned and drawn, or the story's reading screen drawn); CPU time of
+  that mount (``time.process_time``, every thread of the process), median of ``--runs``;
+- ``forked``: the same mount in a child forked from a parent prepared as the warm host
+  prepares itself (:func:`tui_reader.ssh.warm.preload`: imports, warm-up, ``gc.freeze()``);
+- ``warm host``: real sessions forked by a real warm host (``python -m tui_reader.ssh.warm``)
+  on a pseudo-terminal at 100x32, one at a time: the session process's CPU (``/proc``) when
+  the first screen's text has arrived and output has been quiet for 0.3 s;
+- ``PSS``: ``--pss N`` sessions of that warm host open at once, each one's proportional set
+  size (``/proc/<pid>/smaps_rollup``), the mean, and the warm host's own.
+
+``--profile`` writes a pyinstrument profile of one forked library mount (needs ``pip install
+pyinstrument``) to ``--profile-out`` (default: mount-profile.txt in the work folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gc
+import importlib
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.generate import make_story
+
+ROOT = Path(__file__).resolve().parent.parent
+"""The repository (the bundled stories live in ``stories/``)."""
+
+SIZE = (100, 32)
+"""The terminal size every mount gets."""
+
+LIBRARY_TITLE = b"20 stories"
+"""The end of the library's title line once its scan has finished (the first screen)."""
+
+STORY_TEXT = b"Chapter"
+"""Text of the reading screen's header: the single story's first screen has it."""
+
+GENERATED = 11
+"""Generated stories added to the bundled ones (9 + 11 = 20)."""
+
+
+def make_library(folder: Path) -> Path:
+    """A library of 20 stories: the bundled ones and 11 small generated Markdown stories."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in sorted((ROOT / "stories").iterdir()):
+        if path.is_file():
+            shutil.copy2(path, folder / path.name)
+    for seed in range(GENERATED):
+        make_story(folder, 3_000, "markdown", chapter_words=1_000, seed=100 + seed)
+    return folder
+
+
+def single_story(library: Path) -> Path:
+    """The story a single-story run opens (a bundled Markdown story of several chapters)."""
+    return library / "the-long-road-to-varenholm.md"
+
+
+# --- one headless mount ----------------------------------------------------------------------
+
+
+async def _mount(target: Path, data: Path, profile: Path | None = None) -> float:
+    """Build the app on ``target`` and run it headless until its first screen is painted;
+    the CPU seconds that took."""
+    from tui_reader.importers import load_story
+    from tui_reader.ui.app import TuiReaderApp
+    from tui_reader.ui.screens.library import LibraryScreen
+    from tui_reader.ui.screens.reader import ReaderScreen
+
+    profiler: Any = None
+    if profile is not None:
+        pyinstrument = importlib.import_module("pyinstrument")  # optional: pip install it
+        profiler = pyinstrument.Profiler(interval=0.0005)
+        profiler.start()
+    start = time.process_time()
+    story = None if target.is_dir() else load_story(target)
+    app = TuiReaderApp(target, data_dir=data, reader_id="bench", story=story)
+
+    def painted() -> bool:
+        """True once the first screen has what a reader waits for."""
+        screen = app.screen
+        if isinstance(screen, LibraryScreen):
+            return screen.scanned
+        return isinstance(screen, ReaderScreen) and screen.is_mounted
+
+    async with app.run_test(size=SIZE) as pilot:
+        while not painted():
+            await asyncio.sleep(0.002)
+        await pilot.pause()
+        await pilot.pause()
+        used = time.process_time() - start
+        if profiler is not None and profile is not None:
+            profiler.stop()
+            profile.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
+    return used
+
+
+def _mount_in_child(target: Path, data: Path, profile: Path | None = None) -> float:
+    """Fork, mount in the child (as a warm host's session would), return its CPU seconds."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            os.close(read)
+            gc.enable()  # as run_session does
+            used = asyncio.run(_mount(target, data, profile))
+            os.write(write, json.dumps(used).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        answer = pipe.read()
+    os.waitpid(pid, 0)
+    return float(json.loads(answer))
+
+
+def _child_main(target: Path, data: Path) -> None:
+    """``--child TARGET DATA``: a fresh interpreter's mount (imports not counted)."""
+    import tui_reader.ui.app  # noqa: F401 - imported before the clock starts
+
+    print(json.dumps(asyncio.run(_mount(target, data))))
+
+
+def local_runs(target: Path, data: Path, runs: int) -> list[float]:
+    """CPU seconds of ``runs`` mounts, each in a new interpreter."""
+    found = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.mount_profile", "--child", str(target), str(data)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, "TUI_READER_CONFIG": str(data / "none.toml")},
+        )
+        found.append(float(out.stdout.strip().splitlines()[-1]))
+    return found
+
+
+def forked_runs(target: Path, data: Path, runs: int) -> list[float]:
+    """CPU seconds of ``runs`` mounts, each forked from this (preloaded) process."""
+    return [_mount_in_child(target, data) for _ in range(runs)]
+
+
+# --- real sessions of a real warm host ---------------------------------------------------------
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user and system) of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _pss_kb(pid: int) -> int:
+    """A process's proportional set size in kB (0 when it is gone)."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^Pss:\s+(\d+)\s+kB", text, re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+class _Session:
+    """One session forked by the warm host, its output pumped."""
+
+    def __init__(self, forked: Any, marker: bytes) -> None:
+        """Pump ``forked``'s PTY until ``marker`` shows."""
+        self.forked = forked
+        """What the warm host answered."""
+        self.marker = marker
+        """The text of the first screen."""
+        self.seen = bytearray()
+        """Output until the marker."""
+        self.last = time.monotonic()
+        """When output last came."""
+        self.shown = asyncio.Event()
+        """Set once the marker arrived."""
+        os.set_blocking(forked.master, False)
+        asyncio.get_running_loop().add_reader(forked.master, self._read)
+
+    def _read(self) -> None:
+        """Read what the session wrote."""
+        try:
+            chunk = os.read(self.forked.master, 65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            asyncio.get_running_loop().remove_reader(self.forked.master)
+            self.shown.set()
+            return
+        self.last = time.monotonic()
+        if not self.shown.is_set():
+            self.seen += chunk
+            if self.marker in self.seen:
+                self.shown.set()
+
+    async def first_screen(self, timeout: float = 60.0) -> None:
+        """Until the first screen showed and output has been quiet for 0.3 s."""
+        try:
+            await asyncio.wait_for(self.shown.wait(), timeout)
+        except TimeoutError:
+            tail = bytes(self.seen[-300:])
+            raise TimeoutError(f"no first screen from pid {self.forked.pid}: {tail!r}") from None
+        end = time.monotonic() + 5.0
+        while time.monotonic() - self.last < 0.3 and time.monotonic() < end:
+            await asyncio.sleep(0.05)
+
+    async def close(self) -> None:
+        """End the session (it saves its place) and wait for it."""
+        with_suppress_kill(self.forked.pid)
+        await asyncio.wait_for(self.forked.wait(), 10.0)
+        loop = asyncio.get_running_loop()
+        loop.remove_reader(self.forked.master)
+        os.close(self.forked.master)
+
+
+def with_suppress_kill(pid: int) -> None:
+    """SIGTERM ``pid`` if it still runs."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+
+
+async def warm_host_runs(
+    target: Path, data: Path, runs: int, pss: int, marker: bytes
+) -> dict[str, Any]:
+    """CPU of ``runs`` sessions one at a time, then PSS of ``pss`` sessions open together."""
+    from tui_reader.ssh.config import child_env, reader_args
+    from tui_reader.ssh.warm_client import WarmHostClient
+
+    client = WarmHostClient(lambda line: None)
+    client.start()
+    try:
+        for _ in range(600):
+            if client.ready:
+                break
+            await asyncio.sleep(0.1)
+        assert client.ready and client.pid is not None, "the warm host did not start"
+        env = child_env("xterm-256color", data)
+        cpu = []
+
+        async def open_one(n: int) -> _Session:
+            args = reader_args(target, data, f"bench-{n}", guest=False)
+            forked = await client.fork(args, env, str(data), *SIZE)
+            assert forked is not None, "the warm host refused a session"
+            return _Session(forked, marker)
+
+        for n in range(runs):
+            session = await open_one(n)
+            await session.first_screen()
+            cpu.append(_cpu(session.forked.pid))
+            await session.close()
+        result: dict[str, Any] = {"cpu": cpu}
+        if pss:
+            sessions = [await open_one(100 + n) for n in range(pss)]
+            await asyncio.gather(*(s.first_screen(120.0) for s in sessions))
+            await asyncio.sleep(1.0)
+            result["pss"] = [_pss_kb(s.forked.pid) / 1024 for s in sessions]
+            result["warm_pss"] = _pss_kb(client.pid) / 1024
+            for s in sessions:
+                await s.close()
+        return result
+    finally:
+        await client.close()
+
+
+# --- the report --------------------------------------------------------------------------------
+
+
+def _median_ms(values: list[float]) -> str:
+    """Median of CPU seconds in ms, with the range."""
+    return (
+        f"{statistics.median(values) * 1000:6.0f} ms  "
+        f"(min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f}, n={len(values)})"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure and print."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.mount_profile")
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
+    parser.add_argument("--pss", type=int, default=10, help="sessions open at once for PSS")
+    parser.add_argument("--profile", action="store_true", help="pyinstrument a forked mount")
+    parser.add_argument("--profile-out", type=Path, default=None)
+    parser.add_argument(
+        "--only",
+        choices=("local", "forked", "warm"),
+        action="append",
+        help="measure only these (repeatable)",
+    )
+    parser.add_argument("--child", nargs=2, metavar=("TARGET", "DATA"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child_main(Path(args.child[0]), Path(args.child[1]))
+        return 0
+    only = set(args.only or ("local", "forked", "warm"))
+    work = Path(tempfile.mkdtemp(prefix="mount-profile-"))
+    os.environ["TUI_READER_CONFIG"] = str(work / "none.toml")
+    os.environ["TUI_READER_DATA"] = str(work / "data")
+    try:
+        library = make_library(work / "shelf")
+        data = work / "data"
+        data.mkdir()
+        from tui_reader.library import Library
+
+        Library(library, data).scan(None)  # the library's index cache is warm, as when hosted
+        targets: list[tuple[str, Path, bytes]] = [
+            ("library (20 stories)", library, LIBRARY_TITLE),
+            ("single story", single_story(library), STORY_TEXT),
+        ]
+        if "local" in only:
+            for name, target, _ in targets:
+                print(f"local  {name:22} {_median_ms(local_runs(target, data, args.runs))}")
+        if "forked" in only or args.profile:
+            from tui_reader.ssh import warm
+
+            gc.disable()
+            warm.preload()
+            if "forked" in only:
+                for name, target, _ in targets:
+                    cpu = forked_runs(target, data, args.runs)
+                    print(f"forked {name:22} {_median_ms(cpu)}")
+            if args.profile:
+                out = args.profile_out or work / "mount-profile.txt"
+                _mount_in_child(library, data, out)
+                print(f"profile of a forked library mount: {out}")
+            gc.enable()
+        if "warm" in only:
+            for n, (name, target, marker) in enumerate(targets):
+                result = asyncio.run(
+                    warm_host_runs(target, data, args.runs, args.pss if n == 0 else 0, marker)
+                )
+                print(f"warm host session {name:11} {_median_ms(result['cpu'])} (to quiet)")
+                if "pss" in result:
+                    pss = result["pss"]
+                    print(
+                        f"PSS, {len(pss)} sessions open: mean {statistics.fmean(pss):.1f} MiB "
+                        f"(min {min(pss):.1f}, max {max(pss):.1f}); "
+                        f"warm host {result['warm_pss']:.1f} MiB"
+                    )
+    finally:
+        if not args.profile or args.profile_out is not None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""The warm host parses the app's CSS once, before it forks: a session parses none of it.
+
+:func:`tui_reader.ssh.warm.preload` runs the app once headless (:func:`rehearsal`); the CSS it
+parsed stays in the process (:mod:`tui_reader.ui.styles`), so every app made afterwards (a
+forked session is one) finds its stylesheet parsed and reads no ``.tcss`` file from disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import textual.css.stylesheet
+
+from tui_reader.ssh import warm
+from tui_reader.ui import styles
+from tui_reader.ui.app import TuiReaderApp
+from tui_reader.ui.screens.library import LibraryScreen
+from tui_reader.ui.screens.reader import ReaderScreen
+from tui_reader.ui.styles import SharedStylesheet, read_css_files
+
+STORY = """+++
+title = "Harbour Lights"
+author = "someone"
++++
+
+# The Quay
+
+The tide came in.
+"""
+
+
+def _spy_on_parser(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every CSS source Textual's parser is given from now on (where it came from)."""
+    parsed: list[object] = []
+    parse = textual.css.stylesheet.parse
+
+    def spy(scope: str, css: str, read_from: object, **kwargs: object) -> object:
+        parsed.append(read_from)
+        return parse(scope, css, read_from, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(textual.css.stylesheet, "parse", spy)
+    return parsed
+
+
+async def _library_then_story(library: Path, data: Path) -> list[str]:
+    """Run the app on ``library``, open its story; the screens' titles seen."""
+    app = TuiReaderApp(library, data_dir=data, reader_id="r")
+    seen = []
+    async with app.run_test(size=(100, 32)) as pilot:
+        for _ in range(300):
+            screen = app.screen
+            if isinstance(screen, LibraryScreen) and screen.scanned:
+                break
+            await pilot.pause(0.01)
+        text = "\n".join(s.text for s in app.screen._compositor.render_strips())
+        seen.append(text)
+        assert isinstance(app.screen, LibraryScreen)
+        app.open_entry(app.screen.entries[0])
+        for _ in range(300):
+            if isinstance(app.screen, ReaderScreen) and app.screen.is_mounted:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        seen.append("\n".join(s.text for s in app.screen._compositor.render_strips()))
+    return seen
+
+
+def test_after_the_warm_hosts_rehearsal_an_app_parses_no_css(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    assert warm.rehearsal() is True
+    assert capfd.readouterr().out == ""  # stdout is the warm host's line to the server
+    assert styles.parsed_count() > 0
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "harbour.md").write_text(STORY, encoding="utf-8")
+    parsed = _spy_on_parser(monkeypatch)
+
+    shown = asyncio.run(_library_then_story(library, tmp_path / "data"))
+
+    assert "Harbour Lights" in shown[0] and "1 stories" in shown[0]
+    assert "The tide came in." in shown[1]
+    assert parsed == []  # the library's and the reading screen's CSS: parsed before
+
+
+def test_preload_rehearses_before_it_freezes(monkeypatch: pytest.MonkeyPatch) -> None:
+    steps: list[str] = []
+    monkeypatch.setattr(warm, "rehearsal", lambda: steps.append("rehearsal") or True)
+    monkeypatch.setattr(warm.gc, "freeze", lambda: steps.append("freeze"))
+    warm.preload()
+    assert steps == ["rehearsal", "freeze"]
+
+
+def test_a_css_file_read_before_is_not_read_from_disk_again(tmp_path: Path) -> None:
+    css = tmp_path / "screen.tcss"
+    css.write_text("Static { height: 3; }", encoding="utf-8")
+    assert read_css_files([css]) == 1
+    css.unlink()
+    sheet = SharedStylesheet()
+    sheet.read(css)
+    assert [rule.css for rule in sheet.rules] == ["Static {\n    height: 3;\n}"]
+
+
+def test_css_with_errors_is_not_kept_for_other_apps(monkeypatch: pytest.MonkeyPatch) -> None:
+    sheet = SharedStylesheet()
+    sheet.add_source("Static { colour: red; }", read_from=("test", "bad"))
+    with pytest.raises(textual.css.stylesheet.StylesheetParseError):
+        sheet.parse()
+    parsed = _spy_on_parser(monkeypatch)
+    again = SharedStylesheet()
+    again.add_source("Static { colour: red; }", read_from=("test", "bad"))
+    with pytest.raises(textual.css.stylesheet.StylesheetParseError):
+        again.parse()
+    assert parsed == [("test", "bad")]  # parsed again: its errors are reported again
