@@ -101,10 +101,23 @@ def rank(query: str, entries: Sequence[LibraryEntry]) -> list[LibraryEntry]:
     """
     if not query.strip():
         return list(entries)
-    words = [(word, word[0]) for word in (part.casefold() for part in query.split())]
-    scored: list[tuple[float, int, LibraryEntry]] = []
+    order, _matched = _rank_indices([part.casefold() for part in query.split()], entries)
+    return [entries[i] for i in order]
+
+
+def _rank_indices(
+    folded: Sequence[str], entries: Sequence[LibraryEntry], candidates: Iterable[int] | None = None
+) -> tuple[list[int], list[int]]:
+    """(indexes of the matching entries best first, the same indexes in ascending order).
+
+    ``folded`` are the case-folded words (at least one); only the entries at ``candidates``
+    (ascending indexes; all when None) are scored. Ties keep the given order.
+    """
+    words = [(word, word[0]) for word in folded]
+    scored: list[tuple[float, int]] = []
     cache = _KEYS
-    for i, entry in enumerate(entries):
+    for i in range(len(entries)) if candidates is None else candidates:
+        entry = entries[i]
         keys = cache.get(id(entry))
         if keys is None or keys.entry is not entry:
             keys = _entry_keys(entry)
@@ -132,9 +145,10 @@ def rank(query: str, entries: Sequence[LibraryEntry]) -> list[LibraryEntry]:
                 break
             total += best
         if total > 0:
-            scored.append((total, i, entry))
+            scored.append((total, i))
+    matched = [i for _score, i in scored]
     scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the given order
-    return [e for _score, _i, e in scored]
+    return [i for _score, i in scored], matched
 
 
 def _is_subsequence(word: str, text: str) -> bool:
@@ -458,6 +472,11 @@ SORT_KEYS: dict[str, Callable[[LibraryRow], Any]] = {
 """How each column sorts (ascending; "last" puts the most recent first)."""
 
 
+ENTRY_SORTS = frozenset({"title", "author", "words", "rating", "warn"})
+"""Columns whose order depends on the entries alone, never on the reader's state (so an order
+worked out once holds while the rows are the same)."""
+
+
 def sort_rows(rows: Sequence[LibraryRow], column: str, reverse: bool) -> list[LibraryRow]:
     """The rows sorted by ``column``; broken files always go last."""
     key = SORT_KEYS[column]
@@ -535,7 +554,8 @@ def query(
     reveal = show_hidden or any(facet == "warning" for facet, _ in facets)
     hidden = frozenset(hidden_warnings)
     if _RECENT.rows is not rows:  # another list of rows (a rescan, a status): start over
-        _RECENT.rows, _RECENT.narrow, _RECENT.ranked = rows, None, {}
+        _RECENT.rows, _RECENT.narrow, _RECENT.ranked, _RECENT.whole = rows, None, {}, None
+        _RECENT.sorted = {}
     kept: list[LibraryRow] = []
     hidden_count = 0
     if not facets and (reveal or not hidden):  # nothing to leave out: the rows as they are
@@ -550,26 +570,47 @@ def query(
                 kept.append(row)
     if words:
         folded = [word.casefold() for word in words.split()]
-        whole = len(kept) == len(rows)  # nothing left out: the answer depends on the words only
-        if whole and tuple(folded) in _RECENT.ranked:  # asked before (a backspace)
-            by_entry = {id(r.entry): r for r in kept}
-            return [by_entry[i] for i in _RECENT.ranked[tuple(folded)]], hidden_count
+        if len(kept) == len(rows):  # nothing left out: the answer depends on the words only
+            return [rows[i] for i in _whole_ranking(rows, folded)], hidden_count
         base = kept
         out: set[int] = set()
         last = _RECENT.narrow
         if last is not None and _refines(last[0], folded):
             out = last[1]  # stories the last words did not match: these words cannot either
             base = [r for r in kept if id(r.entry) not in out]
-        ranked = rank(words, [r.entry for r in base])
-        matched = {id(e) for e in ranked}
+        order, matched_at = _rank_indices(folded, [r.entry for r in base])
+        matched = {id(base[i].entry) for i in matched_at}
         _RECENT.narrow = (folded, out | {id(r.entry) for r in base if id(r.entry) not in matched})
-        if whole:
-            if len(_RECENT.ranked) >= _RANKED_LIMIT:
-                _RECENT.ranked.clear()
-            _RECENT.ranked[tuple(folded)] = [id(e) for e in ranked]
-        by_entry = {id(r.entry): r for r in base}
-        return [by_entry[id(e)] for e in ranked], hidden_count
+        return [base[i] for i in order], hidden_count
+    if len(kept) == len(rows) and sort_column in ENTRY_SORTS:  # the same order every time
+        order = _RECENT.sorted.get((sort_column, reverse))
+        if order is None:
+            at = {id(row): i for i, row in enumerate(rows)}
+            order = [at[id(row)] for row in sort_rows(rows, sort_column, reverse)]
+            _RECENT.sorted[sort_column, reverse] = order
+        return [rows[i] for i in order], hidden_count
     return sort_rows(kept, sort_column, reverse), hidden_count
+
+
+def _whole_ranking(rows: Sequence[LibraryRow], folded: list[str]) -> list[int]:
+    """Indexes into ``rows`` of the rows matching the words ``folded``, best first, when no
+    row is left out (by facet or hidden warning): remembered by the words (a backspace ranks
+    nothing), and narrowed from the last such question that these words refine (a story the
+    last words did not match cannot match these)."""
+    words = tuple(folded)
+    known = _RECENT.ranked.get(words)
+    if known is not None:
+        return known
+    candidates: list[int] | None = None
+    last = _RECENT.whole
+    if last is not None and _refines(last[0], folded):
+        candidates = last[1]
+    order, matched = _rank_indices(folded, [r.entry for r in rows], candidates)
+    _RECENT.whole = (folded, matched)
+    if len(_RECENT.ranked) >= _RANKED_LIMIT:
+        _RECENT.ranked.clear()
+    _RECENT.ranked[words] = order
+    return order
 
 
 def _refines(before: list[str], after: list[str]) -> bool:
@@ -591,7 +632,14 @@ class _Recent:
     with words. A match depends on an entry's title, author, fandoms and tags only, never on
     the reader's state, so facets and hidden warnings are applied afresh each time."""
     ranked: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
-    """Entry ids in rank order by case-folded words, for questions that left no row out."""
+    """Indexes into ``rows`` in rank order by case-folded words, for questions that left no
+    row out."""
+    whole: tuple[list[str], list[int]] | None = None
+    """(case-folded words, ascending indexes into ``rows`` of the rows they matched) of the
+    last question that left no row out."""
+    sorted: dict[tuple[str, bool], list[int]] = field(default_factory=dict)
+    """Indexes into ``rows`` in (column, reverse) order, for columns of :data:`ENTRY_SORTS`
+    and questions that left no row out."""
 
 
 _RANKED_LIMIT = 64

@@ -77,6 +77,8 @@ class LibraryScreen(Screen[None]):
         """The reader's mutes, as of the last :meth:`reload_rows` (or mute from here)."""
         self.muted_count = 0
         """How many stories the last refresh left out for the reader's mutes."""
+        self._good_count: tuple[list[LibraryEntry], int] | None = None
+        """(entries, how many of them open) as the title line last counted them."""
 
     def compose(self) -> ComposeResult:
         """Title line, filter input, progress bar, table, the highlighted story's summary."""
@@ -300,7 +302,10 @@ class LibraryScreen(Screen[None]):
         """The title line: folder, counts, and how many stories are hidden."""
         if not self.scanned:
             return
-        good = sum(1 for e in self.entries if not e.error)
+        counted = self._good_count
+        if counted is None or counted[0] is not self.entries:  # counted once per list
+            counted = self._good_count = (self.entries, sum(1 for e in self.entries if not e.error))
+        good = counted[1]
         title = f"Library · {display_text(self.library.root.name)} · {good} stories"
         if good != len(self.entries):
             title += f" · {len(self.entries) - good} cannot be opened"

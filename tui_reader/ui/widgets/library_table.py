@@ -22,6 +22,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import BindingType
 from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets._data_table import ColumnKey, Row, RowKey
 
@@ -73,6 +74,9 @@ TITLE_WIDTH = 40
 
 AUTHOR_WIDTH = 22
 """Longest author shown (less on narrow terminals)."""
+
+LINES_KEPT = 2000
+"""Body lines :meth:`LibraryTable._render_line` keeps before it starts over."""
 
 SCROLLBAR_WIDTH = 2
 """Cells kept for the table's vertical scrollbar (none in plain mode)."""
@@ -394,6 +398,8 @@ class LibraryTable(DataTable[Text]):
         """Each row's measures by ``id(row)``, reused while the row and the stamp are the same."""
         self._most = 0
         """The most rows shown at once (the measures kept are bounded by it)."""
+        self._line_strips: dict[tuple[Any, ...], tuple[object, Strip]] = {}
+        """Body lines drawn, kept across shows (see :meth:`_render_line`): (row, line)."""
 
     def fit_widths(self, width: int, with_status: bool | None = None) -> bool:
         """Note the ``width`` to fit; True when the title and author widths changed.
@@ -592,6 +598,61 @@ class LibraryTable(DataTable[Text]):
             self._highlight_cursor()  # as DataTable does when its first row arrives
         if cursor_key is not None and cursor_key in self.rows_by_key:
             self.move_cursor(row=self.get_row_index(cursor_key))
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        """A line of the table; a body row's line is kept across :meth:`show` calls.
+
+        DataTable forgets every line when its rows are replaced; a filter keystroke replaces
+        them all, though most rows on screen are often the same rows in the same places (the
+        top matches of "lant" are those of "lan"). A row's line depends on the row, its place,
+        whether the cursor or the mouse is on it, the column widths and the table's look, and
+        is kept under all of those.
+        """
+        rows = self._row_locations
+        index = y - (self.header_height if self.show_header else 0)
+        if (
+            not isinstance(rows, _Rows)
+            or not 0 <= index < len(rows.keys)
+            or self.cursor_type != "row"
+            or self.fixed_columns
+            or self.fixed_rows
+            or self._labelled_row_exists
+        ):
+            return super()._render_line(y, x1, x2, base_style)
+        source: object
+        if self._continue is not None:
+            source = self._continue if index == 0 else self._shown[index - 1]
+        else:
+            source = self._shown[index]
+        key = (
+            id(source),
+            y,
+            x1,
+            x2,
+            self.size.width,
+            self.cursor_coordinate.row == index,
+            self.hover_coordinate.row == index,
+            base_style,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self._pseudo_class_state,
+            self.zebra_stripes,
+            self.title_width,
+            self.author_width,
+            self.plain,
+            self.with_status,
+            self.app.theme,
+            int(time.time() // 60),  # a "last read" date changes with the minute
+            tuple(column.get_render_width(self) for column in self.ordered_columns),
+        )
+        known = self._line_strips.get(key)
+        if known is not None and known[0] is source:
+            return known[1]
+        strip = super()._render_line(y, x1, x2, base_style)
+        if len(self._line_strips) >= LINES_KEPT:
+            self._line_strips.clear()
+        self._line_strips[key] = (source, strip)
+        return strip
 
     def _cells_at(self, index: int) -> list[Text]:
         """The cells of the row shown at ``index`` (the continue row first, when shown)."""
