@@ -113,7 +113,8 @@ def _rank_indices(
     ``folded`` are the case-folded words (at least one); only the entries at ``candidates``
     (ascending indexes; all when None) are scored. Ties keep the given order.
     """
-    words = [(word, word[0]) for word in folded]
+    top = max(weight for _name, weight in FIELD_WEIGHTS)
+    words = [(word, word[0], _subsequence_ceiling(len(word)) * top) for word in folded]
     scored: list[tuple[float, int]] = []
     cache = _KEYS
     for i in range(len(entries)) if candidates is None else candidates:
@@ -124,22 +125,23 @@ def _rank_indices(
         fields = keys.fields
         joined = keys.joined
         total = 0.0
-        for word, first in words:
-            if word not in joined and not _is_subsequence(word, joined):
+        for word, first, ceiling in words:
+            best = 0.0
+            if word in joined:  # a substring of some field (or across two, see below)
+                for weight, text in fields:
+                    found = text.find(word)
+                    if found >= 0:  # _folded_score's first case, inline
+                        at_word = found == 0 or not text[found - 1].isalnum()
+                        score = (100.0 + (20.0 if at_word else 0.0) - min(found, 50) * 0.1) * weight
+                        if score > best:
+                            best = score
+                if best > ceiling:  # no field's subsequence match can score more
+                    total += best
+                    continue
+            elif not _is_subsequence(word, joined):
                 total = 0.0  # no field can match: they are all in ``joined``
                 break
-            best = 0.0
-            for weight, text in fields:
-                found = text.find(word)
-                if found >= 0:  # a substring: _folded_score's first case, inline
-                    at_word = found == 0 or not text[found - 1].isalnum()
-                    score = (100.0 + (20.0 if at_word else 0.0) - min(found, 50) * 0.1) * weight
-                elif first not in text:  # not even its first letter: no match
-                    continue
-                else:
-                    score = _folded_score(word, text) * weight
-                if score > best:
-                    best = score
+            best = _best_field(word, first, fields)
             if best <= 0:
                 total = 0.0
                 break
@@ -149,6 +151,32 @@ def _rank_indices(
     matched = [i for _score, i in scored]
     scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the given order
     return [i for _score, i in scored], matched
+
+
+def _best_field(word: str, first: str, fields: Sequence[tuple[float, str]]) -> float:
+    """The best weighted :func:`_folded_score` of the case-folded ``word`` (whose first letter
+    is ``first``) over case-folded ``fields`` of (weight, text)."""
+    best = 0.0
+    for weight, text in fields:
+        found = text.find(word)
+        if found >= 0:  # a substring: _folded_score's first case, inline
+            at_word = found == 0 or not text[found - 1].isalnum()
+            score = (100.0 + (20.0 if at_word else 0.0) - min(found, 50) * 0.1) * weight
+        elif first not in text:  # not even its first letter: no match
+            continue
+        else:
+            score = _folded_score(word, text) * weight
+        if score > best:
+            best = score
+    return best
+
+
+def _subsequence_ceiling(length: int) -> float:
+    """The most :func:`_folded_score` can give a word of ``length`` characters that is not a
+    substring of the text: its k-th character adds at most 2k (a run of k) and 3 (a word's
+    start), and the gap penalty only takes away. A substring scores at least 95, so a word of
+    up to five characters found as a substring anywhere needs no subsequence scoring."""
+    return float(length * (length + 1) + 3 * length)
 
 
 def _is_subsequence(word: str, text: str) -> bool:

@@ -7,6 +7,8 @@ blocks input; a progress bar shows while it runs.
 from __future__ import annotations
 
 import gc
+import operator
+from operator import attrgetter
 from typing import ClassVar
 
 from rich.text import Text
@@ -79,6 +81,11 @@ class LibraryScreen(Screen[None]):
         """How many stories the last refresh left out for the reader's mutes."""
         self._good_count: tuple[list[LibraryEntry], int] | None = None
         """(entries, how many of them open) as the title line last counted them."""
+        self._title_shown = ""
+        """The title line as last shown."""
+        self._summary_of: tuple[tuple[object, ...], tuple[object, ...]] | None = None
+        """What the summary line last showed: (row key, row, scanned, show hidden), and the
+        entries, mutes and library it was made from."""
 
     def compose(self) -> ComposeResult:
         """Title line, filter input, progress bar, table, the highlighted story's summary."""
@@ -287,7 +294,7 @@ class LibraryScreen(Screen[None]):
         if not self.filter_text and self.continue_row and self.continue_row[0] in ordered:
             continue_row = self.continue_row
         table = self.query_one(LibraryTable)
-        with_status = any(r.status for r in ordered)
+        with_status = any(map(attrgetter("status"), ordered))
         table.fit_widths(self.size.width or self.app.size.width, with_status)
         table.show(
             ordered,
@@ -317,7 +324,9 @@ class LibraryScreen(Screen[None]):
             title += f" · {self.muted_count} muted (h shows them)"
         elif self.show_hidden and self.mutes:
             title += " · muted stories shown (h hides them)"
-        self.query_one("#library-title", Static).update(Text(title))
+        if title != self._title_shown:  # the same line again costs no redraw
+            self._title_shown = title
+            self.query_one("#library-title", Static).update(Text(title), layout=False)
 
     def on_resize(self) -> None:
         """Titles and authors get the room there is."""
@@ -336,6 +345,12 @@ class LibraryScreen(Screen[None]):
         summary = self.query_one("#library-summary", Static)
         table = self.query_one(LibraryTable)
         key = table.current_key()
+        shown = (key, table.rows_by_key.get(key or ""), self.scanned, self.show_hidden)
+        refs = (self.entries, self.mutes, self.library)
+        last = self._summary_of
+        if last is not None and last[0] == shown and all(map(operator.is_, refs, last[1])):
+            return  # the same story as shown: nothing to redraw
+        self._summary_of = (shown, refs)
         if not self.entries and self.scanned:
             summary.update(Text("No stories in this folder."))
             return

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, ClassVar, overload
+from operator import attrgetter
+from typing import Any, ClassVar, cast, overload
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -141,7 +142,9 @@ class _Rows:
         """Rows keyed ``keys`` (in order), cells by ``make_cells(index)`` under ``columns``."""
         self.keys = keys
         """Every row key, in order."""
-        self.index: dict[str, int] = {key: i for i, key in enumerate(keys)} if span is None else {}
+        self.index: dict[str, int] = {}
+        if span is None:
+            self.index = dict(zip(keys, range(len(keys)), strict=True))
         """Row key -> index (looked up by a RowKey or a str alike: RowKey hashes as its str)."""
         self.columns = columns
         """The column keys, left to right."""
@@ -398,6 +401,8 @@ class LibraryTable(DataTable[Text]):
         """Each row's measures by ``id(row)``, reused while the row and the stamp are the same."""
         self._most = 0
         """The most rows shown at once (the measures kept are bounded by it)."""
+        self._measured: tuple[tuple[Any, ...], int] | None = None
+        """(stamp, minute) of the measures kept in ``_measures``."""
         self._line_strips: dict[tuple[Any, ...], tuple[object, Strip]] = {}
         """Body lines drawn, kept across shows (see :meth:`_render_line`): (row, line)."""
 
@@ -545,7 +550,7 @@ class LibraryTable(DataTable[Text]):
         others = [
             max(cell_len(label.plain), max(column))
             for label, column in zip(
-                labels[2:], zip(*(m.others for m in measures), strict=False), strict=False
+                labels[2:], zip(*map(attrgetter("others"), measures), strict=False), strict=False
             )
         ]
         if len(others) < len(labels) - 2:  # no rows: the labels alone
@@ -582,7 +587,7 @@ class LibraryTable(DataTable[Text]):
         for (key, _), text, width in zip(self.columns_shown(), labels, widths, strict=True):
             column_key = self.add_column(text, key=key)
             self.columns[column_key].content_width = width
-        keys = [m.key for m in measures]
+        keys = list(map(attrgetter("key"), measures))
         self.rows_by_key = dict(zip(keys, self._shown, strict=True))
         if continue_row is not None:
             keys.insert(0, CONTINUE_KEY)
@@ -591,9 +596,11 @@ class LibraryTable(DataTable[Text]):
         self.rows = _RowMap(table_rows, cells=False)  # type: ignore[assignment]
         self._data = _RowMap(table_rows, cells=True)  # type: ignore[assignment]
         self._update_count += 1
-        self._require_update_dimensions = True
-        self.refresh(layout=True)
-        self.check_idle()
+        self.refresh()  # the table's own size is the screen's to set: no layout needed
+        # the scrollable size now, not when idle: its layout pass is then the one the
+        # keystroke's other changes (the filter's own text) ask for, not a second one
+        self._require_update_dimensions = False
+        self._update_dimensions(())
         if keys and self.show_cursor and self.cursor_type != "none":
             self._highlight_cursor()  # as DataTable does when its first row arrives
         if cursor_key is not None and cursor_key in self.rows_by_key:
@@ -663,26 +670,35 @@ class LibraryTable(DataTable[Text]):
         return self.cells(self._shown[index])
 
     def _measure_all(self, rows: list[LibraryRow]) -> list[_Measure]:
-        """Every row's measures, from the cache when the row and the stamp are unchanged."""
+        """Every row's measures, from the cache when the row and the stamp are unchanged.
+
+        A measure kept holds its row, so no other row can have its ``id`` while it is kept; the
+        cache is emptied when the stamp changes, and rows read before are measured again when
+        the minute changes ("5 min ago"), so a measure found by ``id`` is the row's own.
+        """
         stamp = (self.plain, self.with_status, self.app.theme)
         minute = int(time.time() // 60)  # "5 min ago" changes: rows read before are re-measured
         cache = self._measures
-        out: list[_Measure] = []
-        for row in rows:
-            known = cache.get(id(row))
-            if (
-                known is None
-                or known.row is not row
-                or known.stamp != stamp
-                or (row.last_read is not None and known.minute != minute)
-            ):
-                known = cache[id(row)] = _Measure(self, row, stamp)
-                known.minute = minute
-            out.append(known)
+        if self._measured != (stamp, minute):
+            if self._measured is not None and self._measured[0] == stamp:
+                cache = {k: m for k, m in cache.items() if m.row.last_read is None}
+            else:
+                cache = {}
+            self._measures = cache
+            self._measured = (stamp, minute)
+        out: list[_Measure | None] = list(map(cache.get, map(id, rows)))
+        if None in out:  # rows not measured yet
+            for i, known in enumerate(out):
+                if known is None:
+                    row = rows[i]
+                    known = cache[id(row)] = _Measure(self, row, stamp)
+                    known.minute = minute
+                    out[i] = known
+        measures = cast("list[_Measure]", out)
         self._most = max(self._most, len(rows))
         if len(cache) > 2 * self._most + 1000:  # rows made again (a reload): drop the old
-            self._measures = {id(m.row): m for m in out}
-        return out
+            self._measures = dict(zip(map(id, rows), measures, strict=True))
+        return measures
 
     def _render_cell(
         self,
