@@ -114,7 +114,10 @@ def _rank_indices(
     (ascending indexes; all when None) are scored. Ties keep the given order.
     """
     top = max(weight for _name, weight in FIELD_WEIGHTS)
-    words = [(word, word[0], _subsequence_ceiling(len(word)) * top) for word in folded]
+    words = [
+        (word, word[0], _subsequence_ceiling(len(word)) * top, _in_one_field(word))
+        for word in folded
+    ]
     scored: list[tuple[float, int]] = []
     cache = _KEYS
     for i in range(len(entries)) if candidates is None else candidates:
@@ -125,7 +128,7 @@ def _rank_indices(
         fields = keys.fields
         joined = keys.joined
         total = 0.0
-        for word, first, ceiling in words:
+        for word, first, ceiling, in_one_field in words:
             best = 0.0
             if word in joined:  # a substring of some field (or across two, see below)
                 for weight, text in fields:
@@ -138,9 +141,14 @@ def _rank_indices(
                 if best > ceiling:  # no field's subsequence match can score more
                     total += best
                     continue
-            elif not _is_subsequence(word, joined):
-                total = 0.0  # no field can match: they are all in ``joined``
-                break
+            if best <= 0:  # no substring: is it a subsequence of some field?
+                if keys.plain and in_one_field is not None:
+                    if in_one_field(joined) is None:
+                        total = 0.0  # of no field
+                        break
+                elif not _is_subsequence(word, joined):
+                    total = 0.0  # no field can match: they are all in ``joined``
+                    break
             best = _best_field(word, first, fields)
             if best <= 0:
                 total = 0.0
@@ -171,6 +179,20 @@ def _best_field(word: str, first: str, fields: Sequence[tuple[float, str]]) -> f
     return best
 
 
+def _in_one_field(word: str) -> Callable[[str], re.Match[str] | None] | None:
+    """A search that finds ``word`` as a subsequence of one field of an entry's ``joined``
+    fields (never across the NUL between two), in one pass of the regular expression engine:
+    each character, then anything but a NUL or the next character, and so on (the leftmost
+    match of each character, as :func:`_is_subsequence` takes). None for a word holding a NUL.
+    """
+    if "\x00" in word:
+        return None
+    parts = [re.escape(word[0])]
+    for ch in word[1:]:
+        parts.append(f"[^\\x00{re.escape(ch)}]*+{re.escape(ch)}")  # possessive: no backtracking
+    return re.compile("".join(parts)).search
+
+
 def _subsequence_ceiling(length: int) -> float:
     """The most :func:`_folded_score` can give a word of ``length`` characters that is not a
     substring of the text: its k-th character adds at most 2k (a run of k) and 3 (a word's
@@ -193,7 +215,7 @@ class _EntryKeys:
     """What filtering and sorting read of one entry, worked out once: case-folded fields and the
     title sort key."""
 
-    __slots__ = ("entry", "fields", "joined", "title")
+    __slots__ = ("entry", "fields", "joined", "plain", "title")
 
     def __init__(self, entry: LibraryEntry) -> None:
         """Fold ``entry``'s fields (:func:`entry_fields`) and make its title key."""
@@ -204,6 +226,8 @@ class _EntryKeys:
         """(weight, case-folded text) of every field the filter searches."""
         self.joined = "\x00".join(text for _weight, text in self.fields)
         """Every field in one string: a word that is not a subsequence of it matches none."""
+        self.plain = self.joined.count("\x00") == max(0, len(self.fields) - 1)
+        """True when no field holds a NUL (so a NUL in ``joined`` always parts two fields)."""
         self.title = sort_key(entry)
         """The title sort key (:func:`~tui_reader.library.sort_key`)."""
 
