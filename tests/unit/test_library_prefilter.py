@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tui_reader import library_query
 from tui_reader.library import LibraryEntry
-from tui_reader.library_query import entry_score, rank, subsequence_score
+from tui_reader.library_query import LibraryRow, entry_score, query, rank, subsequence_score
 
 ALPHABET = st.sampled_from([*"lantero hLANß-'\x00é日本Æ ", "ﬁ", "İ"])
 """Characters the texts and words are drawn from: few, so that matches are common."""
@@ -97,3 +97,22 @@ def test_a_long_word_spread_in_the_title_beats_its_substring_in_a_tag() -> None:
     author = make_entry(1, "zz", "xabcdefghij", [], [])
     assert rank("abcdefghij", [author, spread]) == [spread, author]
     assert reference("abcdefghij", [author, spread]) == [spread, author]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    fields=st.lists(ENTRY_FIELDS, min_size=1, max_size=12),
+    typed=st.lists(st.lists(WORD, min_size=1, max_size=3), min_size=1, max_size=4),
+)
+def test_the_library_screens_ranking_by_columns_is_the_plain_scorers(
+    fields: list[tuple], typed: list[list[str]]
+) -> None:
+    # the screen's questions (nothing left out) rank by whole columns of fields, narrowed
+    # from the question before: each answer must still be the plain scorer's
+    entries = [make_entry(n, *f) for n, f in enumerate(fields)]
+    rows = [LibraryRow(e) for e in entries]
+    library_query._RECENT = library_query._Recent()
+    for words in typed:
+        text = " ".join(words)
+        shown, _hidden = query(rows, text)
+        assert [r.entry for r in shown] == reference(text, entries), text
