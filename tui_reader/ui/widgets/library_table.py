@@ -374,6 +374,22 @@ def _cut_width(measures: list[_Measure], which: str, width: int, plain: bool) ->
     return widest
 
 
+class _PassStyles:
+    """A component's styles for one drawing pass: its Rich style worked out once, anything
+    else asked of the styles themselves."""
+
+    def __init__(self, styles: Any) -> None:
+        """Wrap ``styles`` (a RenderStyles)."""
+        self.styles = styles
+        """The component's styles."""
+        self.rich_style: Style = styles.rich_style
+        """Its Rich style, as at the start of the pass."""
+
+    def __getattr__(self, name: str) -> Any:
+        """Anything else, from the styles."""
+        return getattr(self.styles, name)
+
+
 class LibraryTable(DataTable[Text]):
     """The library as a row-cursor table; rows keyed by the story file's path."""
 
@@ -401,6 +417,15 @@ class LibraryTable(DataTable[Text]):
         """Each row's measures by ``id(row)``, reused while the row and the stamp are the same."""
         self._most = 0
         """The most rows shown at once (the measures kept are bounded by it)."""
+        self._pass_styles: dict[str, _PassStyles] | None = None
+        """Component styles of the drawing pass under way (None between passes)."""
+        self._pass_style: Style | None = None
+        """The table's Rich style during a drawing pass (None between passes)."""
+        self._pass_look: tuple[Any, ...] | None = None
+        """What every body line of a drawing pass depends on besides its row (see
+        :meth:`_render_line`)."""
+        self._pass_cell: tuple[Any, ...] | None = None
+        """What every cell of a drawing pass draws with (console, options, cursor settings)."""
         self._measured: tuple[tuple[Any, ...], int] | None = None
         """(stamp, minute) of the measures kept in ``_measures``."""
         self._line_strips: dict[tuple[Any, ...], tuple[object, Strip]] = {}
@@ -606,6 +631,37 @@ class LibraryTable(DataTable[Text]):
         if cursor_key is not None and cursor_key in self.rows_by_key:
             self.move_cursor(row=self.get_row_index(cursor_key))
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Draw the lines in ``crop``, the table's own and its components' styles worked out
+        once for the whole pass (DataTable asks for them again on every line)."""
+        self._pass_styles = {}
+        self._pass_style = None
+        try:
+            self._pass_style = self.rich_style
+            return super().render_lines(crop)
+        finally:
+            self._pass_styles = None
+            self._pass_style = None
+            self._pass_cell = None
+            self._pass_look = None
+
+    @property
+    def rich_style(self) -> Style:
+        """The table's Rich style (during a drawing pass, the one worked out at its start)."""
+        style: Style | None = getattr(self, "_pass_style", None)  # None before __init__ ends
+        return super().rich_style if style is None else style
+
+    def get_component_styles(self, *names: str) -> Any:
+        """A component's styles; during a drawing pass, one object per component whose Rich
+        style is worked out once (the CSS cannot change while the table draws)."""
+        memo = getattr(self, "_pass_styles", None)  # None before __init__ ends
+        if memo is None or len(names) != 1:
+            return super().get_component_styles(*names)
+        known = memo.get(names[0])
+        if known is None:
+            known = memo[names[0]] = _PassStyles(super().get_component_styles(*names))
+        return known
+
     def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
         """A line of the table; a body row's line is kept across :meth:`show` calls.
 
@@ -631,27 +687,28 @@ class LibraryTable(DataTable[Text]):
             source = self._continue if index == 0 else self._shown[index - 1]
         else:
             source = self._shown[index]
-        key = (
-            id(source),
-            y,
-            x1,
-            x2,
-            self.size.width,
-            self.cursor_coordinate.row == index,
-            self.hover_coordinate.row == index,
-            base_style,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self._pseudo_class_state,
-            self.zebra_stripes,
-            self.title_width,
-            self.author_width,
-            self.plain,
-            self.with_status,
-            self.app.theme,
-            int(time.time() // 60),  # a "last read" date changes with the minute
-            tuple(column.get_render_width(self) for column in self.ordered_columns),
-        )
+        look = self._pass_look
+        if look is None or look[0] != (x1, x2, base_style):  # once a drawing pass
+            look = (
+                (x1, x2, base_style),
+                self.size.width,
+                self.cursor_coordinate.row,
+                self.hover_coordinate.row,
+                self.show_cursor,
+                self._show_hover_cursor,
+                self._pseudo_class_state,
+                self.zebra_stripes,
+                self.title_width,
+                self.author_width,
+                self.plain,
+                self.with_status,
+                self.app.theme,
+                int(time.time() // 60),  # a "last read" date changes with the minute
+                tuple(column.get_render_width(self) for column in self.ordered_columns),
+            )
+            if self._pass_styles is not None:
+                self._pass_look = look
+        key = (id(source), y, look[2] == index, look[3] == index, look[0], look[1], look[4:])
         known = self._line_strips.get(key)
         if known is not None and known[0] is source:
             return known[1]
@@ -759,18 +816,21 @@ class LibraryTable(DataTable[Text]):
             return None
         if cell_len(cell.plain) > inner:
             return None
-        console = self.app.console
-        options = self.app.console_options
+        known = self._pass_cell
+        if known is None:  # worked out once a drawing pass (or each time outside one)
+            known = (
+                self.app.console,
+                self.app.console_options,
+                self.show_cursor,
+                self._show_hover_cursor,
+                self.cursor_foreground_priority == "css",
+                self.cursor_background_priority == "css",
+            )
+            if self._pass_styles is not None:
+                self._pass_cell = known
+        console, options, show_cursor, show_hover, fg_css, bg_css = known
         component_style, post_style = self._get_styles_to_render_cell(
-            False,
-            False,
-            False,
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css",
+            False, False, False, hover, cursor, show_cursor, show_hover, fg_css, bg_css
         )
         pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index})
         pre_style += component_style
