@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -101,34 +102,43 @@ def rank(query: str, entries: Sequence[LibraryEntry]) -> list[LibraryEntry]:
     """
     if not query.strip():
         return list(entries)
-    order, _matched = _rank_indices([part.casefold() for part in query.split()], entries)
+    order, *_ = _rank_indices([part.casefold() for part in query.split()], entries)
     return [entries[i] for i in order]
 
 
 def _rank_indices(
-    folded: Sequence[str], entries: Sequence[LibraryEntry], candidates: Iterable[int] | None = None
-) -> tuple[list[int], list[int]]:
-    """(indexes of the matching entries best first, the same indexes in ascending order).
+    folded: Sequence[str],
+    entries: Sequence[LibraryEntry],
+    candidates: Iterable[int] | None = None,
+    base: Iterable[float] | None = None,
+) -> tuple[list[int], list[int], list[float], list[float]]:
+    """(indexes of the matching entries best first, the same indexes in ascending order, their
+    totals and their totals before the last word, both in ascending order).
 
     ``folded`` are the case-folded words (at least one); only the entries at ``candidates``
-    (ascending indexes; all when None) are scored. Ties keep the given order.
+    (ascending indexes; all when None) are scored. ``base`` (one for each candidate) are the
+    totals the candidates already have from words scored before, which ``folded`` then adds
+    to, as :func:`entry_score` adds a word's score to those of the words before it. Ties keep
+    the given order.
     """
     top = max(weight for _name, weight in FIELD_WEIGHTS)
     words = [
         (word, word[0], _subsequence_ceiling(len(word)) * top, _in_one_field(word))
         for word in folded
     ]
-    scored: list[tuple[float, int]] = []
+    scored: list[tuple[float, int, float]] = []
     cache = _KEYS
-    for i in range(len(entries)) if candidates is None else candidates:
+    at: Iterable[int] = range(len(entries)) if candidates is None else candidates
+    for i, start in zip(at, repeat(0.0) if base is None else base, strict=False):
         entry = entries[i]
         keys = cache.get(id(entry))
         if keys is None or keys.entry is not entry:
             keys = _entry_keys(entry)
         fields = keys.fields
         joined = keys.joined
-        total = 0.0
+        total = before = start
         for word, first, ceiling, in_one_field in words:
+            before = total
             best = 0.0
             if word in joined:  # a substring of some field (or across two, see below)
                 for weight, text in fields:
@@ -155,10 +165,12 @@ def _rank_indices(
                 break
             total += best
         if total > 0:
-            scored.append((total, i))
-    matched = [i for _score, i in scored]
+            scored.append((total, i, before))
+    matched = [i for _score, i, _before in scored]
+    totals = [score for score, _i, _before in scored]
+    befores = [before for _score, _i, before in scored]
     scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the given order
-    return [i for _score, i in scored], matched
+    return [i for _score, i, _before in scored], matched, totals, befores
 
 
 def _best_field(word: str, first: str, fields: Sequence[tuple[float, str]]) -> float:
@@ -630,7 +642,7 @@ def query(
         if last is not None and _refines(last[0], folded):
             out = last[1]  # stories the last words did not match: these words cannot either
             base = [r for r in kept if id(r.entry) not in out]
-        order, matched_at = _rank_indices(folded, [r.entry for r in base])
+        order, matched_at, *_ = _rank_indices(folded, [r.entry for r in base])
         matched = {id(base[i].entry) for i in matched_at}
         _RECENT.narrow = (folded, out | {id(r.entry) for r in base if id(r.entry) not in matched})
         return [base[i] for i in order], hidden_count
@@ -654,11 +666,25 @@ def _whole_ranking(rows: Sequence[LibraryRow], folded: list[str]) -> list[int]:
     if known is not None:
         return known
     candidates: list[int] | None = None
+    base: list[float] | None = None
+    scoring: list[str] = folded
     last = _RECENT.whole
-    if last is not None and _refines(last[0], folded):
-        candidates = last[1]
-    order, matched = _rank_indices(folded, [r.entry for r in rows], candidates)
-    _RECENT.whole = (folded, matched)
+    if last is not None:
+        before, matched, totals, befores = last
+        if folded[:-1] == before:  # a word added: only it needs scoring
+            candidates, base, scoring = matched, totals, folded[-1:]
+        elif (
+            len(folded) == len(before) > 1
+            and folded[:-1] == before[:-1]
+            and _is_subsequence(before[-1], folded[-1])
+        ):  # the last word grew: only it needs scoring again
+            candidates, base, scoring = matched, befores, folded[-1:]
+        elif _refines(before, folded):
+            candidates = matched
+    order, matched, totals, befores = _rank_indices(
+        scoring, [r.entry for r in rows], candidates, base
+    )
+    _RECENT.whole = (folded, matched, totals, befores)
     if len(_RECENT.ranked) >= _RANKED_LIMIT:
         _RECENT.ranked.clear()
     _RECENT.ranked[words] = order
@@ -686,9 +712,9 @@ class _Recent:
     ranked: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
     """Indexes into ``rows`` in rank order by case-folded words, for questions that left no
     row out."""
-    whole: tuple[list[str], list[int]] | None = None
-    """(case-folded words, ascending indexes into ``rows`` of the rows they matched) of the
-    last question that left no row out."""
+    whole: tuple[list[str], list[int], list[float], list[float]] | None = None
+    """(case-folded words, ascending indexes into ``rows`` of the rows they matched, their
+    totals, their totals before the last word) of the last question that left no row out."""
     sorted: dict[tuple[str, bool], list[int]] = field(default_factory=dict)
     """Indexes into ``rows`` in (column, reverse) order, for columns of :data:`ENTRY_SORTS`
     and questions that left no row out."""

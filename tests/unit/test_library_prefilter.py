@@ -107,12 +107,14 @@ def test_a_long_word_spread_in_the_title_beats_its_substring_in_a_tag() -> None:
 def test_the_library_screens_ranking_by_columns_is_the_plain_scorers(
     fields: list[tuple], typed: list[list[str]]
 ) -> None:
-    # the screen's questions (nothing left out) rank by whole columns of fields, narrowed
-    # from the question before: each answer must still be the plain scorer's
+    # the screen's questions (nothing left out) are narrowed from the question before, and a
+    # word added or grown is the only one scored again: each answer must still be the plain
+    # scorer's
     entries = [make_entry(n, *f) for n, f in enumerate(fields)]
     rows = [LibraryRow(e) for e in entries]
     library_query._RECENT = library_query._Recent()
     for words in typed:
-        text = " ".join(words)
-        shown, _hidden = query(rows, text)
-        assert [r.entry for r in shown] == reference(text, entries), text
+        line = " ".join(words)
+        for text in [line[:n] for n in range(1, len(line) + 1)]:  # typed a letter at a time
+            shown, _hidden = query(rows, text)
+            assert [r.entry for r in shown] == reference(text, entries), text
