@@ -647,12 +647,12 @@ def query(
         _RECENT.narrow = (folded, out | {id(r.entry) for r in base if id(r.entry) not in matched})
         return [base[i] for i in order], hidden_count
     if len(kept) == len(rows) and sort_column in ENTRY_SORTS:  # the same order every time
-        order = _RECENT.sorted.get((sort_column, reverse))
-        if order is None:
+        sorted_at = _RECENT.sorted.get((sort_column, reverse))
+        if sorted_at is None:
             at = {id(row): i for i, row in enumerate(rows)}
-            order = [at[id(row)] for row in sort_rows(rows, sort_column, reverse)]
-            _RECENT.sorted[sort_column, reverse] = order
-        return [rows[i] for i in order], hidden_count
+            sorted_at = [at[id(row)] for row in sort_rows(rows, sort_column, reverse)]
+            _RECENT.sorted[sort_column, reverse] = sorted_at
+        return [rows[i] for i in sorted_at], hidden_count
     return sort_rows(kept, sort_column, reverse), hidden_count
 
 
