@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, ClassVar, cast, overload
 
 from rich.cells import cell_len, set_cell_size
@@ -361,6 +361,9 @@ def _plain_segments(console: Any, cell: Text, inner: int, justify: str) -> list[
 
 def _cut_width(measures: list[_Measure], which: str, width: int, plain: bool) -> int:
     """The widest title (or author) cell once cut to ``width`` cells."""
+    longest = max(map(attrgetter(f"{which}_len"), measures), default=0)
+    if longest <= width:  # none is cut: the longest is the widest
+        return longest
     widest = 0
     for measure in measures:
         length = measure.title_len if which == "title" else measure.author_len
@@ -426,6 +429,9 @@ class LibraryTable(DataTable[Text]):
         :meth:`_render_line`)."""
         self._pass_cell: tuple[Any, ...] | None = None
         """What every cell of a drawing pass draws with (console, options, cursor settings)."""
+        self._others_top: tuple[int, ...] | None = None
+        """The widest cell of each column after title and author over every measure taken
+        since the measures were last emptied (at least the widest of any rows shown)."""
         self._measured: tuple[tuple[Any, ...], int] | None = None
         """(stamp, minute) of the measures kept in ``_measures``."""
         self._line_strips: dict[tuple[Any, ...], tuple[object, Strip]] = {}
@@ -572,14 +578,10 @@ class LibraryTable(DataTable[Text]):
         self._shown = list(rows)
         self._continue = continue_row
         measures = self._measure_all(self._shown)
+        widest = self._widest_others(measures, len(labels) - 2)
         others = [
-            max(cell_len(label.plain), max(column))
-            for label, column in zip(
-                labels[2:], zip(*map(attrgetter("others"), measures), strict=False), strict=False
-            )
+            max(cell_len(label.plain), w) for label, w in zip(labels[2:], widest, strict=True)
         ]
-        if len(others) < len(labels) - 2:  # no rows: the labels alone
-            others = [cell_len(label.plain) for label in labels[2:]]
         continue_cells = self.continue_cells(*continue_row) if continue_row else None
         if continue_cells is not None:
             others = [
@@ -726,6 +728,29 @@ class LibraryTable(DataTable[Text]):
             index -= 1
         return self.cells(self._shown[index])
 
+    def _widest_others(self, measures: list[_Measure], count: int) -> list[int]:
+        """The widest cell of each of the first ``count`` columns after title and author over
+        ``measures`` (0 with none).
+
+        The widest over every row measured is known (:meth:`_measure_all`); a column's widest
+        among these rows is usually that, and found in the first few rows, so 10,000 rows
+        are not all read.
+        """
+        others = list(map(attrgetter("others"), measures))
+        top = self._others_top
+        out = []
+        for k in range(count):
+            if not others:
+                out.append(0)
+                continue
+            if top is not None and k < len(top):
+                want = top[k]
+                if any(o[k] == want for o in others):  # stops at the first that has it
+                    out.append(want)
+                    continue
+            out.append(max(map(itemgetter(k), others)))
+        return out
+
     def _measure_all(self, rows: list[LibraryRow]) -> list[_Measure]:
         """Every row's measures, from the cache when the row and the stamp are unchanged.
 
@@ -741,6 +766,7 @@ class LibraryTable(DataTable[Text]):
                 cache = {k: m for k, m in cache.items() if m.row.last_read is None}
             else:
                 cache = {}
+                self._others_top = None
             self._measures = cache
             self._measured = (stamp, minute)
         out: list[_Measure | None] = list(map(cache.get, map(id, rows)))
@@ -751,6 +777,12 @@ class LibraryTable(DataTable[Text]):
                     known = cache[id(row)] = _Measure(self, row, stamp)
                     known.minute = minute
                     out[i] = known
+                    top = self._others_top
+                    self._others_top = (
+                        known.others
+                        if top is None or len(top) != len(known.others)
+                        else tuple(map(max, top, known.others))
+                    )
         measures = cast("list[_Measure]", out)
         self._most = max(self._most, len(rows))
         if len(cache) > 2 * self._most + 1000:  # rows made again (a reload): drop the old
