@@ -38,6 +38,10 @@ def subsequence_score(query: str, text: str) -> float:
     return _folded_score(query.casefold(), text.casefold())
 
 
+_SCORE_CEILING = 120.0
+"""The most :func:`subsequence_score` gives: a substring at the start of the text."""
+
+
 def _folded_score(q: str, t: str) -> float:
     """:func:`subsequence_score` of a query and a text both already case-folded."""
     if not q:
@@ -134,20 +138,22 @@ def _rank_indices(
         keys = cache.get(id(entry))
         if keys is None or keys.entry is not entry:
             keys = _entry_keys(entry)
-        fields = keys.fields
+        fields = keys.bounded
         joined = keys.joined
         total = before = start
         for word, first, ceiling, in_one_field in words:
             before = total
             best = 0.0
             if word in joined:  # a substring of some field (or across two, see below)
-                for weight, text in fields:
+                for weight, text, later in fields:
                     found = text.find(word)
                     if found >= 0:  # _folded_score's first case, inline
                         at_word = found == 0 or not text[found - 1].isalnum()
                         score = (100.0 + (20.0 if at_word else 0.0) - min(found, 50) * 0.1) * weight
                         if score > best:
                             best = score
+                            if best >= later:  # no field after this one can score more
+                                break
                 if best > ceiling:  # no field's subsequence match can score more
                     total += best
                     continue
@@ -173,11 +179,12 @@ def _rank_indices(
     return [i for _score, i, _before in scored], matched, totals, befores
 
 
-def _best_field(word: str, first: str, fields: Sequence[tuple[float, str]]) -> float:
+def _best_field(word: str, first: str, fields: Sequence[tuple[float, str, float]]) -> float:
     """The best weighted :func:`_folded_score` of the case-folded ``word`` (whose first letter
-    is ``first``) over case-folded ``fields`` of (weight, text)."""
+    is ``first``) over case-folded ``fields`` of (weight, text, the most any later field can
+    score: see :attr:`_EntryKeys.bounded`)."""
     best = 0.0
-    for weight, text in fields:
+    for weight, text, later in fields:
         found = text.find(word)
         if found >= 0:  # a substring: _folded_score's first case, inline
             at_word = found == 0 or not text[found - 1].isalnum()
@@ -188,6 +195,8 @@ def _best_field(word: str, first: str, fields: Sequence[tuple[float, str]]) -> f
             score = _folded_score(word, text) * weight
         if score > best:
             best = score
+            if best >= later:  # no field after this one can score more
+                break
     return best
 
 
@@ -227,7 +236,7 @@ class _EntryKeys:
     """What filtering and sorting read of one entry, worked out once: case-folded fields and the
     title sort key."""
 
-    __slots__ = ("entry", "fields", "joined", "plain", "title")
+    __slots__ = ("bounded", "entry", "fields", "joined", "plain", "title")
 
     def __init__(self, entry: LibraryEntry) -> None:
         """Fold ``entry``'s fields (:func:`entry_fields`) and make its title key."""
@@ -238,6 +247,14 @@ class _EntryKeys:
         """(weight, case-folded text) of every field the filter searches."""
         self.joined = "\x00".join(text for _weight, text in self.fields)
         """Every field in one string: a word that is not a subsequence of it matches none."""
+        later = [0.0] * len(self.fields)
+        for n in range(len(self.fields) - 2, -1, -1):
+            later[n] = max(later[n + 1], self.fields[n + 1][0] * _SCORE_CEILING)
+        self.bounded = [
+            (weight, text, most) for (weight, text), most in zip(self.fields, later, strict=True)
+        ]
+        """(weight, case-folded text, the most any later field can score) of every field: once
+        a field scores that much, the fields after it need no look."""
         self.plain = self.joined.count("\x00") == max(0, len(self.fields) - 1)
         """True when no field holds a NUL (so a NUL in ``joined`` always parts two fields)."""
         self.title = sort_key(entry)
