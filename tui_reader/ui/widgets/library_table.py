@@ -804,31 +804,17 @@ class LibraryTable(DataTable[Text]):
         console) gives a cell of one line that fits, without the console's machinery: a filter
         keystroke redraws every visible row. Anything else is DataTable's.
         """
-        if row_index < 0 or column_index < 0 or not isinstance(self._row_locations, _Rows):
+        rows = self._row_locations
+        if row_index < 0 or column_index < 0 or not isinstance(rows, _Rows):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
-        if row_key is None or column_key is None:
+        if row_index >= len(rows.keys) or column_key is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        cache_key = (
-            row_key,
-            column_key,
-            base_style,
-            cursor,
-            hover,
-            self._show_hover_cursor,
-            self._update_count,
-            self._pseudo_class_state,
-        )
-        cached = self._cell_render_cache.get(cache_key)
-        if cached is not None:
-            return cached
-        _label, cells = self._get_row_renderables(row_index)
-        cell = cells[column_index] if column_index < len(cells) else None
+        # no cache of cells drawn: the lines they make are kept (:meth:`_render_line`)
+        cell = rows.cells_at(row_index).get(column_key)
         lines = self._fast_cell(cell, row_index, column_index, base_style, width, cursor, hover)
         if lines is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        self._cell_render_cache[cache_key] = lines
         return lines
 
     def _fast_cell(
