@@ -52,6 +52,11 @@ def _folded_score(q: str, t: str) -> float:
     if found >= 0:
         at_word = found == 0 or not t[found - 1].isalnum()
         return 100.0 + (20.0 if at_word else 0.0) - min(found, 50) * 0.1
+    return _spread_score(q, t)
+
+
+def _spread_score(q: str, t: str) -> float:
+    """:func:`_folded_score` of a non-empty query that is not a substring of the text."""
     score = 0.0
     pos = -1
     run = 0
@@ -192,7 +197,7 @@ def _best_field(word: str, first: str, fields: Sequence[tuple[float, str, float]
         elif first not in text:  # not even its first letter: no match
             continue
         else:
-            score = _folded_score(word, text) * weight
+            score = _spread_score(word, text) * weight
         if score > best:
             best = score
             if best >= later:  # no field after this one can score more
@@ -636,7 +641,7 @@ def query(
     hidden = frozenset(hidden_warnings)
     if _RECENT.rows is not rows:  # another list of rows (a rescan, a status): start over
         _RECENT.rows, _RECENT.narrow, _RECENT.ranked, _RECENT.whole = rows, None, {}, None
-        _RECENT.sorted = {}
+        _RECENT.sorted, _RECENT.entries = {}, None
     kept: list[LibraryRow] = []
     hidden_count = 0
     if not facets and (reveal or not hidden):  # nothing to leave out: the rows as they are
@@ -698,9 +703,10 @@ def _whole_ranking(rows: Sequence[LibraryRow], folded: list[str]) -> list[int]:
             candidates, base, scoring = matched, befores, folded[-1:]
         elif _refines(before, folded):
             candidates = matched
-    order, matched, totals, befores = _rank_indices(
-        scoring, [r.entry for r in rows], candidates, base
-    )
+    entries = _RECENT.entries
+    if entries is None:
+        entries = _RECENT.entries = [r.entry for r in rows]
+    order, matched, totals, befores = _rank_indices(scoring, entries, candidates, base)
     _RECENT.whole = (folded, matched, totals, befores)
     if len(_RECENT.ranked) >= _RANKED_LIMIT:
         _RECENT.ranked.clear()
@@ -732,6 +738,8 @@ class _Recent:
     whole: tuple[list[str], list[int], list[float], list[float]] | None = None
     """(case-folded words, ascending indexes into ``rows`` of the rows they matched, their
     totals, their totals before the last word) of the last question that left no row out."""
+    entries: list[LibraryEntry] | None = None
+    """The entries of ``rows``, in order (made at the first question with words)."""
     sorted: dict[tuple[str, bool], list[int]] = field(default_factory=dict)
     """Indexes into ``rows`` in (column, reverse) order, for columns of :data:`ENTRY_SORTS`
     and questions that left no row out."""
