@@ -41,6 +41,20 @@ FREEZE_FROM = 2000
 """Entries from which a finished scan's objects are frozen out of the garbage collector."""
 
 
+class _FixedSize:
+    """A Static whose size its content never changes (the CSS fixes it): an update redraws
+    it without a layout pass of the whole screen."""
+
+    def __init__(self, widget: Static) -> None:
+        """Wrap ``widget``."""
+        self.widget = widget
+        """The Static shown."""
+
+    def update(self, content: Text | str) -> None:
+        """Show ``content`` (no layout: the size stays)."""
+        self.widget.update(content, layout=False)
+
+
 class LibraryScreen(Screen[None]):
     """The list of stories; enter opens the highlighted one."""
 
@@ -342,7 +356,7 @@ class LibraryScreen(Screen[None]):
 
     def update_summary(self) -> None:
         """Show the highlighted story's summary, or why it cannot be opened."""
-        summary = self.query_one("#library-summary", Static)
+        summary = _FixedSize(self.query_one("#library-summary", Static))
         table = self.query_one(LibraryTable)
         key = table.current_key()
         shown = (key, table.rows_by_key.get(key or ""), self.scanned, self.show_hidden)

@@ -22,8 +22,9 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import BindingType
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets._data_table import ColumnKey, Row, RowKey
 
@@ -624,10 +625,8 @@ class LibraryTable(DataTable[Text]):
         self._data = _RowMap(table_rows, cells=True)  # type: ignore[assignment]
         self._update_count += 1
         self.refresh()  # the table's own size is the screen's to set: no layout needed
-        # the scrollable size now, not when idle: its layout pass is then the one the
-        # keystroke's other changes (the filter's own text) ask for, not a second one
         self._require_update_dimensions = False
-        self._update_dimensions(())
+        self._set_scrollable_size()
         if keys and self.show_cursor and self.cursor_type != "none":
             self._highlight_cursor()  # as DataTable does when its first row arrives
         if cursor_key is not None and cursor_key in self.rows_by_key:
@@ -727,6 +726,21 @@ class LibraryTable(DataTable[Text]):
                 return self.continue_cells(*self._continue)
             index -= 1
         return self.cells(self._shown[index])
+
+    def _set_scrollable_size(self) -> None:
+        """The scrollable size of the rows shown, set now (not when idle, as DataTable does).
+
+        As ``_update_dimensions`` works it out (every row one line), but set as Textual sets a
+        scrolling widget's size when no layout is asked for: the scrollbars follow, and a
+        layout pass comes only when one appears or goes (the table's own size is the screen's
+        to set, whatever it shows).
+        """
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        header = self.header_height if self.show_header else 0
+        size = Size(width + self._row_label_column_width, self._total_row_height + header)
+        if size != self.virtual_size:
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
 
     def _widest_others(self, measures: list[_Measure], count: int) -> list[int]:
         """The widest cell of each of the first ``count`` columns after title and author over
