@@ -120,6 +120,7 @@ def _rank_indices(
     entries: Sequence[LibraryEntry],
     candidates: Iterable[int] | None = None,
     base: Iterable[float] | None = None,
+    keys_at: Sequence[_EntryKeys] | None = None,
 ) -> tuple[list[int], list[int], list[float], list[float]]:
     """(indexes of the matching entries best first, the same indexes in ascending order, their
     totals and their totals before the last word, both in ascending order).
@@ -128,7 +129,8 @@ def _rank_indices(
     (ascending indexes; all when None) are scored. ``base`` (one for each candidate) are the
     totals the candidates already have from words scored before, which ``folded`` then adds
     to, as :func:`entry_score` adds a word's score to those of the words before it. Ties keep
-    the given order.
+    the given order. ``keys_at`` (each entry's :class:`_EntryKeys`, in order) saves looking
+    them up.
     """
     top = max(weight for _name, weight in FIELD_WEIGHTS)
     words = [
@@ -136,8 +138,28 @@ def _rank_indices(
         for word in folded
     ]
     scored: list[tuple[float, int, float]] = []
-    cache = _KEYS
     at: Iterable[int] = range(len(entries)) if candidates is None else candidates
+    if len(words) == 1 and keys_at is not None:  # one word (most keystrokes): a lean loop
+        _rank_one_word(words[0], keys_at, at, base, scored)
+    else:
+        _rank_words(words, entries, at, base, scored)
+    matched = [i for _score, i, _before in scored]
+    totals = [score for score, _i, _before in scored]
+    befores = [before for _score, _i, before in scored]
+    scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the given order
+    return [i for _score, i, _before in scored], matched, totals, befores
+
+
+def _rank_words(
+    words: Sequence[tuple[str, str, float, Callable[[str], re.Match[str] | None] | None]],
+    entries: Sequence[LibraryEntry],
+    at: Iterable[int],
+    base: Iterable[float] | None,
+    scored: list[tuple[float, int, float]],
+) -> None:
+    """:func:`_rank_indices`' loop: append (total, index, total before the last word) of each
+    entry at ``at`` that matches every word to ``scored``."""
+    cache = _KEYS
     for i, start in zip(at, repeat(0.0) if base is None else base, strict=False):
         entry = entries[i]
         keys = cache.get(id(entry))
@@ -177,11 +199,44 @@ def _rank_indices(
             total += best
         if total > 0:
             scored.append((total, i, before))
-    matched = [i for _score, i, _before in scored]
-    totals = [score for score, _i, _before in scored]
-    befores = [before for _score, _i, before in scored]
-    scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the given order
-    return [i for _score, i, _before in scored], matched, totals, befores
+
+
+def _rank_one_word(
+    word_keys: tuple[str, str, float, Callable[[str], re.Match[str] | None] | None],
+    keys_at: Sequence[_EntryKeys],
+    at: Iterable[int],
+    base: Iterable[float] | None,
+    scored: list[tuple[float, int, float]],
+) -> None:
+    """:func:`_rank_indices`' loop for one word: append (total, index, total before) of each
+    entry at ``at`` that matches to ``scored``; the same scores, with less done per entry."""
+    word, first, ceiling, in_one_field = word_keys
+    for i, start in zip(at, repeat(0.0) if base is None else base, strict=False):
+        keys = keys_at[i]
+        joined = keys.joined
+        best = 0.0
+        if word in joined:  # a substring of some field (or across two)
+            for weight, text, later in keys.bounded:
+                found = text.find(word)
+                if found >= 0:  # _folded_score's first case, inline
+                    at_word = found == 0 or not text[found - 1].isalnum()
+                    score = (100.0 + (20.0 if at_word else 0.0) - min(found, 50) * 0.1) * weight
+                    if score > best:
+                        best = score
+                        if best >= later:  # no field after this one can score more
+                            break
+            if best > ceiling:  # no field's subsequence match can score more
+                scored.append((start + best, i, start))
+                continue
+        if best <= 0:  # no substring: is it a subsequence of some field?
+            if keys.plain and in_one_field is not None:
+                if in_one_field(joined) is None:
+                    continue
+            elif not _is_subsequence(word, joined):
+                continue
+        best = _best_field(word, first, keys.bounded)
+        if best > 0:
+            scored.append((start + best, i, start))
 
 
 def _best_field(word: str, first: str, fields: Sequence[tuple[float, str, float]]) -> float:
@@ -641,7 +696,7 @@ def query(
     hidden = frozenset(hidden_warnings)
     if _RECENT.rows is not rows:  # another list of rows (a rescan, a status): start over
         _RECENT.rows, _RECENT.narrow, _RECENT.ranked, _RECENT.whole = rows, None, {}, None
-        _RECENT.sorted, _RECENT.entries = {}, None
+        _RECENT.sorted, _RECENT.entries, _RECENT.keys_at = {}, None, None
     kept: list[LibraryRow] = []
     hidden_count = 0
     if not facets and (reveal or not hidden):  # nothing to leave out: the rows as they are
@@ -706,7 +761,10 @@ def _whole_ranking(rows: Sequence[LibraryRow], folded: list[str]) -> list[int]:
     entries = _RECENT.entries
     if entries is None:
         entries = _RECENT.entries = [r.entry for r in rows]
-    order, matched, totals, befores = _rank_indices(scoring, entries, candidates, base)
+    keys_at = _RECENT.keys_at
+    if keys_at is None:
+        keys_at = _RECENT.keys_at = [_entry_keys(entry) for entry in entries]
+    order, matched, totals, befores = _rank_indices(scoring, entries, candidates, base, keys_at)
     _RECENT.whole = (folded, matched, totals, befores)
     if len(_RECENT.ranked) >= _RANKED_LIMIT:
         _RECENT.ranked.clear()
@@ -740,6 +798,8 @@ class _Recent:
     totals, their totals before the last word) of the last question that left no row out."""
     entries: list[LibraryEntry] | None = None
     """The entries of ``rows``, in order (made at the first question with words)."""
+    keys_at: list[_EntryKeys] | None = None
+    """The :class:`_EntryKeys` of ``entries``, in order."""
     sorted: dict[tuple[str, bool], list[int]] = field(default_factory=dict)
     """Indexes into ``rows`` in (column, reverse) order, for columns of :data:`ENTRY_SORTS`
     and questions that left no row out."""
