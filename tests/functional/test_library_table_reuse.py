@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.cells import cell_len
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from tui_reader.library import LibraryEntry
@@ -74,10 +75,15 @@ async def test_lines_and_widths_follow_the_rows_shown(tmp_path: Path, data_dir: 
             ]
             assert widths[1] == max(want[1], cell_len("Words ▲"))
             height = table.size.height
-            for y in range(1, min(height, len(shown) + 1)):
-                ours = table._render_line(y, 0, table.size.width, table.rich_style)
-                table._line_cache.clear()
-                table._row_render_cache.clear()
-                table._cell_render_cache.clear()
-                theirs = DataTable._render_line(table, y, 0, table.size.width, table.rich_style)
-                assert list(ours) == list(theirs), (y, shown[y - 1].entry.title)
+            for hovering in (False, True):  # the mouse over the third row, or not
+                table._show_hover_cursor = hovering
+                table.hover_coordinate = Coordinate(2 if hovering else 0, 0)
+                for y in range(1, min(height, len(shown) + 1)):
+                    ours = table._render_line(y, 0, table.size.width, table.rich_style)
+                    table._line_cache.clear()
+                    table._row_render_cache.clear()
+                    table._cell_render_cache.clear()
+                    theirs = DataTable._render_line(table, y, 0, table.size.width, table.rich_style)
+                    assert list(ours) == list(theirs), (y, hovering, shown[y - 1].entry.title)
+            table._show_hover_cursor = False
+            table.hover_coordinate = Coordinate(0, 0)

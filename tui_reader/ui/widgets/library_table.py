@@ -21,6 +21,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual._segment_tools import line_crop
 from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.strip import Strip
@@ -713,11 +714,43 @@ class LibraryTable(DataTable[Text]):
         known = self._line_strips.get(key)
         if known is not None and known[0] is source:
             return known[1]
-        strip = super()._render_line(y, x1, x2, base_style)
+        strip = self._body_line(index, x1, x2, base_style, look[2] == index, look[3] == index)
         if len(self._line_strips) >= LINES_KEPT:
             self._line_strips.clear()
         self._line_strips[key] = (source, strip)
         return strip
+
+    def _body_line(
+        self, index: int, x1: int, x2: int, base_style: Style, cursor: bool, hover: bool
+    ) -> Strip:
+        """The line of body row ``index`` (one line high, no fixed columns or row labels, a
+        row cursor), cropped to ``x1``..``x2``: what DataTable's ``_render_line`` makes of
+        ``_render_line_in_row``, without its caches (the line is kept by the caller)."""
+        row_style = self._get_row_style(index, base_style)
+        segments: list[Segment] = []
+        table_width = self._row_label_column_width
+        render_cell = self._render_cell
+        for column_index, column in enumerate(self.ordered_columns):
+            width = column.get_render_width(self)
+            table_width += width
+            segments.extend(render_cell(index, column_index, row_style, width, cursor, hover)[0])
+        extend_style, _ = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            False,
+            False,
+        )
+        extend_style = row_style + extend_style
+        extend_style += Style.from_meta({"row": index, "column": 0, "out_of_bounds": True})
+        width = self.size.width
+        segments.append(Segment(" " * max(0, width - table_width), extend_style))
+        cropped = line_crop(segments, x1, x2, width)
+        return Strip(cropped).adjust_cell_length(width, base_style).simplify()
 
     def _cells_at(self, index: int) -> list[Text]:
         """The cells of the row shown at ``index`` (the continue row first, when shown)."""
