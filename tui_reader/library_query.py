@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -37,6 +38,10 @@ def subsequence_score(query: str, text: str) -> float:
     return _folded_score(query.casefold(), text.casefold())
 
 
+_SCORE_CEILING = 120.0
+"""The most :func:`subsequence_score` gives: a substring at the start of the text."""
+
+
 def _folded_score(q: str, t: str) -> float:
     """:func:`subsequence_score` of a query and a text both already case-folded."""
     if not q:
@@ -47,6 +52,11 @@ def _folded_score(q: str, t: str) -> float:
     if found >= 0:
         at_word = found == 0 or not t[found - 1].isalnum()
         return 100.0 + (20.0 if at_word else 0.0) - min(found, 50) * 0.1
+    return _spread_score(q, t)
+
+
+def _spread_score(q: str, t: str) -> float:
+    """:func:`_folded_score` of a non-empty query that is not a substring of the text."""
     score = 0.0
     pos = -1
     run = 0
@@ -101,40 +111,175 @@ def rank(query: str, entries: Sequence[LibraryEntry]) -> list[LibraryEntry]:
     """
     if not query.strip():
         return list(entries)
-    words = [(word, word[0]) for word in (part.casefold() for part in query.split())]
-    scored: list[tuple[float, int, LibraryEntry]] = []
+    order, *_ = _rank_indices([part.casefold() for part in query.split()], entries)
+    return [entries[i] for i in order]
+
+
+def _rank_indices(
+    folded: Sequence[str],
+    entries: Sequence[LibraryEntry],
+    candidates: Iterable[int] | None = None,
+    base: Iterable[float] | None = None,
+    keys_at: Sequence[_EntryKeys] | None = None,
+) -> tuple[list[int], list[int], list[float], list[float]]:
+    """(indexes of the matching entries best first, the same indexes in ascending order, their
+    totals and their totals before the last word, both in ascending order).
+
+    ``folded`` are the case-folded words (at least one); only the entries at ``candidates``
+    (ascending indexes; all when None) are scored. ``base`` (one for each candidate) are the
+    totals the candidates already have from words scored before, which ``folded`` then adds
+    to, as :func:`entry_score` adds a word's score to those of the words before it. Ties keep
+    the given order. ``keys_at`` (each entry's :class:`_EntryKeys`, in order) saves looking
+    them up.
+    """
+    top = max(weight for _name, weight in FIELD_WEIGHTS)
+    words = [
+        (word, word[0], _subsequence_ceiling(len(word)) * top, _in_one_field(word))
+        for word in folded
+    ]
+    scored: list[tuple[float, int, float]] = []
+    at: Iterable[int] = range(len(entries)) if candidates is None else candidates
+    if len(words) == 1 and keys_at is not None:  # one word (most keystrokes): a lean loop
+        _rank_one_word(words[0], keys_at, at, base, scored)
+    else:
+        _rank_words(words, entries, at, base, scored)
+    matched = [i for _score, i, _before in scored]
+    totals = [score for score, _i, _before in scored]
+    befores = [before for _score, _i, before in scored]
+    scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the given order
+    return [i for _score, i, _before in scored], matched, totals, befores
+
+
+def _rank_words(
+    words: Sequence[tuple[str, str, float, Callable[[str], re.Match[str] | None] | None]],
+    entries: Sequence[LibraryEntry],
+    at: Iterable[int],
+    base: Iterable[float] | None,
+    scored: list[tuple[float, int, float]],
+) -> None:
+    """:func:`_rank_indices`' loop: append (total, index, total before the last word) of each
+    entry at ``at`` that matches every word to ``scored``."""
     cache = _KEYS
-    for i, entry in enumerate(entries):
+    for i, start in zip(at, repeat(0.0) if base is None else base, strict=False):
+        entry = entries[i]
         keys = cache.get(id(entry))
         if keys is None or keys.entry is not entry:
             keys = _entry_keys(entry)
-        fields = keys.fields
+        fields = keys.bounded
         joined = keys.joined
-        total = 0.0
-        for word, first in words:
-            if word not in joined and not _is_subsequence(word, joined):
-                total = 0.0  # no field can match: they are all in ``joined``
-                break
+        total = before = start
+        for word, first, ceiling, in_one_field in words:
+            before = total
             best = 0.0
-            for weight, text in fields:
-                found = text.find(word)
-                if found >= 0:  # a substring: _folded_score's first case, inline
-                    at_word = found == 0 or not text[found - 1].isalnum()
-                    score = (100.0 + (20.0 if at_word else 0.0) - min(found, 50) * 0.1) * weight
-                elif first not in text:  # not even its first letter: no match
+            if word in joined:  # a substring of some field (or across two, see below)
+                for weight, text, later in fields:
+                    found = text.find(word)
+                    if found >= 0:  # _folded_score's first case, inline
+                        at_word = found == 0 or not text[found - 1].isalnum()
+                        score = (100.0 + (20.0 if at_word else 0.0) - min(found, 50) * 0.1) * weight
+                        if score > best:
+                            best = score
+                            if best >= later:  # no field after this one can score more
+                                break
+                if best > ceiling:  # no field's subsequence match can score more
+                    total += best
                     continue
-                else:
-                    score = _folded_score(word, text) * weight
-                if score > best:
-                    best = score
+            if best <= 0:  # no substring: is it a subsequence of some field?
+                if keys.plain and in_one_field is not None:
+                    if in_one_field(joined) is None:
+                        total = 0.0  # of no field
+                        break
+                elif not _is_subsequence(word, joined):
+                    total = 0.0  # no field can match: they are all in ``joined``
+                    break
+            best = _best_field(word, first, fields)
             if best <= 0:
                 total = 0.0
                 break
             total += best
         if total > 0:
-            scored.append((total, i, entry))
-    scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the given order
-    return [e for _score, _i, e in scored]
+            scored.append((total, i, before))
+
+
+def _rank_one_word(
+    word_keys: tuple[str, str, float, Callable[[str], re.Match[str] | None] | None],
+    keys_at: Sequence[_EntryKeys],
+    at: Iterable[int],
+    base: Iterable[float] | None,
+    scored: list[tuple[float, int, float]],
+) -> None:
+    """:func:`_rank_indices`' loop for one word: append (total, index, total before) of each
+    entry at ``at`` that matches to ``scored``; the same scores, with less done per entry."""
+    word, first, ceiling, in_one_field = word_keys
+    for i, start in zip(at, repeat(0.0) if base is None else base, strict=False):
+        keys = keys_at[i]
+        joined = keys.joined
+        best = 0.0
+        if word in joined:  # a substring of some field (or across two)
+            for weight, text, later in keys.bounded:
+                found = text.find(word)
+                if found >= 0:  # _folded_score's first case, inline
+                    at_word = found == 0 or not text[found - 1].isalnum()
+                    score = (100.0 + (20.0 if at_word else 0.0) - min(found, 50) * 0.1) * weight
+                    if score > best:
+                        best = score
+                        if best >= later:  # no field after this one can score more
+                            break
+            if best > ceiling:  # no field's subsequence match can score more
+                scored.append((start + best, i, start))
+                continue
+        if best <= 0:  # no substring: is it a subsequence of some field?
+            if keys.plain and in_one_field is not None:
+                if in_one_field(joined) is None:
+                    continue
+            elif not _is_subsequence(word, joined):
+                continue
+        best = _best_field(word, first, keys.bounded)
+        if best > 0:
+            scored.append((start + best, i, start))
+
+
+def _best_field(word: str, first: str, fields: Sequence[tuple[float, str, float]]) -> float:
+    """The best weighted :func:`_folded_score` of the case-folded ``word`` (whose first letter
+    is ``first``) over case-folded ``fields`` of (weight, text, the most any later field can
+    score: see :attr:`_EntryKeys.bounded`)."""
+    best = 0.0
+    for weight, text, later in fields:
+        found = text.find(word)
+        if found >= 0:  # a substring: _folded_score's first case, inline
+            at_word = found == 0 or not text[found - 1].isalnum()
+            score = (100.0 + (20.0 if at_word else 0.0) - min(found, 50) * 0.1) * weight
+        elif first not in text:  # not even its first letter: no match
+            continue
+        else:
+            score = _spread_score(word, text) * weight
+        if score > best:
+            best = score
+            if best >= later:  # no field after this one can score more
+                break
+    return best
+
+
+def _in_one_field(word: str) -> Callable[[str], re.Match[str] | None] | None:
+    """A search that finds ``word`` as a subsequence of one field of an entry's ``joined``
+    fields (never across the NUL between two), in one pass of the regular expression engine:
+    each character, then anything but a NUL or the next character, and so on (the leftmost
+    match of each character, as :func:`_is_subsequence` takes). None for a word holding a NUL.
+    """
+    if "\x00" in word:
+        return None
+    parts = [re.escape(word[0])]
+    for ch in word[1:]:
+        parts.append(f"[^\\x00{re.escape(ch)}]*+{re.escape(ch)}")  # possessive: no backtracking
+    return re.compile("".join(parts)).search
+
+
+def _subsequence_ceiling(length: int) -> float:
+    """The most :func:`_folded_score` can give a word of ``length`` characters that is not a
+    substring of the text: its k-th character adds at most 2k (a run of k) and 3 (a word's
+    start), and the gap penalty only takes away. A substring scores at least 95, so a word of
+    up to five characters found as a substring anywhere needs no subsequence scoring."""
+    return float(length * (length + 1) + 3 * length)
 
 
 def _is_subsequence(word: str, text: str) -> bool:
@@ -151,7 +296,7 @@ class _EntryKeys:
     """What filtering and sorting read of one entry, worked out once: case-folded fields and the
     title sort key."""
 
-    __slots__ = ("entry", "fields", "joined", "title")
+    __slots__ = ("bounded", "entry", "fields", "joined", "plain", "title")
 
     def __init__(self, entry: LibraryEntry) -> None:
         """Fold ``entry``'s fields (:func:`entry_fields`) and make its title key."""
@@ -162,6 +307,16 @@ class _EntryKeys:
         """(weight, case-folded text) of every field the filter searches."""
         self.joined = "\x00".join(text for _weight, text in self.fields)
         """Every field in one string: a word that is not a subsequence of it matches none."""
+        later = [0.0] * len(self.fields)
+        for n in range(len(self.fields) - 2, -1, -1):
+            later[n] = max(later[n + 1], self.fields[n + 1][0] * _SCORE_CEILING)
+        self.bounded = [
+            (weight, text, most) for (weight, text), most in zip(self.fields, later, strict=True)
+        ]
+        """(weight, case-folded text, the most any later field can score) of every field: once
+        a field scores that much, the fields after it need no look."""
+        self.plain = self.joined.count("\x00") == max(0, len(self.fields) - 1)
+        """True when no field holds a NUL (so a NUL in ``joined`` always parts two fields)."""
         self.title = sort_key(entry)
         """The title sort key (:func:`~tui_reader.library.sort_key`)."""
 
@@ -458,6 +613,11 @@ SORT_KEYS: dict[str, Callable[[LibraryRow], Any]] = {
 """How each column sorts (ascending; "last" puts the most recent first)."""
 
 
+ENTRY_SORTS = frozenset({"title", "author", "words", "rating", "warn"})
+"""Columns whose order depends on the entries alone, never on the reader's state (so an order
+worked out once holds while the rows are the same)."""
+
+
 def sort_rows(rows: Sequence[LibraryRow], column: str, reverse: bool) -> list[LibraryRow]:
     """The rows sorted by ``column``; broken files always go last."""
     key = SORT_KEYS[column]
@@ -535,7 +695,8 @@ def query(
     reveal = show_hidden or any(facet == "warning" for facet, _ in facets)
     hidden = frozenset(hidden_warnings)
     if _RECENT.rows is not rows:  # another list of rows (a rescan, a status): start over
-        _RECENT.rows, _RECENT.narrow, _RECENT.ranked = rows, None, {}
+        _RECENT.rows, _RECENT.narrow, _RECENT.ranked, _RECENT.whole = rows, None, {}, None
+        _RECENT.sorted, _RECENT.entries, _RECENT.keys_at = {}, None, None
     kept: list[LibraryRow] = []
     hidden_count = 0
     if not facets and (reveal or not hidden):  # nothing to leave out: the rows as they are
@@ -550,26 +711,65 @@ def query(
                 kept.append(row)
     if words:
         folded = [word.casefold() for word in words.split()]
-        whole = len(kept) == len(rows)  # nothing left out: the answer depends on the words only
-        if whole and tuple(folded) in _RECENT.ranked:  # asked before (a backspace)
-            by_entry = {id(r.entry): r for r in kept}
-            return [by_entry[i] for i in _RECENT.ranked[tuple(folded)]], hidden_count
+        if len(kept) == len(rows):  # nothing left out: the answer depends on the words only
+            return [rows[i] for i in _whole_ranking(rows, folded)], hidden_count
         base = kept
         out: set[int] = set()
         last = _RECENT.narrow
         if last is not None and _refines(last[0], folded):
             out = last[1]  # stories the last words did not match: these words cannot either
             base = [r for r in kept if id(r.entry) not in out]
-        ranked = rank(words, [r.entry for r in base])
-        matched = {id(e) for e in ranked}
+        order, matched_at, *_ = _rank_indices(folded, [r.entry for r in base])
+        matched = {id(base[i].entry) for i in matched_at}
         _RECENT.narrow = (folded, out | {id(r.entry) for r in base if id(r.entry) not in matched})
-        if whole:
-            if len(_RECENT.ranked) >= _RANKED_LIMIT:
-                _RECENT.ranked.clear()
-            _RECENT.ranked[tuple(folded)] = [id(e) for e in ranked]
-        by_entry = {id(r.entry): r for r in base}
-        return [by_entry[id(e)] for e in ranked], hidden_count
+        return [base[i] for i in order], hidden_count
+    if len(kept) == len(rows) and sort_column in ENTRY_SORTS:  # the same order every time
+        sorted_at = _RECENT.sorted.get((sort_column, reverse))
+        if sorted_at is None:
+            at = {id(row): i for i, row in enumerate(rows)}
+            sorted_at = [at[id(row)] for row in sort_rows(rows, sort_column, reverse)]
+            _RECENT.sorted[sort_column, reverse] = sorted_at
+        return [rows[i] for i in sorted_at], hidden_count
     return sort_rows(kept, sort_column, reverse), hidden_count
+
+
+def _whole_ranking(rows: Sequence[LibraryRow], folded: list[str]) -> list[int]:
+    """Indexes into ``rows`` of the rows matching the words ``folded``, best first, when no
+    row is left out (by facet or hidden warning): remembered by the words (a backspace ranks
+    nothing), and narrowed from the last such question that these words refine (a story the
+    last words did not match cannot match these)."""
+    words = tuple(folded)
+    known = _RECENT.ranked.get(words)
+    if known is not None:
+        return known
+    candidates: list[int] | None = None
+    base: list[float] | None = None
+    scoring: list[str] = folded
+    last = _RECENT.whole
+    if last is not None:
+        before, matched, totals, befores = last
+        if folded[:-1] == before:  # a word added: only it needs scoring
+            candidates, base, scoring = matched, totals, folded[-1:]
+        elif (
+            len(folded) == len(before) > 1
+            and folded[:-1] == before[:-1]
+            and _is_subsequence(before[-1], folded[-1])
+        ):  # the last word grew: only it needs scoring again
+            candidates, base, scoring = matched, befores, folded[-1:]
+        elif _refines(before, folded):
+            candidates = matched
+    entries = _RECENT.entries
+    if entries is None:
+        entries = _RECENT.entries = [r.entry for r in rows]
+    keys_at = _RECENT.keys_at
+    if keys_at is None:
+        keys_at = _RECENT.keys_at = [_entry_keys(entry) for entry in entries]
+    order, matched, totals, befores = _rank_indices(scoring, entries, candidates, base, keys_at)
+    _RECENT.whole = (folded, matched, totals, befores)
+    if len(_RECENT.ranked) >= _RANKED_LIMIT:
+        _RECENT.ranked.clear()
+    _RECENT.ranked[words] = order
+    return order
 
 
 def _refines(before: list[str], after: list[str]) -> bool:
@@ -591,7 +791,18 @@ class _Recent:
     with words. A match depends on an entry's title, author, fandoms and tags only, never on
     the reader's state, so facets and hidden warnings are applied afresh each time."""
     ranked: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
-    """Entry ids in rank order by case-folded words, for questions that left no row out."""
+    """Indexes into ``rows`` in rank order by case-folded words, for questions that left no
+    row out."""
+    whole: tuple[list[str], list[int], list[float], list[float]] | None = None
+    """(case-folded words, ascending indexes into ``rows`` of the rows they matched, their
+    totals, their totals before the last word) of the last question that left no row out."""
+    entries: list[LibraryEntry] | None = None
+    """The entries of ``rows``, in order (made at the first question with words)."""
+    keys_at: list[_EntryKeys] | None = None
+    """The :class:`_EntryKeys` of ``entries``, in order."""
+    sorted: dict[tuple[str, bool], list[int]] = field(default_factory=dict)
+    """Indexes into ``rows`` in (column, reverse) order, for columns of :data:`ENTRY_SORTS`
+    and questions that left no row out."""
 
 
 _RANKED_LIMIT = 64

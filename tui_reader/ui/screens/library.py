@@ -7,6 +7,8 @@ blocks input; a progress bar shows while it runs.
 from __future__ import annotations
 
 import gc
+import operator
+from operator import attrgetter
 from typing import ClassVar
 
 from rich.text import Text
@@ -41,6 +43,20 @@ FREEZE_FROM = 2000
 
 FILTER_PLACEHOLDER = "Filter: words, or rating:M warning:death tag:x fandom:x status:reading"
 """What the empty filter input says."""
+
+
+class _FixedSize:
+    """A Static whose size its content never changes (the CSS fixes it): an update redraws
+    it without a layout pass of the whole screen."""
+
+    def __init__(self, widget: Static) -> None:
+        """Wrap ``widget``."""
+        self.widget = widget
+        """The Static shown."""
+
+    def update(self, content: Text | str) -> None:
+        """Show ``content`` (no layout: the size stays)."""
+        self.widget.update(content, layout=False)
 
 
 class LibraryScreen(Screen[None]):
@@ -81,6 +97,13 @@ class LibraryScreen(Screen[None]):
         """The reader's mutes, as of the last :meth:`reload_rows` (or mute from here)."""
         self.muted_count = 0
         """How many stories the last refresh left out for the reader's mutes."""
+        self._good_count: tuple[list[LibraryEntry], int] | None = None
+        """(entries, how many of them open) as the title line last counted them."""
+        self._title_shown = ""
+        """The title line as last shown."""
+        self._summary_of: tuple[tuple[object, ...], tuple[object, ...]] | None = None
+        """What the summary line last showed: (row key, row, scanned, show hidden), and the
+        entries, mutes and library it was made from."""
 
     def compose(self) -> ComposeResult:
         """Title line, progress bar, table, the highlighted story's summary (and, once asked
@@ -286,7 +309,7 @@ class LibraryScreen(Screen[None]):
         if not self.filter_text and self.continue_row and self.continue_row[0] in ordered:
             continue_row = self.continue_row
         table = self.query_one(LibraryTable)
-        with_status = any(r.status for r in ordered)
+        with_status = any(map(attrgetter("status"), ordered))
         table.fit_widths(self.size.width or self.app.size.width, with_status)
         table.show(
             ordered,
@@ -301,7 +324,10 @@ class LibraryScreen(Screen[None]):
         """The title line: folder, counts, and how many stories are hidden."""
         if not self.scanned:
             return
-        good = sum(1 for e in self.entries if not e.error)
+        counted = self._good_count
+        if counted is None or counted[0] is not self.entries:  # counted once per list
+            counted = self._good_count = (self.entries, sum(1 for e in self.entries if not e.error))
+        good = counted[1]
         title = f"Library · {display_text(self.library.root.name)} · {good} stories"
         if good != len(self.entries):
             title += f" · {len(self.entries) - good} cannot be opened"
@@ -313,7 +339,9 @@ class LibraryScreen(Screen[None]):
             title += f" · {self.muted_count} muted (h shows them)"
         elif self.show_hidden and self.mutes:
             title += " · muted stories shown (h hides them)"
-        self.query_one("#library-title", Static).update(Text(title))
+        if title != self._title_shown:  # the same line again costs no redraw
+            self._title_shown = title
+            self.query_one("#library-title", Static).update(Text(title), layout=False)
 
     def on_resize(self) -> None:
         """Titles and authors get the room there is."""
@@ -329,9 +357,15 @@ class LibraryScreen(Screen[None]):
 
     def update_summary(self) -> None:
         """Show the highlighted story's summary, or why it cannot be opened."""
-        summary = self.query_one("#library-summary", Static)
+        summary = _FixedSize(self.query_one("#library-summary", Static))
         table = self.query_one(LibraryTable)
         key = table.current_key()
+        shown = (key, table.rows_by_key.get(key or ""), self.scanned, self.show_hidden)
+        refs = (self.entries, self.mutes, self.library)
+        last = self._summary_of
+        if last is not None and last[0] == shown and all(map(operator.is_, refs, last[1])):
+            return  # the same story as shown: nothing to redraw
+        self._summary_of = (shown, refs)
         if not self.entries and self.scanned:
             summary.update(Text("No stories in this folder."))
             return

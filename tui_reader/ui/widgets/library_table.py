@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, ClassVar, overload
+from operator import attrgetter, itemgetter
+from typing import Any, ClassVar, cast, overload
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual._segment_tools import line_crop
 from textual.binding import BindingType
-from textual.geometry import Region
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets._data_table import ColumnKey, Row, RowKey
 
@@ -73,6 +77,9 @@ TITLE_WIDTH = 40
 
 AUTHOR_WIDTH = 22
 """Longest author shown (less on narrow terminals)."""
+
+LINES_KEPT = 2000
+"""Body lines :meth:`LibraryTable._render_line` keeps before it starts over."""
 
 SCROLLBAR_WIDTH = 2
 """Cells kept for the table's vertical scrollbar (none in plain mode)."""
@@ -137,7 +144,9 @@ class _Rows:
         """Rows keyed ``keys`` (in order), cells by ``make_cells(index)`` under ``columns``."""
         self.keys = keys
         """Every row key, in order."""
-        self.index: dict[str, int] = {key: i for i, key in enumerate(keys)} if span is None else {}
+        self.index: dict[str, int] = {}
+        if span is None:
+            self.index = dict(zip(keys, range(len(keys)), strict=True))
         """Row key -> index (looked up by a RowKey or a str alike: RowKey hashes as its str)."""
         self.columns = columns
         """The column keys, left to right."""
@@ -354,6 +363,9 @@ def _plain_segments(console: Any, cell: Text, inner: int, justify: str) -> list[
 
 def _cut_width(measures: list[_Measure], which: str, width: int, plain: bool) -> int:
     """The widest title (or author) cell once cut to ``width`` cells."""
+    longest = max(map(attrgetter(f"{which}_len"), measures), default=0)
+    if longest <= width:  # none is cut: the longest is the widest
+        return longest
     widest = 0
     for measure in measures:
         length = measure.title_len if which == "title" else measure.author_len
@@ -365,6 +377,22 @@ def _cut_width(measures: list[_Measure], which: str, width: int, plain: bool) ->
             if widest >= width:
                 break
     return widest
+
+
+class _PassStyles:
+    """A component's styles for one drawing pass: its Rich style worked out once, anything
+    else asked of the styles themselves."""
+
+    def __init__(self, styles: Any) -> None:
+        """Wrap ``styles`` (a RenderStyles)."""
+        self.styles = styles
+        """The component's styles."""
+        self.rich_style: Style = styles.rich_style
+        """Its Rich style, as at the start of the pass."""
+
+    def __getattr__(self, name: str) -> Any:
+        """Anything else, from the styles."""
+        return getattr(self.styles, name)
 
 
 class LibraryTable(DataTable[Text]):
@@ -394,6 +422,22 @@ class LibraryTable(DataTable[Text]):
         """Each row's measures by ``id(row)``, reused while the row and the stamp are the same."""
         self._most = 0
         """The most rows shown at once (the measures kept are bounded by it)."""
+        self._pass_styles: dict[str, _PassStyles] | None = None
+        """Component styles of the drawing pass under way (None between passes)."""
+        self._pass_style: Style | None = None
+        """The table's Rich style during a drawing pass (None between passes)."""
+        self._pass_look: tuple[Any, ...] | None = None
+        """What every body line of a drawing pass depends on besides its row (see
+        :meth:`_render_line`)."""
+        self._pass_cell: tuple[Any, ...] | None = None
+        """What every cell of a drawing pass draws with (console, options, cursor settings)."""
+        self._others_top: tuple[int, ...] | None = None
+        """The widest cell of each column after title and author over every measure taken
+        since the measures were last emptied (at least the widest of any rows shown)."""
+        self._measured: tuple[tuple[Any, ...], int] | None = None
+        """(stamp, minute) of the measures kept in ``_measures``."""
+        self._line_strips: dict[tuple[Any, ...], tuple[object, Strip]] = {}
+        """Body lines drawn, kept across shows (see :meth:`_render_line`): (row, line)."""
 
     def fit_widths(self, width: int, with_status: bool | None = None) -> bool:
         """Note the ``width`` to fit; True when the title and author widths changed.
@@ -536,14 +580,10 @@ class LibraryTable(DataTable[Text]):
         self._shown = list(rows)
         self._continue = continue_row
         measures = self._measure_all(self._shown)
+        widest = self._widest_others(measures, len(labels) - 2)
         others = [
-            max(cell_len(label.plain), max(column))
-            for label, column in zip(
-                labels[2:], zip(*(m.others for m in measures), strict=False), strict=False
-            )
+            max(cell_len(label.plain), w) for label, w in zip(labels[2:], widest, strict=True)
         ]
-        if len(others) < len(labels) - 2:  # no rows: the labels alone
-            others = [cell_len(label.plain) for label in labels[2:]]
         continue_cells = self.continue_cells(*continue_row) if continue_row else None
         if continue_cells is not None:
             others = [
@@ -576,7 +616,7 @@ class LibraryTable(DataTable[Text]):
         for (key, _), text, width in zip(self.columns_shown(), labels, widths, strict=True):
             column_key = self.add_column(text, key=key)
             self.columns[column_key].content_width = width
-        keys = [m.key for m in measures]
+        keys = list(map(attrgetter("key"), measures))
         self.rows_by_key = dict(zip(keys, self._shown, strict=True))
         if continue_row is not None:
             keys.insert(0, CONTINUE_KEY)
@@ -585,13 +625,132 @@ class LibraryTable(DataTable[Text]):
         self.rows = _RowMap(table_rows, cells=False)  # type: ignore[assignment]
         self._data = _RowMap(table_rows, cells=True)  # type: ignore[assignment]
         self._update_count += 1
-        self._require_update_dimensions = True
-        self.refresh(layout=True)
-        self.check_idle()
+        self.refresh()  # the table's own size is the screen's to set: no layout needed
+        self._require_update_dimensions = False
+        self._set_scrollable_size()
         if keys and self.show_cursor and self.cursor_type != "none":
             self._highlight_cursor()  # as DataTable does when its first row arrives
         if cursor_key is not None and cursor_key in self.rows_by_key:
             self.move_cursor(row=self.get_row_index(cursor_key))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Draw the lines in ``crop``, the table's own and its components' styles worked out
+        once for the whole pass (DataTable asks for them again on every line)."""
+        self._pass_styles = {}
+        self._pass_style = None
+        try:
+            self._pass_style = self.rich_style
+            return super().render_lines(crop)
+        finally:
+            self._pass_styles = None
+            self._pass_style = None
+            self._pass_cell = None
+            self._pass_look = None
+
+    @property
+    def rich_style(self) -> Style:
+        """The table's Rich style (during a drawing pass, the one worked out at its start)."""
+        style: Style | None = getattr(self, "_pass_style", None)  # None before __init__ ends
+        return super().rich_style if style is None else style
+
+    def get_component_styles(self, *names: str) -> Any:
+        """A component's styles; during a drawing pass, one object per component whose Rich
+        style is worked out once (the CSS cannot change while the table draws)."""
+        memo = getattr(self, "_pass_styles", None)  # None before __init__ ends
+        if memo is None or len(names) != 1:
+            return super().get_component_styles(*names)
+        known = memo.get(names[0])
+        if known is None:
+            known = memo[names[0]] = _PassStyles(super().get_component_styles(*names))
+        return known
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        """A line of the table; a body row's line is kept across :meth:`show` calls.
+
+        DataTable forgets every line when its rows are replaced; a filter keystroke replaces
+        them all, though most rows on screen are often the same rows in the same places (the
+        top matches of "lant" are those of "lan"). A row's line depends on the row, its place,
+        whether the cursor or the mouse is on it, the column widths and the table's look, and
+        is kept under all of those.
+        """
+        rows = self._row_locations
+        index = y - (self.header_height if self.show_header else 0)
+        if (
+            not isinstance(rows, _Rows)
+            or not 0 <= index < len(rows.keys)
+            or self.cursor_type != "row"
+            or self.fixed_columns
+            or self.fixed_rows
+            or self._labelled_row_exists
+        ):
+            return super()._render_line(y, x1, x2, base_style)
+        source: object
+        if self._continue is not None:
+            source = self._continue if index == 0 else self._shown[index - 1]
+        else:
+            source = self._shown[index]
+        look = self._pass_look
+        if look is None or look[0] != (x1, x2, base_style):  # once a drawing pass
+            look = (
+                (x1, x2, base_style),
+                self.size.width,
+                self.cursor_coordinate.row,
+                self.hover_coordinate.row,
+                self.show_cursor,
+                self._show_hover_cursor,
+                self._pseudo_class_state,
+                self.zebra_stripes,
+                self.title_width,
+                self.author_width,
+                self.plain,
+                self.with_status,
+                self.app.theme,
+                int(time.time() // 60),  # a "last read" date changes with the minute
+                tuple(column.get_render_width(self) for column in self.ordered_columns),
+            )
+            if self._pass_styles is not None:
+                self._pass_look = look
+        key = (id(source), y, look[2] == index, look[3] == index, look[0], look[1], look[4:])
+        known = self._line_strips.get(key)
+        if known is not None and known[0] is source:
+            return known[1]
+        strip = self._body_line(index, x1, x2, base_style, look[2] == index, look[3] == index)
+        if len(self._line_strips) >= LINES_KEPT:
+            self._line_strips.clear()
+        self._line_strips[key] = (source, strip)
+        return strip
+
+    def _body_line(
+        self, index: int, x1: int, x2: int, base_style: Style, cursor: bool, hover: bool
+    ) -> Strip:
+        """The line of body row ``index`` (one line high, no fixed columns or row labels, a
+        row cursor), cropped to ``x1``..``x2``: what DataTable's ``_render_line`` makes of
+        ``_render_line_in_row``, without its caches (the line is kept by the caller)."""
+        row_style = self._get_row_style(index, base_style)
+        segments: list[Segment] = []
+        table_width = self._row_label_column_width
+        render_cell = self._render_cell
+        for column_index, column in enumerate(self.ordered_columns):
+            width = column.get_render_width(self)
+            table_width += width
+            segments.extend(render_cell(index, column_index, row_style, width, cursor, hover)[0])
+        extend_style, _ = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            False,
+            False,
+        )
+        extend_style = row_style + extend_style
+        extend_style += Style.from_meta({"row": index, "column": 0, "out_of_bounds": True})
+        width = self.size.width
+        segments.append(Segment(" " * max(0, width - table_width), extend_style))
+        cropped = line_crop(segments, x1, x2, width)
+        return Strip(cropped).adjust_cell_length(width, base_style).simplify()
 
     def _cells_at(self, index: int) -> list[Text]:
         """The cells of the row shown at ``index`` (the continue row first, when shown)."""
@@ -601,27 +760,81 @@ class LibraryTable(DataTable[Text]):
             index -= 1
         return self.cells(self._shown[index])
 
+    def _set_scrollable_size(self) -> None:
+        """The scrollable size of the rows shown, set now (not when idle, as DataTable does).
+
+        As ``_update_dimensions`` works it out (every row one line), but set as Textual sets a
+        scrolling widget's size when no layout is asked for: the scrollbars follow, and a
+        layout pass comes only when one appears or goes (the table's own size is the screen's
+        to set, whatever it shows).
+        """
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        header = self.header_height if self.show_header else 0
+        size = Size(width + self._row_label_column_width, self._total_row_height + header)
+        if size != self.virtual_size:
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
+
+    def _widest_others(self, measures: list[_Measure], count: int) -> list[int]:
+        """The widest cell of each of the first ``count`` columns after title and author over
+        ``measures`` (0 with none).
+
+        The widest over every row measured is known (:meth:`_measure_all`); a column's widest
+        among these rows is usually that, and found in the first few rows, so 10,000 rows
+        are not all read.
+        """
+        others = list(map(attrgetter("others"), measures))
+        top = self._others_top
+        out = []
+        for k in range(count):
+            if not others:
+                out.append(0)
+                continue
+            if top is not None and k < len(top):
+                want = top[k]
+                if any(o[k] == want for o in others):  # stops at the first that has it
+                    out.append(want)
+                    continue
+            out.append(max(map(itemgetter(k), others)))
+        return out
+
     def _measure_all(self, rows: list[LibraryRow]) -> list[_Measure]:
-        """Every row's measures, from the cache when the row and the stamp are unchanged."""
+        """Every row's measures, from the cache when the row and the stamp are unchanged.
+
+        A measure kept holds its row, so no other row can have its ``id`` while it is kept; the
+        cache is emptied when the stamp changes, and rows read before are measured again when
+        the minute changes ("5 min ago"), so a measure found by ``id`` is the row's own.
+        """
         stamp = (self.plain, self.with_status, self.app.theme)
         minute = int(time.time() // 60)  # "5 min ago" changes: rows read before are re-measured
         cache = self._measures
-        out: list[_Measure] = []
-        for row in rows:
-            known = cache.get(id(row))
-            if (
-                known is None
-                or known.row is not row
-                or known.stamp != stamp
-                or (row.last_read is not None and known.minute != minute)
-            ):
-                known = cache[id(row)] = _Measure(self, row, stamp)
-                known.minute = minute
-            out.append(known)
+        if self._measured != (stamp, minute):
+            if self._measured is not None and self._measured[0] == stamp:
+                cache = {k: m for k, m in cache.items() if m.row.last_read is None}
+            else:
+                cache = {}
+                self._others_top = None
+            self._measures = cache
+            self._measured = (stamp, minute)
+        out: list[_Measure | None] = list(map(cache.get, map(id, rows)))
+        if None in out:  # rows not measured yet
+            for i, known in enumerate(out):
+                if known is None:
+                    row = rows[i]
+                    known = cache[id(row)] = _Measure(self, row, stamp)
+                    known.minute = minute
+                    out[i] = known
+                    top = self._others_top
+                    self._others_top = (
+                        known.others
+                        if top is None or len(top) != len(known.others)
+                        else tuple(map(max, top, known.others))
+                    )
+        measures = cast("list[_Measure]", out)
         self._most = max(self._most, len(rows))
         if len(cache) > 2 * self._most + 1000:  # rows made again (a reload): drop the old
-            self._measures = {id(m.row): m for m in out}
-        return out
+            self._measures = dict(zip(map(id, rows), measures, strict=True))
+        return measures
 
     def _render_cell(
         self,
@@ -638,31 +851,17 @@ class LibraryTable(DataTable[Text]):
         console) gives a cell of one line that fits, without the console's machinery: a filter
         keystroke redraws every visible row. Anything else is DataTable's.
         """
-        if row_index < 0 or column_index < 0 or not isinstance(self._row_locations, _Rows):
+        rows = self._row_locations
+        if row_index < 0 or column_index < 0 or not isinstance(rows, _Rows):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
-        if row_key is None or column_key is None:
+        if row_index >= len(rows.keys) or column_key is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        cache_key = (
-            row_key,
-            column_key,
-            base_style,
-            cursor,
-            hover,
-            self._show_hover_cursor,
-            self._update_count,
-            self._pseudo_class_state,
-        )
-        cached = self._cell_render_cache.get(cache_key)
-        if cached is not None:
-            return cached
-        _label, cells = self._get_row_renderables(row_index)
-        cell = cells[column_index] if column_index < len(cells) else None
+        # no cache of cells drawn: the lines they make are kept (:meth:`_render_line`)
+        cell = rows.cells_at(row_index).get(column_key)
         lines = self._fast_cell(cell, row_index, column_index, base_style, width, cursor, hover)
         if lines is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        self._cell_render_cache[cache_key] = lines
         return lines
 
     def _fast_cell(
@@ -682,18 +881,21 @@ class LibraryTable(DataTable[Text]):
             return None
         if cell_len(cell.plain) > inner:
             return None
-        console = self.app.console
-        options = self.app.console_options
+        known = self._pass_cell
+        if known is None:  # worked out once a drawing pass (or each time outside one)
+            known = (
+                self.app.console,
+                self.app.console_options,
+                self.show_cursor,
+                self._show_hover_cursor,
+                self.cursor_foreground_priority == "css",
+                self.cursor_background_priority == "css",
+            )
+            if self._pass_styles is not None:
+                self._pass_cell = known
+        console, options, show_cursor, show_hover, fg_css, bg_css = known
         component_style, post_style = self._get_styles_to_render_cell(
-            False,
-            False,
-            False,
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css",
+            False, False, False, hover, cursor, show_cursor, show_hover, fg_css, bg_css
         )
         pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index})
         pre_style += component_style
