@@ -211,12 +211,19 @@ class Chapter:
     def blocks(self) -> list[Block]:
         """The chapter's body, parsed on first access and cached."""
         if self._blocks is None:
-            loader, self._loader = self._loader, None
+            loader = self._loader
             try:
-                self._blocks = loader() if loader is not None else []
+                blocks = loader() if loader is not None else []
             except ChapterUnreadable as exc:
                 self._blocks = exc.blocks
                 self.load_error = exc.reason
+                self._loader = None
+            except BaseException:
+                self._loader = None
+                raise
+            else:
+                self._blocks = blocks  # (set before the loader goes: see read_blocks)
+                self._loader = None
         return self._blocks
 
     @blocks.setter
@@ -224,6 +231,21 @@ class Chapter:
         """Set the body directly (importers that parse eagerly)."""
         self._blocks = value
         self._loader = None
+
+    def read_blocks(self) -> list[Block]:
+        """The chapter's body without keeping it: the blocks when parsed already, else the
+        loader's fresh parse, which the chapter does not keep (it still parses on first read).
+
+        For a pass over every chapter (writing the story cache) that must not hold every
+        chapter's blocks at once. Raises :class:`ChapterUnreadable` when the body cannot be
+        read. Safe beside another thread reading :attr:`blocks`: the blocks are set before the
+        loader is dropped, so a missing loader means the blocks are there.
+        """
+        loader = self._loader
+        if loader is not None:
+            return loader()
+        blocks = self._blocks
+        return blocks if blocks is not None else []
 
     @property
     def loaded(self) -> bool:

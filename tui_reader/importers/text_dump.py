@@ -9,23 +9,72 @@ their blocks parsed on first read.
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from tui_reader.importers import _txt_archive, _txt_book, _txt_fff
 from tui_reader.importers._txt_common import detect_layout, remove_widgets, split_units
-from tui_reader.importers.encoding import decode_text
+from tui_reader.importers.encoding import decode_text, looks_binary, utf16_without_bom
 from tui_reader.model import Note, Source, Story
 from tui_reader.paths import title_from_filename
 from tui_reader.text import normalise_spaces, sanitise
 
+CHUNK_BYTES = 1 << 16
+"""How many bytes :func:`utf8_lines` decodes at a time (cut after a newline)."""
+
 
 def prepare(data: bytes) -> tuple[list[str], int]:
     """Decode, sanitise (once), normalise spaces and remove widget residue: the lines, and how
-    many words of widget residue were removed (site furniture, accounted as boilerplate)."""
+    many words of widget residue were removed (site furniture, accounted as boilerplate).
+
+    Plain UTF-8 (the usual case) is decoded a chunk at a time straight into lines
+    (:func:`utf8_lines`), so the file's bytes, the whole decoded text and its lines are never
+    held at once; anything else takes the whole-text path. Both give the same lines.
+    """
+    lines = utf8_lines(data)
+    if lines is not None:
+        if not any(line and not line.isspace() for line in lines):
+            raise ValueError("the file has no text")
+        return lines, 0
     text, removed = remove_widgets(normalise_spaces(sanitise(decode_text(data))))
     if not text.strip():
         raise ValueError("the file has no text")
     return text.split("\n"), removed
+
+
+def utf8_lines(data: bytes, chunk: int = CHUNK_BYTES) -> list[str] | None:
+    """The sanitised, space-normalised lines of UTF-8 ``data`` without a BOM, decoded
+    ``chunk`` bytes at a time (each cut just after a newline, so no character and no CRLF is
+    split); None when the bytes need the whole-text path: a BOM, UTF-16, binary, not UTF-8,
+    or the archive's rating widget (its removal looks across lines)."""
+    if (
+        not data
+        or data.isspace()
+        or data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        or utf16_without_bom(data) is not None
+        or looks_binary(data)
+    ):
+        return None
+    lines: list[str] = []
+    start = 0
+    size = len(data)
+    while start < size:
+        cut = data.find(b"\n", start + chunk) if start + chunk < size else -1
+        end = size if cut < 0 else cut + 1
+        try:
+            text = data[start:end].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        text = normalise_spaces(sanitise(text))
+        if "Share your rating" in text or "Average:" in text:
+            return None  # (neither phrase spans a line, so never two chunks)
+        if end < size:  # ends with the newline just cut after: the next chunk's first line
+            text = text[:-1]
+        lines.extend(text.split("\n"))
+        start = end
+    if not lines:
+        lines.append("")
+    return lines
 
 
 def load(path: Path, data: bytes) -> Story:
