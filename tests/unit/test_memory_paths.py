@@ -202,3 +202,20 @@ def test_a_fill_after_the_file_changed_writes_nothing(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes() + b"\n\nMore text.\n")
     assert fill() is False
     assert not entry_path(path, tmp_path / "data").exists()
+
+
+# --- what a story's repr holds ---------------------------------------------------------------
+
+
+def test_a_story_repr_names_it_without_its_text() -> None:
+    """Textual describes a thread worker by the repr of its callable: a worker given the story
+    must not write out every parsed chapter (nor a loader's packed text)."""
+    story = load_story(STORIES / next(n for n in SAMPLES if n.endswith(".txt")))
+    for chapter in story.chapters:
+        _ = chapter.blocks
+    shown = repr(story)
+    assert story.title in shown
+    assert len(shown) < 2000
+    first = story.chapters[0]
+    assert first.blocks[0].text not in shown
+    assert first.blocks[0].text not in repr(first)
