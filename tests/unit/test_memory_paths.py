@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import STORIES
+from tests.conftest import REPO, STORIES
 from tui_reader import story_cache
 from tui_reader.importers import load_story
 from tui_reader.importers._txt_common import remove_widgets
@@ -219,3 +221,24 @@ def test_a_story_repr_names_it_without_its_text() -> None:
     first = story.chapters[0]
     assert first.blocks[0].text not in shown
     assert first.blocks[0].text not in repr(first)
+
+
+def test_a_utf8_story_never_loads_the_encoding_detector() -> None:
+    """charset-normalizer (1.6 MiB once imported) is loaded for a file that is not UTF-8 only."""
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom tui_reader.importers import load_story\n"
+        f"load_story(Path({str(STORIES / 'weatherglass.txt')!r}))\n"
+        "print('charset_normalizer' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split()[-1] == "False"
+
+
+def test_a_cp1252_story_still_reads(tmp_path: Path) -> None:
+    """The detector, loaded when it is needed, still reads a legacy Windows file."""
+    path = tmp_path / "legacy.txt"
+    path.write_bytes("Chapter 1\n\n“Caf\xe9,” she said. It was na\xefve.\n".encode("cp1252"))
+    story = load_story(path)
+    assert "“Café,” she said." in story.chapters[0].blocks[0].text
