@@ -20,11 +20,11 @@ import pytest
 
 from tests.conftest import REPO, STORIES
 from tui_reader import story_cache
-from tui_reader.importers import load_story
+from tui_reader.importers import load_story, text_dump
 from tui_reader.importers._txt_common import remove_widgets
 from tui_reader.importers.encoding import decode_text
 from tui_reader.importers.text_dump import prepare, utf8_lines
-from tui_reader.model import Block, Chapter, ChapterUnreadable
+from tui_reader.model import Block, Chapter, ChapterUnreadable, StoryError
 from tui_reader.story_cache import entry_path, open_cached, open_story
 from tui_reader.text import normalise_spaces, sanitise
 
@@ -242,3 +242,24 @@ def test_a_cp1252_story_still_reads(tmp_path: Path) -> None:
     path.write_bytes("Chapter 1\n\n“Caf\xe9,” she said. It was na\xefve.\n".encode("cp1252"))
     story = load_story(path)
     assert "“Café,” she said." in story.chapters[0].blocks[0].text
+
+
+def test_the_text_importer_takes_the_bytes_over(tmp_path: Path) -> None:
+    """load_taking empties the box it is given (the bytes can go once decoded) and reads the
+    same story as load."""
+    data = (STORIES / "weatherglass.txt").read_bytes()
+    box = [data]
+    taken = text_dump.load_taking(STORIES / "weatherglass.txt", box)
+    assert box == []
+    kept = text_dump.load(STORIES / "weatherglass.txt", data)
+    assert taken.to_dict() == kept.to_dict()
+    assert load_story(STORIES / "weatherglass.txt").to_dict() == kept.to_dict()
+
+
+@pytest.mark.parametrize("data", [b"", b" \n\t\r\n"])
+def test_an_empty_file_is_still_refused(tmp_path: Path, data: bytes) -> None:
+    """Empty or only whitespace: the same one-line reason as before."""
+    path = tmp_path / "empty.txt"
+    path.write_bytes(data)
+    with pytest.raises(StoryError, match="the file is empty"):
+        load_story(path)

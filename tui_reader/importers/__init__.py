@@ -10,7 +10,10 @@ nothing heavy: the importers, the encoding detector and the warning grammar are 
 file is first imported, so :data:`IMPORTER_VERSION` and a cache hit cost no parser imports.
 
 Each importer module exposes ``load(path: Path, data: bytes) -> Story`` and raises
-``ValueError`` (or :class:`StoryError`) with a readable reason for input it cannot use.
+``ValueError`` (or :class:`StoryError`) with a readable reason for input it cannot use. One
+that can let the file's bytes go as soon as it has decoded them also exposes
+``load_taking(path: Path, box: list[bytes]) -> Story``, which takes the bytes out of ``box``
+(:func:`load_story` keeps no reference of its own).
 """
 
 from __future__ import annotations
@@ -67,10 +70,16 @@ def load_story(path: str | Path) -> Story:
         if size > MAX_BYTES:
             raise StoryError(shown, f"is too large ({size // (1024 * 1024)} MB)")
         data = path.read_bytes()
-        if not data.strip():
+        if not data or data.isspace():  # (not data.strip(): that copies the file)
             raise StoryError(shown, "the file is empty")
         module = importlib.import_module(_module_for(path, data))
-        story: Story = module.load(path, data)
+        taking = getattr(module, "load_taking", None)
+        if taking is not None:  # the importer takes the bytes over: gone once decoded
+            box = [data]
+            del data
+            story: Story = taking(path, box)
+        else:
+            story = module.load(path, data)
     except StoryError:
         raise
     except FileNotFoundError:

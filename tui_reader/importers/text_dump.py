@@ -80,6 +80,19 @@ def utf8_lines(data: bytes, chunk: int = CHUNK_BYTES) -> list[str] | None:
 def load(path: Path, data: bytes) -> Story:
     """Read a ``.txt`` story: FanFicFare TXT, a Gutenberg or plain book, or an archive dump."""
     lines, widget_words = prepare(data)
+    return build(path, lines, widget_words)
+
+
+def load_taking(path: Path, box: list[bytes]) -> Story:
+    """:func:`load` taking the file's bytes out of ``box``: the caller holds no reference,
+    so they are freed once decoded, before the story is indexed."""
+    lines, widget_words = prepare(box.pop())
+    return build(path, lines, widget_words)
+
+
+def build(path: Path, lines: list[str], widget_words: int) -> Story:
+    """The story from the file's prepared lines (``widget_words``: rating-widget words
+    removed)."""
     if _txt_fff.looks_like_fff(lines):
         fmt = "fff-txt"
         header, notes, chapters = _txt_fff.parse(path, lines)
