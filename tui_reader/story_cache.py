@@ -62,6 +62,7 @@ from typing import Any, Protocol
 import tui_reader
 from tui_reader import importers
 from tui_reader.importers import load_story
+from tui_reader.memory import trim
 from tui_reader.model import (
     Block,
     BlockLoader,
@@ -476,6 +477,7 @@ def write_entry(
             os.unlink(tmp)
         return False
     evict(cache_dir(data_dir), keep=target, limit=MAX_CACHE_BYTES)
+    trim()  # every chapter was parsed and dropped: give the freed pages back
     return True
 
 

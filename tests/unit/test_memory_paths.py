@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from tui_reader.importers import load_story, text_dump
 from tui_reader.importers._txt_common import remove_widgets
 from tui_reader.importers.encoding import decode_text
 from tui_reader.importers.text_dump import prepare, utf8_lines
+from tui_reader.memory import trim
 from tui_reader.model import Block, Chapter, ChapterUnreadable, StoryError
 from tui_reader.story_cache import entry_path, open_cached, open_story
 from tui_reader.text import normalise_spaces, sanitise
@@ -263,3 +265,63 @@ def test_an_empty_file_is_still_refused(tmp_path: Path, data: bytes) -> None:
     path.write_bytes(data)
     with pytest.raises(StoryError, match="the file is empty"):
         load_story(path)
+
+
+# --- an archive dump's chapters read again from the file ------------------------------------
+
+
+def _long_dump(path: Path) -> Path:
+    """A UTF-8 archive dump of many chapters, with notes, breaks and curly quotes."""
+    parts = ["A Long Title\n\nby Someone\n\nSummary:\nA story.\n\n"]
+    for n in range(1, 13):
+        parts.append(f"Chapter {n}: Part {n}\n\nNotes:\nA note for {n}.\n\n")
+        for k in range(40):
+            parts.append(f"“Leave it by the door,” Maren said, time {k}.\u00a0Café.\n\n")
+            if k == 20:
+                parts.append("* * *\n\n")
+    path.write_text("".join(parts), encoding="utf-8")
+    return path
+
+
+def test_dump_chapters_read_again_are_the_chapters_held(tmp_path: Path) -> None:
+    """Every chapter read again from the file has the blocks of the whole-text import."""
+    path = _long_dump(tmp_path / "long.txt")
+    data = path.read_bytes()
+    reread = load_story(path)
+    loader = reread.chapters[3]._loader
+    assert isinstance(loader, partial) and not any(
+        isinstance(arg, list) and len(arg) > 200 for arg in loader.args
+    )  # it holds the chapter's units and place, not the file's lines
+    held = text_dump.load(path, data)  # (the in-memory path: every line held)
+    assert not isinstance(held.chapters[3]._loader, partial)
+    assert reread.to_dict() == held.to_dict()
+
+
+@pytest.mark.parametrize("change", ["edit", "delete"])
+def test_a_dump_changed_after_opening_says_so(tmp_path: Path, change: str) -> None:
+    """A chapter read after the file changed or went shows why, never other text."""
+    path = _long_dump(tmp_path / "long.txt")
+    story = load_story(path)
+    if change == "edit":
+        path.write_text(path.read_text(encoding="utf-8").replace("Maren", "Odile"))
+    else:
+        path.unlink()
+    blocks = story.chapters[5].blocks
+    assert len(blocks) == 1
+    assert blocks[0].text.startswith("This chapter could not be read again:")
+    assert story.chapters[5].load_error is not None
+    assert not any("Odile" in b.text for b in blocks)
+
+
+def test_a_dump_with_carriage_returns_keeps_its_lines(tmp_path: Path) -> None:
+    """CRLF line ends change the lines' count on reading: those chapters hold their lines."""
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(_long_dump(tmp_path / "lf.txt").read_bytes().replace(b"\n", b"\r\n"))
+    story = load_story(path)
+    path.unlink()
+    assert story.chapters[5].blocks[0].text.startswith("“Leave it by the door,”")
+
+
+def test_trim_is_harmless() -> None:
+    """Giving memory back changes nothing a reader sees (and says whether the C library could)."""
+    assert isinstance(trim(), bool)

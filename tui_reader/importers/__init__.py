@@ -22,6 +22,7 @@ import importlib
 import zipfile
 from pathlib import Path
 
+from tui_reader.memory import trim
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import STORY_FORMATS
 from tui_reader.text import collapse_whitespace
@@ -33,6 +34,10 @@ by another version."""
 
 MAX_BYTES = 256 * 1024 * 1024
 """Larger files are refused rather than read into memory."""
+
+TRIM_BYTES = 256 * 1024
+"""After importing a file this large (an EPUB expands several times), freed memory is handed
+back (:func:`tui_reader.memory.trim`)."""
 
 _STORY_NOTES = "tui_reader.importers._story_notes"
 """Free-text warnings, read after every import: loaded with the first import, so a story reopened
@@ -96,6 +101,8 @@ def load_story(path: str | Path) -> Story:
     if not story.chapters:
         raise StoryError(shown, "no story text was found in the file")
     importlib.import_module(_STORY_NOTES).apply_free_text(story)
+    if size >= TRIM_BYTES:
+        trim()  # the file's text, decoded and indexed, is freed: give the pages back
     return story
 
 
@@ -123,6 +130,9 @@ def load_first_chapter(path: str | Path) -> Story | None:
     if story is None or not story.chapters:
         return None
     importlib.import_module(_STORY_NOTES).apply_free_text(story)
+    if len(data) >= TRIM_BYTES:
+        del data
+        trim()  # the documents read and parsed are freed: give the pages back
     return story
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tui_reader.importers import _txt_archive, _txt_book, _txt_fff
 from tui_reader.importers._txt_common import detect_layout, remove_widgets, split_units
+from tui_reader.importers._txt_source import LineSource
 from tui_reader.importers.encoding import decode_text, looks_binary, utf16_without_bom
 from tui_reader.model import Note, Source, Story
 from tui_reader.paths import title_from_filename
@@ -33,13 +34,23 @@ def prepare(data: bytes) -> tuple[list[str], int]:
     """
     lines = utf8_lines(data)
     if lines is not None:
-        if not any(line and not line.isspace() for line in lines):
-            raise ValueError("the file has no text")
+        _check_text(lines)
         return lines, 0
+    return whole_text_lines(data)
+
+
+def whole_text_lines(data: bytes) -> tuple[list[str], int]:
+    """:func:`prepare` by decoding the whole text at once (any encoding, the rating widget)."""
     text, removed = remove_widgets(normalise_spaces(sanitise(decode_text(data))))
     if not text.strip():
         raise ValueError("the file has no text")
     return text.split("\n"), removed
+
+
+def _check_text(lines: list[str]) -> None:
+    """Raise ValueError when no line has any text."""
+    if not any(line and not line.isspace() for line in lines):
+        raise ValueError("the file has no text")
 
 
 def utf8_lines(data: bytes, chunk: int = CHUNK_BYTES) -> list[str] | None:
@@ -85,14 +96,33 @@ def load(path: Path, data: bytes) -> Story:
 
 def load_taking(path: Path, box: list[bytes]) -> Story:
     """:func:`load` taking the file's bytes out of ``box``: the caller holds no reference,
-    so they are freed once decoded, before the story is indexed."""
-    lines, widget_words = prepare(box.pop())
-    return build(path, lines, widget_words)
+    so they are freed once decoded, before the story is indexed. A plain UTF-8 archive dump's
+    chapters then read their lines again from the file (:mod:`._txt_source`): the story does
+    not hold its text."""
+    data = box.pop()
+    lines = utf8_lines(data)
+    source: LineSource | None = None
+    widget_words = 0
+    if lines is None:
+        lines, widget_words = whole_text_lines(data)
+    else:
+        _check_text(lines)
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        if stat is not None and stat.st_size == len(data):
+            source = LineSource.of(path, data, stat.st_mtime_ns, len(lines))
+    del data
+    return build(path, lines, widget_words, source)
 
 
-def build(path: Path, lines: list[str], widget_words: int) -> Story:
+def build(
+    path: Path, lines: list[str], widget_words: int, source: LineSource | None = None
+) -> Story:
     """The story from the file's prepared lines (``widget_words``: rating-widget words
-    removed)."""
+    removed; ``source``: where the lines are in the file, for an archive dump's chapters to
+    read them again)."""
     if _txt_fff.looks_like_fff(lines):
         fmt = "fff-txt"
         header, notes, chapters = _txt_fff.parse(path, lines)
@@ -107,7 +137,7 @@ def build(path: Path, lines: list[str], widget_words: int) -> Story:
             header, notes, chapters = _txt_book.parse(path, lines)
         else:
             fmt = "archive-txt"
-            header, notes, chapters = _txt_archive.parse(path, lines, units, layout)
+            header, notes, chapters = _txt_archive.parse(path, lines, units, layout, source)
     total = header.chapters_total
     if total is None and header.completed:
         total = len(chapters)
