@@ -325,3 +325,43 @@ def test_a_dump_with_carriage_returns_keeps_its_lines(tmp_path: Path) -> None:
 def test_trim_is_harmless() -> None:
     """Giving memory back changes nothing a reader sees (and says whether the C library could)."""
     assert isinstance(trim(), bool)
+
+
+# --- reading a text file a piece at a time ---------------------------------------------------
+
+LATE = {
+    "plain": "",
+    "crlf": "\r\n",
+    "cp1252": "caf\xe9",
+    "widget": "Enjoying this story? Share your rating!",
+    "bom": "\ufeff",
+}
+"""What the end of a file may hold that its start does not show."""
+
+
+@pytest.mark.parametrize("late", list(LATE))
+@pytest.mark.parametrize("pieces", [(7, 5), (64, 64), (1 << 16, 65536)])
+def test_a_file_read_in_pieces_reads_as_the_whole_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, late: str, pieces: tuple[int, int]
+) -> None:
+    """Whatever the piece size and whatever the file's end holds (a line end, a byte that is
+    not UTF-8, the widget), the story is the one read from the whole bytes."""
+    chunk, sample = pieces
+    monkeypatch.setattr(text_dump, "CHUNK_BYTES", chunk)
+    monkeypatch.setattr(text_dump, "SAMPLE", sample)
+    path = _long_dump(tmp_path / "long.txt")
+    extra = LATE[late]
+    raw = path.read_bytes() + f"\n\nThe end {extra} here.\n".encode(
+        "cp1252" if late == "cp1252" else "utf-8"
+    )
+    path.write_bytes(raw)
+    assert text_dump.load_file(path).to_dict() == text_dump.load(path, raw).to_dict()
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n\n\t\n"])
+def test_an_empty_file_read_in_pieces_says_so(tmp_path: Path, data: bytes) -> None:
+    """Nothing, or only white space: "the file is empty"."""
+    path = tmp_path / "empty.txt"
+    path.write_bytes(data)
+    with pytest.raises(ValueError, match="the file is empty"):
+        text_dump.load_file(path)

@@ -11,9 +11,9 @@ file is first imported, so :data:`IMPORTER_VERSION` and a cache hit cost no pars
 
 Each importer module exposes ``load(path: Path, data: bytes) -> Story`` and raises
 ``ValueError`` (or :class:`StoryError`) with a readable reason for input it cannot use. One
-that can let the file's bytes go as soon as it has decoded them also exposes
-``load_taking(path: Path, box: list[bytes]) -> Story``, which takes the bytes out of ``box``
-(:func:`load_story` keeps no reference of its own).
+that reads its file a piece at a time (so a long story's bytes are never all held) exposes
+``load_file(path: Path) -> Story`` instead, which :func:`load_story` then calls; it says "the
+file is empty" itself.
 """
 
 from __future__ import annotations
@@ -74,16 +74,15 @@ def load_story(path: str | Path) -> Story:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise StoryError(shown, f"is too large ({size // (1024 * 1024)} MB)")
-        data = path.read_bytes()
-        if not data or data.isspace():  # (not data.strip(): that copies the file)
-            raise StoryError(shown, "the file is empty")
-        module = importlib.import_module(_module_for(path, data))
-        taking = getattr(module, "load_taking", None)
-        if taking is not None:  # the importer takes the bytes over: gone once decoded
-            box = [data]
-            del data
-            story: Story = taking(path, box)
+        known = STORY_FORMATS.get(path.suffix.lower())
+        module = importlib.import_module(known) if known is not None else None
+        if module is not None and hasattr(module, "load_file"):
+            story: Story = module.load_file(path)  # (reads the file a piece at a time)
         else:
+            data = path.read_bytes()
+            if not data or data.isspace():  # (not data.strip(): that copies the file)
+                raise StoryError(shown, "the file is empty")
+            module = importlib.import_module(_module_for(path, data))
             story = module.load(path, data)
     except StoryError:
         raise

@@ -10,12 +10,14 @@ their blocks parsed on first read.
 from __future__ import annotations
 
 import codecs
+import os
+from array import array
 from pathlib import Path
 
 from tui_reader.importers import _txt_archive, _txt_book, _txt_fff
 from tui_reader.importers._txt_common import detect_layout, remove_widgets, split_units
 from tui_reader.importers._txt_source import LineSource
-from tui_reader.importers.encoding import decode_text, looks_binary, utf16_without_bom
+from tui_reader.importers.encoding import SAMPLE, decode_text, looks_binary, utf16_without_bom
 from tui_reader.model import Note, Source, Story
 from tui_reader.paths import title_from_filename
 from tui_reader.text import normalise_spaces, sanitise
@@ -58,13 +60,7 @@ def utf8_lines(data: bytes, chunk: int = CHUNK_BYTES) -> list[str] | None:
     ``chunk`` bytes at a time (each cut just after a newline, so no character and no CRLF is
     split); None when the bytes need the whole-text path: a BOM, UTF-16, binary, not UTF-8,
     or the archive's rating widget (its removal looks across lines)."""
-    if (
-        not data
-        or data.isspace()
-        or data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-        or utf16_without_bom(data) is not None
-        or looks_binary(data)
-    ):
+    if not data or data.isspace() or not plain_head(data):
         return None
     lines: list[str] = []
     start = 0
@@ -72,20 +68,93 @@ def utf8_lines(data: bytes, chunk: int = CHUNK_BYTES) -> list[str] | None:
     while start < size:
         cut = data.find(b"\n", start + chunk) if start + chunk < size else -1
         end = size if cut < 0 else cut + 1
-        try:
-            text = data[start:end].decode("utf-8")
-        except UnicodeDecodeError:
+        got = _piece_lines(data[start:end], last=end >= size)
+        if got is None:
             return None
-        text = normalise_spaces(sanitise(text))
-        if "Share your rating" in text or "Average:" in text:
-            return None  # (neither phrase spans a line, so never two chunks)
-        if end < size:  # ends with the newline just cut after: the next chunk's first line
-            text = text[:-1]
-        lines.extend(text.split("\n"))
+        lines.extend(got)
         start = end
     if not lines:
         lines.append("")
     return lines
+
+
+def plain_head(head: bytes) -> bool:
+    """True when a file starting with ``head`` (at least its first ``encoding.SAMPLE`` bytes)
+    may be plain UTF-8: no BOM, not UTF-16, not binary."""
+    return not (
+        head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        or utf16_without_bom(head) is not None
+        or looks_binary(head)
+    )
+
+
+def _piece_lines(piece: bytes, *, last: bool) -> list[str] | None:
+    """The lines of one piece of the file (cut just after a newline unless it is the ``last``);
+    None when it is not UTF-8 or holds the rating widget (the whole-text path then)."""
+    try:
+        text = piece.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    text = normalise_spaces(sanitise(text))
+    if "Share your rating" in text or "Average:" in text:
+        return None  # (neither phrase spans a line, so never two pieces)
+    if not last:  # ends with the newline cut after: the next piece's first line follows
+        text = text[:-1]
+    return text.split("\n")
+
+
+def load_file(path: Path) -> Story:
+    """Read a ``.txt`` story from its file a piece at a time: plain UTF-8 is decoded straight
+    into lines, so the file's bytes are never all held (nor the decoded text); anything else
+    (another encoding, a BOM, the rating widget) is read whole (:func:`load_taking`). Raises
+    ValueError ("the file is empty") like :func:`~tui_reader.importers.load_story`."""
+    with path.open("rb") as handle:
+        stat = os.fstat(handle.fileno())
+        pending = handle.read(SAMPLE)
+        lines: list[str] = []
+        starts = array("q", [0])
+        base = 0
+        has_text = has_cr = False
+        plain = plain_head(pending)
+        while plain:
+            block = handle.read(CHUNK_BYTES)
+            buffer = pending + block if block else pending
+            if block:
+                cut = buffer.rfind(b"\n")
+                if cut < 0:
+                    pending = buffer
+                    continue
+                piece, pending = buffer[: cut + 1], buffer[cut + 1 :]
+            else:
+                piece, pending = buffer, b""
+            got = _piece_lines(piece, last=not block)
+            if got is None:
+                plain = False
+                break
+            has_text = has_text or (bool(piece) and not piece.isspace())
+            has_cr = has_cr or b"\r" in piece
+            at = piece.find(b"\n")
+            while at >= 0:
+                starts.append(base + at + 1)
+                at = piece.find(b"\n", at + 1)
+            lines.extend(got)
+            base += len(piece)
+            if not block:
+                break
+        if not plain:
+            del lines, starts
+            handle.seek(0)
+            data = handle.read()
+            if not data or data.isspace():
+                raise ValueError("the file is empty")
+            return load_taking(path, [data])
+    if not has_text:
+        raise ValueError("the file is empty")
+    _check_text(lines)
+    source = None
+    if not has_cr and base == stat.st_size and len(starts) == len(lines):
+        source = LineSource(path, base, stat.st_mtime_ns, starts)
+    return build(path, lines, 0, source)
 
 
 def load(path: Path, data: bytes) -> Story:
