@@ -92,10 +92,14 @@ class SourcedText(ChapterText):
         """Where the lines are in the file."""
 
     def loader(self, body: list[Unit], heads: list[Block]) -> partial[list[Block]]:
-        """A loader holding the chapter's units and line range, not its text."""
+        """A loader holding the chapter's units (packed: 24 bytes a paragraph) and line range,
+        not its text."""
         first = body[0].start if body else 0
         end = body[-1].end if body else 0
-        return partial(_reread, self.source, self.layout, first, end, body, heads)
+        units = array("q")
+        for unit in body:
+            units.extend((unit.start, unit.end, unit.gap))
+        return partial(_reread, self.source, self.layout, first, end, units, heads)
 
 
 def _reread(
@@ -103,10 +107,11 @@ def _reread(
     layout: Layout,
     first: int,
     end: int,
-    body: list[Unit],
+    units: array[int],
     heads: list[Block],
 ) -> list[Block]:
     """A chapter's blocks from its lines read again (padded so its units point at them)."""
     lines = [""] * first
     lines.extend(source.read(first, end))
+    body = [Unit(units[i], units[i + 1], units[i + 2]) for i in range(0, len(units), 3)]
     return ChapterText(lines, layout, gap_breaks=True).blocks(body, heads)
