@@ -178,10 +178,12 @@ class Chapter:
     """Author's notes at the end of the chapter, label stripped."""
     summary: str | None = None
     """The chapter's own summary (AO3's "Chapter Summary"), label stripped; None when absent."""
-    _blocks: list[Block] | None = None
-    """The parsed body once known."""
-    _loader: BlockLoader | None = None
-    """Parses the body on first access when it was not given up front."""
+    _blocks: list[Block] | None = field(default=None, repr=False)
+    """The parsed body once known (not in the repr: Textual names a worker by the repr of its
+    callable, and a worker given the story would otherwise write out every parsed chapter)."""
+    _loader: BlockLoader | None = field(default=None, repr=False)
+    """Parses the body on first access when it was not given up front (not in the repr: a
+    loader may hold the chapter's packed text)."""
     load_error: str | None = None
     """Why the body could not be read (it then shows a paragraph saying so), or None."""
 
@@ -211,12 +213,19 @@ class Chapter:
     def blocks(self) -> list[Block]:
         """The chapter's body, parsed on first access and cached."""
         if self._blocks is None:
-            loader, self._loader = self._loader, None
+            loader = self._loader
             try:
-                self._blocks = loader() if loader is not None else []
+                blocks = loader() if loader is not None else []
             except ChapterUnreadable as exc:
                 self._blocks = exc.blocks
                 self.load_error = exc.reason
+                self._loader = None
+            except BaseException:
+                self._loader = None
+                raise
+            else:
+                self._blocks = blocks  # (set before the loader goes: see read_blocks)
+                self._loader = None
         return self._blocks
 
     @blocks.setter
@@ -224,6 +233,21 @@ class Chapter:
         """Set the body directly (importers that parse eagerly)."""
         self._blocks = value
         self._loader = None
+
+    def read_blocks(self) -> list[Block]:
+        """The chapter's body without keeping it: the blocks when parsed already, else the
+        loader's fresh parse, which the chapter does not keep (it still parses on first read).
+
+        For a pass over every chapter (writing the story cache) that must not hold every
+        chapter's blocks at once. Raises :class:`ChapterUnreadable` when the body cannot be
+        read. Safe beside another thread reading :attr:`blocks`: the blocks are set before the
+        loader is dropped, so a missing loader means the blocks are there.
+        """
+        loader = self._loader
+        if loader is not None:
+            return loader()
+        blocks = self._blocks
+        return blocks if blocks is not None else []
 
     @property
     def loaded(self) -> bool:
@@ -399,8 +423,9 @@ class Story:
     """Chapters the story will have when finished (the 20 of "3/20"); None when unknown."""
     notes: list[Note] = field(default_factory=list)
     """Story-level author's notes."""
-    chapters: list[Chapter] = field(default_factory=list)
-    """The chapters present in the file."""
+    chapters: list[Chapter] = field(default_factory=list, repr=False)
+    """The chapters present in the file (not in the repr, which names the story: a thread
+    worker given the story is described by it)."""
     series: list[Series] = field(default_factory=list)
     """The series the story belongs to, with its part number in each."""
     language: str | None = None
@@ -409,9 +434,9 @@ class Story:
     """AO3 categories ("F/M", "Gen") or a site's genre/category labels, verbatim."""
     source_url: str | None = None
     """Where the story lives online (the AO3 work URL, FanFicFare's story URL, ``dc:source``)."""
-    front_matter: list[Section] = field(default_factory=list)
+    front_matter: list[Section] = field(default_factory=list, repr=False)
     """Sections before the story that are not chapters (title page, contents, licence)."""
-    back_matter: list[Section] = field(default_factory=list)
+    back_matter: list[Section] = field(default_factory=list, repr=False)
     """Sections after the story that are not chapters (afterwords not the author's, licence)."""
     accounted: dict[str, int] = field(default_factory=dict)
     """Visible source words an importer consumed outside chapters, notes and sections, by

@@ -29,8 +29,9 @@ Rules:
   means a miss; the entry is rebuilt.
 - A damaged entry (truncated, garbage, wrong JSON shape) is a miss too, never an error.
 - A miss returns the importer's story at once; the entry is written later by the function
-  :func:`open_story` returns (it parses every chapter: run it off the event loop, after the
-  first paint). :func:`open_cached` does both at once.
+  :func:`open_story` returns (it parses every chapter not parsed yet, one at a time, keeping
+  none: run it off the event loop, after the first paint). :func:`open_cached` does both at
+  once.
 - Writes are atomic (temporary file + ``os.replace``); a read-only or full data dir just means
   no cache.
 - The folder is kept under :data:`MAX_CACHE_BYTES`: after each write the entries used least
@@ -56,11 +57,12 @@ import secrets
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import tui_reader
 from tui_reader import importers
 from tui_reader.importers import load_story
+from tui_reader.memory import trim
 from tui_reader.model import (
     Block,
     BlockLoader,
@@ -103,12 +105,22 @@ _MAX_HEADER = 64 * 1024 * 1024
 _KINDS = frozenset({"paragraph", "scene_break", "epigraph", "heading"})
 """Block kinds an entry may hold."""
 
-Fill = Callable[[], bool]
-"""Writes a missed story's entry (parses every chapter first); True when written."""
+
+class Fill(Protocol):
+    """Writes a missed story's entry (parsing the chapters not parsed yet, one at a time, none
+    kept); True when written. ``cancelled`` is asked between chapters: true, and nothing is
+    written."""
+
+    def __call__(self, cancelled: Callable[[], bool] | None = None) -> bool:
+        """Write the entry."""
 
 
 class _Damaged(Exception):
     """An entry whose bytes or shape are not what this version writes."""
+
+
+class _Abandoned(Exception):
+    """An entry not to be written after all (a chapter unreadable, the file changed, cancelled)."""
 
 
 # --- where entries live ---------------------------------------------------------------------
@@ -165,10 +177,11 @@ def cached_story(path: Path, data_dir: Path) -> Story | None:
 def open_story(path: Path, data_dir: Path) -> tuple[Story, Fill | None]:
     """The story, and on a miss the function that writes its entry (None on a hit).
 
-    The function parses every chapter still unparsed and writes the entry; call it off the
-    event loop, after the first paint (when other threads may parse chapters of the same story
-    at the same time, parse them first under their lock: ``reading.load_chapters``). Raises
-    StoryError like :func:`~tui_reader.importers.load_story`.
+    The function parses each chapter still unparsed (one at a time, keeping none: the story's
+    chapters stay lazy) and writes the entry; call it off the event loop, after the first
+    paint. Other threads may parse chapters of the same story meanwhile
+    (:meth:`~tui_reader.model.Chapter.read_blocks` is safe beside them). Raises StoryError like
+    :func:`~tui_reader.importers.load_story`.
     """
     path = Path(path)
     try:
@@ -182,7 +195,13 @@ def open_story(path: Path, data_dir: Path) -> tuple[Story, Fill | None]:
     story = load_story(path)
     if stat is None:
         return story, None
-    return story, lambda: write_entry(story, path, data_dir, stat)
+    known = stat
+
+    def fill(cancelled: Callable[[], bool] | None = None) -> bool:
+        """Write the entry of the story just imported."""
+        return write_entry(story, path, data_dir, known, cancelled=cancelled)
+
+    return story, fill
 
 
 # --- reading an entry ------------------------------------------------------------------------
@@ -390,23 +409,24 @@ def _strs(value: Any) -> list[str]:
 # --- writing an entry ------------------------------------------------------------------------
 
 
-def write_entry(story: Story, path: Path, data_dir: Path, stat: os.stat_result) -> bool:
-    """Parse every chapter of ``story`` and write its entry; True when written.
+def write_entry(
+    story: Story,
+    path: Path,
+    data_dir: Path,
+    stat: os.stat_result,
+    *,
+    cancelled: Callable[[], bool] | None = None,
+) -> bool:
+    """Write ``story``'s entry, parsing each chapter not parsed yet; True when written.
 
-    ``stat`` is the file's stat from before it was imported: when the file has changed since,
-    or a chapter could not be read, nothing is written. A read-only or full disk is not fatal.
+    The chapters stream: each one not parsed yet is parsed (:meth:`Chapter.read_blocks`),
+    encoded, written and dropped, so the pass never holds every chapter's blocks (a chapter
+    parsed already is written from its blocks; none is parsed for keeps). ``stat`` is the
+    file's stat from before it was imported: when the file has changed since, a chapter could
+    not be read, or ``cancelled()`` turns true (checked between chapters), nothing is written.
+    A read-only or full disk is not fatal.
     """
     chapters = story.chapters
-    for chapter in chapters:
-        _ = chapter.blocks  # parsed now if not yet
-    if any(chapter.load_error is not None for chapter in chapters):
-        return False
-    try:
-        now = Path(path).stat()
-    except OSError:
-        return False
-    if (now.st_size, now.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
-        return False
     target = entry_path(path, data_dir)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -419,7 +439,16 @@ def write_entry(story: Story, path: Path, data_dir: Path, stat: os.stat_result) 
             rows: list[list[Any]] = []
             offset = 0
             for chapter in chapters:
-                segment = _encode_blocks(chapter.blocks)
+                if cancelled is not None and cancelled():
+                    raise _Abandoned("cancelled")
+                try:
+                    blocks = chapter.read_blocks()
+                except ChapterUnreadable as exc:
+                    raise _Abandoned(exc.reason) from None
+                if chapter.load_error is not None:
+                    raise _Abandoned(chapter.load_error)
+                segment = _encode_blocks(blocks)
+                del blocks
                 out.write(segment)
                 rows.append(
                     [
@@ -439,12 +468,16 @@ def write_entry(story: Story, path: Path, data_dir: Path, stat: os.stat_result) 
             raw = _dumps(header)
             out.write(raw)
             out.write(len(raw).to_bytes(_TAIL, "big"))
+        now = Path(path).stat()
+        if (now.st_size, now.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+            raise _Abandoned("the file changed")
         os.replace(tmp, target)
-    except OSError:
+    except (OSError, _Abandoned):
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         return False
     evict(cache_dir(data_dir), keep=target, limit=MAX_CACHE_BYTES)
+    trim()  # every chapter was parsed and dropped: give the freed pages back
     return True
 
 

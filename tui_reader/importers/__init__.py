@@ -10,7 +10,10 @@ nothing heavy: the importers, the encoding detector and the warning grammar are 
 file is first imported, so :data:`IMPORTER_VERSION` and a cache hit cost no parser imports.
 
 Each importer module exposes ``load(path: Path, data: bytes) -> Story`` and raises
-``ValueError`` (or :class:`StoryError`) with a readable reason for input it cannot use.
+``ValueError`` (or :class:`StoryError`) with a readable reason for input it cannot use. One
+that reads its file a piece at a time (so a long story's bytes are never all held) exposes
+``load_file(path: Path) -> Story`` instead, which :func:`load_story` then calls; it says "the
+file is empty" itself.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import importlib
 import zipfile
 from pathlib import Path
 
+from tui_reader.memory import trim
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import STORY_FORMATS
 from tui_reader.text import collapse_whitespace
@@ -30,6 +34,10 @@ by another version."""
 
 MAX_BYTES = 256 * 1024 * 1024
 """Larger files are refused rather than read into memory."""
+
+TRIM_BYTES = 256 * 1024
+"""After importing a file this large (an EPUB expands several times), freed memory is handed
+back (:func:`tui_reader.memory.trim`)."""
 
 _STORY_NOTES = "tui_reader.importers._story_notes"
 """Free-text warnings, read after every import: loaded with the first import, so a story reopened
@@ -66,11 +74,16 @@ def load_story(path: str | Path) -> Story:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise StoryError(shown, f"is too large ({size // (1024 * 1024)} MB)")
-        data = path.read_bytes()
-        if not data.strip():
-            raise StoryError(shown, "the file is empty")
-        module = importlib.import_module(_module_for(path, data))
-        story: Story = module.load(path, data)
+        known = STORY_FORMATS.get(path.suffix.lower())
+        module = importlib.import_module(known) if known is not None else None
+        if module is not None and hasattr(module, "load_file"):
+            story: Story = module.load_file(path)  # (reads the file a piece at a time)
+        else:
+            data = path.read_bytes()
+            if not data or data.isspace():  # (not data.strip(): that copies the file)
+                raise StoryError(shown, "the file is empty")
+            module = importlib.import_module(_module_for(path, data))
+            story = module.load(path, data)
     except StoryError:
         raise
     except FileNotFoundError:
@@ -87,6 +100,8 @@ def load_story(path: str | Path) -> Story:
     if not story.chapters:
         raise StoryError(shown, "no story text was found in the file")
     importlib.import_module(_STORY_NOTES).apply_free_text(story)
+    if size >= TRIM_BYTES:
+        trim()  # the file's text, decoded and indexed, is freed: give the pages back
     return story
 
 
@@ -114,6 +129,9 @@ def load_first_chapter(path: str | Path) -> Story | None:
     if story is None or not story.chapters:
         return None
     importlib.import_module(_STORY_NOTES).apply_free_text(story)
+    if len(data) >= TRIM_BYTES:
+        del data
+        trim()  # the documents read and parsed are freed: give the pages back
     return story
 
 

@@ -21,6 +21,7 @@ from tui_reader.importers._txt_common import (
     split_units,
 )
 from tui_reader.importers._txt_header import Header, label_line
+from tui_reader.importers._txt_source import LineSource, SourcedText
 from tui_reader.importers.grammar import Heading, parse_heading
 from tui_reader.model import Block, Chapter
 
@@ -43,16 +44,26 @@ class Preamble:
 
 
 def parse(
-    path: Path, lines: list[str], units: list[Unit] | None = None, layout: Layout | None = None
+    path: Path,
+    lines: list[str],
+    units: list[Unit] | None = None,
+    layout: Layout | None = None,
+    source: LineSource | None = None,
 ) -> tuple[Header, list[str], list[Chapter]]:
     """Parse an archive dump's lines into header, story notes and chapters (``units`` and
-    ``layout``: the file's units and layout when the caller has worked them out already)."""
+    ``layout``: the file's units and layout when the caller has worked them out already;
+    ``source``: where the lines are in the file, so the chapters read them again rather than
+    hold them)."""
     if units is None or layout is None:
         units = split_units(lines)
         layout = detect_layout(lines, units)
     if layout.line_paragraphs:
         units = explode_lines(units)
-    text = ChapterText(lines, layout, gap_breaks=True)
+    text = (
+        ChapterText(lines, layout, gap_breaks=True)
+        if source is None
+        else SourcedText(lines, layout, source)
+    )
     heads = _headings(lines, units)
     first_head = heads[0][0] if heads else len(units)
     pre = _preamble(text, units[:first_head], layout, headed=bool(heads))

@@ -171,15 +171,18 @@ class ChapterText:
         while body and self.is_break(body[-1]):
             body = body[:-1]
         heads = list(lead or [])
-        loader: Callable[[], list[Block]] = lambda: self.blocks(body, heads)  # noqa: E731
         return Chapter.lazy(
             number=number,
             title=title,
             words=self.words(body),
-            loader=loader,
+            loader=self.loader(body, heads),
             notes_before=notes_before,
             notes_after=notes_after,
         )
+
+    def loader(self, body: list[Unit], heads: list[Block]) -> Callable[[], list[Block]]:
+        """The function that parses a chapter's blocks when first read."""
+        return lambda: self.blocks(body, heads)
 
 
 def _with_epigraph(

@@ -9,28 +9,189 @@ their blocks parsed on first read.
 
 from __future__ import annotations
 
+import codecs
+import os
+from array import array
 from pathlib import Path
 
 from tui_reader.importers import _txt_archive, _txt_book, _txt_fff
 from tui_reader.importers._txt_common import detect_layout, remove_widgets, split_units
-from tui_reader.importers.encoding import decode_text
+from tui_reader.importers._txt_source import LineSource
+from tui_reader.importers.encoding import SAMPLE, decode_text, looks_binary, utf16_without_bom
 from tui_reader.model import Note, Source, Story
 from tui_reader.paths import title_from_filename
 from tui_reader.text import normalise_spaces, sanitise
 
+CHUNK_BYTES = 1 << 16
+"""How many bytes :func:`utf8_lines` decodes at a time (cut after a newline)."""
+
 
 def prepare(data: bytes) -> tuple[list[str], int]:
     """Decode, sanitise (once), normalise spaces and remove widget residue: the lines, and how
-    many words of widget residue were removed (site furniture, accounted as boilerplate)."""
+    many words of widget residue were removed (site furniture, accounted as boilerplate).
+
+    Plain UTF-8 (the usual case) is decoded a chunk at a time straight into lines
+    (:func:`utf8_lines`), so the file's bytes, the whole decoded text and its lines are never
+    held at once; anything else takes the whole-text path. Both give the same lines.
+    """
+    lines = utf8_lines(data)
+    if lines is not None:
+        _check_text(lines)
+        return lines, 0
+    return whole_text_lines(data)
+
+
+def whole_text_lines(data: bytes) -> tuple[list[str], int]:
+    """:func:`prepare` by decoding the whole text at once (any encoding, the rating widget)."""
     text, removed = remove_widgets(normalise_spaces(sanitise(decode_text(data))))
     if not text.strip():
         raise ValueError("the file has no text")
     return text.split("\n"), removed
 
 
+def _check_text(lines: list[str]) -> None:
+    """Raise ValueError when no line has any text."""
+    if not any(line and not line.isspace() for line in lines):
+        raise ValueError("the file has no text")
+
+
+def utf8_lines(data: bytes, chunk: int = CHUNK_BYTES) -> list[str] | None:
+    """The sanitised, space-normalised lines of UTF-8 ``data`` without a BOM, decoded
+    ``chunk`` bytes at a time (each cut just after a newline, so no character and no CRLF is
+    split); None when the bytes need the whole-text path: a BOM, UTF-16, binary, not UTF-8,
+    or the archive's rating widget (its removal looks across lines)."""
+    if not data or data.isspace() or not plain_head(data):
+        return None
+    lines: list[str] = []
+    start = 0
+    size = len(data)
+    while start < size:
+        cut = data.find(b"\n", start + chunk) if start + chunk < size else -1
+        end = size if cut < 0 else cut + 1
+        got = _piece_lines(data[start:end], last=end >= size)
+        if got is None:
+            return None
+        lines.extend(got)
+        start = end
+    if not lines:
+        lines.append("")
+    return lines
+
+
+def plain_head(head: bytes) -> bool:
+    """True when a file starting with ``head`` (at least its first ``encoding.SAMPLE`` bytes)
+    may be plain UTF-8: no BOM, not UTF-16, not binary."""
+    return not (
+        head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        or utf16_without_bom(head) is not None
+        or looks_binary(head)
+    )
+
+
+def _piece_lines(piece: bytes, *, last: bool) -> list[str] | None:
+    """The lines of one piece of the file (cut just after a newline unless it is the ``last``);
+    None when it is not UTF-8 or holds the rating widget (the whole-text path then)."""
+    try:
+        text = piece.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    text = normalise_spaces(sanitise(text))
+    if "Share your rating" in text or "Average:" in text:
+        return None  # (neither phrase spans a line, so never two pieces)
+    if not last:  # ends with the newline cut after: the next piece's first line follows
+        text = text[:-1]
+    return text.split("\n")
+
+
+def load_file(path: Path) -> Story:
+    """Read a ``.txt`` story from its file a piece at a time: plain UTF-8 is decoded straight
+    into lines, so the file's bytes are never all held (nor the decoded text); anything else
+    (another encoding, a BOM, the rating widget) is read whole (:func:`load_taking`). Raises
+    ValueError ("the file is empty") like :func:`~tui_reader.importers.load_story`."""
+    with path.open("rb") as handle:
+        stat = os.fstat(handle.fileno())
+        pending = handle.read(SAMPLE)
+        lines: list[str] = []
+        starts = array("q", [0])
+        base = 0
+        has_text = has_cr = False
+        plain = plain_head(pending)
+        while plain:
+            block = handle.read(CHUNK_BYTES)
+            buffer = pending + block if block else pending
+            if block:
+                cut = buffer.rfind(b"\n")
+                if cut < 0:
+                    pending = buffer
+                    continue
+                piece, pending = buffer[: cut + 1], buffer[cut + 1 :]
+            else:
+                piece, pending = buffer, b""
+            got = _piece_lines(piece, last=not block)
+            if got is None:
+                plain = False
+                break
+            has_text = has_text or (bool(piece) and not piece.isspace())
+            has_cr = has_cr or b"\r" in piece
+            at = piece.find(b"\n")
+            while at >= 0:
+                starts.append(base + at + 1)
+                at = piece.find(b"\n", at + 1)
+            lines.extend(got)
+            base += len(piece)
+            if not block:
+                break
+        if not plain:
+            del lines, starts
+            handle.seek(0)
+            data = handle.read()
+            if not data or data.isspace():
+                raise ValueError("the file is empty")
+            return load_taking(path, [data])
+    if not has_text:
+        raise ValueError("the file is empty")
+    _check_text(lines)
+    source = None
+    if not has_cr and base == stat.st_size and len(starts) == len(lines):
+        source = LineSource(path, base, stat.st_mtime_ns, starts)
+    return build(path, lines, 0, source)
+
+
 def load(path: Path, data: bytes) -> Story:
     """Read a ``.txt`` story: FanFicFare TXT, a Gutenberg or plain book, or an archive dump."""
     lines, widget_words = prepare(data)
+    return build(path, lines, widget_words)
+
+
+def load_taking(path: Path, box: list[bytes]) -> Story:
+    """:func:`load` taking the file's bytes out of ``box``: the caller holds no reference,
+    so they are freed once decoded, before the story is indexed. A plain UTF-8 archive dump's
+    chapters then read their lines again from the file (:mod:`._txt_source`): the story does
+    not hold its text."""
+    data = box.pop()
+    lines = utf8_lines(data)
+    source: LineSource | None = None
+    widget_words = 0
+    if lines is None:
+        lines, widget_words = whole_text_lines(data)
+    else:
+        _check_text(lines)
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        if stat is not None and stat.st_size == len(data):
+            source = LineSource.of(path, data, stat.st_mtime_ns, len(lines))
+    del data
+    return build(path, lines, widget_words, source)
+
+
+def build(
+    path: Path, lines: list[str], widget_words: int, source: LineSource | None = None
+) -> Story:
+    """The story from the file's prepared lines (``widget_words``: rating-widget words
+    removed; ``source``: where the lines are in the file, for an archive dump's chapters to
+    read them again)."""
     if _txt_fff.looks_like_fff(lines):
         fmt = "fff-txt"
         header, notes, chapters = _txt_fff.parse(path, lines)
@@ -45,7 +206,7 @@ def load(path: Path, data: bytes) -> Story:
             header, notes, chapters = _txt_book.parse(path, lines)
         else:
             fmt = "archive-txt"
-            header, notes, chapters = _txt_archive.parse(path, lines, units, layout)
+            header, notes, chapters = _txt_archive.parse(path, lines, units, layout, source)
     total = header.chapters_total
     if total is None and header.completed:
         total = len(chapters)

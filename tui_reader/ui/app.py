@@ -82,8 +82,8 @@ WHOLE_STORY_DELAY = 0.1
 in a thread worker: the first paint never shares the processor with it."""
 
 CACHE_FILL_DELAY = 1.0
-"""Seconds after a story first shows before its cache entry is written (every chapter parsed in
-a thread worker): the first paint never shares the processor with it."""
+"""Seconds after a story first shows before its cache entry is written (the chapters parsed one
+at a time in a thread worker, none kept): the first paint never shares the processor with it."""
 
 
 Whole = Callable[[], tuple[Story, Fill | None]]
@@ -581,20 +581,16 @@ class TuiReaderApp(App[int]):
     def fill_cache_later(self, story: Story, fill: Fill) -> None:
         """Write ``story``'s cache entry in a thread worker, :data:`CACHE_FILL_DELAY` from now.
 
-        Every chapter is parsed first (under the reading engine's lock, as the reader's own
-        workers parse), then the entry is written. Nothing of it is fatal: a failure means the
-        story is imported again next time.
+        The fill streams the chapters (each one not parsed yet is parsed, written and dropped:
+        the story keeps only what the reader parsed). Nothing of it is fatal: a failure means
+        the story is imported again next time.
         """
 
         def work() -> None:
             worker = get_current_worker()
             with contextlib.suppress(Exception):
-                for index in range(len(story.chapters)):
-                    if worker.is_cancelled:  # the app is quitting: never hold up its exit
-                        return
-                    load_chapters(story, [index])
-                if not worker.is_cancelled:
-                    fill()
+                # the app quitting cancels it between chapters: never hold up its exit
+                fill(cancelled=lambda: worker.is_cancelled)
 
         def start() -> None:
             self.run_worker(work, thread=True, group="story-cache", exit_on_error=False)
