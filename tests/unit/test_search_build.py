@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,7 @@ def test_a_large_build_uses_workers_by_default_and_reports_every_file(
     started: list[int] = []
     real_pool = search._pool
 
-    def pool(workers: int) -> search.ProcessPoolExecutor:
+    def pool(workers: int) -> ProcessPoolExecutor:
         started.append(workers)
         return real_pool(workers)
 
