@@ -76,8 +76,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5(
     text, cjk, cjk1, doc UNINDEXED, chapter UNINDEXED, block UNINDEXED, chapter_title UNINDEXED,
     tokenize = 'unicode61 remove_diacritics 2'
 );
+INSERT INTO passages (passages, rank) VALUES ('pgsz', 8000);
 INSERT OR IGNORE INTO meta VALUES ('schema', '{SCHEMA_VERSION}');
 """
+# pgsz: FTS5 leaf pages that fill the 8 KiB database pages (see _connect): fewer, larger
+# pages make the index build about a tenth cheaper.
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,6 +386,8 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 def _worker_start() -> None:
     """A worker leaves ctrl+c to the build (which stops and drains them), printing nothing."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.nice(5)  # the one writer, not the readers, is what the build waits for
 
 
 def _parse_parallel(paths: list[str], workers: int) -> Generator[tuple[str, _Parsed], None, None]:
@@ -465,6 +470,7 @@ class SearchIndex:
             self.db_path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None
         )
         try:
+            db.execute("PRAGMA page_size=8192")  # a new file only: see pgsz in the schema
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost commit is re-indexed
             db.execute("PRAGMA cache_size=-16384")  # 16 MiB: a query's doclist pages stay hot
@@ -620,6 +626,8 @@ class SearchIndex:
             parsed_files = _parse_all(todo)
             batch_rows, batch_seconds = 0, 0.0  # one file per transaction
         done = 0
+        if todo:
+            self._tune_for_build(True)
         try:
             batch: list[tuple[str, os.stat_result, _Parsed]] = []
             rows = 0
@@ -637,7 +645,16 @@ class SearchIndex:
             done = self._store_batch(batch, done, len(todo), progress)
         finally:
             parsed_files.close()
+            if todo:
+                self._tune_for_build(False)
         return done
+
+    def _tune_for_build(self, building: bool) -> None:
+        """While building: no syncs (the index is a cache; a lost commit is re-indexed) and a
+        64 MiB page cache; afterwards the settings queries use (see :meth:`_connect`)."""
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self.db.execute(f"PRAGMA synchronous={'OFF' if building else 'NORMAL'}")
+            self.db.execute(f"PRAGMA cache_size={-65536 if building else -16384}")
 
     def _store_batch(
         self,
