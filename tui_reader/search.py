@@ -26,6 +26,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Any
 
@@ -376,11 +377,32 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     Not forked from this process: the app calls :meth:`SearchIndex.update` from a thread, and
     forking a process that has threads is unsafe.
     """
+    with _stderr_with_a_file():
+        resource_tracker.ensure_running()
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
         context.set_forkserver_preload(["tui_reader.search"])
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
+
+
+@contextlib.contextmanager
+def _stderr_with_a_file() -> Iterator[None]:
+    """``sys.stderr`` with a real file descriptor while multiprocessing starts its helper.
+
+    The resource tracker hands ``sys.stderr``'s descriptor to its process; inside the app,
+    Textual's stand-in for stderr has none (``-1``), which the start refuses. There the helper
+    gets ``/dev/null`` instead (nothing it could say belongs on the reader's screen).
+    """
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        yield
+        return
+    with open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stderr(sink):
+        yield
 
 
 def _worker_start() -> None:
@@ -400,7 +422,7 @@ def _parse_parallel(paths: list[str], workers: int) -> Generator[tuple[str, _Par
     """
     try:
         pool = _pool(workers)
-    except (OSError, ImportError, NotImplementedError):
+    except (OSError, ValueError, ImportError, NotImplementedError):
         yield from _parse_all(paths)
         return
     todo = deque(paths)
@@ -414,7 +436,7 @@ def _parse_parallel(paths: list[str], workers: int) -> Generator[tuple[str, _Par
                     todo.popleft()
                 path, future = pending[0]
                 parsed = future.result()
-            except (OSError, BrokenProcessPool):
+            except (OSError, ValueError, BrokenProcessPool):
                 break  # the workers are gone: what is left is read here
             pending.popleft()
             yield path, parsed
