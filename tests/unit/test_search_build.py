@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from tui_reader import search
 from tui_reader.search import SearchIndex, _cjk_columns, cjk_letters, cjk_terms
+from tui_reader.text import collapse_spaces
 
 STORIES = Path(__file__).resolve().parents[2] / "stories"
 
@@ -186,3 +188,10 @@ def test_workers_that_cannot_start_leave_the_reading_to_the_build(
 )
 def test_cjk_columns_match_the_column_functions(text: str) -> None:
     assert _cjk_columns(text) == (cjk_terms(text) or None, cjk_letters(text) or None)
+
+
+@pytest.mark.parametrize(
+    "line", ["  a  b\tc  ", "plain words", " lead", "trail ", "\ttab", "", "a\u00a0 b", "x\n"]
+)
+def test_collapse_spaces_is_the_same_with_and_without_its_shortcut(line: str) -> None:
+    assert collapse_spaces(line) == re.sub(r"[ \t]+", " ", line).strip()
