@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -173,6 +174,41 @@ def test_workers_that_cannot_start_leave_the_reading_to_the_build(
     assert index.update(workers=2) == 23
     assert len(index.search("lighthouse", limit=100)) == 20
     assert [Path(p).name for p, _ in index.failures()] == ["broken.epub"]
+    index.close()
+
+
+class DyingPool:
+    """A pool whose workers are killed (out of memory, say) after reading ``lives`` files."""
+
+    def __init__(self, lives: int) -> None:
+        """Read ``lives`` files, then break."""
+        self.lives = lives
+
+    def submit(self, fn: object, path: str) -> Future[object]:
+        """The file read here while lives last, then a broken pool."""
+        future: Future[object] = Future()
+        if self.lives > 0:
+            self.lives -= 1
+            future.set_result(search._parse(path))
+        else:
+            future.set_exception(BrokenProcessPool("a worker was killed"))
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        """Nothing to stop."""
+
+
+def test_workers_that_die_leave_the_rest_to_the_build(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = write_library(tmp_path / "lib", count=20)
+    monkeypatch.setattr(search, "_pool", lambda workers: DyingPool(lives=5))
+    seen: list[tuple[int, int]] = []
+    index = SearchIndex(library, data_dir)
+    assert index.update(lambda done, total: seen.append((done, total)), workers=2) == 23
+    assert seen[-1] == (23, 23)
+    assert len(index.search("lighthouse", limit=100)) == 20
+    assert index.search("切手")
     index.close()
 
 
