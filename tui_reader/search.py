@@ -13,13 +13,20 @@ import argparse
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 import re
+import signal
 import sqlite3
 import sys
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +77,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5(
     text, cjk, cjk1, doc UNINDEXED, chapter UNINDEXED, block UNINDEXED, chapter_title UNINDEXED,
     tokenize = 'unicode61 remove_diacritics 2'
 );
+INSERT INTO passages (passages, rank) VALUES ('pgsz', 8000);
 INSERT OR IGNORE INTO meta VALUES ('schema', '{SCHEMA_VERSION}');
 """
+# pgsz: FTS5 leaf pages that fill the 8 KiB database pages (see _connect): fewer, larger
+# pages make the index build about a tenth cheaper.
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +169,21 @@ def cjk_terms(text: str) -> str:
 def cjk_letters(text: str) -> str:
     """The ``cjk1`` column for ``text``: each CJK letter it holds, once (a one-letter query)."""
     return " ".join(sorted(set("".join(_CJK_RUN.findall(text)))))
+
+
+def _cjk_columns(text: str) -> tuple[str | None, str | None]:
+    """The ``cjk`` and ``cjk1`` columns of one paragraph (None for text without CJK letters).
+
+    The same as :func:`cjk_terms` and :func:`cjk_letters`, with the text searched once, and
+    not at all when it is ASCII (most paragraphs of most libraries).
+    """
+    if text.isascii():
+        return None, None
+    runs = _CJK_RUN.findall(text)
+    if not runs:
+        return None, None
+    bigrams = " ".join(run[i : i + 2] for run in runs for i in range(len(run) - 1))
+    return bigrams or None, " ".join(sorted(set("".join(runs))))
 
 
 def _cjk_query(run: str) -> str:
@@ -304,14 +329,14 @@ def _parse(path: str) -> _Parsed:
         return _Parsed(error=exc.reason)
     rows = []
     for index, chapter in enumerate(story.chapters):
+        title = chapter.display_title
         for block_index, block in enumerate(chapter.blocks):
             text = block.text
             if block.attribution:
                 text = f"{text}\n{block.attribution}"
             if text.strip():
-                cjk = cjk_terms(text) or None
-                letters = cjk_letters(text) or None
-                rows.append((text, cjk, letters, index, block_index, chapter.display_title))
+                cjk, letters = _cjk_columns(text)
+                rows.append((text, cjk, letters, index, block_index, title))
     return _Parsed(
         story_id=story.story_id,
         title=display_text(story.title),
@@ -320,15 +345,107 @@ def _parse(path: str) -> _Parsed:
     )
 
 
+PARALLEL_MIN_FILES = 16
+"""A build of at least this many files reads them in worker processes (fewer: in its own)."""
+
+READ_AHEAD = 3
+"""Files each worker process may have queued or in hand beyond the one being stored."""
+
+BATCH_ROWS = 50_000
+"""A build in workers stores files in transactions of about this many paragraphs..."""
+
+BATCH_SECONDS = 0.5
+"""...or of about this long, whichever comes first (each transaction holds whole files)."""
+
+
+def build_workers() -> int:
+    """How many worker processes read stories for a large build: one per core."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
 def _parse_all(paths: list[str]) -> Generator[tuple[str, _Parsed], None, None]:
     """Each path with its parsed story, in order, one at a time (memory stays bounded however
     large the library; closing the generator, as an interrupted build does, stops the reading).
-
-    Reading in worker processes was measured and gave no gain at 1,000 stories on two cores
-    (docs/benchmarks.md), so the build reads in its own process.
     """
     for path in paths:
         yield path, _parse(path)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes for reading stories, started clean (``forkserver``, else ``spawn``).
+
+    Not forked from this process: the app calls :meth:`SearchIndex.update` from a thread, and
+    forking a process that has threads is unsafe.
+    """
+    with _stderr_with_a_file():
+        resource_tracker.ensure_running()
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload(["tui_reader.search"])
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
+
+
+@contextlib.contextmanager
+def _stderr_with_a_file() -> Iterator[None]:
+    """``sys.stderr`` with a real file descriptor while multiprocessing starts its helper.
+
+    The resource tracker hands ``sys.stderr``'s descriptor to its process; inside the app,
+    Textual's stand-in for stderr has none (``-1``), which the start refuses. There the helper
+    gets ``/dev/null`` instead (nothing it could say belongs on the reader's screen).
+    """
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        yield
+        return
+    with open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stderr(sink):
+        yield
+
+
+def _worker_start() -> None:
+    """A worker leaves ctrl+c to the build (which stops and drains them), printing nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.nice(5)  # the one writer, not the readers, is what the build waits for
+
+
+def _parse_parallel(paths: list[str], workers: int) -> Generator[tuple[str, _Parsed], None, None]:
+    """:func:`_parse_all` with the reading done by ``workers`` processes, results in order.
+
+    At most :data:`READ_AHEAD` files per worker are asked for ahead of the one being stored,
+    so memory stays bounded. Closing the generator (a stopped or interrupted build) submits
+    nothing more, drops what was queued and waits for the files in hand. When worker
+    processes cannot be started or die, the files left are read in this process.
+    """
+    try:
+        pool = _pool(workers)
+    except (OSError, ValueError, ImportError, NotImplementedError):
+        yield from _parse_all(paths)
+        return
+    todo = deque(paths)
+    pending: deque[tuple[str, Future[_Parsed]]] = deque()
+    limit = workers * (READ_AHEAD + 1)
+    try:
+        while todo or pending:
+            try:
+                while todo and len(pending) < limit:
+                    pending.append((todo[0], pool.submit(_parse, todo[0])))
+                    todo.popleft()
+                path, future = pending[0]
+                parsed = future.result()
+            except (OSError, ValueError, BrokenProcessPool):
+                break  # the workers are gone: what is left is read here
+            pending.popleft()
+            yield path, parsed
+        left = [path for path, _future in pending] + list(todo)
+        pending.clear()
+        todo.clear()
+        yield from _parse_all(left)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class SearchIndex:
@@ -375,6 +492,7 @@ class SearchIndex:
             self.db_path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None
         )
         try:
+            db.execute("PRAGMA page_size=8192")  # a new file only: see pgsz in the schema
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost commit is re-indexed
             db.execute("PRAGMA cache_size=-16384")  # 16 MiB: a query's doclist pages stay hot
@@ -474,28 +592,34 @@ class SearchIndex:
         self,
         progress: Callable[[int, int], None] | None = None,
         stop: Callable[[], bool] | None = None,
+        workers: int | None = None,
     ) -> int:
         """Bring the index up to date with the files; returns how many files were (re)indexed.
 
-        ``progress(done, total)`` is called after each file; once ``stop()`` turns true no
-        further file is stored (each file is one transaction, so the index stays consistent
-        and the next update carries on). A disk that fills up or turns read-only
-        while indexing moves the index into memory (see :attr:`problem`) and indexing starts
-        again there.
+        ``progress(done, total)`` is called after each file is committed; once ``stop()`` turns
+        true no further file is stored (a transaction holds whole files, so the index stays
+        consistent and the next update carries on). A build of :data:`PARALLEL_MIN_FILES` or
+        more reads the stories in ``workers`` processes (default: :func:`build_workers`; 1
+        reads them here) while this process alone writes, several files per transaction. A
+        disk that fills up or turns read-only while indexing moves the index into memory (see
+        :attr:`problem`) and indexing starts again there.
         """
         try:
             with self._build_lock():
-                return self._update(progress, stop)
+                return self._update(progress, stop, workers)
         except (OSError, sqlite3.OperationalError) as exc:
             if self.in_memory:
                 raise
             with self._lock:
                 self.db.close()
                 self.db = self._in_memory(exc)
-            return self._update(progress, stop)
+            return self._update(progress, stop, workers)
 
     def _update(
-        self, progress: Callable[[int, int], None] | None, stop: Callable[[], bool] | None
+        self,
+        progress: Callable[[int, int], None] | None,
+        stop: Callable[[], bool] | None,
+        workers: int | None,
     ) -> int:
         """Index what changed since the index last saw the files."""
         files = {full: st for _rel, full, st in iter_story_files(self.library)}
@@ -515,18 +639,62 @@ class SearchIndex:
         with self._lock, self._write():
             for path in stale:
                 self._forget(known[path][0])
+        if workers is None:
+            workers = build_workers() if len(todo) >= PARALLEL_MIN_FILES else 1
+        if workers > 1:
+            parsed_files = _parse_parallel(todo, workers)
+            batch_rows, batch_seconds = BATCH_ROWS, BATCH_SECONDS
+        else:
+            parsed_files = _parse_all(todo)
+            batch_rows, batch_seconds = 0, 0.0  # one file per transaction
         done = 0
-        parsed_files = _parse_all(todo)
+        if todo:
+            self._tune_for_build(True)
         try:
+            batch: list[tuple[str, os.stat_result, _Parsed]] = []
+            rows = 0
+            began = time.monotonic()
             for path, parsed in parsed_files:
                 if stop is not None and stop():
                     break
-                self._store(path, files[path], parsed)
-                done += 1
-                if progress is not None:
-                    progress(done, len(todo))
+                if not batch:
+                    began = time.monotonic()
+                batch.append((path, files[path], parsed))
+                rows += len(parsed.rows)
+                if rows >= batch_rows or time.monotonic() - began >= batch_seconds:
+                    done = self._store_batch(batch, done, len(todo), progress)
+                    batch, rows = [], 0
+            done = self._store_batch(batch, done, len(todo), progress)
         finally:
             parsed_files.close()
+            if todo:
+                self._tune_for_build(False)
+        return done
+
+    def _tune_for_build(self, building: bool) -> None:
+        """While building: no syncs (the index is a cache; a lost commit is re-indexed) and a
+        64 MiB page cache; afterwards the settings queries use (see :meth:`_connect`)."""
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self.db.execute(f"PRAGMA synchronous={'OFF' if building else 'NORMAL'}")
+            self.db.execute(f"PRAGMA cache_size={-65536 if building else -16384}")
+
+    def _store_batch(
+        self,
+        batch: list[tuple[str, os.stat_result, _Parsed]],
+        done: int,
+        total: int,
+        progress: Callable[[int, int], None] | None,
+    ) -> int:
+        """Store whole files in one transaction, then report each; returns the new ``done``."""
+        if not batch:
+            return done
+        with self._lock, self._write():
+            for path, st, parsed in batch:
+                self._store(path, st, parsed)
+        for _file in batch:
+            done += 1
+            if progress is not None:
+                progress(done, total)
         return done
 
     @contextlib.contextmanager
@@ -549,11 +717,11 @@ class SearchIndex:
     def _store(self, path: str, st: os.stat_result, parsed: _Parsed) -> None:
         """Store one parsed file (a file that failed to import is remembered with its reason).
 
-        Inside the transaction, a row another builder wrote for the same file as it is now is
-        kept, any older row replaced.
+        Called inside a write transaction; there, a row another builder wrote for the same file
+        as it is now is kept, any older row replaced.
         """
         key = os.fsencode(path)
-        with self._lock, self._write():
+        with self._lock:
             row = self.db.execute(
                 "SELECT id, size, mtime_ns FROM docs WHERE path = ?", (key,)
             ).fetchone()

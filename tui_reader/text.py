@@ -100,6 +100,8 @@ def count_words(text: str) -> int:
 
 def collapse_spaces(text: str) -> str:
     """Collapse runs of spaces and tabs inside a line into one space and strip the ends."""
+    if "  " not in text and "\t" not in text:
+        return text.strip()  # nothing to collapse (most lines): no regex pass
     return re.sub(r"[ \t]+", " ", text).strip()
 
 

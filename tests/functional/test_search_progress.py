@@ -123,17 +123,17 @@ def test_ctrl_c_during_a_cli_build_leaves_a_consistent_index(
     tmp_path: Path, data_dir: Path
 ) -> None:
     library = tmp_path / "lib"
-    write_stories(library, 60, paragraphs=400)
+    write_stories(library, 200, paragraphs=400)
     code, out, shown = run_on_a_terminal(
-        ["search", "lighthouse", "--library", str(library)], until=b"/60"
+        ["search", "lighthouse", "--library", str(library)], until=b"/200"
     )
     assert code == 130, shown
     assert b"search: interrupted; the files indexed so far are kept" in shown
     assert b"Traceback" not in shown and out == b""
     done = indexed_files(library, data_dir)
-    assert 0 < done < 60
+    assert 0 < done < 200
     index = SearchIndex(library, data_dir)
-    assert index.update() == 60 - done
-    hits = index.search("lighthouse", limit=100)
-    assert sorted(h.title for h in hits) == [f"Tide {n:03d}" for n in range(60)]
+    assert index.update() == 200 - done
+    hits = index.search("lighthouse", limit=300)
+    assert sorted(h.title for h in hits) == [f"Tide {n:03d}" for n in range(200)]
     index.close()
