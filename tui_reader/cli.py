@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import importlib
 import sys
 from collections.abc import Callable, Sequence
@@ -262,7 +263,22 @@ def _load(entry: str) -> Callable[..., Any]:
 
 
 def _run_reader(args: argparse.Namespace) -> int:
-    """Open the reader on a library folder or a single story."""
+    """Open the reader on a library folder or a single story.
+
+    The garbage collector is paused from here until the app's first frame is on screen
+    (:func:`tui_reader.ui.app.run_app` resumes it): start-up makes many objects and frees
+    almost none, so the collections it would trigger (a few full ones while Textual is
+    imported) only delay the first frame.
+    """
+    gc.disable()
+    try:
+        return _start_reader(args)
+    finally:
+        gc.enable()  # (a no-op once the app has resumed it)
+
+
+def _start_reader(args: argparse.Namespace) -> int:
+    """:func:`_run_reader`, with the garbage collector paused."""
     data = data_dir(args.data_dir)
     if args.path:
         target = Path(args.path).expanduser()

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -169,6 +168,8 @@ def parse_settings(raw: bytes | str, path: Path) -> Settings:
     def problem(what: str) -> None:
         """Record one ignored entry."""
         problems.append(collapse_whitespace(f"config: {shown}: {sanitise(what)} (ignored)"))
+
+    import tomllib  # (only when there is a config file: most starts have none)
 
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw

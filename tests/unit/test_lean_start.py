@@ -23,6 +23,19 @@ NOT_AT_START = (
     "tui_reader.ui.screens.history",
     "tui_reader.ui.screens.help",
     "tui_reader.ui.screens.library",
+    "tui_reader.ui.screens.mutes",
+    "tui_reader.ui.dialogs.bookmark_note",
+    "tui_reader.ui.dialogs.chapter_index",
+    "tui_reader.ui.dialogs.confirm",
+    "tui_reader.ui.dialogs.mute",
+    "tui_reader.ui.dialogs.status",
+    "tui_reader.ui.widgets.library_table",
+    "tui_reader.ui.widgets.update_progress",
+    "tui_reader.library",
+    "tui_reader.library_query",
+    "tui_reader.updates",
+    "multiprocessing",
+    "tomllib",
     "tui_reader.importers.grammar",
     "tui_reader.importers.warnings",
     "tui_reader.importers._story_notes",
@@ -50,6 +63,21 @@ def test_importing_the_app_loads_no_screen_or_service_it_does_not_show_first() -
     loaded = loaded_after("import tui_reader.ui.app")
     assert "tui_reader.ui.screens.reader" in loaded  # the check sees what it should
     assert loaded.isdisjoint(NOT_AT_START), sorted(loaded & set(NOT_AT_START))
+
+
+def test_the_command_line_loads_no_config_parser_without_a_config_file() -> None:
+    code = "from tui_reader.config import load_settings\nload_settings('/nonexistent/c.toml')"
+    loaded = loaded_after(code)
+    assert "tomllib" not in loaded
+
+
+def test_every_module_left_out_at_start_is_imported_soon_after() -> None:
+    from tui_reader.ui.app import DEFERRED_MODULES
+
+    dialogs = {m for m in NOT_AT_START if m.startswith("tui_reader.ui.")}
+    reached = loaded_after("from tui_reader.ui.app import preload_deferred\npreload_deferred()")
+    assert dialogs <= reached, sorted(dialogs - reached)
+    assert "tui_reader.ui.dialogs.confirm" in DEFERRED_MODULES
 
 
 def test_a_story_reopened_from_the_cache_imports_no_importer(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 import os
 import sys
@@ -30,16 +31,15 @@ from textual.worker import get_current_worker
 from tui_reader.config import Settings
 from tui_reader.importers import load_first_chapter
 from tui_reader.keys import key_label
-from tui_reader.library import Library, LibraryEntry
 from tui_reader.model import Story, StoryError
 from tui_reader.paths import display_path, display_text
-from tui_reader.reading import load_chapters, opening_chapter
+from tui_reader.reading import ReadingSession, load_chapters, opening_chapter
 from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
 from tui_reader.story_cache import Fill, cached_story, open_story
 from tui_reader.text import collapse_whitespace, sanitise
+from tui_reader.ui import lazy
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.commands import ReaderCommands
-from tui_reader.ui.dialogs.confirm import ConfirmDialog
 from tui_reader.ui.messages import NotesPreferenceChanged, OpenStory
 from tui_reader.ui.plain import PLAIN_CLASS
 from tui_reader.ui.screens.reader import ReaderScreen
@@ -47,7 +47,9 @@ from tui_reader.ui.shutdown import ShutdownGuard
 from tui_reader.ui.styles import SharedStylesheet
 
 if TYPE_CHECKING:
+    from tui_reader.library import Library, LibraryEntry
     from tui_reader.search import SearchHit
+    from tui_reader.ui.dialogs.confirm import ConfirmDialog
     from tui_reader.ui.screens.library import LibraryScreen
 
 HOSTED_BLOCKED_COMMANDS = frozenset({"Screenshot"})
@@ -63,14 +65,15 @@ LIBRARY_SCREEN = "tui_reader.ui.screens.library"
 """The library screen's module: imported only when a folder was opened (or asked for)."""
 
 DEFERRED_MODULES: tuple[str, ...] = (
+    *lazy.MODULES,
     "tui_reader.ui.screens.search",
     "tui_reader.ui.screens.bookmarks",
     "tui_reader.ui.screens.history",
     "tui_reader.ui.screens.help",
     LIBRARY_SCREEN,
 )
-"""Screens the first frame does not need (with what they import: the search index, SQLite,
-Textual's tables and inputs). Imported when first shown, or in a thread worker
+"""Screens and dialogs the first frame does not need (with what they import: the search index,
+SQLite, the library, Textual's tables and inputs). Imported when first shown, or in a thread worker
 :data:`PRELOAD_DELAY` after start so a key press rarely waits for one; a warm host that forks
 sessions imports them before it freezes."""
 
@@ -86,6 +89,11 @@ CACHE_FILL_DELAY = 1.0
 at a time in a thread worker, none kept): the first paint never shares the processor with it."""
 
 
+GC_RESUME_LIMIT = 1.0
+"""Seconds after the app mounts by which the garbage collector paused for start-up
+(:func:`run_app`) runs again, when no story text was painted before (a library, a warning)."""
+
+
 Whole = Callable[[], tuple[Story, Fill | None]]
 """Reads the whole story (and its cache fill) when the app was given its first chapter only."""
 
@@ -94,6 +102,12 @@ def screen_class(module: str, name: str) -> Callable[..., Any]:
     """The screen class ``name`` of ``module``, importing the module now if it is not yet."""
     cls: Callable[..., Any] = getattr(importlib.import_module(module), name)
     return cls
+
+
+def confirm_dialog() -> type[ConfirmDialog]:
+    """The warning screen's class (imported when a story first needs it)."""
+    dialog: type[ConfirmDialog] = lazy.name(lazy.CONFIRM, "ConfirmDialog")
+    return dialog
 
 
 def is_screen(screen: object, module: str, name: str) -> bool:
@@ -149,6 +163,7 @@ class TuiReaderApp(App[int]):
         settings: Settings | None = None,
         cache_fill: Fill | None = None,
         whole: Whole | None = None,
+        gc_paused: bool = False,
         **kwargs: Any,
     ) -> None:
         """Open ``target`` (a library folder, or a story file whose ``story`` may be given).
@@ -159,6 +174,8 @@ class TuiReaderApp(App[int]):
         it runs in a thread worker once the story shows. ``whole`` reads the whole story when
         ``story`` holds its first chapter only (first chapter first): that chapter shows, then
         the whole story is read in a thread worker and the reader reads on in it.
+        ``gc_paused``: the garbage collector was paused for start-up; the app resumes it once
+        the story's text is painted (:meth:`start_painted`), or after :data:`GC_RESUME_LIMIT`.
         """
         super().__init__(**kwargs)
         # parsed CSS shared by every app of the process (the warm host parses it for sessions)
@@ -207,8 +224,11 @@ class TuiReaderApp(App[int]):
             self.store.adopt_ids([(story.legacy_id, story.story_id)])
         self._cache_fill = cache_fill
         self._whole = whole
+        self._gc_paused = gc_paused
+        self._first_session: ReadingSession | None = None
         if self.target.is_dir():
-            self.library = Library(self.target, self.data_dir)
+            library: type[Library] = lazy.name(lazy.LIBRARY, "Library")
+            self.library = library(self.target, self.data_dir)
 
     # --- start-up ---------------------------------------------------------------------------
 
@@ -246,6 +266,8 @@ class TuiReaderApp(App[int]):
         while self._pending_warnings:  # (the store's writer may add one meanwhile)
             self.notify(self._pending_warnings.pop(0), severity="warning", timeout=8)
         self.set_timer(PRELOAD_DELAY, self._preload)
+        if self._gc_paused:
+            self.set_timer(GC_RESUME_LIMIT, self.start_painted)
         if self.shutdown_guard is not None:
             loop = asyncio.get_running_loop()
             self.shutdown_guard.request_exit = lambda sig: loop.call_soon_threadsafe(
@@ -259,6 +281,22 @@ class TuiReaderApp(App[int]):
             if self._cache_fill is not None:
                 self.fill_cache_later(self.single_story, self._cache_fill)
                 self._cache_fill = None
+
+    def prepare_first_session(self, story: Story) -> None:
+        """Before the app runs: the reading session of the single ``story`` (at the saved place,
+        its chapter parsed), with the saved place already found in that chapter's text, so the
+        first frame shows the text at once rather than its heading while a worker looks."""
+        position = self.store.position(story.story_id)
+        session = ReadingSession(story, self.store, path=self.target, position=position)
+        session.place_start()
+        self._first_session = session
+
+    def start_painted(self) -> None:
+        """The first frame with the story's text is on screen (a reading screen says so, or
+        :data:`GC_RESUME_LIMIT` passed): the garbage collector paused for start-up runs again."""
+        if self._gc_paused:
+            self._gc_paused = False
+            gc.enable()
 
     def open_whole_story(self, first: Story, whole: Whole) -> None:
         """First chapter first: show ``first`` (the story's first chapter only) unless the reader's
@@ -321,7 +359,7 @@ class TuiReaderApp(App[int]):
                 self.save_state()
                 self.story_closed()
 
-        self.push_screen(ConfirmDialog.warning(story), answered)
+        self.push_screen(confirm_dialog().warning(story), answered)
 
     def _whole_failed(self, error: StoryError, shown: bool) -> None:
         """The whole story could not be read after its first chapter was: say why (in one line);
@@ -626,7 +664,7 @@ class TuiReaderApp(App[int]):
                 self.story_closed()
 
         if self.needs_warning(story):
-            self.push_screen(ConfirmDialog.warning(story), answered)
+            self.push_screen(confirm_dialog().warning(story), answered)
         else:
             self.push_reader(story, path, chapter=chapter, position=position)
 
@@ -642,11 +680,16 @@ class TuiReaderApp(App[int]):
 
         With one story file opened, leaving its reading screen quits (:meth:`story_closed`).
         """
+        session, self._first_session = self._first_session, None
+        if session is not None and (session.story is not story or chapter or position):
+            session = None
         if position is None:
             position = self.store.position(story.story_id)
             if chapter is not None and position is not None and position.chapter != chapter:
                 position = None
-        reader = ReaderScreen(story, self.store, path=path, chapter=chapter, position=position)
+        reader = ReaderScreen(
+            story, self.store, path=path, chapter=chapter, position=position, session=session
+        )
         self.push_screen(reader, lambda _: self.story_closed())
 
     def story_closed(self) -> None:
@@ -789,6 +832,9 @@ def run_app(
     story = None
     fill = None
     whole: Whole | None = None
+    paused = not gc.isenabled()  # (the command line pauses it until the first frame)
+    if paused:
+        gc.freeze()  # what start-up imported lives as long as the process: never scan it again
     if not target.is_dir():
         story = cached_story(target, data_dir)
         if (
@@ -814,9 +860,11 @@ def run_app(
         settings=settings,
         cache_fill=fill,
         whole=whole,
+        gc_paused=paused,
     )
     if story is not None:  # the opening chapter's text is in the first frame (not a worker's)
         load_chapters(story, [opening_chapter(story, None, app.store.position(story.story_id))])
+        app.prepare_first_session(story)
     guard = app.shutdown_guard
     if guard is not None:
         guard.install()

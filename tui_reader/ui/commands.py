@@ -13,16 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
 
 from tui_reader.config import NOTE_MODES, WARN_MODES
-from tui_reader.library import LibraryEntry
 from tui_reader.model import ARCHIVE_WARNINGS, NO_WARNINGS, Story
-from tui_reader.ui.widgets.update_progress import check_for_updates
+from tui_reader.ui import lazy
+
+if TYPE_CHECKING:  # (the library is imported when a folder is opened: tui_reader.ui.lazy)
+    from tui_reader.library import LibraryEntry
 
 HIDEABLE_WARNINGS = tuple(w for w in ARCHIVE_WARNINGS if w != NO_WARNINGS)
 """Archive warnings a reader can choose to hide stories by."""
@@ -181,7 +183,7 @@ class ReaderCommands(_Commands):
             # never offered over ssh: fetching is for the host's administrator
             yield (
                 "Check for updates",
-                partial(check_for_updates, app),
+                partial(lazy.name(lazy.UPDATE_PROGRESS, "check_for_updates"), app),
                 "Fetch new chapters with FanFicFare for stories that name their source",
             )
         for entry in app.library_entries:

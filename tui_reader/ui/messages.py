@@ -7,11 +7,15 @@ the screen saves the place and updates the header once per burst, for where the 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 from textual.widget import Widget
 
-from tui_reader.library import LibraryEntry
 from tui_reader.reading import Anchor, Target
+
+if TYPE_CHECKING:  # (only the library screen posts it: the library is not imported to start)
+    from tui_reader.library import LibraryEntry
 
 
 class ChapterReady(Message):

@@ -10,23 +10,18 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 
-from tui_reader.library import LibraryEntry
 from tui_reader.model import Story
 from tui_reader.reading import ReadingSession, Target, load_chapters
 from tui_reader.state import Position, StateStore
+from tui_reader.ui import lazy
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.commands import ChapterCommands
-from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
-from tui_reader.ui.dialogs.chapter_index import ChapterIndexScreen
-from tui_reader.ui.dialogs.confirm import ConfirmDialog
-from tui_reader.ui.dialogs.mute import MuteDialog
-from tui_reader.ui.dialogs.status import StatusDialog
 from tui_reader.ui.messages import (
     AnchorChanged,
     ChapterReady,
@@ -38,11 +33,19 @@ from tui_reader.ui.messages import (
     SearchReady,
     SearchRequested,
 )
-from tui_reader.ui.screens.mutes import MutesScreen
 from tui_reader.ui.widgets.chapter_view import ChapterView
 from tui_reader.ui.widgets.footer import KeysFooter
 from tui_reader.ui.widgets.reader_header import ReaderHeader
 from tui_reader.ui.widgets.search_field import SearchField
+
+if TYPE_CHECKING:  # imported when first shown (tui_reader.ui.lazy): not needed to start
+    from tui_reader.library import LibraryEntry
+    from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
+    from tui_reader.ui.dialogs.chapter_index import ChapterIndexScreen
+    from tui_reader.ui.dialogs.confirm import ConfirmDialog
+    from tui_reader.ui.dialogs.mute import MuteDialog
+    from tui_reader.ui.dialogs.status import StatusDialog
+    from tui_reader.ui.screens.mutes import MutesScreen
 
 REFRESH_SECONDS = 30.0
 """How often what another session may change (the pace) is read again."""
@@ -68,17 +71,26 @@ class ReaderScreen(Screen[None]):
         path: Path,
         chapter: int | None = None,
         position: Position | None = None,
+        session: ReadingSession | None = None,
     ) -> None:
-        """Read ``story``; at ``position`` if given, else at the start of ``chapter`` (or 0)."""
+        """Read ``story``; at ``position`` if given, else at the start of ``chapter`` (or 0).
+
+        ``session``: the reading session, made before (for ``story`` at that place) by who
+        could do its slow part off the event loop (:meth:`ReadingSession.place_start`).
+        """
         super().__init__()
         self.story = story
         """The story being read."""
         self.story_id = story.story_id
         """The id reader state is kept under."""
-        self.session = ReadingSession(story, store, path=path, chapter=chapter, position=position)
+        if session is None:
+            session = ReadingSession(story, store, path=path, chapter=chapter, position=position)
+        self.session = session
         """The reading engine: the place and every rule."""
         self._view = ChapterView()
         """The chapter view (kept: it is still needed while the screen unmounts)."""
+        self._painted = False
+        """True once the story's text was first shown (and the app told of it)."""
 
     # the session's state, as the screen showed it before the session existed
     chapter_index = property(lambda self: self.session.chapter, doc="The chapter at the top.")
@@ -169,7 +181,8 @@ class ReaderScreen(Screen[None]):
                 session.stop_at(gate)
                 self._leave()
 
-        self.app.push_screen(ConfirmDialog.at_gate(self.story, gate), answered)
+        confirm: type[ConfirmDialog] = lazy.name(lazy.CONFIRM, "ConfirmDialog")
+        self.app.push_screen(confirm.at_gate(self.story, gate), answered)
 
     def _show(self, target: Target, *, parsed: bool = False) -> None:
         """Show ``target`` (no gate check); its heading only while its body is parsed."""
@@ -196,6 +209,11 @@ class ReaderScreen(Screen[None]):
         if notice is not None:
             self.notify(notice, severity="warning")
         self.call_after_refresh(self._check_end_visible)
+        if not self._painted:
+            self._painted = True
+            painted = getattr(self.app, "start_painted", None)
+            if painted is not None:
+                self.call_after_refresh(painted)
         ahead = session.to_parse_ahead()
         if ahead:
             work = partial(load_chapters, self.story, ahead)
@@ -323,7 +341,8 @@ class ReaderScreen(Screen[None]):
 
     def action_index(self) -> None:
         """The chapter index; jump to the chosen chapter."""
-        self.app.push_screen(ChapterIndexScreen.of(self.session), self._chosen_chapter)
+        index: type[ChapterIndexScreen] = lazy.name(lazy.CHAPTER_INDEX, "ChapterIndexScreen")
+        self.app.push_screen(index.of(self.session), self._chosen_chapter)
 
     def _chosen_chapter(self, index: int | None) -> None:
         """Jump to the chapter chosen in the index (None: it was closed)."""
@@ -352,24 +371,27 @@ class ReaderScreen(Screen[None]):
 
     def action_bookmark(self) -> None:
         """Bookmark the paragraph at the top, with an optional note."""
-        BookmarkNoteDialog.ask(self, self.session, self.view.reading_anchor)
+        dialog: type[BookmarkNoteDialog] = lazy.name(lazy.BOOKMARK_NOTE, "BookmarkNoteDialog")
+        dialog.ask(self, self.session, self.view.reading_anchor)
 
     def action_status(self, offer: bool = False) -> None:
         """Pick the reading status (``offer``: the end was reached, "finished" is suggested)."""
-        StatusDialog.ask(self, self.session, offer=offer)
+        dialog: type[StatusDialog] = lazy.name(lazy.STATUS, "StatusDialog")
+        dialog.ask(self, self.session, offer=offer)
 
     def action_mute(self) -> None:
         """Mute (or unmute) this story's author, a fandom, a relationship or a tag (palette:
         "Mute author or tag…"); the library leaves its stories out when the reader goes back."""
-        entry = LibraryEntry.from_story(Path(self.session.path), self.story)
+        entry_type: type[LibraryEntry] = lazy.name(lazy.LIBRARY, "LibraryEntry")
+        entry = entry_type.from_story(Path(self.session.path), self.story)
         hint = " (its stories leave the library when you go back; h there shows them)"
-        MuteDialog.ask(self, self.session.store, entry, hint)
+        dialog: type[MuteDialog] = lazy.name(lazy.MUTE, "MuteDialog")
+        dialog.ask(self, self.session.store, entry, hint)
 
     def show_mutes(self) -> None:
         """The review screen of every mute (palette: "Muted authors and tags")."""
-        self.app.push_screen(
-            MutesScreen(self.session.store, getattr(self.app, "library_entries", ()))
-        )
+        screen: type[MutesScreen] = lazy.name(lazy.MUTES, "MutesScreen")
+        self.app.push_screen(screen(self.session.store, getattr(self.app, "library_entries", ())))
 
     def action_back(self) -> None:
         """Close the search field, or go back to the library."""

@@ -1,0 +1,53 @@
+"""Names from modules the first frame does not need, imported when first asked for.
+
+A screen that opens a dialog only on a key press names the dialog's module here instead of
+importing it at the top, so starting the reader does not import it. The app imports all of
+them in a thread worker soon after start (:data:`tui_reader.ui.app.DEFERRED_MODULES`), so a key
+press rarely waits for one.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+BOOKMARK_NOTE = "tui_reader.ui.dialogs.bookmark_note"
+"""The bookmark's note dialog."""
+
+CHAPTER_INDEX = "tui_reader.ui.dialogs.chapter_index"
+"""The chapter index."""
+
+CONFIRM = "tui_reader.ui.dialogs.confirm"
+"""The warning screen and the gate's question."""
+
+MUTE = "tui_reader.ui.dialogs.mute"
+"""The mute dialog."""
+
+STATUS = "tui_reader.ui.dialogs.status"
+"""The reading status dialog."""
+
+MUTES = "tui_reader.ui.screens.mutes"
+"""The review screen of every mute."""
+
+LIBRARY = "tui_reader.library"
+"""The library (its entries; a process pool for cold scans)."""
+
+UPDATE_PROGRESS = "tui_reader.ui.widgets.update_progress"
+"""Checking stories for updates with FanFicFare."""
+
+MODULES: tuple[str, ...] = (
+    BOOKMARK_NOTE,
+    CHAPTER_INDEX,
+    CONFIRM,
+    MUTE,
+    STATUS,
+    MUTES,
+    LIBRARY,
+    UPDATE_PROGRESS,
+)
+"""Every module above: what a key press (or a palette command) may need."""
+
+
+def name(module: str, attribute: str) -> Any:
+    """``module.attribute``, importing ``module`` now if it is not yet."""
+    return getattr(importlib.import_module(module), attribute)
