@@ -226,6 +226,8 @@ class TuiReaderApp(App[int]):
         self._whole = whole
         self._gc_paused = gc_paused
         self._first_session: ReadingSession | None = None
+        self._first_only: list[Story] = []
+        """Stories shown from their first chapter only while the whole story is read."""
         if self.target.is_dir():
             library: type[Library] = lazy.name(lazy.LIBRARY, "Library")
             self.library = library(self.target, self.data_dir)
@@ -303,6 +305,7 @@ class TuiReaderApp(App[int]):
         place is further on, then read the whole story in a thread worker and read on in it."""
         early = self.may_show_first(first)
         if early:
+            self._first_only.append(first)
             self.show_story(first, self.target)
         self.read_whole_later(first, whole, shown=early)
 
@@ -337,6 +340,7 @@ class TuiReaderApp(App[int]):
         (or, when it was not shown, the story opens now)."""
         if self.single_story is first:
             self.single_story = story
+        self._first_only = [s for s in self._first_only if s is not first]
         if shown:
             for screen in self.screen_stack:
                 if isinstance(screen, ReaderScreen) and screen.story is first:
@@ -610,6 +614,8 @@ class TuiReaderApp(App[int]):
             return
         while replace and len(self.screen_stack) > 1 and isinstance(self.screen, ReaderScreen):
             self.pop_screen()
+        if whole is not None:
+            self._first_only.append(story)
         self.show_story(story, path, chapter=chapter, position=position)
         if whole is not None:
             self.read_whole_later(story, whole, shown=True)
@@ -688,7 +694,13 @@ class TuiReaderApp(App[int]):
             if chapter is not None and position is not None and position.chapter != chapter:
                 position = None
         reader = ReaderScreen(
-            story, self.store, path=path, chapter=chapter, position=position, session=session
+            story,
+            self.store,
+            path=path,
+            chapter=chapter,
+            position=position,
+            session=session,
+            indexing=any(first is story for first in self._first_only),
         )
         self.push_screen(reader, lambda _: self.story_closed())
 

@@ -17,7 +17,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 
 from tui_reader.model import Story
-from tui_reader.reading import ReadingSession, Target, load_chapters
+from tui_reader.reading import HeaderInfo, ReadingSession, Target, load_chapters
 from tui_reader.state import Position, StateStore
 from tui_reader.ui import lazy
 from tui_reader.ui.bindings import bindings
@@ -72,11 +72,14 @@ class ReaderScreen(Screen[None]):
         chapter: int | None = None,
         position: Position | None = None,
         session: ReadingSession | None = None,
+        indexing: bool = False,
     ) -> None:
         """Read ``story``; at ``position`` if given, else at the start of ``chapter`` (or 0).
 
         ``session``: the reading session, made before (for ``story`` at that place) by who
         could do its slow part off the event loop (:meth:`ReadingSession.place_start`).
+        ``indexing``: ``story`` holds its first chapter only while the rest is read (first
+        chapter first; :meth:`story_indexed` brings the whole story).
         """
         super().__init__()
         self.story = story
@@ -91,6 +94,8 @@ class ReaderScreen(Screen[None]):
         """The chapter view (kept: it is still needed while the screen unmounts)."""
         self._painted = False
         """True once the story's text was first shown (and the app told of it)."""
+        self.indexing = indexing
+        """True while only the first chapter is read: the header claims no chapter count."""
 
     # the session's state, as the screen showed it before the session existed
     chapter_index = property(lambda self: self.session.chapter, doc="The chapter at the top.")
@@ -138,6 +143,7 @@ class ReaderScreen(Screen[None]):
         self.story = story
         self.story_id = story.story_id
         self.session = ReadingSession(story, session.store, path=session.path, position=pos)
+        self.indexing = False
         if shown and story.chapters:
             self._show(Target(pos.chapter, pos.paragraph, pos.offset))
 
@@ -192,7 +198,7 @@ class ReaderScreen(Screen[None]):
             heading = session.show_heading(target)
             view.set_items(session.items, heading)
             view.set_highlights([], None)
-            self.query_one(ReaderHeader).show(session.moved(view.reading_anchor))
+            self._header(session.moved(view.reading_anchor))
             work = partial(self._parse, missing, ChapterReady(session.waiting or target))
             self.run_worker(work, thread=True, group="chapter", exit_on_error=False)
             return
@@ -233,9 +239,11 @@ class ReaderScreen(Screen[None]):
 
     def _moved(self, *, write_now: bool) -> None:
         """After a move: the pace, the saved place and the header."""
-        self.query_one(ReaderHeader).show(
-            self.session.moved(self.view.reading_anchor, write_now=write_now)
-        )
+        self._header(self.session.moved(self.view.reading_anchor, write_now=write_now))
+
+    def _header(self, info: HeaderInfo) -> None:
+        """Show ``info`` in the header."""
+        self.query_one(ReaderHeader).show(info, indexing=self.indexing)
 
     def _check_end_visible(self) -> None:
         """A chapter that fits on screen is read once shown (paging on offers "finished")."""

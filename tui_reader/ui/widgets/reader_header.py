@@ -22,9 +22,16 @@ def format_minutes(minutes: float) -> str:
     return f"{whole // 60} h {whole % 60:02d} min"
 
 
-def chapter_count(info: HeaderInfo) -> str:
-    """ "Chapter 3 of 20 · 5 available", or "Chapter 3 of 5"."""
+def chapter_count(info: HeaderInfo, *, indexing: bool = False) -> str:
+    """ "Chapter 3 of 20 · 5 available", or "Chapter 3 of 5".
+
+    ``indexing``: only the chapters up to this one are read yet (first chapter first), so how
+    many the file holds is not known: "Chapter 1", or "Chapter 1 of 20" when the story says
+    how many are planned.
+    """
     total = info.chapters_total
+    if indexing:
+        return f"Chapter {info.chapter_number}" + (f" of {total}" if total else "")
     if total is None or total <= info.chapters_present:
         return f"Chapter {info.chapter_number} of {info.chapters_present}"
     return f"Chapter {info.chapter_number} of {total} · {info.chapters_present} available"
@@ -59,6 +66,9 @@ class ReaderHeader(Widget):
         """What is shown."""
         self._info: HeaderInfo | None = None
         """The info shown last."""
+        self._indexing = False
+        """True while the story is still being read past the chapter shown (its chapter count
+        and time left are not known yet)."""
 
     def render(self) -> Text:
         """The two lines, fitted to the width (see :meth:`fit`)."""
@@ -75,13 +85,15 @@ class ReaderHeader(Widget):
         top = Text(no_wrap=True)
         top.append(info.story_title, style="bold")
         top.append("  ·  ")
-        top.append(chapter_count(info))
+        top.append(chapter_count(info, indexing=self._indexing))
         if info.whole_work:
             top.append("  ·  whole work", style="italic")
         words = f"{info.chapter_words:,} words"
         chapter_left = f"{format_minutes(info.minutes_chapter)} left in chapter"
         story_left = f"{format_minutes(info.minutes_story)} left in story"
-        choices = ([words, chapter_left, story_left], [words, chapter_left], [chapter_left])
+        choices: list[list[str]] = [[words, chapter_left], [chapter_left]]
+        if not self._indexing:  # (the story's time left is known once it is all read)
+            choices.insert(0, [words, chapter_left, story_left])
         for parts in choices:  # the story's time left goes first, then the words
             bottom = Text(no_wrap=True)
             bottom.append(info.chapter_title, style="italic")
@@ -91,9 +103,11 @@ class ReaderHeader(Widget):
                 break
         return Text("\n").join([fit_line(top, width), fit_line(bottom, width)])
 
-    def show(self, info: HeaderInfo) -> None:
-        """Show ``info`` (plain text: the titles are story text, never markup)."""
-        if info == self._info:
+    def show(self, info: HeaderInfo, *, indexing: bool = False) -> None:
+        """Show ``info`` (plain text: the titles are story text, never markup); ``indexing``:
+        the story is still being read past this chapter (no chapter count or time left yet)."""
+        if info == self._info and indexing == self._indexing:
             return
         self._info = info
+        self._indexing = indexing
         self.refresh()
