@@ -71,6 +71,20 @@ def test_the_command_line_loads_no_config_parser_without_a_config_file() -> None
     assert "tomllib" not in loaded
 
 
+def test_a_state_store_that_only_reads_takes_no_lock(tmp_path: Path) -> None:
+    code = (
+        "from pathlib import Path\nfrom tui_reader.state import Position, StateStore\n"
+        f"data = Path({str(tmp_path)!r})\n"
+        "store = StateStore(data, 'local')\n"
+        "store.save_position('s', Position(1, 0, 0), write_now=True)\nstore.close()\n"
+        "import sys\nfor name in [m for m in sys.modules if m.startswith('filelock')]:\n"
+        "    del sys.modules[name]\n"
+        "store = StateStore(data, 'local', background=True)\n"
+        "assert store.position('s') == Position(1, 0, 0)\n"
+    )
+    assert "filelock" not in loaded_after(code)
+
+
 def test_every_module_left_out_at_start_is_imported_soon_after() -> None:
     from tui_reader.ui.app import DEFERRED_MODULES
 

@@ -13,9 +13,8 @@ import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 
 from tui_reader.config import PREFERENCE_NAMES, Preferences, preference_problem
@@ -38,6 +37,12 @@ from tui_reader.state.records import (
     safe_reader_id,
 )
 from tui_reader.state.storage import _OPEN_STORES, ReaderStorage, _Closing, _write_all, _writer_loop
+
+if TYPE_CHECKING:  # (filelock is imported when the lock is first taken: not to start)
+    from filelock import FileLock
+
+_MAKING_LOCK = threading.Lock()
+"""Held while a store makes its file lock (the writer thread and a flush may both want it)."""
 
 PACE_SAMPLES = 50
 """How many recent reading-pace samples are kept."""
@@ -227,6 +232,9 @@ class StateStore:
         self._db = TinyDB(self.path, storage=ReaderStorage)
         self._storage = cast(ReaderStorage, self._db.storage)
         self._lock: FileLock | None = None
+        self._held = False
+        """True while writes wait (:meth:`hold_writes`)."""
+        """The reader file's lock, made when first taken (:meth:`_file_lock`)."""
         self._wake = threading.Condition()
         self._want_write = False
         self._closing = False
@@ -234,9 +242,6 @@ class StateStore:
         self._after_save: list[Callable[[str | None], None]] = []
         self._writer: threading.Thread | None = None
         if self.path is not None:
-            self._lock = FileLock(
-                str(self.path) + ".lock", timeout=disk.LOCK_TIMEOUT, thread_local=False
-            )
             self._open()
             _OPEN_STORES.add(self)
             if background:
@@ -281,13 +286,27 @@ class StateStore:
     @contextlib.contextmanager
     def _locked(self, timeout: float) -> Iterator[None]:
         """Hold the reader file's exclusive lock (OSError or Timeout when it cannot be had)."""
-        assert self._lock is not None and self.path is not None
+        assert self.path is not None
+        lock = self._file_lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock.acquire(timeout=timeout, poll_interval=0.001)
+        lock.acquire(timeout=timeout, poll_interval=0.001)
         try:
             yield
         finally:
-            self._lock.release()
+            lock.release()
+
+    def _file_lock(self) -> FileLock:
+        """The reader file's lock, made the first time it is taken (a start that only reads
+        never imports filelock)."""
+        assert self.path is not None
+        with _MAKING_LOCK:
+            if self._lock is None:
+                from filelock import FileLock
+
+                self._lock = FileLock(
+                    str(self.path) + ".lock", timeout=disk.LOCK_TIMEOUT, thread_local=False
+                )
+            return self._lock
 
     def _open(self) -> None:
         """First load, without the lock; then tidy up and write repairs if the lock is free."""
@@ -295,6 +314,8 @@ class StateStore:
             self._load(initial=True)
         if not self._persist:
             return
+        if not self._storage.dirty and not self._stale_temp_files():
+            return  # nothing to repair or tidy: no lock to take (the first write tidies too)
         try:
             with self._locked(timeout=0):  # never wait at start-up: a later write does this
                 self._remove_stale_temp_files()
@@ -398,6 +419,11 @@ class StateStore:
         self._storage.signature = None
         self._storage.dirty = True  # write what memory holds (fresh, or the last good state)
 
+    def _stale_temp_files(self) -> bool:
+        """True when a killed process left temp files beside the reader file."""
+        assert self.path is not None
+        return any(self.path.parent.glob(f".{self.path.name}.*.tmp"))
+
     def _remove_stale_temp_files(self) -> None:
         """Delete temp files a killed process left (safe: we hold the lock, nobody is writing)."""
         assert self.path is not None
@@ -427,6 +453,8 @@ class StateStore:
 
     def _write_failed(self, exc: OSError) -> None:
         """Keep going in memory and say so once (until writing works again)."""
+        from filelock import Timeout  # (a write was tried: it is imported already)
+
         if isinstance(exc, Timeout):
             reason = "another tui-reader session is holding its lock"
         else:
@@ -451,7 +479,7 @@ class StateStore:
                 return
             self._journal.append(op)
             _OPEN_STORES.add(self)  # pending again: written at exit if not before
-            if not write:
+            if not write or self._held:
                 return
             here = self._writer is None
         if here:
@@ -553,28 +581,44 @@ class StateStore:
     def _lock_patiently(self) -> None:
         """Take the file lock, however long another session holds it (warned once after
         disk.LOCK_TIMEOUT); raises _Closing when the store is closed meanwhile."""
-        assert self._lock is not None and self.path is not None
+        from filelock import Timeout
+
+        assert self.path is not None
+        lock = self._file_lock()
         waited = 0.0
         while True:
             if self._closing:
                 raise _Closing
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._lock.acquire(timeout=disk.LOCK_POLL, poll_interval=0.005)
+                lock.acquire(timeout=disk.LOCK_POLL, poll_interval=0.005)
                 return
             except Timeout:
                 waited += disk.LOCK_POLL
                 if waited >= disk.LOCK_TIMEOUT:
                     with self._mutex:
-                        self._write_failed(Timeout(str(self._lock.lock_file)))
+                        self._write_failed(Timeout(str(lock.lock_file)))
             except OSError:
                 return  # no lock to be had at all (read-only folder): the write says why
 
     def _release_patient_lock(self) -> None:
         """Let go of the lock :meth:`_lock_patiently` took (the write took it once more)."""
-        assert self._lock is not None
-        if self._lock.is_locked:
-            self._lock.release()
+        lock = self._lock
+        if lock is not None and lock.is_locked:
+            lock.release()
+
+    def hold_writes(self) -> None:
+        """Keep changes in memory (pending, and written by :meth:`flush` or :meth:`close` as
+        ever) until :meth:`release_writes`: start-up paints its first frame before the state
+        file is written."""
+        self._held = True
+
+    def release_writes(self) -> None:
+        """End :meth:`hold_writes`: what waited is written now."""
+        if self._held:
+            self._held = False
+            if self._pending():
+                self.flush()
 
     def flush(self) -> None:
         """Write everything pending (debounced positions, changes kept after a failed write).

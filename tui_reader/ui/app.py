@@ -175,7 +175,8 @@ class TuiReaderApp(App[int]):
         ``story`` holds its first chapter only (first chapter first): that chapter shows, then
         the whole story is read in a thread worker and the reader reads on in it.
         ``gc_paused``: the garbage collector was paused for start-up; the app resumes it once
-        the story's text is painted (:meth:`start_painted`), or after :data:`GC_RESUME_LIMIT`.
+        the story's text is painted (:meth:`start_painted`), or after :data:`GC_RESUME_LIMIT`;
+        until then the state file is not written either (the changes wait in memory).
         """
         super().__init__(**kwargs)
         # parsed CSS shared by every app of the process (the warm host parses it for sessions)
@@ -214,6 +215,8 @@ class TuiReaderApp(App[int]):
         self.store: StateStore = store
         """The reader's state (progress, acknowledgements, preferences)."""
         self.store.pref_defaults.update(self.settings.preferences())
+        if gc_paused:
+            self.store.hold_writes()
         for message in self.store.warnings:
             self.store_warning(message)
         self.library: Library | None = None
@@ -299,6 +302,7 @@ class TuiReaderApp(App[int]):
         if self._gc_paused:
             self._gc_paused = False
             gc.enable()
+            self.store.release_writes()
 
     def open_whole_story(self, first: Story, whole: Whole) -> None:
         """First chapter first: show ``first`` (the story's first chapter only) unless the reader's

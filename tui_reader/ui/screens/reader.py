@@ -50,6 +50,11 @@ if TYPE_CHECKING:  # imported when first shown (tui_reader.ui.lazy): not needed 
 REFRESH_SECONDS = 30.0
 """How often what another session may change (the pace) is read again."""
 
+AFTER_FIRST_PAINT = 0.1
+"""Seconds after the story's text is first painted before what waited for it runs (the write
+of the place, parsing the chapters around, the app's start-up pauses ending): the terminal gets
+the frame before the process is busy again."""
+
 
 class ReaderScreen(Screen[None]):
     """Reads one story chapter by chapter (or as one whole work), keyboard first."""
@@ -210,17 +215,35 @@ class ReaderScreen(Screen[None]):
         if target.at_end:
             view.when_laid_out(partial(self._to_chapter_end, session.chapter))
         self._apply_highlights()
-        self._moved(write_now=arrived.changed_chapter)
+        first = not self._painted
+        self._painted = True
+        # the first text's place is written once it is painted (the write shares no processor
+        # with the first frame); every later chapter change at once
+        self._moved(write_now=arrived.changed_chapter and not first)
         notice = session.take_notice()
         if notice is not None:
             self.notify(notice, severity="warning")
         self.call_after_refresh(self._check_end_visible)
-        if not self._painted:
-            self._painted = True
-            painted = getattr(self.app, "start_painted", None)
-            if painted is not None:
-                self.call_after_refresh(painted)
-        ahead = session.to_parse_ahead()
+        if first:
+            done = partial(self._first_painted, arrived.changed_chapter)
+            self.call_after_refresh(self.set_timer, AFTER_FIRST_PAINT, done)
+        else:
+            self._parse_ahead()
+
+    def _first_painted(self, write: bool) -> None:
+        """The story's text is first on screen: the app may resume what waited for the first
+        frame, the place is written, the chapters around are parsed."""
+        painted = getattr(self.app, "start_painted", None)
+        if painted is not None:
+            painted()
+        if write:
+            self.session.store.flush()
+        self._parse_ahead()
+
+    def _parse_ahead(self) -> None:
+        """Parse the chapters next to this one in a thread worker (before the reader gets
+        there)."""
+        ahead = self.session.to_parse_ahead()
         if ahead:
             work = partial(load_chapters, self.story, ahead)
             self.run_worker(work, thread=True, group="prefetch", exit_on_error=False)
