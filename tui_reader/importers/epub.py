@@ -532,8 +532,8 @@ def load(path: Path, data: bytes) -> Story:
         raise ValueError("the EPUB's spine lists no readable documents")
     book.check(package.spine)  # a decompression bomb is refused before anything is parsed
     paths = _document_paths(package)
-    first = _first_docs(book, paths, 3)
-    if not first:
+    readable, ao3_doc = _first_look(book, paths, 3)
+    if not readable:
         why = f" ({book.problems[0]})" if book.problems else ""
         raise ValueError(f"none of the EPUB's chapter files could be read{why}")
     meta = package.meta
@@ -543,8 +543,7 @@ def load(path: Path, data: bytes) -> Story:
     fff = "fanficfare" in contributors
     story = _new_story(path, meta, fff=fff)
     flavour = "epub"
-    is_ao3 = "archive of our own" in publisher or any(_is_ao3_doc(d) for d in first)
-    del first
+    is_ao3 = "archive of our own" in publisher or ao3_doc
     generic = _Generic(book, package, path, subjects)
     if is_ao3:
         flavour = "ao3-epub"
@@ -578,13 +577,13 @@ def load_first(path: Path, data: bytes) -> Story | None:
         return None
     book.check(package.spine)
     paths = _document_paths(package)
-    first = _first_docs(book, paths, 3)
     meta = package.meta
     contributors = " ".join(meta.get("contributor", [])).casefold()
     publisher = " ".join(meta.get("publisher", [])).casefold()
-    if not first or "fanficfare" in contributors or "archive of our own" in publisher:
+    if "fanficfare" in contributors or "archive of our own" in publisher:
         return None
-    if any(_is_ao3_doc(d) for d in first):
+    readable, ao3_doc = _first_look(book, paths, 3)
+    if not readable or ao3_doc:
         return None
     story = _new_story(path, meta, fff=False)
     generic = _Generic(book, package, path, meta.get("subject", []))
@@ -594,14 +593,18 @@ def load_first(path: Path, data: bytes) -> Story | None:
     return story
 
 
-def _first_docs(book: _Book, paths: list[str], count: int) -> list[_Doc]:
-    """The first ``count`` readable documents."""
-    docs: list[_Doc] = []
+def _first_look(book: _Book, paths: list[str], count: int) -> tuple[bool, bool]:
+    """Whether any document can be read, and whether one of the first ``count`` readable ones
+    is AO3's preface. Each is parsed, looked at and dropped before the next is read (a parsed
+    chapter holds many times its text)."""
+    seen = 0
     for doc in _documents(book, paths):
-        docs.append(doc)
-        if len(docs) >= count:
+        if _is_ao3_doc(doc):
+            return True, True
+        seen += 1
+        if seen >= count:
             break
-    return docs
+    return seen > 0, False
 
 
 def _clean(raw: str) -> str:
