@@ -67,6 +67,7 @@ from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.grammar import parse_heading
 from tui_reader.importers.warnings import rating, site_archive_warning
+from tui_reader.memory import Pacer
 from tui_reader.model import (
     ARCHIVE_WARNINGS,
     Block,
@@ -480,11 +481,14 @@ def _read_doc(book: _Book, path: str) -> _Doc | None:
 
 
 def _documents(book: _Book, paths: list[str]) -> Iterator[_Doc]:
-    """The readable documents, parsed one at a time (each dropped before the next is read)."""
+    """The readable documents, parsed one at a time (each dropped before the next is read;
+    freed pages given back as the pass goes, :class:`~tui_reader.memory.Pacer`)."""
+    pacer = Pacer()
     for path in paths:
         doc = _read_doc(book, path)
         if doc is not None:
             yield doc
+            pacer.add(len(doc.tree.raw_html))
 
 
 def _new_story(path: Path, meta: dict[str, list[str]], *, fff: bool = False) -> Story:
@@ -525,8 +529,27 @@ _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 def load(path: Path, data: bytes) -> Story:
-    """Parse an EPUB story file."""
-    book = _Book(data)
+    """Parse an EPUB story file from its bytes."""
+    return _load(path, _Book(data))
+
+
+def load_file(path: Path) -> Story:
+    """Parse an EPUB story file, reading its members from the file as they are needed.
+
+    :func:`~tui_reader.importers.load_story` calls this: the book's bytes are never all held
+    (each member is decompressed from the file when read), and the file is closed after.
+    """
+    if path.stat().st_size == 0:
+        raise ValueError("the file is empty")
+    book = _Book(path)
+    try:
+        return _load(path, book)
+    finally:
+        book.zip.close()
+
+
+def _load(path: Path, book: _Book) -> Story:
+    """Parse the EPUB open as ``book`` (``path`` names it and is re-opened for each chapter)."""
     package = _package(book, _rootfile(book))
     if not package.spine:
         raise ValueError("the EPUB's spine lists no readable documents")
@@ -986,12 +1009,14 @@ class _Generic:
             by_path.setdefault(entry.path, []).append(entry)
         nav = _nav_item(self.package)
         media = {i.path: i.media_type for i in self.package.items.values()}
+        pacer = Pacer()  # each piece is parsed into a tree and dropped: give the pages back
         for path in self.package.spine:
             if media.get(path, "") not in _DOC_TYPES:
                 continue
             text = _read_text(self.book, path)
             if text is None:
                 continue
+            pacer.add(len(text))
             is_nav = nav is not None and path == nav.path
             yield from _split(path, text, by_path.get(path, []), is_nav)
 
