@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-TRIM_EVERY = 32 * 1024
+TRIM_EVERY = 16 * 1024
 """Bytes of text a :class:`Pacer` lets through between two trims."""
 
 _TRIM: list[Callable[[int], int] | None] = []
