@@ -5,6 +5,11 @@ chapters of 5k words); once the first paragraph is on screen the case presses Pa
 times (waiting for each to redraw), then reads the process's peak resident set size
 (``VmHWM`` in ``/proc/<pid>/status``) before ending it. The empty Textual app is measured the
 same way as the floor. Target (issue 14): at most 45 MiB at 500k words.
+
+The reader goes on working after that reading: the screens the first frame did not need are
+imported in the background, and a first open writes the story's cache entry (every chapter
+parsed again, one at a time). The note beside each row gives the peak once that is done too
+(the entry written, or :data:`SETTLE_S` gone by), so a background peak is seen.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ TARGET_MB = 45.0
 
 PAGE_DOWNS = 5
 """PageDown presses before the reading."""
+
+SETTLE_S = 6.0
+"""Longest wait after the reading for the background work (cache entry, deferred screens)."""
 
 HERE = Path(__file__).resolve().parent
 """The ``benchmarks/`` folder."""
@@ -69,10 +77,17 @@ def peak_rss_mb(pid: int) -> float:
     return int(match.group(1)) / 1024
 
 
+def _settled(data: Path) -> bool:
+    """True once the reader has written a story cache entry in ``data``."""
+    return any((data / "cache" / "stories").glob("*.story"))
+
+
 def measure(
     tmux: Tmux, argv: list[str], pattern: re.Pattern[str], workdir: Path, data: Path, pages: int
-) -> float:
-    """Launch, wait for the first frame, press PageDown ``pages`` times, return peak RSS (MiB)."""
+) -> tuple[float, float]:
+    """Launch, wait for the first frame, press PageDown ``pages`` times: the peak RSS (MiB)
+    then, and once the background work is done (the cache entry written, or after
+    :data:`SETTLE_S`; at once when no page is turned)."""
     data.mkdir(parents=True, exist_ok=True)
     _, session = tmux.time_to_text(argv, base_env(data), workdir, pattern, timeout=60.0)
     try:
@@ -86,7 +101,14 @@ def measure(
             while tmux.capture(session) == before and time.perf_counter() < deadline:
                 time.sleep(0.02)
         time.sleep(0.3)
-        return peak_rss_mb(pid)
+        reading = peak_rss_mb(pid)
+        if pages:
+            start = time.perf_counter()
+            while not _settled(data) and time.perf_counter() - start < SETTLE_S:
+                time.sleep(0.05)
+            # the deferred screens are imported 1.5 s after start; the entry's writer trims last
+            time.sleep(max(0.5, 2.0 - (time.perf_counter() - start)))
+        return reading, peak_rss_mb(pid)
     finally:
         tmux.kill(session)
 
@@ -98,7 +120,7 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
     tmux = Tmux(workdir)
     rows: list[dict[str, Any]] = []
     try:
-        floor = measure(
+        floor, _ = measure(
             tmux,
             [sys.executable, str(HERE / "floor_app.py")],
             re.compile(WORD),
@@ -112,7 +134,7 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
         )  # fmt: skip
         for story in stories:
             kind = "archive dump" if story.format == "dump" else "EPUB"
-            value = measure(
+            value, settled = measure(
                 tmux,
                 python_argv(str(story.path)),
                 words_pattern(story.text.opening),
@@ -128,7 +150,8 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
                     "unit": "MiB",
                     "target": f"≤ {TARGET_MB:.0f} MiB",
                     "ok": value <= TARGET_MB,
-                    "note": f"+{value - floor:.1f} over floor",
+                    "note": f"+{value - floor:.1f} over floor; {settled:.1f} MiB after the "
+                    "background work",
                 }
             )
     finally:

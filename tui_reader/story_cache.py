@@ -62,7 +62,7 @@ from typing import Any, Protocol
 import tui_reader
 from tui_reader import importers
 from tui_reader.importers import load_story
-from tui_reader.memory import trim
+from tui_reader.memory import Pacer, trim
 from tui_reader.model import (
     Block,
     BlockLoader,
@@ -438,6 +438,7 @@ def write_entry(
             out.write(MAGIC + secrets.token_bytes(_TOKEN_BYTES))
             rows: list[list[Any]] = []
             offset = 0
+            pacer = Pacer()  # chapters parsed and dropped one after another: pages given back
             for chapter in chapters:
                 if cancelled is not None and cancelled():
                     raise _Abandoned("cancelled")
@@ -450,6 +451,7 @@ def write_entry(
                 segment = _encode_blocks(blocks)
                 del blocks
                 out.write(segment)
+                pacer.add(len(segment))
                 rows.append(
                     [
                         chapter.number,

@@ -1,7 +1,8 @@
 """EPUB stories: AO3 downloads ("ao3-epub"), FanFicFare output ("fff-epub"), any EPUB 2/3 ("epub").
 
-The container and package files (container.xml, the OPF, the NCX, the nav document) are read
-with defusedxml, so entity bombs and external entities are refused with a one-line reason. The
+The container and package files (container.xml, the OPF, the NCX) are read with expat as
+defusedxml would (:mod:`._epub_xml`), so entity bombs and external entities are refused with a
+one-line reason. The
 zip is read defensively: member names are resolved inside the book (no ``..`` escapes) and every
 member is decompressed in chunks, counted in bytes and in tags (``<``) against caps per member
 and per book; the spine is streamed once before anything is parsed, so a small file that expands
@@ -33,11 +34,9 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from pyexpat import ExpatError
 from urllib.parse import unquote
-from xml.etree.ElementTree import Element, ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tui_reader.importers import _ao3_html, _fff_html
@@ -49,6 +48,8 @@ from tui_reader.importers._epub_xhtml import (
     piece,
     xhtml_as_html,
 )
+from tui_reader.importers._epub_xml import Node, UnsafeXml
+from tui_reader.importers._epub_xml import parse as parse_xml
 from tui_reader.importers._html_blocks import (
     HEADING_TAGS,
     blocks_from_nodes,
@@ -67,6 +68,7 @@ from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.grammar import parse_heading
 from tui_reader.importers.warnings import rating, site_archive_warning
+from tui_reader.memory import Pacer
 from tui_reader.model import (
     ARCHIVE_WARNINGS,
     Block,
@@ -239,16 +241,16 @@ def _resolve(base: str, href: str) -> str | None:
     return joined
 
 
-def _xml(book: _Book, name: str) -> Element:
+def _xml(book: _Book, name: str) -> Node:
     """Parse one XML file of the book safely; ValueError with a one-line reason otherwise."""
     data = book.read(name)
     try:
-        root: Element = fromstring(data)
-    except DefusedXmlException:
+        root = parse_xml(data)
+    except UnsafeXml:
         raise ValueError(
             f"{name} inside the EPUB declares XML entities or a DTD; refused as unsafe"
         ) from None
-    except ParseError as exc:
+    except ExpatError as exc:
         raise ValueError(f"{name} inside the EPUB is malformed XML ({exc})") from None
     return root
 
@@ -259,7 +261,7 @@ def _local(tag: object) -> str:
     return text.rsplit("}", 1)[-1]
 
 
-def _text(element: Element) -> str:
+def _text(element: Node) -> str:
     """An element's whole text, whitespace collapsed (not yet sanitised)."""
     return collapse_whitespace("".join(element.itertext()))
 
@@ -359,7 +361,7 @@ def _toc(book: _Book, package: _Package) -> list[_TocEntry]:
         )
     if ncx is not None:
         try:
-            root: Element | None = _xml(book, ncx.path)
+            root: Node | None = _xml(book, ncx.path)
         except _TooLarge:
             raise
         except (KeyError, ValueError):
@@ -480,11 +482,14 @@ def _read_doc(book: _Book, path: str) -> _Doc | None:
 
 
 def _documents(book: _Book, paths: list[str]) -> Iterator[_Doc]:
-    """The readable documents, parsed one at a time (each dropped before the next is read)."""
+    """The readable documents, parsed one at a time (each dropped before the next is read;
+    freed pages given back as the pass goes, :class:`~tui_reader.memory.Pacer`)."""
+    pacer = Pacer()
     for path in paths:
         doc = _read_doc(book, path)
         if doc is not None:
             yield doc
+            pacer.add(len(doc.tree.raw_html))
 
 
 def _new_story(path: Path, meta: dict[str, list[str]], *, fff: bool = False) -> Story:
@@ -525,15 +530,34 @@ _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 def load(path: Path, data: bytes) -> Story:
-    """Parse an EPUB story file."""
-    book = _Book(data)
+    """Parse an EPUB story file from its bytes."""
+    return _load(path, _Book(data))
+
+
+def load_file(path: Path) -> Story:
+    """Parse an EPUB story file, reading its members from the file as they are needed.
+
+    :func:`~tui_reader.importers.load_story` calls this: the book's bytes are never all held
+    (each member is decompressed from the file when read), and the file is closed after.
+    """
+    if path.stat().st_size == 0:
+        raise ValueError("the file is empty")
+    book = _Book(path)
+    try:
+        return _load(path, book)
+    finally:
+        book.zip.close()
+
+
+def _load(path: Path, book: _Book) -> Story:
+    """Parse the EPUB open as ``book`` (``path`` names it and is re-opened for each chapter)."""
     package = _package(book, _rootfile(book))
     if not package.spine:
         raise ValueError("the EPUB's spine lists no readable documents")
     book.check(package.spine)  # a decompression bomb is refused before anything is parsed
     paths = _document_paths(package)
-    first = _first_docs(book, paths, 3)
-    if not first:
+    readable, ao3_doc = _first_look(book, paths, 3)
+    if not readable:
         why = f" ({book.problems[0]})" if book.problems else ""
         raise ValueError(f"none of the EPUB's chapter files could be read{why}")
     meta = package.meta
@@ -543,8 +567,7 @@ def load(path: Path, data: bytes) -> Story:
     fff = "fanficfare" in contributors
     story = _new_story(path, meta, fff=fff)
     flavour = "epub"
-    is_ao3 = "archive of our own" in publisher or any(_is_ao3_doc(d) for d in first)
-    del first
+    is_ao3 = "archive of our own" in publisher or ao3_doc
     generic = _Generic(book, package, path, subjects)
     if is_ao3:
         flavour = "ao3-epub"
@@ -578,13 +601,13 @@ def load_first(path: Path, data: bytes) -> Story | None:
         return None
     book.check(package.spine)
     paths = _document_paths(package)
-    first = _first_docs(book, paths, 3)
     meta = package.meta
     contributors = " ".join(meta.get("contributor", [])).casefold()
     publisher = " ".join(meta.get("publisher", [])).casefold()
-    if not first or "fanficfare" in contributors or "archive of our own" in publisher:
+    if "fanficfare" in contributors or "archive of our own" in publisher:
         return None
-    if any(_is_ao3_doc(d) for d in first):
+    readable, ao3_doc = _first_look(book, paths, 3)
+    if not readable or ao3_doc:
         return None
     story = _new_story(path, meta, fff=False)
     generic = _Generic(book, package, path, meta.get("subject", []))
@@ -594,14 +617,18 @@ def load_first(path: Path, data: bytes) -> Story | None:
     return story
 
 
-def _first_docs(book: _Book, paths: list[str], count: int) -> list[_Doc]:
-    """The first ``count`` readable documents."""
-    docs: list[_Doc] = []
+def _first_look(book: _Book, paths: list[str], count: int) -> tuple[bool, bool]:
+    """Whether any document can be read, and whether one of the first ``count`` readable ones
+    is AO3's preface. Each is parsed, looked at and dropped before the next is read (a parsed
+    chapter holds many times its text)."""
+    seen = 0
     for doc in _documents(book, paths):
-        docs.append(doc)
-        if len(docs) >= count:
+        if _is_ao3_doc(doc):
+            return True, True
+        seen += 1
+        if seen >= count:
             break
-    return docs
+    return seen > 0, False
 
 
 def _clean(raw: str) -> str:
@@ -983,12 +1010,14 @@ class _Generic:
             by_path.setdefault(entry.path, []).append(entry)
         nav = _nav_item(self.package)
         media = {i.path: i.media_type for i in self.package.items.values()}
+        pacer = Pacer()  # each piece is parsed into a tree and dropped: give the pages back
         for path in self.package.spine:
             if media.get(path, "") not in _DOC_TYPES:
                 continue
             text = _read_text(self.book, path)
             if text is None:
                 continue
+            pacer.add(len(text))
             is_nav = nav is not None and path == nav.path
             yield from _split(path, text, by_path.get(path, []), is_nav)
 
