@@ -13,6 +13,9 @@ caps on every member (a decompression bomb is refused as the importer refuses it
 reading and FanFicFare's title page and chapter reading — and only work the listing never
 uses is left out:
 
+- each member is decompressed once: the importer streams the spine through its caps before
+  reading anything, then decompresses each document again to read it; here the bytes streamed
+  (checked by the same caps) are kept for that reading, up to :data:`KEEP_BYTES` a book;
 - the first documents, parsed to tell an AO3 book, are parsed once (the importer parses them
   again for the reading);
 - a FanFicFare book's contents page and update log (front matter) are not turned into blocks,
@@ -27,7 +30,7 @@ says why).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tui_reader.importers import _story_notes, epub
@@ -38,6 +41,46 @@ from tui_reader.model import Chapter, Source, Story
 
 FIRST_DOCUMENTS = 3
 """Readable documents the importer looks at to tell an AO3 book (``epub.load``'s ``first``)."""
+
+KEEP_BYTES = 16 * 1024 * 1024
+"""Most decompressed bytes of one book kept for reading again (a larger book's further
+members are decompressed again, as the importer does)."""
+
+
+class _KeptBook(epub._Book):
+    """The importer's book, keeping each member it streams whole (every cap passed), so that
+    reading it again gives the same bytes without decompressing it again."""
+
+    def __init__(self, data: bytes) -> None:
+        """Open the zip as the importer does."""
+        super().__init__(data)
+        self.kept: dict[str, bytes] = {}
+        """Members streamed whole, by their real name."""
+        self.kept_bytes = 0
+        """Bytes in :attr:`kept`."""
+
+    def _stream(self, name: str, sink: Callable[[bytes], object] | None) -> None:
+        """``epub._Book._stream``, from the kept bytes when the member was streamed before (its
+        caps were met then, by the same bytes)."""
+        real = self.names.get(name) or self.names.get(name.casefold())
+        kept = self.kept.get(real) if real is not None else None
+        if kept is not None:
+            if sink is not None and kept:
+                sink(kept)
+            return
+        chunks: list[bytes] = []
+
+        def tee(chunk: bytes) -> None:
+            """Keep the chunk and pass it on."""
+            chunks.append(chunk)
+            if sink is not None:
+                sink(chunk)
+
+        super()._stream(name, tee)
+        size = sum(len(c) for c in chunks)
+        if real is not None and self.kept_bytes + size <= KEEP_BYTES:
+            self.kept[real] = b"".join(chunks)
+            self.kept_bytes += size
 
 
 class _Documents:
@@ -79,7 +122,7 @@ def epub_story(path: Path, data: bytes) -> Story | None:
     """The book's story as the full import lists it (``epub.load``'s steps, then the free-text
     warnings ``load_story`` adds), or None for the full import (no chapter found). Raises what
     the importer raises."""
-    book = epub._Book(data)
+    book = _KeptBook(data)
     package = epub._package(book, epub._rootfile(book))
     if not package.spine:
         return None

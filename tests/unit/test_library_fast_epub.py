@@ -44,6 +44,7 @@ from tests.fixtures.html_builders import (
     write_epub,
 )
 from tests.fixtures.html_builders import Work as BuilderWork
+from tui_reader import library_epub
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.library_fast import fast_story
 
@@ -328,3 +329,14 @@ def test_a_scan_lists_the_same_with_and_without_the_fast_path(
     assert [e.path.name for e in fast if e.error] == ["broken.epub"]
     ours = [e for e in fast if (e.story_id or "").startswith("test1.com:")]
     assert [len(e.also) for e in ours] == [2, 2]  # each story once, from its three files
+
+
+@pytest.mark.parametrize("keep", [0, 3000])
+def test_a_book_past_the_bytes_kept_lists_the_same(
+    fanficfare: FanFicFare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keep: int
+) -> None:
+    """Members past :data:`KEEP_BYTES` are decompressed again, as the importer does."""
+    monkeypatch.setattr(library_epub, "KEEP_BYTES", keep)
+    assert_same(fanficfare.make("epub", 1))
+    assert_same(ao3_epub(tmp_path / "ao3.epub"))
+    assert_same(generic_epub3(tmp_path / "g3.epub"))
