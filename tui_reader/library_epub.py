@@ -1,4 +1,4 @@
-"""The library's fast path for EPUB books made by AO3 and FanFicFare.
+"""The library's fast path for EPUB books: AO3's, FanFicFare's and any other.
 
 Textual-free; loaded (by :mod:`tui_reader.library_fast`) on the first EPUB a scan reads.
 :func:`epub_story` gives the story :func:`tui_reader.importers.load_story` would give for the
