@@ -11,12 +11,16 @@ flat tables the format uses (anything else goes to :mod:`tomllib`), its body onl
 headings, note blocks and word counts (no chapter objects, no inline markup). Its metadata goes
 through the Markdown importer's own checks, so the entry is the one the importer gives.
 
-Other formats need their chapters' text for word counts and the author's warnings; a full
-import costs them little more than such a reading would, so they go to the full import.
+EPUB books made by AO3 and FanFicFare are read by :mod:`tui_reader.library_epub` (the
+importer's own steps, less the work a listing never uses). Other formats need their chapters'
+text for word counts and the author's warnings, and their import already reads each file once
+without building any chapter's blocks (an HTML file is one parse, a TXT file one pass over its
+lines): a reading for the listing alone would cost them as much, so they go to the full import.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 import tomllib
 from pathlib import Path
@@ -31,6 +35,12 @@ from tui_reader.text import count_words, normalise_spaces, sanitise
 
 _MARKDOWN = STORY_FORMATS[".md"]
 """The importer module name of the native format."""
+
+_EPUB = STORY_FORMATS[".epub"]
+"""The importer module name of EPUB books."""
+
+_EPUB_FAST = "tui_reader.library_epub"
+"""The EPUB fast path, imported on the first EPUB a scan reads (it brings the EPUB importer)."""
 
 _STRING = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"' + r"|'[^'\x00-\x08\x0a-\x1f\x7f]*'"
 """A one-line TOML string without escapes (basic or literal)."""
@@ -68,11 +78,15 @@ def fast_story(path: Path) -> Story | None:
     import, which says why.
     """
     try:
-        if STORY_FORMATS.get(path.suffix.lower()) != _MARKDOWN:
+        module = STORY_FORMATS.get(path.suffix.lower())
+        if module not in (_MARKDOWN, _EPUB) or path.stat().st_size > MAX_BYTES:
             return None
         data = path.read_bytes()
-        if len(data) > MAX_BYTES or not data.strip():
+        if len(data) > MAX_BYTES or not data or data.isspace():
             return None
+        if module == _EPUB:
+            story: Story | None = importlib.import_module(_EPUB_FAST).epub_story(path, data)
+            return story
         return _markdown_story(path, data)
     except Exception:  # the full import reports the reason
         return None

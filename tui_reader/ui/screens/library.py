@@ -1,7 +1,8 @@
 """The library screen: every story in the folder, a "Continue reading" row, sort and filter.
 
 Scanning runs in a worker thread (the library's index cache makes a warm scan cheap) and never
-blocks input; a progress bar shows while it runs.
+blocks input; a progress bar shows while it runs, once it has run for
+:data:`PROGRESS_DELAY` (a quick scan never flashes it).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from tui_reader.library import Library, LibraryEntry
@@ -40,6 +42,10 @@ from tui_reader.ui.widgets.library_table import COLUMNS, CONTINUE_KEY, LibraryTa
 
 FREEZE_FROM = 2000
 """Entries from which a finished scan's objects are frozen out of the garbage collector."""
+
+PROGRESS_DELAY = 0.3
+"""Seconds a scan runs before its progress bar shows: a scan of a few milliseconds (a warm
+index, a handful of new files) never flashes the bar on and off."""
 
 FILTER_PLACEHOLDER = "Filter: words, or rating:M warning:death tag:x fandom:x status:reading"
 """What the empty filter input says."""
@@ -104,13 +110,17 @@ class LibraryScreen(Screen[None]):
         self._summary_of: tuple[tuple[object, ...], tuple[object, ...]] | None = None
         """What the summary line last showed: (row key, row, scanned, show hidden), and the
         entries, mutes and library it was made from."""
+        self._progress_timer: Timer | None = None
+        """Shows the progress bar once a running scan reaches :data:`PROGRESS_DELAY`."""
 
     def compose(self) -> ComposeResult:
         """Title line, progress bar, table, the highlighted story's summary (and, once asked
         for, the filter input under the title)."""
         yield Static(Text(f"Library · {display_text(self.library.root.name)}"), id="library-title")
         # the filter input is mounted when first wanted (filter_box): not part of the first frame
-        yield ProgressBar(id="scan-progress", show_eta=False)
+        bar = ProgressBar(id="scan-progress", show_eta=False)
+        bar.display = False  # shown only once a scan has run a while (scan_started)
+        yield bar
         yield LibraryTable(id="library-table")
         yield Static("", id="library-summary")
         yield KeysFooter()
@@ -133,7 +143,7 @@ class LibraryScreen(Screen[None]):
         def known(entries: list[LibraryEntry]) -> None:
             self.app.call_from_thread(self.set_entries, entries, False)
 
-        self.app.call_from_thread(setattr, bar, "display", True)
+        self.app.call_from_thread(self.scan_started)
         read = [item.path for item in self.store.history(limit=1000)]
         entries = self.library.scan(progress, known, first=read)
         self.store.adopt_ids(self.library.id_changes)  # state kept under old ids (issue 15)
@@ -146,7 +156,8 @@ class LibraryScreen(Screen[None]):
             return  # a rescan: the last full list stays until the new one is ready
         self.entries = entries
         self.scanned = finished
-        self.query_one("#scan-progress", ProgressBar).display = not finished
+        if finished:
+            self.scan_finished()
         self.reload_rows()
         if finished and len(entries) >= FREEZE_FROM:
             # thousands of entries, rows and their cached keys live as long as the library: a
@@ -154,6 +165,25 @@ class LibraryScreen(Screen[None]):
             # they leave the collector's care (garbage first: it is never collected after)
             gc.collect()
             gc.freeze()
+
+    def scan_started(self) -> None:
+        """A scan has begun: its progress bar shows if it still runs after
+        :data:`PROGRESS_DELAY` (on the event loop; no disk I/O)."""
+        if self._progress_timer is not None:
+            self._progress_timer.stop()
+        self._progress_timer = self.set_timer(PROGRESS_DELAY, self.show_scan_progress)
+
+    def show_scan_progress(self) -> None:
+        """The scan has run a while: show how far it is."""
+        self._progress_timer = None
+        self.query_one("#scan-progress", ProgressBar).display = True
+
+    def scan_finished(self) -> None:
+        """The scan is over: the bar goes (or never shows)."""
+        if self._progress_timer is not None:
+            self._progress_timer.stop()
+            self._progress_timer = None
+        self.query_one("#scan-progress", ProgressBar).display = False
 
     def action_down(self) -> None:
         """Move the cursor down a row."""
