@@ -5,16 +5,13 @@ as they are needed, so the book's bytes are never all held; the story must be th
 give. The first documents are looked at one at a time (is this AO3's preface?), an AO3 preface
 second in the spine still makes an AO3 book. A book changed or gone while it is open gives
 chapters that say they could not be read again, and no cache entry. :class:`memory.Pacer` trims
-after every so many bytes. The book's XML files are read with expat (``_epub_xml``) exactly as
-ElementTree read them, as safely as defusedxml did.
+after every so many bytes.
 """
 
 from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from pyexpat import ExpatError
-from xml.etree import ElementTree
 
 import pytest
 
@@ -33,8 +30,6 @@ from tests.fixtures.html_builders import (
 )
 from tui_reader import memory
 from tui_reader.importers import epub, load_first_chapter, load_story
-from tui_reader.importers._epub_xml import UnsafeXml
-from tui_reader.importers._epub_xml import parse as parse_xml
 from tui_reader.model import StoryError
 from tui_reader.story_cache import cached_story, open_story
 
@@ -199,53 +194,3 @@ def test_pacer_trims_after_every_so_many_bytes(monkeypatch: pytest.MonkeyPatch) 
     pacer.add(250)
     assert (pacer.trims, len(made), pacer.pending) == (2, 2, 0)
     assert memory.Pacer().every == memory.TRIM_EVERY
-
-
-def _xml_members(folder: Path) -> list[bytes]:
-    """Every container.xml, OPF and NCX of the test books."""
-    found: list[bytes] = []
-    for path in _books(folder):
-        with zipfile.ZipFile(path) as zf:
-            for name in zf.namelist():
-                if name.endswith((".xml", ".opf", ".ncx")):
-                    found.append(zf.read(name))
-    return found
-
-
-def test_epub_xml_reads_what_elementtree_reads(tmp_path: Path) -> None:
-    """Tags (``{namespace}local``), attributes and text, element by element, as ElementTree."""
-    members = _xml_members(tmp_path)
-    assert len(members) >= 10
-    for data in members:
-        ours = [(n.tag, n.attrib, "".join(n.itertext())) for n in parse_xml(data).iter()]
-        theirs = [
-            (e.tag, e.attrib, "".join(e.itertext())) for e in ElementTree.fromstring(data).iter()
-        ]
-        assert ours == theirs
-
-
-def test_epub_xml_refuses_entities_and_reads_a_plain_doctype() -> None:
-    """Entity declarations (the bomb) and external entities are refused; a DOCTYPE alone is fine."""
-    bomb = b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "xx">]><a>&x;</a>'
-    external = (
-        b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>'
-    )
-    for data in (bomb, external):
-        with pytest.raises(UnsafeXml):
-            parse_xml(data)
-    ncx = (
-        b'<?xml version="1.0"?><!DOCTYPE ncx PUBLIC "-//NISO//DTD ncx 2005-1//EN" '
-        b'"http://www.daisy.org/z3986/2005/ncx-2005-1.dtd"><ncx><navMap/></ncx>'
-    )
-    assert [n.tag for n in parse_xml(ncx).iter()] == ["ncx", "navMap"]
-    with pytest.raises(ExpatError):
-        parse_xml(b"<package><metadata><dc:title>Oops")
-
-
-def test_epub_xml_walks_a_deeply_nested_file() -> None:
-    """Nesting far past the recursion limit is walked, not a crash."""
-    depth = 5000
-    data = b"<a>" * depth + b"deep" + b"</a>" * depth
-    root = parse_xml(data)
-    assert sum(1 for _ in root.iter()) == depth
-    assert "".join(root.itertext()) == "deep"

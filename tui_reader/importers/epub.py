@@ -1,8 +1,7 @@
 """EPUB stories: AO3 downloads ("ao3-epub"), FanFicFare output ("fff-epub"), any EPUB 2/3 ("epub").
 
-The container and package files (container.xml, the OPF, the NCX) are read with expat as
-defusedxml would (:mod:`._epub_xml`), so entity bombs and external entities are refused with a
-one-line reason. The
+The container and package files (container.xml, the OPF, the NCX, the nav document) are read
+with defusedxml, so entity bombs and external entities are refused with a one-line reason. The
 zip is read defensively: member names are resolved inside the book (no ``..`` escapes) and every
 member is decompressed in chunks, counted in bytes and in tags (``<``) against caps per member
 and per book; the spine is streamed once before anything is parsed, so a small file that expands
@@ -34,9 +33,11 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from pyexpat import ExpatError
 from urllib.parse import unquote
+from xml.etree.ElementTree import Element, ParseError
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tui_reader.importers import _ao3_html, _fff_html
@@ -48,8 +49,6 @@ from tui_reader.importers._epub_xhtml import (
     piece,
     xhtml_as_html,
 )
-from tui_reader.importers._epub_xml import Node, UnsafeXml
-from tui_reader.importers._epub_xml import parse as parse_xml
 from tui_reader.importers._html_blocks import (
     HEADING_TAGS,
     blocks_from_nodes,
@@ -241,16 +240,16 @@ def _resolve(base: str, href: str) -> str | None:
     return joined
 
 
-def _xml(book: _Book, name: str) -> Node:
+def _xml(book: _Book, name: str) -> Element:
     """Parse one XML file of the book safely; ValueError with a one-line reason otherwise."""
     data = book.read(name)
     try:
-        root = parse_xml(data)
-    except UnsafeXml:
+        root: Element = fromstring(data)
+    except DefusedXmlException:
         raise ValueError(
             f"{name} inside the EPUB declares XML entities or a DTD; refused as unsafe"
         ) from None
-    except ExpatError as exc:
+    except ParseError as exc:
         raise ValueError(f"{name} inside the EPUB is malformed XML ({exc})") from None
     return root
 
@@ -261,7 +260,7 @@ def _local(tag: object) -> str:
     return text.rsplit("}", 1)[-1]
 
 
-def _text(element: Node) -> str:
+def _text(element: Element) -> str:
     """An element's whole text, whitespace collapsed (not yet sanitised)."""
     return collapse_whitespace("".join(element.itertext()))
 
@@ -361,7 +360,7 @@ def _toc(book: _Book, package: _Package) -> list[_TocEntry]:
         )
     if ncx is not None:
         try:
-            root: Node | None = _xml(book, ncx.path)
+            root: Element | None = _xml(book, ncx.path)
         except _TooLarge:
             raise
         except (KeyError, ValueError):
