@@ -167,7 +167,7 @@ def build_serve_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="N",
         help="most sessions drawing their first screen at once, the others waiting their turn "
-        "(default: CPUs + 1; 0 for no limit)",
+        "(default: twice the CPUs; 0 for no limit)",
     )
     return parser
 

@@ -20,7 +20,7 @@ import os
 FIRST_SCREEN_BYTES = 4096
 """Output bytes after which a starting session counts as having drawn its first screen."""
 
-SETTLED_AFTER = 0.03
+SETTLED_AFTER = 0.02
 """Seconds without output, after the first screen, that mean the mount is done."""
 
 LONGEST_HOLD = 1.0
@@ -28,8 +28,8 @@ LONGEST_HOLD = 1.0
 
 
 def default_slots() -> int:
-    """Sessions allowed to start at once: one per CPU, plus one (so a core never idles)."""
-    return (os.cpu_count() or 1) + 1
+    """Sessions allowed to start at once: two per CPU (a core never idles while one waits)."""
+    return 2 * (os.cpu_count() or 1)
 
 
 class StartTicket:
