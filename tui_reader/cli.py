@@ -162,6 +162,14 @@ def build_serve_parser() -> argparse.ArgumentParser:
         help="start every session as a new process (slower, more memory) instead of forking it "
         "from a warm host that has the app loaded",
     )
+    parser.add_argument(
+        "--max-starting",
+        type=int,
+        default=None,
+        metavar="N",
+        help="most sessions drawing their first screen at once, the others waiting their turn "
+        "(default: twice the CPUs; 0 for no limit)",
+    )
     return parser
 
 

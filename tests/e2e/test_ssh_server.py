@@ -309,6 +309,48 @@ async def test_session_limits(start: Start) -> None:
         proc.stdin.write(b"q")
 
 
+async def test_readers_connecting_at_once_all_start_through_one_start_slot(
+    start: Start, data_dir: Path
+) -> None:
+    """The start gate queues readers, it never drops them; each still gets its own reader."""
+    host = await start(start_slots=1)
+    keys = [asyncssh.generate_private_key("ssh-ed25519") for _ in range(4)]
+    conns = [await connect(host, key) for key in keys]
+    try:
+        opened = await asyncio.wait_for(asyncio.gather(*(open_reader(conn) for conn in conns)), 30)
+        ids = {bytes(seen).split(b"id=", 1)[1].split(b" ", 1)[0] for _, seen in opened}
+        assert len(ids) == 4
+        for proc, _ in opened:
+            proc.stdin.write(b"q")
+            await proc.wait_closed()
+    finally:
+        for conn in conns:
+            conn.close()
+
+
+async def test_a_client_that_leaves_while_waiting_to_start_gets_no_reader(
+    start: Start, data_dir: Path
+) -> None:
+    """Queued behind a starting reader, a client that goes away never gets a child."""
+    host = await start(start_slots=1)
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    async with await connect(host, key) as first:
+        proc, _ = await open_reader(first)  # holds the only slot (its output is small)
+        async with await connect(host, key) as second:
+            await second.create_process(term_type="xterm", term_size=(80, 24))
+            while not host.tasks:  # the second session is queued at the gate
+                await asyncio.sleep(0.01)
+        proc.stdin.write(b"q")  # the first reader ends: its slot goes to the queue
+        await proc.wait_closed()
+    for _ in range(500):
+        if not host.tasks and not host.sessions:
+            break
+        await asyncio.sleep(0.01)
+    assert not host.sessions
+    connects = [line for line in host.logs if line.startswith("connect")]  # type: ignore[attr-defined]
+    assert len(connects) == 1
+
+
 async def test_per_address_limit(start: Start) -> None:
     host = await start(max_sessions=10, max_per_ip=1)
     key = asyncssh.generate_private_key("ssh-ed25519")

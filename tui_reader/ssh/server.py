@@ -35,6 +35,7 @@ from tui_reader.ssh.config import (
     reader_argv,
     reader_id_for,
 )
+from tui_reader.ssh.gate import StartGate, default_slots
 from tui_reader.ssh.keys import AuthorizedKeys, guest_id, load_or_create_host_key
 from tui_reader.ssh.session import SHUTTING_DOWN, ReaderChannel, ReaderSession
 from tui_reader.ssh.warm_client import WarmHostClient
@@ -91,6 +92,8 @@ class Settings:
     """The child's command line; None runs the reader (tests substitute a small script)."""
     warm_host: bool = True
     """Fork sessions from a warm host (the reader only: never with ``child_argv``)."""
+    start_slots: int = field(default_factory=default_slots)
+    """Sessions that may be starting (drawing their first screen) at once; 0: no limit."""
     log: Callable[[str], None] = field(default=_log_line)
     """Where connect/disconnect lines go."""
 
@@ -124,6 +127,9 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     if login_grace <= 0 or pty_deadline <= 0:
         raise ValueError("--login-grace and --pty-deadline must be more than 0")
     host_key = Path(args.host_key).expanduser() if args.host_key else None
+    starting = getattr(args, "max_starting", None)
+    if starting is not None and starting < 0:
+        raise ValueError("--max-starting must be 0 (no limit) or more")
     config = host_config(getattr(args, "config", None))
     return Settings(
         host=host,
@@ -141,6 +147,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         pty_deadline=pty_deadline,
         config=config,
         warm_host=not getattr(args, "no_warm_host", False),
+        start_slots=default_slots() if starting is None else starting,
     )
 
 
@@ -181,6 +188,8 @@ class ReaderHost:
         """Background tasks kept alive until done."""
         self.warm: WarmHostClient | None = None
         """The warm host sessions are forked from (None: every session is a new process)."""
+        self.start_gate = StartGate(settings.start_slots)
+        """How many sessions may be starting at once."""
 
     def spawn(self, coro: Coroutine[object, object, object]) -> None:
         """Run ``coro`` in the background, holding a reference until it finishes."""

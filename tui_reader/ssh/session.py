@@ -23,6 +23,7 @@ from tui_reader.ssh.config import (
     format_duration,
     safe_term,
 )
+from tui_reader.ssh.gate import StartTicket
 from tui_reader.ssh.pty_child import RESET_TERMINAL, PtyChild, clamp_size
 
 if TYPE_CHECKING:
@@ -101,6 +102,8 @@ class ReaderSession(asyncssh.SSHServerSession):
         """Closes the channel if no terminal is asked for in time."""
         self._input_paused = False
         """Whether reading the channel is paused because the child is not taking input."""
+        self._ticket: StartTicket | None = None
+        """This session's place at the start gate while its reader starts."""
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -200,6 +203,13 @@ class ReaderSession(asyncssh.SSHServerSession):
             on_exit=self._child_exit,
             on_input_drained=self._resume_input,
         )
+        self._ticket = await self.host.start_gate.enter()
+        if self._closed or self.host.closing:  # the client left, or the server is stopping
+            self._end_start()
+            self._release()
+            if not self._closed:
+                self._refuse(SHUTTING_DOWN + ".", 1)
+            return
         try:
             forked = await self._fork_from_warm_host(env)
             if forked is not None:
@@ -208,6 +218,7 @@ class ReaderSession(asyncssh.SSHServerSession):
                 await self.child.start()
         except OSError as exc:
             self.child = None
+            self._end_start()
             self._release()
             self.host.settings.log(f"error starting reader for {self.owner.peer}: {exc}")
             if not self._closed:
@@ -245,13 +256,18 @@ class ReaderSession(asyncssh.SSHServerSession):
         return child_env(self.term, self.host.settings.data_dir, colorterm)
 
     def _child_output(self, data: bytes) -> None:
-        """Pass the child's output to the client."""
+        """Pass the child's output to the client (and tell the start gate how far it got)."""
+        if self._ticket is not None:
+            self._ticket.output(len(data))
+            if not self._ticket.held:
+                self._ticket = None
         if self.chan is not None and not self._closed:
             self.chan.write(data)
 
     def _child_exit(self, status: int) -> None:
         """The reader ended: restore the client's terminal, say goodbye, close."""
         self.host.sessions.discard(self)
+        self._end_start()
         if self._idle_task is not None:
             self._idle_task.cancel()
         if self.chan is not None and not self._closed:
@@ -361,6 +377,12 @@ class ReaderSession(asyncssh.SSHServerSession):
                 f"duration={format_duration(time.monotonic() - self.started)}"
             )
         self._release()
+
+    def _end_start(self) -> None:
+        """Give back the place at the start gate, if still held."""
+        if self._ticket is not None:
+            self._ticket.release()
+            self._ticket = None
 
     def _release(self) -> None:
         """Give back the limits slot (once)."""
