@@ -32,6 +32,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 VERSION = "1"
 """The fingerprint's format; a fingerprint of another version is ignored."""
@@ -58,11 +59,18 @@ WINDOW = 2
 """Words by which votes for one start (or end) may disagree (words inserted or removed)."""
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-_WORDS = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
-"""A CJK character alone, or a run of other letters and digits."""
+
+
+@cache
+def _words_pattern() -> re.Pattern[str]:
+    """A CJK character alone, or a run of other letters and digits; compiled on first use (its
+    character classes take milliseconds to compile, and a start that finds no place again and
+    saves none before its first frame needs none)."""
+    return re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+
 
 _ASCII_WORDS = re.compile(r"[a-z0-9_]+")
-"""What :data:`_WORDS` finds in ASCII text."""
+"""What :func:`_words_pattern` finds in ASCII text."""
 
 
 def words(text: str) -> list[tuple[str, int]]:
@@ -70,7 +78,7 @@ def words(text: str) -> list[tuple[str, int]]:
     if text.isascii():  # the common case: casefolding keeps every offset, no NFKC needed
         return [(m.group()[:MAX_WORD], m.start()) for m in _ASCII_WORDS.finditer(text.lower())]
     found = []
-    for match in _WORDS.finditer(text):
+    for match in _words_pattern().finditer(text):
         word = unicodedata.normalize("NFKC", match.group()).casefold()
         # a compatibility character may spread into spaces or a colon: the stored form's separators
         word = "".join(word.split()).replace(":", "")[:MAX_WORD]
