@@ -128,8 +128,12 @@ def _patterns_compiled_opening(story: Path, data: Path) -> dict[str, int]:
         "fill and fill()\n"
         "_ = [b.text for b in story.chapters[0].blocks]\n"
         "_ = story.words, story.story_id\n"
-        "held = {'text': text._cjk_patterns, 'relocate': relocate._words_pattern}\n"
-        "print({name: f.cache_info().currsize for name, f in held.items()})\n"
+        "held = {'text': text._cjk_patterns, 'relocate': relocate._words_pattern,\n"
+        "        'paths': paths._surrogate}\n"
+        "found = {name: f.cache_info().currsize for name, f in held.items()}\n"
+        "found['identity'] = sum(p._compiled is not None for p in vars(identity).values()\n"
+        "                        if isinstance(p, identity._Pattern))\n"
+        "print(found)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
@@ -138,11 +142,11 @@ def _patterns_compiled_opening(story: Path, data: Path) -> dict[str, int]:
     return compiled
 
 
-def test_opening_a_story_without_cjk_compiles_no_cjk_pattern(tmp_path: Path) -> None:
+def test_opening_a_story_without_cjk_or_a_source_compiles_no_lazy_pattern(tmp_path: Path) -> None:
     story = STORIES / "salt-and-cinder.md"
     assert not story.read_text(encoding="utf-8").isascii()  # dashes and quotes, no CJK
     compiled = _patterns_compiled_opening(story, tmp_path / "data")
-    assert compiled == {"text": 0, "relocate": 0}
+    assert compiled == {"text": 0, "relocate": 0, "paths": 0, "identity": 0}
 
 
 def test_opening_a_japanese_story_compiles_the_cjk_patterns(tmp_path: Path) -> None:
