@@ -31,43 +31,75 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from tui_reader.text import collapse_whitespace
 
+
+class _Pattern:
+    """A regular expression compiled on its first use: an id made without a source address
+    (the stories a start usually opens) compiles none of these."""
+
+    __slots__ = ("_compiled", "_flags", "_pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        """Keep ``pattern`` and ``flags`` for :meth:`compiled`."""
+        self._pattern = pattern
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled expression (compiled now the first time)."""
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern, self._flags)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """``re.Pattern.search``."""
+        return self.compiled().search(text)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        """``re.Pattern.match``."""
+        return self.compiled().match(text)
+
+    def sub(self, replacement: str, text: str) -> str:
+        """``re.Pattern.sub``."""
+        return self.compiled().sub(replacement, text)
+
+
 MAX_ID_LENGTH = 200
 """The longest id kept as it is; a longer canonical address is cut and given a hash suffix."""
 
-_AO3_HOST = re.compile(r"(?:^|\.)(?:archiveofourown\.[a-z]+|ao3\.org)$")
+_AO3_HOST = _Pattern(r"(?:^|\.)(?:archiveofourown\.[a-z]+|ao3\.org)$")
 """AO3 and its mirrors (archiveofourown.org/.com/.net/.gay, ao3.org, download. and insecure.)."""
 
-_AO3_WORK = re.compile(r"/(?:works|downloads)/(\d+)(?:/|$)")
+_AO3_WORK = _Pattern(r"/(?:works|downloads)/(\d+)(?:/|$)")
 """A work's number in an AO3 path: ``/works/N``, ``/works/N/chapters/M``, ``/downloads/N/…``."""
 
-_AO3_SERIES = re.compile(r"/series/(\d+)(?:/|$)")
+_AO3_SERIES = _Pattern(r"/series/(\d+)(?:/|$)")
 """A series' number in an AO3 path."""
 
 _FFNET_HOSTS = {"fanfiction.net": "ffnet", "fictionpress.com": "fictionpress"}
 """FanFiction.Net's family of sites (``/s/N/chapter/slug``), by their short name."""
 
-_FFNET_STORY = re.compile(r"^/s/(\d+)(?:/|$)")
+_FFNET_STORY = _Pattern(r"^/s/(\d+)(?:/|$)")
 """A story's number in a FanFiction.Net path."""
 
-_TEST_HOST = re.compile(r"^test\d+\.com$")
+_TEST_HOST = _Pattern(r"^test\d+\.com$")
 """FanFicFare's offline test adapters (``test1.com`` …)."""
 
-_ROYALROAD_HOST = re.compile(r"(?:^|\.)royalroad\.com$|(?:^|\.)royalroadl\.com$")
+_ROYALROAD_HOST = _Pattern(r"(?:^|\.)royalroad\.com$|(?:^|\.)royalroadl\.com$")
 """Royal Road."""
 
-_ROYALROAD_FICTION = re.compile(r"^/fiction/(\d+)(?:/|$)")
+_ROYALROAD_FICTION = _Pattern(r"^/fiction/(\d+)(?:/|$)")
 """A fiction's number in a Royal Road path (``/fiction/N/slug/chapter/M/slug``)."""
 
-_WATTPAD_HOST = re.compile(r"(?:^|\.)wattpad\.com$")
+_WATTPAD_HOST = _Pattern(r"(?:^|\.)wattpad\.com$")
 """Wattpad."""
 
-_WATTPAD_STORY = re.compile(r"^/story/(\d+)(?:[-/]|$)")
+_WATTPAD_STORY = _Pattern(r"^/story/(\d+)(?:[-/]|$)")
 """A story's number in a Wattpad path (``/story/N-slug``)."""
 
-_XENFORO_THREAD = re.compile(r"^/(?:community/|forums?/)?threads/(?:[^/]*\.)?(\d+)(?:/|$)")
+_XENFORO_THREAD = _Pattern(r"^/(?:community/|forums?/)?threads/(?:[^/]*\.)?(\d+)(?:/|$)")
 """A XenForo thread's number (SpaceBattles, Sufficient Velocity, Questionable Questing …)."""
 
-_CHAPTER_TAIL = re.compile(r"/(?:chapters?|chap|ch)[/_-]?\d+(?:/[^/]*)?$", re.IGNORECASE)
+_CHAPTER_TAIL = _Pattern(r"/(?:chapters?|chap|ch)[/_-]?\d+(?:/[^/]*)?$", re.IGNORECASE)
 """A trailing chapter part of an otherwise unknown address (``/chapters/3``, ``/chapter-3``)."""
 
 _DROPPED_QUERY = frozenset(
@@ -75,7 +107,7 @@ _DROPPED_QUERY = frozenset(
 )
 """Query parameters that pick a chapter or a view, not a story (``utm_*`` are dropped too)."""
 
-_SCHEMELESS = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?(?:[/?#]|$)", re.I)
+_SCHEMELESS = _Pattern(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d+)?(?:[/?#]|$)", re.I)
 """An address written without its scheme (``archiveofourown.org/works/1``)."""
 
 

@@ -10,6 +10,7 @@ import os
 import re
 import stat
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -134,8 +135,11 @@ def has_stories(folder: Path) -> bool:
     return next(iter_story_files(folder), None) is not None
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-"""A lone surrogate: how ``os.fsdecode`` carries a file name's bytes that are not UTF-8."""
+@cache
+def _surrogate() -> re.Pattern[str]:
+    """A lone surrogate: how ``os.fsdecode`` carries a file name's bytes that are not UTF-8
+    (compiled on first use: ASCII text, what a start mostly shows, needs no pass)."""
+    return re.compile("[\ud800-\udfff]")
 
 
 def display_text(text: str) -> str:
@@ -144,7 +148,9 @@ def display_text(text: str) -> str:
     Use it for every string that comes from outside and reaches a screen or stdout/stderr
     without having been through an importer: file names, paths, error reasons.
     """
-    return sanitise(_SURROGATE.sub("\ufffd", text))
+    if text.isascii():
+        return sanitise(text)
+    return sanitise(_surrogate().sub("\ufffd", text))
 
 
 _HASH = re.compile(r"^[0-9a-fA-F]{8,}$")

@@ -6,6 +6,7 @@ Each check runs a fresh interpreter and reads its ``sys.modules``.
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -114,3 +115,40 @@ def test_a_story_reopened_from_the_cache_imports_no_importer(tmp_path: Path) -> 
 def test_the_story_cache_is_textual_free() -> None:
     loaded = loaded_after("import tui_reader.story_cache")
     assert not any(name == "textual" or name.startswith("textual.") for name in loaded)
+
+
+def _patterns_compiled_opening(story: Path, data: Path) -> dict[str, int]:
+    """Which lazily compiled patterns a fresh interpreter compiled importing the app and opening
+    ``story`` (its index and its first chapter's blocks), by the function that holds them."""
+    code = (
+        "from pathlib import Path\nimport tui_reader.ui.app\n"
+        "from tui_reader import paths, text, identity\nfrom tui_reader.reading import relocate\n"
+        "from tui_reader.story_cache import open_story\n"
+        f"story, fill = open_story(Path({str(story)!r}), Path({str(data)!r}))\n"
+        "fill and fill()\n"
+        "_ = [b.text for b in story.chapters[0].blocks]\n"
+        "_ = story.words, story.story_id\n"
+        "held = {'text': text._cjk_patterns, 'relocate': relocate._words_pattern,\n"
+        "        'paths': paths._surrogate}\n"
+        "found = {name: f.cache_info().currsize for name, f in held.items()}\n"
+        "found['identity'] = sum(p._compiled is not None for p in vars(identity).values()\n"
+        "                        if isinstance(p, identity._Pattern))\n"
+        "print(found)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    compiled: dict[str, int] = ast.literal_eval(done.stdout.splitlines()[-1])
+    return compiled
+
+
+def test_opening_a_story_without_cjk_or_a_source_compiles_no_lazy_pattern(tmp_path: Path) -> None:
+    story = STORIES / "salt-and-cinder.md"
+    assert not story.read_text(encoding="utf-8").isascii()  # dashes and quotes, no CJK
+    compiled = _patterns_compiled_opening(story, tmp_path / "data")
+    assert compiled == {"text": 0, "relocate": 0, "paths": 0, "identity": 0}
+
+
+def test_opening_a_japanese_story_compiles_the_cjk_patterns(tmp_path: Path) -> None:
+    compiled = _patterns_compiled_opening(STORIES / "hoshi-o-kazoeru-hito.md", tmp_path / "d")
+    assert compiled["text"] == 1  # the check sees what it should

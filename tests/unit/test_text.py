@@ -9,6 +9,7 @@ from tui_reader.text import (
     REMOVED_CODEPOINTS,
     collapse_whitespace,
     count_words,
+    has_wide,
     normalise_spaces,
     sanitise,
 )
@@ -67,3 +68,15 @@ def test_collapse_whitespace_is_the_one_whitespace_rule() -> None:
     assert collapse_whitespace("  two\n\tlines \u00a0 here  ") == "two lines here"
     assert collapse_whitespace("\u3000") == ""
     assert collapse_whitespace("one") == "one"
+
+
+def test_has_wide_finds_cjk_and_full_width_forms_and_nothing_else() -> None:
+    for text in ("a。b", "カ", "ｱ", "全角Ａ", "x\u3000y", "\uffef"):
+        assert has_wide(text), text
+    for text in ("", "plain", "café — “quoted” …", "emoji \U0001f600", "\u2fff", "\ufff0"):
+        assert not has_wide(text), text
+
+
+@given(st.text())
+def test_has_wide_is_any_character_from_u3000_to_uffef(text: str) -> None:
+    assert has_wide(text) == any("\u3000" <= c <= "\uffef" for c in text)

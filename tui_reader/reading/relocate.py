@@ -32,6 +32,9 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+
+from tui_reader.text import has_wide
 
 VERSION = "1"
 """The fingerprint's format; a fingerprint of another version is ignored."""
@@ -58,11 +61,21 @@ WINDOW = 2
 """Words by which votes for one start (or end) may disagree (words inserted or removed)."""
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-_WORDS = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
-"""A CJK character alone, or a run of other letters and digits."""
+
+
+@cache
+def _words_pattern() -> re.Pattern[str]:
+    """A CJK character alone, or a run of other letters and digits; compiled on first use (its
+    character classes take milliseconds to compile, and only text with CJK needs it)."""
+    return re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+
+
+_PLAIN_WORDS = re.compile(r"\w+")
+"""What :func:`_words_pattern` finds in text without CJK (:func:`~tui_reader.text.has_wide`
+false): runs of letters and digits."""
 
 _ASCII_WORDS = re.compile(r"[a-z0-9_]+")
-"""What :data:`_WORDS` finds in ASCII text."""
+"""What :func:`_words_pattern` finds in ASCII text."""
 
 
 def words(text: str) -> list[tuple[str, int]]:
@@ -70,7 +83,8 @@ def words(text: str) -> list[tuple[str, int]]:
     if text.isascii():  # the common case: casefolding keeps every offset, no NFKC needed
         return [(m.group()[:MAX_WORD], m.start()) for m in _ASCII_WORDS.finditer(text.lower())]
     found = []
-    for match in _WORDS.finditer(text):
+    pattern = _words_pattern() if has_wide(text) else _PLAIN_WORDS
+    for match in pattern.finditer(text):
         word = unicodedata.normalize("NFKC", match.group()).casefold()
         # a compatibility character may spread into spaces or a colon: the stored form's separators
         word = "".join(word.split()).replace(":", "")[:MAX_WORD]
