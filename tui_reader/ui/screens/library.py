@@ -154,6 +154,8 @@ class LibraryScreen(Screen[None]):
         the stories it already knows (cached, or read before), the progress bar kept."""
         if not finished and (self.scanned or not entries):
             return  # a rescan: the last full list stays until the new one is ready
+        if not self.query(LibraryTable):
+            return  # the app is closing: the screen's widgets are gone before the scan ended
         self.entries = entries
         self.scanned = finished
         if finished:
