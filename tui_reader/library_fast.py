@@ -11,8 +11,8 @@ flat tables the format uses (anything else goes to :mod:`tomllib`), its body onl
 headings, note blocks and word counts (no chapter objects, no inline markup). Its metadata goes
 through the Markdown importer's own checks, so the entry is the one the importer gives.
 
-EPUB books made by AO3 and FanFicFare are read by :mod:`tui_reader.library_epub` (the
-importer's own steps, less the work a listing never uses). Other formats need their chapters'
+An EPUB is read by the importer itself (:func:`tui_reader.importers.epub.load_listed`: the
+same story, each member decompressed once instead of twice). Other formats need their chapters'
 text for word counts and the author's warnings, and their import already reads each file once
 without building any chapter's blocks (an HTML file is one parse, a TXT file one pass over its
 lines): a reading for the listing alone would cost them as much, so they go to the full import.
@@ -39,8 +39,8 @@ _MARKDOWN = STORY_FORMATS[".md"]
 _EPUB = STORY_FORMATS[".epub"]
 """The importer module name of EPUB books."""
 
-_EPUB_FAST = "tui_reader.library_epub"
-"""The EPUB fast path, imported on the first EPUB a scan reads (it brings the EPUB importer)."""
+_STORY_NOTES = "tui_reader.importers._story_notes"
+"""The free-text warnings :func:`~tui_reader.importers.load_story` adds (imported with EPUB's)."""
 
 _STRING = r'"[^"\\\x00-\x08\x0a-\x1f\x7f]*"' + r"|'[^'\x00-\x08\x0a-\x1f\x7f]*'"
 """A one-line TOML string without escapes (basic or literal)."""
@@ -84,8 +84,11 @@ def fast_story(path: Path) -> Story | None:
         data = path.read_bytes()
         if len(data) > MAX_BYTES or not data or data.isspace():
             return None
-        if module == _EPUB:
-            story: Story | None = importlib.import_module(_EPUB_FAST).epub_story(path, data)
+        if module == _EPUB:  # (the importer is imported on the first EPUB a scan reads)
+            story: Story = importlib.import_module(_EPUB).load_listed(path, data)
+            if not story.chapters:
+                return None  # the full import says why
+            importlib.import_module(_STORY_NOTES).apply_free_text(story)
             return story
         return _markdown_story(path, data)
     except Exception:  # the full import reports the reason

@@ -44,7 +44,7 @@ from tests.fixtures.html_builders import (
     write_epub,
 )
 from tests.fixtures.html_builders import Work as BuilderWork
-from tui_reader import library_epub
+from tui_reader.importers import epub as epub_importer
 from tui_reader.library import Library, LibraryEntry
 from tui_reader.library_fast import fast_story
 
@@ -335,8 +335,9 @@ def test_a_scan_lists_the_same_with_and_without_the_fast_path(
 def test_a_book_past_the_bytes_kept_lists_the_same(
     fanficfare: FanFicFare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keep: int
 ) -> None:
-    """Members past :data:`KEEP_BYTES` are decompressed again, as the importer does."""
-    monkeypatch.setattr(library_epub, "KEEP_BYTES", keep)
+    """Members past :data:`~tui_reader.importers.epub.LISTING_KEEP_BYTES` are decompressed
+    again, as the importer does."""
+    monkeypatch.setattr(epub_importer, "LISTING_KEEP_BYTES", keep)
     assert_same(fanficfare.make("epub", 1))
     assert_same(ao3_epub(tmp_path / "ao3.epub"))
     assert_same(generic_epub3(tmp_path / "g3.epub"))

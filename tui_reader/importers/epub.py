@@ -111,8 +111,9 @@ _NON_CHAPTER_TITLES = frozenset(
 class _Book:
     """Safe access to the files inside an EPUB zip: every read is streamed and capped."""
 
-    def __init__(self, data: bytes | Path) -> None:
-        """Open the zip (its bytes, or the file) or raise ValueError saying it is not one."""
+    def __init__(self, data: bytes | Path, *, keep: int = 0) -> None:
+        """Open the zip (its bytes, or the file) or raise ValueError saying it is not one;
+        ``keep``: bytes of decompressed members to keep for reading again (none by default)."""
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
             """The archive."""
@@ -137,6 +138,10 @@ class _Book:
         """Members already counted in :attr:`total`."""
         self.problems: list[str] = []
         """Why members were passed over by :meth:`check` (missing, too large, corrupt)."""
+        self.kept: dict[str, bytes] = {}
+        """Members streamed whole before (every cap passed), by real name, while ``keep`` lasts."""
+        self.keep = keep
+        """Bytes still to keep in :attr:`kept`."""
 
     def has(self, name: str) -> bool:
         """True when the book holds a file called ``name``."""
@@ -173,6 +178,37 @@ class _Book:
         real = self.names.get(name) or self.names.get(name.casefold())
         if real is None:
             raise KeyError(name)
+        kept = self.kept.get(real)
+        if kept is not None:  # streamed whole before: its caps were met by these bytes
+            if sink is not None and kept:
+                sink(kept)
+            return
+        if self.keep:
+            chunks: list[bytes] = []
+            self._stream_capped(name, real, self._tee(chunks, sink))
+            size = sum(len(c) for c in chunks)
+            if size <= self.keep:
+                self.kept[real] = b"".join(chunks)
+                self.keep -= size
+            return
+        self._stream_capped(name, real, sink)
+
+    @staticmethod
+    def _tee(
+        chunks: list[bytes], sink: Callable[[bytes], object] | None
+    ) -> Callable[[bytes], None]:
+        """A sink that keeps each chunk in ``chunks`` and passes it on to ``sink``."""
+
+        def tee(chunk: bytes) -> None:
+            """Keep the chunk and pass it on."""
+            chunks.append(chunk)
+            if sink is not None:
+                sink(chunk)
+
+        return tee
+
+    def _stream_capped(self, name: str, real: str, sink: Callable[[bytes], object] | None) -> None:
+        """Decompress the member ``real`` (asked for as ``name``) into ``sink`` under the caps."""
         shown = sanitise(name)
         info = self.zip.getinfo(real)
         if info.file_size > MAX_MEMBER_BYTES:
@@ -531,6 +567,19 @@ _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 def load(path: Path, data: bytes) -> Story:
     """Parse an EPUB story file from its bytes."""
     return _load(path, _Book(data))
+
+
+LISTING_KEEP_BYTES = 16 * 1024 * 1024
+"""Decompressed bytes of one book :func:`load_listed` keeps, so a member is decompressed once
+for the bomb check and the reading (a larger book's further members are decompressed again)."""
+
+
+def load_listed(path: Path, data: bytes) -> Story:
+    """:func:`load` for the library's listing (:mod:`tui_reader.library_fast`): the same story,
+    each member decompressed once (up to :data:`LISTING_KEEP_BYTES`) instead of once for the
+    caps and again for reading; memory the reader's :func:`load_file` keeps low matters less
+    for a listing, which drops the story at once."""
+    return _load(path, _Book(data, keep=LISTING_KEEP_BYTES))
 
 
 def load_file(path: Path) -> Story:
