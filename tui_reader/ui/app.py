@@ -98,12 +98,6 @@ Whole = Callable[[], tuple[Story, Fill | None]]
 """Reads the whole story (and its cache fill) when the app was given its first chapter only."""
 
 
-def screen_class(module: str, name: str) -> Callable[..., Any]:
-    """The screen class ``name`` of ``module``, importing the module now if it is not yet."""
-    cls: Callable[..., Any] = getattr(importlib.import_module(module), name)
-    return cls
-
-
 def confirm_dialog() -> type[ConfirmDialog]:
     """The warning screen's class (imported when a story first needs it)."""
     dialog: type[ConfirmDialog] = lazy.name(lazy.CONFIRM, "ConfirmDialog")
@@ -246,7 +240,7 @@ class TuiReaderApp(App[int]):
     def get_default_screen(self) -> Screen[Any]:
         """The library, or a blank bottom screen under a single story."""
         if self.library is not None:
-            return screen_class(LIBRARY_SCREEN, "LibraryScreen")(self.library, self.store)
+            return lazy.name(LIBRARY_SCREEN, "LibraryScreen")(self.library, self.store)
         return StoryOnlyScreen()
 
     def on_mount(self) -> None:
@@ -514,7 +508,7 @@ class TuiReaderApp(App[int]):
         """Show every key."""
         help_module = "tui_reader.ui.screens.help"
         if not is_screen(self.screen, help_module, "HelpScreen"):
-            help_screen = screen_class(help_module, "HelpScreen")
+            help_screen = lazy.name(help_module, "HelpScreen")
             self.push_screen(help_screen(self.settings.keys, plain=self.plain))
 
     # --- hosted mode ------------------------------------------------------------------------
@@ -749,7 +743,7 @@ class TuiReaderApp(App[int]):
 
         libraries = _library_screens(self.screen_stack)
         muted = libraries[0].muted_story_ids() if libraries else frozenset()
-        search_screen = screen_class(module, "SearchScreen")
+        search_screen = lazy.name(module, "SearchScreen")
         screen = search_screen(
             self.library_root,
             self.data_dir,
@@ -770,7 +764,7 @@ class TuiReaderApp(App[int]):
             if bookmark is not None:
                 self.open_at(self.story_file(bookmark.story_id, bookmark.path), bookmark.position)
 
-        self.push_screen(screen_class(module, "BookmarksScreen")(self.store), chosen)
+        self.push_screen(lazy.name(module, "BookmarksScreen")(self.store), chosen)
 
     def story_file(self, story_id: str, path: str) -> Path:
         """The file to open for a story recorded with ``path``: the library's file of that story
@@ -794,7 +788,7 @@ class TuiReaderApp(App[int]):
                     position = Position(entry.chapter, 0, 0)
                 self.open_at(self.story_file(entry.story_id, entry.path), position)
 
-        self.push_screen(screen_class(module, "HistoryScreen")(self.store), chosen)
+        self.push_screen(lazy.name(module, "HistoryScreen")(self.store), chosen)
 
     # --- preferences ------------------------------------------------------------------------
 
