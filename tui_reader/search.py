@@ -160,30 +160,36 @@ def cjk_terms(text: str) -> str:
     match itself. Stored as ``星を を数 数え える る人``, any two or more letters of the run are
     the phrase of their bigrams.
     """
-    out: list[str] = []
-    for run in _CJK_RUN.findall(text):
-        out.extend(run[i : i + 2] for i in range(len(run) - 1))
-    return " ".join(out)
+    return _bigrams(_CJK_RUN.findall(text))
 
 
 def cjk_letters(text: str) -> str:
     """The ``cjk1`` column for ``text``: each CJK letter it holds, once (a one-letter query)."""
-    return " ".join(sorted(set("".join(_CJK_RUN.findall(text)))))
+    return _letters(_CJK_RUN.findall(text))
+
+
+def _bigrams(runs: list[str]) -> str:
+    """Each run's overlapping two-letter pieces, in order (:func:`cjk_terms`)."""
+    return " ".join(run[i : i + 2] for run in runs for i in range(len(run) - 1))
+
+
+def _letters(runs: list[str]) -> str:
+    """Every letter of the runs once, sorted (:func:`cjk_letters`)."""
+    return " ".join(sorted(set("".join(runs))))
 
 
 def _cjk_columns(text: str) -> tuple[str | None, str | None]:
     """The ``cjk`` and ``cjk1`` columns of one paragraph (None for text without CJK letters).
 
-    The same as :func:`cjk_terms` and :func:`cjk_letters`, with the text searched once, and
-    not at all when it is ASCII (most paragraphs of most libraries).
+    :func:`cjk_terms` and :func:`cjk_letters` with the text searched once, and not at all when
+    it is ASCII (most paragraphs of most libraries).
     """
     if text.isascii():
         return None, None
     runs = _CJK_RUN.findall(text)
     if not runs:
         return None, None
-    bigrams = " ".join(run[i : i + 2] for run in runs for i in range(len(run) - 1))
-    return bigrams or None, " ".join(sorted(set("".join(runs))))
+    return _bigrams(runs) or None, _letters(runs)
 
 
 def _cjk_query(run: str) -> str:

@@ -232,9 +232,9 @@ class StateStore:
         self._db = TinyDB(self.path, storage=ReaderStorage)
         self._storage = cast(ReaderStorage, self._db.storage)
         self._lock: FileLock | None = None
+        """The reader file's lock, made when first taken (:meth:`_file_lock`)."""
         self._held = False
         """True while writes wait (:meth:`hold_writes`)."""
-        """The reader file's lock, made when first taken (:meth:`_file_lock`)."""
         self._wake = threading.Condition()
         self._want_write = False
         self._closing = False
