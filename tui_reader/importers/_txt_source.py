@@ -36,21 +36,6 @@ class LineSource:
         self.starts = starts
         """The byte offset of each line's start (8 bytes a line)."""
 
-    @classmethod
-    def of(cls, path: Path, data: bytes, mtime_ns: int, lines: int) -> LineSource | None:
-        """The source of ``data`` (the file's bytes, ``lines`` lines once decoded); None when
-        its lines cannot be read back one for one (a carriage return makes a line break)."""
-        if b"\r" in data:
-            return None
-        starts = array("q", [0])
-        at = data.find(b"\n")
-        while at >= 0:
-            starts.append(at + 1)
-            at = data.find(b"\n", at + 1)
-        if len(starts) != lines:
-            return None
-        return cls(path, len(data), mtime_ns, starts)
-
     def read(self, first: int, end: int) -> list[str]:
         """Lines ``first`` to ``end`` (exclusive) as they were indexed; ChapterUnreadable
         when the file has changed or gone since."""

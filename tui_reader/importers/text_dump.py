@@ -106,7 +106,7 @@ def _piece_lines(piece: bytes, *, last: bool) -> list[str] | None:
 def load_file(path: Path) -> Story:
     """Read a ``.txt`` story from its file a piece at a time: plain UTF-8 is decoded straight
     into lines, so the file's bytes are never all held (nor the decoded text); anything else
-    (another encoding, a BOM, the rating widget) is read whole (:func:`load_taking`). Raises
+    (another encoding, a BOM, the rating widget) is read whole (:func:`whole_text_lines`). Raises
     ValueError ("the file is empty") like :func:`~tui_reader.importers.load_story`."""
     with path.open("rb") as handle:
         stat = os.fstat(handle.fileno())
@@ -141,13 +141,15 @@ def load_file(path: Path) -> Story:
             base += len(piece)
             if not block:
                 break
-        if not plain:
+        if not plain:  # read whole, decoded at once (another encoding, a BOM, the widget)
             del lines, starts
             handle.seek(0)
             data = handle.read()
             if not data or data.isspace():
                 raise ValueError("the file is empty")
-            return load_taking(path, [data])
+            whole, widget_words = whole_text_lines(data)
+            del data  # (freed before the story is indexed)
+            return build(path, whole, widget_words)
     if not has_text:
         raise ValueError("the file is empty")
     _check_text(lines)
@@ -161,29 +163,6 @@ def load(path: Path, data: bytes) -> Story:
     """Read a ``.txt`` story: FanFicFare TXT, a Gutenberg or plain book, or an archive dump."""
     lines, widget_words = prepare(data)
     return build(path, lines, widget_words)
-
-
-def load_taking(path: Path, box: list[bytes]) -> Story:
-    """:func:`load` taking the file's bytes out of ``box``: the caller holds no reference,
-    so they are freed once decoded, before the story is indexed. A plain UTF-8 archive dump's
-    chapters then read their lines again from the file (:mod:`._txt_source`): the story does
-    not hold its text."""
-    data = box.pop()
-    lines = utf8_lines(data)
-    source: LineSource | None = None
-    widget_words = 0
-    if lines is None:
-        lines, widget_words = whole_text_lines(data)
-    else:
-        _check_text(lines)
-        try:
-            stat = path.stat()
-        except OSError:
-            stat = None
-        if stat is not None and stat.st_size == len(data):
-            source = LineSource.of(path, data, stat.st_mtime_ns, len(lines))
-    del data
-    return build(path, lines, widget_words, source)
 
 
 def build(
