@@ -269,6 +269,8 @@ class ReaderHost:
         if self.acceptor is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.acceptor.wait_closed(), 2.0)
+        if self.tasks:  # readers that left just before: their children are still saving
+            await asyncio.wait(list(self.tasks), timeout=self.settings.shutdown_grace + 2.0)
 
 
 class Connection(asyncssh.SSHServer):

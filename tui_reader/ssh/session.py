@@ -355,7 +355,8 @@ class ReaderSession(asyncssh.SSHServerSession):
         return False
 
     def connection_lost(self, exc: Exception | None) -> None:
-        """The client left: the child gets SIGHUP (it saves), the slot is freed, one log line."""
+        """The client left: the child gets SIGHUP (it saves), the slot is freed, and one log
+        line is written when the child has exited."""
         self._closed = True
         self.owner.channels_open -= 1
         self._cancel_pty_timer()
@@ -367,16 +368,28 @@ class ReaderSession(asyncssh.SSHServerSession):
             )
         if self._idle_task is not None:
             self._idle_task.cancel()
+        duration = time.monotonic() - self.started
         if self.child is not None and self.child.returncode is None:
-            self.host.spawn(self._stop_child(signal.SIGHUP))
+            self.host.spawn(self._stop_then_log(duration))
+        else:
+            self._log_disconnect(duration)
+        self._release()
+
+    async def _stop_then_log(self, duration: float) -> None:
+        """SIGHUP the child, and write the disconnect line once it has saved and exited."""
+        try:
+            await self._stop_child(signal.SIGHUP)
+        finally:
+            self._log_disconnect(duration)
+
+    def _log_disconnect(self, duration: float) -> None:
+        """The one disconnect line (once): by then the reader's place is on disk."""
         if self._logged:
             self._logged = False
             self.host.settings.log(
                 f"disconnect {self.owner.peer} key={self.owner.key_label} term={self.term} "
-                f"size={self.size[0]}x{self.size[1]} "
-                f"duration={format_duration(time.monotonic() - self.started)}"
+                f"size={self.size[0]}x{self.size[1]} duration={format_duration(duration)}"
             )
-        self._release()
 
     def _end_start(self) -> None:
         """Give back the place at the start gate, if still held."""
