@@ -21,7 +21,6 @@ Rules (documented here once):
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from collections.abc import Iterable, Iterator
 
@@ -320,7 +319,9 @@ def visible_text(markup: str, separator: str = " ") -> str:
     if "&" not in text:
         return text
     if _OTHER_ENTITY.search(text):
-        return html_lib.unescape(text)
+        import html  # (its entity table is half a MiB: imported when needed)
+
+        return html.unescape(text)
     for entity, char in _SERIALISED_ENTITIES:
         text = text.replace(entity, char)
     return text
