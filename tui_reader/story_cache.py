@@ -204,6 +204,31 @@ def open_story(path: Path, data_dir: Path) -> tuple[Story, Fill | None]:
     return story, fill
 
 
+def adopt_parsed(first: Story, whole: Story) -> int:
+    """Give ``whole`` the chapter bodies ``first`` has parsed already; the count given.
+
+    First chapter first: the story shown first holds only its opening chapter(s), parsed, and
+    the importer promises they are exactly the whole story's. A chapter of ``whole`` at the
+    same place with the same number, title, count and notes takes those blocks instead of
+    being parsed (and laid out from a second parse) again when the reader moves on to
+    ``whole``: the same blocks, one copy, no second tree of that chapter while the rest of the
+    book is read. Chapters ``whole`` has parsed already, and ones that could not be read, are
+    left alone.
+    """
+    given = 0
+    for old, new in zip(first.chapters, whole.chapters, strict=False):
+        if (
+            old.loaded
+            and not new.loaded
+            and old.load_error is None
+            and (old.number, old.title, old.words, old.notes_before, old.notes_after, old.summary)
+            == (new.number, new.title, new.words, new.notes_before, new.notes_after, new.summary)
+        ):
+            new.blocks = old.blocks
+            given += 1
+    return given
+
+
 # --- reading an entry ------------------------------------------------------------------------
 
 

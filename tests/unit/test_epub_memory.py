@@ -194,3 +194,73 @@ def test_pacer_trims_after_every_so_many_bytes(monkeypatch: pytest.MonkeyPatch) 
     pacer.add(250)
     assert (pacer.trims, len(made), pacer.pending) == (2, 2, 0)
     assert memory.Pacer().every == memory.TRIM_EVERY
+
+
+def _watch_trees(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count, at every parse the EPUB importer makes, the earlier trees something still holds.
+
+    Each tree the importer parses is kept in a list here; at the next parse, a tree that only
+    this list refers to (with the loop's name and ``getrefcount``'s argument) has been let
+    go. Returns the list of counts, one per parse, filled in as the importer runs.
+    """
+    import sys
+
+    trees: list[object] = []
+    held: list[int] = []
+    parse = epub.parse_html
+
+    def watched(source: str | bytes) -> object:
+        held.append(sum(1 for tree in trees if sys.getrefcount(tree) > 3))
+        tree = parse(source)
+        trees.append(tree)
+        return tree
+
+    monkeypatch.setattr(epub, "parse_html", watched)
+    return held
+
+
+def test_the_index_parses_one_tree_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a book whole (and its first chapter first) never holds an earlier document's
+    tree while the next is parsed: a parsed chapter is about 1 MiB whatever its length."""
+    books = [
+        generic_epub2(tmp_path / "g2.epub", chapters(6)),
+        generic_epub3(tmp_path / "g3.epub", chapters(5)),
+        fff_epub(tmp_path / "fff.epub", Work(chapters=[ChapterSpec(title=t) for t in "ABC"])),
+    ]
+    for path in books:
+        plain = epub.load_file(path)
+        held = _watch_trees(monkeypatch)
+        story = epub.load_file(path)
+        assert len(held) > len(story.chapters), path.name
+        assert held == [0] * len(held), path.name
+        assert story.to_dict() == plain.to_dict(), path.name
+        held.clear()
+        epub.load_first(path, path.read_bytes())
+        assert held == [0] * len(held), path.name
+        monkeypatch.undo()
+
+
+def test_the_whole_story_takes_the_first_chapters_blocks(tmp_path: Path) -> None:
+    """First chapter first: the whole story adopts the opening chapter already parsed (the
+    same blocks a parse of its own gives) instead of parsing it again; a chapter that is not
+    the same one is left to parse."""
+    from tui_reader.story_cache import adopt_parsed
+
+    path = generic_epub2(tmp_path / "g.epub", chapters(4))
+    first = load_first_chapter(path)
+    assert first is not None
+    assert first.chapters[0].blocks  # (the reader parses it for the first frame)
+    whole, _ = open_story(path, tmp_path / "data")
+    own = [b.text for b in epub.load_file(path).chapters[0].blocks]
+    assert adopt_parsed(first, whole) == 1
+    assert whole.chapters[0].blocks is first.chapters[0].blocks
+    assert [b.text for b in whole.chapters[0].blocks] == own
+    assert not whole.chapters[1].loaded
+    assert adopt_parsed(first, whole) == 0  # (already there)
+
+    other, _ = open_story(path, tmp_path / "data2")
+    other.chapters[0].title = "Another"
+    assert adopt_parsed(first, other) == 0
+    assert not other.chapters[0].loaded

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import partial
-from html import escape
 
 from selectolax.lexbor import LexborNode
 
@@ -93,6 +92,8 @@ def _only_child(parent: LexborNode, child: LexborNode) -> bool:
 
 def _value_after(bold: LexborNode) -> str:
     """The text after a ``<b>Label:</b>`` up to the next label (``<br>`` lines joined)."""
+    from html import escape  # (its entity table is half a MiB: imported when needed)
+
     parts: list[str] = []
     node = bold.next
     while node is not None:

@@ -24,7 +24,6 @@ A chapter file that is missing or unreadable is skipped and the rest of the book
 
 from __future__ import annotations
 
-import html
 import io
 import posixpath
 import re
@@ -517,14 +516,37 @@ def _read_doc(book: _Book, path: str) -> _Doc | None:
 
 
 def _documents(book: _Book, paths: list[str]) -> Iterator[_Doc]:
-    """The readable documents, parsed one at a time (each dropped before the next is read;
-    freed pages given back as the pass goes, :class:`~tui_reader.memory.Pacer`)."""
+    """The readable documents, parsed one at a time (freed pages given back as the pass goes,
+    :class:`~tui_reader.memory.Pacer`).
+
+    A parsed document holds about 35 times its text (a 30 KB chapter's tree is 1 MiB): this
+    generator lets go of each before it parses the next, and a caller that is done with one
+    drops its own references (its loop variable too, ``del doc``) before asking for the next,
+    so that only one tree is alive at a time.
+    """
     pacer = Pacer()
     for path in paths:
         doc = _read_doc(book, path)
         if doc is not None:
+            size = len(doc.tree.raw_html)
             yield doc
-            pacer.add(len(doc.tree.raw_html))
+            del doc  # (else it lives on while the next document is parsed)
+            pacer.add(size)
+
+
+def _unescape(text: str) -> str:
+    """:func:`html.unescape`, imported when first needed: the ``html`` module brings its table
+    of 2,231 entities (half a MiB), which a generic EPUB never needs (lexbor decodes them)."""
+    import html
+
+    return html.unescape(text)
+
+
+def _escape(text: str) -> str:
+    """:func:`html.escape`, imported when first needed (see :func:`_unescape`)."""
+    import html
+
+    return html.escape(text)
 
 
 def _new_story(path: Path, meta: dict[str, list[str]], *, fff: bool = False) -> Story:
@@ -537,7 +559,7 @@ def _new_story(path: Path, meta: dict[str, list[str]], *, fff: bool = False) -> 
     story = Story(
         title=_clean(title) or title_from_filename(path.name), source=Source(str(path), "epub")
     )
-    raw = [html.unescape(c) if fff else c for c in meta.get("creator", [])]
+    raw = [_unescape(c) if fff else c for c in meta.get("creator", [])]
     creators = [_clean(c) for c in raw if _clean(c)]
     story.author = ", ".join(creators) or None
     if meta.get("description"):
@@ -671,7 +693,9 @@ def _first_look(book: _Book, paths: list[str], count: int) -> tuple[bool, bool]:
     chapter holds many times its text)."""
     seen = 0
     for doc in _documents(book, paths):
-        if _is_ao3_doc(doc):
+        is_ao3 = _is_ao3_doc(doc)
+        del doc  # (one tree at a time: see _documents)
+        if is_ao3:
             return True, True
         seen += 1
         if seen >= count:
@@ -811,7 +835,7 @@ def _html_of(item: _Part | str) -> str:
     if item.children is None:
         return item.node.html or ""
     attrs = "".join(
-        f' {name}="{html.escape(value or "")}"' for name, value in item.node.attributes.items()
+        f' {name}="{_escape(value or "")}"' for name, value in item.node.attributes.items()
     )
     inner = "".join(_html_of(child) for child in item.children)
     return f"<{item.node.tag}{attrs}>{inner}</{item.node.tag}>"
@@ -884,32 +908,42 @@ def _fill_fff(story: Story, docs: Iterator[_Doc], source: Path) -> None:
     story.source = Source(story.source.path, "fff-epub")
     completed = False
     for doc in docs:
-        if has_class(doc.body, "fff_titlepage"):
-            completed = _fff_title_page(story, doc.body)
-            continue
-        heading = doc.body.css_first(".fff_chapter_title")
-        if heading is None:  # its contents page, update log or cover: kept, not a chapter
-            _section(story, doc.body, _fff_section_title(doc.body))
-            continue
-        raw = inline_text(heading)
-        heading.decompose()
-        number = len(story.chapters) + 1
-        chapter = _fff_html.make_chapter(number, raw, child_nodes(doc.body))
-        if chapter.words or chapter.notes_before or chapter.notes_after:
-            title = chapter_title(number, raw)
-            story.account("boilerplate", max(0, count_words(raw) - count_words(title or "")))
-            story.chapters.append(
-                Chapter.lazy(
-                    number,
-                    title,
-                    chapter.words,
-                    _member_loader(source, doc.path, _fff_body),
-                    chapter.notes_before,
-                    chapter.notes_after,
-                )
-            )
+        title_page = _fff_document(story, doc, source)
+        del doc  # (one tree at a time: see _documents)
+        if title_page is not None:
+            completed = title_page
     if story.chapters_total is None and completed:
         story.chapters_total = len(story.chapters)
+
+
+def _fff_document(story: Story, doc: _Doc, source: Path) -> bool | None:
+    """Read one document of a FanFicFare EPUB into ``story``: its title page, a chapter, or a
+    section kept as matter. For a title page, whether it says the story is complete (None for
+    any other document)."""
+    if has_class(doc.body, "fff_titlepage"):
+        return _fff_title_page(story, doc.body)
+    heading = doc.body.css_first(".fff_chapter_title")
+    if heading is None:  # its contents page, update log or cover: kept, not a chapter
+        _section(story, doc.body, _fff_section_title(doc.body))
+        return None
+    raw = inline_text(heading)
+    heading.decompose()
+    number = len(story.chapters) + 1
+    chapter = _fff_html.make_chapter(number, raw, child_nodes(doc.body))
+    if chapter.words or chapter.notes_before or chapter.notes_after:
+        title = chapter_title(number, raw)
+        story.account("boilerplate", max(0, count_words(raw) - count_words(title or "")))
+        story.chapters.append(
+            Chapter.lazy(
+                number,
+                title,
+                chapter.words,
+                _member_loader(source, doc.path, _fff_body),
+                chapter.notes_before,
+                chapter.notes_after,
+            )
+        )
+    return None
 
 
 def _fff_section_title(body: LexborNode) -> str:
@@ -1116,45 +1150,65 @@ class _Generic:
         """One reading of the pieces (``loose``: only boilerplate, the nav and explicitly
         labelled front matter are sections); False at a FanFicFare document. ``first_only``:
         stop where the first chapter ends (a piece that is matter or starts a chapter)."""
-        ao3 = flavour == "ao3-epub"
         current: list[_Piece] | None = None
         self.pending = []
         for part, text in self._pieces():
-            body = parse_html(text).body
-            if body is None:
-                continue
-            if watch_fff and _is_fff_body(body):
-                return False
-            if _ao3_html.tag_list(body) is not None or body.css_first("#afterword"):
-                if flavour != "ao3-epub":  # an AO3 book reads these in _fill_ao3
-                    _section(story, body, "Afterword" if story.chapters else "Preface")
-                continue
-            fields = _fff_html.title_page(body)
-            if len(fields) >= 3 and ("author" in fields or "rating" in fields):
-                if flavour == "fff-epub":
-                    _fff_html.apply_title_page(fields, story)
-                _section(story, body, "Title page")
-                continue
-            kind = _kind(part, body, story, loose=loose)
-            if kind is not None:
-                if first_only and story.chapters:
-                    return True
-                if body_words(child_nodes(body)) or body.text(separator=" ").strip():
-                    _section(story, body, kind)
-                current = None
-                continue
-            heading = _first_heading(body)
-            if current is not None and not part.label and heading is None and self.has_toc:
-                words = body_words(child_nodes(_ao3_cleaned(body) if ao3 else body))
-                story.chapters[-1].words += words
-                current.append(part)
-                continue
-            if first_only and story.chapters:
-                return True
-            current = self._chapter(story, part, body, heading, ao3)
+            # each piece is parsed, read and let go in _piece: its tree is freed before the
+            # next document is decompressed and parsed (only one tree alive at a time)
+            done, current = self._piece(
+                story, part, text, current, flavour, watch_fff, loose, first_only
+            )
+            if done is not None:
+                return done
         if self.pending:  # division headings after the last chapter
             _section(story, None, self.pending[0], [Block("heading", t) for t in self.pending])
         return True
+
+    def _piece(
+        self,
+        story: Story,
+        part: _Piece,
+        text: str,
+        current: list[_Piece] | None,
+        flavour: str,
+        watch_fff: bool,
+        loose: bool,
+        first_only: bool,
+    ) -> tuple[bool | None, list[_Piece] | None]:
+        """Parse one piece and read it into ``story`` (:meth:`_fill`'s step): what :meth:`_fill`
+        returns when it stops here (None to go on), and the pieces of the chapter now open."""
+        ao3 = flavour == "ao3-epub"
+        body = parse_html(text).body
+        if body is None:
+            return None, current
+        if watch_fff and _is_fff_body(body):
+            return False, current
+        if _ao3_html.tag_list(body) is not None or body.css_first("#afterword"):
+            if flavour != "ao3-epub":  # an AO3 book reads these in _fill_ao3
+                _section(story, body, "Afterword" if story.chapters else "Preface")
+            return None, current
+        fields = _fff_html.title_page(body)
+        if len(fields) >= 3 and ("author" in fields or "rating" in fields):
+            if flavour == "fff-epub":
+                _fff_html.apply_title_page(fields, story)
+            _section(story, body, "Title page")
+            return None, current
+        kind = _kind(part, body, story, loose=loose)
+        if kind is not None:
+            if first_only and story.chapters:
+                return True, current
+            if body_words(child_nodes(body)) or body.text(separator=" ").strip():
+                _section(story, body, kind)
+            return None, None
+        heading = _first_heading(body)
+        if current is not None and not part.label and heading is None and self.has_toc:
+            words = body_words(child_nodes(_ao3_cleaned(body) if ao3 else body))
+            story.chapters[-1].words += words
+            current.append(part)
+            return None, current
+        if first_only and story.chapters:
+            return True, current
+        return None, self._chapter(story, part, body, heading, ao3)
 
     def _chapter(
         self,
@@ -1294,6 +1348,7 @@ class _PiecesBody:
         try:
             blocks = [Block("heading", t) for t in self.lead]
             texts: dict[str, str | None] = {}
+            body: LexborNode | None = None
             for i, part in enumerate(self.pieces):
                 if part.path not in texts:
                     texts[part.path] = _read_text(book, part.path)
@@ -1302,6 +1357,7 @@ class _PiecesBody:
                     raise _unreadable(
                         f"{sanitise(part.path)} inside the EPUB can no longer be read"
                     )
+                body = None  # the last piece's tree is freed before this one is parsed
                 body = parse_html(piece(text, part.start, part.end)).body
                 if body is None:
                     continue

@@ -35,7 +35,7 @@ from tui_reader.model import Story, StoryError
 from tui_reader.paths import display_path, display_text
 from tui_reader.reading import ReadingSession, load_chapters, opening_chapter
 from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
-from tui_reader.story_cache import Fill, cached_story, open_story
+from tui_reader.story_cache import Fill, adopt_parsed, cached_story, open_story
 from tui_reader.text import collapse_whitespace, sanitise
 from tui_reader.ui import lazy
 from tui_reader.ui.bindings import bindings
@@ -323,6 +323,7 @@ class TuiReaderApp(App[int]):
             except StoryError as exc:
                 self.call_from_thread(self._whole_failed, exc, shown)
                 return
+            adopt_parsed(first, story)  # (chapter 1 is not parsed a second time)
             self.call_from_thread(self._whole_story, first, story, fill, shown)
 
         def start() -> None:
