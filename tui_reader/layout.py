@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rich.cells import cell_len, get_character_cell_size
 
@@ -66,8 +65,7 @@ NOTE_INDENT = 2
 """Cells an unfolded note's text is indented."""
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """One display item: a paragraph, a scene break, a note, a chapter title or an end marker."""
 
     kind: ItemKind
@@ -86,8 +84,7 @@ class Item:
     """For a note: its label ("Author's note · 212 words")."""
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One wrapped display line."""
 
     text: str
