@@ -12,7 +12,7 @@ Keys are written as Textual names them: ``j``, ``G``, ``ctrl+f``, ``question_mar
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
     "KEY_TABLE",
@@ -28,9 +28,9 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class KeySpec:
-    """One binding: its id, default keys, the action it runs and what a reader is told."""
+class KeySpec(NamedTuple):
+    """One binding: its id, default keys, the action it runs and what a reader is told (a named
+    tuple: the table is made at start-up, and a named tuple is cheaper to define and make)."""
 
     id: str
     """``<screen>.<action>``, unique over the table; the name a config file remaps it by."""

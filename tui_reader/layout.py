@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rich.cells import cell_len, get_character_cell_size
 
@@ -66,8 +65,7 @@ NOTE_INDENT = 2
 """Cells an unfolded note's text is indented."""
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """One display item: a paragraph, a scene break, a note, a chapter title or an end marker."""
 
     kind: ItemKind
@@ -86,8 +84,7 @@ class Item:
     """For a note: its label ("Author's note · 212 words")."""
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One wrapped display line."""
 
     text: str
@@ -334,6 +331,21 @@ def _wrap_general(text: str, start: int, end: int, width: int, out: list[tuple[i
         out.append((line_start, line_end))
 
 
+SINGLE_CELLS = (
+    "[\n -~\u00a1-\u00ac\u00ae-\u02ff\u0370-\u0377\u037a-\u037f\u0384-\u038a\u038c"
+    "\u038e-\u03a1\u03a3-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u205e]*"
+)
+"""Texts made only of characters one cell wide that are not spaces (besides " " and newlines):
+printable ASCII, Latin, Greek, Cyrillic, dashes, quotes and the other general punctuation. Such a
+text wraps as ASCII does (each character one cell, a break only at " ")."""
+
+
+@lru_cache(maxsize=1)
+def _single_cells() -> Callable[[str], object]:
+    """Matches a whole text of :data:`SINGLE_CELLS` (compiled when first needed)."""
+    return re.compile(SINGLE_CELLS).fullmatch
+
+
 @lru_cache(maxsize=65536)
 def wrap_text(text: str, width: int) -> tuple[tuple[int, int], ...]:
     """Wrap ``text`` into ``width`` cells: the (start, end) span of each line in ``text``.
@@ -343,14 +355,14 @@ def wrap_text(text: str, width: int) -> tuple[tuple[int, int], ...]:
     """
     width = max(1, width)
     out: list[tuple[int, int]] = []
-    ascii_text = text.isascii()
+    simple = "\t" not in text and (text.isascii() or _single_cells()(text) is not None)
     start = 0
     length = len(text)
     while True:
         nl = text.find("\n", start)
         stop = length if nl < 0 else nl
         before = len(out)
-        if ascii_text and "\t" not in text:
+        if simple:  # (curly quotes and dashes too: the common case, fast)
             _wrap_ascii(text, start, stop, width, out)
         else:
             _wrap_general(text, start, stop, width, out)

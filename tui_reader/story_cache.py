@@ -53,7 +53,6 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -451,6 +450,8 @@ def write_entry(
     not be read, or ``cancelled()`` turns true (checked between chapters), nothing is written.
     A read-only or full disk is not fatal.
     """
+    import secrets  # (only writing an entry needs it: a reopen from the cache never loads it)
+
     chapters = story.chapters
     target = entry_path(path, data_dir)
     try:

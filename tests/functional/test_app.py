@@ -322,3 +322,26 @@ async def test_hosted_reader_is_told_of_a_damaged_state_file_without_the_server_
     (warning,) = [m for m in shown if "could not be read" in m]
     assert "moved aside" in warning and "ab12.json.corrupt-" in warning
     assert str(data_dir) not in warning and "readers/" not in warning
+
+
+@pytest.mark.parametrize(
+    ("plain", "folder", "expected"),
+    [
+        (False, False, ["app.tcss", "reader.tcss"]),
+        (True, False, ["app.tcss", "plain.tcss", "reader.tcss"]),
+        (False, True, ["app.tcss", "library.tcss"]),
+        (True, True, ["app.tcss", "plain.tcss", "library.tcss"]),
+    ],
+)
+def test_an_app_loads_only_the_css_it_uses(
+    tmp_path: Path, plain: bool, folder: bool, expected: list[str]
+) -> None:
+    """A single story's app parses no library or plain-mode rule before its first frame; the
+    reading screen's styles come with the app's own (in the order they applied before)."""
+    story = tmp_path / "lib" / "story.md"
+    story.parent.mkdir()
+    story.write_text("# A\n\n## One\n\nText.\n", encoding="utf-8")
+    target = story.parent if folder else story
+    app = TuiReaderApp(target, data_dir=tmp_path / "data", settings=Settings(plain=plain))
+    assert [Path(path).name for path in app.css_path] == expected
+    assert all(Path(path).is_file() for path in app.css_path)

@@ -102,9 +102,9 @@ async def test_escape_closes_the_search_field_then_leaves(tmp_path: Path) -> Non
     app = ReaderApp(gated_story(release, []), store_for(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        field = app.screen.query_one(SearchField)
-        assert not field.display
+        assert not app.screen.query(SearchField)  # mounted when first opened
         await pilot.press("slash", "q")
+        field = app.screen.query_one(SearchField)
         assert field.display and field.has_focus
         await pilot.press("escape")
         await pilot.pause()

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
+from tui_reader import layout
 from tui_reader.layout import (
     chapter_items,
     find_matches,
@@ -254,3 +255,29 @@ def test_shorten_cuts_at_a_word_with_an_ellipsis() -> None:
     assert shorten(line, 30) == "the lamps were lit until the…"
     assert shorten(line, 27) == "the lamps were lit until…"
     assert shorten("abcdefghijkl", 5) == "abcd…"  # one long word: cut inside it
+
+
+_ONE_CELL = "abc XYZ 09,.!?;:'\"()-“”‘’—–…éßøłœ ΑΩλЖжя«»·•"
+"""One-cell characters a story's text is mostly made of (and spaces)."""
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=_ONE_CELL, max_size=160), st.integers(min_value=1, max_value=90))
+def test_one_cell_text_wraps_as_the_general_wrapper_does(text: str, width: int) -> None:
+    """Curly quotes, dashes, accents, Greek and Cyrillic take the fast (ASCII) wrapper: its
+    lines are those of the general wrapper, which measures every character."""
+    general: list[tuple[int, int]] = []
+    layout._wrap_general(text, 0, len(text), width, general)
+    assert list(wrap_text(text, width)) == (general or [(0, 0)])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a\u00a0b c", "e\u0301 ab cd", "中文 ab", "a\u200bb c", "ab\u3000cd", "a\x1cb c"],
+)
+def test_text_with_other_spaces_wide_or_zero_width_characters_takes_the_general_wrapper(
+    text: str,
+) -> None:
+    """No-break and ideographic spaces, combining marks, CJK, zero-width and control
+    characters are measured one by one."""
+    assert layout._single_cells()(text) is None

@@ -47,6 +47,8 @@ NOT_AT_START = (
     "tui_reader.importers.text_dump",
     "charset_normalizer",
     "selectolax",
+    "zipfile",
+    "secrets",
 )
 """Modules a start on one story must not import before its first frame."""
 

@@ -19,7 +19,6 @@ file is empty" itself.
 from __future__ import annotations
 
 import importlib
-import zipfile
 from pathlib import Path
 
 from tui_reader.memory import trim
@@ -47,12 +46,20 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(STORY_FORMATS)
 """File endings :func:`load_story` accepts."""
 
 
+def _is_zip(path: Path) -> bool:
+    """True for a zip archive (an EPUB without its ending); zipfile is loaded only to ask, so
+    a story reopened from the cache never loads it."""
+    import zipfile
+
+    return zipfile.is_zipfile(path)
+
+
 def _module_for(path: Path, data: bytes) -> str:
     """The importer module for this file, or raise ValueError saying why there is none."""
     suffix = path.suffix.lower()
     if suffix in STORY_FORMATS:
         return STORY_FORMATS[suffix]
-    if data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(path):
+    if data[:4] == b"PK\x03\x04" and _is_zip(path):
         return STORY_FORMATS[".epub"]
     shown = suffix or "(no extension)"
     raise ValueError(

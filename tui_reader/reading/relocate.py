@@ -31,8 +31,8 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from tui_reader.text import has_wide
 
@@ -93,8 +93,7 @@ def words(text: str) -> list[tuple[str, int]]:
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class Fingerprint:
+class Fingerprint(NamedTuple):
     """What a block's fingerprint holds."""
 
     words: int
@@ -155,8 +154,7 @@ def fingerprint(text: str) -> str:
     return Fingerprint.of(text).text()
 
 
-@dataclass(frozen=True, slots=True)
-class Relocated:
+class Relocated(NamedTuple):
     """Where a saved place is in the chapter's current text."""
 
     paragraph: int

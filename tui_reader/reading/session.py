@@ -20,8 +20,8 @@ import threading
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from tui_reader.layout import (
     Item,
@@ -47,8 +47,7 @@ _PARSE_LOCK = threading.Lock()
 """One chapter parse at a time (a chapter's lazy loader must never run twice at once)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Anchor:
+class Anchor(NamedTuple):
     """What is at the top of the view: an item index and a character offset in its text."""
 
     item: int
@@ -57,8 +56,7 @@ class Anchor:
     """Character offset inside the item's text."""
 
 
-@dataclass(frozen=True, slots=True)
-class HeaderInfo:
+class HeaderInfo(NamedTuple):
     """What the reader's header shows."""
 
     story_title: str
@@ -81,8 +79,7 @@ class HeaderInfo:
     """True in the whole-work view."""
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """Where a move goes: a chapter and a place in it, or its last page."""
 
     chapter: int
@@ -95,8 +92,7 @@ class Target:
     """True to show the chapter's last page instead."""
 
 
-@dataclass(frozen=True, slots=True)
-class Arrived:
+class Arrived(NamedTuple):
     """What the view must do after :meth:`ReadingSession.show`."""
 
     anchor: Anchor
@@ -107,8 +103,7 @@ class Arrived:
     """True when the chapter (with its body) changed: the place is saved at once."""
 
 
-@dataclass(frozen=True, slots=True)
-class Onward:
+class Onward(NamedTuple):
     """What paging past a chapter's last page leads to."""
 
     target: Target | None

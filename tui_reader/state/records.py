@@ -12,9 +12,10 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from tui_reader.config import Preferences
 
@@ -264,9 +265,8 @@ def _width(value: Any) -> bool:
     return type(value) is int and 1 <= value <= 10_000
 
 
-@dataclass(frozen=True)
-class RecordShape:
-    """What a usable record of one table holds."""
+class RecordShape(NamedTuple):
+    """What a usable record of one table holds (a named tuple: cheaper to define at start-up)."""
 
     key: str
     """The field naming the record (a non-empty string)."""
@@ -274,7 +274,7 @@ class RecordShape:
     """Fields that must pass their check when present."""
     required: tuple[str, ...] = ()
     """Fields that must be present."""
-    needs: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    needs: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     """Fields that must be present when another one is (``chapter`` needs ``paragraph``)."""
 
 

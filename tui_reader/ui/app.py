@@ -64,6 +64,28 @@ HOSTED_ERROR_LOG = "reader-errors.log"
 LIBRARY_SCREEN = "tui_reader.ui.screens.library"
 """The library screen's module: imported only when a folder was opened (or asked for)."""
 
+APP_CSS = "app.tcss"
+"""App-wide styles."""
+
+PLAIN_CSS = "plain.tcss"
+"""Plain mode's styles: loaded only by an app in plain mode."""
+
+LIBRARY_CSS = "screens/library.tcss"
+"""The library screen's styles: loaded only by an app opened on a folder (Textual never loads
+a default screen's CSS_PATH, so the app loads it)."""
+
+
+READER_CSS = "screens/reader.tcss"
+"""The reading screen's styles (its CSS_PATH): an app on a single story loads them with its own,
+so pushing the reading screen parses and applies no stylesheet again before the first frame."""
+
+
+def app_css(*, plain: bool, library: bool) -> list[str | PurePath]:
+    """The app's CSS files, in the order they apply: only those this app uses, so a single
+    story's first frame parses no rule it will never match (plain mode's, the library's)."""
+    return [APP_CSS, *([PLAIN_CSS] if plain else []), LIBRARY_CSS if library else READER_CSS]
+
+
 DEFERRED_MODULES: tuple[str, ...] = (
     *lazy.MODULES,
     "tui_reader.ui.screens.search",
@@ -134,8 +156,9 @@ class StoryOnlyScreen(Screen[None]):
 class TuiReaderApp(App[int]):
     """The reader: a library of stories or one story, warning screens, the reading screen."""
 
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/library.tcss"]
-    """App-wide styles, and the library's: Textual never loads a default screen's CSS_PATH."""
+    CSS_PATH: ClassVar[list[str | PurePath]] = [APP_CSS, PLAIN_CSS, LIBRARY_CSS]
+    """App-wide styles, plain mode's and the library's (Textual never loads a default screen's
+    CSS_PATH); an app loads only those it uses (:func:`app_css`)."""
     TITLE = "tui-reader"
     COMMANDS = App.COMMANDS | {ReaderCommands}
     ENABLE_COMMAND_PALETTE = True
@@ -172,10 +195,12 @@ class TuiReaderApp(App[int]):
         the story's text is painted (:meth:`start_painted`), or after :data:`GC_RESUME_LIMIT`;
         until then the state file is not written either (the changes wait in memory).
         """
+        settings = settings or Settings()
+        kwargs.setdefault("css_path", app_css(plain=settings.plain, library=Path(target).is_dir()))
         super().__init__(**kwargs)
         # parsed CSS shared by every app of the process (the warm host parses it for sessions)
         self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
-        self.settings = settings or Settings()
+        self.settings = settings
         """The config file's settings."""
         self.plain = self.settings.plain
         """Plain mode: no box-drawing or block characters, every state in words."""

@@ -56,6 +56,10 @@ of the place, parsing the chapters around, the app's start-up pauses ending): th
 the frame before the process is busy again."""
 
 
+SEARCH_PLACEHOLDER = "Search this story — enter finds, escape closes"
+"""What the empty search field shows."""
+
+
 class ReaderScreen(Screen[None]):
     """Reads one story chapter by chapter (or as one whole work), keyboard first."""
 
@@ -117,7 +121,7 @@ class ReaderScreen(Screen[None]):
         return self._view
 
     def compose(self) -> ComposeResult:
-        """Header, the text, the (hidden) search field and the footer."""
+        """Header, the text and the footer."""
         yield ReaderHeader(id="reader-header")
         self._view = ChapterView(
             reading_width=self.session.reading_width,
@@ -125,8 +129,7 @@ class ReaderScreen(Screen[None]):
             id="chapter-view",
         )
         yield self._view
-        yield SearchField(placeholder="Search this story — enter finds, escape closes", id="search")
-        yield KeysFooter()
+        yield KeysFooter()  # (the search field is mounted when first opened: _open_search)
 
     def on_mount(self) -> None:
         """Open at the start position (through a gate when it stands there)."""
@@ -426,14 +429,25 @@ class ReaderScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Close the search field, or go back to the library."""
-        if not self.query_one(SearchField).close():
+        field = self.search_field
+        if field is None or not field.close():
             self._leave()
 
     # --- search -----------------------------------------------------------------------------
 
-    def action_search(self) -> None:
-        """Open the search field."""
-        self.query_one(SearchField).open(self.session.search_text)
+    @property
+    def search_field(self) -> SearchField | None:
+        """The search field, once it was first opened (the first frame has none to mount)."""
+        found = self.query(SearchField)
+        return found.first() if found else None
+
+    async def action_search(self) -> None:
+        """Open the search field (mounting it, hidden, above the footer the first time)."""
+        field = self.search_field
+        if field is None:
+            field = SearchField(placeholder=SEARCH_PLACEHOLDER, id="search")
+            await self.mount(field, before=self.query_one(KeysFooter))
+        field.open(self.session.search_text)
 
     def on_search_closed(self, event: SearchClosed) -> None:
         """The reading view takes the focus back."""

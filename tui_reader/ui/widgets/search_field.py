@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.widgets import Input
 
@@ -14,8 +16,9 @@ class SearchField(Input):
     It posts :class:`SearchRequested` and :class:`SearchClosed`.
     """
 
-    def on_mount(self) -> None:
-        """Hidden until opened."""
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """As :class:`~textual.widgets.Input`, hidden until opened."""
+        super().__init__(*args, **kwargs)
         self.display = False
 
     def open(self, text: str) -> None:
