@@ -7,7 +7,9 @@ blank gap, a scene-break marker, or a repeat of the title.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +96,52 @@ def parse(
     return pre.header, pre.notes, chapters
 
 
+def parse_first(
+    path: Path,
+    lines: list[str],
+    units: list[Unit],
+    layout: Layout,
+    source: LineSource | None = None,
+) -> tuple[Header, list[str], Chapter] | None:
+    """The header, story notes and first chapter :func:`parse` gives, finding the headings only
+    up to the one after the first chapter's (no later chapter is indexed); None for a dump
+    without chapter headings (read it whole: its preamble's end is found by reading on).
+    ``units`` and ``layout``: the whole file's, as :func:`parse` takes them."""
+    if layout.line_paragraphs:
+        units = explode_lines(units)
+    found = _iter_headings(lines, units)
+    heads = list(itertools.islice(found, 2))
+    if not heads:
+        return None
+    text = (
+        ChapterText(lines, layout, gap_breaks=True)
+        if source is None
+        else SourcedText(lines, layout, source)
+    )
+    pre = _preamble(text, units[: heads[0][0]], layout, headed=True)
+    story = pre.header.story
+    lead: list[Block] = []
+    k = 0
+    while True:  # as parse's loop, up to the first chapter it makes
+        index, heading = heads[k]
+        if k + 1 == len(heads) and (after := next(found, None)) is not None:
+            heads.append(after)
+        end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
+        body = units[index + 1 : end]
+        if k == 0:
+            body = _drop_title_repeat(text, body, pre.header)
+        story.account("boilerplate", heading.label)
+        if not body and k + 1 < len(heads):
+            lead.append(Block("heading", _heading_text(text, units[index])))
+            story.account("boilerplate", heading.title or "")
+            k += 1
+            continue
+        number = heading.number if heading.number and heading.number > 0 else 1
+        chapter = text.chapter(number, heading.title, body, lead)
+        story.account("boilerplate", text.boilerplate_words)
+        return pre.header, pre.notes, chapter
+
+
 def _heading_text(text: ChapterText, unit: Unit) -> str:
     """A heading line's text."""
     return text.lines[unit.start].strip()
@@ -102,7 +150,11 @@ def _heading_text(text: ChapterText, unit: Unit) -> str:
 def _headings(lines: list[str], units: list[Unit]) -> list[tuple[int, Heading]]:
     """(unit index, heading) for every one-line unit that is a chapter heading, and every
     two-line unit of a heading without a title and its title ("CHAPTER I." / "The Toll House")."""
-    found: list[tuple[int, Heading]] = []
+    return list(_iter_headings(lines, units))
+
+
+def _iter_headings(lines: list[str], units: list[Unit]) -> Iterator[tuple[int, Heading]]:
+    """:func:`_headings` one at a time, in order (the first chapter's reading stops early)."""
     for i, unit in enumerate(units):
         size = unit.end - unit.start
         if size > 2:
@@ -120,8 +172,7 @@ def _headings(lines: list[str], units: list[Unit]) -> list[tuple[int, Heading]]:
             if not title_line(second, beside=True):
                 continue
             heading = Heading(heading.number, second.strip(), heading.label, heading.kind)
-        found.append((i, heading))
-    return found
+        yield i, heading
 
 
 def _is_title_line(text: ChapterText, unit: Unit) -> bool:
