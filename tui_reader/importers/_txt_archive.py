@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import itertools
 import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from tui_reader.importers._txt_book import title_line
 from tui_reader.importers._txt_chapters import ChapterText
@@ -140,6 +142,92 @@ def parse_first(
         chapter = text.chapter(number, heading.title, body, lead)
         story.account("boilerplate", text.boilerplate_words)
         return pre.header, pre.notes, chapter
+
+
+class LineWindow:
+    """Some of a file's lines, indexed as in the whole file (``lines[i]`` is line ``offset +
+    i``): a stretch read again from the file (:class:`LineSource`) stands in for all its lines
+    wherever only that stretch's units are looked at."""
+
+    def __init__(self, lines: list[str], offset: int) -> None:
+        """The lines read, the first being the file's line ``offset``."""
+        self.lines = lines
+        """The lines read."""
+        self.offset = offset
+        """The file's index of the first."""
+
+    def __getitem__(self, index: int | slice) -> Any:
+        """A line by its index in the file, or a stretch (a slice without a step)."""
+        if isinstance(index, slice):
+            start = 0 if index.start is None else index.start - self.offset
+            stop = None if index.stop is None else index.stop - self.offset
+            return self.lines[start:stop]
+        return self.lines[index - self.offset]
+
+    def __len__(self) -> int:
+        """One past the last line's index in the file."""
+        return self.offset + len(self.lines)
+
+
+STREAM_UNITS = 256
+"""How many units :func:`parse_streamed` reads again at a time when it looks for headings."""
+
+
+def parse_streamed(
+    source: LineSource, layout: Layout, packed: array[int]
+) -> tuple[Header, list[str], list[Chapter]] | None:
+    """:func:`parse` without all the file's lines: ``packed`` holds its units (start, end, gap;
+    lines exploded when ``layout.line_paragraphs``), and the lines are read again from
+    ``source`` a stretch at a time (first to find the headings, then a chapter at a time), so
+    only one stretch is held. None when there is no heading (:func:`parse` then). Raises
+    :class:`~tui_reader.model.ChapterUnreadable` when the file changed since it was indexed."""
+    count = len(packed) // 3
+
+    def units(first: int, end: int) -> list[Unit]:
+        """Units ``first`` to ``end`` (exclusive)."""
+        at = range(3 * first, 3 * end, 3)
+        return [Unit(packed[i], packed[i + 1], packed[i + 2]) for i in at]
+
+    def window(some: list[Unit]) -> list[str]:
+        """The lines of ``some`` (consecutive units), indexed as in the file."""
+        if not some:
+            return cast(list[str], LineWindow([], 0))
+        first, end = some[0].start, some[-1].end
+        return cast(list[str], LineWindow(source.read(first, end), first))
+
+    heads: list[tuple[int, Heading]] = []
+    for at in range(0, count, STREAM_UNITS):
+        some = units(at, min(count, at + STREAM_UNITS))
+        heads.extend((at + i, heading) for i, heading in _iter_headings(window(some), some))
+    if not heads:
+        return None
+    before = units(0, heads[0][0])
+    text = SourcedText(window(before), layout, source)
+    pre = _preamble(text, before, layout, headed=True)
+    story = pre.header.story
+    boilerplate = text.boilerplate_words
+    chapters: list[Chapter] = []
+    previous = 0
+    lead: list[Block] = []
+    for k, (index, heading) in enumerate(heads):
+        end = heads[k + 1][0] if k + 1 < len(heads) else count
+        stretch = units(index, end)
+        text = SourcedText(window(stretch), layout, source)
+        body = stretch[1:]
+        if k == 0:
+            body = _drop_title_repeat(text, body, pre.header)
+        story.account("boilerplate", heading.label)
+        if not body and k + 1 < len(heads):
+            lead.append(Block("heading", _heading_text(text, stretch[0])))
+            story.account("boilerplate", heading.title or "")
+        else:
+            number = heading.number or 0
+            number = previous = number if number > previous else previous + 1
+            chapters.append(text.chapter(number, heading.title, body, lead))
+            lead = []
+        boilerplate += text.boilerplate_words
+    story.account("boilerplate", boilerplate)
+    return pre.header, pre.notes, chapters
 
 
 def _heading_text(text: ChapterText, unit: Unit) -> str:

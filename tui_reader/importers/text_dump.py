@@ -10,16 +10,24 @@ their blocks parsed on first read.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 from array import array
+from dataclasses import dataclass
 from pathlib import Path
 
 from tui_reader.importers import _txt_archive, _txt_book, _txt_fff
-from tui_reader.importers._txt_common import detect_layout, remove_widgets, split_units
+from tui_reader.importers._txt_common import (
+    Layout,
+    detect_layout,
+    explode_lines,
+    remove_widgets,
+    split_units,
+)
 from tui_reader.importers._txt_header import Header
 from tui_reader.importers._txt_source import LineSource
 from tui_reader.importers.encoding import SAMPLE, decode_text, looks_binary, utf16_without_bom
-from tui_reader.model import Chapter, Note, Source, Story
+from tui_reader.model import Chapter, ChapterUnreadable, Note, Source, Story
 from tui_reader.paths import title_from_filename
 from tui_reader.text import normalise_spaces, sanitise
 
@@ -109,8 +117,36 @@ def load_file(path: Path) -> Story:
     into lines, so the file's bytes are never all held (nor the decoded text); anything else
     (another encoding, a BOM, the rating widget) is read whole (:func:`whole_text_lines`). Raises
     ValueError ("the file is empty") like :func:`~tui_reader.importers.load_story`."""
+    resume = _RESUME.pop(path, None)
+    if resume is not None:  # first chapter first indexed this file: read on, a stretch at a time
+        with contextlib.suppress(ChapterUnreadable):  # (it changed since: read it all again)
+            got = _txt_archive.parse_streamed(resume.source, resume.layout, resume.units)
+            if got is not None:
+                header, notes, chapters = got
+                story = _story(path, "archive-txt", header, notes, chapters, 0)
+                if story.chapters_total is None and header.completed:
+                    story.chapters_total = len(chapters)
+                return story
     lines, widget_words, source = read_lines(path)
     return build(path, lines, widget_words, source)
+
+
+@dataclass
+class Resume:
+    """What :func:`load_first_file` learnt from a whole plain UTF-8 dump, for :func:`load_file`
+    to index the rest without holding the file's lines: where its lines are, its layout and
+    its units (packed: start, end, gap; 24 bytes a unit)."""
+
+    source: LineSource
+    """Where the lines are in the file (its size and mtime then: a changed file is read again)."""
+    layout: Layout
+    """The whole file's layout."""
+    units: array[int]
+    """Its units, exploded into lines when the layout has a paragraph a line."""
+
+
+_RESUME: dict[Path, Resume] = {}
+"""The last dump read first chapter first (one at most), until its whole import takes it."""
 
 
 def load_first_file(path: Path) -> Story | None:
@@ -133,10 +169,19 @@ def load_first_file(path: Path) -> Story | None:
     layout = detect_layout(lines, units)
     if _txt_book.looks_like_book(lines, units, layout):
         return None
+    if layout.line_paragraphs:
+        units = explode_lines(units)
     first = _txt_archive.parse_first(path, lines, units, layout, source)
-    del lines, units
+    del lines
     if first is None:
         return None
+    _RESUME.clear()
+    if source is not None:
+        packed = array("q")
+        for unit in units:
+            packed.extend((unit.start, unit.end, unit.gap))
+        _RESUME[path] = Resume(source, layout, packed)
+    del units
     header, notes, chapter = first
     _ = chapter.blocks  # parsed now: the loader (and the lines it may hold) goes
     story = _story(path, "archive-txt", header, notes, [chapter], widget_words)
