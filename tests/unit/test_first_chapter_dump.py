@@ -16,7 +16,7 @@ from benchmarks.generate import make_story
 from tests.conftest import STORIES
 from tests.fixtures.text_books import gutenberg_txt, make_book, plain_book_txt
 from tests.unit.test_importer_txt_fff import fff_text
-from tui_reader.importers import load_first_chapter, load_story
+from tui_reader.importers import load_first_chapter, load_story, text_dump
 from tui_reader.model import Story, StoryError
 
 WHOLE_ONLY = ("chapters", "words", "chapters_total", "back_matter", "warning_gates")
@@ -179,3 +179,28 @@ def test_a_broken_dump_gives_none_and_the_whole_import_one_line(
         load_story(path)
     assert "\n" not in caught.value.reason and caught.value.reason
     assert load_first_chapter(tmp_path / "missing.txt") is None
+
+
+@pytest.mark.parametrize("build", BUILDERS.values(), ids=BUILDERS.keys())
+def test_the_whole_import_after_a_first_chapter_read_is_the_same(
+    build: Callable[[Path], Path], tmp_path: Path
+) -> None:
+    """The whole import that follows a first-chapter read (streamed: it reads the lines again a
+    chapter at a time) gives exactly what a whole import alone gives."""
+    path = build(tmp_path)
+    assert load_first_chapter(path) is not None
+    after = load_story(path)
+    assert not text_dump._RESUME  # (taken: the next import reads the file whole)
+    alone = load_story(path)
+    assert after.to_dict() == alone.to_dict()
+    assert after.accounted == alone.accounted
+    assert [c.to_dict() for c in after.chapters] == [c.to_dict() for c in alone.chapters]
+
+
+def test_a_dump_changed_after_its_first_chapter_is_read_whole_again(tmp_path: Path) -> None:
+    path = _write(_dump(3))(tmp_path)
+    assert load_first_chapter(path) is not None
+    path.write_text(_dump(5), encoding="utf-8")
+    story = load_story(path)
+    assert [c.number for c in story.chapters] == [1, 2, 3, 4, 5]
+    assert story.to_dict() == load_story(path).to_dict()

@@ -5,6 +5,11 @@
 decides which layout it is (FanFicFare, Gutenberg or plain book, archive dump), and builds the
 :class:`~tui_reader.model.Story`: chapters are indexed (headings, notes, word counts) now and
 their blocks parsed on first read.
+
+First chapter first (:func:`load_first_file`): an archive dump opened for the first time is read
+as far as its first frame needs (the preamble with its warnings, chapter 1 parsed), and the
+whole import that follows (:func:`load_file`, in a worker after the first paint) indexes the rest
+from what that read kept (:class:`Resume`), reading the lines again a stretch at a time.
 """
 
 from __future__ import annotations
