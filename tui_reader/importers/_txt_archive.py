@@ -27,6 +27,7 @@ from tui_reader.importers._txt_common import (
 from tui_reader.importers._txt_header import Header, label_line
 from tui_reader.importers._txt_source import LineSource, SourcedText
 from tui_reader.importers.grammar import Heading, parse_heading
+from tui_reader.memory import Pacer
 from tui_reader.model import Block, Chapter
 
 _BY_LINE = re.compile(r"^by\s+(?P<author>\S.{0,80})$", re.IGNORECASE)
@@ -169,7 +170,7 @@ class LineWindow:
         return self.offset + len(self.lines)
 
 
-STREAM_UNITS = 256
+STREAM_UNITS = 64
 """How many units :func:`parse_streamed` reads again at a time when it looks for headings."""
 
 
@@ -188,11 +189,14 @@ def parse_streamed(
         at = range(3 * first, 3 * end, 3)
         return [Unit(packed[i], packed[i + 1], packed[i + 2]) for i in at]
 
+    pacer = Pacer()  # (the stretches read in the worker's thread: its freed pages go back)
+
     def window(some: list[Unit]) -> list[str]:
         """The lines of ``some`` (consecutive units), indexed as in the file."""
         if not some:
             return cast(list[str], LineWindow([], 0))
         first, end = some[0].start, some[-1].end
+        pacer.add(source.starts[end] - source.starts[first] if end < len(source.starts) else 0)
         return cast(list[str], LineWindow(source.read(first, end), first))
 
     heads: list[tuple[int, Heading]] = []
