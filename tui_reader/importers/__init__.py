@@ -116,29 +116,37 @@ def load_first_chapter(path: str | Path) -> Story | None:
     """The story with its first chapter only, when its importer can read that much quickly.
 
     First chapter first: an importer with a ``load_first(path, data)`` function (the EPUB
-    importer) reads the package, the contents and the documents up to the second chapter, and
-    that first chapter is exactly the one :func:`load_story` gives. None when the file has no
-    such importer, declines, or fails in any way (:func:`load_story` then says why).
+    importer) reads the package, the contents and the documents up to the second chapter; one
+    with ``load_first_file(path)`` (archive dumps) streams its file and indexes the preamble and
+    the first chapter only. That first chapter is exactly the one :func:`load_story` gives.
+    None when the file has no such importer, declines, or fails in any way (:func:`load_story`
+    then says why).
     """
     path = Path(path)
     try:
         if path.is_dir() or path.stat().st_size > MAX_BYTES:
             return None
+        size = path.stat().st_size
         known = STORY_FORMATS.get(path.suffix.lower())
-        if known is not None and not hasattr(importlib.import_module(known), "load_first"):
+        module = importlib.import_module(known) if known is not None else None
+        story: Story | None
+        if module is not None and hasattr(module, "load_first_file"):
+            story = module.load_first_file(path)  # (streams the file, as its load_file does)
+        elif module is not None and not hasattr(module, "load_first"):
             return None  # (without reading the file)
-        data = path.read_bytes()
-        module = importlib.import_module(_module_for(path, data))
-        load_first = getattr(module, "load_first", None)
-        story: Story | None = load_first(path, data) if load_first is not None else None
+        else:
+            data = path.read_bytes()
+            module = importlib.import_module(_module_for(path, data))
+            load_first = getattr(module, "load_first", None)
+            story = load_first(path, data) if load_first is not None else None
+            del data
     except Exception:  # whatever it is, the whole import will meet it and say so
         return None
     if story is None or not story.chapters:
         return None
     importlib.import_module(_STORY_NOTES).apply_free_text(story)
-    if len(data) >= TRIM_BYTES:
-        del data
-        trim()  # the documents read and parsed are freed: give the pages back
+    if size >= TRIM_BYTES:
+        trim()  # the text read and parsed is freed: give the pages back
     return story
 
 

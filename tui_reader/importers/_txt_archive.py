@@ -7,9 +7,13 @@ blank gap, a scene-break marker, or a repeat of the title.
 
 from __future__ import annotations
 
+import itertools
 import re
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from tui_reader.importers._txt_book import title_line
 from tui_reader.importers._txt_chapters import ChapterText
@@ -23,6 +27,7 @@ from tui_reader.importers._txt_common import (
 from tui_reader.importers._txt_header import Header, label_line
 from tui_reader.importers._txt_source import LineSource, SourcedText
 from tui_reader.importers.grammar import Heading, parse_heading
+from tui_reader.memory import Pacer
 from tui_reader.model import Block, Chapter
 
 _BY_LINE = re.compile(r"^by\s+(?P<author>\S.{0,80})$", re.IGNORECASE)
@@ -94,6 +99,141 @@ def parse(
     return pre.header, pre.notes, chapters
 
 
+def parse_first(
+    path: Path,
+    lines: list[str],
+    units: list[Unit],
+    layout: Layout,
+    source: LineSource | None = None,
+) -> tuple[Header, list[str], Chapter] | None:
+    """The header, story notes and first chapter :func:`parse` gives, finding the headings only
+    up to the one after the first chapter's (no later chapter is indexed); None for a dump
+    without chapter headings (read it whole: its preamble's end is found by reading on).
+    ``units`` and ``layout``: the whole file's, as :func:`parse` takes them."""
+    if layout.line_paragraphs:
+        units = explode_lines(units)
+    found = _iter_headings(lines, units)
+    heads = list(itertools.islice(found, 2))
+    if not heads:
+        return None
+    text = (
+        ChapterText(lines, layout, gap_breaks=True)
+        if source is None
+        else SourcedText(lines, layout, source)
+    )
+    pre = _preamble(text, units[: heads[0][0]], layout, headed=True)
+    story = pre.header.story
+    lead: list[Block] = []
+    k = 0
+    while True:  # as parse's loop, up to the first chapter it makes
+        index, heading = heads[k]
+        if k + 1 == len(heads) and (after := next(found, None)) is not None:
+            heads.append(after)
+        end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
+        body = units[index + 1 : end]
+        if k == 0:
+            body = _drop_title_repeat(text, body, pre.header)
+        story.account("boilerplate", heading.label)
+        if not body and k + 1 < len(heads):
+            lead.append(Block("heading", _heading_text(text, units[index])))
+            story.account("boilerplate", heading.title or "")
+            k += 1
+            continue
+        number = heading.number if heading.number and heading.number > 0 else 1
+        chapter = text.chapter(number, heading.title, body, lead)
+        story.account("boilerplate", text.boilerplate_words)
+        return pre.header, pre.notes, chapter
+
+
+class LineWindow:
+    """Some of a file's lines, indexed as in the whole file (``lines[i]`` is line ``offset +
+    i``): a stretch read again from the file (:class:`LineSource`) stands in for all its lines
+    wherever only that stretch's units are looked at."""
+
+    def __init__(self, lines: list[str], offset: int) -> None:
+        """The lines read, the first being the file's line ``offset``."""
+        self.lines = lines
+        """The lines read."""
+        self.offset = offset
+        """The file's index of the first."""
+
+    def __getitem__(self, index: int | slice) -> Any:
+        """A line by its index in the file, or a stretch (a slice without a step)."""
+        if isinstance(index, slice):
+            start = 0 if index.start is None else index.start - self.offset
+            stop = None if index.stop is None else index.stop - self.offset
+            return self.lines[start:stop]
+        return self.lines[index - self.offset]
+
+    def __len__(self) -> int:
+        """One past the last line's index in the file."""
+        return self.offset + len(self.lines)
+
+
+STREAM_UNITS = 64
+"""How many units :func:`parse_streamed` reads again at a time when it looks for headings."""
+
+
+def parse_streamed(
+    source: LineSource, layout: Layout, packed: array[int]
+) -> tuple[Header, list[str], list[Chapter]] | None:
+    """:func:`parse` without all the file's lines: ``packed`` holds its units (start, end, gap;
+    lines exploded when ``layout.line_paragraphs``), and the lines are read again from
+    ``source`` a stretch at a time (first to find the headings, then a chapter at a time), so
+    only one stretch is held. None when there is no heading (:func:`parse` then). Raises
+    :class:`~tui_reader.model.ChapterUnreadable` when the file changed since it was indexed."""
+    count = len(packed) // 3
+
+    def units(first: int, end: int) -> list[Unit]:
+        """Units ``first`` to ``end`` (exclusive)."""
+        at = range(3 * first, 3 * end, 3)
+        return [Unit(packed[i], packed[i + 1], packed[i + 2]) for i in at]
+
+    pacer = Pacer()  # (the stretches read in the worker's thread: its freed pages go back)
+
+    def window(some: list[Unit]) -> list[str]:
+        """The lines of ``some`` (consecutive units), indexed as in the file."""
+        if not some:
+            return cast(list[str], LineWindow([], 0))
+        first, end = some[0].start, some[-1].end
+        pacer.add(source.starts[end] - source.starts[first] if end < len(source.starts) else 0)
+        return cast(list[str], LineWindow(source.read(first, end), first))
+
+    heads: list[tuple[int, Heading]] = []
+    for at in range(0, count, STREAM_UNITS):
+        some = units(at, min(count, at + STREAM_UNITS))
+        heads.extend((at + i, heading) for i, heading in _iter_headings(window(some), some))
+    if not heads:
+        return None
+    before = units(0, heads[0][0])
+    text = SourcedText(window(before), layout, source)
+    pre = _preamble(text, before, layout, headed=True)
+    story = pre.header.story
+    boilerplate = text.boilerplate_words
+    chapters: list[Chapter] = []
+    previous = 0
+    lead: list[Block] = []
+    for k, (index, heading) in enumerate(heads):
+        end = heads[k + 1][0] if k + 1 < len(heads) else count
+        stretch = units(index, end)
+        text = SourcedText(window(stretch), layout, source)
+        body = stretch[1:]
+        if k == 0:
+            body = _drop_title_repeat(text, body, pre.header)
+        story.account("boilerplate", heading.label)
+        if not body and k + 1 < len(heads):
+            lead.append(Block("heading", _heading_text(text, stretch[0])))
+            story.account("boilerplate", heading.title or "")
+        else:
+            number = heading.number or 0
+            number = previous = number if number > previous else previous + 1
+            chapters.append(text.chapter(number, heading.title, body, lead))
+            lead = []
+        boilerplate += text.boilerplate_words
+    story.account("boilerplate", boilerplate)
+    return pre.header, pre.notes, chapters
+
+
 def _heading_text(text: ChapterText, unit: Unit) -> str:
     """A heading line's text."""
     return text.lines[unit.start].strip()
@@ -102,7 +242,11 @@ def _heading_text(text: ChapterText, unit: Unit) -> str:
 def _headings(lines: list[str], units: list[Unit]) -> list[tuple[int, Heading]]:
     """(unit index, heading) for every one-line unit that is a chapter heading, and every
     two-line unit of a heading without a title and its title ("CHAPTER I." / "The Toll House")."""
-    found: list[tuple[int, Heading]] = []
+    return list(_iter_headings(lines, units))
+
+
+def _iter_headings(lines: list[str], units: list[Unit]) -> Iterator[tuple[int, Heading]]:
+    """:func:`_headings` one at a time, in order (the first chapter's reading stops early)."""
     for i, unit in enumerate(units):
         size = unit.end - unit.start
         if size > 2:
@@ -120,8 +264,7 @@ def _headings(lines: list[str], units: list[Unit]) -> list[tuple[int, Heading]]:
             if not title_line(second, beside=True):
                 continue
             heading = Heading(heading.number, second.strip(), heading.label, heading.kind)
-        found.append((i, heading))
-    return found
+        yield i, heading
 
 
 def _is_title_line(text: ChapterText, unit: Unit) -> bool:

@@ -5,20 +5,34 @@
 decides which layout it is (FanFicFare, Gutenberg or plain book, archive dump), and builds the
 :class:`~tui_reader.model.Story`: chapters are indexed (headings, notes, word counts) now and
 their blocks parsed on first read.
+
+First chapter first (:func:`load_first_file`): an archive dump opened for the first time is read
+as far as its first frame needs (the preamble with its warnings, chapter 1 parsed), and the
+whole import that follows (:func:`load_file`, in a worker after the first paint) indexes the rest
+from what that read kept (:class:`Resume`), reading the lines again a stretch at a time.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 from array import array
+from dataclasses import dataclass
 from pathlib import Path
 
 from tui_reader.importers import _txt_archive, _txt_book, _txt_fff
-from tui_reader.importers._txt_common import detect_layout, remove_widgets, split_units
+from tui_reader.importers._txt_common import (
+    Layout,
+    detect_layout,
+    explode_lines,
+    remove_widgets,
+    split_units,
+)
+from tui_reader.importers._txt_header import Header
 from tui_reader.importers._txt_source import LineSource
 from tui_reader.importers.encoding import SAMPLE, decode_text, looks_binary, utf16_without_bom
-from tui_reader.model import Note, Source, Story
+from tui_reader.model import Chapter, ChapterUnreadable, Note, Source, Story
 from tui_reader.paths import title_from_filename
 from tui_reader.text import normalise_spaces, sanitise
 
@@ -108,6 +122,82 @@ def load_file(path: Path) -> Story:
     into lines, so the file's bytes are never all held (nor the decoded text); anything else
     (another encoding, a BOM, the rating widget) is read whole (:func:`whole_text_lines`). Raises
     ValueError ("the file is empty") like :func:`~tui_reader.importers.load_story`."""
+    resume = _RESUME.pop(path, None)
+    if resume is not None:  # first chapter first indexed this file: read on, a stretch at a time
+        with contextlib.suppress(ChapterUnreadable):  # (it changed since: read it all again)
+            got = _txt_archive.parse_streamed(resume.source, resume.layout, resume.units)
+            if got is not None:
+                header, notes, chapters = got
+                story = _story(path, "archive-txt", header, notes, chapters, 0)
+                if story.chapters_total is None and header.completed:
+                    story.chapters_total = len(chapters)
+                return story
+    lines, widget_words, source = read_lines(path)
+    return build(path, lines, widget_words, source)
+
+
+@dataclass
+class Resume:
+    """What :func:`load_first_file` learnt from a whole plain UTF-8 dump, for :func:`load_file`
+    to index the rest without holding the file's lines: where its lines are, its layout and
+    its units (packed: start, end, gap; 24 bytes a unit)."""
+
+    source: LineSource
+    """Where the lines are in the file (its size and mtime then: a changed file is read again)."""
+    layout: Layout
+    """The whole file's layout."""
+    units: array[int]
+    """Its units, exploded into lines when the layout has a paragraph a line."""
+
+
+_RESUME: dict[Path, Resume] = {}
+"""The last dump read first chapter first (one at most), until its whole import takes it."""
+
+
+def load_first_file(path: Path) -> Story | None:
+    """The archive dump with its first chapter only (first chapter first): the preamble's
+    title, metadata, summary and notes, and chapter 1 with its blocks parsed, exactly as
+    :func:`load_file` gives them. The file is streamed as :func:`load_file` streams it (the
+    layout is the whole file's), but only the headings up to the second chapter's are looked
+    for, and no other chapter is indexed (no word counts: most of a full import's time).
+
+    None when the quick reading is not sure to match the full one: not an archive dump (FanFicFare
+    TXT, a Gutenberg or plain book), or a dump without chapter headings (its preamble, and the
+    warnings in it, end where its author's note stops: found only by reading it all). The
+    returned story holds no line of the file: chapter 1's blocks are parsed here and its loader
+    dropped. Raises like :func:`load_file`.
+    """
+    lines, widget_words, source = read_lines(path)
+    if _txt_fff.looks_like_fff(lines) or _txt_book.gutenberg_start(lines) is not None:
+        return None
+    units = split_units(lines)
+    layout = detect_layout(lines, units)
+    if _txt_book.looks_like_book(lines, units, layout):
+        return None
+    if layout.line_paragraphs:
+        units = explode_lines(units)
+    first = _txt_archive.parse_first(path, lines, units, layout, source)
+    del lines
+    if first is None:
+        return None
+    _RESUME.clear()
+    if source is not None:
+        packed = array("q")
+        for unit in units:
+            packed.extend((unit.start, unit.end, unit.gap))
+        _RESUME[path] = Resume(source, layout, packed)
+    del units
+    header, notes, chapter = first
+    _ = chapter.blocks  # parsed now: the loader (and the lines it may hold) goes
+    story = _story(path, "archive-txt", header, notes, [chapter], widget_words)
+    story.chapters_total = header.chapters_total  # (never the one chapter read so far)
+    return story
+
+
+def read_lines(path: Path) -> tuple[list[str], int, LineSource | None]:
+    """The file's prepared lines (:func:`prepare`), read a piece at a time when it is plain
+    UTF-8: the lines, the rating-widget words removed, and where the lines are in the file
+    (None when they cannot be read again by offset: another encoding, a BOM, CRs, the widget)."""
     with path.open("rb") as handle:
         stat = os.fstat(handle.fileno())
         pending = handle.read(SAMPLE)
@@ -149,14 +239,14 @@ def load_file(path: Path) -> Story:
                 raise ValueError("the file is empty")
             whole, widget_words = whole_text_lines(data)
             del data  # (freed before the story is indexed)
-            return build(path, whole, widget_words)
+            return whole, widget_words, None
     if not has_text:
         raise ValueError("the file is empty")
     _check_text(lines)
     source = None
     if not has_cr and base == stat.st_size and len(starts) == len(lines):
         source = LineSource(path, base, stat.st_mtime_ns, starts)
-    return build(path, lines, 0, source)
+    return lines, 0, source
 
 
 def load(path: Path, data: bytes) -> Story:
@@ -186,9 +276,22 @@ def build(
         else:
             fmt = "archive-txt"
             header, notes, chapters = _txt_archive.parse(path, lines, units, layout, source)
-    total = header.chapters_total
-    if total is None and header.completed:
-        total = len(chapters)
+    story = _story(path, fmt, header, notes, chapters, widget_words)
+    if story.chapters_total is None and header.completed:
+        story.chapters_total = len(chapters)
+    return story
+
+
+def _story(
+    path: Path,
+    fmt: str,
+    header: Header,
+    notes: list[str],
+    chapters: list[Chapter],
+    widget_words: int,
+) -> Story:
+    """The story from its parsed header, story notes and chapters (``fmt``: its source format;
+    ``widget_words``: rating-widget words removed)."""
     story = header.story
     story.title = header.title or title_from_filename(path.name)
     story.source = Source(path=str(path), format=fmt)
@@ -197,7 +300,7 @@ def build(
     story.rating = header.rating
     story.warnings = list(header.warnings)
     story.tags = header.tags
-    story.chapters_total = total
+    story.chapters_total = header.chapters_total
     story.notes = [Note("before", n) for n in notes]
     story.chapters = chapters
     story.account("boilerplate", widget_words)
