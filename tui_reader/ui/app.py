@@ -365,7 +365,6 @@ class TuiReaderApp(App[int]):
         if self.single_story is first:
             self.single_story = story
         self._first_only = [s for s in self._first_only if s is not first]
-        keep_first_chapter(first, story)
         if shown:
             for screen in self.screen_stack:
                 if isinstance(screen, ReaderScreen) and screen.story is first:
@@ -852,18 +851,6 @@ def _hosted_excepthook(data_dir: Path) -> Callable[..., None]:
         print(HOSTED_ERROR, file=sys.stderr)
 
     return hook
-
-
-def keep_first_chapter(first: Story, story: Story) -> None:
-    """The whole ``story`` takes the blocks its first chapter had in ``first`` (the same file's
-    first chapter only, which its importer reads exactly as the whole import does), so that
-    chapter is not parsed again when the reader reads on in ``story``: one copy of its text."""
-    if not (first.chapters and story.chapters) or first.source != story.source:
-        return
-    shown, whole = first.chapters[0], story.chapters[0]
-    same = (shown.number, shown.title, shown.words) == (whole.number, whole.title, whole.words)
-    if same and shown.loaded and not whole.loaded and shown.load_error is None:
-        whole.blocks = shown.blocks
 
 
 def run_app(
