@@ -1,6 +1,7 @@
 """First chapter first in the app: a story file opened for the first time shows its first chapter
 from a quick read, then reads on in the whole story (the header's counts fill in) without moving
-the reader; a reader whose place is further on waits for the whole story and lands there."""
+the reader; a reader whose place is further on waits for the whole story and lands there. The
+same for an archive page dump, whose preamble's warnings are known before any text shows."""
 
 from __future__ import annotations
 
@@ -25,11 +26,7 @@ from tui_reader.ui.widgets.reader_header import ReaderHeader
 SIZE = (100, 32)
 
 
-@pytest.fixture(autouse=True)
-def no_delay(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Read the whole story and write its cache entry as soon as the first chapter shows."""
-    monkeypatch.setattr(app_module, "WHOLE_STORY_DELAY", 0.01)
-    monkeypatch.setattr(app_module, "CACHE_FILL_DELAY", 0.01)
+pytestmark = pytest.mark.usefixtures("whole_story_soon")
 
 
 @pytest.fixture
@@ -59,9 +56,23 @@ def header_lines(app: TuiReaderApp) -> str:
     return app.screen.query_one(ReaderHeader).fit(300).plain
 
 
-async def test_the_first_chapter_shows_then_the_whole_story(book: Path, data_dir: Path) -> None:
+@pytest.fixture
+def dump(tmp_path: Path) -> Path:
+    """A generated four-chapter archive dump that does not say how many chapters it has."""
+    path = make_story(tmp_path / "lib", 20_000, "dump").path
+    text = path.read_text(encoding="utf-8").replace("Total Chapters: 4\n", "", 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["book", "dump"])
+async def test_the_first_chapter_shows_then_the_whole_story(
+    kind: str, request: pytest.FixtureRequest, data_dir: Path
+) -> None:
+    book: Path = request.getfixturevalue(kind)  # an EPUB, and an archive dump
     first = load_first_chapter(book)
     assert first is not None and len(first.chapters) == 1
+    shown_blocks = first.chapters[0].blocks
     whole = load_story(book)
     indexed = threading.Event()
 
@@ -83,6 +94,7 @@ async def test_the_first_chapter_shows_then_the_whole_story(book: Path, data_dir
         assert "Chapter 1 of 4" in header(app)
         assert "left in story" in header_lines(app)
         assert app.screen.story.to_dict() == whole.to_dict()
+        assert app.screen.story.chapters[0].blocks is shown_blocks  # (taken over, not parsed again)
         assert whole.chapters[0].blocks[0].text[:40] in " ".join(screen_text(app).split())
         await pilot.press("right")  # the next chapter is there now
         await settle(app, pilot, lambda: "Chapter 2 of 4" in header(app))
@@ -173,3 +185,26 @@ async def test_a_library_epub_opens_first_chapter_first(
         await pilot.pause()
         assert app.is_running
     assert entry_path(book, data_dir).is_file()
+
+
+async def test_a_dump_whose_preamble_warns_asks_before_any_text(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    text = make_story(tmp_path / "made", 20_000, "dump").path.read_text(encoding="utf-8")
+    title, rest = text.split("\n", 1)
+    path = tmp_path / "lib" / "warned.txt"
+    path.parent.mkdir()
+    path.write_text(f"{title}\n\nRating: Explicit\n{rest}", encoding="utf-8")
+    first = load_first_chapter(path)
+    assert first is not None and first.needs_warning  # (the quick read knows it)
+    opening = first.chapters[0].blocks[0].text[:40]
+    app = TuiReaderApp(path.parent, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "warning"
+        assert "Rating: Explicit" in screen_text(app)
+        assert not any(isinstance(s, ReaderScreen) for s in app.screen_stack)
+        assert opening not in " ".join(screen_text(app).split())

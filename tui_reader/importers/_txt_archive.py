@@ -81,22 +81,41 @@ def parse(
         return pre.header, pre.notes, chapters
     previous = 0
     lead: list[Block] = []
-    for k, (index, heading) in enumerate(heads):
-        end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
-        body = units[index + 1 : end]
-        if k == 0:
-            body = _drop_title_repeat(text, body, pre.header)
-        story.account("boilerplate", heading.label)
-        if not body and k + 1 < len(heads):
-            lead.append(Block("heading", _heading_text(text, units[index])))
-            story.account("boilerplate", heading.title or "")
+    for k, (_, heading) in enumerate(heads):
+        under = _body_under(text, units, heads, k, pre, lead)
+        if under is None:
             continue
         number = heading.number if heading.number and heading.number > previous else previous + 1
         previous = number
-        chapters.append(text.chapter(number, heading.title, body, lead))
+        chapters.append(text.chapter(number, heading.title, under, lead))
         lead = []
     story.account("boilerplate", text.boilerplate_words)
     return pre.header, pre.notes, chapters
+
+
+def _body_under(
+    text: ChapterText,
+    units: list[Unit],
+    heads: list[tuple[int, Heading]],
+    k: int,
+    pre: Preamble,
+    lead: list[Block],
+) -> list[Unit] | None:
+    """The units under heading ``k`` (up to the next heading found); None when that heading
+    has nothing under it and another follows: it then leads the next chapter (kept in
+    ``lead``). The heading's words are accounted as boilerplate either way."""
+    index, heading = heads[k]
+    story = pre.header.story
+    end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
+    body = units[index + 1 : end]
+    if k == 0:
+        body = _drop_title_repeat(text, body, pre.header)
+    story.account("boilerplate", heading.label)
+    if not body and k + 1 < len(heads):
+        lead.append(Block("heading", _heading_text(text, units[index])))
+        story.account("boilerplate", heading.title or "")
+        return None
+    return body
 
 
 def parse_first(
@@ -126,19 +145,13 @@ def parse_first(
     lead: list[Block] = []
     k = 0
     while True:  # as parse's loop, up to the first chapter it makes
-        index, heading = heads[k]
         if k + 1 == len(heads) and (after := next(found, None)) is not None:
             heads.append(after)
-        end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
-        body = units[index + 1 : end]
-        if k == 0:
-            body = _drop_title_repeat(text, body, pre.header)
-        story.account("boilerplate", heading.label)
-        if not body and k + 1 < len(heads):
-            lead.append(Block("heading", _heading_text(text, units[index])))
-            story.account("boilerplate", heading.title or "")
+        body = _body_under(text, units, heads, k, pre, lead)
+        if body is None:
             k += 1
             continue
+        heading = heads[k][1]
         number = heading.number if heading.number and heading.number > 0 else 1
         chapter = text.chapter(number, heading.title, body, lead)
         story.account("boilerplate", text.boilerplate_words)
