@@ -124,9 +124,9 @@ def load_first_chapter(path: str | Path) -> Story | None:
     """
     path = Path(path)
     try:
-        if path.is_dir() or path.stat().st_size > MAX_BYTES:
-            return None
         size = path.stat().st_size
+        if path.is_dir() or size > MAX_BYTES:
+            return None
         known = STORY_FORMATS.get(path.suffix.lower())
         module = importlib.import_module(known) if known is not None else None
         story: Story | None

@@ -81,13 +81,16 @@ def parse(
         return pre.header, pre.notes, chapters
     previous = 0
     lead: list[Block] = []
-    for k, (_, heading) in enumerate(heads):
-        under = _body_under(text, units, heads, k, pre, lead)
+    for k, (index, heading) in enumerate(heads):
+        end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
+        under = _body_under(
+            text, heading, units[index], units[index + 1 : end], pre, lead,
+            first=k == 0, last=k + 1 == len(heads),
+        )  # fmt: skip
         if under is None:
             continue
-        number = heading.number if heading.number and heading.number > previous else previous + 1
-        previous = number
-        chapters.append(text.chapter(number, heading.title, under, lead))
+        previous = _number(heading, previous)
+        chapters.append(text.chapter(previous, heading.title, under, lead))
         lead = []
     story.account("boilerplate", text.boilerplate_words)
     return pre.header, pre.notes, chapters
@@ -95,27 +98,33 @@ def parse(
 
 def _body_under(
     text: ChapterText,
-    units: list[Unit],
-    heads: list[tuple[int, Heading]],
-    k: int,
+    heading: Heading,
+    unit: Unit,
+    body: list[Unit],
     pre: Preamble,
     lead: list[Block],
+    *,
+    first: bool,
+    last: bool,
 ) -> list[Unit] | None:
-    """The units under heading ``k`` (up to the next heading found); None when that heading
-    has nothing under it and another follows: it then leads the next chapter (kept in
-    ``lead``). The heading's words are accounted as boilerplate either way."""
-    index, heading = heads[k]
+    """The units under ``heading`` (its ``unit``; ``body``: the units up to the next heading,
+    ``first``/``last``: the file's first or last heading); None when it has nothing under it
+    and another follows: it then leads the next chapter (kept in ``lead``). The heading's words
+    are accounted as boilerplate either way."""
     story = pre.header.story
-    end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
-    body = units[index + 1 : end]
-    if k == 0:
+    if first:
         body = _drop_title_repeat(text, body, pre.header)
     story.account("boilerplate", heading.label)
-    if not body and k + 1 < len(heads):
-        lead.append(Block("heading", _heading_text(text, units[index])))
+    if not body and not last:
+        lead.append(Block("heading", _heading_text(text, unit)))
         story.account("boilerplate", heading.title or "")
         return None
     return body
+
+
+def _number(heading: Heading, previous: int) -> int:
+    """A chapter's number: its heading's when that goes up from ``previous``, else the next."""
+    return heading.number if heading.number and heading.number > previous else previous + 1
 
 
 def parse_first(
@@ -147,13 +156,16 @@ def parse_first(
     while True:  # as parse's loop, up to the first chapter it makes
         if k + 1 == len(heads) and (after := next(found, None)) is not None:
             heads.append(after)
-        body = _body_under(text, units, heads, k, pre, lead)
+        index, heading = heads[k]
+        end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
+        body = _body_under(
+            text, heading, units[index], units[index + 1 : end], pre, lead,
+            first=k == 0, last=k + 1 == len(heads),
+        )  # fmt: skip
         if body is None:
             k += 1
             continue
-        heading = heads[k][1]
-        number = heading.number if heading.number and heading.number > 0 else 1
-        chapter = text.chapter(number, heading.title, body, lead)
+        chapter = text.chapter(_number(heading, 0), heading.title, body, lead)
         story.account("boilerplate", text.boilerplate_words)
         return pre.header, pre.notes, chapter
 
@@ -230,17 +242,13 @@ def parse_streamed(
         end = heads[k + 1][0] if k + 1 < len(heads) else count
         stretch = units(index, end)
         text = SourcedText(window(stretch), layout, source)
-        body = stretch[1:]
-        if k == 0:
-            body = _drop_title_repeat(text, body, pre.header)
-        story.account("boilerplate", heading.label)
-        if not body and k + 1 < len(heads):
-            lead.append(Block("heading", _heading_text(text, stretch[0])))
-            story.account("boilerplate", heading.title or "")
-        else:
-            number = heading.number or 0
-            number = previous = number if number > previous else previous + 1
-            chapters.append(text.chapter(number, heading.title, body, lead))
+        body = _body_under(
+            text, heading, stretch[0], stretch[1:], pre, lead,
+            first=k == 0, last=k + 1 == len(heads),
+        )  # fmt: skip
+        if body is not None:
+            previous = _number(heading, previous)
+            chapters.append(text.chapter(previous, heading.title, body, lead))
             lead = []
         boilerplate += text.boilerplate_words
     story.account("boilerplate", boilerplate)

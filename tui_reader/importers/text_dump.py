@@ -128,10 +128,7 @@ def load_file(path: Path) -> Story:
             got = _txt_archive.parse_streamed(resume.source, resume.layout, resume.units)
             if got is not None:
                 header, notes, chapters = got
-                story = _story(path, "archive-txt", header, notes, chapters, 0)
-                if story.chapters_total is None and header.completed:
-                    story.chapters_total = len(chapters)
-                return story
+                return _story(path, "archive-txt", header, notes, chapters, 0)
     lines, widget_words, source = read_lines(path)
     return build(path, lines, widget_words, source)
 
@@ -189,9 +186,7 @@ def load_first_file(path: Path) -> Story | None:
     del units
     header, notes, chapter = first
     _ = chapter.blocks  # parsed now: the loader (and the lines it may hold) goes
-    story = _story(path, "archive-txt", header, notes, [chapter], widget_words)
-    story.chapters_total = header.chapters_total  # (never the one chapter read so far)
-    return story
+    return _story(path, "archive-txt", header, notes, [chapter], widget_words, whole=False)
 
 
 def read_lines(path: Path) -> tuple[list[str], int, LineSource | None]:
@@ -276,10 +271,7 @@ def build(
         else:
             fmt = "archive-txt"
             header, notes, chapters = _txt_archive.parse(path, lines, units, layout, source)
-    story = _story(path, fmt, header, notes, chapters, widget_words)
-    if story.chapters_total is None and header.completed:
-        story.chapters_total = len(chapters)
-    return story
+    return _story(path, fmt, header, notes, chapters, widget_words)
 
 
 def _story(
@@ -289,9 +281,13 @@ def _story(
     notes: list[str],
     chapters: list[Chapter],
     widget_words: int,
+    *,
+    whole: bool = True,
 ) -> Story:
     """The story from its parsed header, story notes and chapters (``fmt``: its source format;
-    ``widget_words``: rating-widget words removed)."""
+    ``widget_words``: rating-widget words removed). A complete story that does not say how many
+    chapters it has has as many as were read, when they are all of them (``whole``; never the
+    one chapter a first-chapter read has)."""
     story = header.story
     story.title = header.title or title_from_filename(path.name)
     story.source = Source(path=str(path), format=fmt)
@@ -301,6 +297,8 @@ def _story(
     story.warnings = list(header.warnings)
     story.tags = header.tags
     story.chapters_total = header.chapters_total
+    if story.chapters_total is None and header.completed and whole:
+        story.chapters_total = len(chapters)
     story.notes = [Note("before", n) for n in notes]
     story.chapters = chapters
     story.account("boilerplate", widget_words)

@@ -438,8 +438,7 @@ class ReaderScreen(Screen[None]):
     @property
     def search_field(self) -> SearchField | None:
         """The search field, once it was first opened (the first frame has none to mount)."""
-        found = self.query(SearchField)
-        return found.first() if found else None
+        return self.query_one_optional(SearchField)
 
     async def action_search(self) -> None:
         """Open the search field (mounting it, hidden, above the footer the first time)."""
