@@ -81,12 +81,8 @@ def parse(
         return pre.header, pre.notes, chapters
     previous = 0
     lead: list[Block] = []
-    for k, (index, heading) in enumerate(heads):
-        end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
-        under = _body_under(
-            text, heading, units[index], units[index + 1 : end], pre, lead,
-            first=k == 0, last=k + 1 == len(heads),
-        )  # fmt: skip
+    for k, (_, heading) in enumerate(heads):
+        under = _body_at(text, units, heads, k, pre, lead)
         if under is None:
             continue
         previous = _number(heading, previous)
@@ -120,6 +116,23 @@ def _body_under(
         story.account("boilerplate", heading.title or "")
         return None
     return body
+
+
+def _body_at(
+    text: ChapterText,
+    units: list[Unit],
+    heads: list[tuple[int, Heading]],
+    k: int,
+    pre: Preamble,
+    lead: list[Block],
+) -> list[Unit] | None:
+    """:func:`_body_under` for heading ``k`` of ``heads`` found in ``units`` (all the file's)."""
+    index, heading = heads[k]
+    end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
+    return _body_under(
+        text, heading, units[index], units[index + 1 : end], pre, lead,
+        first=k == 0, last=k + 1 == len(heads),
+    )  # fmt: skip
 
 
 def _number(heading: Heading, previous: int) -> int:
@@ -156,12 +169,8 @@ def parse_first(
     while True:  # as parse's loop, up to the first chapter it makes
         if k + 1 == len(heads) and (after := next(found, None)) is not None:
             heads.append(after)
-        index, heading = heads[k]
-        end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
-        body = _body_under(
-            text, heading, units[index], units[index + 1 : end], pre, lead,
-            first=k == 0, last=k + 1 == len(heads),
-        )  # fmt: skip
+        heading = heads[k][1]
+        body = _body_at(text, units, heads, k, pre, lead)
         if body is None:
             k += 1
             continue
