@@ -35,6 +35,9 @@ LIBRARY = "tui_reader.library"
 UPDATE_PROGRESS = "tui_reader.ui.widgets.update_progress"
 """Checking stories for updates with FanFicFare."""
 
+FOOTER = "tui_reader.ui.widgets.footer"
+"""The footer with the keys, mounted once a screen's first frame is painted (FooterSlot)."""
+
 MODULES: tuple[str, ...] = (
     BOOKMARK_NOTE,
     CHAPTER_INDEX,
@@ -44,6 +47,7 @@ MODULES: tuple[str, ...] = (
     MUTES,
     LIBRARY,
     UPDATE_PROGRESS,
+    FOOTER,
 )
 """Every module above: what a key press (or a palette command) may need."""
 

@@ -32,12 +32,12 @@ from tui_reader.library_query import (
 from tui_reader.paths import display_path, display_text
 from tui_reader.state import Mute, StateStore, mute_key
 from tui_reader.text import collapse_whitespace
+from tui_reader.ui import lazy
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.dialogs.mute import MuteChoice, MuteDialog
 from tui_reader.ui.dialogs.status import StatusDialog
 from tui_reader.ui.messages import OpenStory
-from tui_reader.ui.screens.mutes import MutesScreen
-from tui_reader.ui.widgets.footer import KeysFooter
+from tui_reader.ui.widgets.footer_slot import FooterSlot
 from tui_reader.ui.widgets.library_table import COLUMNS, CONTINUE_KEY, LibraryTable
 
 FREEZE_FROM = 2000
@@ -123,7 +123,7 @@ class LibraryScreen(Screen[None]):
         yield bar
         yield LibraryTable(id="library-table")
         yield Static("", id="library-summary")
-        yield KeysFooter()
+        yield FooterSlot()  # (the footer, once the first frame is painted)
 
     def on_mount(self) -> None:
         """Start scanning; the table takes focus at once."""
@@ -267,7 +267,7 @@ class LibraryScreen(Screen[None]):
 
     def show_mutes(self) -> None:
         """The review screen of every mute; back here, the library follows what was unmuted."""
-        self.app.push_screen(MutesScreen(self.store, self.entries))
+        self.app.push_screen(lazy.name(lazy.MUTES, "MutesScreen")(self.store, self.entries))
 
     def muted_story_ids(self) -> frozenset[str]:
         """Ids of the stories the reader's mutes leave out (none while ``h`` shows them)."""

@@ -34,7 +34,7 @@ from tui_reader.ui.messages import (
     SearchRequested,
 )
 from tui_reader.ui.widgets.chapter_view import ChapterView
-from tui_reader.ui.widgets.footer import KeysFooter
+from tui_reader.ui.widgets.footer_slot import FooterSlot
 from tui_reader.ui.widgets.reader_header import ReaderHeader
 from tui_reader.ui.widgets.search_field import SearchField
 
@@ -129,7 +129,8 @@ class ReaderScreen(Screen[None]):
             id="chapter-view",
         )
         yield self._view
-        yield KeysFooter()  # (the search field is mounted when first opened: _open_search)
+        # the footer, once the first frame is painted (the search field: when first opened)
+        yield FooterSlot()
 
     def on_mount(self) -> None:
         """Open at the start position (through a gate when it stands there)."""
@@ -445,7 +446,7 @@ class ReaderScreen(Screen[None]):
         field = self.search_field
         if field is None:
             field = SearchField(placeholder=SEARCH_PLACEHOLDER, id="search")
-            await self.mount(field, before=self.query_one(KeysFooter))
+            await self.mount(field, before=self.query_one("FooterSlot, KeysFooter"))
         field.open(self.session.search_text)
 
     def on_search_closed(self, event: SearchClosed) -> None:
