@@ -146,10 +146,11 @@ def _library_screens(screens: Iterable[object]) -> list[LibraryScreen]:
 
 
 class StoryOnlyScreen(Screen[None]):
-    """The blank bottom screen when one story file was opened.
+    """The blank bottom screen when one story file was opened and a warning comes first.
 
     The app quits when the story's reading screen is dismissed or its warning declined
-    (:meth:`TuiReaderApp.story_closed`), so a reader never lands here.
+    (:meth:`TuiReaderApp.story_closed`), so a reader never lands here. (Without a warning the
+    reading screen itself is the bottom screen: :meth:`TuiReaderApp.get_default_screen`.)
     """
 
 
@@ -250,6 +251,8 @@ class TuiReaderApp(App[int]):
         self._first_session: ReadingSession | None = None
         self._first_only: list[Story] = []
         """Stories shown from their first chapter only while the whole story is read."""
+        self._reader_at_bottom = False
+        """True when the single story's reading screen is the app's bottom screen."""
         if self.target.is_dir():
             library: type[Library] = lazy.name(lazy.LIBRARY, "Library")
             self.library = library(self.target, self.data_dir)
@@ -263,10 +266,23 @@ class TuiReaderApp(App[int]):
         return super().get_key_display(binding)
 
     def get_default_screen(self) -> Screen[Any]:
-        """The library, or a blank bottom screen under a single story."""
+        """The library; or, with one story file opened, its reading screen when nothing has to
+        come first (no warning due; with only its first chapter read, the place in that
+        chapter), else a blank bottom screen under the warning.
+
+        The reading screen at the bottom is the first frame itself: no blank screen is composed,
+        styled and painted before it (a story's first frame, ~3 % of its instructions)."""
         if self.library is not None:
             return lazy.name(LIBRARY_SCREEN, "LibraryScreen")(self.library, self.store)
-        return StoryOnlyScreen()
+        story = self.single_story
+        if story is None or self.needs_warning(story):
+            return StoryOnlyScreen()
+        if self._whole is not None:
+            if not self.may_show_first(story):
+                return StoryOnlyScreen()
+            self._first_only.append(story)
+        self._reader_at_bottom = True
+        return self.reader_screen(story, self.target)
 
     def on_mount(self) -> None:
         """Restore the theme, show the config's and stored warnings, open a single story,
@@ -298,10 +314,14 @@ class TuiReaderApp(App[int]):
                 self.on_signal, sig
             )
         if self.single_story is not None and self._whole is not None:
-            self.open_whole_story(self.single_story, self._whole)
+            if self._reader_at_bottom:  # (its first chapter is on show: read the rest)
+                self.read_whole_later(self.single_story, self._whole, shown=True)
+            else:
+                self.open_whole_story(self.single_story, self._whole)
             self._whole = None
         elif self.single_story is not None:
-            self.show_story(self.single_story, self.target)
+            if not self._reader_at_bottom:
+                self.show_story(self.single_story, self.target)
             if self._cache_fill is not None:
                 self.fill_cache_later(self.single_story, self._cache_fill)
                 self._cache_fill = None
@@ -710,6 +730,19 @@ class TuiReaderApp(App[int]):
 
         With one story file opened, leaving its reading screen quits (:meth:`story_closed`).
         """
+        reader = self.reader_screen(story, path, chapter=chapter, position=position)
+        self.push_screen(reader, lambda _: self.story_closed())
+
+    def reader_screen(
+        self,
+        story: Story,
+        path: Path,
+        *,
+        chapter: int | None = None,
+        position: Position | None = None,
+    ) -> ReaderScreen:
+        """The reading screen of ``story`` at ``position``, else the saved place (or
+        ``chapter``); with the session prepared before the app ran when it is for this story."""
         session, self._first_session = self._first_session, None
         if session is not None and (session.story is not story or chapter or position):
             session = None
@@ -717,7 +750,7 @@ class TuiReaderApp(App[int]):
             position = self.store.position(story.story_id)
             if chapter is not None and position is not None and position.chapter != chapter:
                 position = None
-        reader = ReaderScreen(
+        return ReaderScreen(
             story,
             self.store,
             path=path,
@@ -726,7 +759,6 @@ class TuiReaderApp(App[int]):
             session=session,
             indexing=any(first is story for first in self._first_only),
         )
-        self.push_screen(reader, lambda _: self.story_closed())
 
     def story_closed(self) -> None:
         """A story was left (its reading screen dismissed, its warning declined): with one

@@ -294,8 +294,17 @@ class ReaderScreen(Screen[None]):
     def _leave(self) -> None:
         """Save and go back to the library (or quit, with one story file opened)."""
         self._save_now()
-        if self.app.screen is self:
+        if self.app.screen is not self:
+            return
+        if len(self.app.screen_stack) > 1:
             self.dismiss()
+            return
+        # the app's bottom screen (one story file opened): leaving the story ends the app
+        closed = getattr(self.app, "story_closed", None)
+        if closed is not None:
+            closed()
+        else:
+            self.app.exit()
 
     # --- view messages ----------------------------------------------------------------------
 
