@@ -148,7 +148,11 @@ async def test_a_whole_story_that_warns_asks_before_reading_on(book: Path, data_
 
     app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=warned)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await settle(  # (the dialog pushed, then painted)
+            app,
+            pilot,
+            lambda: isinstance(app.screen, ConfirmDialog) and "Rating" in screen_text(app),
+        )
         assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "warning"
         assert "Rating: Explicit" in screen_text(app)
         await pilot.press("n")
@@ -203,7 +207,11 @@ async def test_a_dump_whose_preamble_warns_asks_before_any_text(
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("enter")
-        await settle(app, pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await settle(  # (the dialog pushed, then painted)
+            app,
+            pilot,
+            lambda: isinstance(app.screen, ConfirmDialog) and "Rating" in screen_text(app),
+        )
         assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "warning"
         assert "Rating: Explicit" in screen_text(app)
         assert not any(isinstance(s, ReaderScreen) for s in app.screen_stack)
