@@ -362,3 +362,60 @@ def test_report_merges_runs_and_marks_the_quick_ones(
     assert "| state | save p99 (quick) | 3.00 ms | p99 < 5 ms | ok |" in text
     assert "| ssh | (case failed) | — | | FAILED: RuntimeError: no server |" in text
     assert "- targets: 1 met, 0 missed" in text
+
+
+def test_the_first_render_probe_ends_a_program_at_its_first_frame(tmp_path: Path) -> None:
+    """The instruction case's probe: the empty app (which would run until quit) ends by itself
+    once its first frame is rendered (before it is written out), with status 0, on a real
+    pseudo-terminal."""
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    from benchmarks import first_render_probe
+    from benchmarks.case_instructions import FLOOR
+
+    master, slave = os.openpty()
+    env = os.environ | {"TERM": "xterm-256color", first_render_probe.SCREEN_ENV: ""}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.first_render_probe", str(FLOOR)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    os.close(slave)
+    shown: list[bytes] = []
+
+    def drain() -> None:
+        """Read what the app writes (its frame) until the terminal closes."""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            shown.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        reader.join(timeout=5)
+        os.close(master)
+    assert b"\x1b[?1049h" in b"".join(shown)  # (the app had started: its own screen was on)
+
+
+def test_the_instruction_case_reads_callgrind_totals(tmp_path: Path) -> None:
+    from benchmarks.case_instructions import _count
+
+    dump = tmp_path / "callgrind.out.1"
+    dump.write_text("version: 1\ncreator: callgrind-3.19.0\nevents: Ir\nsummary: 831204512\n")
+    assert _count(dump) == 831204512
+    assert _count(tmp_path / "missing") is None
