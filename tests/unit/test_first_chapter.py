@@ -94,3 +94,43 @@ def test_a_broken_file_gives_none(tmp_path: Path) -> None:
     assert load_first_chapter(path) is None
     assert load_first_chapter(tmp_path / "missing.epub") is None
     assert load_first_chapter(tmp_path) is None
+
+
+def test_a_first_chapter_read_decompresses_only_what_it_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The book's documents are not all streamed before its first chapter shows: only those
+    read up to the second chapter (the whole import streams them all, as the bomb check)."""
+    from tui_reader.importers import epub
+
+    path = make_story(tmp_path, 60_000, "epub").path
+    streamed: list[str] = []
+    real_stream = epub._Book._stream_capped
+
+    def counted(book: Any, name: str, real: str, sink: Any) -> None:
+        """Record which member is decompressed."""
+        streamed.append(real)
+        real_stream(book, name, real, sink)
+
+    monkeypatch.setattr(epub._Book, "_stream_capped", counted)
+    first = load_first_chapter(path)
+    assert first is not None and len(first.chapters) == 1
+    documents = {name for name in streamed if name.endswith((".xhtml", ".html"))}
+    assert 1 <= len(documents) <= 4  # (the contents and the first chapters, of 13)
+    streamed.clear()
+    assert len(load_story(path).chapters) == 12
+    assert len({name for name in streamed if name.endswith((".xhtml", ".html"))}) >= 12
+
+
+def test_a_book_declared_past_its_cap_is_refused_before_its_first_chapter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_reader.importers import epub
+
+    path = make_story(tmp_path, 60_000, "epub").path
+    monkeypatch.setattr(epub, "MAX_TOTAL_BYTES", 20_000)  # (each document is under it)
+    with pytest.raises(ValueError, match="too large"):
+        epub.load_first(path, path.read_bytes())
+    assert load_first_chapter(path) is None  # (the whole import then says why)
+    with pytest.raises(Exception, match="too large"):
+        load_story(path)

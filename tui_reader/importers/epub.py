@@ -172,6 +172,26 @@ class _Book:
             except ValueError as exc:
                 self.problems.append(str(exc))
 
+    def check_declared(self, names: list[str]) -> None:
+        """Refuse a book whose members, at the sizes the zip declares, pass the book's cap,
+        without decompressing any (first chapter first: only the documents read before the
+        second chapter are decompressed, each under its own caps as it streams; the whole
+        import then streams every member, :meth:`check`, before it parses).
+
+        Python's zip reader never gives more of a member than its declared size (more fails
+        its check), so the declared sizes bound everything this book can expand to.
+        """
+        total = 0
+        for name in names:
+            real = self.names.get(name) or self.names.get(name.casefold())
+            if real is not None:
+                total += self.zip.getinfo(real).file_size
+        if total > MAX_TOTAL_BYTES:
+            raise _TooLarge(
+                "the EPUB is too large: it expands to more than "
+                f"{MAX_TOTAL_BYTES // (1024 * 1024)} MB; refusing to read it"
+            )
+
     def _stream(self, name: str, sink: Callable[[bytes], object] | None) -> None:
         """Decompress ``name`` chunk by chunk into ``sink``, enforcing every cap as it goes."""
         real = self.names.get(name) or self.names.get(name.casefold())
@@ -669,7 +689,7 @@ def load_first(path: Path, data: bytes) -> Story | None:
     package = _package(book, _rootfile(book))
     if not package.spine:
         return None
-    book.check(package.spine)
+    book.check_declared(package.spine)  # (only the documents read are decompressed)
     paths = _document_paths(package)
     meta = package.meta
     contributors = " ".join(meta.get("contributor", [])).casefold()
