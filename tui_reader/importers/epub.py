@@ -66,7 +66,7 @@ from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.grammar import parse_heading
 from tui_reader.importers.warnings import rating, site_archive_warning
-from tui_reader.memory import Pacer
+from tui_reader.memory import Pacer, tune
 from tui_reader.model import (
     ARCHIVE_WARNINGS,
     Block,
@@ -632,6 +632,7 @@ def load_file(path: Path) -> Story:
     """
     if path.stat().st_size == 0:
         raise ValueError("the file is empty")
+    tune()  # (the reader's own process: its threads share one heap, see tui_reader.memory)
     book = _Book(path)
     try:
         return _load(path, book)
@@ -685,6 +686,7 @@ def load_first(path: Path, data: bytes) -> Story | None:
     None when the book is not read that way: an AO3 or FanFicFare book (read whole), or one
     whose first reading finds no chapter before its end. Raises like :func:`load`.
     """
+    tune()  # (before the first parse: see tui_reader.memory)
     book = _Book(data)
     package = _package(book, _rootfile(book))
     if not package.spine:
