@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from benchmarks.generate import make_story
 from tui_reader.importers import load_first_chapter, load_story, text_dump
 from tui_reader.story_cache import adopt_parsed
@@ -114,3 +116,17 @@ def test_a_by_line_dump_longer_than_its_prefix_reads_quickly(tmp_path: Path) -> 
     assert first is not None and first.author == whole.author == "Oriel Fenn"
     assert first.chapters[0].to_dict() == whole.chapters[0].to_dict()
     assert first.chapters[0].blocks == load_story(path).chapters[0].blocks
+
+
+def test_a_first_chapter_longer_than_the_prefix_bound_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The quick read stops at ``MAX_FIRST_BYTES`` without chapter 1's end: None (the whole
+    import reads the file), and nothing is left for the whole import to resume."""
+    monkeypatch.setattr(text_dump, "MAX_FIRST_BYTES", 1 << 16)
+    path = tmp_path / "story.txt"
+    path.write_text(PREAMBLE + _chapter(1, 600, "\n\n") + _chapter(2, 40, "\n\n"), "utf-8")
+    text_dump._RESUME.clear()
+    assert load_first_chapter(path) is None
+    assert not text_dump._RESUME
+    assert [c.number for c in load_story(path).chapters] == [1, 2]

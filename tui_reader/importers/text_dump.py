@@ -47,6 +47,10 @@ FIRST_BYTES = 1 << 14
 """How much of a dump :func:`load_first_file` reads first (then as much again as it has read,
 each time, until chapter 1 ends at the next chapter's heading or the file does)."""
 
+MAX_FIRST_BYTES = 1 << 20
+"""How much of a dump :func:`load_first_file` reads at most: a dump without a heading, or
+whose first chapter runs longer, is read whole (the prefix's stretches would be spent twice)."""
+
 TAIL_BYTES = 1 << 12
 """How much of a file's end :func:`last_lines` reads (FanFicFare's end line)."""
 
@@ -207,7 +211,7 @@ def load_first_file(path: Path) -> Story | None:
     :data:`FIRST_BYTES`, then as much again as has been read, each time, until chapter 1 ends
     at the next chapter's heading (the layout is the prefix's; the FanFicFare and Gutenberg
     tests exact, the file's end read for FanFicFare's end line when the top looks like
-    FanFicFare's).
+    FanFicFare's), and at most :data:`MAX_FIRST_BYTES`.
 
     None when the quick reading is not sure to match the full one: not an archive dump (FanFicFare
     TXT, a Gutenberg or plain book), or a dump without chapter headings (its preamble, and the
@@ -231,6 +235,8 @@ def load_first_file(path: Path) -> Story | None:
             try:
                 found = _first_of(path, lines, stat.st_size, complete=last)
             except _More:
+                if handle.tell() >= MAX_FIRST_BYTES:
+                    return None  # (no heading yet, or a long first chapter: read it whole)
                 continue
             break
         else:  # (the pieces end with the last one: never here)
