@@ -381,7 +381,7 @@ def index_streamed(path: Path, resume: Resume) -> tuple[LineSource, Layout, arra
         if not plain_head(pending):
             return None
         starts = array("q", [0])
-        widths = array("q")
+        widths = array("i")  # (a line's width: 4 bytes a line)
         packed = array("q")
         base = index = 0
         start = -1
