@@ -140,22 +140,33 @@ def _number(heading: Heading, previous: int) -> int:
     return heading.number if heading.number and heading.number > previous else previous + 1
 
 
+class Incomplete(Exception):
+    """Raised by :func:`parse_first` on some of a file's lines when they end before the first
+    chapter does: read on (more of the file) and try again."""
+
+
 def parse_first(
     path: Path,
     lines: list[str],
     units: list[Unit],
     layout: Layout,
     source: LineSource | None = None,
+    *,
+    complete: bool = True,
 ) -> tuple[Header, list[str], Chapter] | None:
     """The header, story notes and first chapter :func:`parse` gives, finding the headings only
     up to the one after the first chapter's (no later chapter is indexed); None for a dump
     without chapter headings (read it whole: its preamble's end is found by reading on).
-    ``units`` and ``layout``: the whole file's, as :func:`parse` takes them."""
+    ``units`` and ``layout``: the file's, as :func:`parse` takes them. When ``lines`` are only
+    the start of the file (not ``complete``: ``units``, the whole units in them), raises
+    :class:`Incomplete` unless the first chapter ends at a heading found in them."""
     if layout.line_paragraphs:
         units = explode_lines(units)
     found = _iter_headings(lines, units)
     heads = list(itertools.islice(found, 2))
     if not heads:
+        if not complete:
+            raise Incomplete
         return None
     text = (
         ChapterText(lines, layout, gap_breaks=True)
@@ -169,6 +180,8 @@ def parse_first(
     while True:  # as parse's loop, up to the first chapter it makes
         if k + 1 == len(heads) and (after := next(found, None)) is not None:
             heads.append(after)
+        if k + 1 == len(heads) and not complete:
+            raise Incomplete  # (its body may go on past the lines read)
         heading = heads[k][1]
         body = _body_at(text, units, heads, k, pre, lead)
         if body is None:
