@@ -66,8 +66,16 @@ def _number_words() -> dict[str, int]:
 NUMBER_WORDS: dict[str, int] = _number_words()
 """Spelled-out numbers ("seven", "twenty-one", "twenty one") to ints, lower case."""
 
-NUMBER_WORD_PATTERN = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
-"""A regex alternation of every number word, longest first (compile with IGNORECASE)."""
+_ONES_PATTERN = "|".join(_ONES[1:])
+NUMBER_WORD_PATTERN = (
+    f"(?:{'|'.join(_TENS)})(?:[- ](?:{_ONES_PATTERN}))?|{'|'.join(_TEENS[1:])}|{_ONES_PATTERN}|ten"
+)
+"""A regex alternation matching exactly the keys of :data:`NUMBER_WORDS` (compile with
+IGNORECASE) and choosing as a list of every word longest first would: a longer word is always
+tried before one it begins with ("twenty-one", "twenty"; "sixteen", "six"). Written as a small
+trie because that list's two thousand characters took a millisecond to compile in each pattern
+using it. "ten" stays the last word, as in that list: a lookahead written after the alternation
+ungrouped (``_NUMBERED``) binds to the last word only."""
 
 NUMBER_PATTERN = rf"(?:\d{{1,4}}|{NUMBER_WORD_PATTERN})"
 """A chapter number in digits or words, as a regex (compile with IGNORECASE)."""
