@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import dataclasses
 import json
 import os
 import threading
@@ -21,6 +20,7 @@ from tui_reader.config import PREFERENCE_NAMES, Preferences, preference_problem
 from tui_reader.state import storage as disk
 from tui_reader.state.migrations import NewerSchemaError
 from tui_reader.state.records import (
+    BOOKMARK_FIELDS,
     MUTE_KINDS,
     PREF_DEFAULTS,
     RECORD_SHAPES,
@@ -906,7 +906,7 @@ class StateStore:
         )
         fields = {
             k: v
-            for k, v in dataclasses.asdict(mark).items()
+            for k, v in mark.to_dict().items()
             if k != "id" and not (k == "fingerprint" and v is None)
         }
         self._apply(lambda db: _put(db, "bookmarks", mark.id, fields, "id"), write=True)
@@ -919,7 +919,7 @@ class StateStore:
             if story_id is not None and rec.get("story_id") != story_id:
                 continue
             try:
-                fields = {f: rec[f] for f in Bookmark.__dataclass_fields__ if f != "fingerprint"}
+                fields = {f: rec[f] for f in BOOKMARK_FIELDS if f != "fingerprint"}
                 marks.append(Bookmark(**fields, fingerprint=rec.get("fingerprint")))
             except (KeyError, TypeError):
                 continue
