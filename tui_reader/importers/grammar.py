@@ -289,10 +289,20 @@ _BREAK_LINE = lazy_pattern(
 )
 
 
+_BREAK_FIRST = frozenset(_MARKER_SYMBOLS + "-~=*oOxX0—–―")
+"""Every character a scene-break marker can start with (what ``_BREAK_LINE`` lets come first):
+a line starting otherwise is no break, and most never reach the pattern."""
+
+
 def is_scene_break(line: str) -> bool:
     """True when a line (or a paragraph's whole text) is a scene-break marker, in any case."""
     text = line.strip()
-    return bool(text) and len(text) <= 60 and _BREAK_LINE.match(text) is not None
+    return (
+        bool(text)
+        and len(text) <= 60
+        and text[0] in _BREAK_FIRST
+        and _BREAK_LINE.match(text) is not None
+    )
 
 
 # --- epigraph attributions -----------------------------------------------------------------

@@ -183,10 +183,21 @@ def warning_sentences(text: str) -> list[str]:
     return keep
 
 
+def _may_stop(sentence: str) -> bool:
+    """False when no pattern of ``_STOPS`` can match ``sentence``: each needs "ch" and one of
+    "stop", "last" or "read" (checked casefolded, which maps every character those patterns
+    match case-insensitively onto these letters, the long s included). Most sentences of most
+    notes then never compile or run the patterns."""
+    low = sentence.casefold()
+    return "ch" in low and ("stop" in low or "last" in low or "read" in low)
+
+
 def stop_points(text: str) -> list[WarningGate]:
     """The author's stop points in a note: a gate after the named chapter, reason verbatim."""
     gates: list[WarningGate] = []
     for sentence in sentences(text):
+        if not _may_stop(sentence):
+            continue
         for pattern in _STOPS:
             m = pattern.search(sentence)
             if m is None:
