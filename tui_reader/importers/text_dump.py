@@ -18,7 +18,6 @@ import codecs
 import contextlib
 import os
 from array import array
-from dataclasses import dataclass
 from pathlib import Path
 
 from tui_reader.importers import _txt_archive, _txt_book, _txt_fff
@@ -35,6 +34,7 @@ from tui_reader.importers.encoding import SAMPLE, decode_text, looks_binary, utf
 from tui_reader.model import Chapter, ChapterUnreadable, Note, Source, Story
 from tui_reader.paths import title_from_filename
 from tui_reader.text import normalise_spaces, sanitise
+from tui_reader.values import Value
 
 CHUNK_BYTES = 1 << 16
 """How many bytes :func:`utf8_lines` decodes at a time (cut after a newline)."""
@@ -133,8 +133,7 @@ def load_file(path: Path) -> Story:
     return build(path, lines, widget_words, source)
 
 
-@dataclass
-class Resume:
+class Resume(Value, fields=("source", "layout", "units")):
     """What :func:`load_first_file` learnt from a whole plain UTF-8 dump, for :func:`load_file`
     to index the rest without holding the file's lines: where its lines are, its layout and
     its units (packed: start, end, gap; 24 bytes a unit)."""
@@ -145,6 +144,14 @@ class Resume:
     """The whole file's layout."""
     units: array[int]
     """Its units, exploded into lines when the layout has a paragraph a line."""
+
+    __slots__ = ("layout", "source", "units")
+
+    def __init__(self, source: LineSource, layout: Layout, units: array[int]) -> None:
+        """What was learnt."""
+        self.source = source
+        self.layout = layout
+        self.units = units
 
 
 _RESUME: dict[Path, Resume] = {}
