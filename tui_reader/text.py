@@ -174,6 +174,8 @@ class _LazyPattern:
     def __getattr__(self, name: str) -> Any:
         """An attribute of the compiled pattern (compiled now, the first time). Its matching
         methods are then kept on this object, so later calls never come here."""
+        if name.startswith("_"):  # (no pattern attribute; and copy's probes must not recurse)
+            raise AttributeError(name)
         compiled = self._compiled
         if compiled is None:
             compiled = self._compiled = re.compile(*self._source)

@@ -20,11 +20,19 @@ from __future__ import annotations
 
 from dataclasses import FrozenInstanceError
 from operator import attrgetter
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:  # (type checkers treat the classes as dataclasses: frozen fields checked)
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**_: Any) -> Any:
+        """At run time: nothing (the decorator only informs type checkers)."""
+        return lambda cls: cls
 
 
-class Value:
-    """Equality and repr by named fields, as ``@dataclass`` gives them."""
+class _Fields:
+    """Equality and repr by named fields, as ``@dataclass`` gives them (the base of both kinds)."""
 
     __slots__ = ()
 
@@ -58,23 +66,32 @@ class Value:
             return bool(self._key(self) == self._key(other))
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]  # (mutable: unhashable, as with eq=True)
-
     def __repr__(self) -> str:
         """``Name(field=value, …)`` over the shown fields."""
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown)
         return f"{self.__class__.__qualname__}({shown})"
 
 
-class FrozenValue(Value):
-    """A :class:`Value` that cannot change after ``__init__`` and hashes by its compared fields.
+@dataclass_transform(eq_default=True)
+class Value(_Fields):
+    """A value class whose fields may change: equal by its fields, unhashable (as a dataclass
+    with ``eq=True``)."""
+
+    __slots__ = ()
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass_transform(eq_default=True, frozen_default=True)
+class FrozenValue(_Fields):
+    """A value class that cannot change after ``__init__`` and hashes by its compared fields.
 
     ``__init__`` sets its fields with ``object.__setattr__``.
     """
 
     __slots__ = ()
 
-    def __hash__(self) -> int:  # type: ignore[override]
+    def __hash__(self) -> int:
         """The hash of the compared fields' values."""
         return hash(self._key(self))
 
