@@ -8,18 +8,21 @@ never loads Textual.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import gc
 import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from tui_reader import __version__
 from tui_reader.config import Settings, load_settings
 from tui_reader.paths import data_dir, default_library_dir, display_path, has_stories
+
+if TYPE_CHECKING:
+    import argparse
 
 SUBCOMMANDS = ("inspect", "search", "keys", "serve-ssh", "update", "get")
 """Words that start a subcommand rather than name a story or library."""
@@ -46,6 +49,8 @@ def _config(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser for ``tui-reader [PATH]`` (the reader itself)."""
+    import argparse  # (not at import: opening a story skips argparse, see main)
+
     parser = argparse.ArgumentParser(
         prog="tui-reader",
         description=(
@@ -78,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def build_inspect_parser() -> argparse.ArgumentParser:
     """The parser for ``tui-reader inspect``."""
+    import argparse  # (not at import: opening a story skips argparse, see main)
+
     parser = argparse.ArgumentParser(
         prog="tui-reader inspect",
         description="Show how a story file is read: metadata, warnings, chapters and notes.",
@@ -94,6 +101,8 @@ def build_inspect_parser() -> argparse.ArgumentParser:
 
 def build_search_parser() -> argparse.ArgumentParser:
     """The parser for ``tui-reader search``."""
+    import argparse  # (not at import: opening a story skips argparse, see main)
+
     parser = argparse.ArgumentParser(
         prog="tui-reader search",
         description="Full-text search across the library (phrases in quotes, prefixes with *).",
@@ -113,6 +122,8 @@ def build_search_parser() -> argparse.ArgumentParser:
 
 def build_keys_parser() -> argparse.ArgumentParser:
     """The parser for ``tui-reader keys``."""
+    import argparse  # (not at import: opening a story skips argparse, see main)
+
     parser = argparse.ArgumentParser(
         prog="tui-reader keys",
         description="Every key binding: its id (to remap it in the config file's [keys]), its "
@@ -124,6 +135,8 @@ def build_keys_parser() -> argparse.ArgumentParser:
 
 def build_serve_parser() -> argparse.ArgumentParser:
     """The parser for ``tui-reader serve-ssh``."""
+    import argparse  # (not at import: opening a story skips argparse, see main)
+
     parser = argparse.ArgumentParser(
         prog="tui-reader serve-ssh",
         description="Host the library over ssh: each reader connects with a plain ssh client.",
@@ -195,6 +208,8 @@ def _fetching(parser: argparse.ArgumentParser) -> None:
 
 def build_update_parser() -> argparse.ArgumentParser:
     """The parser for ``tui-reader update``."""
+    import argparse  # (not at import: opening a story skips argparse, see main)
+
     parser = argparse.ArgumentParser(
         prog="tui-reader update",
         description="Fetch the new chapters of stories that name their source, with FanFicFare "
@@ -211,6 +226,8 @@ def build_update_parser() -> argparse.ArgumentParser:
 
 def build_get_parser() -> argparse.ArgumentParser:
     """The parser for ``tui-reader get``."""
+    import argparse  # (not at import: opening a story skips argparse, see main)
+
     parser = argparse.ArgumentParser(
         prog="tui-reader get",
         description="Add stories to the library from their URLs, with FanFicFare "
@@ -241,7 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args_list and args_list[0] in _COMMANDS:
             entry, parser = _COMMANDS[args_list[0]]
             return int(_load(entry)(parser().parse_args(args_list[1:])))
-        return _run_reader(build_parser().parse_args(args_list))
+        plain = _plain_reader_args(args_list)
+        return _run_reader(plain if plain is not None else build_parser().parse_args(args_list))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -263,6 +281,27 @@ READER_ENTRY = "tui_reader.ui.app:run_app"
 """The reader's entry point, loaded when the reader runs (it brings in Textual)."""
 
 
+def _plain_reader_args(args_list: list[str]) -> SimpleNamespace | None:
+    """The reader's arguments when there is at most one and it is no option (``tui-reader``,
+    ``tui-reader STORY``), exactly as :func:`build_parser` would read them; else None.
+
+    The common start then never loads :mod:`argparse` (and the :mod:`gettext` it brings), a
+    few milliseconds before the first frame; anything else goes through the parser.
+    """
+    if len(args_list) > 1 or (args_list and args_list[0].startswith("-")):
+        return None
+    return SimpleNamespace(
+        path=args_list[0] if args_list else None,
+        data_dir=None,
+        config=None,
+        plain=False,
+        no_config=False,
+        reader_id="local",
+        hosted=False,
+        guest=False,
+    )
+
+
 def _load(entry: str) -> Callable[..., Any]:
     """The function an entry point (``module:function``) names, its module imported now."""
     module, _, name = entry.partition(":")
@@ -270,7 +309,7 @@ def _load(entry: str) -> Callable[..., Any]:
     return function
 
 
-def _run_reader(args: argparse.Namespace) -> int:
+def _run_reader(args: argparse.Namespace | SimpleNamespace) -> int:
     """Open the reader on a library folder or a single story.
 
     The garbage collector is paused from here until the app's first frame is on screen
@@ -285,7 +324,7 @@ def _run_reader(args: argparse.Namespace) -> int:
         gc.enable()  # (a no-op once the app has resumed it)
 
 
-def _start_reader(args: argparse.Namespace) -> int:
+def _start_reader(args: argparse.Namespace | SimpleNamespace) -> int:
     """:func:`_run_reader`, with the garbage collector paused."""
     data = data_dir(args.data_dir)
     if args.path:

@@ -8,13 +8,13 @@ asked for and then cached, so opening a 500k-word story does not parse every cha
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from tui_reader import identity
 from tui_reader.paths import display_path, display_text
 from tui_reader.text import collapse_whitespace, count_words
+from tui_reader.values import FrozenValue, Value
 
 RATINGS: tuple[str, ...] = (
     "General Audiences",
@@ -127,16 +127,24 @@ NotePosition = Literal["before", "after"]
 """Where a story-level note stands: before the first chapter or after the last."""
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(FrozenValue, fields=("kind", "text", "attribution")):
     """One block of a chapter's body: a paragraph, a scene break, an epigraph or a heading."""
+
+    __slots__ = ("attribution", "kind", "text")
 
     kind: BlockKind
     """What the block is."""
     text: str
     """The block's sanitised plain text (empty for a scene break)."""
-    attribution: str | None = None
+    attribution: str | None
     """For an epigraph: who or what it quotes (``Artist, "Song"``), without the leading dash."""
+
+    def __init__(self, kind: BlockKind, text: str, attribution: str | None = None) -> None:
+        """A block (frozen: its fields are set once, here)."""
+        set_field = object.__setattr__
+        set_field(self, "kind", kind)
+        set_field(self, "text", text)
+        set_field(self, "attribution", attribution)
 
     def to_dict(self) -> dict[str, Any]:
         """The block in the ``inspect --json`` shape."""
@@ -162,9 +170,23 @@ class ChapterUnreadable(Exception):
         """What the chapter shows instead."""
 
 
-@dataclass(slots=True)
-class Chapter:
+_CHAPTER_FIELDS = (
+    "number",
+    "title",
+    "words",
+    "notes_before",
+    "notes_after",
+    "summary",
+    "_blocks",
+    "_loader",
+    "load_error",
+)
+
+
+class Chapter(Value, fields=_CHAPTER_FIELDS, hidden=("_blocks", "_loader")):
     """One chapter: its number, title, notes and (lazily) its blocks."""
+
+    __slots__ = _CHAPTER_FIELDS
 
     number: int
     """1-based position of the chapter in the story as the source numbers it."""
@@ -172,20 +194,43 @@ class Chapter:
     """The chapter's own title ("Release"), without "Chapter 1:"; None when it has none."""
     words: int
     """Word count of the chapter body (notes excluded)."""
-    notes_before: list[str] = field(default_factory=list)
+    notes_before: list[str]
     """Author's notes at the start of the chapter, label stripped."""
-    notes_after: list[str] = field(default_factory=list)
+    notes_after: list[str]
     """Author's notes at the end of the chapter, label stripped."""
-    summary: str | None = None
+    summary: str | None
     """The chapter's own summary (AO3's "Chapter Summary"), label stripped; None when absent."""
-    _blocks: list[Block] | None = field(default=None, repr=False)
+    _blocks: list[Block] | None
     """The parsed body once known (not in the repr: Textual names a worker by the repr of its
     callable, and a worker given the story would otherwise write out every parsed chapter)."""
-    _loader: BlockLoader | None = field(default=None, repr=False)
+    _loader: BlockLoader | None
     """Parses the body on first access when it was not given up front (not in the repr: a
     loader may hold the chapter's packed text)."""
-    load_error: str | None = None
+    load_error: str | None
     """Why the body could not be read (it then shows a paragraph saying so), or None."""
+
+    def __init__(
+        self,
+        number: int,
+        title: str | None,
+        words: int,
+        notes_before: list[str] | None = None,
+        notes_after: list[str] | None = None,
+        summary: str | None = None,
+        _blocks: list[Block] | None = None,
+        _loader: BlockLoader | None = None,
+        load_error: str | None = None,
+    ) -> None:
+        """A chapter; notes not given are new empty lists."""
+        self.number = number
+        self.title = title
+        self.words = words
+        self.notes_before = [] if notes_before is None else notes_before
+        self.notes_after = [] if notes_after is None else notes_after
+        self.summary = summary
+        self._blocks = _blocks
+        self._loader = _loader
+        self.load_error = load_error
 
     @classmethod
     def lazy(
@@ -274,8 +319,7 @@ class Chapter:
         }
 
 
-@dataclass(slots=True)
-class Section:
+class Section(Value, fields=("title", "blocks")):
     """Front or back matter: a titled piece of the file that is not a chapter.
 
     A title page, a contents page, a publisher's or archive's licence, a translator's preface:
@@ -283,10 +327,17 @@ class Section:
     never counted as a chapter.
     """
 
+    __slots__ = ("blocks", "title")
+
     title: str
     """What the section is ("Title page", "Contents", "Project Gutenberg licence")."""
-    blocks: list[Block] = field(default_factory=list)
+    blocks: list[Block]
     """Its text."""
+
+    def __init__(self, title: str, blocks: list[Block] | None = None) -> None:
+        """A section; without blocks, a new empty list."""
+        self.title = title
+        self.blocks = [] if blocks is None else blocks
 
     @property
     def words(self) -> int:
@@ -302,14 +353,20 @@ class Section:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Series:
+class Series(FrozenValue, fields=("name", "index")):
     """A series the story belongs to, and its place in it."""
+
+    __slots__ = ("index", "name")
 
     name: str
     """The series' name, verbatim."""
-    index: int | None = None
+    index: int | None
     """The story's part number in the series ("Part 2 of …"), when known."""
+
+    def __init__(self, name: str, index: int | None = None) -> None:
+        """A series (frozen: its fields are set once, here)."""
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "index", index)
 
     def to_dict(self) -> dict[str, Any]:
         """The series in the ``inspect --json`` shape."""
@@ -322,46 +379,72 @@ metadata shown on a title page or preface (``front_matter``), or site furniture 
 ("Posted originally on…", "Chapter Notes", "Rating:") (``boilerplate``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(FrozenValue, fields=("position", "text")):
     """A story-level author's note."""
+
+    __slots__ = ("position", "text")
 
     position: NotePosition
     """Before the first chapter or after the last."""
     text: str
     """The note's text, label ("Author's Note:") stripped."""
 
+    def __init__(self, position: NotePosition, text: str) -> None:
+        """A note (frozen: its fields are set once, here)."""
+        object.__setattr__(self, "position", position)
+        object.__setattr__(self, "text", text)
+
     def to_dict(self) -> dict[str, Any]:
         """The note in the ``inspect --json`` shape."""
         return {"position": self.position, "text": self.text}
 
 
-@dataclass(frozen=True, slots=True)
-class WarningGate:
+class WarningGate(FrozenValue, fields=("before_chapter", "reason")):
     """An author's stop point: readers are asked again before ``before_chapter``."""
+
+    __slots__ = ("before_chapter", "reason")
 
     before_chapter: int
     """The chapter number the gate stands in front of."""
     reason: str
     """The author's own sentence, verbatim."""
 
+    def __init__(self, before_chapter: int, reason: str) -> None:
+        """A gate (frozen: its fields are set once, here)."""
+        object.__setattr__(self, "before_chapter", before_chapter)
+        object.__setattr__(self, "reason", reason)
+
     def to_dict(self) -> dict[str, Any]:
         """The gate in the ``inspect --json`` shape."""
         return {"before_chapter": self.before_chapter, "reason": self.reason}
 
 
-@dataclass(slots=True)
-class Tags:
+class Tags(Value, fields=("fandoms", "relationships", "characters", "additional")):
     """AO3-style tags."""
 
-    fandoms: list[str] = field(default_factory=list)
+    __slots__ = ("additional", "characters", "fandoms", "relationships")
+
+    fandoms: list[str]
     """Fandom tags."""
-    relationships: list[str] = field(default_factory=list)
+    relationships: list[str]
     """Relationship tags ("A/B", "A & B")."""
-    characters: list[str] = field(default_factory=list)
+    characters: list[str]
     """Character tags."""
-    additional: list[str] = field(default_factory=list)
+    additional: list[str]
     """Freeform tags."""
+
+    def __init__(
+        self,
+        fandoms: list[str] | None = None,
+        relationships: list[str] | None = None,
+        characters: list[str] | None = None,
+        additional: list[str] | None = None,
+    ) -> None:
+        """Tags; each kind not given is a new empty list."""
+        self.fandoms = [] if fandoms is None else fandoms
+        self.relationships = [] if relationships is None else relationships
+        self.characters = [] if characters is None else characters
+        self.additional = [] if additional is None else additional
 
     def to_dict(self) -> dict[str, list[str]]:
         """The tags in the ``inspect --json`` shape."""
@@ -377,9 +460,10 @@ class Tags:
         return [*self.fandoms, *self.relationships, *self.characters, *self.additional]
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(FrozenValue, fields=("path", "format")):
     """Where a story came from."""
+
+    __slots__ = ("format", "path")
 
     path: str
     """The file it was read from."""
@@ -388,59 +472,134 @@ class Source:
     "ao3-html", "ao3-page-html", "fff-html", "html", "ao3-epub", "fff-epub", "epub" or
     "markdown"."""
 
+    def __init__(self, path: str, format: str) -> None:
+        """A source (frozen: its fields are set once, here)."""
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "format", format)
+
     def to_dict(self) -> dict[str, str]:
         """The source in the ``inspect --json`` shape."""
         return {"path": self.path, "format": self.format}
 
 
-@dataclass(slots=True)
-class Story:
+_STORY_FIELDS = (
+    "title",
+    "source",
+    "author",
+    "summary",
+    "rating",
+    "warnings",
+    "site_warnings",
+    "content_notes",
+    "warning_gates",
+    "tags",
+    "chapters_total",
+    "notes",
+    "chapters",
+    "series",
+    "language",
+    "categories",
+    "source_url",
+    "front_matter",
+    "back_matter",
+    "accounted",
+)
+
+
+class Story(Value, fields=_STORY_FIELDS, hidden=("chapters", "front_matter", "back_matter")):
     """A whole story: metadata, warnings, notes and chapters."""
+
+    __slots__ = _STORY_FIELDS
 
     title: str
     """The story's title (a readable name from the file when it has none)."""
     source: Source
     """Where the story came from."""
-    author: str | None = None
+    author: str | None
     """The author, when known."""
-    summary: str | None = None
+    summary: str | None
     """The summary paragraph, when known."""
-    rating: str | None = None
+    rating: str | None
     """The site's rating verbatim ("Teen And Up Audiences", "K+", "PG-13"), or None when the
     source does not say; :attr:`rating_level` is the AO3 level used for decisions."""
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str]
     """Archive warnings, AO3's names (:data:`ARCHIVE_WARNINGS`): only the site warnings that
     *are* archive warnings (and those found in the author's story-level notes)."""
-    site_warnings: list[str] = field(default_factory=list)
+    site_warnings: list[str]
     """Every warning the site lists, verbatim ("Violence", "Major Character Death")."""
-    content_notes: list[str] = field(default_factory=list)
+    content_notes: list[str]
     """The author's own warning sentences, verbatim."""
-    warning_gates: list[WarningGate] = field(default_factory=list)
+    warning_gates: list[WarningGate]
     """Author's stop points."""
-    tags: Tags = field(default_factory=Tags)
+    tags: Tags
     """AO3-style tags."""
-    chapters_total: int | None = None
+    chapters_total: int | None
     """Chapters the story will have when finished (the 20 of "3/20"); None when unknown."""
-    notes: list[Note] = field(default_factory=list)
+    notes: list[Note]
     """Story-level author's notes."""
-    chapters: list[Chapter] = field(default_factory=list, repr=False)
+    chapters: list[Chapter]
     """The chapters present in the file (not in the repr, which names the story: a thread
     worker given the story is described by it)."""
-    series: list[Series] = field(default_factory=list)
+    series: list[Series]
     """The series the story belongs to, with its part number in each."""
-    language: str | None = None
+    language: str | None
     """The story's language as the source names it ("English", "en", "日本語")."""
-    categories: list[str] = field(default_factory=list)
+    categories: list[str]
     """AO3 categories ("F/M", "Gen") or a site's genre/category labels, verbatim."""
-    source_url: str | None = None
+    source_url: str | None
     """Where the story lives online (the AO3 work URL, FanFicFare's story URL, ``dc:source``)."""
-    front_matter: list[Section] = field(default_factory=list, repr=False)
+    front_matter: list[Section]
     """Sections before the story that are not chapters (title page, contents, licence)."""
-    back_matter: list[Section] = field(default_factory=list, repr=False)
+    back_matter: list[Section]
     """Sections after the story that are not chapters (afterwords not the author's, licence)."""
-    accounted: dict[str, int] = field(default_factory=dict)
+    accounted: dict[str, int]
     """Visible source words an importer consumed outside chapters, notes and sections, by
     :data:`AccountKind` (see :meth:`account`); read by ``inspect --audit``."""
+
+    def __init__(
+        self,
+        title: str,
+        source: Source,
+        author: str | None = None,
+        summary: str | None = None,
+        rating: str | None = None,
+        warnings: list[str] | None = None,
+        site_warnings: list[str] | None = None,
+        content_notes: list[str] | None = None,
+        warning_gates: list[WarningGate] | None = None,
+        tags: Tags | None = None,
+        chapters_total: int | None = None,
+        notes: list[Note] | None = None,
+        chapters: list[Chapter] | None = None,
+        series: list[Series] | None = None,
+        language: str | None = None,
+        categories: list[str] | None = None,
+        source_url: str | None = None,
+        front_matter: list[Section] | None = None,
+        back_matter: list[Section] | None = None,
+        accounted: dict[str, int] | None = None,
+    ) -> None:
+        """A story; the lists, tags and counts not given are new and empty."""
+        self.title = title
+        self.source = source
+        self.author = author
+        self.summary = summary
+        self.rating = rating
+        self.warnings = [] if warnings is None else warnings
+        self.site_warnings = [] if site_warnings is None else site_warnings
+        self.content_notes = [] if content_notes is None else content_notes
+        self.warning_gates = [] if warning_gates is None else warning_gates
+        self.tags = Tags() if tags is None else tags
+        self.chapters_total = chapters_total
+        self.notes = [] if notes is None else notes
+        self.chapters = [] if chapters is None else chapters
+        self.series = [] if series is None else series
+        self.language = language
+        self.categories = [] if categories is None else categories
+        self.source_url = source_url
+        self.front_matter = [] if front_matter is None else front_matter
+        self.back_matter = [] if back_matter is None else back_matter
+        self.accounted = {} if accounted is None else accounted
 
     def account(self, kind: AccountKind, text: str | int) -> None:
         """Record that ``text`` (or a number of words) of the source went to ``kind``."""

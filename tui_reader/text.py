@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any, cast
 
 _REMOVED = (
     [c for c in range(0x00, 0x20) if c not in (0x09, 0x0A)]
@@ -158,3 +159,44 @@ def shorten(text: str, limit: int) -> str:
     if mid_word and " " in cut.strip():
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip() + "…"
+
+
+class _LazyPattern:
+    """A regular expression compiled on its first use (see :func:`lazy_pattern`)."""
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        """Keep the pattern and flags until first use."""
+        self._source = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        """An attribute of the compiled pattern (compiled now, the first time). Its matching
+        methods are then kept on this object, so later calls never come here."""
+        if name.startswith("_"):  # (no pattern attribute; and copy's probes must not recurse)
+            raise AttributeError(name)
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = re.compile(*self._source)
+            for method in _PATTERN_METHODS:
+                setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+    def __repr__(self) -> str:
+        """As the compiled pattern's."""
+        return repr(re.compile(*self._source))
+
+
+_PATTERN_METHODS = ("match", "fullmatch", "search", "finditer", "findall", "sub", "subn", "split")
+"""The methods a lazy pattern takes over from its compiled pattern."""
+
+
+def lazy_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, compiled only when first used.
+
+    For module-level patterns of the importers that many opens never need: compiling costs a
+    fraction of a millisecond each, dozens of them before a first frame. After the first use a
+    call costs what it costs on the compiled pattern (its bound methods are kept). Use it only
+    through its methods and attributes: it is no :class:`re.Pattern` to ``isinstance`` or to
+    the ``re`` module's functions.
+    """
+    return cast("re.Pattern[str]", _LazyPattern(pattern, flags))

@@ -28,9 +28,9 @@ from tui_reader.importers._html_blocks import (
 from tui_reader.importers.grammar import NoteKind, note_heading, parse_heading
 from tui_reader.importers.warnings import archive_warning
 from tui_reader.model import ARCHIVE_WARNINGS, Block, Chapter, Note, Series, Story
-from tui_reader.text import count_words
+from tui_reader.text import count_words, lazy_pattern
 
-_BOILERPLATE = re.compile(
+_BOILERPLATE = lazy_pattern(
     r"^(?:posted originally on the archive of our own"
     r"|please drop by the archive and comment"
     r"|please drop by the archive of our own"
@@ -78,7 +78,7 @@ def _add(target: list[str], values: list[str]) -> None:
     target.extend(v for v in values if v not in target)
 
 
-_SERIES = re.compile(r"^\s*Part\s+(\d+)\s+of\s+(.+?)\s*$", re.IGNORECASE | re.DOTALL)
+_SERIES = lazy_pattern(r"^\s*Part\s+(\d+)\s+of\s+(.+?)\s*$", re.IGNORECASE | re.DOTALL)
 """One series entry of the preface: "Part 2 of The Ledger Cycle"."""
 
 
@@ -167,7 +167,7 @@ def _quote_text(quote: LexborNode) -> str:
     return note_text(child_nodes(quote))
 
 
-_WORK_URL = re.compile(r"^https?://[^/\s]*archiveofourown\.org/works/\d+", re.IGNORECASE)
+_WORK_URL = lazy_pattern(r"^https?://[^/\s]*archiveofourown\.org/works/\d+", re.IGNORECASE)
 """An AO3 work address (the preface's "Posted originally on the Archive of Our Own at …")."""
 
 

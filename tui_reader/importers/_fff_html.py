@@ -24,6 +24,7 @@ from tui_reader.importers._html_blocks import (
 from tui_reader.importers._txt_header import series_value, split_list
 from tui_reader.importers.warnings import site_archive_warning
 from tui_reader.model import ARCHIVE_WARNINGS, Chapter, Story
+from tui_reader.text import lazy_pattern
 
 _AO3_CATEGORIES = frozenset({"f/f", "f/m", "m/m", "gen", "multi", "other"})
 """AO3's relationship categories, which FanFicFare files under "Category" for AO3 stories."""
@@ -252,7 +253,7 @@ def split_notes(
     return rest, before, after
 
 
-_OWN_NUMBER = re.compile(
+_OWN_NUMBER = lazy_pattern(
     r"^\s*chapter\s+(?P<num>\d+)\s*(?:[:.\-–—]\s*(?P<title>\S.*?))?\s*$", re.IGNORECASE
 )
 """A site title that starts with the chapter's own place: "Chapter 2: The Quarry"."""

@@ -11,7 +11,6 @@ import itertools
 import re
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -29,23 +28,34 @@ from tui_reader.importers._txt_source import LineSource, SourcedText
 from tui_reader.importers.grammar import Heading, parse_heading
 from tui_reader.memory import Pacer
 from tui_reader.model import Block, Chapter
+from tui_reader.text import lazy_pattern
+from tui_reader.values import Value
 
-_BY_LINE = re.compile(r"^by\s+(?P<author>\S.{0,80})$", re.IGNORECASE)
+_BY_LINE = lazy_pattern(r"^by\s+(?P<author>\S.{0,80})$", re.IGNORECASE)
 _TITLE_END = (".", ",", ";", ":")
 _SUMMARY_SCAN = 12
 """Without chapter headings, a note must start within this many paragraphs to count."""
 
 
-@dataclass
-class Preamble:
+class Preamble(Value, fields=("header", "notes", "body_start")):
     """What stands before the story text."""
 
-    header: Header = field(default_factory=Header)
+    __slots__ = ("body_start", "header", "notes")
+
+    header: Header
     """Title, author, metadata lines, summary."""
-    notes: list[str] = field(default_factory=list)
+    notes: list[str]
     """Story-level notes, labels stripped."""
-    body_start: int = 0
+    body_start: int
     """Index of the first unit of story text (for a dump without chapter headings)."""
+
+    def __init__(
+        self, header: Header | None = None, notes: list[str] | None = None, body_start: int = 0
+    ) -> None:
+        """A preamble; a header and notes not given are new and empty."""
+        self.header = Header() if header is None else header
+        self.notes = [] if notes is None else notes
+        self.body_start = body_start
 
 
 def parse(

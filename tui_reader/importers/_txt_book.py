@@ -20,14 +20,15 @@ from tui_reader.importers._txt_common import Layout, Unit, detect_layout, split_
 from tui_reader.importers._txt_header import Header, label_line
 from tui_reader.importers.grammar import Heading, note_label, parse_heading
 from tui_reader.model import Block, Chapter, Section
+from tui_reader.text import lazy_pattern
 
-_PG_START = re.compile(
+_PG_START = lazy_pattern(
     r"^\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b.*?\*{3}$", re.IGNORECASE
 )
-_PG_END = re.compile(r"^\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b", re.IGNORECASE)
-_PG_END_OLD = re.compile(r"^End of (?:the )?Project Gutenberg'?s? E-?Book\b", re.IGNORECASE)
+_PG_END = lazy_pattern(r"^\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b", re.IGNORECASE)
+_PG_END_OLD = lazy_pattern(r"^End of (?:the )?Project Gutenberg'?s? E-?Book\b", re.IGNORECASE)
 _CONTENTS = frozenset({"contents", "table of contents", "list of chapters"})
-_BY_LINE = re.compile(r"^by\s+(?P<author>\S.{0,80})$", re.IGNORECASE)
+_BY_LINE = lazy_pattern(r"^by\s+(?P<author>\S.{0,80})$", re.IGNORECASE)
 _SENTENCE_END = (".", "!", "?", '"', "”", "’", ",", ";")
 _SCAN = 400
 """Lines at the start of a file searched for Gutenberg's start marker."""

@@ -13,12 +13,12 @@ from tui_reader.importers.grammar import (
     strip_note_label,
 )
 from tui_reader.model import Block, Chapter
-from tui_reader.text import count_words
+from tui_reader.text import count_words, lazy_pattern
 
 NOTE_TAIL = 4
 """How many units at a chapter's end are searched for an end note."""
 
-_MARKDOWN_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>\S.*?)\s*#*\s*$")
+_MARKDOWN_HEADING = lazy_pattern(r"^(?P<hashes>#{1,6})\s+(?P<text>\S.*?)\s*#*\s*$")
 """A heading as html2text writes it ("### Chapter title from site")."""
 
 

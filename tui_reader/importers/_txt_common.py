@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
-from tui_reader.text import collapse_spaces
+from tui_reader.text import collapse_spaces, lazy_pattern
+from tui_reader.values import FrozenValue
 
 # --- units -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(FrozenValue, fields=("start", "end", "gap")):
     """A run of non-blank lines: ``lines[start:end]``, with ``gap`` blank lines before it."""
+
+    __slots__ = ("end", "gap", "start")
 
     start: int
     """Index of the first line."""
@@ -28,6 +29,13 @@ class Unit:
     """Index one past the last line."""
     gap: int
     """Blank lines between this unit and the one before."""
+
+    def __init__(self, start: int, end: int, gap: int) -> None:
+        """A unit (frozen: its fields are set once, here)."""
+        set_field = object.__setattr__
+        set_field(self, "start", start)
+        set_field(self, "end", end)
+        set_field(self, "gap", gap)
 
 
 def split_units(lines: list[str], first: int = 0, last: int | None = None) -> list[Unit]:
@@ -54,9 +62,10 @@ def split_units(lines: list[str], first: int = 0, last: int | None = None) -> li
     return units
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
+class Layout(FrozenValue, fields=("wrap_width", "line_paragraphs", "normal_gap")):
     """How a text file lays out its paragraphs."""
+
+    __slots__ = ("line_paragraphs", "normal_gap", "wrap_width")
 
     wrap_width: int | None
     """The column hard-wrapped lines were wrapped at, or None when lines are not wrapped."""
@@ -64,6 +73,13 @@ class Layout:
     """True when every line is its own paragraph (no blank lines between paragraphs)."""
     normal_gap: int
     """The usual number of blank lines between paragraphs; more marks a scene break."""
+
+    def __init__(self, wrap_width: int | None, line_paragraphs: bool, normal_gap: int) -> None:
+        """A layout (frozen: its fields are set once, here)."""
+        set_field = object.__setattr__
+        set_field(self, "wrap_width", wrap_width)
+        set_field(self, "line_paragraphs", line_paragraphs)
+        set_field(self, "normal_gap", normal_gap)
 
 
 def detect_layout(lines: list[str], units: list[Unit]) -> Layout:
@@ -138,9 +154,9 @@ def _was_wrapped(previous: str, line: str, width: int) -> bool:
 
 # --- scraping artifacts ----------------------------------------------------------------------
 
-_SPACE_PUNCT = re.compile(r" +([.,;!?])(?![ ]\.)(?=[\s”’\"/)\]]|$)")
-_SPACE_POSS = re.compile(r" +[‘’]s\b")
-_QUOTE_SPACE = re.compile(r"([”“]) +(?=[A-Z])")
+_SPACE_PUNCT = lazy_pattern(r" +([.,;!?])(?![ ]\.)(?=[\s”’\"/)\]]|$)")
+_SPACE_POSS = lazy_pattern(r" +[‘’]s\b")
+_QUOTE_SPACE = lazy_pattern(r"([”“]) +(?=[A-Z])")
 _JOINS_AFTER = '”"’)'
 _SENTENCE_ENDS = ".!?…"
 
@@ -197,8 +213,8 @@ _WIDGET = (
     r"Enjoying this story\?\s*Share your rating!"
     r"|\[\s*Total:\s*\d+\s+Average:\s*[\d.,]+(?:\s*/\s*\d+)?\s*\]"
 )
-_WIDGET_LINE = re.compile(rf"^[ \t]*(?:{_WIDGET})[ \t]*(?:\n[ \t]*)*(?:\n|$)", re.MULTILINE)
-_WIDGET_ANY = re.compile(_WIDGET)
+_WIDGET_LINE = lazy_pattern(rf"^[ \t]*(?:{_WIDGET})[ \t]*(?:\n[ \t]*)*(?:\n|$)", re.MULTILINE)
+_WIDGET_ANY = lazy_pattern(_WIDGET)
 
 
 def remove_widgets(text: str) -> tuple[str, int]:
@@ -223,7 +239,7 @@ def remove_widgets(text: str) -> tuple[str, int]:
 
 # --- html2text emphasis marks ----------------------------------------------------------------
 
-_MARK = re.compile(
+_MARK = lazy_pattern(
     r"(?:(?<!\w)_(?=[^\s_])(?P<em>.+?)(?<=[^\s_])_(?!\w)"
     r"|(?<![\w*])\*\*(?=[^\s*])(?P<strong>.+?)(?<=[^\s*])\*\*(?![\w*])"
     r"|(?<![\w~])~~(?=[^\s~])(?P<strike>.+?)(?<=[^\s~])~~(?![\w~]))"
@@ -236,7 +252,7 @@ next to a letter, digit or ``_`` (``snake_case``, ``__init__``, ``2**3**``); the
 html2text put after a closing mark before ``,;:%``, a dash or an ``'s`` (none was in the page)
 goes with it."""
 
-_NOT_MARKED = re.compile(r"://|^www\.|@", re.IGNORECASE)
+_NOT_MARKED = lazy_pattern(r"://|^www\.|@", re.IGNORECASE)
 """A word that is an address or a handle, whose ``_`` are its own."""
 
 

@@ -13,7 +13,6 @@ lines; a long chapter title continues on unindented lines.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from tui_reader.importers._txt_chapters import ChapterText
@@ -28,7 +27,7 @@ from tui_reader.importers._txt_common import (
 from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.grammar import parse_heading
 from tui_reader.model import Chapter
-from tui_reader.text import collapse_whitespace
+from tui_reader.text import collapse_whitespace, lazy_pattern
 
 TOC_LINE = "TABLE OF CONTENTS"
 """The line that opens FanFicFare's table of contents."""
@@ -44,8 +43,8 @@ FFF_LABELS: frozenset[str] = KNOWN_LABELS | frozenset(
 )  # fmt: skip
 """The title-page labels FanFicFare writes (its ``*_label`` defaults), lower case."""
 
-_LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z0-9/ ]{0,40}?):(?:\s+(?P<value>\S.*))?$")
-_HYPHEN_END = re.compile(r"\w-$")
+_LABEL = lazy_pattern(r"^(?P<label>[A-Z][A-Za-z0-9/ ]{0,40}?):(?:\s+(?P<value>\S.*))?$")
+_HYPHEN_END = lazy_pattern(r"\w-$")
 
 
 BREAK_GAP = 4

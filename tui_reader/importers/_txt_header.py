@@ -7,13 +7,13 @@ title page too.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from tui_reader.importers.warnings import site_archive_warning
 from tui_reader.model import Series, Source, Story, Tags
-from tui_reader.text import collapse_whitespace
+from tui_reader.text import collapse_whitespace, lazy_pattern
+from tui_reader.values import Value
 
-_LABEL_LINE = re.compile(r"^(?P<label>[A-Z][A-Za-z/ ]{1,30}?)\s*:\s+(?P<value>\S.*)$")
+_LABEL_LINE = lazy_pattern(r"^(?P<label>[A-Z][A-Za-z/ ]{1,30}?)\s*:\s+(?P<value>\S.*)$")
 
 KNOWN_LABELS: frozenset[str] = frozenset(
     {
@@ -46,7 +46,7 @@ def split_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-_SERIES = re.compile(r"^(?P<name>.+?)\s*\[(?P<index>\d{1,5})\]$")
+_SERIES = lazy_pattern(r"^(?P<name>.+?)\s*\[(?P<index>\d{1,5})\]$")
 
 
 def series_value(value: str) -> Series:
@@ -57,30 +57,65 @@ def series_value(value: str) -> Series:
     return Series(m.group("name"), int(m.group("index")))
 
 
-@dataclass
-class Header:
+_HEADER_FIELDS = (
+    "title",
+    "author",
+    "summary",
+    "rating",
+    "warnings",
+    "story",
+    "tags",
+    "chapters_total",
+    "completed",
+)
+
+
+class Header(Value, fields=_HEADER_FIELDS):
     """Metadata gathered from header lines."""
 
-    title: str | None = None
+    title: str | None
     """Title, when a header line names it."""
-    author: str | None = None
+    author: str | None
     """Author."""
-    summary: str | None = None
+    summary: str | None
     """Summary."""
-    rating: str | None = None
+    rating: str | None
     """The rating, verbatim."""
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str]
     """AO3 archive warning names (the site warnings that are archive warnings)."""
-    story: Story = field(default_factory=lambda: Story(title="", source=Source("", "")))
+    story: Story
     """The story being read, for what the header fills in directly: site warnings, series,
     language, categories, source URL, front and back matter, and the words it accounts for
     (:meth:`Story.account`). The importer gives it its title, source and chapters at the end."""
-    tags: Tags = field(default_factory=Tags)
+    tags: Tags
     """Tags."""
-    chapters_total: int | None = None
+    chapters_total: int | None
     """The N of "Total Chapters: N" or "Chapters: 3/N"."""
-    completed: bool = False
+    completed: bool
     """True when the status says the story is complete."""
+
+    def __init__(
+        self,
+        title: str | None = None,
+        author: str | None = None,
+        summary: str | None = None,
+        rating: str | None = None,
+        warnings: list[str] | None = None,
+        story: Story | None = None,
+        tags: Tags | None = None,
+        chapters_total: int | None = None,
+        completed: bool = False,
+    ) -> None:
+        """A header; the lists, story and tags not given are new and empty."""
+        self.title = title
+        self.author = author
+        self.summary = summary
+        self.rating = rating
+        self.warnings = [] if warnings is None else warnings
+        self.story = Story(title="", source=Source("", "")) if story is None else story
+        self.tags = Tags() if tags is None else tags
+        self.chapters_total = chapters_total
+        self.completed = completed
 
     def apply(self, label: str, value: str) -> None:
         """Take one header line into account (its label and value are accounted for)."""

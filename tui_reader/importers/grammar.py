@@ -34,11 +34,11 @@ Note labels (:func:`note_label`, :func:`strip_note_label`, :func:`note_heading`)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Literal
 
 from tui_reader.model import Block
-from tui_reader.text import collapse_whitespace
+from tui_reader.text import collapse_whitespace, lazy_pattern
+from tui_reader.values import FrozenValue
 
 # --- numbers -------------------------------------------------------------------------------
 
@@ -66,13 +66,21 @@ def _number_words() -> dict[str, int]:
 NUMBER_WORDS: dict[str, int] = _number_words()
 """Spelled-out numbers ("seven", "twenty-one", "twenty one") to ints, lower case."""
 
-NUMBER_WORD_PATTERN = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
-"""A regex alternation of every number word, longest first (compile with IGNORECASE)."""
+_ONES_PATTERN = "|".join(_ONES[1:])
+NUMBER_WORD_PATTERN = (
+    f"(?:{'|'.join(_TENS)})(?:[- ](?:{_ONES_PATTERN}))?|{'|'.join(_TEENS[1:])}|{_ONES_PATTERN}|ten"
+)
+"""A regex alternation matching exactly the keys of :data:`NUMBER_WORDS` (compile with
+IGNORECASE) and choosing as a list of every word longest first would: a longer word is always
+tried before one it begins with ("twenty-one", "twenty"; "sixteen", "six"). Written as a small
+trie because that list's two thousand characters took a millisecond to compile in each pattern
+using it. "ten" stays the last word, as in that list: a lookahead written after the alternation
+ungrouped (``_NUMBERED``) binds to the last word only."""
 
 NUMBER_PATTERN = rf"(?:\d{{1,4}}|{NUMBER_WORD_PATTERN})"
 """A chapter number in digits or words, as a regex (compile with IGNORECASE)."""
 
-_ROMAN = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$", re.IGNORECASE)
+_ROMAN = lazy_pattern(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$", re.IGNORECASE)
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 _CJK_DIGITS = {
     "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
@@ -142,24 +150,24 @@ NAMED_HEADINGS = (
 """Headings that name a chapter without a number ("Prologue", "Epilogue - After")."""
 
 _SEP = r"\s*(?:[:.|\-–—]|\s[-–—]\s)\s*"
-_NUMBERED = re.compile(
+_NUMBERED = lazy_pattern(
     r"^(?P<word>chapter|part|book|section|ch\.?)"
     rf"(?:\s+|(?<=\.)\s*)(?P<num>\d{{1,4}}(?:\.\d+)?(?![\w])|{NUMBER_WORD_PATTERN}(?![\w-])"
     r"|[ivxlcdm]{1,12}(?![\w]))(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
-_NAMED = re.compile(rf"^(?P<kind>{'|'.join(NAMED_HEADINGS)})(?![\w])(?P<rest>.*)$", re.IGNORECASE)
-_CJK = re.compile(r"^第(?P<num>[0-9０-９〇零一二两三四五六七八九十百千]+)[章話话回](?P<rest>.*)$")
-_BARE_NUMBER = re.compile(r"^(?P<num>\d{1,4})(?:\s*[.:)]\s+(?P<title>\S.*))?$", re.DOTALL)
-_TITLE_AFTER_SEP = re.compile(rf"^{_SEP}(?P<title>\S.*)$", re.DOTALL)
-_PAREN_TITLE = re.compile(r"^\s*\((?P<title>[^)]*\S[^)]*)\)\s*[.:]?\s*$")
-_NO_TITLE = re.compile(r"^\s*[.:]?\s*$")
-_NAMED_REST = re.compile(
+_NAMED = lazy_pattern(rf"^(?P<kind>{'|'.join(NAMED_HEADINGS)})(?![\w])(?P<rest>.*)$", re.IGNORECASE)
+_CJK = lazy_pattern(r"^第(?P<num>[0-9０-９〇零一二两三四五六七八九十百千]+)[章話话回](?P<rest>.*)$")
+_BARE_NUMBER = lazy_pattern(r"^(?P<num>\d{1,4})(?:\s*[.:)]\s+(?P<title>\S.*))?$", re.DOTALL)
+_TITLE_AFTER_SEP = lazy_pattern(rf"^{_SEP}(?P<title>\S.*)$", re.DOTALL)
+_PAREN_TITLE = lazy_pattern(r"^\s*\((?P<title>[^)]*\S[^)]*)\)\s*[.:]?\s*$")
+_NO_TITLE = lazy_pattern(r"^\s*[.:]?\s*$")
+_NAMED_REST = lazy_pattern(
     rf"^(?:\s+(?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORD_PATTERN}))?"
     rf"(?:{_SEP}\S.*|\s*\([^)]*\S[^)]*\)\s*[.:]?)?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
-_CJK_SEP = re.compile(r"^[\s　:：.．、・\-–—]*")
+_CJK_SEP = lazy_pattern(r"^[\s　:：.．、・\-–—]*")
 _DECORATION = "*_#="
 _QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "«": "»", "「": "」"}
 _FIRST = frozenset("cpbseifa第0123456789")
@@ -169,19 +177,30 @@ HeadingKind = Literal["chapter", "division", "named"]
 """See :attr:`Heading.kind`."""
 
 
-@dataclass(frozen=True, slots=True)
-class Heading:
+class Heading(FrozenValue, fields=("number", "title", "label", "kind")):
     """A chapter heading, read."""
+
+    __slots__ = ("kind", "label", "number", "title")
 
     number: int | None
     """The number it gives, or None ("Prologue")."""
     title: str | None
     """The chapter's own title, verbatim ("Festival" of "Chapter 1: Festival"); None if none."""
-    label: str = ""
+    label: str
     """The heading's words that are not its title ("Chapter 1:"), for word accounting."""
-    kind: HeadingKind = "chapter"
+    kind: HeadingKind
     """What the heading numbers: a chapter ("Chapter 3", "Ch. 3", "3.", "第三章"), a larger
     division ("Part 2", "Book II", "Section 5"), or nothing ("Prologue")."""
+
+    def __init__(
+        self, number: int | None, title: str | None, label: str = "", kind: HeadingKind = "chapter"
+    ) -> None:
+        """A heading (frozen: its fields are set once, here)."""
+        set_field = object.__setattr__
+        set_field(self, "number", number)
+        set_field(self, "title", title)
+        set_field(self, "label", label)
+        set_field(self, "kind", kind)
 
 
 def parse_heading(text: str, *, known: bool = False) -> Heading | None:
@@ -258,7 +277,7 @@ def unquote_title(title: str) -> str | None:
 # --- scene breaks --------------------------------------------------------------------------
 
 _MARKER_SYMBOLS = "*~#=_+•·◆◇♦❖§°†‡※⁂✦✧★☆♥❤❦❧☙∞<>|/\\\\＊-"
-_BREAK_LINE = re.compile(
+_BREAK_LINE = lazy_pattern(
     r"^(?:"
     rf"(?:[{_MARKER_SYMBOLS}]\s*){{1,40}}"  # ***, * * *, ~~~, ---, ###, a lone symbol
     r"|[-~=*]*\s*[ox0]?(?:o[0o]o|x[xo0]x)(?:\s*[ox0]?(?:o[0o]o|x[xo0]x))*[ox0]?\s*[-~=*]*"  # oOo
@@ -270,16 +289,26 @@ _BREAK_LINE = re.compile(
 )
 
 
+_BREAK_FIRST = frozenset(_MARKER_SYMBOLS + "-~=*oOxX0—–―")
+"""Every character a scene-break marker can start with (what ``_BREAK_LINE`` lets come first):
+a line starting otherwise is no break, and most never reach the pattern."""
+
+
 def is_scene_break(line: str) -> bool:
     """True when a line (or a paragraph's whole text) is a scene-break marker, in any case."""
     text = line.strip()
-    return bool(text) and len(text) <= 60 and _BREAK_LINE.match(text) is not None
+    return (
+        bool(text)
+        and len(text) <= 60
+        and text[0] in _BREAK_FIRST
+        and _BREAK_LINE.match(text) is not None
+    )
 
 
 # --- epigraph attributions -----------------------------------------------------------------
 
-_ATTRIBUTION = re.compile(r"^\s*(?:~+|—+|–+|―+|-{1,2})\s*(?P<attr>\S.*?)\s*$", re.DOTALL)
-_ATTR_INLINE = re.compile(r"(?<=[”\"’'.!?…\s])\s*(?:~|—|–|―|--)\s*(?P<attr>[^~—–―\n]{2,100})$")
+_ATTRIBUTION = lazy_pattern(r"^\s*(?:~+|—+|–+|―+|-{1,2})\s*(?P<attr>\S.*?)\s*$", re.DOTALL)
+_ATTR_INLINE = lazy_pattern(r"(?<=[”\"’'.!?…\s])\s*(?:~|—|–|―|--)\s*(?P<attr>[^~—–―\n]{2,100})$")
 _OPENING_QUOTES = ("“", '"', "‘", "'", "«", "„")
 
 
@@ -320,7 +349,7 @@ def split_epigraph(first: str, second: str | None) -> tuple[Block, int] | None:
 
 # --- note labels ---------------------------------------------------------------------------
 
-_NOTE_LABEL = re.compile(
+_NOTE_LABEL = lazy_pattern(
     r"^[(\[]?\s*[*_]*\s*(?:"
     r"(?:author|writer)['’`]?s?['’`]?\s+notes?"
     r"|a\s*/\s*n"
@@ -329,13 +358,13 @@ _NOTE_LABEL = re.compile(
     r")\s*[*_]*\s*(?::|\s[-–—])\s*[*_]*\s*",
     re.IGNORECASE,
 )
-_AN_LABEL = re.compile(r"^[(\[]?\s*[*_]*\s*AN\s*[*_]*\s*:\s*[*_]*\s*")
+_AN_LABEL = lazy_pattern(r"^[(\[]?\s*[*_]*\s*AN\s*[*_]*\s*:\s*[*_]*\s*")
 _LABEL_FIRST = frozenset("([*_AaNnDdEeCcSsWw")
 
 NoteKind = Literal["summary", "before", "after"]
 """Where a labelled block belongs: the summary, a note before the text, or an end note."""
 
-_NOTE_HEADING = re.compile(
+_NOTE_HEADING = lazy_pattern(
     r"^(?:(?P<scope>chapter|work|story)\s+)?(?:(?P<end>end)\s+)?"
     r"(?:(?P<summary>summary)|(?:(?:author|writer)['’`]?s?['’`]?\s+)?notes?|a\s*/\s*n)$",
     re.IGNORECASE,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,22 +32,24 @@ from tui_reader.text import (
     REMOVED_CODEPOINTS,
     collapse_spaces,
     count_words,
+    lazy_pattern,
     normalise_spaces,
     sanitise,
 )
+from tui_reader.values import Value
 
 FENCE = "+++"
 """The line that opens and closes the front matter."""
 
-_CHAPTER = re.compile(r"^#(?:[ \t]+(.*?))?[ \t]*$")
-_SUBHEADING = re.compile(r"^#{2,6}\s+(.*?)\s*#*\s*$")
-_MARKUP_ONLY = re.compile(r"^[#>*_~`=|:+\\-]+$")
-_NOTE_OPEN = re.compile(r"^:::\s*(note|end-note)\s*:*\s*$", re.IGNORECASE)
-_NOTE_CLOSE = re.compile(r"^:::\s*$")
-_QUOTE = re.compile(r"^\s*>\s?(.*)$")
-_CJK_CHAR = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-_EMPHASIS = re.compile(r"(?<![\w*\\])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
-_ESCAPE = re.compile(r"\\([*_#>\\~`-])")
+_CHAPTER = lazy_pattern(r"^#(?:[ \t]+(.*?))?[ \t]*$")
+_SUBHEADING = lazy_pattern(r"^#{2,6}\s+(.*?)\s*#*\s*$")
+_MARKUP_ONLY = lazy_pattern(r"^[#>*_~`=|:+\\-]+$")
+_NOTE_OPEN = lazy_pattern(r"^:::\s*(note|end-note)\s*:*\s*$", re.IGNORECASE)
+_NOTE_CLOSE = lazy_pattern(r"^:::\s*$")
+_QUOTE = lazy_pattern(r"^\s*>\s?(.*)$")
+_CJK_CHAR = lazy_pattern(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_EMPHASIS = lazy_pattern(r"(?<![\w*\\])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_ESCAPE = lazy_pattern(r"\\([*_#>\\~`-])")
 _HARD_BREAK = "\\"
 
 _KNOWN_KEYS = frozenset(
@@ -107,7 +108,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
 # --- front matter ---------------------------------------------------------------------------
 
 
-_PLAIN_VALUE = re.compile(
+_PLAIN_VALUE = lazy_pattern(
     "[^" + "".join(re.escape(chr(c)) for c in sorted(REMOVED_CODEPOINTS | {10, 13})) + r"*_\\]*"
 )
 """A front-matter string on one line with no markup and nothing :func:`sanitise` removes: its
@@ -217,20 +218,29 @@ def _tags(value: Any) -> Tags:
 # --- body: index pass -----------------------------------------------------------------------
 
 
-@dataclass
-class _Section:
+class _Section(Value, fields=("title", "lines", "notes_before", "notes_after", "words")):
     """A chapter's raw material gathered by the index pass."""
+
+    __slots__ = ("lines", "notes_after", "notes_before", "title", "words")
 
     title: str | None
     """The heading's title."""
-    lines: list[str] = field(default_factory=list)
+    lines: list[str]
     """Body lines, note blocks removed."""
-    notes_before: list[str] = field(default_factory=list)
+    notes_before: list[str]
     """Notes met before any body text."""
-    notes_after: list[str] = field(default_factory=list)
+    notes_after: list[str]
     """Notes met after body text, or written as ``::: end-note``."""
-    words: int = 0
+    words: int
     """Running word count of the body."""
+
+    def __init__(self, title: str | None) -> None:
+        """A section under ``title``, empty so far."""
+        self.title = title
+        self.lines = []
+        self.notes_before = []
+        self.notes_after = []
+        self.words = 0
 
     def has_body(self) -> bool:
         """True once the section holds any non-blank body line."""

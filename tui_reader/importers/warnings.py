@@ -17,7 +17,7 @@ from tui_reader.model import (
     RATING_LEVELS,
     WarningGate,
 )
-from tui_reader.text import collapse_whitespace
+from tui_reader.text import collapse_whitespace, lazy_pattern
 
 _WARNING_ALIASES: dict[str, str] = {
     "creator chose not to use archive warnings": CHOSE_NOT_TO_WARN,
@@ -79,7 +79,7 @@ _NEGATION = r"(?<![\w-])(?:no|not|without|never|nor|zero|\w+n['’]t)\s+(?:[\w'�
 """A negating word up to three words before a keyword ("no major character death")."""
 
 _FREE_TEXT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), name)
+    (lazy_pattern(pattern, re.IGNORECASE), name)
     for pattern, name in (
         (r"\b(?:major\s+)?character\s+deaths?\b|\bMCD\b", "Major Character Death"),
         (r"\brape[sd]?\b|\bnon[\s-]?con(?:sensual)?\b", "Rape/Non-Con"),
@@ -89,7 +89,7 @@ _FREE_TEXT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 """Phrases that name an archive warning in an author's own words."""
 
-_CONTENT = re.compile(
+_CONTENT = lazy_pattern(
     r"\b(?:(?:major\s+)?character\s+deaths?|MCD|rape[sd]?|non[\s-]?con(?:sensual)?|dub[\s-]?con"
     r"|underage|graphic\s+violence|violence|gore|torture|suicid\w*|self[\s-]?harm|abuse"
     r"|dark\s+fic(?:tion)?|trigger\s+warnings?|content\s+warnings?|TW|CW)\b",
@@ -97,12 +97,12 @@ _CONTENT = re.compile(
 )
 """Words that make a sentence in a note one of the author's warnings."""
 
-_WARNING_WORD = re.compile(r"\bwarn(?:ing|ings)?\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+|\n+")
+_WARNING_WORD = lazy_pattern(r"\bwarn(?:ing|ings)?\b", re.IGNORECASE)
+_SENTENCE_END = lazy_pattern(r"(?<=[.!?…])[\"”’')\]]*\s+|\n+")
 
 _NUM = rf"(?P<num>{NUMBER_PATTERN})"
 _STOPS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, re.IGNORECASE)
+    lazy_pattern(p, re.IGNORECASE)
     for p in (
         rf"\bconsider\s+(?:ch(?:apter|\.)?\s*){_NUM}\s+(?:as\s+)?(?:the\s+)?(?:very\s+)?last\b",
         rf"\bstop\s+(?:reading\s+)?(?:after|at|with)\s+(?:ch(?:apter|\.)?\s*){_NUM}\b",
@@ -183,10 +183,21 @@ def warning_sentences(text: str) -> list[str]:
     return keep
 
 
+def _may_stop(sentence: str) -> bool:
+    """False when no pattern of ``_STOPS`` can match ``sentence``: each needs "ch" and one of
+    "stop", "last" or "read" (checked casefolded, which maps every character those patterns
+    match case-insensitively onto these letters, the long s included). Most sentences of most
+    notes then never compile or run the patterns."""
+    low = sentence.casefold()
+    return "ch" in low and ("stop" in low or "last" in low or "read" in low)
+
+
 def stop_points(text: str) -> list[WarningGate]:
     """The author's stop points in a note: a gate after the named chapter, reason verbatim."""
     gates: list[WarningGate] = []
     for sentence in sentences(text):
+        if not _may_stop(sentence):
+            continue
         for pattern in _STOPS:
             m = pattern.search(sentence)
             if m is None:

@@ -7,17 +7,16 @@ hands out; :data:`RECORD_SHAPES` and :data:`PREF_CHECKS` say what a stored recor
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from tui_reader.config import Preferences
+from tui_reader.values import FrozenValue
 
 STATUSES = ("reading", "plan to read", "on hold", "finished", "dropped")
 """The reading statuses a story can carry."""
@@ -33,24 +32,52 @@ RawData = dict[str, dict[str, RawDoc]]
 """The whole file: table name -> document id (a decimal string) -> record."""
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(
+    FrozenValue,
+    fields=("chapter", "paragraph", "offset", "fingerprint"),
+    uncompared=("fingerprint",),
+):
     """A place in a story, independent of the window's width."""
 
     chapter: int
     """0-based index into ``story.chapters``."""
     paragraph: int
     """Index into ``chapter.blocks``."""
-    offset: int = 0
+    offset: int
     """Character offset inside that block's text."""
-    fingerprint: str | None = dataclasses.field(default=None, compare=False)
+    fingerprint: str | None
     """A short sample of that block's words when the place was saved (see
     :mod:`tui_reader.reading.relocate`), to find the place again in a changed file; None when
     unknown (an older file). Not part of the place: two positions compare by place only."""
 
+    def __init__(
+        self, chapter: int, paragraph: int, offset: int = 0, fingerprint: str | None = None
+    ) -> None:
+        """A place (frozen: its fields are set once, here)."""
+        set_field = object.__setattr__
+        set_field(self, "chapter", chapter)
+        set_field(self, "paragraph", paragraph)
+        set_field(self, "offset", offset)
+        set_field(self, "fingerprint", fingerprint)
 
-@dataclass(frozen=True)
-class Bookmark:
+
+BOOKMARK_FIELDS = (
+    "id",
+    "story_id",
+    "story_title",
+    "path",
+    "chapter",
+    "paragraph",
+    "offset",
+    "note",
+    "snippet",
+    "created",
+    "fingerprint",
+)
+"""A :class:`Bookmark`'s fields, in constructor order (as stored, with the id as the key)."""
+
+
+class Bookmark(FrozenValue, fields=BOOKMARK_FIELDS):
     """A place the reader marked, with an optional note."""
 
     id: str
@@ -73,9 +100,41 @@ class Bookmark:
     """A few words of the marked text."""
     created: float
     """When it was made (seconds since the epoch)."""
-    fingerprint: str | None = None
+    fingerprint: str | None
     """A short sample of the marked block's words (see :attr:`Position.fingerprint`); None
     when unknown (a bookmark from an older file)."""
+
+    def __init__(
+        self,
+        id: str,
+        story_id: str,
+        story_title: str,
+        path: str,
+        chapter: int,
+        paragraph: int,
+        offset: int,
+        note: str,
+        snippet: str,
+        created: float,
+        fingerprint: str | None = None,
+    ) -> None:
+        """A bookmark (frozen: its fields are set once, here)."""
+        set_field = object.__setattr__
+        set_field(self, "id", id)
+        set_field(self, "story_id", story_id)
+        set_field(self, "story_title", story_title)
+        set_field(self, "path", path)
+        set_field(self, "chapter", chapter)
+        set_field(self, "paragraph", paragraph)
+        set_field(self, "offset", offset)
+        set_field(self, "note", note)
+        set_field(self, "snippet", snippet)
+        set_field(self, "created", created)
+        set_field(self, "fingerprint", fingerprint)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field by name (as ``dataclasses.asdict`` gave them)."""
+        return {name: getattr(self, name) for name in BOOKMARK_FIELDS}
 
     @property
     def position(self) -> Position:
@@ -83,8 +142,7 @@ class Bookmark:
         return Position(self.chapter, self.paragraph, self.offset, self.fingerprint)
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(FrozenValue, fields=("story_id", "title", "path", "chapter", "when")):
     """A story the reader opened recently (one per story)."""
 
     story_id: str
@@ -98,6 +156,15 @@ class HistoryEntry:
     when: float
     """When the place was last saved (seconds since the epoch)."""
 
+    def __init__(self, story_id: str, title: str, path: str, chapter: int, when: float) -> None:
+        """A history entry (frozen: its fields are set once, here)."""
+        set_field = object.__setattr__
+        set_field(self, "story_id", story_id)
+        set_field(self, "title", title)
+        set_field(self, "path", path)
+        set_field(self, "chapter", chapter)
+        set_field(self, "when", when)
+
 
 MUTE_KINDS = ("author", "fandom", "relationship", "tag")
 """What a reader can mute stories by: an author, a fandom, a relationship, or any other tag."""
@@ -108,8 +175,7 @@ def mute_key(kind: str, value: str) -> str:
     return f"{kind}:{value.strip().casefold()}"
 
 
-@dataclass(frozen=True)
-class Mute:
+class Mute(FrozenValue, fields=("kind", "value", "when")):
     """An author, fandom, relationship or tag whose stories the reader chose not to see."""
 
     kind: str
@@ -118,6 +184,13 @@ class Mute:
     """The name as the reader muted it (compared casefolded)."""
     when: float
     """When it was muted (seconds since the epoch)."""
+
+    def __init__(self, kind: str, value: str, when: float) -> None:
+        """A mute (frozen: its fields are set once, here)."""
+        set_field = object.__setattr__
+        set_field(self, "kind", kind)
+        set_field(self, "value", value)
+        set_field(self, "when", when)
 
     @property
     def key(self) -> str:
@@ -313,7 +386,7 @@ RECORD_SHAPES: dict[str, RecordShape] = {
             "created": _moment,
             "fingerprint": _fingerprint,
         },
-        tuple(f.name for f in dataclasses.fields(Bookmark) if f.name not in ("id", "fingerprint")),
+        tuple(f for f in BOOKMARK_FIELDS if f not in ("id", "fingerprint")),
     ),
     "preferences": RecordShape("key", {}, ("value",)),
     "pace": RecordShape(

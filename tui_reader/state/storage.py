@@ -1,15 +1,18 @@
-"""Reader-file storage: the TinyDB storage writing the file atomically, lock timing, writer thread.
+"""Reader-file storage: the memory copy written to the file atomically, lock timing, writer thread.
 
 :class:`ReaderStorage` keeps each table's JSON text per record and writes the whole file through a
 temporary file, fsync and ``os.replace``. The lock and retry timings used by the store live here
 (tests shorten them on this module), and so does the background writer thread.
+
+The file keeps TinyDB's layout (table name -> document id -> record), but no TinyDB object reads
+or writes it any more: the store only ever looked records up by id and changed the memory copy
+directly, and building TinyDB (importing it) cost close to a millisecond before the first frame.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
-import dataclasses
 import json
 import os
 import re
@@ -17,8 +20,6 @@ import threading
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from tinydb.storages import Storage
 
 from tui_reader.state.migrations import (
     MIGRATIONS,
@@ -129,17 +130,16 @@ def _fragment(doc_id: str, doc: RawDoc) -> str:
     return f'"{doc_id}":{_dumps(doc)}'
 
 
-class ReaderStorage(Storage):
-    """A TinyDB storage holding the reader file in memory and writing it atomically.
+class ReaderStorage:
+    """The reader file held in memory (:attr:`data`) and written atomically.
 
-    TinyDB reads and writes through :meth:`read`/:meth:`write`, which only touch the memory copy;
+    The store reads and changes :attr:`data` directly (:meth:`touch` after a change);
     :meth:`load` and :meth:`commit` move it to and from the disk. Each record's JSON text is kept
     between writes, so a write only re-serialises the records that changed.
     """
 
     def __init__(self, path: Path | None) -> None:
         """Start empty; ``path`` None means memory only."""
-        super().__init__()
         self.path = path
         """The JSON file, or None for a memory-only store."""
         self.data: RawData = {}
@@ -157,16 +157,19 @@ class ReaderStorage(Storage):
         self._texts: dict[str, _TableText] = {}
         self._touched: dict[str, set[str]] = {}
 
-    # TinyDB's side ---------------------------------------------------------------------------
+    # The memory side (``read``/``write``/``close``: TinyDB's storage interface) ----------------
     def read(self) -> RawData:
-        """The memory copy (TinyDB may update it in place, then calls :meth:`write`)."""
+        """The memory copy (a caller may update it in place, then call :meth:`write`)."""
         return self.data
 
     def write(self, data: RawData) -> None:
-        """Take TinyDB's updated data into memory; :meth:`commit` puts it on disk."""
+        """Take updated data into memory; :meth:`commit` puts it on disk."""
         self.data = data
         self.dirty = True
         self.changes += 1
+
+    def close(self) -> None:
+        """Nothing to release (the file is open only while read or written)."""
 
     def touch(self, table: str, doc_id: str) -> None:
         """Note that one record changed, so its JSON is made again at the next commit."""
@@ -275,7 +278,7 @@ class ReaderStorage(Storage):
             touched = self._touched.pop(name, set())
             text = self._texts.get(name)
             if text is None or text.table is not table:
-                # A new table, or TinyDB replaced it: nothing cached can be trusted.
+                # A new table, or the table was replaced: nothing cached can be trusted.
                 text = self._texts[name] = _TableText(name, table, {})
             else:
                 for doc_id in touched:
@@ -345,18 +348,25 @@ class ReaderStorage(Storage):
         self.dirty = self.changes != job.changes
 
 
-@dataclasses.dataclass
 class _Commit:
-    """One write of the reader file: made under the store's lock, written outside it."""
+    """One write of the reader file: made under the store's lock, written outside it.
 
-    token: str
-    """The write token put in ``meta`` (tells this version from another with the same stat)."""
-    pieces: list[bytes]
-    """The whole file, in pieces for ``writev``."""
-    changes: int
-    """The storage's change count when the pieces were made."""
-    signature: Signature | None = None
-    """The written file's identity, once written."""
+    (A plain class, not a dataclass: those cost a quarter millisecond each to define at start.)
+    """
+
+    __slots__ = ("changes", "pieces", "signature", "token")
+
+    def __init__(self, token: str, pieces: list[bytes], changes: int) -> None:
+        """A write of ``pieces``, made at change count ``changes``, not yet written."""
+        self.token = token
+        """The write token put in ``meta`` (tells this version from another with the same
+        stat)."""
+        self.pieces = pieces
+        """The whole file, in pieces for ``writev``."""
+        self.changes = changes
+        """The storage's change count when the pieces were made."""
+        self.signature: Signature | None = None
+        """The written file's identity, once written."""
 
 
 def _write_all(fd: int, pieces: list[bytes]) -> None:
