@@ -395,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
         _child_main(Path(args.child[0]), Path(args.child[1]))
         return 0
     only = set(args.only or ("local", "forked", "warm"))
+    if args.pages and not os.access("/proc/kpagecount", os.R_OK):
+        parser.error("--pages reads page frame numbers and /proc/kpagecount: run it as root")
     work = Path(tempfile.mkdtemp(prefix="mount-profile-"))
     os.environ["TUI_READER_CONFIG"] = str(work / "none.toml")
     os.environ["TUI_READER_DATA"] = str(work / "data")
