@@ -14,7 +14,10 @@ stories and for a single story:
   on a pseudo-terminal at 100x32, one at a time: the session process's CPU (``/proc``) when
   the first screen's text has arrived and output has been quiet for 0.3 s;
 - ``PSS``: ``--pss N`` sessions of that warm host open at once, each one's proportional set
-  size (``/proc/<pid>/smaps_rollup``), the mean, and the warm host's own.
+  size (``/proc/<pid>/smaps_rollup``), the mean, and the warm host's own; read 1 s after the
+  last first screen, or ``--settle S`` seconds after it (to let the kernel's same-page
+  merging, KSM, fold the sessions' identical pages together where the host runs it: the
+  state of ``/sys/kernel/mm/ksm/run`` is printed with the figure).
 
 ``--pages`` (needs root: page frame numbers and ``/proc/kpagecount``) sorts the private pages
 of one session, forked while the warm host was idle and left open while three more were forked:
@@ -309,11 +312,27 @@ def page_kinds(
     return counts
 
 
+def ksm_state() -> str:
+    """The kernel's same-page merging: ``on``, ``off``, or ``absent``."""
+    try:
+        run = Path("/sys/kernel/mm/ksm/run").read_text().strip()
+    except OSError:
+        return "absent"
+    return "on" if run == "1" else "off"
+
+
 async def warm_host_runs(
-    target: Path, data: Path, runs: int, pss: int, marker: bytes, pages: bool = False
+    target: Path,
+    data: Path,
+    runs: int,
+    pss: int,
+    marker: bytes,
+    pages: bool = False,
+    settle: float = 1.0,
 ) -> dict[str, Any]:
-    """CPU of ``runs`` sessions one at a time, then PSS of ``pss`` sessions open together;
-    with ``pages``, the kinds of one session's pages (:func:`page_kinds`)."""
+    """CPU of ``runs`` sessions one at a time, then PSS of ``pss`` sessions open together
+    ``settle`` seconds after their first screens; with ``pages``, the kinds of one session's
+    pages (:func:`page_kinds`)."""
     from tui_reader.ssh.config import child_env, reader_args
     from tui_reader.ssh.warm_client import WarmHostClient
 
@@ -352,7 +371,7 @@ async def warm_host_runs(
         if pss:
             sessions = [await open_one(100 + n) for n in range(pss)]
             await asyncio.gather(*(s.first_screen(120.0) for s in sessions))
-            await asyncio.sleep(1.0)
+            await asyncio.sleep(settle)
             result["pss"] = [_pss_kb(s.forked.pid) / 1024 for s in sessions]
             result["warm_pss"] = _pss_kb(client.pid) / 1024
             for s in sessions:
@@ -380,6 +399,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pss", type=int, default=10, help="sessions open at once for PSS")
     parser.add_argument(
         "--pages", action="store_true", help="sort one session's private pages (root)"
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="seconds after the last first screen before PSS is read (default 1)",
     )
     parser.add_argument("--profile", action="store_true", help="pyinstrument a forked mount")
     parser.add_argument("--profile-out", type=Path, default=None)
@@ -439,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
                         args.pss if first else 0,
                         marker,
                         pages=args.pages and first,
+                        settle=args.settle,
                     )
                 )
                 print(f"warm host session {name:11} {_median_ms(result['cpu'])} (to quiet)")
@@ -451,7 +478,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(
                         f"PSS, {len(pss)} sessions open: mean {statistics.fmean(pss):.1f} MiB "
                         f"(min {min(pss):.1f}, max {max(pss):.1f}); "
-                        f"warm host {result['warm_pss']:.1f} MiB"
+                        f"warm host {result['warm_pss']:.1f} MiB; "
+                        f"{args.settle:g} s after the first screens, KSM {ksm_state()}"
                     )
     finally:
         if not args.profile or args.profile_out is not None:
