@@ -312,6 +312,46 @@ def page_kinds(
     return counts
 
 
+def _read_pages(pid: int, addresses: list[int]) -> dict[int, bytes]:
+    """The contents of these pages of a process (those it still has)."""
+    found = {}
+    with open(f"/proc/{pid}/mem", "rb") as memory:
+        for address in addresses:
+            with contextlib.suppress(OSError, ValueError):
+                memory.seek(address)
+                found[address] = memory.read(PAGE)
+    return found
+
+
+def compare_pages(pid: int, host: int, other: int, addresses: list[int]) -> dict[str, int]:
+    """Of these pages of ``pid``: how many hold the same bytes as ``host``'s page at that
+    address, how many as ``other``'s, how many neither."""
+    mine = _read_pages(pid, addresses)
+    theirs = _read_pages(host, addresses)
+    others = _read_pages(other, addresses)
+    counts = {"same as the warm host's": 0, "same as another session's": 0, "unique": 0}
+    for address, content in mine.items():
+        if theirs.get(address) == content:
+            counts["same as the warm host's"] += 1
+        elif others.get(address) == content:
+            counts["same as another session's"] += 1
+        else:
+            counts["unique"] += 1
+    return counts
+
+
+def mergeable_pages(pid: int, host: int, other: int) -> dict[str, int]:
+    """A session's private pages by content (:func:`compare_pages`): what the kernel's
+    same-page merging could fold back into the warm host's or another session's."""
+    private = []
+    with open("/proc/kpagecount", "rb") as kpagecount:
+        for address, (frame, _) in resident_pages(pid).items():
+            kpagecount.seek(frame * 8)
+            if struct.unpack("Q", kpagecount.read(8))[0] == 1:
+                private.append(address)
+    return compare_pages(pid, host, other, private)
+
+
 def ksm_state() -> str:
     """The kernel's same-page merging: ``on``, ``off``, or ``absent``."""
     try:
@@ -366,6 +406,7 @@ async def warm_host_runs(
             more = [await open_one(91 + n) for n in range(3)]
             await asyncio.gather(*(s.first_screen() for s in more))
             result["pages"] = page_kinds(host, resident_pages(probed.forked.pid))
+            result["mergeable"] = mergeable_pages(probed.forked.pid, client.pid, more[0].forked.pid)
             for s in (probed, *more):
                 await s.close()
         if pss:
@@ -472,6 +513,9 @@ def main(argv: list[str] | None = None) -> int:
                 if "pages" in result:
                     print("pages of one session (MiB):")
                     for kind, count in sorted(result["pages"].items(), key=lambda kv: -kv[1]):
+                        print(f"  {kind:28} {count * PAGE / 2**20:6.2f}")
+                    print("its private pages by content (what KSM could merge; MiB):")
+                    for kind, count in result["mergeable"].items():
                         print(f"  {kind:28} {count * PAGE / 2**20:6.2f}")
                 if "pss" in result:
                     pss = result["pss"]

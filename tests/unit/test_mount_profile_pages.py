@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from benchmarks.mount_profile import PAGE, _region, page_kinds, resident_pages
+from benchmarks.mount_profile import PAGE, _region, compare_pages, page_kinds, resident_pages
 
 
 def test_regions_are_named_by_mapping() -> None:
@@ -64,3 +64,53 @@ def test_a_page_written_after_fork_is_copied_and_the_rest_shared() -> None:
             os.close(fd)
     assert list(kinds) == [f"copied: {host[page][1]}"]
     assert shared == {"shared": 1}
+
+
+def _child_writing(buffer: bytearray, writes: dict[int, int]) -> tuple[int, int]:
+    """Fork a child that sets ``buffer[offset] = value`` for each write, then waits; its pid
+    and the pipe end that lets it end (returns once it has written)."""
+    written_r, written_w = os.pipe()
+    done_r, done_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            for offset, value in writes.items():
+                buffer[offset] = value
+            os.write(written_w, b"x")
+            os.read(done_r, 1)
+        finally:
+            os._exit(0)
+    os.close(written_w)
+    os.close(done_r)
+    assert os.read(written_r, 1) == b"x"
+    os.close(written_r)
+    return pid, done_w
+
+
+@pytest.mark.skipif(
+    not os.access("/proc/kpagecount", os.R_OK), reason="reading other processes' pages needs root"
+)
+def test_pages_are_compared_with_the_host_and_another_session() -> None:
+    """A page written back as it was is the host's; one two sessions changed alike is theirs."""
+    buffer = bytearray(16 * PAGE)
+    for n in range(0, len(buffer), PAGE):
+        buffer[n] = 1
+    start = ctypes.addressof((ctypes.c_char * len(buffer)).from_buffer(buffer))
+    first = (start + PAGE - 1) // PAGE * PAGE
+    restored, alike, alone = first + PAGE, first + 3 * PAGE, first + 5 * PAGE
+    children = [
+        _child_writing(
+            buffer, {restored - start: buffer[restored - start], alike - start: 7, alone - start: 9}
+        ),
+        _child_writing(buffer, {alike - start: 7}),
+    ]
+    try:
+        counts = compare_pages(
+            children[0][0], os.getpid(), children[1][0], [restored, alike, alone]
+        )
+    finally:
+        for pid, done in children:
+            os.write(done, b"x")
+            os.close(done)
+            os.waitpid(pid, 0)
+    assert counts == {"same as the warm host's": 1, "same as another session's": 1, "unique": 1}
