@@ -14,7 +14,16 @@ stories and for a single story:
   on a pseudo-terminal at 100x32, one at a time: the session process's CPU (``/proc``) when
   the first screen's text has arrived and output has been quiet for 0.3 s;
 - ``PSS``: ``--pss N`` sessions of that warm host open at once, each one's proportional set
-  size (``/proc/<pid>/smaps_rollup``), the mean, and the warm host's own.
+  size (``/proc/<pid>/smaps_rollup``), the mean, and the warm host's own; read 1 s after the
+  last first screen, or ``--settle S`` seconds after it (to let the kernel's same-page
+  merging, KSM, fold the sessions' identical pages together where the host runs it: the
+  state of ``/sys/kernel/mm/ksm/run`` is printed with the figure).
+
+``--pages`` (needs root: page frame numbers and ``/proc/kpagecount``) sorts the private pages
+of one session, forked while the warm host was idle and left open while three more were forked:
+pages it copied from the warm host by region (C heap, anonymous maps such as Python's arenas,
+libpython's data), pages that are its own from the start, and pages it kept the warm host's
+copy of but holds alone because the warm host wrote them after the fork.
 
 ``--profile`` writes a pyinstrument profile of one forked library mount (needs ``pip install
 pyinstrument``) to ``--profile-out`` (default: mount-profile.txt in the work folder).
@@ -33,6 +42,7 @@ import re
 import shutil
 import signal
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -243,10 +253,126 @@ def with_suppress_kill(pid: int) -> None:
         os.kill(pid, signal.SIGTERM)
 
 
+PAGE = 4096
+"""Bytes in a page."""
+
+
+def _region(name: str) -> str:
+    """The kind of a mapping, by its name in ``/proc/<pid>/maps``."""
+    if name == "[heap]":
+        return "C heap"
+    if not name:
+        return "anonymous"
+    if "libpython" in name:
+        return "libpython data"
+    return "other"
+
+
+def resident_pages(pid: int) -> dict[int, tuple[int, str]]:
+    """Per resident page of the process's writable mappings: its frame number and region.
+
+    Frame numbers are 0 unless the caller may read them (root).
+    """
+    pages: dict[int, tuple[int, str]] = {}
+    with open(f"/proc/{pid}/pagemap", "rb") as pagemap:
+        for line in Path(f"/proc/{pid}/maps").read_text().splitlines():
+            parts = line.split(maxsplit=5)
+            if "w" not in parts[1]:
+                continue
+            start, end = (int(x, 16) for x in parts[0].split("-"))
+            region = _region(parts[5].strip() if len(parts) > 5 else "")
+            pagemap.seek(start // PAGE * 8)
+            raw = pagemap.read((end - start) // PAGE * 8)
+            for n, (entry,) in enumerate(struct.iter_unpack("Q", raw)):
+                if entry >> 63:  # present
+                    pages[start + n * PAGE] = (entry & ((1 << 55) - 1), region)
+    return pages
+
+
+def page_kinds(
+    host: dict[int, tuple[int, str]], session: dict[int, tuple[int, str]]
+) -> dict[str, int]:
+    """Count a session's pages: copied from the host (by region), its own, held alone, shared.
+
+    ``host`` is the warm host's pages just before the fork, ``session`` the session's now.
+    """
+    counts: dict[str, int] = {}
+    with open("/proc/kpagecount", "rb") as kpagecount:
+        for address, (frame, region) in session.items():
+            kpagecount.seek(frame * 8)
+            (mapped,) = struct.unpack("Q", kpagecount.read(8))
+            before = host.get(address)
+            if before is None:
+                kind = "own from the start" if mapped == 1 else "new, shared"
+            elif before[0] != frame:
+                kind = f"copied: {region}"
+            else:
+                kind = "host's page, held alone" if mapped == 1 else "shared"
+            counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def _read_pages(pid: int, addresses: list[int]) -> dict[int, bytes]:
+    """The contents of these pages of a process (those it still has)."""
+    found = {}
+    with open(f"/proc/{pid}/mem", "rb") as memory:
+        for address in addresses:
+            with contextlib.suppress(OSError, ValueError):
+                memory.seek(address)
+                found[address] = memory.read(PAGE)
+    return found
+
+
+def compare_pages(pid: int, host: int, other: int, addresses: list[int]) -> dict[str, int]:
+    """Of these pages of ``pid``: how many hold the same bytes as ``host``'s page at that
+    address, how many as ``other``'s, how many neither."""
+    mine = _read_pages(pid, addresses)
+    theirs = _read_pages(host, addresses)
+    others = _read_pages(other, addresses)
+    counts = {"same as the warm host's": 0, "same as another session's": 0, "unique": 0}
+    for address, content in mine.items():
+        if theirs.get(address) == content:
+            counts["same as the warm host's"] += 1
+        elif others.get(address) == content:
+            counts["same as another session's"] += 1
+        else:
+            counts["unique"] += 1
+    return counts
+
+
+def mergeable_pages(pid: int, host: int, other: int) -> dict[str, int]:
+    """A session's private pages by content (:func:`compare_pages`): what the kernel's
+    same-page merging could fold back into the warm host's or another session's."""
+    private = []
+    with open("/proc/kpagecount", "rb") as kpagecount:
+        for address, (frame, _) in resident_pages(pid).items():
+            kpagecount.seek(frame * 8)
+            if struct.unpack("Q", kpagecount.read(8))[0] == 1:
+                private.append(address)
+    return compare_pages(pid, host, other, private)
+
+
+def ksm_state() -> str:
+    """The kernel's same-page merging: ``on``, ``off``, or ``absent``."""
+    try:
+        run = Path("/sys/kernel/mm/ksm/run").read_text().strip()
+    except OSError:
+        return "absent"
+    return "on" if run == "1" else "off"
+
+
 async def warm_host_runs(
-    target: Path, data: Path, runs: int, pss: int, marker: bytes
+    target: Path,
+    data: Path,
+    runs: int,
+    pss: int,
+    marker: bytes,
+    pages: bool = False,
+    settle: float = 1.0,
 ) -> dict[str, Any]:
-    """CPU of ``runs`` sessions one at a time, then PSS of ``pss`` sessions open together."""
+    """CPU of ``runs`` sessions one at a time, then PSS of ``pss`` sessions open together
+    ``settle`` seconds after their first screens; with ``pages``, the kinds of one session's
+    pages (:func:`page_kinds`)."""
     from tui_reader.ssh.config import child_env, reader_args
     from tui_reader.ssh.warm_client import WarmHostClient
 
@@ -273,10 +399,20 @@ async def warm_host_runs(
             cpu.append(_cpu(session.forked.pid))
             await session.close()
         result: dict[str, Any] = {"cpu": cpu}
+        if pages:
+            host = resident_pages(client.pid)
+            probed = await open_one(90)
+            await probed.first_screen()
+            more = [await open_one(91 + n) for n in range(3)]
+            await asyncio.gather(*(s.first_screen() for s in more))
+            result["pages"] = page_kinds(host, resident_pages(probed.forked.pid))
+            result["mergeable"] = mergeable_pages(probed.forked.pid, client.pid, more[0].forked.pid)
+            for s in (probed, *more):
+                await s.close()
         if pss:
             sessions = [await open_one(100 + n) for n in range(pss)]
             await asyncio.gather(*(s.first_screen(120.0) for s in sessions))
-            await asyncio.sleep(1.0)
+            await asyncio.sleep(settle)
             result["pss"] = [_pss_kb(s.forked.pid) / 1024 for s in sessions]
             result["warm_pss"] = _pss_kb(client.pid) / 1024
             for s in sessions:
@@ -302,6 +438,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.mount_profile")
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--pss", type=int, default=10, help="sessions open at once for PSS")
+    parser.add_argument(
+        "--pages", action="store_true", help="sort one session's private pages (root)"
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="seconds after the last first screen before PSS is read (default 1)",
+    )
     parser.add_argument("--profile", action="store_true", help="pyinstrument a forked mount")
     parser.add_argument("--profile-out", type=Path, default=None)
     parser.add_argument(
@@ -316,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
         _child_main(Path(args.child[0]), Path(args.child[1]))
         return 0
     only = set(args.only or ("local", "forked", "warm"))
+    if args.pages and not os.access("/proc/kpagecount", os.R_OK):
+        parser.error("--pages reads page frame numbers and /proc/kpagecount: run it as root")
     work = Path(tempfile.mkdtemp(prefix="mount-profile-"))
     os.environ["TUI_READER_CONFIG"] = str(work / "none.toml")
     os.environ["TUI_READER_DATA"] = str(work / "data")
@@ -349,16 +497,33 @@ def main(argv: list[str] | None = None) -> int:
             gc.enable()
         if "warm" in only:
             for n, (name, target, marker) in enumerate(targets):
+                first = n == 0
                 result = asyncio.run(
-                    warm_host_runs(target, data, args.runs, args.pss if n == 0 else 0, marker)
+                    warm_host_runs(
+                        target,
+                        data,
+                        args.runs,
+                        args.pss if first else 0,
+                        marker,
+                        pages=args.pages and first,
+                        settle=args.settle,
+                    )
                 )
                 print(f"warm host session {name:11} {_median_ms(result['cpu'])} (to quiet)")
+                if "pages" in result:
+                    print("pages of one session (MiB):")
+                    for kind, count in sorted(result["pages"].items(), key=lambda kv: -kv[1]):
+                        print(f"  {kind:28} {count * PAGE / 2**20:6.2f}")
+                    print("its private pages by content (what KSM could merge; MiB):")
+                    for kind, count in result["mergeable"].items():
+                        print(f"  {kind:28} {count * PAGE / 2**20:6.2f}")
                 if "pss" in result:
                     pss = result["pss"]
                     print(
                         f"PSS, {len(pss)} sessions open: mean {statistics.fmean(pss):.1f} MiB "
                         f"(min {min(pss):.1f}, max {max(pss):.1f}); "
-                        f"warm host {result['warm_pss']:.1f} MiB"
+                        f"warm host {result['warm_pss']:.1f} MiB; "
+                        f"{args.settle:g} s after the first screens, KSM {ksm_state()}"
                     )
     finally:
         if not args.profile or args.profile_out is not None:

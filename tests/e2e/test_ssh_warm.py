@@ -110,6 +110,11 @@ def test_forked_sessions_keep_their_own_environment_and_state(
     assert (a_how, b_how) == ("warm", "warm")
     assert parent(a_pid) == warm and parent(b_pid) == warm and a_pid != b_pid
     assert a_key != b_key
+    # both offered to the kernel's same-page merging, as the warm host was (where it has it)
+    for pid in (warm, a_pid, b_pid):
+        stat = Path(f"/proc/{pid}/ksm_stat")
+        if stat.exists() and "ksm_merge_any" in stat.read_text():
+            assert "ksm_merge_any: yes" in stat.read_text()
 
     first.keys("Space", "Space", "Space", "Space")
     wait_for(lambda: first_mark(first.screen()) > 5, 10, "alice paging", first.screen)

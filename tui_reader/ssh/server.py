@@ -38,7 +38,7 @@ from tui_reader.ssh.config import (
 from tui_reader.ssh.gate import StartGate, default_slots
 from tui_reader.ssh.keys import AuthorizedKeys, guest_id, load_or_create_host_key
 from tui_reader.ssh.session import SHUTTING_DOWN, ReaderChannel, ReaderSession
-from tui_reader.ssh.warm_client import WarmHostClient
+from tui_reader.ssh.warm_client import WarmHostClient, page_merging_note
 
 ChildArgv = Callable[[str, bool], list[str]]
 """Builds a child's command line from (reader id, guest)."""
@@ -466,6 +466,9 @@ async def serve(settings: Settings, ready: Callable[[ReaderHost], None] | None =
         file=sys.stderr,
         flush=True,
     )
+    note = page_merging_note() if host.warm is not None else None
+    if note is not None:
+        print(note, file=sys.stderr, flush=True)
     if ready is not None:
         ready(host)
     try:

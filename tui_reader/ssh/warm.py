@@ -19,6 +19,10 @@ The forked child becomes the leader of a new session with the PTY as its control
 host (sockets, signal handlers, environment) and runs the reader's usual entry point,
 :func:`tui_reader.cli.main`, which installs its own signal handlers (the bounded-exit guard).
 
+Its memory, and so every session's, is offered to the kernel's same-page merging
+(:func:`offer_pages_for_merging`): where the host runs KSM, the pages sessions copy but leave
+the same as the warm host's or each other's are merged back.
+
 The warm host is single-threaded (a ``selectors`` loop), so forking it is safe. It ends when
 the server closes its stdin (the server went away) or on SIGTERM; the sessions it forked keep
 running, each on the PTY the server holds.
@@ -156,6 +160,56 @@ def preload(rehearse: bool = True) -> None:
     fill_free_blocks()
     fill_free_chunks()
     gc.freeze()
+
+
+PR_SET_MEMORY_MERGE = 67
+"""``prctl`` option (Linux 6.4+): every mapping of the process may be merged by KSM, inherited
+by the processes it forks."""
+
+PR_GET_MEMORY_MERGE = 68
+"""``prctl`` option: 1 if :data:`PR_SET_MEMORY_MERGE` is on for the process."""
+
+MADV_MERGEABLE = 12
+"""``madvise`` advice: KSM may merge these pages (older kernels; the mappings there are now)."""
+
+
+def offer_pages_for_merging() -> str:
+    """Let the kernel merge identical pages of the warm host and its sessions (KSM); how.
+
+    A forked session copies every shared page it writes, but most of those copies end up
+    byte for byte the same as the warm host's page (a reference count raised and lowered
+    again) or as every other session's (the same counters and caches written the same way):
+    measured, 11.6 of a session's 16.2 MiB. The kernel's same-page merging (KSM) folds such
+    pages back into one, but only in memory a process has offered it. This offers all of the
+    warm host's, now and later (``PR_SET_MEMORY_MERGE``, which every session forked from it
+    inherits), or, on kernels before 6.4, its private writable mappings as they are now
+    (``MADV_MERGEABLE``, also inherited by forked sessions). Returns ``"all"``, ``"mapped"``,
+    or ``""`` when neither is available.
+
+    Nothing is merged unless the host runs KSM (``/sys/kernel/mm/ksm/run`` is 1, which only
+    the host's administrator can set); until then the offer costs nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        return ""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        prctl, madvise = libc.prctl, libc.madvise
+    except (OSError, AttributeError):
+        return ""
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    if prctl(PR_SET_MEMORY_MERGE, 1, 0, 0, 0) == 0:
+        return "all"
+    madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    madvise.restype = ctypes.c_int
+    offered = False
+    for line in Path("/proc/self/maps").read_text().splitlines():
+        fields = line.split()
+        name = fields[5] if len(fields) > 5 else ""
+        if fields[1] == "rw-p" and name in ("", "[heap]"):
+            start, end = (int(part, 16) for part in fields[0].split("-"))
+            offered |= madvise(start, end - start, MADV_MERGEABLE) == 0
+    return "mapped" if offered else ""
 
 
 _FILLERS: list[object] = []
@@ -504,6 +558,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     gc.disable()
     preload()
+    offer_pages_for_merging()
     host = WarmHost(args[0])
     try:
         host.serve()
