@@ -1,7 +1,6 @@
-"""Reader state: place, bookmarks, choices and preferences in one JSON file per reader.
+"""Reader state: place, bookmarks, choices and preferences in one TinyDB JSON file per reader.
 
-The file is ``<data dir>/readers/<reader id>.json``, in TinyDB's layout (table -> document id
--> record). Every change is a small *operation* on one
+The file is ``<data dir>/readers/<reader id>.json``. Every change is a small *operation* on one
 record. Writing means: take the exclusive lock beside the file, re-read the file if another session
 changed it, apply the pending operations, write a temporary file, fsync it, ``os.replace`` it over
 the old one and fsync the folder. A process killed at any moment leaves the old file or the new one,

@@ -1,12 +1,8 @@
-"""Reader-file storage: the memory copy written to the file atomically, lock timing, writer thread.
+"""Reader-file storage: the TinyDB storage writing the file atomically, lock timing, writer thread.
 
 :class:`ReaderStorage` keeps each table's JSON text per record and writes the whole file through a
 temporary file, fsync and ``os.replace``. The lock and retry timings used by the store live here
 (tests shorten them on this module), and so does the background writer thread.
-
-The file keeps TinyDB's layout (table name -> document id -> record), but no TinyDB object reads
-or writes it any more: the store only ever looked records up by id and changed the memory copy
-directly, and building TinyDB (importing it) cost close to a millisecond before the first frame.
 """
 
 from __future__ import annotations
@@ -20,6 +16,8 @@ import threading
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from tinydb.storages import Storage
 
 from tui_reader.state.migrations import (
     MIGRATIONS,
@@ -130,16 +128,17 @@ def _fragment(doc_id: str, doc: RawDoc) -> str:
     return f'"{doc_id}":{_dumps(doc)}'
 
 
-class ReaderStorage:
-    """The reader file held in memory (:attr:`data`) and written atomically.
+class ReaderStorage(Storage):
+    """A TinyDB storage holding the reader file in memory and writing it atomically.
 
-    The store reads and changes :attr:`data` directly (:meth:`touch` after a change);
+    TinyDB reads and writes through :meth:`read`/:meth:`write`, which only touch the memory copy;
     :meth:`load` and :meth:`commit` move it to and from the disk. Each record's JSON text is kept
     between writes, so a write only re-serialises the records that changed.
     """
 
     def __init__(self, path: Path | None) -> None:
         """Start empty; ``path`` None means memory only."""
+        super().__init__()
         self.path = path
         """The JSON file, or None for a memory-only store."""
         self.data: RawData = {}
@@ -157,19 +156,16 @@ class ReaderStorage:
         self._texts: dict[str, _TableText] = {}
         self._touched: dict[str, set[str]] = {}
 
-    # The memory side (``read``/``write``/``close``: TinyDB's storage interface) ----------------
+    # TinyDB's side ---------------------------------------------------------------------------
     def read(self) -> RawData:
-        """The memory copy (a caller may update it in place, then call :meth:`write`)."""
+        """The memory copy (TinyDB may update it in place, then calls :meth:`write`)."""
         return self.data
 
     def write(self, data: RawData) -> None:
-        """Take updated data into memory; :meth:`commit` puts it on disk."""
+        """Take TinyDB's updated data into memory; :meth:`commit` puts it on disk."""
         self.data = data
         self.dirty = True
         self.changes += 1
-
-    def close(self) -> None:
-        """Nothing to release (the file is open only while read or written)."""
 
     def touch(self, table: str, doc_id: str) -> None:
         """Note that one record changed, so its JSON is made again at the next commit."""
@@ -278,7 +274,7 @@ class ReaderStorage:
             touched = self._touched.pop(name, set())
             text = self._texts.get(name)
             if text is None or text.table is not table:
-                # A new table, or the table was replaced: nothing cached can be trusted.
+                # A new table, or TinyDB replaced it: nothing cached can be trusted.
                 text = self._texts[name] = _TableText(name, table, {})
             else:
                 for doc_id in touched:

@@ -12,7 +12,9 @@ import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+from tinydb import TinyDB
 
 from tui_reader.config import PREFERENCE_NAMES, Preferences, preference_problem
 from tui_reader.state import storage as disk
@@ -46,16 +48,16 @@ PACE_SAMPLES = 50
 """How many recent reading-pace samples are kept."""
 
 
-Op = Callable[[ReaderStorage], None]
-"""One change to one record, applied to the memory copy; replayed if the file changed meanwhile."""
+Op = Callable[["TinyDB"], None]
+"""One change to one record, applied to the database; replayed if the file changed meanwhile."""
 
 
-def _get(db: ReaderStorage, table: str, key: str, field: str = "story_id") -> RawDoc | None:
+def _get(db: TinyDB, table: str, key: str, field: str = "story_id") -> RawDoc | None:
     """The record whose ``field`` is ``key`` (a copy), or None."""
     doc_id = doc_id_for(key)
-    raw = db.data.get(table, {})
+    tbl = db.table(table)
     while True:
-        doc = raw.get(str(doc_id))
+        doc = tbl.get(doc_id=doc_id)
         if doc is None:
             return None
         if doc.get(field) == key:
@@ -63,14 +65,13 @@ def _get(db: ReaderStorage, table: str, key: str, field: str = "story_id") -> Ra
         doc_id += 1
 
 
-def _put(
-    storage: ReaderStorage, table: str, key: str, fields: RawDoc, field: str = "story_id"
-) -> None:
+def _put(db: TinyDB, table: str, key: str, fields: RawDoc, field: str = "story_id") -> None:
     """Set some fields of the record keyed ``key`` (created when missing).
 
-    Changes go straight into the storage's memory copy of the table (TinyDB's own update path,
-    used before, rebuilt the whole table twice per call: too slow with thousands of stories).
+    Changes go straight into the storage's memory copy of the TinyDB table (TinyDB's own update
+    path rebuilds the whole table twice per call, too slow with thousands of stories).
     """
+    storage = cast(ReaderStorage, db.storage)
     raw = storage.data.setdefault(table, {})
     doc_id = str(_free_id(raw, key, field))
     doc = raw.get(doc_id)
@@ -81,18 +82,18 @@ def _put(
     storage.touch(table, doc_id)
 
 
-def _remove(storage: ReaderStorage, table: str, key: str, field: str = "story_id") -> None:
+def _remove(db: TinyDB, table: str, key: str, field: str = "story_id") -> None:
     """Delete the record keyed ``key`` if there is one."""
+    storage = cast(ReaderStorage, db.storage)
     raw = storage.data.get(table, {})
     doc_id = str(_free_id(raw, key, field))
     if raw.pop(doc_id, None) is not None:
         storage.touch(table, doc_id)
 
 
-def _drop_field(
-    storage: ReaderStorage, table: str, key: str, name: str, field: str = "story_id"
-) -> None:
+def _drop_field(db: TinyDB, table: str, key: str, name: str, field: str = "story_id") -> None:
     """Remove the field ``name`` from the record keyed ``key`` (nothing when it has none)."""
+    storage = cast(ReaderStorage, db.storage)
     raw = storage.data.get(table, {})
     doc_id = str(_free_id(raw, key, field))
     doc = raw.get(doc_id)
@@ -100,7 +101,7 @@ def _drop_field(
         storage.touch(table, doc_id)
 
 
-def _adopt(storage: ReaderStorage, renames: dict[str, str]) -> int:
+def _adopt(db: TinyDB, renames: dict[str, str]) -> int:
     """Move every record of every table that names an old story id (a key of ``renames``) to
     its new id; the number of records moved.
 
@@ -110,6 +111,7 @@ def _adopt(storage: ReaderStorage, renames: dict[str, str]) -> int:
     *mentions* a story (a bookmark) gets the new id. Idempotent: once moved, nothing names an
     old id.
     """
+    storage = cast(ReaderStorage, db.storage)
     moved = 0
     for name, raw in list(storage.data.items()):
         if name == "meta":
@@ -227,7 +229,8 @@ class StateStore:
         self._changed_unsaved = False
         self._tidied = False
         self._writing = False
-        self._storage = ReaderStorage(self.path)
+        self._db = TinyDB(self.path, storage=ReaderStorage)
+        self._storage = cast(ReaderStorage, self._db.storage)
         self._lock: FileLock | None = None
         """The reader file's lock, made when first taken (:meth:`_file_lock`)."""
         self._held = False
@@ -433,7 +436,7 @@ class StateStore:
         """Re-read the file if it changed on disk and replay unsaved operations; True if so."""
         if self._storage.changed_on_disk() and self._load(initial=False):
             for op in self._journal:
-                op(self._storage)
+                op(self._db)
             return True
         return False
 
@@ -470,7 +473,7 @@ class StateStore:
     def _apply(self, op: Op, *, write: bool) -> None:
         """Apply one operation now; have it written (with everything pending) when ``write``."""
         with self._mutex:
-            op(self._storage)
+            op(self._db)
             if not self._persist:
                 self._changed_unsaved = self.path is not None
                 return
@@ -696,13 +699,13 @@ class StateStore:
         """A record after picking up other sessions' writes."""
         with self._mutex:
             self._refresh()
-            return _get(self._storage, table, key, field)
+            return _get(self._db, table, key, field)
 
     def _all(self, table: str) -> list[RawDoc]:
         """All records of a table after picking up other sessions' writes."""
         with self._mutex:
             self._refresh()
-            return [dict(doc) for doc in self._storage.data.get(table, {}).values()]
+            return [dict(doc) for doc in self._db.table(table).all()]
 
     def _due(self) -> bool:
         """True when the debounce interval since the last write has passed."""
@@ -749,7 +752,7 @@ class StateStore:
         if pos.fingerprint is not None:
             fields["fingerprint"] = pos.fingerprint
 
-        def op(db: ReaderStorage) -> None:
+        def op(db: TinyDB) -> None:
             _put(db, "progress", story_id, fields)
             if pos.fingerprint is None:
                 _drop_field(db, "progress", story_id, "fingerprint")
@@ -759,7 +762,7 @@ class StateStore:
     def mark_chapter_read(self, story_id: str, chapter: int) -> None:
         """Record that a chapter was read to its end (written now)."""
 
-        def op(db: ReaderStorage) -> None:
+        def op(db: TinyDB) -> None:
             rec = _get(db, "progress", story_id) or {}
             read = set(rec.get("read", [])) | {int(chapter)}
             _put(db, "progress", story_id, {"read": sorted(read)})
@@ -809,7 +812,7 @@ class StateStore:
     def pass_gate(self, story_id: str, before_chapter: int) -> None:
         """Remember continuing past a gate (and forget a stop at that gate); written now."""
 
-        def op(db: ReaderStorage) -> None:
+        def op(db: TinyDB) -> None:
             rec = _get(db, "acknowledgements", story_id) or {}
             fields: RawDoc = {"gates": sorted(set(rec.get("gates", [])) | {int(before_chapter)})}
             if rec.get("stopped_at") == int(before_chapter):
@@ -841,7 +844,7 @@ class StateStore:
     def set_fold(self, story_id: str, key: str, folded: bool) -> None:
         """Remember a note's fold choice (written now)."""
 
-        def op(db: ReaderStorage) -> None:
+        def op(db: TinyDB) -> None:
             rec = _get(db, "folds", story_id) or {}
             _put(db, "folds", story_id, {"folds": {**rec.get("folds", {}), key: bool(folded)}})
 
@@ -926,7 +929,7 @@ class StateStore:
     def update_bookmark(self, bookmark_id: str, note: str) -> None:
         """Change a bookmark's note (nothing when it was deleted meanwhile); written now."""
 
-        def op(db: ReaderStorage) -> None:
+        def op(db: TinyDB) -> None:
             if _get(db, "bookmarks", bookmark_id, "id") is not None:
                 _put(db, "bookmarks", bookmark_id, {"note": note}, "id")
 
@@ -977,9 +980,9 @@ class StateStore:
         sample_id = uuid.uuid4().hex[:16]
         fields = {"words": int(words), "seconds": float(seconds), "when": time.time()}
 
-        def op(db: ReaderStorage) -> None:
+        def op(db: TinyDB) -> None:
             _put(db, "pace", sample_id, fields, "id")
-            samples = sorted(db.data.get("pace", {}).values(), key=lambda d: d.get("when", 0.0))
+            samples = sorted(db.table("pace").all(), key=lambda d: d.get("when", 0.0))
             for old in samples[:-PACE_SAMPLES]:
                 _remove(db, "pace", str(old.get("id")), "id")
 
@@ -1048,7 +1051,7 @@ class StateStore:
             return 0
         first: list[int] = []
 
-        def op(db: ReaderStorage) -> None:
+        def op(db: TinyDB) -> None:
             moved = _adopt(db, renames)
             if not first:  # a replay over another session's write counts nothing new
                 first.append(moved)
@@ -1071,7 +1074,7 @@ class StateStore:
         key = mute_key(kind, name)
         fields: RawDoc = {"kind": kind, "value": name, "when": time.time()}
 
-        def op(db: ReaderStorage) -> None:
+        def op(db: TinyDB) -> None:
             if _get(db, "mutes", key, "key") is None:
                 _put(db, "mutes", key, fields, "key")
 
