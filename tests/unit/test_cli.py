@@ -53,3 +53,16 @@ def test_core_does_not_import_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_the_reader_read_without_argparse_gets_what_argparse_would_give() -> None:
+    """``tui-reader`` and ``tui-reader STORY`` skip argparse (a start-up cost): the values must
+    be exactly the parser's, so a new option's default cannot drift from the fast path."""
+    from tui_reader.cli import _plain_reader_args, build_parser
+
+    for argv in ([], ["story.epub"], ["a folder with spaces"]):
+        fast = _plain_reader_args(argv)
+        assert fast is not None
+        assert vars(fast) == vars(build_parser().parse_args(argv))
+    for argv in (["--plain", "story.epub"], ["-h"], ["a.epub", "b.epub"], ["--data-dir", "d"]):
+        assert _plain_reader_args(argv) is None  # (the parser reads these)
