@@ -90,3 +90,34 @@ async def test_a_warned_story_shows_its_warning_over_a_blank_screen(
         await pilot.press("escape")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_with_no_library_behind_it_the_back_key_says_close(
+    book: Path, library: Path, data_dir: Path
+) -> None:
+    """Escape from a story opened alone closes it (there is no library to go back to): the
+    footer says "Close"; opened from the library, the same key says "Library"."""
+    from textual.widgets._footer import FooterKey
+
+    def shown(app: TuiReaderApp) -> dict[str, str]:
+        """The footer's keys: key shown → description."""
+        return {key.key_display: key.description for key in app.screen.query(FooterKey)}
+
+    app = TuiReaderApp(book, data_dir=data_dir, story=load_story(book))
+    async with app.run_test(size=(160, 40)) as pilot:
+        for _ in range(20):
+            await pilot.pause(0.02)
+            if shown(app):
+                break
+        assert shown(app).get("esc") == "Close"
+    app = TuiReaderApp(library, data_dir=data_dir / "from-library")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ReaderScreen) and shown(app):
+                break
+        assert isinstance(app.screen, ReaderScreen)
+        assert shown(app).get("esc") == "Library"

@@ -750,7 +750,7 @@ class TuiReaderApp(App[int]):
             position = self.store.position(story.story_id)
             if chapter is not None and position is not None and position.chapter != chapter:
                 position = None
-        return ReaderScreen(
+        reader = ReaderScreen(
             story,
             self.store,
             path=path,
@@ -759,6 +759,9 @@ class TuiReaderApp(App[int]):
             session=session,
             indexing=any(first is story for first in self._first_only),
         )
+        if self.library is None:  # (no library behind it: leaving closes the story)
+            reader.leaving_closes_the_story()
+        return reader
 
     def story_closed(self) -> None:
         """A story was left (its reading screen dismissed, its warning declined): with one

@@ -8,6 +8,7 @@ thread: its heading shows at once and the text when a :class:`ChapterReady` mess
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -55,6 +56,9 @@ AFTER_FIRST_PAINT = 0.1
 of the place, parsing the chapters around, the app's start-up pauses ending): the terminal gets
 the frame before the process is busy again."""
 
+
+BACK_BINDING = "reader.back"
+"""The id of the reading screen's "back to the library" binding (escape unless remapped)."""
 
 SEARCH_PLACEHOLDER = "Search this story — enter finds, escape closes"
 """What the empty search field shows."""
@@ -290,6 +294,18 @@ class ReaderScreen(Screen[None]):
         """Save the place and write what is pending."""
         self.save_position(write_now=True)
         self.session.store.flush()
+
+    def leaving_closes_the_story(self) -> None:
+        """One story file opened: no library is behind this screen, so its "back" key (escape,
+        or what the keymap makes it) closes the story, and says so in the footer and help."""
+        keys = self._bindings.key_to_bindings
+        for key, found in list(keys.items()):
+            keys[key] = [  # (a new list: the class's lists are shared by every instance)
+                replace(b, description="Close", tooltip="Close the story (place saved)")
+                if b.id == BACK_BINDING
+                else b
+                for b in found
+            ]
 
     def _leave(self) -> None:
         """Save and go back to the library (or quit, with one story file opened)."""
