@@ -38,20 +38,22 @@ ROLES = (
     "end",
     "blank",
 )
-"""Every line role; each has a component class ``chapter-view--<role>``."""
+"""Every line role; each but :data:`PLAIN_ROLES` has a component class ``chapter-view--<role>``."""
+
+PLAIN_ROLES = frozenset({"body", "blank"})
+"""Roles shown in the view's own style: no component class (each one is a style computation
+every time the view is styled)."""
 
 
 class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
     """Shows display items wrapped into a centred reading column, with an anchor at the top."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        *(f"chapter-view--{role}" for role in ROLES),
+        *(f"chapter-view--{role}" for role in ROLES if role not in PLAIN_ROLES),
         "chapter-view--match",
         "chapter-view--current-match",
     }
     """Styles for each line role and for search matches (themes apply through CSS)."""
-
-    """Default styles per role."""
 
     def __init__(
         self,
@@ -191,6 +193,12 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         self._generation += 1
         self._cache.clear()
         self._styles.clear()
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        """Restyle for the focus change, unless the screen was never shown yet: it restyles
+        every widget when it is first shown (after the focus it gives while mounting)."""
+        if self.screen.stack_updates:
+            super().watch_has_focus(_has_focus)
 
     # --- anchor -----------------------------------------------------------------------------
 
@@ -354,6 +362,8 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         if style is None:
             if role == "":
                 style = self.rich_style
+            elif role in PLAIN_ROLES:
+                style = Style()
             else:
                 style = self.get_component_rich_style(f"chapter-view--{role}", partial=False)
             self._styles[role] = style
