@@ -16,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
+from textual.dom import NoScreen
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -194,10 +195,23 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         self._cache.clear()
         self._styles.clear()
 
+    def _screen_shown(self) -> bool:
+        """True once the view's screen was shown (it restyles every widget when first shown,
+        after mounting them and giving the focus)."""
+        try:
+            return self.screen.stack_updates > 0
+        except NoScreen:
+            return False
+
+    def _get_component_classes(self) -> frozenset[str]:  # type: ignore[override]
+        """The component classes Textual styles: none before the screen is first shown (the
+        roles' styles are computed once then, not also when the view is mounted)."""
+        return super()._get_component_classes() if self._screen_shown() else frozenset()
+
     def watch_has_focus(self, _has_focus: bool) -> None:
-        """Restyle for the focus change, unless the screen was never shown yet: it restyles
-        every widget when it is first shown (after the focus it gives while mounting)."""
-        if self.screen.stack_updates:
+        """Restyle for the focus change, unless the screen was never shown yet (it restyles
+        every widget when first shown)."""
+        if self._screen_shown():
             super().watch_has_focus(_has_focus)
 
     # --- anchor -----------------------------------------------------------------------------
