@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -411,8 +412,14 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
             segments.extend(self._highlighted(text, line.offset, style, spans))
         else:
             segments.append(Segment(text, style))
-        strip = Strip(segments).extend_cell_length(width, base).crop(0, width)
-        return strip
+        # padded to the width in one go (as extend_cell_length then crop would make it)
+        cells = left + cell_len(text)
+        if cells < width:
+            segments.append(Segment(" " * (width - cells), base))
+            return Strip(segments, width)
+        if cells == width:
+            return Strip(segments, width)
+        return Strip(segments).crop(0, width)
 
     def _highlighted(
         self, text: str, offset: int, style: Style, spans: list[tuple[int, int, bool]]
