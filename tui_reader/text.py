@@ -83,7 +83,9 @@ def _wide() -> re.Pattern[str]:
 def has_wide(text: str) -> bool:
     """True when ``text`` holds a character in U+3000-U+FFEF: any CJK character, kana, CJK
     punctuation or full-width form. Text without one has no CJK word to count apart."""
-    return not text.isascii() and _wide().search(text) is not None
+    if text.isascii() or max(text) < "\u3000":  # (most text: the pattern is not compiled)
+        return False
+    return _wide().search(text) is not None
 
 
 @cache
