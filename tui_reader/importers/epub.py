@@ -30,7 +30,6 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element, ParseError
@@ -79,6 +78,7 @@ from tui_reader.model import (
 )
 from tui_reader.paths import title_from_filename
 from tui_reader.text import collapse_whitespace, count_words, sanitise
+from tui_reader.values import FrozenValue, Value
 
 MAX_MEMBER_BYTES = 32 * 1024 * 1024
 """A single file inside the EPUB larger than this (uncompressed) is not read."""
@@ -320,32 +320,55 @@ def _text(element: Element) -> str:
     return collapse_whitespace("".join(element.itertext()))
 
 
-@dataclass
-class _Item:
+class _Item(Value, fields=("path", "media_type", "properties")):
     """One manifest entry."""
+
+    __slots__ = ("media_type", "path", "properties")
 
     path: str
     """Member name inside the zip."""
     media_type: str
     """Its media type."""
-    properties: str = ""
+    properties: str
     """EPUB 3 properties ("nav", "cover-image"...)."""
 
+    def __init__(self, path: str, media_type: str, properties: str = "") -> None:
+        """A manifest entry."""
+        self.path = path
+        self.media_type = media_type
+        self.properties = properties
 
-@dataclass
-class _Package:
+
+class _Package(Value, fields=("base", "meta", "items", "spine", "toc_id")):
     """What the OPF says."""
+
+    __slots__ = ("base", "items", "meta", "spine", "toc_id")
 
     base: str
     """The OPF's folder inside the zip."""
-    meta: dict[str, list[str]] = field(default_factory=dict)
+    meta: dict[str, list[str]]
     """Dublin Core values by local name ("title", "creator", "subject"...)."""
-    items: dict[str, _Item] = field(default_factory=dict)
+    items: dict[str, _Item]
     """Manifest entries by id."""
-    spine: list[str] = field(default_factory=list)
+    spine: list[str]
     """Member names in reading order (linear items only)."""
-    toc_id: str | None = None
+    toc_id: str | None
     """The NCX's manifest id (EPUB 2)."""
+
+    def __init__(
+        self,
+        base: str,
+        meta: dict[str, list[str]] | None = None,
+        items: dict[str, _Item] | None = None,
+        spine: list[str] | None = None,
+        toc_id: str | None = None,
+    ) -> None:
+        """A package read so far (empty collections unless given)."""
+        self.base = base
+        self.meta = {} if meta is None else meta
+        self.items = {} if items is None else items
+        self.spine = [] if spine is None else spine
+        self.toc_id = toc_id
 
 
 def _rootfile(book: _Book) -> str:
@@ -392,9 +415,10 @@ def _package(book: _Book, opf_path: str) -> _Package:
     return package
 
 
-@dataclass(frozen=True)
-class _TocEntry:
+class _TocEntry(FrozenValue, fields=("path", "fragment", "label")):
     """One entry of the table of contents."""
+
+    __slots__ = ("fragment", "label", "path")
 
     path: str
     """The member it points into."""
@@ -402,6 +426,13 @@ class _TocEntry:
     """The element id it points at inside that member (None: the top of the file)."""
     label: str
     """Its label, raw (sanitised when used)."""
+
+    def __init__(self, path: str, fragment: str | None, label: str) -> None:
+        """An entry (frozen: its fields are set once, here)."""
+        set_field = object.__setattr__
+        set_field(self, "path", path)
+        set_field(self, "fragment", fragment)
+        set_field(self, "label", label)
 
 
 def _toc(book: _Book, package: _Package) -> list[_TocEntry]:
@@ -469,9 +500,10 @@ def _nav_item(package: _Package) -> _Item | None:
     return next((i for i in package.items.values() if "nav" in i.properties.split()), None)
 
 
-@dataclass
-class _Doc:
+class _Doc(Value, fields=("path", "tree", "body")):
     """One spine document, parsed."""
+
+    __slots__ = ("body", "path", "tree")
 
     path: str
     """Member name."""
@@ -479,6 +511,12 @@ class _Doc:
     """The parsed document."""
     body: LexborNode
     """Its body element."""
+
+    def __init__(self, path: str, tree: LexborHTMLParser, body: LexborNode) -> None:
+        """A parsed document."""
+        self.path = path
+        self.tree = tree
+        self.body = body
 
 
 def _document_paths(package: _Package) -> list[str]:
@@ -815,13 +853,21 @@ _CUT_AT_BR_TAGS = frozenset({"p", "li", "pre", "h1", "h2", "h3", "h4", "h5", "h6
 next file starts at that ``<br/>``."""
 
 
-@dataclass
-class _Part:
+class _Part(Value, fields=("node", "children")):
     """An element of a split file, opened (``children`` set) only when it is joined to the
     copy of itself that starts the next file."""
 
+    __slots__ = ("children", "node")
+
     node: LexborNode
-    children: list[_Part | str] | None = None
+    """The element."""
+    children: list[_Part | str] | None
+    """Its children as parts, once opened."""
+
+    def __init__(self, node: LexborNode, children: list[_Part | str] | None = None) -> None:
+        """An element, not yet opened."""
+        self.node = node
+        self.children = children
 
     def open(self) -> list[_Part | str]:
         """The element's children, as parts (read once)."""
@@ -1017,9 +1063,13 @@ def _fff_body(body: LexborNode) -> list[Block]:
 # --- Generic ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Piece:
+_PIECE_FIELDS = ("path", "start", "end", "label", "boilerplate", "contents")
+
+
+class _Piece(FrozenValue, fields=_PIECE_FIELDS):
     """A stretch of one spine document: the whole file, or from one contents target to the next."""
+
+    __slots__ = _PIECE_FIELDS
 
     path: str
     """The member."""
@@ -1029,10 +1079,28 @@ class _Piece:
     """The fragment the next piece starts at; None for the end of the file."""
     label: str
     """The contents' label for it, sanitised ("" when the contents do not point here)."""
-    boilerplate: bool = False
+    boilerplate: bool
     """A Project Gutenberg header or licence section."""
-    contents: bool = False
+    contents: bool
     """The navigation document itself."""
+
+    def __init__(
+        self,
+        path: str,
+        start: str | None,
+        end: str | None,
+        label: str,
+        boilerplate: bool = False,
+        contents: bool = False,
+    ) -> None:
+        """A piece (frozen: its fields are set once, here)."""
+        set_field = object.__setattr__
+        set_field(self, "path", path)
+        set_field(self, "start", start)
+        set_field(self, "end", end)
+        set_field(self, "label", label)
+        set_field(self, "boilerplate", boilerplate)
+        set_field(self, "contents", contents)
 
 
 _PG_IDS = ("pg-header", "pg-footer")
@@ -1343,9 +1411,14 @@ def _is_fff_body(body: LexborNode) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class _PiecesBody:
-    """Turns a chapter's pieces into blocks, repeating what indexing took out."""
+_PIECES_BODY_FIELDS = ("source", "pieces", "drop_heading", "subtitle", "ao3", "lead")
+
+
+class _PiecesBody(FrozenValue, fields=_PIECES_BODY_FIELDS):
+    """Turns a chapter's pieces into blocks, repeating what indexing took out (frozen, equal
+    by its fields: a chapter not yet read compares its loader)."""
+
+    __slots__ = _PIECES_BODY_FIELDS
 
     source: Path
     """The EPUB, re-opened to read the pieces."""
@@ -1357,8 +1430,27 @@ class _PiecesBody:
     """The heading right after it held the chapter's title and is not part of the body."""
     ao3: bool
     """AO3 markup: labelled notes and the archive's boilerplate are taken out."""
-    lead: tuple[str, ...] = ()
+    lead: tuple[str, ...]
     """Division headings ("PART II") that stood alone before the chapter, shown first."""
+
+    def __init__(
+        self,
+        source: Path,
+        pieces: list[_Piece],
+        *,
+        drop_heading: bool,
+        subtitle: bool,
+        ao3: bool,
+        lead: tuple[str, ...] = (),
+    ) -> None:
+        """A chapter's loader (frozen: its fields are set once, here)."""
+        set_field = object.__setattr__
+        set_field(self, "source", source)
+        set_field(self, "pieces", pieces)
+        set_field(self, "drop_heading", drop_heading)
+        set_field(self, "subtitle", subtitle)
+        set_field(self, "ao3", ao3)
+        set_field(self, "lead", lead)
 
     def __call__(self) -> list[Block]:
         """The chapter's blocks; raises :class:`ChapterUnreadable` (one paragraph saying why, and
