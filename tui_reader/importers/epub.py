@@ -44,6 +44,7 @@ from tui_reader.importers._epub_xhtml import (
     cut_points,
     gutenberg_cuts,
     looks_like_xhtml,
+    may_be_gutenberg,
     piece,
     xhtml_as_html,
 )
@@ -77,7 +78,7 @@ from tui_reader.model import (
     Story,
 )
 from tui_reader.paths import title_from_filename
-from tui_reader.text import collapse_whitespace, count_words, sanitise
+from tui_reader.text import collapse_whitespace, count_words, lazy_pattern, sanitise
 from tui_reader.values import FrozenValue, Value
 
 MAX_MEMBER_BYTES = 32 * 1024 * 1024
@@ -628,7 +629,7 @@ def _new_story(path: Path, meta: dict[str, list[str]], *, fff: bool = False) -> 
     return story
 
 
-_NO_LANGUAGE = re.compile(r"^(?:c|posix)(?:[._@].*)?$|^und$|^zxx$", re.IGNORECASE)
+_NO_LANGUAGE = lazy_pattern(r"^(?:c|posix)(?:[._@].*)?$|^und$|^zxx$", re.IGNORECASE)
 """A dc:language that names no language: the POSIX locales pandoc writes when no ``lang`` is
 set and the system locale is ``C``/``POSIX`` (``C``, ``C.UTF-8`` → ``C``), "und" (undetermined)
 and "zxx" (no linguistic content)."""
@@ -640,7 +641,7 @@ def _language(raw: str) -> str | None:
     return None if not value or _NO_LANGUAGE.match(value) else value
 
 
-_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_URL = lazy_pattern(r"^https?://\S+$", re.IGNORECASE)
 """A web address (dc:source, or a dc:identifier that is one)."""
 
 
@@ -804,7 +805,7 @@ def _fill_ao3(story: Story, docs: Iterator[_Doc], subjects: list[str]) -> None:
 _AO3_REGIONS = ("preface", "chapters", "afterword")
 """The ids of the download's top-level parts, which Calibre may split over several files."""
 
-_AO3_CLASSES = re.compile(
+_AO3_CLASSES = lazy_pattern(
     r"^(userstuff|heading|byline|meta|toc-heading|message|endnote-link|tags|landmark|notes)\d+$"
 )
 """A class Calibre renamed by numbering AO3's own ("userstuff1" was "userstuff")."""
@@ -1106,7 +1107,7 @@ class _Piece(FrozenValue, fields=_PIECE_FIELDS):
 _PG_IDS = ("pg-header", "pg-footer")
 """Ids Project Gutenberg gives its header and licence sections."""
 
-_PG_MARK = re.compile(
+_PG_MARK = lazy_pattern(
     r"\*\*\*\s*(?:START|END) OF (?:THE|THIS) PROJECT GUTENBERG|FULL PROJECT GUTENBERG LICEN[CS]E",
     re.IGNORECASE,
 )
@@ -1371,7 +1372,8 @@ def _kind(part: _Piece, body: LexborNode, story: Story, *, loose: bool = False) 
     ``loose``: only Gutenberg's boilerplate, the nav document and pieces the contents call
     "Contents", "Cover"... count; the title-page and link-heavy guesses are left out.
     """
-    if part.boilerplate or _PG_MARK.search(body.text(separator=" ")[:4000] or ""):
+    head = body.text(separator=" ")[:4000] or ""
+    if part.boilerplate or (may_be_gutenberg(head) and _PG_MARK.search(head)):
         return "Project Gutenberg licence" if story.chapters else "Project Gutenberg header"
     if part.contents:
         return "Contents"
