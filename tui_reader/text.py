@@ -82,8 +82,9 @@ def _wide() -> re.Pattern[str]:
 
 def has_wide(text: str) -> bool:
     """True when ``text`` holds a character in U+3000-U+FFEF: any CJK character, kana, CJK
-    punctuation or full-width form. Text without one has no CJK word to count apart."""
-    return not text.isascii() and _wide().search(text) is not None
+    punctuation or full-width form. Text without one has no CJK word to count apart (text
+    whose largest character is below U+3000 is answered without compiling the pattern)."""
+    return not text.isascii() and max(text) >= "\u3000" and _wide().search(text) is not None
 
 
 @cache
