@@ -564,27 +564,32 @@ def _read_text(book: _Book, path: str) -> str | None:
         return None
 
 
-def _read_doc(book: _Book, path: str) -> _Doc | None:
-    """One spine document, parsed; None when it is missing or unreadable (too large re-raised)."""
+def _read_doc(book: _Book, path: str, texts: dict[str, str] | None = None) -> _Doc | None:
+    """One spine document, parsed; None when it is missing or unreadable (too large re-raised).
+    ``texts``: where to keep its text by path, for reading it again without decompressing."""
     text = _read_text(book, path)
     if text is None:
         return None
+    if texts is not None:
+        texts[path] = text
     tree = parse_html(text)
     return _Doc(path, tree, tree.body) if tree.body is not None else None
 
 
-def _documents(book: _Book, paths: list[str]) -> Iterator[_Doc]:
+def _documents(
+    book: _Book, paths: list[str], texts: dict[str, str] | None = None
+) -> Iterator[_Doc]:
     """The readable documents, parsed one at a time (freed pages given back as the pass goes,
     :class:`~tui_reader.memory.Pacer`).
 
     A parsed document holds about 35 times its text (a 30 KB chapter's tree is 1 MiB): this
     generator lets go of each before it parses the next, and a caller that is done with one
     drops its own references (its loop variable too, ``del doc``) before asking for the next,
-    so that only one tree is alive at a time.
+    so that only one tree is alive at a time. ``texts``: see :func:`_read_doc`.
     """
     pacer = Pacer()
     for path in paths:
-        doc = _read_doc(book, path)
+        doc = _read_doc(book, path, texts)
         if doc is not None:
             size = len(doc.tree.raw_html)
             yield doc
@@ -736,23 +741,27 @@ def load_first(path: Path, data: bytes) -> Story | None:
     publisher = " ".join(meta.get("publisher", [])).casefold()
     if "fanficfare" in contributors or "archive of our own" in publisher:
         return None
-    readable, ao3_doc = _first_look(book, paths, 3)
+    texts: dict[str, str] = {}  # (the documents looked at, read again by fill_first)
+    readable, ao3_doc = _first_look(book, paths, 3, texts)
     if not readable or ao3_doc:
         return None
     story = _new_story(path, meta, fff=False)
     generic = _Generic(book, package, path, meta.get("subject", []))
+    generic.texts = texts
     if not generic.fill_first(story):
         return None
     story.source = Source(str(path), "epub")
     return story
 
 
-def _first_look(book: _Book, paths: list[str], count: int) -> tuple[bool, bool]:
+def _first_look(
+    book: _Book, paths: list[str], count: int, texts: dict[str, str] | None = None
+) -> tuple[bool, bool]:
     """Whether any document can be read, and whether one of the first ``count`` readable ones
     is AO3's preface. Each is parsed, looked at and dropped before the next is read (a parsed
-    chapter holds many times its text)."""
+    chapter holds many times its text). ``texts``: where to keep the texts read, by path."""
     seen = 0
-    for doc in _documents(book, paths):
+    for doc in _documents(book, paths, texts):
         is_ao3 = _is_ao3_doc(doc)
         del doc  # (one tree at a time: see _documents)
         if is_ao3:
@@ -1174,6 +1183,8 @@ class _Generic:
         """The book has a table of contents (set once it is read)."""
         self.pending: list[str] = []
         """Headings of division pieces ("PART II") waiting to open the next chapter."""
+        self.texts: dict[str, str] = {}
+        """Documents' texts already read (by :func:`_first_look`), each used once, by path."""
 
     def _pieces(self) -> Iterator[tuple[_Piece, str]]:
         """Every piece of every readable spine document, in reading order."""
@@ -1188,7 +1199,9 @@ class _Generic:
         for path in self.package.spine:
             if media.get(path, "") not in _DOC_TYPES:
                 continue
-            text = _read_text(self.book, path)
+            text = self.texts.pop(path, None)
+            if text is None:
+                text = _read_text(self.book, path)
             if text is None:
                 continue
             pacer.add(len(text))
