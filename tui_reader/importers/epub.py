@@ -61,6 +61,7 @@ from tui_reader.importers._html_blocks import (
     note_text,
     parse_html,
 )
+from tui_reader.importers._txt_fff import chapter_title
 from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.grammar import parse_heading
@@ -1008,8 +1009,6 @@ def _fff_document(story: Story, doc: _Doc, source: Path) -> bool | None:
     number = len(story.chapters) + 1
     chapter = _fff_html.make_chapter(number, raw, child_nodes(doc.body))
     if chapter.words or chapter.notes_before or chapter.notes_after:
-        from tui_reader.importers._txt_fff import chapter_title  # (FanFicFare books only)
-
         title = chapter_title(number, raw)
         story.account("boilerplate", max(0, count_words(raw) - count_words(title or "")))
         story.chapters.append(
