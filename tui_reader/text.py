@@ -82,10 +82,16 @@ def _wide() -> re.Pattern[str]:
 
 def has_wide(text: str) -> bool:
     """True when ``text`` holds a character in U+3000-U+FFEF: any CJK character, kana, CJK
-    punctuation or full-width form. Text without one has no CJK word to count apart."""
-    if text.isascii() or max(text) < "\u3000":  # (most text: the pattern is not compiled)
+    punctuation or full-width form. Text without one has no CJK word to count apart (text
+    whose UTF-8 holds no lead byte of U+3000-U+FFFF is answered without the pattern)."""
+    if text.isascii():
         return False
-    return _wide().search(text) is not None
+    data = text.encode("utf-8", "surrogatepass")
+    return any(lead in data for lead in _WIDE_LEADS) and _wide().search(text) is not None
+
+
+_WIDE_LEADS = tuple(bytes([lead]) for lead in range(0xE3, 0xF0))
+"""The first bytes of the UTF-8 of U+3000-U+FFFF (and of nothing else)."""
 
 
 @cache

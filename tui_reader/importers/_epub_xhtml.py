@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from tui_reader.text import lazy_pattern
+
 VOID_TAGS = frozenset(
     {
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
@@ -25,10 +27,10 @@ VOID_TAGS = frozenset(
 )  # fmt: skip
 """HTML elements that never have content (their ``/>`` is already understood)."""
 
-_SELF_CLOSING = re.compile(
+_SELF_CLOSING = lazy_pattern(
     r"<([A-Za-z][\w:.-]*)((?:\s+[^\s=/>\"']+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*/>"
 )
-_START_TAG = re.compile(r"<([A-Za-z][\w:.-]*)(?:\s[^<>]*)?>\s*$")
+_START_TAG = lazy_pattern(r"<([A-Za-z][\w:.-]*)(?:\s[^<>]*)?>\s*$")
 _NO_CLIMB = frozenset({"body", "html", "head", "section", "table", "tbody", "tr", "ul", "ol"})
 """Start tags a cut never moves back over (the page itself, or a container of many entries)."""
 
@@ -54,7 +56,7 @@ def xhtml_as_html(text: str) -> str:
     return _SELF_CLOSING.sub(_expand, text) if "/>" in text else text
 
 
-_ID = re.compile(r"<[A-Za-z][^<>]*?\s(?:id|name)\s*=\s*([\"'])([^\"'<>]*)\1")
+_ID = lazy_pattern(r"<[A-Za-z][^<>]*?\s(?:id|name)\s*=\s*([\"'])([^\"'<>]*)\1")
 
 
 def _targets(text: str) -> dict[str, int]:
@@ -82,17 +84,30 @@ PG_START = "\x00pg-start"
 PG_END = "\x00pg-end"
 """A cut just before the block holding ``*** END OF THE PROJECT GUTENBERG EBOOK …``."""
 
-_PG_START = re.compile(r"\*\*\*\s*START OF TH(?:E|IS) PROJECT GUTENBERG[^*<]*\*\*\*", re.IGNORECASE)
-_PG_END = re.compile(r"\*\*\*\s*END OF TH(?:E|IS) PROJECT GUTENBERG", re.IGNORECASE)
-_BLOCK_END = re.compile(r"</(?:p|pre|div|section|h[1-6])\s*>", re.IGNORECASE)
+_PG_START = lazy_pattern(
+    r"\*\*\*\s*START OF TH(?:E|IS) PROJECT GUTENBERG[^*<]*\*\*\*", re.IGNORECASE
+)
+_PG_END = lazy_pattern(r"\*\*\*\s*END OF TH(?:E|IS) PROJECT GUTENBERG", re.IGNORECASE)
+_BLOCK_END = lazy_pattern(r"</(?:p|pre|div|section|h[1-6])\s*>", re.IGNORECASE)
 _BLOCK_STARTS = ("<p", "<pre", "<div", "<section", "<P", "<PRE", "<DIV")
 
 
 def gutenberg_cuts(text: str) -> list[str]:
     """:data:`PG_START` / :data:`PG_END` for the Gutenberg marker lines ``text`` holds."""
+    if not may_be_gutenberg(text):
+        return []
     return [
         name for name, marker in ((PG_START, _PG_START), (PG_END, _PG_END)) if marker.search(text)
     ]
+
+
+def may_be_gutenberg(text: str) -> bool:
+    """False when no Gutenberg marker pattern can match ``text``: each match holds "project
+    gutenberg", whose letters match only their ASCII capitals case-insensitively (unlike "i",
+    "k" or "s"), so "gutenberg" is then in its UTF-8 bytes lowered (a pass in C, where a
+    casefold of a whole document costs some 70 instructions a character). The patterns are
+    then neither compiled nor run."""
+    return b"gutenberg" in text.encode("utf-8", "surrogatepass").lower()
 
 
 def _marker_point(text: str, name: str) -> int | None:

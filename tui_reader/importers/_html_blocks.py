@@ -23,12 +23,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tui_reader.importers.grammar import attribution, is_scene_break
 from tui_reader.model import Block
-from tui_reader.text import collapse_whitespace, count_words, normalise_spaces, sanitise
+from tui_reader.text import (
+    collapse_whitespace,
+    count_words,
+    lazy_pattern,
+    normalise_spaces,
+    sanitise,
+)
 
 SKIPPED_TAGS = frozenset(
     {"script", "style", "noscript", "template", "head", "title", "meta", "link", "img", "svg"}
@@ -50,15 +57,24 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 CELL_TAGS = frozenset({"td", "th"})
 """Table cells: inline, separated by a space."""
 
-_LEADING_DASH = re.compile(r"^\s*[~—–-]+\s+")
+_LEADING_DASH = lazy_pattern(r"^\s*[~—–-]+\s+")
+_DASHES = "~—–-"
+"""The characters :data:`_LEADING_DASH` takes for a dash (a line opening with none of them,
+after its spaces, is never matched: the pattern is then neither compiled nor run)."""
 
 
 _REMOVED = "script, style, noscript, template"
 """Elements :func:`parse_html` takes out."""
 
 _REMOVED_OPENING = re.compile(r"<(?:script|style|noscript|template)", re.IGNORECASE)
-_REMOVED_OPENING_BYTES = re.compile(rb"<(?:script|style|noscript|template)", re.IGNORECASE)
-"""How a :data:`_REMOVED` element opens (in text, in bytes): markup without one has none."""
+"""How a :data:`_REMOVED` element opens (in text; in bytes, :func:`_removed_opening_bytes`):
+markup without one has none."""
+
+
+@cache
+def _removed_opening_bytes() -> re.Pattern[bytes]:
+    """:data:`_REMOVED_OPENING` for bytes, compiled on first use (EPUB text is parsed as str)."""
+    return re.compile(rb"<(?:script|style|noscript|template)", re.IGNORECASE)
 
 
 def parse_html(source: str | bytes) -> LexborHTMLParser:
@@ -70,7 +86,7 @@ def parse_html(source: str | bytes) -> LexborHTMLParser:
     """
     tree = LexborHTMLParser(source)
     if isinstance(source, bytes):
-        found = _REMOVED_OPENING_BYTES.search(source) is not None
+        found = _removed_opening_bytes().search(source) is not None
     else:
         found = _REMOVED_OPENING.search(source) is not None
     if found:
@@ -322,16 +338,16 @@ _VISIBLE_BLOCK_TAG = re.compile(
     re.IGNORECASE,
 )
 _ANY_TAG = re.compile(r"<[^>]*>")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_COMMENT = lazy_pattern(r"<!--.*?-->", re.DOTALL)
 _SERIALISED_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", "\u00a0"), ("&amp;", "&"))
 """The only entities lexbor writes when it serialises text (``&amp;`` replaced last)."""
-_OTHER_ENTITY = re.compile(r"&(?!(?:lt|gt|nbsp|amp);)#?\w+;")
+_OTHER_ENTITY = lazy_pattern(r"&(?!(?:lt|gt|nbsp|amp);)#?\w+;")
 
 
 def visible_text(markup: str, separator: str = " ") -> str:
     """The text a reader sees in HTML markup: block boundaries (and ``<br>``) become
     ``separator``, inline tags are joined, comments left out (the audit's source count)."""
-    raw = _COMMENT.sub(" ", markup)
+    raw = _COMMENT.sub(" ", markup) if "<!--" in markup else markup
     raw = _VISIBLE_BLOCK_TAG.sub(separator, raw)
     text = _ANY_TAG.sub("", raw)
     if "&" not in text:
@@ -389,7 +405,10 @@ def markup_words(html: str) -> tuple[int, int]:
         shown += count
         if is_scene_break(line):
             continue
-        words += count_words(_LEADING_DASH.sub("", line)) if _LEADING_DASH.match(line) else count
+        opening = line.lstrip()[:1]  # (\s and str.lstrip strip the same characters)
+        if opening and opening in _DASHES and _LEADING_DASH.match(line):
+            count = count_words(_LEADING_DASH.sub("", line))
+        words += count
     return shown, words
 
 

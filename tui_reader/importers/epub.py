@@ -30,7 +30,6 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element, ParseError
@@ -45,6 +44,7 @@ from tui_reader.importers._epub_xhtml import (
     cut_points,
     gutenberg_cuts,
     looks_like_xhtml,
+    may_be_gutenberg,
     piece,
     xhtml_as_html,
 )
@@ -78,7 +78,8 @@ from tui_reader.model import (
     Story,
 )
 from tui_reader.paths import title_from_filename
-from tui_reader.text import collapse_whitespace, count_words, sanitise
+from tui_reader.text import collapse_whitespace, count_words, lazy_pattern, sanitise
+from tui_reader.values import FrozenValue, Value
 
 MAX_MEMBER_BYTES = 32 * 1024 * 1024
 """A single file inside the EPUB larger than this (uncompressed) is not read."""
@@ -320,32 +321,55 @@ def _text(element: Element) -> str:
     return collapse_whitespace("".join(element.itertext()))
 
 
-@dataclass
-class _Item:
+class _Item(Value, fields=("path", "media_type", "properties")):
     """One manifest entry."""
+
+    __slots__ = ("media_type", "path", "properties")
 
     path: str
     """Member name inside the zip."""
     media_type: str
     """Its media type."""
-    properties: str = ""
+    properties: str
     """EPUB 3 properties ("nav", "cover-image"...)."""
 
+    def __init__(self, path: str, media_type: str, properties: str = "") -> None:
+        """A manifest entry."""
+        self.path = path
+        self.media_type = media_type
+        self.properties = properties
 
-@dataclass
-class _Package:
+
+class _Package(Value, fields=("base", "meta", "items", "spine", "toc_id")):
     """What the OPF says."""
+
+    __slots__ = ("base", "items", "meta", "spine", "toc_id")
 
     base: str
     """The OPF's folder inside the zip."""
-    meta: dict[str, list[str]] = field(default_factory=dict)
+    meta: dict[str, list[str]]
     """Dublin Core values by local name ("title", "creator", "subject"...)."""
-    items: dict[str, _Item] = field(default_factory=dict)
+    items: dict[str, _Item]
     """Manifest entries by id."""
-    spine: list[str] = field(default_factory=list)
+    spine: list[str]
     """Member names in reading order (linear items only)."""
-    toc_id: str | None = None
+    toc_id: str | None
     """The NCX's manifest id (EPUB 2)."""
+
+    def __init__(
+        self,
+        base: str,
+        meta: dict[str, list[str]] | None = None,
+        items: dict[str, _Item] | None = None,
+        spine: list[str] | None = None,
+        toc_id: str | None = None,
+    ) -> None:
+        """A package read so far (empty collections unless given)."""
+        self.base = base
+        self.meta = {} if meta is None else meta
+        self.items = {} if items is None else items
+        self.spine = [] if spine is None else spine
+        self.toc_id = toc_id
 
 
 def _rootfile(book: _Book) -> str:
@@ -392,9 +416,10 @@ def _package(book: _Book, opf_path: str) -> _Package:
     return package
 
 
-@dataclass(frozen=True)
-class _TocEntry:
+class _TocEntry(FrozenValue, fields=("path", "fragment", "label")):
     """One entry of the table of contents."""
+
+    __slots__ = ("fragment", "label", "path")
 
     path: str
     """The member it points into."""
@@ -402,6 +427,13 @@ class _TocEntry:
     """The element id it points at inside that member (None: the top of the file)."""
     label: str
     """Its label, raw (sanitised when used)."""
+
+    def __init__(self, path: str, fragment: str | None, label: str) -> None:
+        """An entry (frozen: its fields are set once, here)."""
+        set_field = object.__setattr__
+        set_field(self, "path", path)
+        set_field(self, "fragment", fragment)
+        set_field(self, "label", label)
 
 
 def _toc(book: _Book, package: _Package) -> list[_TocEntry]:
@@ -469,9 +501,10 @@ def _nav_item(package: _Package) -> _Item | None:
     return next((i for i in package.items.values() if "nav" in i.properties.split()), None)
 
 
-@dataclass
-class _Doc:
+class _Doc(Value, fields=("path", "tree", "body")):
     """One spine document, parsed."""
+
+    __slots__ = ("body", "path", "tree")
 
     path: str
     """Member name."""
@@ -479,6 +512,12 @@ class _Doc:
     """The parsed document."""
     body: LexborNode
     """Its body element."""
+
+    def __init__(self, path: str, tree: LexborHTMLParser, body: LexborNode) -> None:
+        """A parsed document."""
+        self.path = path
+        self.tree = tree
+        self.body = body
 
 
 def _document_paths(package: _Package) -> list[str]:
@@ -526,27 +565,32 @@ def _read_text(book: _Book, path: str) -> str | None:
         return None
 
 
-def _read_doc(book: _Book, path: str) -> _Doc | None:
-    """One spine document, parsed; None when it is missing or unreadable (too large re-raised)."""
+def _read_doc(book: _Book, path: str, texts: dict[str, str] | None = None) -> _Doc | None:
+    """One spine document, parsed; None when it is missing or unreadable (too large re-raised).
+    ``texts``: where to keep its text by path, for reading it again without decompressing."""
     text = _read_text(book, path)
     if text is None:
         return None
+    if texts is not None:
+        texts[path] = text
     tree = parse_html(text)
     return _Doc(path, tree, tree.body) if tree.body is not None else None
 
 
-def _documents(book: _Book, paths: list[str]) -> Iterator[_Doc]:
+def _documents(
+    book: _Book, paths: list[str], texts: dict[str, str] | None = None
+) -> Iterator[_Doc]:
     """The readable documents, parsed one at a time (freed pages given back as the pass goes,
     :class:`~tui_reader.memory.Pacer`).
 
     A parsed document holds about 35 times its text (a 30 KB chapter's tree is 1 MiB): this
     generator lets go of each before it parses the next, and a caller that is done with one
     drops its own references (its loop variable too, ``del doc``) before asking for the next,
-    so that only one tree is alive at a time.
+    so that only one tree is alive at a time. ``texts``: see :func:`_read_doc`.
     """
     pacer = Pacer()
     for path in paths:
-        doc = _read_doc(book, path)
+        doc = _read_doc(book, path, texts)
         if doc is not None:
             size = len(doc.tree.raw_html)
             yield doc
@@ -590,7 +634,7 @@ def _new_story(path: Path, meta: dict[str, list[str]], *, fff: bool = False) -> 
     return story
 
 
-_NO_LANGUAGE = re.compile(r"^(?:c|posix)(?:[._@].*)?$|^und$|^zxx$", re.IGNORECASE)
+_NO_LANGUAGE = lazy_pattern(r"^(?:c|posix)(?:[._@].*)?$|^und$|^zxx$", re.IGNORECASE)
 """A dc:language that names no language: the POSIX locales pandoc writes when no ``lang`` is
 set and the system locale is ``C``/``POSIX`` (``C``, ``C.UTF-8`` → ``C``), "und" (undetermined)
 and "zxx" (no linguistic content)."""
@@ -602,7 +646,7 @@ def _language(raw: str) -> str | None:
     return None if not value or _NO_LANGUAGE.match(value) else value
 
 
-_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_URL = lazy_pattern(r"^https?://\S+$", re.IGNORECASE)
 """A web address (dc:source, or a dc:identifier that is one)."""
 
 
@@ -698,23 +742,27 @@ def load_first(path: Path, data: bytes) -> Story | None:
     publisher = " ".join(meta.get("publisher", [])).casefold()
     if "fanficfare" in contributors or "archive of our own" in publisher:
         return None
-    readable, ao3_doc = _first_look(book, paths, 3)
+    texts: dict[str, str] = {}  # (the documents looked at, read again by fill_first)
+    readable, ao3_doc = _first_look(book, paths, 3, texts)
     if not readable or ao3_doc:
         return None
     story = _new_story(path, meta, fff=False)
     generic = _Generic(book, package, path, meta.get("subject", []))
+    generic.texts = texts
     if not generic.fill_first(story):
         return None
     story.source = Source(str(path), "epub")
     return story
 
 
-def _first_look(book: _Book, paths: list[str], count: int) -> tuple[bool, bool]:
+def _first_look(
+    book: _Book, paths: list[str], count: int, texts: dict[str, str] | None = None
+) -> tuple[bool, bool]:
     """Whether any document can be read, and whether one of the first ``count`` readable ones
     is AO3's preface. Each is parsed, looked at and dropped before the next is read (a parsed
-    chapter holds many times its text)."""
+    chapter holds many times its text). ``texts``: where to keep the texts read, by path."""
     seen = 0
-    for doc in _documents(book, paths):
+    for doc in _documents(book, paths, texts):
         is_ao3 = _is_ao3_doc(doc)
         del doc  # (one tree at a time: see _documents)
         if is_ao3:
@@ -766,7 +814,7 @@ def _fill_ao3(story: Story, docs: Iterator[_Doc], subjects: list[str]) -> None:
 _AO3_REGIONS = ("preface", "chapters", "afterword")
 """The ids of the download's top-level parts, which Calibre may split over several files."""
 
-_AO3_CLASSES = re.compile(
+_AO3_CLASSES = lazy_pattern(
     r"^(userstuff|heading|byline|meta|toc-heading|message|endnote-link|tags|landmark|notes)\d+$"
 )
 """A class Calibre renamed by numbering AO3's own ("userstuff1" was "userstuff")."""
@@ -815,13 +863,21 @@ _CUT_AT_BR_TAGS = frozenset({"p", "li", "pre", "h1", "h2", "h3", "h4", "h5", "h6
 next file starts at that ``<br/>``."""
 
 
-@dataclass
-class _Part:
+class _Part(Value, fields=("node", "children")):
     """An element of a split file, opened (``children`` set) only when it is joined to the
     copy of itself that starts the next file."""
 
+    __slots__ = ("children", "node")
+
     node: LexborNode
-    children: list[_Part | str] | None = None
+    """The element."""
+    children: list[_Part | str] | None
+    """Its children as parts, once opened."""
+
+    def __init__(self, node: LexborNode, children: list[_Part | str] | None = None) -> None:
+        """An element, not yet opened."""
+        self.node = node
+        self.children = children
 
     def open(self) -> list[_Part | str]:
         """The element's children, as parts (read once)."""
@@ -1017,9 +1073,13 @@ def _fff_body(body: LexborNode) -> list[Block]:
 # --- Generic ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Piece:
+_PIECE_FIELDS = ("path", "start", "end", "label", "boilerplate", "contents")
+
+
+class _Piece(FrozenValue, fields=_PIECE_FIELDS):
     """A stretch of one spine document: the whole file, or from one contents target to the next."""
+
+    __slots__ = _PIECE_FIELDS
 
     path: str
     """The member."""
@@ -1029,16 +1089,34 @@ class _Piece:
     """The fragment the next piece starts at; None for the end of the file."""
     label: str
     """The contents' label for it, sanitised ("" when the contents do not point here)."""
-    boilerplate: bool = False
+    boilerplate: bool
     """A Project Gutenberg header or licence section."""
-    contents: bool = False
+    contents: bool
     """The navigation document itself."""
+
+    def __init__(
+        self,
+        path: str,
+        start: str | None,
+        end: str | None,
+        label: str,
+        boilerplate: bool = False,
+        contents: bool = False,
+    ) -> None:
+        """A piece (frozen: its fields are set once, here)."""
+        set_field = object.__setattr__
+        set_field(self, "path", path)
+        set_field(self, "start", start)
+        set_field(self, "end", end)
+        set_field(self, "label", label)
+        set_field(self, "boilerplate", boilerplate)
+        set_field(self, "contents", contents)
 
 
 _PG_IDS = ("pg-header", "pg-footer")
 """Ids Project Gutenberg gives its header and licence sections."""
 
-_PG_MARK = re.compile(
+_PG_MARK = lazy_pattern(
     r"\*\*\*\s*(?:START|END) OF (?:THE|THIS) PROJECT GUTENBERG|FULL PROJECT GUTENBERG LICEN[CS]E",
     re.IGNORECASE,
 )
@@ -1104,6 +1182,8 @@ class _Generic:
         """The book has a table of contents (set once it is read)."""
         self.pending: list[str] = []
         """Headings of division pieces ("PART II") waiting to open the next chapter."""
+        self.texts: dict[str, str] = {}
+        """Documents' texts already read (by :func:`_first_look`), each used once, by path."""
 
     def _pieces(self) -> Iterator[tuple[_Piece, str]]:
         """Every piece of every readable spine document, in reading order."""
@@ -1118,7 +1198,9 @@ class _Generic:
         for path in self.package.spine:
             if media.get(path, "") not in _DOC_TYPES:
                 continue
-            text = _read_text(self.book, path)
+            text = self.texts.pop(path, None)
+            if text is None:
+                text = _read_text(self.book, path)
             if text is None:
                 continue
             pacer.add(len(text))
@@ -1303,7 +1385,8 @@ def _kind(part: _Piece, body: LexborNode, story: Story, *, loose: bool = False) 
     ``loose``: only Gutenberg's boilerplate, the nav document and pieces the contents call
     "Contents", "Cover"... count; the title-page and link-heavy guesses are left out.
     """
-    if part.boilerplate or _PG_MARK.search(body.text(separator=" ")[:4000] or ""):
+    head = body.text(separator=" ")[:4000] or ""
+    if part.boilerplate or (may_be_gutenberg(head) and _PG_MARK.search(head)):
         return "Project Gutenberg licence" if story.chapters else "Project Gutenberg header"
     if part.contents:
         return "Contents"
@@ -1343,9 +1426,14 @@ def _is_fff_body(body: LexborNode) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class _PiecesBody:
-    """Turns a chapter's pieces into blocks, repeating what indexing took out."""
+_PIECES_BODY_FIELDS = ("source", "pieces", "drop_heading", "subtitle", "ao3", "lead")
+
+
+class _PiecesBody(FrozenValue, fields=_PIECES_BODY_FIELDS):
+    """Turns a chapter's pieces into blocks, repeating what indexing took out (frozen, equal
+    by its fields: a chapter not yet read compares its loader)."""
+
+    __slots__ = _PIECES_BODY_FIELDS
 
     source: Path
     """The EPUB, re-opened to read the pieces."""
@@ -1357,8 +1445,27 @@ class _PiecesBody:
     """The heading right after it held the chapter's title and is not part of the body."""
     ao3: bool
     """AO3 markup: labelled notes and the archive's boilerplate are taken out."""
-    lead: tuple[str, ...] = ()
+    lead: tuple[str, ...]
     """Division headings ("PART II") that stood alone before the chapter, shown first."""
+
+    def __init__(
+        self,
+        source: Path,
+        pieces: list[_Piece],
+        *,
+        drop_heading: bool,
+        subtitle: bool,
+        ao3: bool,
+        lead: tuple[str, ...] = (),
+    ) -> None:
+        """A chapter's loader (frozen: its fields are set once, here)."""
+        set_field = object.__setattr__
+        set_field(self, "source", source)
+        set_field(self, "pieces", pieces)
+        set_field(self, "drop_heading", drop_heading)
+        set_field(self, "subtitle", subtitle)
+        set_field(self, "ao3", ao3)
+        set_field(self, "lead", lead)
 
     def __call__(self) -> list[Block]:
         """The chapter's blocks; raises :class:`ChapterUnreadable` (one paragraph saying why, and

@@ -97,6 +97,33 @@ _CONTENT = lazy_pattern(
 )
 """Words that make a sentence in a note one of the author's warnings."""
 
+_CONTENT_KEYS = (
+    "character", "mcd", "rape", "non", "dub", "underage", "violence", "gore", "torture",
+    "suicid", "self", "abuse", "dark", "trigger", "content", "tw", "cw",
+)  # fmt: skip
+"""One substring every match of each ``_CONTENT`` alternative holds (casefolded, see
+:func:`_folded`); the ``_FREE_TEXT`` patterns match only where ``_CONTENT`` does, so a text
+holding none of them names no warning."""
+
+
+def _folded(text: str) -> str:
+    """``text`` casefolded for substring pre-checks of case-insensitive patterns: every
+    character a lower-case ASCII letter matches under ``re.IGNORECASE`` becomes that letter.
+    Casefolding does this for all but "i": dotless "ı" is mapped to "i" here, and the combining
+    dot that "İ" folds to ("i̇") is dropped (dropping it can only let more texts through)."""
+    low = text.casefold()
+    if low.isascii():
+        return low
+    return low.replace("ı", "i").replace("\u0307", "")
+
+
+def _may_warn(text: str) -> bool:
+    """False when neither ``_CONTENT`` nor any ``_FREE_TEXT`` pattern can match in ``text``:
+    it holds none of :data:`_CONTENT_KEYS`. Most summaries then never compile the patterns."""
+    low = _folded(text)
+    return any(key in low for key in _CONTENT_KEYS)
+
+
 _WARNING_WORD = lazy_pattern(r"\bwarn(?:ing|ings)?\b", re.IGNORECASE)
 _SENTENCE_END = lazy_pattern(r"(?<=[.!?…])[\"”’')\]]*\s+|\n+")
 
@@ -143,6 +170,8 @@ def _hits(pattern: re.Pattern[str], sentence: str) -> bool:
 
 def free_text_warnings(text: str) -> list[str]:
     """Archive warnings an author names in free text, negations ("no character death") skipped."""
+    if not _may_warn(text):
+        return []
     found = set()
     for sentence in sentences(text):
         for pattern, name in _FREE_TEXT:
@@ -164,6 +193,8 @@ def warning_sentences(text: str) -> list[str]:
     so does a capitalised sentence right after one, and a short "Last warning." lead-in is kept
     together with the sentence it introduces.
     """
+    if not _may_warn(text):
+        return []
     parts = sentences(text)
     keep: list[str] = []
     previous_kept = False
@@ -187,7 +218,8 @@ def _may_stop(sentence: str) -> bool:
     """False when no pattern of ``_STOPS`` can match ``sentence``: each needs "ch" and one of
     "stop", "last" or "read" (checked casefolded, which maps every character those patterns
     match case-insensitively onto these letters, the long s included). Most sentences of most
-    notes then never compile or run the patterns."""
+    notes then never compile or run the patterns; a whole note that fails it has no stop point
+    (its sentences are parts of it)."""
     low = sentence.casefold()
     return "ch" in low and ("stop" in low or "last" in low or "read" in low)
 
@@ -195,6 +227,8 @@ def _may_stop(sentence: str) -> bool:
 def stop_points(text: str) -> list[WarningGate]:
     """The author's stop points in a note: a gate after the named chapter, reason verbatim."""
     gates: list[WarningGate] = []
+    if not _may_stop(text):  # (nor then any sentence: the sentence split is not compiled)
+        return gates
     for sentence in sentences(text):
         if not _may_stop(sentence):
             continue
