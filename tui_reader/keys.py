@@ -339,10 +339,50 @@ NAME_REPLACEMENTS: dict[str, str] = {
 """Shorter names Textual gives some characters than their Unicode names."""
 
 
+ASCII_PUNCTUATION_NAMES: dict[str, str] = {
+    "!": "exclamation_mark",
+    '"': "quotation_mark",
+    "#": "number_sign",
+    "$": "dollar_sign",
+    "%": "percent_sign",
+    "&": "ampersand",
+    "'": "apostrophe",
+    "(": "left_parenthesis",
+    ")": "right_parenthesis",
+    "*": "asterisk",
+    "+": "plus",
+    ",": "comma",
+    "-": "minus",
+    ".": "full_stop",
+    "/": "slash",
+    ":": "colon",
+    ";": "semicolon",
+    "<": "less_than_sign",
+    "=": "equals_sign",
+    ">": "greater_than_sign",
+    "?": "question_mark",
+    "@": "at",
+    "[": "left_square_bracket",
+    "\\": "backslash",
+    "]": "right_square_bracket",
+    "^": "circumflex_accent",
+    "_": "underscore",
+    "`": "grave_accent",
+    "{": "left_curly_bracket",
+    "|": "vertical_line",
+    "}": "right_curly_bracket",
+    "~": "tilde",
+}
+"""Textual's name of every ASCII punctuation character, written out: working them out reads
+0.4 MiB of the Unicode name database's pages at start (a test checks them against it)."""
+
+
 def _character_name(char: str) -> str:
     """Textual's name for a character key: itself when alphanumeric, else its Unicode name."""
     if char.isalnum():
         return char
+    if char in ASCII_PUNCTUATION_NAMES:
+        return ASCII_PUNCTUATION_NAMES[char]
     try:
         name = unicodedata.name(char).lower().replace("-", "_").replace(" ", "_")
     except ValueError:
@@ -350,9 +390,7 @@ def _character_name(char: str) -> str:
     return NAME_REPLACEMENTS.get(name, name)
 
 
-CHARACTER_KEYS: dict[str, str] = {
-    _character_name(chr(code)): chr(code) for code in range(0x21, 0x7F) if not chr(code).isalnum()
-}
+CHARACTER_KEYS: dict[str, str] = {name: char for char, name in ASCII_PUNCTUATION_NAMES.items()}
 """Textual's name of every ASCII punctuation key → the character (``question_mark`` → ``?``)."""
 
 
