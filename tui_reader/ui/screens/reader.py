@@ -297,7 +297,10 @@ class ReaderScreen(Screen[None]):
 
     def leaving_closes_the_story(self) -> None:
         """One story file opened: no library is behind this screen, so its "back" key (escape,
-        or what the keymap makes it) closes the story, and says so in the footer and help."""
+        or what the keymap makes it) closes the story, and the footer says so (the help screen
+        keeps the keymap's own words). Textual has no public way to reword one instance's
+        binding: this replaces it in the screen's own binding map (``_bindings``, a copy per
+        instance)."""
         keys = self._bindings.key_to_bindings
         for key, found in list(keys.items()):
             keys[key] = [  # (a new list: the class's lists are shared by every instance)

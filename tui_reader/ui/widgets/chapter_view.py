@@ -204,11 +204,6 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         except NoScreen:
             return False
 
-    def _get_component_classes(self) -> frozenset[str]:  # type: ignore[override]
-        """The component classes Textual styles: none before the screen is first shown (the
-        roles' styles are computed once then, not also when the view is mounted)."""
-        return super()._get_component_classes() if self._screen_shown() else frozenset()
-
     def watch_has_focus(self, _has_focus: bool) -> None:
         """Restyle for the focus change, unless the screen was never shown yet (it restyles
         every widget when first shown)."""
