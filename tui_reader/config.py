@@ -33,6 +33,7 @@ from platformdirs import user_config_dir
 from tui_reader import keys as key_table
 from tui_reader.paths import display_path
 from tui_reader.text import collapse_whitespace, sanitise
+from tui_reader.values import FrozenValue
 
 NoteMode = Literal["folded", "unfolded", "hidden"]
 """How author's notes show by default."""
@@ -53,13 +54,24 @@ MIN_WIDTH, MAX_WIDTH = 20, 200
 """The reading column's bounds, in cells."""
 
 
-@dataclass(frozen=True)
-class Preferences:
+_PREFERENCE_FIELDS = (
+    "theme",
+    "reading_width",
+    "notes",
+    "warn_mode",
+    "wpm",
+    "hidden_warnings",
+    "whole_work",
+)
+
+
+@dataclass(init=False, repr=False, eq=False)  # (fields() and replace() work; the methods are
+class Preferences(FrozenValue, fields=_PREFERENCE_FIELDS):  # written out: see values.py)
     """A reader's preferences, typed, each with its default: the one place the defaults live.
 
     The reader changes them in the app (palette, reader keys); the config file's
     :class:`Settings` give the first four new defaults. The store hands them out through
-    :meth:`tui_reader.state.StateStore.prefs`.
+    :meth:`tui_reader.state.StateStore.prefs`. Frozen.
     """
 
     theme: str = "textual-dark"
@@ -76,6 +88,26 @@ class Preferences:
     """Archive warnings whose stories the library and search leave out."""
     whole_work: bool = False
     """Read the whole work as one page rather than chapter by chapter."""
+
+    def __init__(
+        self,
+        theme: str = "textual-dark",
+        reading_width: int = 72,
+        notes: NoteMode = "folded",
+        warn_mode: WarnMode = "once",
+        wpm: int = 200,
+        hidden_warnings: frozenset[str] = frozenset(),
+        whole_work: bool = False,
+    ) -> None:
+        """Preferences; each not given is its default."""
+        set_field = object.__setattr__
+        set_field(self, "theme", theme)
+        set_field(self, "reading_width", reading_width)
+        set_field(self, "notes", notes)
+        set_field(self, "warn_mode", warn_mode)
+        set_field(self, "wpm", wpm)
+        set_field(self, "hidden_warnings", hidden_warnings)
+        set_field(self, "whole_work", whole_work)
 
     def to_json(self) -> dict[str, Any]:
         """The preferences as stored values (hidden warnings as a sorted list)."""
@@ -97,9 +129,24 @@ class Preferences:
         return replace(base, **good)
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything the config file may set, with its default (the one place defaults live)."""
+_SETTINGS_FIELDS = (
+    "theme",
+    "reading_width",
+    "notes",
+    "warn_mode",
+    "plain",
+    "keys",
+    "source",
+    "problems",
+)
+
+
+@dataclass(init=False, repr=False, eq=False)  # (as Preferences)
+class Settings(FrozenValue, fields=_SETTINGS_FIELDS):
+    """Everything the config file may set, with its default (the one place defaults live).
+
+    Frozen.
+    """
 
     theme: str = Preferences.theme
     """The colour theme (a Textual theme name)."""
@@ -117,6 +164,28 @@ class Settings:
     """The file these came from (None for the defaults)."""
     problems: tuple[str, ...] = ()
     """One line per entry that was ignored, naming the file and the entry."""
+
+    def __init__(
+        self,
+        theme: str = Preferences.theme,
+        reading_width: int = Preferences.reading_width,
+        notes: NoteMode = Preferences.notes,
+        warn_mode: WarnMode = Preferences.warn_mode,
+        plain: bool = False,
+        keys: dict[str, str] | None = None,
+        source: Path | None = None,
+        problems: tuple[str, ...] = (),
+    ) -> None:
+        """Settings; each not given is its default (``keys``: a new empty table)."""
+        set_field = object.__setattr__
+        set_field(self, "theme", theme)
+        set_field(self, "reading_width", reading_width)
+        set_field(self, "notes", notes)
+        set_field(self, "warn_mode", warn_mode)
+        set_field(self, "plain", plain)
+        set_field(self, "keys", {} if keys is None else keys)
+        set_field(self, "source", source)
+        set_field(self, "problems", problems)
 
     def preferences(self) -> dict[str, Any]:
         """The preferences this file sets as defaults for the reader's own choices."""
