@@ -67,7 +67,8 @@ _PREFERENCE_FIELDS = (
 
 @dataclass(init=False, repr=False, eq=False)  # (fields() and replace() work; the methods are
 class Preferences(FrozenValue, fields=_PREFERENCE_FIELDS):  # written out: see values.py)
-    """A reader's preferences, typed, each with its default: the one place the defaults live.
+    """A reader's preferences, typed, each with its default: the one place the defaults live
+    (``__init__`` repeats them, for speed at start; a test holds the two equal).
 
     The reader changes them in the app (palette, reader keys); the config file's
     :class:`Settings` give the first four new defaults. The store hands them out through
@@ -143,7 +144,8 @@ _SETTINGS_FIELDS = (
 
 @dataclass(init=False, repr=False, eq=False)  # (as Preferences)
 class Settings(FrozenValue, fields=_SETTINGS_FIELDS):
-    """Everything the config file may set, with its default (the one place defaults live).
+    """Everything the config file may set, with its default (the one place defaults live;
+    ``__init__`` repeats them, and a test holds the two equal).
 
     Frozen.
     """
