@@ -15,6 +15,7 @@ import unicodedata
 from typing import NamedTuple
 
 __all__ = [
+    "CLOSE_STORY_HELP",
     "KEY_TABLE",
     "SCREENS",
     "KeySpec",
@@ -57,6 +58,10 @@ def _k(
     """A table row (``help`` defaults to the description)."""
     return KeySpec(id, keys, action, description, help or description, show)
 
+
+CLOSE_STORY_HELP = "Close the story (place saved)"
+"""What the reading screen's back key (``reader.back``) does when no library is behind it (one
+story file opened): the help screen and the key's tooltip say this instead of its table help."""
 
 KEY_TABLE: tuple[KeySpec, ...] = (
     # everywhere

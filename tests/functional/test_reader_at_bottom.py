@@ -121,3 +121,33 @@ async def test_with_no_library_behind_it_the_back_key_says_close(
                 break
         assert isinstance(app.screen, ReaderScreen)
         assert shown(app).get("esc") == "Library"
+
+
+async def test_with_no_library_behind_it_help_says_escape_closes_the_story(
+    book: Path, library: Path, data_dir: Path
+) -> None:
+    """The help screen says what the reader's back key does: close the story when it was
+    opened alone, go back to the library when opened from it."""
+    from tui_reader.keys import CLOSE_STORY_HELP
+    from tui_reader.ui.screens.help import HelpScreen
+
+    def help_text(app: TuiReaderApp) -> str:
+        """The help screen's text, its lines joined (a row may wrap)."""
+        assert isinstance(app.screen, HelpScreen)
+        return " ".join(screen_text(app).split())
+
+    app = TuiReaderApp(book, data_dir=data_dir, story=load_story(book))
+    async with app.run_test(size=(160, 60)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert CLOSE_STORY_HELP in help_text(app)
+        assert "Back to the library" not in help_text(app)
+    app = TuiReaderApp(library, data_dir=data_dir / "from-library")
+    async with app.run_test(size=(160, 60)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "Back to the library (place saved)" in help_text(app)
+        assert CLOSE_STORY_HELP not in help_text(app)

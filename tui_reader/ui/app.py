@@ -555,7 +555,8 @@ class TuiReaderApp(App[int]):
         help_module = "tui_reader.ui.screens.help"
         if not is_screen(self.screen, help_module, "HelpScreen"):
             help_screen = lazy.name(help_module, "HelpScreen")
-            self.push_screen(help_screen(self.settings.keys, plain=self.plain))
+            alone = self.library is None  # (no library: the reader's back key closes the story)
+            self.push_screen(help_screen(self.settings.keys, plain=self.plain, story_alone=alone))
 
     # --- hosted mode ------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui_reader.keys import SCREENS, keys_label, screen_specs
+from tui_reader.keys import CLOSE_STORY_HELP, SCREENS, keys_label, screen_specs
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.widgets.footer import KeysFooter
 
@@ -33,28 +33,39 @@ HELP_SCREENS: tuple[tuple[str, tuple[str, ...]], ...] = (
 HIDDEN_IDS = frozenset({"app.screenshot"})
 """Bindings help leaves out."""
 
+READER_BACK = "reader.back"
+"""The reading screen's back key: it closes the story when no library is behind it."""
+
 
 def key_rows(
-    screens: Iterable[str], keymap: Mapping[str, str], *, plain: bool = False
+    screens: Iterable[str],
+    keymap: Mapping[str, str],
+    *,
+    plain: bool = False,
+    story_alone: bool = False,
 ) -> list[tuple[str, str]]:
-    """(keys in force, what they do) for each binding of ``screens``, the ``keymap`` applied."""
+    """(keys in force, what they do) for each binding of ``screens``, the ``keymap`` applied;
+    with ``story_alone`` (one story file opened, no library) the reader's back key closes the
+    story."""
     rows: list[tuple[str, str]] = []
     for screen in screens:
         for spec in screen_specs(screen):
             if spec.id not in HIDDEN_IDS:
                 keys = keymap.get(spec.id) or spec.keys
-                rows.append((keys_label(keys, plain=plain), spec.help))
+                does = CLOSE_STORY_HELP if story_alone and spec.id == READER_BACK else spec.help
+                rows.append((keys_label(keys, plain=plain), does))
     return rows
 
 
 def help_sections(
-    keymap: Mapping[str, str] | None = None, *, plain: bool = False
+    keymap: Mapping[str, str] | None = None, *, plain: bool = False, story_alone: bool = False
 ) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(section title, rows) for the app, the library, the warning screens and the reader."""
+    """(section title, rows) for the app, the library, the warning screens and the reader
+    (``story_alone``: one story file opened, so the reader's back key closes it)."""
     keymap = keymap or {}
     sections: list[tuple[str, list[tuple[str, str]]]] = []
     for title_screen, screens in HELP_SCREENS:
-        rows = key_rows(screens, keymap, plain=plain)
+        rows = key_rows(screens, keymap, plain=plain, story_alone=story_alone)
         if title_screen == "app":
             palette = "Command palette: open a story, go to a chapter, theme, settings"
             rows.append(("ctrl+p" if plain else "^p", palette))
@@ -91,20 +102,29 @@ class HelpScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("help")
     """Close keys."""
 
-    def __init__(self, keymap: Mapping[str, str] | None = None, *, plain: bool = False) -> None:
-        """Help with ``keymap`` (binding id → keys) in force; key names in words when ``plain``."""
+    def __init__(
+        self,
+        keymap: Mapping[str, str] | None = None,
+        *,
+        plain: bool = False,
+        story_alone: bool = False,
+    ) -> None:
+        """Help with ``keymap`` (binding id → keys) in force; key names in words when ``plain``;
+        ``story_alone`` when one story file was opened (no library: escape closes the story)."""
         super().__init__()
         self.keymap = dict(keymap or {})
         """The remapped keys."""
         self.plain = plain
         """True in plain mode."""
+        self.story_alone = story_alone
+        """True when no library is behind the reading screen (its back key closes the story)."""
 
     def compose(self) -> ComposeResult:
         """A scrolling column of key tables."""
         close_keys = self.keymap.get("help.close") or screen_specs("help")[0].keys
         close = keys_label(close_keys, plain=self.plain)
         yield Static(f"tui-reader · keys  ({close} closes)", id="help-title", markup=False)
-        sections = help_sections(self.keymap, plain=self.plain)
+        sections = help_sections(self.keymap, plain=self.plain, story_alone=self.story_alone)
         reading = [s for s in sections if s[0] == SCREENS["reader"]]
         others = [s for s in sections if s[0] != SCREENS["reader"]]
         with VerticalScroll(id="help-body"), Horizontal():

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 
+from tui_reader.keys import CLOSE_STORY_HELP
 from tui_reader.model import Story
 from tui_reader.reading import HeaderInfo, ReadingSession, Target, load_chapters
 from tui_reader.state import Position, StateStore
@@ -304,7 +305,7 @@ class ReaderScreen(Screen[None]):
         keys = self._bindings.key_to_bindings
         for key, found in list(keys.items()):
             keys[key] = [  # (a new list: the class's lists are shared by every instance)
-                replace(b, description="Close", tooltip="Close the story (place saved)")
+                replace(b, description="Close", tooltip=CLOSE_STORY_HELP)
                 if b.id == BACK_BINDING
                 else b
                 for b in found
