@@ -38,6 +38,9 @@ UPDATE_PROGRESS = "tui_reader.ui.widgets.update_progress"
 FOOTER = "tui_reader.ui.widgets.footer"
 """The footer with the keys, mounted once a screen's first frame is painted (FooterSlot)."""
 
+SEARCH_FIELD = "tui_reader.ui.widgets.search_field"
+"""The reading screen's search field (a Textual input), mounted when first opened."""
+
 MODULES: tuple[str, ...] = (
     BOOKMARK_NOTE,
     CHAPTER_INDEX,
@@ -48,6 +51,7 @@ MODULES: tuple[str, ...] = (
     LIBRARY,
     UPDATE_PROGRESS,
     FOOTER,
+    SEARCH_FIELD,
 )
 """Every module above: what a key press (or a palette command) may need."""
 

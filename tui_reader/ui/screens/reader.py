@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -38,7 +38,6 @@ from tui_reader.ui.messages import (
 from tui_reader.ui.widgets.chapter_view import ChapterView
 from tui_reader.ui.widgets.footer_slot import FooterSlot
 from tui_reader.ui.widgets.reader_header import ReaderHeader
-from tui_reader.ui.widgets.search_field import SearchField
 
 if TYPE_CHECKING:  # imported when first shown (tui_reader.ui.lazy): not needed to start
     from tui_reader.library import LibraryEntry
@@ -48,6 +47,7 @@ if TYPE_CHECKING:  # imported when first shown (tui_reader.ui.lazy): not needed 
     from tui_reader.ui.dialogs.mute import MuteDialog
     from tui_reader.ui.dialogs.status import StatusDialog
     from tui_reader.ui.screens.mutes import MutesScreen
+    from tui_reader.ui.widgets.search_field import SearchField
 
 REFRESH_SECONDS = 30.0
 """How often what another session may change (the pace) is read again."""
@@ -63,6 +63,10 @@ BACK_BINDING = "reader.back"
 
 SEARCH_PLACEHOLDER = "Search this story — enter finds, escape closes"
 """What the empty search field shows."""
+
+SEARCH_ID = "search"
+"""The search field's id (the field and its module come with the first search: not before the
+first frame)."""
 
 
 class ReaderScreen(Screen[None]):
@@ -468,13 +472,14 @@ class ReaderScreen(Screen[None]):
     @property
     def search_field(self) -> SearchField | None:
         """The search field, once it was first opened (the first frame has none to mount)."""
-        return self.query_one_optional(SearchField)
+        return cast("SearchField | None", self.query_one_optional(f"#{SEARCH_ID}"))
 
     async def action_search(self) -> None:
         """Open the search field (mounting it, hidden, above the footer the first time)."""
         field = self.search_field
         if field is None:
-            field = SearchField(placeholder=SEARCH_PLACEHOLDER, id="search")
+            search_field: type[SearchField] = lazy.name(lazy.SEARCH_FIELD, "SearchField")
+            field = search_field(placeholder=SEARCH_PLACEHOLDER, id=SEARCH_ID)
             await self.mount(field, before=self.query_one("FooterSlot, KeysFooter"))
         field.open(self.session.search_text)
 
