@@ -19,9 +19,10 @@ from tests.fixtures.pilot import screen_text
 from tui_reader.importers import load_first_chapter, load_story
 from tui_reader.state import StateStore
 from tui_reader.story_cache import open_story
-from tui_reader.ui.app import StoryOnlyScreen, TuiReaderApp
+from tui_reader.ui.app import TuiReaderApp
 from tui_reader.ui.dialogs.confirm import ConfirmDialog
 from tui_reader.ui.screens.reader import ReaderScreen
+from tui_reader.ui.screens.story_only import StoryOnlyScreen
 
 SIZE = (100, 32)
 

@@ -64,6 +64,9 @@ HOSTED_ERROR_LOG = "reader-errors.log"
 LIBRARY_SCREEN = "tui_reader.ui.screens.library"
 """The library screen's module: imported only when a folder was opened (or asked for)."""
 
+STORY_ONLY_SCREEN = "tui_reader.ui.screens.story_only"
+"""The blank bottom screen's module: imported only when a single story's warning comes first."""
+
 APP_CSS = "app.tcss"
 """App-wide styles."""
 
@@ -143,15 +146,6 @@ def _library_screens(screens: Iterable[object]) -> list[LibraryScreen]:
     """The library screens among ``screens``."""
     found = [s for s in screens if is_screen(s, LIBRARY_SCREEN, "LibraryScreen")]
     return cast("list[LibraryScreen]", found)
-
-
-class StoryOnlyScreen(Screen[None]):
-    """The blank bottom screen when one story file was opened and a warning comes first.
-
-    The app quits when the story's reading screen is dismissed or its warning declined
-    (:meth:`TuiReaderApp.story_closed`), so a reader never lands here. (Without a warning the
-    reading screen itself is the bottom screen: :meth:`TuiReaderApp.get_default_screen`.)
-    """
 
 
 class TuiReaderApp(App[int]):
@@ -279,10 +273,10 @@ class TuiReaderApp(App[int]):
             return lazy.name(LIBRARY_SCREEN, "LibraryScreen")(self.library, self.store)
         story = self.single_story
         if story is None or self.needs_warning(story):
-            return StoryOnlyScreen()
+            return lazy.name(STORY_ONLY_SCREEN, "StoryOnlyScreen")()
         if self._whole is not None:
             if not self.may_show_first(story):
-                return StoryOnlyScreen()
+                return lazy.name(STORY_ONLY_SCREEN, "StoryOnlyScreen")()
             self._first_only.append(story)
         self._reader_at_bottom = True
         return self.reader_screen(story, self.target)
