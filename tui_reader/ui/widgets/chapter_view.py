@@ -116,8 +116,11 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
     @property
     def column_width(self) -> int:
         """The reading column's width: the reading width, or the view's width minus margins."""
-        available = self.available_width
-        margin = 2 if available >= 40 and not self.plain else 0
+        return self._column_for(self.available_width, self.plain)
+
+    def _column_for(self, available: int, plain: bool) -> int:
+        """:attr:`column_width` for ``available`` cells (``plain``: plain mode, no margins)."""
+        margin = 2 if available >= 40 and not plain else 0
         return max(8, min(self.reading_width, available - 2 * margin))
 
     @property
@@ -397,8 +400,8 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         if index >= len(self.lines):
             return Strip([Segment(" " * width, base)], width)
         line = self.lines[index]
-        column = self.column_width
-        left = (0 if self.plain else max(0, (width - column) // 2)) + line.indent
+        plain = self.plain  # (the column from ``width``: the view's region is not asked again)
+        left = (0 if plain else max(0, (width - self._column_for(width, plain)) // 2)) + line.indent
         style = base + self._style(line.role)
         segments = [Segment(" " * left, base)]
         spans = self._highlights.get(line.item)
