@@ -117,7 +117,9 @@ def test_ao3_preface_second_in_the_spine_is_still_an_ao3_book(tmp_path: Path) ->
     assert [b.text for c in story.chapters for b in c.blocks] == [
         b.text for c in marked.chapters for b in c.blocks
     ]
-    assert load_first_chapter(path) is None  # an AO3 book is read whole
+    first = load_first_chapter(path)  # an AO3 book read up to its second chapter
+    assert first is not None and first.source.format == "ao3-epub"
+    assert [c.to_dict() for c in first.chapters] == [story.chapters[0].to_dict()]
 
 
 def _other_book(path: Path) -> None:

@@ -1,6 +1,6 @@
 """First chapter first: ``load_first_chapter`` reads an EPUB up to its second chapter, and what it
 gives is exactly what the whole import gives for the metadata, the front matter and chapter 1.
-Books read whole (AO3, FanFicFare) and other formats give None."""
+Other formats give None."""
 
 from __future__ import annotations
 
@@ -79,8 +79,20 @@ def test_a_long_book_is_read_only_to_its_second_chapter(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("build", [ao3_epub, fff_epub], ids=["ao3", "fanficfare"])
-def test_books_read_whole_give_none(build: Callable[[Path], Path], tmp_path: Path) -> None:
-    assert load_first_chapter(build(tmp_path / "book.epub")) is None
+def test_ao3_and_fanficfare_shaped_books_give_the_whole_imports_first_chapter(
+    build: Callable[[Path], Path], tmp_path: Path
+) -> None:
+    """(Books the real producers make: tests/unit/test_first_chapter_ao3_fff.py.)"""
+    path = build(tmp_path / "book.epub")
+    whole = load_story(path)
+    first = load_first_chapter(path)
+    assert first is not None and len(first.chapters) == 1 < len(whole.chapters)
+    assert first.chapters[0].to_dict() == whole.chapters[0].to_dict()
+    apart = ("notes", "chapters_total")  # (end notes and a counted total: the whole's)
+    assert {k: v for k, v in _without(first.to_dict()).items() if k not in apart} == {
+        k: v for k, v in _without(whole.to_dict()).items() if k not in apart
+    }
+    assert first.notes == [n for n in whole.notes if n.position == "before"]
 
 
 @pytest.mark.parametrize("name", ["the-ferry-at-morrow.md", "salt-and-cinder.md"])

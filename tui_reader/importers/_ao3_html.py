@@ -336,3 +336,91 @@ def fill_story(root: LexborNode, story: Story) -> None:
     apply_preface(root, story)
     story.chapters = parse_chapters(root, story)
     apply_afterword(root, story)
+
+
+def fill_first(root: LexborNode, story: Story) -> bool:
+    """Fill ``story`` as :func:`fill_story` does, from the start of a download read only up to
+    where its second chapter begins (first chapter first): the preface and chapter 1 alone.
+
+    ``root`` holds the whole preface, chapter 1 and the start of chapter 2 (anything later may
+    be missing or cut short). False, with ``story`` not to be used, unless what :func:`fill_story`
+    reads for the preface and chapter 1 lies wholly before chapter 2's heading block
+    (:func:`_first_is_whole`). The work's end notes (the afterword) are not read: they follow the
+    last chapter, which only the whole download knows.
+    """
+    second = _first_is_whole(root)
+    if second is None:
+        return False
+    _cut_from(second, root)  # (chapter 2 on: only the whole download has it all)
+    apply_preface(root, story)
+    story.chapters = parse_chapters(root, story)[:1]
+    return bool(story.chapters)
+
+
+def _cut_from(node: LexborNode, root: LexborNode) -> None:
+    """Remove ``node`` and every element after it from ``root``."""
+    parent = node.parent
+    _cut_after(node)
+    node.decompose()
+    while parent is not None and parent.mem_id != root.mem_id:
+        _cut_after(parent)
+        parent = parent.parent
+
+
+def _cut_after(node: LexborNode) -> None:
+    """Remove the element siblings after ``node``."""
+    after = next_element(node)
+    while after is not None:
+        following = next_element(after)
+        after.decompose()
+        after = following
+
+
+def _first_is_whole(root: LexborNode) -> LexborNode | None:
+    """Chapter 2's heading block when ``root`` (a download read up to its second chapter) holds
+    the preface and chapter 1 whole, else None: the preface has its tag list and ends before
+    chapter 2's heading block, and chapter 1's heading block, body and end notes (as
+    :func:`parse_chapters` finds them) are siblings before it, so no later part of the download
+    can change them."""
+    preface = root.css_first("div#preface")
+    if preface is None or tag_list(preface) is None:
+        return None
+    metas = [
+        meta
+        for heading in root.css("h2.heading")
+        if (meta := heading.parent) is not None and has_class(meta, "meta")
+    ]
+    if len(metas) < 2:
+        return None
+    first, second = metas[0], metas[1]
+    if not _before(preface, second, root):
+        return None
+    body = next_element(first)
+    while body is not None and body.mem_id != second.mem_id and not has_class(body, "userstuff"):
+        body = next_element(body)
+    if body is None or body.mem_id == second.mem_id:
+        return None  # chapter 1's body not found before chapter 2
+    after = next_element(body)  # (its end notes, when it has them)
+    if after is not None and after.mem_id == second.mem_id:
+        return None if (second.attributes.get("id") or "").startswith("endnotes") else second
+    while after is not None and after.mem_id != second.mem_id:
+        after = next_element(after)
+    return second if after is not None else None  # (chapter 2 follows among its siblings)
+
+
+def _before(node: LexborNode, later: LexborNode, root: LexborNode) -> bool:
+    """True when ``node`` is a child of ``root`` that comes before the child of ``root`` holding
+    ``later`` (so ``node`` ends before ``later`` starts)."""
+    top: LexborNode | None = later
+    while top is not None and top.parent is not None and top.parent.mem_id != root.mem_id:
+        top = top.parent
+    if top is None or top.parent is None or node.parent is None:
+        return False
+    if node.parent.mem_id != root.mem_id or node.mem_id == top.mem_id:
+        return False
+    for child in element_children(root):
+        if child.mem_id == node.mem_id:
+            return True
+        if child.mem_id == top.mem_id:
+            return False
+    return False

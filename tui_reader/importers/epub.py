@@ -727,8 +727,11 @@ def load_first(path: Path, data: bytes) -> Story | None:
     matter and the first chapter, read from the package, the contents and the documents up to
     where the second chapter starts. The first chapter is exactly :func:`load`'s.
 
-    None when the book is not read that way: an AO3 or FanFicFare book (read whole), or one
-    whose first reading finds no chapter before its end. Raises like :func:`load`.
+    An AO3 book is read up to the document where its second chapter's heading is
+    (:func:`_first_ao3`), a FanFicFare book up to its first chapter's document
+    (:func:`_first_fff`). None when the book is not read that way: one whose first reading
+    finds no chapter before its end, or whose first chapter or story fields the rest of the
+    book could still change. Raises like :func:`load`.
     """
     tune()  # (before the first parse: see tui_reader.memory)
     book = _Book(data)
@@ -740,12 +743,15 @@ def load_first(path: Path, data: bytes) -> Story | None:
     meta = package.meta
     contributors = " ".join(meta.get("contributor", [])).casefold()
     publisher = " ".join(meta.get("publisher", [])).casefold()
-    if "fanficfare" in contributors or "archive of our own" in publisher:
-        return None
     texts: dict[str, str] = {}  # (the documents looked at, read again by fill_first)
     readable, ao3_doc = _first_look(book, paths, 3, texts)
-    if not readable or ao3_doc:
+    if not readable:
         return None
+    fff = "fanficfare" in contributors
+    if "archive of our own" in publisher or ao3_doc:
+        return _first_ao3(path, book, package, paths, texts, fff=fff)
+    if fff:
+        return _first_fff(path, book, package, paths, texts)
     story = _new_story(path, meta, fff=False)
     generic = _Generic(book, package, path, meta.get("subject", []))
     generic.texts = texts
@@ -771,6 +777,147 @@ def _first_look(
         if seen >= count:
             break
     return seen > 0, False
+
+
+def _read_documents(book: _Book, paths: list[str], texts: dict[str, str]) -> Iterator[_Doc]:
+    """:func:`_documents`, each text :func:`_first_look` kept in ``texts`` taken from there
+    (and dropped from it) instead of being decompressed again."""
+    pacer = Pacer()
+    for path in paths:
+        text = texts.pop(path, None)
+        if text is None:
+            text = _read_text(book, path)
+        if text is None:
+            continue
+        tree = parse_html(text)
+        if tree.body is None:
+            continue
+        doc = _Doc(path, tree, tree.body)
+        yield doc
+        del doc, tree  # (one tree at a time: see _documents)
+        pacer.add(len(text))
+
+
+_AO3_FIRST_TRIES = 4
+"""How many times :func:`_first_ao3` joins what it has read and looks for chapter 1 whole
+before it gives up (each try joins and parses everything read so far again)."""
+
+
+def _first_ao3(
+    path: Path,
+    book: _Book,
+    package: _Package,
+    paths: list[str],
+    texts: dict[str, str],
+    *,
+    fff: bool,
+) -> Story | None:
+    """An AO3 book's story with its first chapter only: the documents are read, in order, up to
+    the one where chapter 2's heading is, joined as :func:`_unsplit_ao3` joins the whole book,
+    and read by :func:`_ao3_html.fill_first`, which takes the preface and chapter 1 only when
+    nothing after chapter 2's heading can change them.
+
+    The preface says how many chapters are posted: a one-chapter work gives None at once (its
+    first chapter is the whole book). None too when chapter 1 is not known whole after
+    :data:`_AO3_FIRST_TRIES` tries, or the book ends first.
+    """
+    story = _new_story(path, package.meta, fff=fff)
+    subjects = package.meta.get("subject", [])
+    docs: list[_Doc] = []  # (the join reads them all again at each try)
+    headings = tries = 0
+    for doc in _read_documents(book, paths, texts):
+        if _ao3_posted(doc.body) == 1:
+            return None
+        docs.append(doc)
+        headings += _ao3_chapter_headings(doc.body)
+        del doc
+        if headings < 2:
+            continue
+        root = _unsplit_ao3(iter(docs))
+        language = story.language
+        if root is not None and _ao3_html.fill_first(root, story):
+            _ao3_fallbacks(story, language, subjects)
+            return story
+        tries += 1
+        if tries >= _AO3_FIRST_TRIES:
+            return None
+    return None
+
+
+def _ao3_posted(body: LexborNode) -> int | None:
+    """The number of chapters posted, from the stats of AO3's preface in ``body`` ("Chapters:
+    3/4" → 3; stats without chapters, as the older downloads write a one-chapter work's, → 1);
+    None when ``body`` has no stats."""
+    tags = _ao3_html.tag_list(body)
+    if tags is None:
+        return None
+    for label in tags.css("dt"):
+        if inline_text(label).strip().rstrip(":").strip().casefold() != "stats":
+            continue
+        value = next_element(label)
+        if value is not None:
+            found = _POSTED.search(inline_text(value))
+            return int(found.group(1)) if found else 1
+    return None
+
+
+_POSTED = lazy_pattern(r"Chapters:\s*(\d+)\s*/", re.IGNORECASE)
+"""The chapters posted in AO3's stats line ("Chapters: 3/4", "Chapters: 1/?")."""
+
+
+def _ao3_chapter_headings(body: LexborNode) -> int:
+    """How many chapters may start in one document of an AO3 book: its ``h2`` elements that
+    are not a part's heading (``toc-heading``), in a ``div`` (AO3's heading block, whose class
+    Calibre renames) that is not chapter text (``userstuff``), in a ``div`` of the body (the
+    ``#chapters`` wrapper, or Calibre's copy of it). Only when to look: the join decides."""
+    count = 0
+    for heading in body.css("h2"):
+        parent = heading.parent
+        wrapper = parent.parent if parent is not None else None
+        if parent is None or wrapper is None or wrapper.parent is None:
+            continue
+        if parent.tag != "div" or wrapper.tag != "div" or wrapper.parent.tag != "body":
+            continue
+        if "toc-heading" in (heading.attributes.get("class") or ""):
+            continue
+        if "userstuff" not in (parent.attributes.get("class") or ""):
+            count += 1
+    return count
+
+
+_FFF_LATER = lazy_pattern(r"(?:^|/)(?:file\d+|log_page)\.x?html$")
+"""What FanFicFare calls the documents it writes after a chapter: more chapters
+(``OEBPS/file0002.xhtml``) and the update log when it is put at the end."""
+
+
+def _first_fff(
+    path: Path, book: _Book, package: _Package, paths: list[str], texts: dict[str, str]
+) -> Story | None:
+    """A FanFicFare book's story with its first chapter only: the documents are read as
+    :func:`_fill_fff` reads them, up to the one that is the first chapter (FanFicFare writes one
+    document per chapter, after its title page, contents and update log).
+
+    The story's fields come from the title page, which FanFicFare writes once, before the
+    chapters: None when a later document is not named as FanFicFare names chapters and its
+    update log (the book was edited, and a later title page would change them). A complete
+    story whose title page gives no planned total has, once read whole, as many as it holds
+    (:func:`_fill_fff` counts them): like the word count, only the whole import knows that, and
+    the first story leaves ``chapters_total`` unknown (None).
+    """
+    story = _new_story(path, package.meta, fff=True)
+    story.source = Source(story.source.path, "fff-epub")
+    later: list[str] = []
+    for doc in _read_documents(book, paths, texts):
+        _fff_document(story, doc, path)
+        if story.chapters:
+            later = paths[paths.index(doc.path) + 1 :]
+            break
+        del doc  # (one tree at a time: see _documents)
+    else:
+        return None
+    if not all(_FFF_LATER.search(later_path) for later_path in later):
+        return None
+    return story
 
 
 def _clean(raw: str) -> str:
@@ -802,6 +949,12 @@ def _fill_ao3(story: Story, docs: Iterator[_Doc], subjects: list[str]) -> None:
         return
     language = story.language
     _ao3_html.fill_story(root, story)
+    _ao3_fallbacks(story, language, subjects)
+
+
+def _ao3_fallbacks(story: Story, language: str | None, subjects: list[str]) -> None:
+    """After the download is read into ``story``: its format, and the OPF's language (what the
+    package said before, ``language``), rating and archive warnings where the download had none."""
     story.source = Source(story.source.path, "ao3-epub")
     story.language = story.language or language
     if story.rating is None:
