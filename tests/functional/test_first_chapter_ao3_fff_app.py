@@ -84,3 +84,42 @@ async def test_the_first_chapter_shows_then_the_whole_story(
         assert app.screen.story.to_dict() == whole.to_dict()
         assert app.screen.story.chapters[0].blocks is shown_blocks  # (taken over)
         assert opening in " ".join(screen_text(app).split())
+
+
+async def test_an_ao3_book_that_warns_shows_its_warning_from_the_quick_read(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    if EBOOK_CONVERT is None:
+        pytest.skip("calibre's ebook-convert is not installed")
+    work = sample_work()
+    work.rating = "Explicit"
+    work.warnings = ["Major Character Death"]
+    html = write_ao3_html(work, tmp_path / "work.html")
+    book = convert(html, tmp_path / "lib" / "work.epub", ebook_convert_args(work))
+    first = load_first_chapter(book)
+    assert first is not None and len(first.chapters) == 1 and first.needs_warning
+    indexed = threading.Event()
+
+    def read_whole() -> tuple[Story, Fill | None]:
+        """The whole story, once the test has answered the warning."""
+        indexed.wait(timeout=30)
+        return open_story(book, data_dir)
+
+    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):  # (the whole story is held back: the quick read's warning shows)
+            await pilot.pause(0.02)
+            if "Major Character Death" in screen_text(app):
+                break
+        text = screen_text(app)
+        assert "Rating: Explicit" in text and "Major Character Death" in text
+        await pilot.press("y")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ReaderScreen):
+                break
+        assert isinstance(app.screen, ReaderScreen) and app.screen.story is first
+        indexed.set()
+        await settle(app, pilot, lambda: len(app.screen.story.chapters) == 3)
+        assert isinstance(app.screen, ReaderScreen)  # (the whole warns of the same: once)
+        assert app.screen.story.to_dict() == load_story(book).to_dict()

@@ -216,3 +216,114 @@ async def test_a_dump_whose_preamble_warns_asks_before_any_text(
         assert "Rating: Explicit" in screen_text(app)
         assert not any(isinstance(s, ReaderScreen) for s in app.screen_stack)
         assert opening not in " ".join(screen_text(app).split())
+
+
+def _warned(story: Story, *, rating: str = "Mature", warnings: list[str] | None = None) -> Story:
+    """``story`` as a book whose preface warns (rating, and archive warnings when given)."""
+    story.rating = rating
+    if warnings is not None:
+        story.warnings = warnings
+    return story
+
+
+async def test_a_first_chapter_that_warns_shows_its_warning_before_the_whole_story(
+    book: Path, data_dir: Path
+) -> None:
+    first = load_first_chapter(book)
+    assert first is not None
+    _warned(first)
+    indexed = threading.Event()
+
+    def read_whole() -> tuple[Story, Fill | None]:
+        """The whole story (warning as the first chapter does), once the test says so."""
+        indexed.wait(timeout=30)
+        story, fill = open_story(book, data_dir)
+        return _warned(story), fill
+
+    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(  # (the whole story held back: the warning comes from the quick read)
+            app,
+            pilot,
+            lambda: isinstance(app.screen, ConfirmDialog) and "Rating" in screen_text(app),
+            workers=False,
+        )
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "warning"
+        assert "Rating: Mature" in screen_text(app)
+        await pilot.press("y")
+        await settle(app, pilot, lambda: isinstance(app.screen, ReaderScreen), workers=False)
+        assert isinstance(app.screen, ReaderScreen) and app.screen.story is first
+        assert header(app).rstrip().endswith("·  Chapter 1")
+        indexed.set()
+        await settle(app, pilot, lambda: "Chapter 1 of 4" in header(app))
+        assert "Chapter 1 of 4" in header(app)
+        assert isinstance(app.screen, ReaderScreen)  # (warned of the same: not asked again)
+        assert app.store.acknowledged(first.story_id)
+
+
+async def test_a_whole_story_read_while_the_warning_waits_is_the_one_opened(
+    book: Path, data_dir: Path
+) -> None:
+    first = load_first_chapter(book)
+    assert first is not None
+    _warned(first)
+    read: list[Story] = []
+
+    def read_whole() -> tuple[Story, Fill | None]:
+        """The whole story at once (warning as the first chapter does)."""
+        story, fill = open_story(book, data_dir)
+        read.append(_warned(story))
+        return story, fill
+
+    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot, lambda: bool(read) and not app._first_only)
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "warning"
+        await pilot.press("y")
+        await settle(app, pilot, lambda: isinstance(app.screen, ReaderScreen))
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.story is read[0]  # (not the first chapter alone)
+        assert "Chapter 1 of 4" in header(app)
+
+
+@pytest.mark.parametrize("whole_arrives", ["after the answer", "before the answer"])
+async def test_a_whole_story_warning_of_more_asks_again(
+    whole_arrives: str, book: Path, data_dir: Path
+) -> None:
+    first = load_first_chapter(book)
+    assert first is not None
+    _warned(first)
+    indexed = threading.Event()
+    read: list[Story] = []
+
+    def read_whole() -> tuple[Story, Fill | None]:
+        """The whole story, which also warns of a major character death."""
+        if whole_arrives == "after the answer":
+            indexed.wait(timeout=30)
+        story, fill = open_story(book, data_dir)
+        read.append(_warned(story, warnings=["Major Character Death"]))
+        return story, fill
+
+    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
+    async with app.run_test(size=SIZE) as pilot:
+        if whole_arrives == "before the answer":
+            await settle(app, pilot, lambda: bool(read) and not app._first_only)
+        else:
+            await settle(app, pilot, lambda: isinstance(app.screen, ConfirmDialog), workers=False)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Major Character Death" not in screen_text(app)  # (the quick read's list)
+        await pilot.press("y")
+        indexed.set()
+        await settle(  # (asked again, with the whole story's list)
+            app,
+            pilot,
+            lambda: (
+                isinstance(app.screen, ConfirmDialog)
+                and "Major Character Death" in screen_text(app)
+            ),
+        )
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.kind == "warning"
+        assert "Major Character Death" in screen_text(app)
+        await pilot.press("n")  # declined: the story closes, with nothing of it read on
+        await settle(app, pilot, lambda: not app.is_running)
+    assert app.return_code == 0

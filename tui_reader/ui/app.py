@@ -142,6 +142,17 @@ def preload_deferred() -> None:
         importlib.import_module(module)
 
 
+def _warned_of(story: Story) -> tuple[object, ...]:
+    """What a story's warning screen lists: its rating, warnings, site warnings and notes."""
+    return (
+        story.rating,
+        story.rating_level,
+        tuple(story.warnings),
+        tuple(story.site_warnings),
+        tuple(story.content_notes),
+    )
+
+
 def _library_screens(screens: Iterable[object]) -> list[LibraryScreen]:
     """The library screens among ``screens``."""
     found = [s for s in screens if is_screen(s, LIBRARY_SCREEN, "LibraryScreen")]
@@ -248,6 +259,11 @@ class TuiReaderApp(App[int]):
         self._first_session: ReadingSession | None = None
         self._first_only: list[Story] = []
         """Stories shown from their first chapter only while the whole story is read."""
+        self._warned_first: list[Story] = []
+        """First-chapter stories whose warning screen the reader passed in this run."""
+        self._replaced: list[tuple[Story, Story]] = []
+        """(first chapter, whole story) pairs: the whole story was read while the first one's
+        warning screen waited for an answer, so the reader opens on the whole story."""
         self._reader_at_bottom = False
         """True when the single story's reading screen is the app's bottom screen."""
         if self.target.is_dir():
@@ -350,10 +366,15 @@ class TuiReaderApp(App[int]):
         self.read_whole_later(first, whole, shown=early)
 
     def may_show_first(self, first: Story) -> bool:
-        """True when a story's first chapter may show before the whole story is read: no
-        warning is due and the reader's place (if any) is in that chapter."""
+        """True when a story's first chapter (and its warning screen, when one is due) may show
+        before the whole story is read: the reader's place (if any) is in that chapter.
+
+        A warning screen shown from the first chapter lists what the quick read found: the
+        importers read a story's warnings, rating and notes from its preface, title page or
+        package, before any chapter. Should the whole story warn of more, the reader is warned
+        again before reading on (:meth:`_warns_anew`)."""
         saved = self.store.position(first.story_id)
-        return not first.needs_warning and (saved is None or saved.chapter == 0)
+        return saved is None or saved.chapter == 0
 
     def read_whole_later(self, first: Story, whole: Whole, *, shown: bool) -> None:
         """Read the whole story in a thread worker (after the first paint when ``first`` is
@@ -383,15 +404,40 @@ class TuiReaderApp(App[int]):
             self.single_story = story
         self._first_only = [s for s in self._first_only if s is not first]
         if shown:
-            for screen in self.screen_stack:
-                if isinstance(screen, ReaderScreen) and screen.story is first:
-                    screen.story_indexed(story)
-            if self.needs_warning(story) and not first.needs_warning:
-                self._warn_late(story)  # (what the first chapter showed did not call for one)
+            readers = [
+                screen
+                for screen in self.screen_stack
+                if isinstance(screen, ReaderScreen) and screen.story is first
+            ]
+            for screen in readers:
+                screen.story_indexed(story)
+            if not readers and self._first_awaits_warning(first):
+                self._replaced.append((first, story))  # (its warning screen is still up)
+            elif self._warns_anew(first, story):
+                self._warn_late(story)  # (what the first chapter showed did not warn of it)
         else:
             self.show_story(story, self.target)
         if fill is not None:
             self.fill_cache_later(story, fill)
+
+    def _first_awaits_warning(self, first: Story) -> bool:
+        """True when ``first``'s warning screen is up, waiting for the reader's answer."""
+        dialogs = [s for s in self.screen_stack if is_screen(s, lazy.CONFIRM, "ConfirmDialog")]
+        return any(
+            dialog.kind == "warning" and dialog.story is first
+            for dialog in cast("list[ConfirmDialog]", dialogs)
+        )
+
+    def _warns_anew(self, first: Story, whole: Story) -> bool:
+        """True when the whole story must show its warning screen although its first chapter is
+        read: the first chapter called for none and the whole one does, or the reader passed
+        the first chapter's warning screen and the whole story warns of something it did not
+        list (rating, warnings, site warnings or content notes)."""
+        if not any(s is first for s in self._warned_first):
+            return self.needs_warning(whole) and not first.needs_warning
+        if self.store.prefs().warn_mode == "never" or not whole.needs_warning:
+            return False
+        return _warned_of(whole) != _warned_of(first)
 
     def _warn_late(self, story: Story) -> None:
         """The warning screen over the reader: the whole story warns where its first chapter did
@@ -701,17 +747,29 @@ class TuiReaderApp(App[int]):
         *,
         chapter: int | None = None,
         position: Position | None = None,
+        again: bool = False,
     ) -> None:
-        """The open flow: the warning screen when due, then the reading screen."""
+        """The open flow: the warning screen when due, then the reading screen (``again``: the
+        warning screen whatever the reader answered before: the whole story warns of more than
+        its first chapter's screen listed)."""
 
         def answered(ok: bool | None) -> None:
-            if ok:
-                self.store.acknowledge(story.story_id)
-                self.push_reader(story, path, chapter=chapter, position=position)
-            else:
+            if not ok:
                 self.story_closed()
+                return
+            self.store.acknowledge(story.story_id)
+            whole = next((w for f, w in self._replaced if f is story), None)
+            self._replaced = [(f, w) for f, w in self._replaced if f is not story]
+            if whole is not None or any(s is story for s in self._first_only):
+                self._warned_first.append(story)  # (a first chapter's warning screen)
+            if whole is None:
+                self.push_reader(story, path, chapter=chapter, position=position)
+            elif self._warns_anew(story, whole):
+                self.show_story(whole, path, chapter=chapter, position=position, again=True)
+            else:
+                self.push_reader(whole, path, chapter=chapter, position=position)
 
-        if self.needs_warning(story):
+        if again or self.needs_warning(story):
             self.push_screen(confirm_dialog().warning(story), answered)
         else:
             self.push_reader(story, path, chapter=chapter, position=position)
@@ -906,11 +964,9 @@ def run_app(
         gc.freeze()  # what start-up imported lives as long as the process: never scan it again
     if not target.is_dir():
         story = cached_story(target, data_dir)
-        if (
-            story is None
-        ):  # first chapter first, when the story's importer can and no warning is due
+        if story is None:  # first chapter first (or its warning screen), when the importer can
             first = load_first_chapter(target)
-            if first is not None and not first.needs_warning:
+            if first is not None:
                 story, whole = first, partial(open_story, target, data_dir)
         if story is None:
             try:
