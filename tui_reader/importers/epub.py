@@ -61,7 +61,6 @@ from tui_reader.importers._html_blocks import (
     note_text,
     parse_html,
 )
-from tui_reader.importers._txt_fff import chapter_title
 from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.grammar import parse_heading
@@ -1022,6 +1021,15 @@ def _fff_document(story: Story, doc: _Doc, source: Path) -> bool | None:
             )
         )
     return None
+
+
+def chapter_title(number: int, raw: str) -> str | None:
+    """:func:`tui_reader.importers._txt_fff.chapter_title`, imported when a FanFicFare chapter
+    is first read: the TXT importer's modules (3 M instructions) are no part of any other EPUB's
+    first open."""
+    from tui_reader.importers._txt_fff import chapter_title as title_of
+
+    return title_of(number, raw)
 
 
 def _fff_section_title(body: LexborNode) -> str:
