@@ -1309,7 +1309,7 @@ class _Generic:
         if kind is not None:
             if first_only and story.chapters:
                 return True, current
-            if body_words(child_nodes(body)) or body.text(separator=" ").strip():
+            if body.text(separator=" ").strip() or body_words(child_nodes(body)):
                 _section(story, body, kind)
             return None, None
         heading = _first_heading(body)
