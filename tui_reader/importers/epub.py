@@ -304,9 +304,7 @@ def _normal_folder(base: str) -> bool:
     """True when ``base`` (a folder in the book) is "" or already as ``posixpath.normpath``
     writes it, neither "." nor ending with "/": a plain file name then joins it with one "/"
     and nothing to normalise (a manifest or contents of a hundred chapters: a millisecond less)."""
-    return not base or (
-        posixpath.normpath(base) == base and base != "." and not base.endswith("/")
-    )
+    return not base or (posixpath.normpath(base) == base and base != "." and not base.endswith("/"))
 
 
 def _xml(book: _Book, name: str) -> Element:
