@@ -4,6 +4,7 @@ Books read whole (AO3, FanFicFare) and other formats give None."""
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -134,3 +135,30 @@ def test_a_book_declared_past_its_cap_is_refused_before_its_first_chapter(
     assert load_first_chapter(path) is None  # (the whole import then says why)
     with pytest.raises(Exception, match="too large"):
         load_story(path)
+
+
+def _rewritten(path: Path, change: Callable[[str, bytes], bytes]) -> Path:
+    """The EPUB at ``path`` written again with each member's bytes passed through ``change``."""
+    with zipfile.ZipFile(path) as zf:
+        members = [(info, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(path, "w") as zf:
+        for info, data in members:
+            zf.writestr(info, change(info.filename, data))
+    return path
+
+
+def test_a_preface_written_in_capitals_is_still_found(tmp_path: Path) -> None:
+    """AO3's preface with its ``<DL>`` in capitals (and no publisher to give the book away):
+    still an AO3 book, read whole."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if name.endswith(".opf"):
+            return data.replace(b"Archive of Our Own", b"A Press")
+        return data.replace(b"<dl", b"<DL").replace(b"</dl>", b"</DL>")
+
+    path = _rewritten(ao3_epub(tmp_path / "book.epub"), change)
+    with zipfile.ZipFile(path) as zf:
+        preface = zf.read("OEBPS/preface.xhtml")
+    assert b"<DL" in preface and b"<dl" not in preface
+    assert load_first_chapter(path) is None
+    assert load_story(path).source.format == "ao3-epub"

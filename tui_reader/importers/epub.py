@@ -775,18 +775,40 @@ def _first_look(
     book: _Book, paths: list[str], count: int, texts: dict[str, str] | None = None
 ) -> tuple[bool, bool]:
     """Whether any document can be read, and whether one of the first ``count`` readable ones
-    is AO3's preface. Each is parsed, looked at and dropped before the next is read (a parsed
-    chapter holds many times its text). ``texts``: where to keep the texts read, by path."""
+    is AO3's preface. A document that opens a ``dl`` or a ``frameset``
+    (:data:`_DL_OR_FRAMESET`) is parsed, looked at and dropped before the next is read (a
+    parsed chapter holds many times its text); any other has a body (lexbor gives one to every
+    document but a frameset) and is no preface (which holds its tags in a ``dl``), unparsed.
+    ``texts``: where to keep the texts read, by path."""
     seen = 0
-    for doc in _documents(book, paths, texts):
-        is_ao3 = _is_ao3_doc(doc)
-        del doc  # (one tree at a time: see _documents)
-        if is_ao3:
-            return True, True
+    pacer = Pacer()
+    for path in paths:
+        text = _read_text(book, path)
+        if text is None:
+            continue
+        if texts is not None:
+            texts[path] = text
+        if _DL_OR_FRAMESET.search(text) is not None:
+            tree = parse_html(text)
+            body = tree.body
+            readable = body is not None
+            is_ao3 = body is not None and _is_ao3_doc(_Doc(path, tree, body))
+            del tree, body  # (one tree at a time: see _documents)
+            pacer.add(len(text))
+            if is_ao3:
+                return True, True
+            if not readable:
+                continue
         seen += 1
         if seen >= count:
             break
     return seen > 0, False
+
+
+_DL_OR_FRAMESET = lazy_pattern("<(?:dl|frameset)", re.IGNORECASE | re.ASCII)
+"""How a ``dl`` or ``frameset`` element opens (tag names match ASCII letters in any case).
+Searched for from each "<" (a scan in C): a quarter of a millisecond less a document than
+parsing it."""
 
 
 def _clean(raw: str) -> str:
