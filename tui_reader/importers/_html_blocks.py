@@ -161,6 +161,8 @@ class _Builder:
 
     def flush(self) -> None:
         """Turn the pending inline text into paragraphs (or a scene break)."""
+        if len(self.lines) == 1 and not self.lines[0]:
+            return  # nothing pending (each block element flushes before and after itself)
         lines, self.lines = self.lines, [[]]
         group: list[str] = []
         blank = 0
