@@ -36,3 +36,12 @@ def test_headings_in_words_and_roman_numerals_are_still_read() -> None:
     heading = parse_heading("Book XII - Winter")
     assert heading is not None
     assert (heading.number, heading.title, heading.kind) == (12, "Winter", "division")
+
+
+def test_every_separator_before_a_title_is_read() -> None:
+    """ ":", ".", "|", "-", "–", "—" and a dash between spaces each part number and title."""
+    for sep in (": ", ". ", " | ", "-", "–", "—", " - ", " – ", " — ", " —  "):
+        heading = parse_heading(f"Chapter 3{sep}The Ferry")
+        assert heading is not None, sep
+        assert (heading.number, heading.title) == (3, "The Ferry"), sep
+    assert parse_heading("Chapter 3 ― The Ferry", known=False) is None  # (a bar, no dash)
