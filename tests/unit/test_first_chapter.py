@@ -162,3 +162,32 @@ def test_a_preface_written_in_capitals_is_still_found(tmp_path: Path) -> None:
     assert b"<DL" in preface and b"<dl" not in preface
     assert load_first_chapter(path) is None
     assert load_story(path).source.format == "ao3-epub"
+
+
+@pytest.mark.parametrize("build", BUILDERS.values(), ids=BUILDERS.keys())
+def test_the_first_chapter_is_read_from_the_texts_its_opening_read(
+    build: Callable[[Path], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its blocks, read at once for the first frame, are the whole import's; the zip is not
+    opened again for them (the texts read when the story was opened are used), and a second
+    read (the loader run again) opens it as any chapter's does."""
+    from tui_reader.importers import epub
+
+    path = build(tmp_path / "book.epub")
+    whole = load_story(path).chapters[0].blocks
+    first = load_first_chapter(path)
+    assert first is not None
+    opened: list[object] = []
+    real_open = epub._PiecesBody._open
+
+    def counted(loader: Any) -> Any:
+        """Record that the zip is opened again."""
+        opened.append(loader)
+        return real_open(loader)
+
+    monkeypatch.setattr(epub._PiecesBody, "_open", counted)
+    chapter = first.chapters[0]
+    assert chapter.read_blocks() == whole  # (the loader's first run, not kept)
+    assert opened == []
+    assert chapter.blocks == whole  # (its second run)
+    assert len(opened) == 1
