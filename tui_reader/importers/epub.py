@@ -652,7 +652,7 @@ def _new_story(path: Path, meta: dict[str, list[str]], *, fff: bool = False) -> 
         story.summary = _description(meta["description"][0]) or None
     story.language = next((lang for v in meta.get("language", []) if (lang := _language(v))), None)
     urls = [v.strip() for v in (*meta.get("source", []), *meta.get("identifier", []))]
-    story.source_url = next((_clean(u) for u in urls if _URL.match(u)), None)
+    story.source_url = next((_clean(u) for u in urls if u[:1] in "hH" and _URL.match(u)), None)
     return story
 
 
@@ -1456,7 +1456,8 @@ def _kind(part: _Piece, body: LexborNode, story: Story, *, loose: bool = False) 
     ``loose``: only Gutenberg's boilerplate, the nav document and pieces the contents call
     "Contents", "Cover"... count; the title-page and link-heavy guesses are left out.
     """
-    head = body.text(separator=" ")[:4000] or ""
+    text = body.text(separator=" ")
+    head = text[:4000] or ""
     if part.boilerplate or (may_be_gutenberg(head) and _PG_MARK.search(head)):
         return "Project Gutenberg licence" if story.chapters else "Project Gutenberg header"
     if part.contents:
@@ -1466,7 +1467,7 @@ def _kind(part: _Piece, body: LexborNode, story: Story, *, loose: bool = False) 
         return part.label
     if loose:
         return None
-    if _not_a_chapter(body, part.label, story):
+    if _not_a_chapter(body, part.label, story, text):
         return "Contents" if len(body.css("a")) >= 2 else "Title page"
     return None
 
@@ -1693,8 +1694,9 @@ def _same(a: str, b: str) -> bool:
     )
 
 
-def _not_a_chapter(body: LexborNode, toc_title: str, story: Story) -> bool:
-    """True for a cover, title page, contents page or other front matter."""
+def _not_a_chapter(body: LexborNode, toc_title: str, story: Story, text: str) -> bool:
+    """True for a cover, title page, contents page or other front matter (``text``: the body's
+    text, ``body.text(separator=" ")``, as :func:`_kind` has it already)."""
     classes = (body.attributes.get("class") or "").casefold()
     if any(c in classes.split() for c in _NON_CHAPTER_CLASSES):
         return True
@@ -1702,7 +1704,6 @@ def _not_a_chapter(body: LexborNode, toc_title: str, story: Story) -> bool:
         return True
     if body.css_first("nav") is not None and not body.css("p"):
         return True
-    text = body.text(separator=" ")
     if not text.strip():
         return True  # no words at all
     # Every whitespace-separated run holds at least one word, so a text of more than 60 runs

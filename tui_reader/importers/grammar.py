@@ -173,7 +173,14 @@ _CJK = lazy_pattern(r"^第(?P<num>[0-9０-９〇零一二两三四五六七八�
 _BARE_NUMBER = lazy_pattern(r"^(?P<num>\d{1,4})(?:\s*[.:)]\s+(?P<title>\S.*))?$", re.DOTALL)
 _TITLE_AFTER_SEP = lazy_pattern(rf"^{_SEP}(?P<title>\S.*)$", re.DOTALL)
 _PAREN_TITLE = lazy_pattern(r"^\s*\((?P<title>[^)]*\S[^)]*)\)\s*[.:]?\s*$")
-_NO_TITLE = lazy_pattern(r"^\s*[.:]?\s*$")
+
+
+def _no_title(rest: str) -> bool:
+    r"""True when ``rest`` holds no title: nothing, or a lone "." or ":", spaces around (what
+    ``^\s*[.:]?\s*$`` matches, without compiling it)."""
+    return rest.strip() in ("", ".", ":")
+
+
 _NAMED_REST = lazy_pattern(
     rf"^(?:\s+(?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORD_PATTERN}))?"
     rf"(?:{_SEP}\S.*|\s*\([^)]*\S[^)]*\)\s*[.:]?)?\s*$",
@@ -233,7 +240,7 @@ def parse_heading(text: str, *, known: bool = False) -> Heading | None:
         return _numbered(whole, m, number, known=known)
     if m := _NAMED.match(whole):
         rest = m.group("rest")
-        if _NO_TITLE.match(rest):  # "Epilogue", "PREFACE."
+        if _no_title(rest):  # "Epilogue", "PREFACE."
             return Heading(None, whole[: m.end("kind")], whole[m.end("kind") :].strip(), "named")
         return Heading(None, whole, "", "named") if _NAMED_REST.match(rest) else None
     if m := _CJK.match(whole):
@@ -258,9 +265,9 @@ def _numbered(whole: str, m: re.Match[str], number: int, *, known: bool) -> Head
     kind: HeadingKind = "chapter" if m.group("word")[:2].lower() == "ch" else "division"
     if "." in m.group("num"):  # "Chapter 4.5": the number is not a whole chapter number
         return Heading(number, whole, "", kind)
-    if _NO_TITLE.match(rest):
+    if _no_title(rest):
         return Heading(number, None, whole, kind)
-    if t := _PAREN_TITLE.match(rest):
+    if "(" in rest and (t := _PAREN_TITLE.match(rest)):  # (compiled only for one)
         start, end = m.start("rest") + t.start("title"), m.start("rest") + t.end("title")
         label = f"{whole[:start]} {whole[end:]}"
         return Heading(number, unquote_title(t.group("title")), label.strip(), kind)
