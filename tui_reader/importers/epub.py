@@ -24,6 +24,7 @@ A chapter file that is missing or unreadable is skipped and the rest of the book
 
 from __future__ import annotations
 
+import importlib
 import io
 import posixpath
 import re
@@ -1079,9 +1080,12 @@ def chapter_title(number: int, raw: str) -> str | None:
     """:func:`tui_reader.importers._txt_fff.chapter_title`, imported when a FanFicFare chapter
     is first read: the TXT importer's modules (3 M instructions) are no part of any other EPUB's
     first open."""
-    from tui_reader.importers._txt_fff import chapter_title as title_of
+    title: str | None = importlib.import_module(_TXT_FFF).chapter_title(number, raw)
+    return title
 
-    return title_of(number, raw)
+
+_TXT_FFF = "tui_reader.importers._txt_fff"
+"""The FanFicFare TXT importer, whose chapter titles FanFicFare's EPUB chapters share."""
 
 
 def _fff_section_title(body: LexborNode) -> str:
