@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tui_reader.importers._epub_xhtml import (
     PG_END,
     PG_START,
@@ -57,3 +59,32 @@ def test_gutenberg_marker_lines_cut_the_header_and_licence_off() -> None:
     points = cut_points(text, [PG_START, PG_END])
     assert text[points[PG_START] : points[PG_END]] == "<p>Story.</p>"
     assert text[points[PG_END] :].startswith("<p>*** END OF")
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<p>One</p>\n<hr/>\n<p>Two</p>",
+        "<p>Gulls<br/>rose</p>",
+        "<hr/><br/>",
+    ],
+)
+def test_plain_breaks_leave_the_markup_as_it_is(markup: str) -> None:
+    """Only ``<br/>`` and ``<hr/>`` close themselves: the very text comes back."""
+    assert xhtml_as_html(markup) is markup
+
+
+@pytest.mark.parametrize(
+    ("markup", "rewritten"),
+    [
+        ('<p>It\'s <a id="n1"/>here<br/></p>', '<p>It\'s <a id="n1"></a>here<br/></p>'),
+        ('<a title="x>" \n<hr/>', '<a title="x>" \n<hr></a>'),
+        ("<p>One <b c<br/></p>", "<p>One <b c<br></b></p>"),
+        ("<p/><hr/>", "<p></p><hr/>"),
+    ],
+)
+def test_breaks_beside_other_self_closing_elements_are_still_rewritten(
+    markup: str, rewritten: str
+) -> None:
+    """A self-closing element that is not void is opened and closed, as before."""
+    assert xhtml_as_html(markup) == rewritten

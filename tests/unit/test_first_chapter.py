@@ -4,6 +4,7 @@ Other formats give None."""
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -146,3 +147,62 @@ def test_a_book_declared_past_its_cap_is_refused_before_its_first_chapter(
     assert load_first_chapter(path) is None  # (the whole import then says why)
     with pytest.raises(Exception, match="too large"):
         load_story(path)
+
+
+def _rewritten(path: Path, change: Callable[[str, bytes], bytes]) -> Path:
+    """The EPUB at ``path`` written again with each member's bytes passed through ``change``."""
+    with zipfile.ZipFile(path) as zf:
+        members = [(info, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(path, "w") as zf:
+        for info, data in members:
+            zf.writestr(info, change(info.filename, data))
+    return path
+
+
+def test_a_preface_written_in_capitals_is_still_found(tmp_path: Path) -> None:
+    """AO3's preface with its ``<DL>`` in capitals (and no publisher to give the book away):
+    still an AO3 book, its first chapter read as AO3's."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if name.endswith(".opf"):
+            return data.replace(b"Archive of Our Own", b"A Press")
+        return data.replace(b"<dl", b"<DL").replace(b"</dl>", b"</DL>")
+
+    path = _rewritten(ao3_epub(tmp_path / "book.epub"), change)
+    with zipfile.ZipFile(path) as zf:
+        preface = zf.read("OEBPS/preface.xhtml")
+    assert b"<DL" in preface and b"<dl" not in preface
+    first = load_first_chapter(path)
+    whole = load_story(path)
+    assert whole.source.format == "ao3-epub"
+    assert first is not None and first.source.format == "ao3-epub"
+    assert first.chapters[0].to_dict() == whole.chapters[0].to_dict()
+
+
+@pytest.mark.parametrize("build", BUILDERS.values(), ids=BUILDERS.keys())
+def test_the_first_chapter_is_read_from_the_texts_its_opening_read(
+    build: Callable[[Path], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its blocks, read at once for the first frame, are the whole import's; the zip is not
+    opened again for them (the texts read when the story was opened are used), and a second
+    read (the loader run again) opens it as any chapter's does."""
+    from tui_reader.importers import epub
+
+    path = build(tmp_path / "book.epub")
+    whole = load_story(path).chapters[0].blocks
+    first = load_first_chapter(path)
+    assert first is not None
+    opened: list[object] = []
+    real_open = epub._PiecesBody._open
+
+    def counted(loader: Any) -> Any:
+        """Record that the zip is opened again."""
+        opened.append(loader)
+        return real_open(loader)
+
+    monkeypatch.setattr(epub._PiecesBody, "_open", counted)
+    chapter = first.chapters[0]
+    assert chapter.read_blocks() == whole  # (the loader's first run, not kept)
+    assert opened == []
+    assert chapter.blocks == whole  # (its second run)
+    assert len(opened) == 1

@@ -32,6 +32,7 @@ from tui_reader.model import Block
 from tui_reader.text import (
     collapse_whitespace,
     count_words,
+    has_wide,
     lazy_pattern,
     normalise_spaces,
     sanitise,
@@ -160,6 +161,8 @@ class _Builder:
 
     def flush(self) -> None:
         """Turn the pending inline text into paragraphs (or a scene break)."""
+        if len(self.lines) == 1 and not self.lines[0]:
+            return  # nothing pending (each block element flushes before and after itself)
         lines, self.lines = self.lines, [[]]
         group: list[str] = []
         blank = 0
@@ -361,14 +364,20 @@ def visible_text(markup: str, separator: str = " ") -> str:
     return text
 
 
-_HIDDEN_OPENINGS = tuple(f"<{tag.strip()}" for tag in INVISIBLE.split(","))
-"""How the :data:`INVISIBLE` elements open, to skip parsing markup that has none."""
+_HIDDEN_OPENING = lazy_pattern(
+    "<(?:" + "|".join(tag.strip() for tag in INVISIBLE.split(",")) + ")",
+    re.IGNORECASE | re.ASCII,
+)
+"""How the :data:`INVISIBLE` elements open (ASCII letters in any case: ``<Head``, ``<STYLE``),
+to skip parsing markup that has none. Searched for in the markup as it is: lower-casing a
+chapter first cost more than the search (``str.lower`` is slow on text that is not ASCII), and
+no other character lower-cases into an opening (only U+212A and U+0130 become ASCII letters,
+``k`` and an ``i`` followed by a combining dot)."""
 
 
 def without_hidden(markup: str) -> str:
     """``markup`` without the :data:`INVISIBLE` elements (scripts, styles, the head)."""
-    lowered = markup.lower()
-    if not any(opening in lowered for opening in _HIDDEN_OPENINGS):
+    if _HIDDEN_OPENING.search(markup) is None:
         return markup
     tree = LexborHTMLParser(markup)
     for hidden in tree.css(INVISIBLE):
@@ -397,8 +406,28 @@ def markup_words(html: str) -> tuple[int, int]:
     block building): the text is read from the markup with block boundaries as line breaks
     and inline tags joined, as the blocks join them (``<b>W</b>ord`` is one word).
     """
+    text = visible_text(without_hidden(html), "\n")
+    if has_wide(text):
+        return _line_words(text)
+    # No CJK: a line's words are its runs of non-space, so the text counts as its lines
+    # summed (one split, not one a line); the lines are looked at for what they leave out.
+    shown = words = len(text.split())
+    for line in text.split("\n"):
+        if not line or line.isspace():
+            continue
+        if is_scene_break(line):
+            words -= len(line.split())
+            continue
+        opening = line.lstrip()[:1]  # (\s and str.lstrip strip the same characters)
+        if opening and opening in _DASHES and _LEADING_DASH.match(line):
+            words -= len(line.split()) - len(_LEADING_DASH.sub("", line).split())
+    return shown, words
+
+
+def _line_words(text: str) -> tuple[int, int]:
+    """:func:`markup_words` of visible text, counted line by line (text with CJK in it)."""
     shown = words = 0
-    for line in visible_text(without_hidden(html), "\n").split("\n"):
+    for line in text.split("\n"):
         if not line or line.isspace():
             continue
         count = count_words(line)

@@ -24,12 +24,14 @@ A chapter file that is missing or unreadable is skipped and the rest of the book
 
 from __future__ import annotations
 
+import importlib
 import io
 import posixpath
 import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element, ParseError
@@ -61,7 +63,6 @@ from tui_reader.importers._html_blocks import (
     note_text,
     parse_html,
 )
-from tui_reader.importers._txt_fff import chapter_title
 from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.grammar import parse_heading
@@ -290,10 +291,21 @@ def _resolve(base: str, href: str) -> str | None:
     href = unquote(href.split("#", 1)[0]).strip()
     if not href or "://" in href or href.startswith("/"):
         return None
-    joined = posixpath.normpath(posixpath.join(base, href))
+    if "/" not in href and href not in (".", "..") and _normal_folder(base):
+        joined = f"{base}/{href}" if base else href  # (what normpath would make of it)
+    else:
+        joined = posixpath.normpath(posixpath.join(base, href))
     if joined.startswith("../") or joined == ".." or joined.startswith("/"):
         return None
     return joined
+
+
+@cache
+def _normal_folder(base: str) -> bool:
+    """True when ``base`` (a folder in the book) is "" or already as ``posixpath.normpath``
+    writes it, neither "." nor ending with "/": a plain file name then joins it with one "/"
+    and nothing to normalise (a manifest or contents of a hundred chapters: a millisecond less)."""
+    return not base or (posixpath.normpath(base) == base and base != "." and not base.endswith("/"))
 
 
 def _xml(book: _Book, name: str) -> Element:
@@ -394,8 +406,11 @@ def _package(book: _Book, opf_path: str) -> _Package:
     """Read the OPF: metadata, manifest and spine."""
     root = _xml(book, opf_path)
     package = _Package(base=posixpath.dirname(opf_path))
+    refs: list[Element] = []  # (the itemrefs, read once every item is known)
     for element in root.iter():
         name = _local(element.tag)
+        if name == "itemref":
+            refs.append(element)
         if element.tag.startswith("{http://purl.org/dc/elements/1.1/}"):
             value = _text(element)
             if value:
@@ -408,10 +423,12 @@ def _package(book: _Book, opf_path: str) -> _Package:
                 )
         elif name == "spine":
             package.toc_id = element.get("toc")
-    for element in root.iter():
-        if _local(element.tag) == "itemref" and element.get("linear", "yes") != "no":
+    listed: set[str] = set()
+    for element in refs:
+        if element.get("linear", "yes") != "no":
             item = package.items.get(element.get("idref") or "")
-            if item is not None and item.path not in package.spine:
+            if item is not None and item.path not in listed:
+                listed.add(item.path)
                 package.spine.append(item.path)
     return package
 
@@ -490,10 +507,16 @@ def _entry(base: str, href: str, label: str) -> list[_TocEntry]:
 def _as_html(data: bytes) -> str:
     """A member's bytes as text an HTML parser reads as the XML it is."""
     try:
-        text = data.decode("utf-8-sig") if b"\x00" not in data[:4096] else decode_text(data)
+        text = _utf8(data) if b"\x00" not in data[:4096] else decode_text(data)
     except UnicodeDecodeError:
         text = decode_text(data)
     return xhtml_as_html(text) if looks_like_xhtml(text) else text
+
+
+def _utf8(data: bytes) -> str:
+    """``data.decode("utf-8-sig")``: UTF-8 without a leading byte order mark, written out so the
+    ``utf_8_sig`` codec module is not imported for it (0.8 M instructions)."""
+    return data[3:].decode("utf-8") if data.startswith(b"\xef\xbb\xbf") else data.decode("utf-8")
 
 
 def _nav_item(package: _Package) -> _Item | None:
@@ -630,7 +653,7 @@ def _new_story(path: Path, meta: dict[str, list[str]], *, fff: bool = False) -> 
         story.summary = _description(meta["description"][0]) or None
     story.language = next((lang for v in meta.get("language", []) if (lang := _language(v))), None)
     urls = [v.strip() for v in (*meta.get("source", []), *meta.get("identifier", []))]
-    story.source_url = next((_clean(u) for u in urls if _URL.match(u)), None)
+    story.source_url = next((_clean(u) for u in urls if u[:1] in "hH" and _URL.match(u)), None)
     return story
 
 
@@ -643,7 +666,14 @@ and "zxx" (no linguistic content)."""
 def _language(raw: str) -> str | None:
     """A dc:language value as the story's language; None when it names none."""
     value = _clean(raw).strip()
-    return None if not value or _NO_LANGUAGE.match(value) else value
+    if not value or (value[0] in _NO_LANGUAGE_FIRST and _NO_LANGUAGE.match(value)):
+        return None  # (the pattern is compiled only for a value it may match: "C", "und"...)
+    return value
+
+
+_NO_LANGUAGE_FIRST = frozenset("cCpPuUzZ")
+"""The letters a value :data:`_NO_LANGUAGE` matches begins with (no other character matches
+them case-insensitively)."""
 
 
 _URL = lazy_pattern(r"^https?://\S+$", re.IGNORECASE)
@@ -765,14 +795,30 @@ def _first_look(
     book: _Book, paths: list[str], count: int, texts: dict[str, str] | None = None
 ) -> tuple[bool, bool]:
     """Whether any document can be read, and whether one of the first ``count`` readable ones
-    is AO3's preface. Each is parsed, looked at and dropped before the next is read (a parsed
-    chapter holds many times its text). ``texts``: where to keep the texts read, by path."""
+    is AO3's preface. A document that opens a ``dl`` or a ``frameset``
+    (:data:`_DL_OR_FRAMESET`) is parsed, looked at and dropped before the next is read (a
+    parsed chapter holds many times its text); any other has a body (lexbor gives one to every
+    document but a frameset) and is no preface (which holds its tags in a ``dl``), unparsed.
+    ``texts``: where to keep the texts read, by path."""
     seen = 0
-    for doc in _documents(book, paths, texts):
-        is_ao3 = _is_ao3_doc(doc)
-        del doc  # (one tree at a time: see _documents)
-        if is_ao3:
-            return True, True
+    pacer = Pacer()
+    for path in paths:
+        text = _read_text(book, path)
+        if text is None:
+            continue
+        if texts is not None:
+            texts[path] = text
+        if _DL_OR_FRAMESET.search(text) is not None:
+            tree = parse_html(text)
+            body = tree.body
+            readable = body is not None
+            is_ao3 = body is not None and _is_ao3_doc(_Doc(path, tree, body))
+            del tree, body  # (one tree at a time: see _documents)
+            pacer.add(len(text))
+            if is_ao3:
+                return True, True
+            if not readable:
+                continue
         seen += 1
         if seen >= count:
             break
@@ -918,6 +964,12 @@ def _first_fff(
     if not all(_FFF_LATER.search(later_path) for later_path in later):
         return None
     return story
+
+
+_DL_OR_FRAMESET = lazy_pattern("<(?:dl|frameset)", re.IGNORECASE | re.ASCII)
+"""How a ``dl`` or ``frameset`` element opens (tag names match ASCII letters in any case).
+Searched for from each "<" (a scan in C): a quarter of a millisecond less a document than
+parsing it."""
 
 
 def _clean(raw: str) -> str:
@@ -1177,6 +1229,18 @@ def _fff_document(story: Story, doc: _Doc, source: Path) -> bool | None:
     return None
 
 
+def chapter_title(number: int, raw: str) -> str | None:
+    """:func:`tui_reader.importers._txt_fff.chapter_title`, imported when a FanFicFare chapter
+    is first read: the TXT importer's modules (3 M instructions) are no part of any other EPUB's
+    first open."""
+    title: str | None = importlib.import_module(_TXT_FFF).chapter_title(number, raw)
+    return title
+
+
+_TXT_FFF = "tui_reader.importers._txt_fff"
+"""The FanFicFare TXT importer, whose chapter titles FanFicFare's EPUB chapters share."""
+
+
 def _fff_section_title(body: LexborNode) -> str:
     """What a FanFicFare page that is not a chapter is ("Contents", "Update log"...)."""
     if has_class(body, "fff_tocpage"):
@@ -1337,6 +1401,9 @@ class _Generic:
         """Headings of division pieces ("PART II") waiting to open the next chapter."""
         self.texts: dict[str, str] = {}
         """Documents' texts already read (by :func:`_first_look`), each used once, by path."""
+        self.kept: dict[str, str] | None = None
+        """While :meth:`fill_first` reads: every document's text read, by path, handed to the
+        first chapter's loader (:class:`_Primed`) so its first read opens no zip."""
 
     def _pieces(self) -> Iterator[tuple[_Piece, str]]:
         """Every piece of every readable spine document, in reading order."""
@@ -1356,6 +1423,8 @@ class _Generic:
                 text = _read_text(self.book, path)
             if text is None:
                 continue
+            if self.kept is not None:
+                self.kept[path] = text
             pacer.add(len(text))
             is_nav = nav is not None and path == nav.path
             yield from _split(path, text, by_path.get(path, []), is_nav)
@@ -1382,7 +1451,11 @@ class _Generic:
         """Read the pieces into ``story`` as :meth:`fill` does, up to where the second chapter
         (or matter after the first) starts; True when the first chapter was found."""
         self._subjects(story)
-        found = self._fill(story, "epub", watch_fff=True, loose=False, first_only=True)
+        self.kept = {}
+        try:
+            found = self._fill(story, "epub", watch_fff=True, loose=False, first_only=True)
+        finally:
+            self.kept = None
         return found and bool(story.chapters)
 
     def _subjects(self, story: Story) -> None:
@@ -1454,7 +1527,7 @@ class _Generic:
         if kind is not None:
             if first_only and story.chapters:
                 return True, current
-            if body_words(child_nodes(body)) or body.text(separator=" ").strip():
+            if body.text(separator=" ").strip() or body_words(child_nodes(body)):
                 _section(story, body, kind)
             return None, None
         heading = _first_heading(body)
@@ -1510,7 +1583,7 @@ class _Generic:
         pieces = [part]
         lead, self.pending = tuple(self.pending), []
         words += sum(count_words(t) for t in lead)
-        loader = _PiecesBody(
+        reader = _PiecesBody(
             self.source,
             pieces,
             drop_heading=drop_heading,
@@ -1518,6 +1591,8 @@ class _Generic:
             ao3=ao3,
             lead=lead,
         )
+        # (first chapter first: it is read at once, for the first frame)
+        loader: BlockLoader = reader if self.kept is None else _Primed(reader, self.kept)
         story.chapters.append(Chapter.lazy(number, title, words, loader, before, after))
         return pieces
 
@@ -1538,7 +1613,8 @@ def _kind(part: _Piece, body: LexborNode, story: Story, *, loose: bool = False) 
     ``loose``: only Gutenberg's boilerplate, the nav document and pieces the contents call
     "Contents", "Cover"... count; the title-page and link-heavy guesses are left out.
     """
-    head = body.text(separator=" ")[:4000] or ""
+    text = body.text(separator=" ")
+    head = text[:4000] or ""
     if part.boilerplate or (may_be_gutenberg(head) and _PG_MARK.search(head)):
         return "Project Gutenberg licence" if story.chapters else "Project Gutenberg header"
     if part.contents:
@@ -1548,7 +1624,7 @@ def _kind(part: _Piece, body: LexborNode, story: Story, *, loose: bool = False) 
         return part.label
     if loose:
         return None
-    if _not_a_chapter(body, part.label, story):
+    if _not_a_chapter(body, part.label, story, text):
         return "Contents" if len(body.css("a")) >= 2 else "Title page"
     return None
 
@@ -1623,17 +1699,24 @@ class _PiecesBody(FrozenValue, fields=_PIECES_BODY_FIELDS):
     def __call__(self) -> list[Block]:
         """The chapter's blocks; raises :class:`ChapterUnreadable` (one paragraph saying why, and
         the reason) when the book can no longer be read."""
-        try:
-            book = _Book(self.source)
-        except (OSError, ValueError) as exc:
-            raise _unreadable(str(exc)) from None
+        return self.read({})
+
+    def read(self, known: dict[str, str]) -> list[Block]:
+        """:meth:`__call__` with the texts of some documents already read (``known``, by path):
+        the zip is opened only for the others."""
+        book: _Book | None = None
         try:
             blocks = [Block("heading", t) for t in self.lead]
             texts: dict[str, str | None] = {}
             body: LexborNode | None = None
             for i, part in enumerate(self.pieces):
                 if part.path not in texts:
-                    texts[part.path] = _read_text(book, part.path)
+                    if part.path in known:
+                        texts[part.path] = known[part.path]
+                    else:
+                        if book is None:
+                            book = self._open()
+                        texts[part.path] = _read_text(book, part.path)
                 text = texts[part.path]
                 if text is None:
                     raise _unreadable(
@@ -1656,7 +1739,36 @@ class _PiecesBody(FrozenValue, fields=_PIECES_BODY_FIELDS):
         except (OSError, ValueError) as exc:
             raise _unreadable(str(exc)) from None
         finally:
-            book.zip.close()
+            if book is not None:
+                book.zip.close()
+
+    def _open(self) -> _Book:
+        """The book, opened again from its file (:class:`ChapterUnreadable` when it cannot be)."""
+        try:
+            return _Book(self.source)
+        except (OSError, ValueError) as exc:
+            raise _unreadable(str(exc)) from None
+
+
+class _Primed:
+    """A chapter's loader holding the texts of the documents read when its story was opened
+    (first chapter first): its first read parses them instead of opening the zip, decompressing
+    and decoding again (the first frame reads the first chapter at once: 7 M instructions
+    less). The texts are let go then; a later read opens the book, as any chapter's does."""
+
+    __slots__ = ("loader", "texts")
+
+    def __init__(self, loader: _PiecesBody, texts: dict[str, str]) -> None:
+        """The chapter's own loader, and the texts read (by path; shared, not copied)."""
+        self.loader = loader
+        """The chapter's loader."""
+        self.texts = texts
+        """The texts for the first read (emptied by it)."""
+
+    def __call__(self) -> list[Block]:
+        """The chapter's blocks (see :meth:`_PiecesBody.__call__`)."""
+        texts, self.texts = self.texts, {}
+        return self.loader.read(texts)
 
 
 def _member_loader(
@@ -1739,8 +1851,9 @@ def _same(a: str, b: str) -> bool:
     )
 
 
-def _not_a_chapter(body: LexborNode, toc_title: str, story: Story) -> bool:
-    """True for a cover, title page, contents page or other front matter."""
+def _not_a_chapter(body: LexborNode, toc_title: str, story: Story, text: str) -> bool:
+    """True for a cover, title page, contents page or other front matter (``text``: the body's
+    text, ``body.text(separator=" ")``, as :func:`_kind` has it already)."""
     classes = (body.attributes.get("class") or "").casefold()
     if any(c in classes.split() for c in _NON_CHAPTER_CLASSES):
         return True
@@ -1748,7 +1861,6 @@ def _not_a_chapter(body: LexborNode, toc_title: str, story: Story) -> bool:
         return True
     if body.css_first("nav") is not None and not body.css("p"):
         return True
-    text = body.text(separator=" ")
     if not text.strip():
         return True  # no words at all
     # Every whitespace-separated run holds at least one word, so a text of more than 60 runs

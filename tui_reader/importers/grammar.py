@@ -149,19 +149,38 @@ NAMED_HEADINGS = (
 )  # fmt: skip
 """Headings that name a chapter without a number ("Prologue", "Epilogue - After")."""
 
-_SEP = r"\s*(?:[:.|\-–—]|\s[-–—]\s)\s*"
+_SEP = r"\s*(?:[:.|\-]|–|—|\s(?:-|–|—)\s)\s*"
+"""A separator before a title (":", ".", "|", a dash; a dash between spaces). The dashes beyond
+ASCII are written as alternatives, not in a class with the rest: the same matches, and half the
+compiling (a class holding them cost 1 M instructions more)."""
 _NUMBERED = lazy_pattern(
     r"^(?P<word>chapter|part|book|section|ch\.?)"
     rf"(?:\s+|(?<=\.)\s*)(?P<num>\d{{1,4}}(?:\.\d+)?(?![\w])|{NUMBER_WORD_PATTERN}(?![\w-])"
     r"|[ivxlcdm]{1,12}(?![\w]))(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+_NUMBERED_DIGITS = lazy_pattern(
+    r"^(?P<word>chapter|part|book|section|ch\.?)"
+    r"(?:\s+|(?<=\.)\s*)(?P<num>\d{1,4}(?:\.\d+)?(?![\w]))(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+""":data:`_NUMBERED` with its number in digits only: where it matches, :data:`_NUMBERED` makes
+the very same match (its digits are tried first, and no other word or spacing it could try
+first leads to a number), and this costs a fifth as much to compile (a first frame's chapter
+heading is mostly "Chapter 1: ..."). The number words are compiled only when it fails."""
 _NAMED = lazy_pattern(rf"^(?P<kind>{'|'.join(NAMED_HEADINGS)})(?![\w])(?P<rest>.*)$", re.IGNORECASE)
 _CJK = lazy_pattern(r"^第(?P<num>[0-9０-９〇零一二两三四五六七八九十百千]+)[章話话回](?P<rest>.*)$")
 _BARE_NUMBER = lazy_pattern(r"^(?P<num>\d{1,4})(?:\s*[.:)]\s+(?P<title>\S.*))?$", re.DOTALL)
 _TITLE_AFTER_SEP = lazy_pattern(rf"^{_SEP}(?P<title>\S.*)$", re.DOTALL)
 _PAREN_TITLE = lazy_pattern(r"^\s*\((?P<title>[^)]*\S[^)]*)\)\s*[.:]?\s*$")
-_NO_TITLE = lazy_pattern(r"^\s*[.:]?\s*$")
+
+
+def _no_title(rest: str) -> bool:
+    r"""True when ``rest`` holds no title: nothing, or a lone "." or ":", spaces around (what
+    ``^\s*[.:]?\s*$`` matches, without compiling it)."""
+    return rest.strip() in ("", ".", ":")
+
+
 _NAMED_REST = lazy_pattern(
     rf"^(?:\s+(?:\d{{1,4}}|[ivxlcdm]{{1,8}}|{NUMBER_WORD_PATTERN}))?"
     rf"(?:{_SEP}\S.*|\s*\([^)]*\S[^)]*\)\s*[.:]?)?\s*$",
@@ -214,14 +233,14 @@ def parse_heading(text: str, *, known: bool = False) -> Heading | None:
     whole = text.strip().strip(_DECORATION).strip()
     if not whole or len(whole) > 160 or whole[0].lower() not in _FIRST:
         return None
-    if m := _NUMBERED.match(whole):
+    if m := _NUMBERED_DIGITS.match(whole) or _NUMBERED.match(whole):
         number = number_value(m.group("num").split(".")[0])
         if number is None:
             return None
         return _numbered(whole, m, number, known=known)
     if m := _NAMED.match(whole):
         rest = m.group("rest")
-        if _NO_TITLE.match(rest):  # "Epilogue", "PREFACE."
+        if _no_title(rest):  # "Epilogue", "PREFACE."
             return Heading(None, whole[: m.end("kind")], whole[m.end("kind") :].strip(), "named")
         return Heading(None, whole, "", "named") if _NAMED_REST.match(rest) else None
     if m := _CJK.match(whole):
@@ -246,9 +265,9 @@ def _numbered(whole: str, m: re.Match[str], number: int, *, known: bool) -> Head
     kind: HeadingKind = "chapter" if m.group("word")[:2].lower() == "ch" else "division"
     if "." in m.group("num"):  # "Chapter 4.5": the number is not a whole chapter number
         return Heading(number, whole, "", kind)
-    if _NO_TITLE.match(rest):
+    if _no_title(rest):
         return Heading(number, None, whole, kind)
-    if t := _PAREN_TITLE.match(rest):
+    if "(" in rest and (t := _PAREN_TITLE.match(rest)):  # (compiled only for one)
         start, end = m.start("rest") + t.start("title"), m.start("rest") + t.end("title")
         label = f"{whole[:start]} {whole[end:]}"
         return Heading(number, unquote_title(t.group("title")), label.strip(), kind)
