@@ -163,7 +163,8 @@ def preload(rehearse: bool = True) -> None:
             importlib.import_module(module.name)
     cell_len("é中")  # loads rich's table of character widths, as every first frame does
     read_css_files()  # a session reads no .tcss file from disk
-    _PARSER.append(build_parser())
+    if not _PARSER:
+        _PARSER.append(build_parser())
     if rehearse:
         ran = calls_in(_rehearse_all)
         gc.collect()
