@@ -25,6 +25,13 @@ pages it copied from the warm host by region (C heap, anonymous maps such as Pyt
 libpython's data), pages that are its own from the start, and pages it kept the warm host's
 copy of but holds alone because the warm host wrote them after the fork.
 
+``--objects`` (root too) forks one session from this process, prepared as the warm host prepares
+itself, on a pseudo-terminal, and once its first screen has shown compares each page it copied
+from this process word by word with this process's copy, and names what the differing words
+belong to (the object at that address: its reference count, the collector's header, its body),
+then counts the pages by that: ``code body`` (the interpreter's counters in the bytecode), ``str
+refcount``, ``no net change`` (written and back to the same bytes: a count raised and lowered)...
+
 ``--profile`` writes a pyinstrument profile of one forked library mount (needs ``pip install
 pyinstrument``) to ``--profile-out`` (default: mount-profile.txt in the work folder).
 """
@@ -33,12 +40,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import contextlib
+import fcntl
 import gc
 import importlib
 import json
 import os
+import pty
 import re
+import select
 import shutil
 import signal
 import statistics
@@ -46,7 +57,9 @@ import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
+import types
 from pathlib import Path
 from typing import Any
 
@@ -352,6 +365,137 @@ def mergeable_pages(pid: int, host: int, other: int) -> dict[str, int]:
     return compare_pages(pid, host, other, private)
 
 
+WORD = 8
+"""Bytes in a machine word (a reference count, a pointer)."""
+
+GC_HEAD = 16
+"""Bytes of the collector's header before an object it tracks (CPython 3.11)."""
+
+
+def written_words(old: bytes, new: bytes) -> list[int]:
+    """Offsets of the machine words that differ between two copies of a page."""
+    return [
+        n for n in range(0, min(len(old), len(new)), WORD) if old[n : n + WORD] != new[n : n + WORD]
+    ]
+
+
+def object_spans(roots: list[object]) -> list[tuple[int, int, int, str]]:
+    """Every object reachable from ``roots`` (code objects' constants and names too), as
+    (start, end, address, type name) sorted by start; a tracked object starts at its header."""
+    seen: dict[int, object] = {}
+    stack = list(roots)
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen[id(obj)] = obj
+        refs = list(gc.get_referents(obj))
+        if isinstance(obj, types.CodeType):
+            refs += [obj.co_consts, obj.co_names, obj.co_varnames, obj.co_filename, obj.co_name]
+            refs += [obj.co_qualname, obj.co_linetable, obj.co_exceptiontable]
+        stack += [ref for ref in refs if id(ref) not in seen]
+    spans = []
+    for address, obj in seen.items():
+        head = GC_HEAD if gc.is_tracked(obj) else 0
+        spans.append(
+            (address - head, address - head + sys.getsizeof(obj), address, type(obj).__name__)
+        )
+    spans.sort()
+    return spans
+
+
+_FIELDS = {0: "refcount", WORD: "type", -GC_HEAD: "collector", -WORD: "collector"}
+"""What a word at this offset from an object's address holds (else: its body)."""
+
+
+def why_written(
+    pages: dict[int, tuple[bytes, bytes]], spans: list[tuple[int, int, int, str]]
+) -> dict[str, int]:
+    """Per kind of write, how many of these pages (address: (the host's copy, the session's))
+    were written only for it: ``code body``, ``str refcount``, ... or several kinds joined by
+    ``+``; ``no net change`` when the page holds the same bytes again."""
+    starts = [span[0] for span in spans]
+    counts: dict[str, int] = {}
+    for address, (old, new) in pages.items():
+        kinds = set()
+        for offset in written_words(old, new):
+            word = address + offset
+            n = bisect.bisect_right(starts, word) - 1
+            if n >= 0 and word < spans[n][1]:
+                kinds.add(f"{spans[n][3]} {_FIELDS.get(word - spans[n][2], 'body')}")
+            else:
+                kinds.add("no object")
+        kind = " + ".join(sorted(kinds)) if kinds else "no net change"
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def _objects_child(host: dict[int, tuple[int, str]], parent: int, out: Path) -> None:
+    """In the forked session (on SIGUSR1): its pages copied from the host, sorted by why."""
+    mine = resident_pages(os.getpid())
+    copied = [a for a, (frame, _) in mine.items() if a in host and host[a][0] != frame]
+    theirs = _read_pages(parent, copied)
+    ours = _read_pages(os.getpid(), copied)
+    pages = {a: (theirs[a], ours[a]) for a in copied if a in theirs and a in ours}
+    gc.unfreeze()  # (the frozen objects are listed by the collector no more)
+    spans = object_spans([*gc.get_objects(), sys.modules])
+    result = {
+        "copied": len(copied),
+        "own": sum(1 for a in mine if a not in host),
+        "why": why_written(pages, spans),
+    }
+    out.write_text(json.dumps(result))
+
+
+def object_profile(target: Path, data: Path, marker: bytes) -> dict[str, Any]:
+    """Why a session copies the pages it does: a session forked from this process (prepared as
+    the warm host prepares itself) on a PTY, its copied pages compared word by word with this
+    process's and the words mapped to the objects there, once its first screen has shown."""
+    from tui_reader.ssh import warm
+    from tui_reader.ssh.config import child_env, reader_args
+
+    gc.disable()
+    warm.preload()
+    out = data / "objects.json"
+    host = resident_pages(os.getpid())
+    parent = os.getpid()
+    pid, master = pty.fork()
+    if pid == 0:  # the session
+        code = 1
+        try:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+
+            def look(signum: int, frame: object) -> None:
+                """Sort the pages, then end (the parent asked: the first screen showed)."""
+                _objects_child(host, parent, out)
+                os._exit(0)
+
+            signal.signal(signal.SIGUSR1, look)
+            args = reader_args(target, data, "objects", guest=False)
+            code = warm.run_session(args, child_env("xterm-256color", data), str(data))
+        finally:
+            os._exit(code)
+    seen = bytearray()
+    last = end = time.monotonic()
+    end += 60
+    while time.monotonic() < end and not (marker in seen and time.monotonic() - last > 0.5):
+        if select.select([master], [], [], 0.05)[0]:
+            with contextlib.suppress(OSError):
+                seen += os.read(master, 65536)
+                last = time.monotonic()
+    os.kill(pid, signal.SIGUSR1)
+    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+        if select.select([master], [], [], 0.05)[0]:
+            try:
+                os.read(master, 65536)
+            except OSError:
+                break
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+    os.close(master)
+    return dict(json.loads(out.read_text()))
+
+
 def ksm_state() -> str:
     """The kernel's same-page merging: ``on``, ``off``, or ``absent``."""
     try:
@@ -448,6 +592,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="S",
         help="seconds after the last first screen before PSS is read (default 1)",
     )
+    parser.add_argument(
+        "--objects",
+        action="store_true",
+        help="why one forked session copies the pages it does, by object (root)",
+    )
     parser.add_argument("--profile", action="store_true", help="pyinstrument a forked mount")
     parser.add_argument("--profile-out", type=Path, default=None)
     parser.add_argument(
@@ -462,8 +611,8 @@ def main(argv: list[str] | None = None) -> int:
         _child_main(Path(args.child[0]), Path(args.child[1]))
         return 0
     only = set(args.only or ("local", "forked", "warm"))
-    if args.pages and not os.access("/proc/kpagecount", os.R_OK):
-        parser.error("--pages reads page frame numbers and /proc/kpagecount: run it as root")
+    if (args.pages or args.objects) and not os.access("/proc/kpagecount", os.R_OK):
+        parser.error("--pages and --objects read page frame numbers: run it as root")
     work = Path(tempfile.mkdtemp(prefix="mount-profile-"))
     os.environ["TUI_READER_CONFIG"] = str(work / "none.toml")
     os.environ["TUI_READER_DATA"] = str(work / "data")
@@ -478,6 +627,13 @@ def main(argv: list[str] | None = None) -> int:
             ("library (20 stories)", library, LIBRARY_TITLE),
             ("single story", single_story(library), STORY_TEXT),
         ]
+        if args.objects:  # (first: it prepares this process as the warm host does)
+            found = object_profile(library, data, LIBRARY_TITLE)
+            print(f"one session's pages: {found['copied']} copied, {found['own']} its own")
+            print("copied pages by what the session wrote in them (top 15):")
+            for kind, count in sorted(found["why"].items(), key=lambda kv: -kv[1])[:15]:
+                print(f"  {count:6d}  {kind}")
+            return 0
         if "local" in only:
             for name, target, _ in targets:
                 print(f"local  {name:22} {_median_ms(local_runs(target, data, args.runs))}")

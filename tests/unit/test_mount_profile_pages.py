@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 
 import pytest
 
-from benchmarks.mount_profile import PAGE, _region, compare_pages, page_kinds, resident_pages
+from benchmarks.mount_profile import (
+    PAGE,
+    _region,
+    compare_pages,
+    object_spans,
+    page_kinds,
+    resident_pages,
+    why_written,
+    written_words,
+)
 
 
 def test_regions_are_named_by_mapping() -> None:
@@ -114,3 +124,51 @@ def test_pages_are_compared_with_the_host_and_another_session() -> None:
             os.close(done)
             os.waitpid(pid, 0)
     assert counts == {"same as the warm host's": 1, "same as another session's": 1, "unique": 1}
+
+
+def test_written_words_are_the_words_that_differ() -> None:
+    """Offsets of the changed 8-byte words, and none when the copies are the same."""
+    old = bytes(PAGE)
+    new = bytearray(old)
+    new[8] = 1  # the second word
+    new[4095] = 7  # the last word
+    assert written_words(old, bytes(new)) == [8, PAGE - 8]
+    assert written_words(old, old) == []
+
+
+def test_why_written_names_the_object_and_field_of_each_write() -> None:
+    """A page is counted under the objects and fields written in it, joined; unchanged pages
+    and words outside every object are named so."""
+    base = 0x10000
+    spans = [
+        (base, base + 64, base + 16, "tuple"),  # tracked: its header is the 16 bytes before it
+        (base + 64, base + 128, base + 64, "str"),
+    ]
+    old = bytes(PAGE)
+
+    def page(*offsets: int) -> bytes:
+        """The page with a byte changed at each offset."""
+        new = bytearray(old)
+        for offset in offsets:
+            new[offset] = 1
+        return bytes(new)
+
+    counts = why_written(
+        {
+            base: (old, page(64)),  # the str's refcount
+            base + PAGE: (old, old),
+        },
+        spans,
+    )
+    assert counts == {"str refcount": 1, "no net change": 1}
+    both = why_written({base: (old, page(0, 16, 72, 200))}, spans)
+    assert both == {"no object + str type + tuple collector + tuple refcount": 1}
+
+
+def test_object_spans_cover_an_object_and_what_it_holds() -> None:
+    """A list and the string it holds are both found, each spanning its size."""
+    text = "span-" + "x" * 40
+    held = [text]
+    spans = {address: (start, end, name) for start, end, address, name in object_spans([held])}
+    assert spans[id(held)][2] == "list" and spans[id(held)][0] == id(held) - 16
+    assert spans[id(text)] == (id(text), id(text) + sys.getsizeof(text), "str")

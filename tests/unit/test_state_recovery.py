@@ -121,6 +121,21 @@ def test_stale_temp_files_from_a_killed_writer_are_removed(data_dir: Path) -> No
     assert store.acknowledged("s1")
 
 
+def test_only_this_readers_temp_files_count_as_stale(data_dir: Path) -> None:
+    StateStore(data_dir).acknowledge("s1")
+    readers = data_dir / "readers"
+    others = [".other.json.999.abc.tmp", "local.json.999.abc.tmp", ".local.json.999.abc.bak"]
+    for name in others:
+        (readers / name).write_bytes(b"{}")
+    store = StateStore(data_dir)
+    assert store._stale_temp_files() is False
+    (readers / ".local.json..tmp").write_bytes(b"{}")  # (the glob's * matched nothing too)
+    assert store._stale_temp_files() is True
+    store._remove_stale_temp_files()
+    assert sorted(p.name for p in readers.iterdir() if p.name in others) == sorted(others)
+    assert not (readers / ".local.json..tmp").exists()
+
+
 # ------------------------------------------------------------------ refusing disks
 
 

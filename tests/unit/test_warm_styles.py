@@ -85,12 +85,16 @@ def test_after_the_warm_hosts_rehearsal_an_app_parses_no_css(
     assert parsed == []  # the library's and the reading screen's CSS: parsed before
 
 
-def test_preload_rehearses_before_it_freezes(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_preload_rehearses_packs_the_code_and_rehearses_again_before_it_freezes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     steps: list[str] = []
     monkeypatch.setattr(warm, "rehearsal", lambda: steps.append("rehearsal") or True)
+    monkeypatch.setattr(warm, "pack_code", lambda codes: steps.append(f"pack {len(codes)}") or 0)
     monkeypatch.setattr(warm.gc, "freeze", lambda: steps.append("freeze"))
     warm.preload()
-    assert steps == ["rehearsal", "freeze"]
+    assert steps[0] == "rehearsal" and steps[2:] == ["rehearsal", "freeze"]
+    assert steps[1].startswith("pack ") and int(steps[1].split()[1]) > 0  # the parser's code
 
 
 def test_a_css_file_read_before_is_not_read_from_disk_again(tmp_path: Path) -> None:

@@ -16,8 +16,9 @@ then serves a small protocol on a Unix socket that only the server's user can re
 
 The forked child becomes the leader of a new session with the PTY as its controlling terminal
 (the kernel sends it SIGWINCH and SIGHUP as for any terminal), drops everything of the warm
-host (sockets, signal handlers, environment) and runs the reader's usual entry point,
-:func:`tui_reader.cli.main`, which installs its own signal handlers (the bounded-exit guard).
+host (sockets, signal handlers, environment) and runs the reader as its usual entry point,
+:func:`tui_reader.cli.main`, does (with the parser the warm host built once), which installs
+its own signal handlers (the bounded-exit guard).
 
 Its memory, and so every session's, is offered to the kernel's same-page merging
 (:func:`offer_pages_for_merging`): where the host runs KSM, the pages sessions copy but leave
@@ -47,12 +48,14 @@ import sys
 import tempfile
 import termios
 import threading
-from collections.abc import Sequence
+import types
+from argparse import ArgumentParser, Namespace
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.cells import cell_len
 
-from tui_reader.cli import main as reader_main
+from tui_reader.cli import _run_reader, build_parser
 from tui_reader.ssh.pty_child import clamp_size, set_winsize
 from tui_reader.ui.app import TuiReaderApp
 from tui_reader.ui.screens.library import LibraryScreen
@@ -135,7 +138,13 @@ def preload(rehearse: bool = True) -> None:
     With ``rehearse`` the app is also run once, headless (:func:`rehearsal`), so what every
     first screen builds the same way is built here once, for all sessions: the parsed CSS
     (:mod:`tui_reader.ui.styles` keeps it for the process), Textual's and Rich's caches, and the
-    interpreter's specialised bytecode of the code a mount runs.
+    interpreter's specialised bytecode of the code a mount runs. The reader's command-line
+    parser is built here too (:func:`session_args`), once for all sessions.
+
+    The code that rehearsal ran is then copied together (:func:`pack_code`) and the app run
+    once more, so the copies are the ones specialised: a session writes the code it runs (a
+    reference count at each call, the interpreter's counters in its bytecode), and copies fewer
+    shared pages when that code lies together rather than spread among all the code imported.
 
     The collector is off from the start (``main``); the rehearsal's garbage is collected before
     the freeze. The holes that leaves in the memory the sessions share are then filled
@@ -154,12 +163,98 @@ def preload(rehearse: bool = True) -> None:
             importlib.import_module(module.name)
     cell_len("é中")  # loads rich's table of character widths, as every first frame does
     read_css_files()  # a session reads no .tcss file from disk
+    if not _PARSER:
+        _PARSER.append(build_parser())
     if rehearse:
-        rehearsal()
+        ran = calls_in(_rehearse_all)
+        gc.collect()
+        fill_free_blocks()  # (so the copies go to pages of their own, one after another)
+        fill_free_chunks()
+        pack_code(ran)
+        ran.clear()
+        gc.collect()
+        rehearsal()  # specialises the copies, as the first run did the originals
         gc.collect()
     fill_free_blocks()
     fill_free_chunks()
     gc.freeze()
+
+
+_PARSER: list[ArgumentParser] = []
+"""The reader's command-line parser, built once by :func:`preload`."""
+
+SAMPLE_ARGS = ("--hosted", "--reader-id", "warm", "--data-dir", "/", "--no-config", "/")
+"""Arguments like a session's, parsed in the warm host to warm the parser's code."""
+
+
+def session_args(args: Sequence[str]) -> Namespace:
+    """The reader's arguments parsed as :func:`tui_reader.cli.main` parses them, with the
+    parser :func:`preload` built (a session then builds none of its own)."""
+    if not _PARSER:
+        _PARSER.append(build_parser())
+    return _PARSER[0].parse_args(list(args))
+
+
+def _rehearse_all() -> None:
+    """What :func:`preload` runs once to see which code a session runs: the parser, the app."""
+    for _ in range(8):  # (the interpreter specialises a function's code at its eighth call)
+        session_args(SAMPLE_ARGS)
+    rehearsal()
+
+
+def calls_in(work: Callable[[], object]) -> dict[types.CodeType, None]:
+    """The code of every Python function ``work`` called, in the order first called (any
+    thread's), as the keys of a dict."""
+    called: dict[types.CodeType, None] = {}
+
+    def profile(frame: types.FrameType, event: str, arg: object) -> None:
+        """Note the code of each call."""
+        if event == "call":
+            called[frame.f_code] = None
+
+    sys.setprofile(profile)
+    threading.setprofile(profile)
+    try:
+        work()
+    finally:
+        sys.setprofile(None)
+        threading.setprofile(None)
+    return called
+
+
+def pack_code(codes: dict[types.CodeType, None]) -> int:
+    """Give every function running one of ``codes`` a copy of it, the copies made one after
+    another (so they lie together in memory); how many functions were given one.
+
+    A code object nested in one of these (a function defined inside it, a comprehension) is
+    copied too when it is one of ``codes``, and its parent's copy holds the copy. The copies
+    behave the same (``code.replace()``: the same bytecode, constants and names); the
+    originals are freed once no function holds them.
+    """
+    copies: dict[types.CodeType, types.CodeType] = {}
+
+    def copy(code: types.CodeType) -> types.CodeType:
+        """The copy of ``code`` (nested code of ``codes`` copied too), made once."""
+        done = copies.get(code)
+        if done is None:
+            consts = tuple(
+                copy(c) if isinstance(c, types.CodeType) and c in codes else c
+                for c in code.co_consts
+            )
+            done = copies[code] = code.replace(co_consts=consts)
+        return done
+
+    for code in codes:
+        copy(code)
+    given = 0
+    for obj in gc.get_objects():
+        if isinstance(obj, types.FunctionType):
+            replacement = copies.get(obj.__code__)
+            if replacement is not None:
+                with contextlib.suppress(ValueError):  # (a copy has the same free variables)
+                    obj.__code__ = replacement
+                    given += 1
+    return given
 
 
 PR_SET_MEMORY_MERGE = 67
@@ -405,7 +500,11 @@ def run_session(
         with contextlib.suppress(Exception):
             stream.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     try:
-        return reader_main(list(args))
+        return _run_reader(session_args(args))  # as tui_reader.cli.main runs the reader
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)

@@ -422,13 +422,27 @@ class StateStore:
     def _stale_temp_files(self) -> bool:
         """True when a killed process left temp files beside the reader file."""
         assert self.path is not None
-        return any(self.path.parent.glob(f".{self.path.name}.*.tmp"))
+        return any(self._temp_files())
+
+    def _temp_files(self) -> Iterator[Path]:
+        """The temp files beside the reader file (``.NAME.*.tmp``): matched by prefix and
+        suffix, not a glob, which would compile a regular expression for each reader's name."""
+        assert self.path is not None
+        prefix, suffix = f".{self.path.name}.", ".tmp"
+        try:
+            with os.scandir(self.path.parent) as entries:
+                names = [entry.name for entry in entries]
+        except OSError:
+            return
+        for name in names:
+            if name.startswith(prefix) and name.endswith(suffix) and len(name) > len(prefix) + 3:
+                yield self.path.parent / name
 
     def _remove_stale_temp_files(self) -> None:
         """Delete temp files a killed process left (safe: we hold the lock, nobody is writing)."""
         assert self.path is not None
         self._tidied = True
-        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+        for stale in self._temp_files():
             with contextlib.suppress(OSError):
                 stale.unlink()
 
