@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from tui_reader.state import Position, StateStore
@@ -51,7 +52,13 @@ def write_forever(data_dir: Path) -> None:
 
 
 def zygote(data_dir: Path) -> None:
-    """Fork writers on request so each kill costs no interpreter start-up."""
+    """Fork writers on request so each kill costs no interpreter start-up (nor the imports the
+    store makes on its first write: a write in a scratch folder makes them here, once)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        warm = StateStore(Path(scratch))
+        warm.save_position("warm", Position(1, 2, 3), title="warm", write_now=True)
+        warm.position("warm")
+        del warm
     for line in sys.stdin:
         if line.strip() != "go":
             break
