@@ -105,9 +105,10 @@ sessions imports them before it freezes."""
 PRELOAD_DELAY = 1.5
 """Seconds after start before :data:`DEFERRED_MODULES` are imported in a thread worker."""
 
-WHOLE_STORY_DELAY = 0.1
-"""Seconds after the first chapter shows (first chapter first) before the whole story is read
-in a thread worker: the first paint never shares the processor with it."""
+WHOLE_STORY_LIMIT = 1.0
+"""First chapter first: the whole story is read in a thread worker once the first chapter's text
+is painted (:meth:`App.start_painted`), so the first paint never shares the processor with it;
+or this many seconds after it was asked for, when no text paints first (a warning screen up)."""
 
 CACHE_FILL_DELAY = 1.0
 """Seconds after a story first shows before its cache entry is written (the chapters parsed one
@@ -257,6 +258,9 @@ class TuiReaderApp(App[int]):
         self._whole = whole
         self._gc_paused = gc_paused
         self._first_session: ReadingSession | None = None
+        self._after_paint: list[Callable[[], None]] = []
+        """What waits for a story's text to be painted (:meth:`start_painted`): the whole-story
+        reads of first-chapter-first stories."""
         self._first_only: list[Story] = []
         """Stories shown from their first chapter only while the whole story is read."""
         self._warned_first: list[Story] = []
@@ -349,8 +353,10 @@ class TuiReaderApp(App[int]):
         self._first_session = session
 
     def start_painted(self) -> None:
-        """The first frame with the story's text is on screen (a reading screen says so, or
-        :data:`GC_RESUME_LIMIT` passed): the garbage collector paused for start-up runs again."""
+        """A story's text is on screen (a reading screen says so, or :data:`GC_RESUME_LIMIT`
+        passed): the garbage collector paused for start-up runs again, and what waited for the
+        paint starts (:meth:`read_whole_later`)."""
+        self._run_after_paint()
         if self._gc_paused:
             self._gc_paused = False
             gc.enable()
@@ -393,8 +399,15 @@ class TuiReaderApp(App[int]):
             self.run_worker(work, thread=True, group="whole-story", exit_on_error=False)
 
         if shown:
-            self.set_timer(WHOLE_STORY_DELAY, start)
+            self._after_paint.append(start)
+            self.set_timer(WHOLE_STORY_LIMIT, self._run_after_paint)
         else:
+            start()
+
+    def _run_after_paint(self) -> None:
+        """Start what waited for a story's text to be painted (each once)."""
+        waiting, self._after_paint = self._after_paint, []
+        for start in waiting:
             start()
 
     def _whole_story(self, first: Story, story: Story, fill: Fill | None, shown: bool) -> None:
