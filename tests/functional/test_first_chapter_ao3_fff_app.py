@@ -5,6 +5,7 @@ replaces the first one (chapter 1's blocks taken over, not parsed again)."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 
@@ -41,6 +42,10 @@ def ao3(tmp_path: Path) -> Path:
 def fff(fanficfare: FanFicFare) -> Path:
     """A three-chapter FanFicFare book rated K+ with no warnings."""
     return fanficfare.make("epub", GROWING.sid, personal_ini([GROWING]))
+
+
+COMPLETE = dataclasses.replace(GROWING, sid=1012, status="Completed")
+"""The three chapters of :data:`GROWING`, the story complete."""
 
 
 async def settle(app: TuiReaderApp, pilot, done) -> None:  # type: ignore[no-untyped-def]
@@ -123,3 +128,34 @@ async def test_an_ao3_book_that_warns_shows_its_warning_from_the_quick_read(
         await settle(app, pilot, lambda: len(app.screen.story.chapters) == 3)
         assert isinstance(app.screen, ReaderScreen)  # (the whole warns of the same: once)
         assert app.screen.story.to_dict() == load_story(book).to_dict()
+
+
+async def test_a_complete_fanficfare_books_header_is_the_same_before_and_after_the_whole(
+    fanficfare: FanFicFare, data_dir: Path
+) -> None:
+    """A complete FanFicFare book's title page gives no planned total ("Chapters: 3"): the quick
+    read counts the chapters from their documents' beginnings, so the header's first line says
+    "Chapter 1 of 3" from the first frame and does not change when the whole story arrives.
+    (Its second line gains the story's time left, which only the whole story's words give.)"""
+    book = fanficfare.make("epub", COMPLETE.sid, personal_ini([COMPLETE]))
+    first = load_first_chapter(book)
+    assert first is not None and len(first.chapters) == 1 and first.chapters_total == 3
+    indexed = threading.Event()
+
+    def read_whole() -> tuple[Story, Fill | None]:
+        """The whole story, once the test has looked at the first chapter."""
+        indexed.wait(timeout=30)
+        return open_story(book, data_dir)
+
+    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and app.screen.story is first
+        before = screen_text(app).splitlines()[:2]
+        assert "Chapter 1 of 3" in before[0]
+        indexed.set()
+        await settle(app, pilot, lambda: len(app.screen.story.chapters) == 3)
+        assert app.screen.story is not first
+        after = screen_text(app).splitlines()[:2]
+        assert after[0] == before[0]
+        assert after[1].startswith(before[1].rstrip())  # (then "·  4 min left in story")
