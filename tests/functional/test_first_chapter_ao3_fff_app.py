@@ -6,8 +6,9 @@ replaces the first one (chapter 1's blocks taken over, not parsed again)."""
 from __future__ import annotations
 
 import dataclasses
-import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_app import screen_text
@@ -16,8 +17,7 @@ from tests.fixtures.ao3_download import ebook_convert_args, sample_work, write_a
 from tests.fixtures.calibre import EBOOK_CONVERT, convert
 from tests.fixtures.fanficfare import GROWING, FanFicFare, personal_ini
 from tui_reader.importers import load_first_chapter, load_story
-from tui_reader.model import NO_WARNINGS, Story
-from tui_reader.story_cache import Fill, open_story
+from tui_reader.model import NO_WARNINGS
 from tui_reader.ui.app import TuiReaderApp
 from tui_reader.ui.screens.reader import ReaderScreen
 
@@ -59,7 +59,7 @@ async def settle(app: TuiReaderApp, pilot, done) -> None:  # type: ignore[no-unt
 
 @pytest.mark.parametrize("kind", ["ao3", "fff"])
 async def test_the_first_chapter_shows_then_the_whole_story(
-    kind: str, request: pytest.FixtureRequest, data_dir: Path
+    kind: str, request: pytest.FixtureRequest, data_dir: Path, held_back: Callable[..., Any]
 ) -> None:
     book: Path = request.getfixturevalue(kind)
     first = load_first_chapter(book)
@@ -67,12 +67,7 @@ async def test_the_first_chapter_shows_then_the_whole_story(
     shown_blocks = first.chapters[0].blocks
     whole = load_story(book)
     assert len(whole.chapters) == 3
-    indexed = threading.Event()
-
-    def read_whole() -> tuple[Story, Fill | None]:
-        """The whole story, once the test has looked at the first chapter."""
-        indexed.wait(timeout=30)
-        return open_story(book, data_dir)
+    read_whole = held_back(book)
 
     app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
     async with app.run_test(size=SIZE) as pilot:
@@ -83,7 +78,7 @@ async def test_the_first_chapter_shows_then_the_whole_story(
         assert "Chapter 1" in header and "Chapter 1 of 3" not in header
         opening = shown_blocks[0].text[:40]
         assert opening in " ".join(screen_text(app).split())
-        indexed.set()
+        read_whole.release()
         await settle(app, pilot, lambda: len(app.screen.story.chapters) == 3)
         assert "Chapter 1 of" in screen_text(app).splitlines()[0]
         assert app.screen.story.to_dict() == whole.to_dict()
@@ -92,7 +87,7 @@ async def test_the_first_chapter_shows_then_the_whole_story(
 
 
 async def test_an_ao3_book_that_warns_shows_its_warning_from_the_quick_read(
-    tmp_path: Path, data_dir: Path
+    tmp_path: Path, data_dir: Path, held_back: Callable[..., Any]
 ) -> None:
     if EBOOK_CONVERT is None:
         pytest.skip("calibre's ebook-convert is not installed")
@@ -103,12 +98,7 @@ async def test_an_ao3_book_that_warns_shows_its_warning_from_the_quick_read(
     book = convert(html, tmp_path / "lib" / "work.epub", ebook_convert_args(work))
     first = load_first_chapter(book)
     assert first is not None and len(first.chapters) == 1 and first.needs_warning
-    indexed = threading.Event()
-
-    def read_whole() -> tuple[Story, Fill | None]:
-        """The whole story, once the test has answered the warning."""
-        indexed.wait(timeout=30)
-        return open_story(book, data_dir)
+    read_whole = held_back(book)
 
     app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
     async with app.run_test(size=SIZE) as pilot:
@@ -124,14 +114,14 @@ async def test_an_ao3_book_that_warns_shows_its_warning_from_the_quick_read(
             if isinstance(app.screen, ReaderScreen):
                 break
         assert isinstance(app.screen, ReaderScreen) and app.screen.story is first
-        indexed.set()
+        read_whole.release()
         await settle(app, pilot, lambda: len(app.screen.story.chapters) == 3)
         assert isinstance(app.screen, ReaderScreen)  # (the whole warns of the same: once)
         assert app.screen.story.to_dict() == load_story(book).to_dict()
 
 
 async def test_a_complete_fanficfare_books_header_is_the_same_before_and_after_the_whole(
-    fanficfare: FanFicFare, data_dir: Path
+    fanficfare: FanFicFare, data_dir: Path, held_back: Callable[..., Any]
 ) -> None:
     """A complete FanFicFare book's title page gives no planned total ("Chapters: 3"): the quick
     read counts the chapters from their documents' beginnings, so the header's first line says
@@ -140,12 +130,7 @@ async def test_a_complete_fanficfare_books_header_is_the_same_before_and_after_t
     book = fanficfare.make("epub", COMPLETE.sid, personal_ini([COMPLETE]))
     first = load_first_chapter(book)
     assert first is not None and len(first.chapters) == 1 and first.chapters_total == 3
-    indexed = threading.Event()
-
-    def read_whole() -> tuple[Story, Fill | None]:
-        """The whole story, once the test has looked at the first chapter."""
-        indexed.wait(timeout=30)
-        return open_story(book, data_dir)
+    read_whole = held_back(book)
 
     app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
     async with app.run_test(size=SIZE) as pilot:
@@ -153,7 +138,7 @@ async def test_a_complete_fanficfare_books_header_is_the_same_before_and_after_t
         assert isinstance(app.screen, ReaderScreen) and app.screen.story is first
         before = screen_text(app).splitlines()[:2]
         assert "Chapter 1 of 3" in before[0]
-        indexed.set()
+        read_whole.release()
         await settle(app, pilot, lambda: len(app.screen.story.chapters) == 3)
         assert app.screen.story is not first
         after = screen_text(app).splitlines()[:2]

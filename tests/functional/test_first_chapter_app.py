@@ -6,8 +6,10 @@ same for an archive page dump, whose preamble's warnings are known before any te
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_app import screen_text
@@ -67,19 +69,14 @@ def dump(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("kind", ["book", "dump"])
 async def test_the_first_chapter_shows_then_the_whole_story(
-    kind: str, request: pytest.FixtureRequest, data_dir: Path
+    kind: str, request: pytest.FixtureRequest, data_dir: Path, held_back: Callable[..., Any]
 ) -> None:
     book: Path = request.getfixturevalue(kind)  # an EPUB, and an archive dump
     first = load_first_chapter(book)
     assert first is not None and len(first.chapters) == 1
     shown_blocks = first.chapters[0].blocks
     whole = load_story(book)
-    indexed = threading.Event()
-
-    def read_whole() -> tuple[Story, Fill | None]:
-        """The whole story, once the test has looked at the first chapter."""
-        indexed.wait(timeout=30)
-        return open_story(book, data_dir)
+    read_whole = held_back(book)
 
     app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
     async with app.run_test(size=SIZE) as pilot:
@@ -89,7 +86,7 @@ async def test_the_first_chapter_shows_then_the_whole_story(
         assert header(app).rstrip().endswith("·  Chapter 1")  # (not "of 1": 4 to come)
         assert "left in story" not in header_lines(app)  # (nor how long the rest takes)
         assert whole.chapters[0].blocks[0].text[:40] in " ".join(text.split())
-        indexed.set()
+        read_whole.release()
         await settle(app, pilot, lambda: len(app.screen.story.chapters) == 4)
         assert "Chapter 1 of 4" in header(app)
         assert "left in story" in header_lines(app)
@@ -227,18 +224,12 @@ def _warned(story: Story, *, rating: str = "Mature", warnings: list[str] | None 
 
 
 async def test_a_first_chapter_that_warns_shows_its_warning_before_the_whole_story(
-    book: Path, data_dir: Path
+    book: Path, data_dir: Path, held_back: Callable[..., Any]
 ) -> None:
     first = load_first_chapter(book)
     assert first is not None
     _warned(first)
-    indexed = threading.Event()
-
-    def read_whole() -> tuple[Story, Fill | None]:
-        """The whole story (warning as the first chapter does), once the test says so."""
-        indexed.wait(timeout=30)
-        story, fill = open_story(book, data_dir)
-        return _warned(story), fill
+    read_whole = held_back(book, change=_warned)  # (warning as the first chapter does)
 
     app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
     async with app.run_test(size=SIZE) as pilot:
@@ -254,7 +245,7 @@ async def test_a_first_chapter_that_warns_shows_its_warning_before_the_whole_sto
         await settle(app, pilot, lambda: isinstance(app.screen, ReaderScreen), workers=False)
         assert isinstance(app.screen, ReaderScreen) and app.screen.story is first
         assert header(app).rstrip().endswith("·  Chapter 1")
-        indexed.set()
+        read_whole.release()
         await settle(app, pilot, lambda: "Chapter 1 of 4" in header(app))
         assert "Chapter 1 of 4" in header(app)
         assert isinstance(app.screen, ReaderScreen)  # (warned of the same: not asked again)
