@@ -31,7 +31,11 @@ KNOWN_LABELS: frozenset[str] = frozenset(
 
 
 def label_line(line: str) -> tuple[str, str] | None:
-    """(label in lower case, value) for a ``Label: value`` line with a known label, else None."""
+    """(label in lower case, value) for a ``Label: value`` line with a known label, else None.
+
+    A line without a colon is no such line, and never compiles or runs the pattern."""
+    if ":" not in line:
+        return None
     m = _LABEL_LINE.match(line.strip())
     if m is None:
         return None
