@@ -2,12 +2,13 @@
 
 Each pre-check (:func:`grammar.may_be_numbered`, :func:`grammar.may_be_named`,
 :func:`grammar.title_after_separator`, :func:`grammar.break_shape`,
-:func:`grammar.may_be_note_label`, the colon of ``label_line``, the "by" of the by-line, and
-:func:`_txt_common.quote_may_move`) lets ordinary lines skip compiling and running a pattern.
-They are held to their patterns here: for generated lines near the patterns' edges (heading
-words and note labels in any case, the characters that match an ASCII letter under IGNORECASE,
-every kind of space, marker symbols) and for every line of the real dumps in ../shared/seeds,
-the answer with the pre-check equals the answer without it.
+:func:`grammar.may_be_note_label`, the colon of ``label_line``, the "by" of the by-line,
+:func:`_txt_common.quote_may_move` and the bare chapter count of ``Header._chapters``) lets
+ordinary lines skip compiling and running a pattern. They are held to their patterns here: for
+generated lines near the patterns' edges (heading words and note labels in any case, the
+characters that match an ASCII letter under IGNORECASE, every kind of space, marker symbols)
+and for every line of the real dumps in ../shared/seeds, the answer with the pre-check equals
+the answer without it.
 """
 
 from __future__ import annotations
@@ -182,6 +183,31 @@ def test_long_runs_near_the_limits() -> None:
         check_line("A" + " " * spaces + "/ N: thanks")
         check_line("(a" + "\t" * spaces + "/n - thanks")
         check_line("*_ A" + " " * spaces + "x")
+
+
+def _total_by_pattern(value: str, *, total: bool) -> int | None:
+    """The chapter total ``Header._chapters`` reads from its pattern alone."""
+    m = re.match(r"^\s*(\d+)\s*(?:/\s*(\d+|\?))?", value)
+    if m is None:
+        return None
+    if m.group(2) is None:
+        return int(m.group(1)) if total else None
+    return int(m.group(2)) if m.group(2).isdigit() else None
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    value=st.one_of(
+        st.text(alphabet="0123456789 /?\t٣２²x", max_size=12),
+        st.integers(0, 10**6).map(str),
+    ),
+    total=st.booleans(),
+)
+def test_a_chapter_count_reads_as_its_pattern_does(value: str, *, total: bool) -> None:
+    """ "Total Chapters: 20": a bare number is read without the pattern, to the same total."""
+    header = _txt_header.Header()
+    header._chapters(value, total=total)
+    assert header.chapters_total == _total_by_pattern(value, total=total)
 
 
 def test_the_pre_checks_turn_ordinary_lines_away() -> None:
