@@ -38,6 +38,13 @@ TRIM_BYTES = 256 * 1024
 """After importing a file this large (an EPUB expands several times), freed memory is handed
 back (:func:`tui_reader.memory.trim`)."""
 
+_TRIM_OWED: list[bool] = []
+"""Holds True once a first chapter was read by streaming a prefix of its file
+(:func:`load_first_chapter`) and not trimmed after. The trim is made when the whole story's
+import begins (:func:`load_story`, in a worker once the first frame is painted): ``ctypes``
+(about 7 M instructions to load) is then never loaded before a dump's first frame, and the
+pages the first read freed still go back before the whole import allocates."""
+
 _STORY_NOTES = "tui_reader.importers._story_notes"
 """Free-text warnings, read after every import: loaded with the first import, so a story reopened
 from the cache (:mod:`tui_reader.story_cache`) never loads the warning grammar."""
@@ -75,6 +82,9 @@ def load_story(path: str | Path) -> Story:
     """
     path = Path(path)
     shown = str(path)
+    if _TRIM_OWED:
+        _TRIM_OWED.clear()
+        trim()  # what a first chapter's read freed (see load_first_chapter)
     try:
         if path.is_dir():
             raise StoryError(shown, "is a folder, not a story file")
@@ -130,7 +140,8 @@ def load_first_chapter(path: str | Path) -> Story | None:
         known = STORY_FORMATS.get(path.suffix.lower())
         module = importlib.import_module(known) if known is not None else None
         story: Story | None
-        if module is not None and hasattr(module, "load_first_file"):
+        streamed = module is not None and hasattr(module, "load_first_file")
+        if module is not None and streamed:
             story = module.load_first_file(path)  # (streams the file, as its load_file does)
         elif module is not None and not hasattr(module, "load_first"):
             return None  # (without reading the file)
@@ -145,7 +156,9 @@ def load_first_chapter(path: str | Path) -> Story | None:
     if story is None or not story.chapters:
         return None
     importlib.import_module(_STORY_NOTES).apply_free_text(story)
-    if size >= TRIM_BYTES:
+    if size >= TRIM_BYTES and streamed:
+        _TRIM_OWED[:] = [True]  # (a prefix was read: trimmed when the whole import begins)
+    elif size >= TRIM_BYTES:
         trim()  # the text read and parsed is freed: give the pages back
     return story
 

@@ -37,6 +37,13 @@ _SUMMARY_SCAN = 12
 """Without chapter headings, a note must start within this many paragraphs to count."""
 
 
+def _by_line(line: str) -> re.Match[str] | None:
+    """The by-line match of ``line`` ("by Author"), or None. A line not opening with "by" (in
+    any case: no other character matches "b" or "y" under IGNORECASE) never compiles or runs
+    the pattern."""
+    return _BY_LINE.match(line) if line[:2].lower() == "by" else None
+
+
 class Preamble(Value, fields=("header", "notes", "body_start")):
     """What stands before the story text."""
 
@@ -329,7 +336,7 @@ def _is_title_line(text: ChapterText, unit: Unit) -> bool:
         return False
     if label_line(line) or text.is_note(unit) or parse_heading(line) or text.is_break(unit):
         return False
-    return _BY_LINE.match(line) is None
+    return _by_line(line) is None
 
 
 def _preamble(text: ChapterText, units: list[Unit], layout: Layout, *, headed: bool) -> Preamble:
@@ -359,12 +366,7 @@ def _preamble(text: ChapterText, units: list[Unit], layout: Layout, *, headed: b
         if _metadata(text, unit, header):
             i += 1
             continue
-        if (
-            note is None
-            and i <= 3
-            and (m := _BY_LINE.match(first_line))
-            and unit.end - unit.start == 1
-        ):
+        if note is None and i <= 3 and (m := _by_line(first_line)) and unit.end - unit.start == 1:
             header.author = m.group("author").strip()
             header.story.account("boilerplate", "by")
             header.story.account("front_matter", header.author)
@@ -415,7 +417,7 @@ def _after_header(text: ChapterText, units: list[Unit], header: Header) -> int:
         unit = units[i]
         line = text.lines[unit.start].strip()
         labels = all(label_line(text.lines[j]) for j in range(unit.start, unit.end))
-        by_line = unit.end - unit.start == 1 and _BY_LINE.match(line) is not None and i <= 3
+        by_line = unit.end - unit.start == 1 and _by_line(line) is not None and i <= 3
         if labels or by_line:
             i += 1
         else:

@@ -31,7 +31,11 @@ KNOWN_LABELS: frozenset[str] = frozenset(
 
 
 def label_line(line: str) -> tuple[str, str] | None:
-    """(label in lower case, value) for a ``Label: value`` line with a known label, else None."""
+    """(label in lower case, value) for a ``Label: value`` line with a known label, else None.
+
+    A line without a colon is no such line, and never compiles or runs the pattern."""
+    if ":" not in line:
+        return None
     m = _LABEL_LINE.match(line.strip())
     if m is None:
         return None
@@ -168,7 +172,12 @@ class Header(Value, fields=_HEADER_FIELDS):
 
     def _chapters(self, value: str, *, total: bool) -> None:
         """ "Total Chapters: 20", "Chapters: 3/20" or "Chapters: 3/?" (a bare "Chapters: 3"
-        counts the chapters present, not the total)."""
+        counts the chapters present, not the total). A bare number in ASCII digits is read
+        without the pattern: its answer there is that number and no total after a slash."""
+        if value.isascii() and value.isdigit():
+            if total:
+                self.chapters_total = int(value)
+            return
         m = re.match(r"^\s*(\d+)\s*(?:/\s*(\d+|\?))?", value)
         if m is None:
             return

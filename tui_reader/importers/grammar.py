@@ -190,6 +190,46 @@ _CJK_SEP = lazy_pattern(r"^[\s　:：.．、・\-–—]*")
 _DECORATION = "*_#="
 _QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "«": "»", "「": "」"}
 _FIRST = frozenset("cpbseifa第0123456789")
+_NUMBERED_WORDS = ("part", "book", "section", "chapter")
+"""The words :data:`_NUMBERED` may open with, but "ch" (lower case, for the pre-check)."""
+_SEP_CHARS = ":.|-–—"
+"""The one-character separators of :data:`_SEP` (the others begin with a space)."""
+
+
+def may_be_numbered(text: str) -> bool:
+    """False only when :data:`_NUMBERED` (and so :data:`_NUMBERED_DIGITS`) cannot match:
+    ``text`` does not open with "chapter", "part", "book", "section" or "ch" followed by a
+    "." or a space, in any case. Exact: a non-ASCII opening (a "ſ", a "ı" or a Kelvin sign
+    matches an ASCII letter under IGNORECASE) is left to the pattern."""
+    head = text[:7]
+    if not head.isascii():
+        return True
+    low = head.lower()
+    if low.startswith(_NUMBERED_WORDS):
+        return True
+    return low[:2] == "ch" and (len(low) == 2 or low[2] == "." or low[2].isspace())
+
+
+def may_be_named(text: str) -> bool:
+    """False only when :data:`_NAMED` cannot match: ``text`` does not open with one of the
+    :data:`NAMED_HEADINGS`, in any case (a non-ASCII opening is left to the pattern)."""
+    head = text[:12]
+    return not head.isascii() or head.lower().startswith(NAMED_HEADINGS)
+
+
+def title_after_separator(rest: str) -> tuple[int, str] | None:
+    r"""Where a heading's title starts after its separator, and the title, as
+    :data:`_TITLE_AFTER_SEP` matches them; None where it does not match.
+
+    A ``rest`` opening with a one-character separator (": Title", the usual case) is read
+    without the pattern: its title is whatever follows the separator and the spaces after it
+    (``\s`` is exactly :meth:`str.isspace`), as the pattern's greedy ``\s*`` and ``\S.*``
+    give it; none when only spaces follow."""
+    if rest and rest[0] in _SEP_CHARS:
+        title = rest[1:].lstrip()
+        return (len(rest) - len(title), title) if title else None
+    m = _TITLE_AFTER_SEP.match(rest)
+    return (m.start("title"), m.group("title")) if m else None
 
 
 HeadingKind = Literal["chapter", "division", "named"]
@@ -233,17 +273,17 @@ def parse_heading(text: str, *, known: bool = False) -> Heading | None:
     whole = text.strip().strip(_DECORATION).strip()
     if not whole or len(whole) > 160 or whole[0].lower() not in _FIRST:
         return None
-    if m := _NUMBERED_DIGITS.match(whole) or _NUMBERED.match(whole):
+    if may_be_numbered(whole) and (m := _NUMBERED_DIGITS.match(whole) or _NUMBERED.match(whole)):
         number = number_value(m.group("num").split(".")[0])
         if number is None:
             return None
         return _numbered(whole, m, number, known=known)
-    if m := _NAMED.match(whole):
+    if may_be_named(whole) and (m := _NAMED.match(whole)):
         rest = m.group("rest")
         if _no_title(rest):  # "Epilogue", "PREFACE."
             return Heading(None, whole[: m.end("kind")], whole[m.end("kind") :].strip(), "named")
         return Heading(None, whole, "", "named") if _NAMED_REST.match(rest) else None
-    if m := _CJK.match(whole):
+    if whole[0] == "第" and (m := _CJK.match(whole)):
         number = cjk_value(m.group("num"))
         if number is None:
             return None
@@ -271,9 +311,10 @@ def _numbered(whole: str, m: re.Match[str], number: int, *, known: bool) -> Head
         start, end = m.start("rest") + t.start("title"), m.start("rest") + t.end("title")
         label = f"{whole[:start]} {whole[end:]}"
         return Heading(number, unquote_title(t.group("title")), label.strip(), kind)
-    if t := _TITLE_AFTER_SEP.match(rest):
-        start = m.start("rest") + t.start("title")
-        return Heading(number, unquote_title(t.group("title")), whole[:start].strip(), kind)
+    if found := title_after_separator(rest):
+        at, title = found
+        start = m.start("rest") + at
+        return Heading(number, unquote_title(title), whole[:start].strip(), kind)
     if known:
         return Heading(number, whole, "", kind)
     return None
@@ -313,15 +354,32 @@ _BREAK_FIRST = frozenset(_MARKER_SYMBOLS + "-~=*oOxX0—–―")
 a line starting otherwise is no break, and most never reach the pattern."""
 
 
+_BREAK_CHARS = _MARKER_SYMBOLS + "oOxX0—–―"
+"""Every character but spaces a scene-break marker can hold (what ``_BREAK_LINE`` lets in; no
+other character matches an "o" or an "x" under IGNORECASE)."""
+
+
+def break_shape(text: str) -> bool | None:
+    """What ``_BREAK_LINE`` answers for a stripped ``text``, where that is plain without it:
+    True for a line of nothing but marker symbols (at most 40 of them, spaces between: its
+    first alternative), False for one holding any character no marker holds (a letter but
+    "o" and "x", a digit but "0", a full stop); None (ask the pattern) otherwise ("oOo",
+    "-x-", "xxx", a lone "—", or more than 40 symbols)."""
+    marks = "".join(text.split())  # (``str.split`` splits at exactly what ``\s`` matches)
+    if not marks.strip(_MARKER_SYMBOLS):
+        return True if len(marks) <= 40 else None
+    return None if not marks.strip(_BREAK_CHARS) else False
+
+
 def is_scene_break(line: str) -> bool:
-    """True when a line (or a paragraph's whole text) is a scene-break marker, in any case."""
+    """True when a line (or a paragraph's whole text) is a scene-break marker, in any case.
+
+    The pattern is compiled and run only for what :func:`break_shape` leaves open."""
     text = line.strip()
-    return (
-        bool(text)
-        and len(text) <= 60
-        and text[0] in _BREAK_FIRST
-        and _BREAK_LINE.match(text) is not None
-    )
+    if not text or len(text) > 60 or text[0] not in _BREAK_FIRST:
+        return False
+    shape = break_shape(text)
+    return shape if shape is not None else _BREAK_LINE.match(text) is not None
 
 
 # --- epigraph attributions -----------------------------------------------------------------
@@ -390,9 +448,38 @@ _NOTE_HEADING = lazy_pattern(
 )
 
 
+_LABEL_OPENERS = ("au", "wr", "a/", "an", "en", "ch", "st", "wo", "no", "di")
+"""How a note label's word can begin (lower case): "author", "writer", "a/n" (and "AN"),
+"end", "chapter", "story", "work", "note", "disclaimer"."""
+
+
+def may_be_note_label(text: str) -> bool:
+    r"""False only when neither :data:`_NOTE_LABEL` nor :data:`_AN_LABEL` can match ``text``.
+
+    Both patterns open with brackets, spaces and emphasis marks (``[(\[]?\s*[*_]*\s*``), then
+    a word; the word starts at the first character that is none of those, and must begin as
+    one of :data:`_LABEL_OPENERS` does, in any case (an "a" may have spaces before its "/").
+    A non-ASCII beginning (a "ſ" or a "ı" matches an ASCII letter under IGNORECASE) is left
+    to the patterns."""
+    i = 0
+    size = len(text)
+    while i < size and (text[i] in "([*_" or text[i].isspace()):
+        i += 1
+    head = text[i : i + 2]
+    if not head.isascii():
+        return True
+    head = head.lower()
+    if head in _LABEL_OPENERS:
+        return True
+    if head[:1] != "a":
+        return False
+    after = text[i + 1 : i + 17].lstrip()  # "a  /n": spaces before the slash
+    return after[:1] in ("/", "")
+
+
 def note_label(text: str) -> re.Match[str] | None:
     """The note label opening a paragraph ("Author's Notes:", "A/N:", "AN:"), if any."""
-    if not text or text[0] not in _LABEL_FIRST:
+    if not text or text[0] not in _LABEL_FIRST or not may_be_note_label(text):
         return None
     return _NOTE_LABEL.match(text) or _AN_LABEL.match(text)
 
