@@ -180,29 +180,28 @@ def test_a_preface_written_in_capitals_is_still_found(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("build", BUILDERS.values(), ids=BUILDERS.keys())
-def test_the_first_chapter_is_read_from_the_texts_its_opening_read(
+def test_the_first_chapter_comes_parsed_from_its_opening_read(
     build: Callable[[Path], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Its blocks, read at once for the first frame, are the whole import's; the zip is not
-    opened again for them (the texts read when the story was opened are used), and a second
-    read (the loader run again) opens it as any chapter's does."""
+    """Its blocks, read at once for the first frame, are the whole import's, made from the
+    trees its opening parsed: the chapter arrives parsed, and its loader (which would open the
+    zip and parse its documents a second time) never runs."""
     from tui_reader.importers import epub
 
     path = build(tmp_path / "book.epub")
     whole = load_story(path).chapters[0].blocks
     first = load_first_chapter(path)
     assert first is not None
-    opened: list[object] = []
-    real_open = epub._PiecesBody._open
+    read: list[object] = []
 
-    def counted(loader: Any) -> Any:
-        """Record that the zip is opened again."""
-        opened.append(loader)
-        return real_open(loader)
+    def counted(loader: Any, known: dict[str, str]) -> Any:
+        """Record that the chapter's loader runs."""
+        read.append(loader)
+        return []
 
-    monkeypatch.setattr(epub._PiecesBody, "_open", counted)
+    monkeypatch.setattr(epub._PiecesBody, "read", counted)
     chapter = first.chapters[0]
-    assert chapter.read_blocks() == whole  # (the loader's first run, not kept)
-    assert opened == []
-    assert chapter.blocks == whole  # (its second run)
-    assert len(opened) == 1
+    assert chapter.loaded
+    assert chapter.blocks == whole
+    assert chapter.read_blocks() == whole
+    assert read == []

@@ -1596,9 +1596,9 @@ class _Generic:
         """Headings of division pieces ("PART II") waiting to open the next chapter."""
         self.texts: dict[str, str] = {}
         """Documents' texts already read (by :func:`_first_look`), each used once, by path."""
-        self.kept: dict[str, str] | None = None
-        """While :meth:`fill_first` reads: every document's text read, by path, handed to the
-        first chapter's loader (:class:`_Primed`) so its first read opens no zip."""
+        self.first_blocks: list[Block] | None = None
+        """While :meth:`fill_first` reads: the first chapter's blocks, made from the trees the
+        index parses anyway (its loader would parse the same pieces again for the first frame)."""
 
     def _pieces(self) -> Iterator[tuple[_Piece, str]]:
         """Every piece of every readable spine document, in reading order."""
@@ -1618,8 +1618,6 @@ class _Generic:
                 text = _read_text(self.book, path)
             if text is None:
                 continue
-            if self.kept is not None:
-                self.kept[path] = text
             pacer.add(len(text))
             is_nav = nav is not None and path == nav.path
             yield from _split(path, text, by_path.get(path, []), is_nav)
@@ -1646,12 +1644,18 @@ class _Generic:
         """Read the pieces into ``story`` as :meth:`fill` does, up to where the second chapter
         (or matter after the first) starts; True when the first chapter was found."""
         self._subjects(story)
-        self.kept = {}
+        self.first_blocks = []
         try:
             found = self._fill(story, "epub", watch_fff=True, loose=False, first_only=True)
+            blocks = self.first_blocks
         finally:
-            self.kept = None
-        return found and bool(story.chapters)
+            self.first_blocks = None
+        if not (found and story.chapters):
+            return False
+        # (first chapter first: it is read at once, for the first frame, from these blocks;
+        # whole reads of it later, the cache fill's, parse it from the book as any chapter)
+        story.chapters[0].blocks = blocks
+        return True
 
     def _subjects(self, story: Story) -> None:
         """The dc:subject values: archive warnings, a rating, the rest as tags."""
@@ -1730,6 +1734,8 @@ class _Generic:
             words = body_words(child_nodes(_ao3_cleaned(body) if ao3 else body))
             story.chapters[-1].words += words
             current.append(part)
+            if self.first_blocks is not None:  # (the loader's blocks of a piece after the first)
+                self.first_blocks.extend(blocks_from_nodes(child_nodes(body)))
             return None, current
         if first_only and story.chapters:
             return True, current
@@ -1786,9 +1792,10 @@ class _Generic:
             ao3=ao3,
             lead=lead,
         )
-        # (first chapter first: it is read at once, for the first frame)
-        loader: BlockLoader = reader if self.kept is None else _Primed(reader, self.kept)
-        story.chapters.append(Chapter.lazy(number, title, words, loader, before, after))
+        if self.first_blocks is not None:  # (what the loader makes of this piece's tree)
+            self.first_blocks.extend(Block("heading", t) for t in lead)
+            self.first_blocks.extend(blocks_from_nodes(child_nodes(body)))
+        story.chapters.append(Chapter.lazy(number, title, words, reader, before, after))
         return pieces
 
 
@@ -1943,27 +1950,6 @@ class _PiecesBody(FrozenValue, fields=_PIECES_BODY_FIELDS):
             return _Book(self.source)
         except (OSError, ValueError) as exc:
             raise _unreadable(str(exc)) from None
-
-
-class _Primed:
-    """A chapter's loader holding the texts of the documents read when its story was opened
-    (first chapter first): its first read parses them instead of opening the zip, decompressing
-    and decoding again (the first frame reads the first chapter at once: 7 M instructions
-    less). The texts are let go then; a later read opens the book, as any chapter's does."""
-
-    __slots__ = ("loader", "texts")
-
-    def __init__(self, loader: _PiecesBody, texts: dict[str, str]) -> None:
-        """The chapter's own loader, and the texts read (by path; shared, not copied)."""
-        self.loader = loader
-        """The chapter's loader."""
-        self.texts = texts
-        """The texts for the first read (emptied by it)."""
-
-    def __call__(self) -> list[Block]:
-        """The chapter's blocks (see :meth:`_PiecesBody.__call__`)."""
-        texts, self.texts = self.texts, {}
-        return self.loader.read(texts)
 
 
 def _member_loader(
