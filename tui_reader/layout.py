@@ -342,8 +342,58 @@ text wraps as ASCII does (each character one cell, a break only at " ")."""
 
 @lru_cache(maxsize=1)
 def _single_cells() -> Callable[[str], object]:
-    """Matches a whole text of :data:`SINGLE_CELLS` (compiled when first needed)."""
+    """Matches a whole text of :data:`SINGLE_CELLS` (compiled when first needed: its class spans
+    hundreds of code points, ~2 M instructions to compile)."""
     return re.compile(SINGLE_CELLS).fullmatch
+
+
+@lru_cache(maxsize=1)
+def _single_cell_chars() -> frozenset[str]:
+    """The characters of :data:`SINGLE_CELLS` that are not ASCII (as a set, made when first
+    needed: far cheaper than compiling the pattern)."""
+    return frozenset(
+        chr(point) for first, last in _NON_ASCII_SINGLE_CELLS for point in range(first, last + 1)
+    )
+
+
+_NON_ASCII_SINGLE_CELLS = (
+    (0x00A1, 0x00AC),
+    (0x00AE, 0x02FF),
+    (0x0370, 0x0377),
+    (0x037A, 0x037F),
+    (0x0384, 0x038A),
+    (0x038C, 0x038C),
+    (0x038E, 0x03A1),
+    (0x03A3, 0x0482),
+    (0x048A, 0x052F),
+    (0x2010, 0x2027),
+    (0x2030, 0x205E),
+)
+"""The non-ASCII ranges of :data:`SINGLE_CELLS` (first, last code point)."""
+
+_ASCII_SINGLE_CELLS = b"\n" + bytes(range(0x20, 0x7F))
+"""The ASCII characters of :data:`SINGLE_CELLS`, as bytes."""
+
+FEW_OTHER_BYTES = 64
+"""At most this many bytes of UTF-8 that are not :data:`_ASCII_SINGLE_CELLS`: looked up
+character by character in a set; more (text mostly Greek or Cyrillic, say) go through the
+compiled :data:`SINGLE_CELLS` pattern (faster per character, dearer to make)."""
+
+
+def single_cells(text: str) -> bool:
+    """True when ``text`` is made of :data:`SINGLE_CELLS` characters only.
+
+    The ASCII ones are dropped from the text's UTF-8 in one C-level pass; what is left (in a
+    story's text, its curly quotes, dashes and accented letters) is looked up in a set, so the
+    common text needs no pattern compiled. A lone surrogate is kept as its three bytes (and is
+    no single-cell character).
+    """
+    if text.isascii():
+        return text.isprintable() or text.replace("\n", "").isprintable()
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_SINGLE_CELLS)
+    if len(rest) <= FEW_OTHER_BYTES:
+        return _single_cell_chars().issuperset(rest.decode("utf-8", "surrogatepass"))
+    return _single_cells()(text) is not None
 
 
 @lru_cache(maxsize=65536)
@@ -355,7 +405,7 @@ def wrap_text(text: str, width: int) -> tuple[tuple[int, int], ...]:
     """
     width = max(1, width)
     out: list[tuple[int, int]] = []
-    simple = "\t" not in text and (text.isascii() or _single_cells()(text) is not None)
+    simple = "\t" not in text and (text.isascii() or single_cells(text))
     start = 0
     length = len(text)
     while True:
@@ -400,13 +450,16 @@ def wrap_items(
     centre = (lambda text, width: 0) if plain else _centre
     lines: list[Line] = []
     append = lines.append
+    # (a paragraph's lines, most of them, are made as Line's own __new__ makes them, without
+    # the Python-level call: the same tuples)
+    new = tuple.__new__
     for index, item in enumerate(items):
         kind = item.kind
         text = item.text
         if kind == "paragraph" or kind == "heading":
             role = "body" if kind == "paragraph" else "heading"
             for s, e in wrap_text(text, width):
-                append(Line(text[s:e], role, index, s))
+                append(new(Line, (text[s:e], role, index, s, 0)))
         elif kind == "scene_break":
             mark = PLAIN_SCENE_BREAK if plain else text.strip() or SCENE_BREAK
             if cell_len(mark) > width:
@@ -441,7 +494,7 @@ def wrap_items(
             for s, e in wrap_text(text, width):
                 part = text[s:e]
                 append(Line(part, "end", index, s, centre(part, width)))
-        append(Line("", "blank", index, len(text) + 1))
+        append(new(Line, ("", "blank", index, len(text) + 1, 0)))
     return lines
 
 

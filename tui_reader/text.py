@@ -69,29 +69,34 @@ _TYPOGRAPHIC = "\u2010-\u205e"
 """Dashes, quotes and ellipses."""
 
 
-@cache
-def _wide() -> re.Pattern[str]:
-    """One character in U+3000-U+FFEF (CJK, kana, full-width forms), compiled on first use.
-
-    Written as the complement of everything else: the same set, but ``re`` compiles a class in
-    time proportional to the BMP code points it lists, so this costs a quarter of the class
-    listing U+3000-U+FFEF itself (which is 2-3 ms).
-    """
-    return re.compile("[^\x00-\u2fff\ufff0-\U0010ffff]")
-
-
 def has_wide(text: str) -> bool:
     """True when ``text`` holds a character in U+3000-U+FFEF: any CJK character, kana, CJK
-    punctuation or full-width form. Text without one has no CJK word to count apart (text
-    whose UTF-8 holds no lead byte of U+3000-U+FFFF is answered without the pattern)."""
+    punctuation or full-width form. Text without one has no CJK word to count apart.
+
+    Read from the text's UTF-8 (C-level byte operations, no pattern to compile: a character
+    class spanning that range costs milliseconds to compile): U+3000-U+EFFF are the characters
+    whose lead byte is E3-EE, U+F000-U+FFEF those led by EF but for U+FFF0-U+FFFF (EF BF B0 and
+    up). A lone surrogate (U+D800-U+DFFF, kept as its three bytes) is in the range, as it is
+    for the character class.
+    """
     if text.isascii():
         return False
     data = text.encode("utf-8", "surrogatepass")
-    return any(lead in data for lead in _WIDE_LEADS) and _wide().search(text) is not None
+    leads = data.translate(None, _NOT_WIDE_LEADS)
+    if not leads:
+        return False
+    if leads.count(b"\xef") != len(leads):
+        return True  # a lead byte E3-EE
+    at = data.find(b"\xef")
+    while at >= 0:
+        if data[at + 1 : at + 3] < b"\xbf\xb0":
+            return True
+        at = data.find(b"\xef", at + 3)
+    return False
 
 
-_WIDE_LEADS = tuple(bytes([lead]) for lead in range(0xE3, 0xF0))
-"""The first bytes of the UTF-8 of U+3000-U+FFFF (and of nothing else)."""
+_NOT_WIDE_LEADS = bytes(b for b in range(256) if not 0xE3 <= b <= 0xEF)
+"""Every byte but E3-EF: the first bytes of the UTF-8 of U+3000-U+FFFF (and of nothing else)."""
 
 
 @cache
@@ -118,6 +123,12 @@ def count_words(text: str) -> int:
     ("——", "“"). The count is additive: a text counts the same as its lines one by one.
     """
     if not has_wide(text):
+        if "  " not in text and text.isprintable():
+            # the only white space a printable text holds is " " (every other white-space
+            # character is a control or a separator, none printable): with no two together,
+            # its words are the spaces between them plus one, once the ends are stripped
+            words = text.strip(" ")
+            return words.count(" ") + 1 if words else 0
         return len(text.split())
     word, cjk_char, punctuation_run, has_cjk_punctuation = _cjk_patterns()
     total = 0

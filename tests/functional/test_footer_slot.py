@@ -12,6 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from textual.app import App, ComposeResult
+from textual.color import Color
+from textual.geometry import Region
 from textual.widgets._footer import FooterKey
 
 from tests.functional.test_reader import SIZE, ReaderApp, make_story, screen_text
@@ -60,3 +63,31 @@ async def test_the_keys_arrive_in_the_slots_place(tmp_path: Path) -> None:
         await pilot.pause()
         field = screen.query_one("#search")
         assert field.region.bottom <= footer.region.y  # the search field sits above the keys
+
+
+class _StayingSlot(FooterSlot):
+    """A slot that never swaps in the footer: what the first frame shows."""
+
+    async def swap(self) -> None:
+        """Stay."""
+
+
+class _SlotApp(App[None]):
+    """Only a slot (that stays)."""
+
+    def compose(self) -> ComposeResult:
+        """The slot."""
+        yield _StayingSlot()
+
+
+async def test_the_slot_is_a_blank_row_in_the_footer_colours() -> None:
+    """No text in the slot's row (not even its class name), in the footer's background."""
+    app = _SlotApp()
+    async with app.run_test(size=(40, 6)) as pilot:
+        await pilot.pause()
+        slot = app.screen.query_one(_StayingSlot)
+        assert slot.region == Region(0, 5, 40, 1)
+        (row,) = slot.render_lines(Region(0, 0, 40, 1))
+        assert row.text == " " * 40
+        footer = app.theme_variables["footer-background"]
+        assert {segment.style.bgcolor for segment in row} == {Color.parse(footer).rich_color}

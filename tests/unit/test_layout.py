@@ -280,4 +280,4 @@ def test_text_with_other_spaces_wide_or_zero_width_characters_takes_the_general_
 ) -> None:
     """No-break and ideographic spaces, combining marks, CJK, zero-width and control
     characters are measured one by one."""
-    assert layout._single_cells()(text) is None
+    assert not layout.single_cells(text)

@@ -18,12 +18,20 @@ from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
 from textual.dom import NoScreen
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_reader.config import MAX_WIDTH, MIN_WIDTH
-from tui_reader.layout import Item, Line, line_for_anchor, line_keys, note_mode, wrap_items
+from tui_reader.layout import (
+    Item,
+    Line,
+    line_for_anchor,
+    line_keys,
+    note_mode,
+    single_cells,
+    wrap_items,
+)
 from tui_reader.reading import Anchor
 from tui_reader.ui.messages import AnchorChanged, NotesToggled, ReachedEnd, ReachedStart
 from tui_reader.ui.plain import is_plain
@@ -94,6 +102,9 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         """Rich styles per role ("" is the widget's own), cleared when styles change."""
         self._pending: Callable[[], None] | None = None
         """Something to do once the view has its real size (e.g. go to the last page)."""
+        self._rendering: tuple[int, bool] | None = None
+        """(available width, plain) while :meth:`render_lines` renders: read once for its
+        lines, not for each."""
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -382,25 +393,34 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
             self._styles[role] = style
         return style
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Render the lines of ``crop`` (the view's width and mode are read once for them)."""
+        self._rendering = (self.available_width, self.plain)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._rendering = None
+
     def render_line(self, y: int) -> Strip:
         """Render the line at screen row ``y``."""
         index = self.top_line + y
-        width = self.available_width
+        rendering = self._rendering
+        width, plain = rendering or (self.available_width, self.plain)
         key = (index, width, self._generation)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        strip = self._render_strip(index, width)
+        strip = self._render_strip(index, width, plain)
         self._cache[key] = strip
         return strip
 
-    def _render_strip(self, index: int, width: int) -> Strip:
-        """Build the strip for line ``index``."""
+    def _render_strip(self, index: int, width: int, plain: bool) -> Strip:
+        """Build the strip for line ``index`` (``plain``: in plain mode)."""
         base = self._style("")
         if index >= len(self.lines):
             return Strip([Segment(" " * width, base)], width)
         line = self.lines[index]
-        plain = self.plain  # (the column from ``width``: the view's region is not asked again)
+        # (the column from ``width``: the view's region is not asked again)
         left = (0 if plain else max(0, (width - self._column_for(width, plain)) // 2)) + line.indent
         style = base + self._style(line.role)
         segments = [Segment(" " * left, base)]
@@ -410,8 +430,9 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
             segments.extend(self._highlighted(text, line.offset, style, spans))
         else:
             segments.append(Segment(text, style))
-        # padded to the width in one go (as extend_cell_length then crop would make it)
-        cells = left + cell_len(text)
+        # padded to the width in one go (as extend_cell_length then crop would make it); a text
+        # of single-cell characters (most lines) is as many cells as characters
+        cells = left + (len(text) if single_cells(text) and "\n" not in text else cell_len(text))
         if cells < width:
             segments.append(Segment(" " * (width - cells), base))
             return Strip(segments, width)

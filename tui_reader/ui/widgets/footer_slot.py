@@ -19,6 +19,10 @@ from tui_reader.ui import lazy
 class FooterSlot(Widget):
     """One blank footer row; replaced by the real footer after the first paint."""
 
+    BLANK = True
+    """Drawn as blank rows in its style (its background), with no content to render: a plain
+    widget would render its class name ("FooterSlot") as its content."""
+
     DEFAULT_CSS = """
     FooterSlot {
         dock: bottom;
