@@ -423,16 +423,20 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         # (the column from ``width``: the view's region is not asked again)
         left = (0 if plain else max(0, (width - self._column_for(width, plain)) // 2)) + line.indent
         style = base + self._style(line.role)
-        segments = [Segment(" " * left, base)]
-        spans = self._highlights.get(line.item)
+        matched = line.role in ("body", "heading", "epigraph", "note")
+        spans = self._highlights.get(line.item) if matched else None
         text = line.text
-        if spans and line.role in ("body", "heading", "epigraph", "note"):
-            segments.extend(self._highlighted(text, line.offset, style, spans))
-        else:
-            segments.append(Segment(text, style))
         # padded to the width in one go (as extend_cell_length then crop would make it); a text
         # of single-cell characters (most lines) is as many cells as characters
         cells = left + (len(text) if single_cells(text) and "\n" not in text else cell_len(text))
+        if style is base and not spans and cells <= width:
+            # all in the view's own style (body text, blank lines): one segment
+            return Strip([Segment(f"{' ' * left}{text}{' ' * (width - cells)}", base)], width)
+        segments = [Segment(" " * left, base)]
+        if spans:
+            segments.extend(self._highlighted(text, line.offset, style, spans))
+        else:
+            segments.append(Segment(text, style))
         if cells < width:
             segments.append(Segment(" " * (width - cells), base))
             return Strip(segments, width)
