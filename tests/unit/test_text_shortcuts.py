@@ -16,7 +16,7 @@ from rich.cells import cell_len, get_character_cell_size
 
 from tui_reader import layout
 from tui_reader.layout import SINGLE_CELLS, Line, single_cells, wrap_items
-from tui_reader.text import count_words, has_wide
+from tui_reader.text import LONG_TEXT_BYTES, count_words, has_wide
 
 WIDE = re.compile("[\u3000-\uffef]")
 """What ``has_wide`` looks for, written as the class it stands for."""
@@ -43,8 +43,12 @@ texts = st.one_of(
     st.text(alphabet=st.sampled_from("ab \u201c\u201d\u2014"), max_size=400),
     st.text(alphabet=any_character, max_size=60),
     st.lists(st.text(alphabet=_MIXED, min_size=1, max_size=8)).map(" ".join),
+    st.tuples(st.text(alphabet=_MIXED, max_size=20), st.text(alphabet=_MIXED, max_size=20)).map(
+        lambda ends: ends[0] + "a \u201cb\u201d c\n" * 500 + ends[1]
+    ),
 )
-"""Texts mixing those characters; long runs of common text; anything; words joined by spaces."""
+"""Texts mixing those characters; long runs of common text; anything; words joined by spaces;
+long texts (past LONG_TEXT_BYTES) with such characters at the ends."""
 
 
 def test_has_wide_for_every_code_point() -> None:
@@ -54,6 +58,24 @@ def test_has_wide_for_every_code_point() -> None:
         expected = 0x3000 <= point <= 0xFFEF
         assert has_wide(char) is expected, hex(point)
         assert has_wide(f"caf\u00e9 \u201c{char}\u201d") is expected, hex(point)
+
+
+def test_has_wide_in_long_text() -> None:
+    """Past LONG_TEXT_BYTES of UTF-8 the lead bytes are searched for first: the same answers."""
+    long = "caf\u00e9 \u201cquoted\u201d\n" * (LONG_TEXT_BYTES // 10)
+    assert len(long.encode()) > LONG_TEXT_BYTES
+    points = [
+        *range(0x2F00, 0x3100),
+        *range(0xD700, 0xE100, 3),
+        *range(0xEF00, 0x10100),
+        *range(0x1F000, 0x1F100),
+        0x10FFFF,
+    ]
+    for point in points:
+        for text in (long + chr(point), chr(point) + long):
+            assert has_wide(text) is (0x3000 <= point <= 0xFFEF), hex(point)
+    assert not has_wide(long)
+    assert has_wide(long + "\ufff0\uffef") and not has_wide(long + "\ufff0\uffff")
 
 
 def test_has_wide_past_characters_led_by_ef() -> None:
