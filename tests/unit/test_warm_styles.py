@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import textual.css.stylesheet
+from textual.app import App
+from textual.css.errors import UnresolvedVariableError
 
 from tui_reader.ssh import warm
 from tui_reader.ui import styles
@@ -118,3 +120,40 @@ def test_css_with_errors_is_not_kept_for_other_apps(monkeypatch: pytest.MonkeyPa
     with pytest.raises(textual.css.stylesheet.StylesheetParseError):
         again.parse()
     assert parsed == [("test", "bad")]  # parsed again: its errors are reported again
+
+
+def _rules_css(sheet: textual.css.stylesheet.Stylesheet, path: Path) -> list[str]:
+    """The rules ``sheet`` parses from the CSS file at ``path``, as CSS text."""
+    sheet.add_source(path.read_text(encoding="utf-8"), read_from=(str(path), ""))
+    sheet.parse()
+    return [rule.css for rule in sheet.rules]
+
+
+@pytest.mark.parametrize(
+    "path", sorted(styles.UI_FOLDER.rglob("*.tcss")), ids=lambda path: path.name
+)
+def test_every_tcss_file_parses_to_the_rules_textual_makes(path: Path) -> None:
+    variables = App().get_css_variables()
+    textual_rules = _rules_css(textual.css.stylesheet.Stylesheet(variables=variables), path)
+    assert _rules_css(SharedStylesheet(variables=variables), path) == textual_rules
+
+
+def test_css_defining_its_own_variable_is_parsed_with_it() -> None:
+    sheet = SharedStylesheet(variables={"accent": "#ffa62b"})
+    sheet.add_source("$edge: $accent; Static { color: $edge; }", read_from=("test", "own"))
+    sheet.parse()
+    assert [rule.css for rule in sheet.rules] == ["Static {\n    color: #FFA62B;\n}"]
+
+
+def test_a_variable_missing_is_reported_as_textual_reports_it() -> None:
+    messages = []
+    for sheet in (
+        textual.css.stylesheet.Stylesheet(variables={"accent": "#ffa62b"}),
+        SharedStylesheet(variables={"accent": "#ffa62b"}),
+    ):
+        sheet.add_source("Static { color: $acent; }", read_from=("test", "typo"))
+        with pytest.raises(UnresolvedVariableError) as error:
+            sheet.parse()
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
+    assert "accent" in messages[1]

@@ -18,12 +18,15 @@ parse of one stylesheet (its own cache), and here between stylesheets.
 from __future__ import annotations
 
 import os
+import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path, PurePath
 
 from textual.css.model import RuleSet
 from textual.css.stylesheet import CssSource, Stylesheet
+from textual.css.tokenize import VARIABLE_REF, tokenize_value
+from textual.css.tokenizer import Token
 from textual.css.types import CSSLocation
 
 UI_FOLDER = Path(__file__).resolve().parent
@@ -37,6 +40,23 @@ _parsed: OrderedDict[tuple[object, ...], list[RuleSet]] = OrderedDict()
 
 _files: dict[str, str] = {}
 """Text of the ``.tcss`` files read so far, by absolute path."""
+
+_value_tokens: dict[tuple[str, str], list[Token]] = {}
+"""A CSS variable's value as tokens, by (name, value): as Textual's ``tokenize_values`` makes
+them, once per process (a few themes' worth of variables; every theme has the same names)."""
+
+_REFERENCE = re.compile(VARIABLE_REF)
+"""A variable reference in CSS (``$name``), as Textual's tokenizer finds it."""
+
+
+def _tokens_of(name: str, value: str) -> list[Token]:
+    """The tokens of variable ``name``'s ``value`` (tokenized once per process)."""
+    key = (name, value)
+    tokens = _value_tokens.get(key)
+    if tokens is None:
+        tokens = list(tokenize_value(value, ("__name__", "")))
+        _value_tokens[key] = tokens
+    return tokens
 
 
 def parsed_count() -> int:
@@ -68,6 +88,34 @@ class SharedStylesheet(Stylesheet):
         super().__init__(variables=variables)
         self._variables_key: tuple[int, tuple[tuple[str, str], ...]] | None = None
         """(id of the variables dict, its items in order): the variables' part of a cache key."""
+        self._wanted_tokens: dict[str, list[Token]] | None = None
+        """While a source is parsed: the tokens of only the variables it refers to."""
+
+    @property
+    def _variable_tokens(self) -> dict[str, list[Token]]:
+        """The variables' tokens Textual substitutes: while a source is parsed, those of the
+        variables it refers to (a theme has ~170 variables, tokenizing them all costs more than
+        parsing the app's CSS); otherwise all of them (as Textual, for markup styles)."""
+        wanted = self._wanted_tokens
+        if wanted is not None:
+            return wanted
+        return super()._variable_tokens
+
+    def _referenced_tokens(self, css: str) -> dict[str, list[Token]] | None:
+        """The tokens of the variables ``css`` refers to; None when it refers to one that is not
+        a variable of this stylesheet (one it defines itself, or a mistake: Textual's own
+        substitution with every variable then handles it, its error message included)."""
+        variables = self._variables
+        wanted: dict[str, list[Token]] = {}
+        for reference in _REFERENCE.findall(css):
+            name = reference[1:]
+            if name in wanted:
+                continue
+            value = variables.get(name)
+            if value is None:
+                return None
+            wanted[name] = _tokens_of(name, value)
+        return wanted
 
     def _key_of_variables(self) -> tuple[tuple[str, str], ...]:
         """The current variables as a hashable key (computed once per variables dict)."""
@@ -92,7 +140,11 @@ class SharedStylesheet(Stylesheet):
         if rules is not None:
             _parsed.move_to_end(key)
             return rules
-        rules = super()._parse_rules(css, read_from, is_default_rules, tie_breaker, scope)
+        self._wanted_tokens = self._referenced_tokens(css)
+        try:
+            rules = super()._parse_rules(css, read_from, is_default_rules, tie_breaker, scope)
+        finally:
+            self._wanted_tokens = None
         if not any(rule.errors for rule in rules):
             _parsed[key] = rules
             while len(_parsed) > PARSED_LIMIT:
