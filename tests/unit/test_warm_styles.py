@@ -157,3 +157,37 @@ def test_a_variable_missing_is_reported_as_textual_reports_it() -> None:
         messages.append(str(error.value))
     assert messages[0] == messages[1]
     assert "accent" in messages[1]
+
+
+def test_css_added_again_with_another_tie_breaker_gets_rules_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    css = "Static { height: 3; } Label { width: 4; }"
+    first = SharedStylesheet()
+    first.add_source(css, read_from=("test", "base"), is_default_css=True, tie_breaker=1)
+    first.parse()
+    parsed = _spy_on_parser(monkeypatch)
+    again = SharedStylesheet()
+    again.add_source(css, read_from=("test", "base"), is_default_css=True, tie_breaker=5)
+    again.parse()
+    assert parsed == []
+    textual_sheet = textual.css.stylesheet.Stylesheet()
+    textual_sheet.add_source(css, read_from=("test", "base"), is_default_css=True, tie_breaker=5)
+    textual_sheet.parse()
+    expected = [(rule.css, rule.tie_breaker, rule.is_default_rules) for rule in textual_sheet.rules]
+    assert [(rule.css, rule.tie_breaker, rule.is_default_rules) for rule in again.rules] == expected
+    assert [rule.tie_breaker for rule in first.rules] == [1, 1]
+
+
+def test_nested_css_added_again_with_another_tie_breaker_is_parsed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    css = "Static { height: 3; Label { width: 4; } }"
+    first = SharedStylesheet()
+    first.add_source(css, read_from=("test", "nested"), is_default_css=True, tie_breaker=1)
+    first.parse()
+    parsed = _spy_on_parser(monkeypatch)
+    again = SharedStylesheet()
+    again.add_source(css, read_from=("test", "nested"), is_default_css=True, tie_breaker=5)
+    again.parse()
+    assert parsed == [("test", "nested")]

@@ -21,6 +21,7 @@ import os
 import re
 from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path, PurePath
 
 from textual.css.model import RuleSet
@@ -38,6 +39,12 @@ PARSED_LIMIT = 512
 _parsed: OrderedDict[tuple[object, ...], list[RuleSet]] = OrderedDict()
 """Parsed rules by (CSS, where from, default CSS?, tie breaker, scope, the variables)."""
 
+_flat: OrderedDict[tuple[object, ...], list[RuleSet]] = OrderedDict()
+"""Parsed rules without nested rules (each rule's tie breaker is its source's), by the key of
+:data:`_parsed` less the tie breaker: the same CSS added again with another tie breaker (a
+widget's base class's ``DEFAULT_CSS``, seen first from a shallower subclass) is not parsed
+again, its rules are copied with the new tie breaker."""
+
 _files: dict[str, str] = {}
 """Text of the ``.tcss`` files read so far, by absolute path."""
 
@@ -47,6 +54,17 @@ them, once per process (a few themes' worth of variables; every theme has the sa
 
 _REFERENCE = re.compile(VARIABLE_REF)
 """A variable reference in CSS (``$name``), as Textual's tokenizer finds it."""
+
+
+def _remember(
+    cache: OrderedDict[tuple[object, ...], list[RuleSet]],
+    key: tuple[object, ...],
+    rules: list[RuleSet],
+) -> None:
+    """Keep ``rules`` in ``cache`` under ``key``, the oldest dropped past :data:`PARSED_LIMIT`."""
+    cache[key] = rules
+    while len(cache) > PARSED_LIMIT:
+        cache.popitem(last=False)
 
 
 def _tokens_of(name: str, value: str) -> list[Token]:
@@ -135,10 +153,18 @@ class SharedStylesheet(Stylesheet):
         scope: str = "",
     ) -> list[RuleSet]:
         """Textual's parse, through the process-wide cache."""
-        key = (css, read_from, is_default_rules, tie_breaker, scope, self._key_of_variables())
+        variables = self._key_of_variables()
+        key = (css, read_from, is_default_rules, tie_breaker, scope, variables)
         rules = _parsed.get(key)
         if rules is not None:
             _parsed.move_to_end(key)
+            return rules
+        flat_key = (css, read_from, is_default_rules, scope, variables)
+        flat = _flat.get(flat_key)
+        if flat is not None:
+            _flat.move_to_end(flat_key)
+            rules = [replace(rule, tie_breaker=tie_breaker) for rule in flat]
+            _remember(_parsed, key, rules)
             return rules
         self._wanted_tokens = self._referenced_tokens(css)
         try:
@@ -146,9 +172,9 @@ class SharedStylesheet(Stylesheet):
         finally:
             self._wanted_tokens = None
         if not any(rule.errors for rule in rules):
-            _parsed[key] = rules
-            while len(_parsed) > PARSED_LIMIT:
-                _parsed.popitem(last=False)
+            _remember(_parsed, key, rules)
+            if all(rule.tie_breaker == tie_breaker for rule in rules):
+                _remember(_flat, flat_key, rules)
         return rules
 
     def read(self, filename: str | PurePath) -> None:
