@@ -25,10 +25,10 @@ An address that names no one story — a site's front page, an AO3 user, tag or 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
+from tui_reader.digests import sha256
 from tui_reader.text import collapse_whitespace
 
 
@@ -156,7 +156,7 @@ def source_id(url: str | None) -> str | None:
         return None  # a site's front page is where many stories live, not one story
     canonical = host + path + (f"?{urlencode(kept)}" if kept else "")
     if len(canonical) > MAX_ID_LENGTH:
-        digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        digest = sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         canonical = f"{canonical[: MAX_ID_LENGTH - 17]}#{digest}"
     return canonical
 
@@ -167,7 +167,7 @@ def title_id(title: str, author: str | None) -> str:
     key = "\n".join(
         ("by-title", collapse_whitespace(title).strip().casefold(), _folded(author or ""))
     )
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def story_id(title: str, author: str | None, source_url: str | None) -> str:
@@ -179,7 +179,7 @@ def legacy_story_id(fmt: str, title: str, author: str | None) -> str:
     """The id reader state was kept under before identity by source: a hash of the format, the
     title and the author (kept to find that state and move it, see ``StateStore.adopt_ids``)."""
     key = f"{fmt}\n{title.casefold()}\n{(author or '').casefold()}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 def _folded(text: str) -> str:

@@ -50,7 +50,6 @@ first, 729 / 480 ms after; reopen 967 / 730 ms before, 571 / 410 ms after; the e
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import tempfile
@@ -60,6 +59,7 @@ from typing import Any, Protocol
 
 import tui_reader
 from tui_reader import importers
+from tui_reader.digests import sha256
 from tui_reader.importers import load_story
 from tui_reader.memory import Pacer, trim
 from tui_reader.model import (
@@ -133,7 +133,7 @@ def cache_dir(data_dir: Path) -> Path:
 def entry_path(path: Path, data_dir: Path) -> Path:
     """The entry file for the story file ``path`` (by its absolute path, symlinks kept)."""
     key = os.fsencode(os.path.abspath(path))
-    return cache_dir(data_dir) / (hashlib.sha256(key).hexdigest()[:32] + SUFFIX)
+    return cache_dir(data_dir) / (sha256(key).hexdigest()[:32] + SUFFIX)
 
 
 def _key(path: Path, stat: os.stat_result) -> dict[str, Any]:

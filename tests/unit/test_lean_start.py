@@ -49,6 +49,8 @@ NOT_AT_START = (
     "selectolax",
     "zipfile",
     "secrets",
+    "hashlib",
+    "_hashlib",
 )
 """Modules a start on one story must not import before its first frame."""
 

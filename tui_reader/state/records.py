@@ -7,7 +7,6 @@ hands out; :data:`RECORD_SHAPES` and :data:`PREF_CHECKS` say what a stored recor
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -16,6 +15,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from tui_reader.config import Preferences
+from tui_reader.digests import blake2b
 from tui_reader.values import FrozenValue
 
 STATUSES = ("reading", "plan to read", "on hold", "finished", "dropped")
@@ -220,7 +220,7 @@ def _free_id(table: dict[str, RawDoc], key: str, field: str = "story_id") -> int
 
 def doc_id_for(key: str) -> int:
     """The document id of a record: a stable 62-bit hash of its key, the same in every process."""
-    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    digest = blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return (int.from_bytes(digest, "big") >> 2) or 1
 
 
@@ -236,7 +236,7 @@ def safe_reader_id(reader_id: str) -> str:
 
 def _short_hash(text: str) -> str:
     """Eight hex digits naming ``text``."""
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
 
 
 def _dumps(value: Any) -> str:
