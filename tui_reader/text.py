@@ -24,7 +24,23 @@ _SANITISE_TABLE[0x0D] = None  # a bare CR never reaches the screen; CRLF is fold
 REMOVED_CODEPOINTS: frozenset[int] = frozenset(_REMOVED)
 """Every code point :func:`sanitise` removes."""
 
-_REMOVED_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_SANITISE_TABLE)) + "]")
+
+def _char_class(codepoints: list[int]) -> str:
+    """A regex character class of ``codepoints``, each run of consecutive ones as a range (a
+    class of ranges compiles ~10x faster than the same characters one by one)."""
+    runs: list[list[int]] = []
+    for c in sorted(codepoints):
+        if runs and c == runs[-1][1] + 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    parts = (
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in runs
+    )
+    return "[" + "".join(parts) + "]"
+
+
+_REMOVED_RE = re.compile(_char_class(list(_SANITISE_TABLE)))
 """The same set as a regex: a C-level scan, ~40x faster than ``str.translate`` with a dict."""
 
 

@@ -35,6 +35,13 @@ def test_sanitise_never_leaves_a_removed_character(text: str) -> None:
     assert "\r" not in cleaned
 
 
+def test_sanitise_removes_exactly_its_code_points_and_keeps_every_other() -> None:
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and c != 0x0D)
+    kept = "".join(c for c in every if ord(c) not in REMOVED_CODEPOINTS)
+    assert sanitise(every) == kept
+    assert 0 < len(every) - len(kept) == len(REMOVED_CODEPOINTS - {0x0D})  # (CR: folded first)
+
+
 def test_normalise_spaces_folds_nbsp() -> None:
     assert normalise_spaces("a\u00a0b\ufeff") == "a b"
 
