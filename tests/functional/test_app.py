@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+from inspect import isclass
 from pathlib import Path
 
 import pytest
@@ -245,11 +246,30 @@ async def test_palette_offers_our_commands(library: Path, data_dir: Path) -> Non
         assert "Change theme" in [h.text async for h in provider.search("theme")]
         assert not [h async for h in provider.search("go to chapter")]
         await open_row(app, pilot, QUIET)
-        assert ChapterCommands in app.screen.COMMANDS  # the reader screen's own commands
+        loaded = {p if isclass(p) else p() for p in app.screen.COMMANDS}
+        assert ChapterCommands in loaded  # the reader screen's own commands (loaded lazily)
         provider = ChapterCommands(app.screen)
         chapter_hits = [h async for h in provider.search("go to chapter 3")]
         jump = next(h for h in chapter_hits if h.text == "Go to chapter 3: The Jam")
         jump.command()
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.chapter_index == 2
+
+
+async def test_the_palette_on_the_reading_screen_goes_to_a_chapter(
+    library: Path, data_dir: Path
+) -> None:
+    """The reading screen's commands (loaded when the palette first opens) are offered and run."""
+    app = TuiReaderApp(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_row(app, pilot, QUIET)
+        await pilot.press("ctrl+p")
+        for key in "Go to chapter 3":
+            await pilot.press("space" if key == " " else key)
+        await pilot.pause(0.3)
+        assert "Go to chapter 3: The Jam" in screen_text(app)
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.chapter_index == 2

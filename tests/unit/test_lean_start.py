@@ -50,6 +50,7 @@ NOT_AT_START = (
     "zipfile",
     "secrets",
     "hashlib",
+    "tui_reader.ui.commands",
     "_hashlib",
 )
 """Modules a start on one story must not import before its first frame."""

@@ -39,7 +39,6 @@ from tui_reader.story_cache import Fill, adopt_parsed, cached_story, open_story
 from tui_reader.text import collapse_whitespace, sanitise
 from tui_reader.ui import lazy
 from tui_reader.ui.bindings import bindings
-from tui_reader.ui.commands import ReaderCommands
 from tui_reader.ui.messages import NotesPreferenceChanged, OpenStory
 from tui_reader.ui.plain import PLAIN_CLASS
 from tui_reader.ui.screens.reader import ReaderScreen
@@ -167,7 +166,7 @@ class TuiReaderApp(App[int]):
     """App-wide styles, plain mode's and the library's (Textual never loads a default screen's
     CSS_PATH); an app loads only those it uses (:func:`app_css`)."""
     TITLE = "tui-reader"
-    COMMANDS = App.COMMANDS | {ReaderCommands}
+    COMMANDS = App.COMMANDS | {lazy.reader_commands}
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("app")

@@ -9,7 +9,10 @@ press rarely waits for one.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.command import Provider
 
 BOOKMARK_NOTE = "tui_reader.ui.dialogs.bookmark_note"
 """The bookmark's note dialog."""
@@ -41,6 +44,9 @@ FOOTER = "tui_reader.ui.widgets.footer"
 SEARCH_FIELD = "tui_reader.ui.widgets.search_field"
 """The reading screen's search field (a Textual input), mounted when first opened."""
 
+COMMANDS = "tui_reader.ui.commands"
+"""The command palette's providers (the app's and the reading screen's ``COMMANDS``)."""
+
 MODULES: tuple[str, ...] = (
     BOOKMARK_NOTE,
     CHAPTER_INDEX,
@@ -52,6 +58,7 @@ MODULES: tuple[str, ...] = (
     UPDATE_PROGRESS,
     FOOTER,
     SEARCH_FIELD,
+    COMMANDS,
 )
 """Every module above: what a key press (or a palette command) may need."""
 
@@ -59,3 +66,17 @@ MODULES: tuple[str, ...] = (
 def name(module: str, attribute: str) -> Any:
     """``module.attribute``, importing ``module`` now if it is not yet."""
     return getattr(importlib.import_module(module), attribute)
+
+
+def reader_commands() -> type[Provider]:
+    """The app's palette commands (``ReaderCommands``): in the app's ``COMMANDS`` as this
+    function, which Textual calls when the palette opens (a lazily loaded provider)."""
+    provider: type[Provider] = name(COMMANDS, "ReaderCommands")
+    return provider
+
+
+def chapter_commands() -> type[Provider]:
+    """The reading screen's palette commands (``ChapterCommands``), loaded as
+    :func:`reader_commands` is."""
+    provider: type[Provider] = name(COMMANDS, "ChapterCommands")
+    return provider

@@ -23,7 +23,6 @@ from tui_reader.reading import HeaderInfo, ReadingSession, Target, load_chapters
 from tui_reader.state import Position, StateStore
 from tui_reader.ui import lazy
 from tui_reader.ui.bindings import bindings
-from tui_reader.ui.commands import ChapterCommands
 from tui_reader.ui.messages import (
     AnchorChanged,
     ChapterReady,
@@ -78,7 +77,7 @@ class ReaderScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("reader")
     """The reader's keys (also listed in help)."""
 
-    COMMANDS = Screen.COMMANDS | {ChapterCommands}
+    COMMANDS = Screen.COMMANDS | {lazy.chapter_commands}
     """The palette's chapter commands, on this screen."""
 
     def __init__(
