@@ -91,3 +91,31 @@ async def test_the_slot_is_a_blank_row_in_the_footer_colours() -> None:
         assert row.text == " " * 40
         footer = app.theme_variables["footer-background"]
         assert {segment.style.bgcolor for segment in row} == {Color.parse(footer).rich_color}
+
+
+class _OvertakenSlot(FooterSlot):
+    """A slot whose footer is taken away while the slot leaves: a screen closed or an app
+    ending right after its first frame."""
+
+    async def remove(self) -> None:  # type: ignore[override]
+        """Leave, the footer just mounted gone first."""
+        await self.screen.query_one(KeysFooter).remove()
+        await super().remove()
+
+
+class _OvertakenApp(App[None]):
+    """Only a slot that is overtaken."""
+
+    def compose(self) -> ComposeResult:
+        """The slot."""
+        yield _OvertakenSlot()
+
+
+async def test_a_footer_gone_before_the_swap_ends_is_left_alone() -> None:
+    """The swap finishes quietly when its footer left meanwhile (no ``NoScreen`` error)."""
+    app = _OvertakenApp()
+    async with app.run_test(size=(40, 6)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert not app.screen.query(FooterSlot) and not app.screen.query(KeysFooter)
+    assert app.return_code in (None, 0)

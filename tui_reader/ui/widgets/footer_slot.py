@@ -36,11 +36,15 @@ class FooterSlot(Widget):
         self.call_after_refresh(self.swap)
 
     async def swap(self) -> None:
-        """Mount the footer where this slot is, then leave (a no-op once gone)."""
+        """Mount the footer where this slot is, then leave (a no-op once gone).
+
+        The screen may close, or the app end, while the footer mounts (a reader quitting at
+        once): a footer no longer attached then is left alone."""
         if not self.is_attached:
             return
         footer = lazy.name(lazy.FOOTER, "KeysFooter")()
         await self.screen.mount(footer, after=self)
         await self.remove()
-        # the screen's bindings were refreshed before the footer listened: show them now
-        footer.bindings_changed(footer.screen)
+        if footer.is_attached:
+            # the screen's bindings were refreshed before the footer listened: show them now
+            footer.bindings_changed(footer.screen)
