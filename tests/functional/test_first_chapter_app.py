@@ -21,6 +21,7 @@ from tui_reader.state import Position, StateStore
 from tui_reader.story_cache import Fill, entry_path, open_story
 from tui_reader.ui import app as app_module
 from tui_reader.ui.app import TuiReaderApp
+from tui_reader.ui.dialogs.chapter_index import ChapterIndexScreen
 from tui_reader.ui.dialogs.confirm import ConfirmDialog
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.reader_header import ReaderHeader
@@ -98,6 +99,32 @@ async def test_the_first_chapter_shows_then_the_whole_story(
         assert "Chapter 2 of 4" in header(app)
         await settle(app, pilot, entry_path(book, data_dir).is_file)
     assert entry_path(book, data_dir).is_file()
+
+
+async def test_the_chapter_index_opened_early_fills_in_with_the_whole_story(
+    book: Path, data_dir: Path, held_back: Callable[..., Any]
+) -> None:
+    """Opened before the rest of the story is read, the index says so; it lists every chapter
+    once the whole story arrives, and a chapter chosen there opens."""
+    first = load_first_chapter(book)
+    read_whole = held_back(book)
+    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await settle(app, pilot, lambda: isinstance(app.screen, ChapterIndexScreen), workers=False)
+        early = screen_text(app)
+        assert "Chapters · 1 chapter so far, reading the rest…" in early
+        assert "Chapter 2" not in early
+        read_whole.release()
+        await settle(app, pilot, lambda: "Chapter 4" in screen_text(app))
+        listed = screen_text(app)
+        assert "Chapters · 4 chapters  (" in listed and "so far" not in listed
+        assert isinstance(app.screen, ChapterIndexScreen)
+        await pilot.press("down", "down", "enter")
+        await settle(app, pilot, lambda: "Chapter 3 of 4" in header(app))
+        assert isinstance(app.screen, ReaderScreen)
+        assert "Chapter 3 of 4" in header(app)
 
 
 async def test_a_place_further_on_waits_for_the_whole_story(book: Path, data_dir: Path) -> None:

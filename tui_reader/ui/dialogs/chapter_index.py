@@ -62,8 +62,17 @@ class ChapterIndexScreen(ModalScreen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("index")
     """escape goes back."""
 
-    def __init__(self, story: Story, *, read: set[int], current: int, gated: set[int]) -> None:
-        """List ``story``'s chapters; ``read``/``gated`` are chapter indexes."""
+    def __init__(
+        self,
+        story: Story,
+        *,
+        read: set[int],
+        current: int,
+        gated: set[int],
+        reading_on: bool = False,
+    ) -> None:
+        """List ``story``'s chapters; ``read``/``gated`` are chapter indexes; ``reading_on``
+        when ``story`` is its first chapter only and the rest is still being read."""
         super().__init__()
         self.story = story
         """The story."""
@@ -73,23 +82,44 @@ class ChapterIndexScreen(ModalScreen[int | None]):
         """Index of the chapter being read."""
         self.gated = gated
         """Indexes of chapters behind an author's gate."""
+        self.reading_on = reading_on
+        """True while the rest of the story is being read (first chapter first): the title says
+        so, and :meth:`show_session` fills the list in when the whole story arrives."""
 
     @classmethod
-    def of(cls, session: ReadingSession) -> ChapterIndexScreen:
+    def of(cls, session: ReadingSession, *, reading_on: bool = False) -> ChapterIndexScreen:
         """The index of the story read in ``session``, with its read marks, place and gates."""
         read = set(session.read)
         return cls(
-            session.story, read=read, current=session.chapter, gated=session.gated_chapters()
+            session.story,
+            read=read,
+            current=session.chapter,
+            gated=session.gated_chapters(),
+            reading_on=reading_on,
         )
+
+    def title_text(self) -> Text:
+        """ "Chapters · 12 chapters (legend)"; "of N" when the story has more to come; while
+        the rest of the story is read, how many are listed so far."""
+        total = self.story.chapters_total
+        present = len(self.story.chapters)
+        count = f"{present:,} chapter{'' if present == 1 else 's'}"
+        if total and total > present:
+            count += f" of {total:,}"
+        if self.reading_on:
+            count += " so far, reading the rest…" if not is_plain(self) else " so far (reading)"
+        legend = "" if is_plain(self) else "  (✓ read, ▸ current, ⚠ author's warning)"
+        return Text(f"Chapters · {count}{legend}")
 
     def compose(self) -> ComposeResult:
         """The title and the list."""
-        total = self.story.chapters_total
+        yield Static(self.title_text(), id="index-title")
+        yield OptionList(*self._options(), id="chapter-list")
+        yield Footer()
+
+    def _options(self) -> list[Option]:
+        """The list's rows: front matter, the chapters, back matter."""
         present = len(self.story.chapters)
-        count = f"{present} chapters" + (f" of {total}" if total and total > present else "")
-        legend = "" if is_plain(self) else "  (✓ read, ▸ current, ⚠ author's warning)"
-        title = Text(f"Chapters · {count}{legend}")
-        yield Static(title, id="index-title")
         front = [
             Option(section_line("Front matter", s), id=f"front-{i}")
             for i, s in enumerate(self.story.front_matter)
@@ -112,14 +142,31 @@ class ChapterIndexScreen(ModalScreen[int | None]):
             Option(section_line("Back matter", s), id=f"back-{i}")
             for i, s in enumerate(self.story.back_matter)
         ]
-        yield OptionList(*front, *chapters, *back, id="chapter-list")
-        yield Footer()
+        return [*front, *chapters, *back]
 
     def on_mount(self) -> None:
         """Highlight the current chapter."""
         options = self.query_one(OptionList)
         options.highlighted = len(self.story.front_matter) + self.current
         options.focus()
+
+    def show_session(self, session: ReadingSession) -> None:
+        """The whole story arrived while this index showed its first chapter only: list every
+        chapter now, the highlight kept on the row it was on."""
+        options = self.query_one(OptionList)
+        kept = options.highlighted_option.id if options.highlighted_option is not None else None
+        self.story = session.story
+        self.read = set(session.read)
+        self.current = session.chapter
+        self.gated = session.gated_chapters()
+        self.reading_on = False
+        self.query_one("#index-title", Static).update(self.title_text())
+        rows = self._options()
+        options.clear_options()
+        options.add_options(rows)
+        ids = [row.id for row in rows]
+        at = ids.index(kept) if kept in ids else len(self.story.front_matter) + self.current
+        options.highlighted = min(at, len(rows) - 1) if rows else None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Jump to the chosen chapter, or show the chosen section and stay here."""

@@ -113,6 +113,9 @@ class ReaderScreen(Screen[None]):
         """True once the story's text was first shown (and the app told of it)."""
         self.indexing = indexing
         """True while only the first chapter is read: the header claims no chapter count."""
+        self._index_shown: ChapterIndexScreen | None = None
+        """The chapter index opened while only the first chapter was read (it fills in when the
+        whole story arrives)."""
 
     # the session's state, as the screen showed it before the session existed
     chapter_index = property(lambda self: self.session.chapter, doc="The chapter at the top.")
@@ -163,6 +166,9 @@ class ReaderScreen(Screen[None]):
         self.indexing = False
         if shown and story.chapters:
             self._show(Target(pos.chapter, pos.paragraph, pos.offset))
+        index, self._index_shown = self._index_shown, None
+        if index is not None and index.is_attached:
+            index.show_session(self.session)  # (the index opened on the first chapter alone)
 
     def _refresh_state(self) -> None:
         """Re-read what another session may change (in a thread: it reads the state file)."""
@@ -409,7 +415,9 @@ class ReaderScreen(Screen[None]):
     def action_index(self) -> None:
         """The chapter index; jump to the chosen chapter."""
         index: type[ChapterIndexScreen] = lazy.name(lazy.CHAPTER_INDEX, "ChapterIndexScreen")
-        self.app.push_screen(index.of(self.session), self._chosen_chapter)
+        shown = index.of(self.session, reading_on=self.indexing)
+        self._index_shown = shown if self.indexing else None
+        self.app.push_screen(shown, self._chosen_chapter)
 
     def _chosen_chapter(self, index: int | None) -> None:
         """Jump to the chapter chosen in the index (None: it was closed)."""
