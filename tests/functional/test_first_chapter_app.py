@@ -127,6 +127,26 @@ async def test_the_chapter_index_opened_early_fills_in_with_the_whole_story(
         assert "Chapter 3 of 4" in header(app)
 
 
+async def test_next_chapter_asked_early_opens_when_the_whole_story_arrives(
+    book: Path, data_dir: Path, held_back: Callable[..., Any]
+) -> None:
+    """ "Next chapter" before the rest of the story is read is not "no next chapter": the reader
+    is told the rest is being read, and chapter 2 opens once it is."""
+    first = load_first_chapter(book)
+    read_whole = held_back(book)
+    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("]")
+        await settle(app, pilot, lambda: bool(app._notifications), workers=False)
+        assert [n.message for n in app._notifications] == ["Reading the rest of the story…"]
+        assert header(app).rstrip().endswith("·  Chapter 1")
+        read_whole.release()
+        await settle(app, pilot, lambda: "Chapter 2 of 4" in header(app))
+        assert "Chapter 2 of 4" in header(app)
+        assert app.screen.chapter_index == 1
+
+
 async def test_a_place_further_on_waits_for_the_whole_story(book: Path, data_dir: Path) -> None:
     whole = load_story(book)
     store = StateStore(data_dir, "local")

@@ -116,6 +116,9 @@ class ReaderScreen(Screen[None]):
         self._index_shown: ChapterIndexScreen | None = None
         """The chapter index opened while only the first chapter was read (it fills in when the
         whole story arrives)."""
+        self._next_when_indexed: int | None = None
+        """The chapter asked for with "next chapter" while only the first chapter was read (it
+        opens when the whole story arrives)."""
 
     # the session's state, as the screen showed it before the session existed
     chapter_index = property(lambda self: self.session.chapter, doc="The chapter at the top.")
@@ -169,6 +172,9 @@ class ReaderScreen(Screen[None]):
         index, self._index_shown = self._index_shown, None
         if index is not None and index.is_attached:
             index.show_session(self.session)  # (the index opened on the first chapter alone)
+        wanted, self._next_when_indexed = self._next_when_indexed, None
+        if shown and wanted is not None and wanted < len(story.chapters):
+            self._go(Target(wanted))  # (the reader asked for the next chapter meanwhile)
 
     def _refresh_state(self) -> None:
         """Re-read what another session may change (in a thread: it reads the state file)."""
@@ -398,10 +404,14 @@ class ReaderScreen(Screen[None]):
             self.view.to_end()
 
     def action_chapter(self, step: int) -> None:
-        """Next or previous chapter."""
+        """Next or previous chapter. Asked for the next one while only the first chapter is
+        read (first chapter first), it goes there once the whole story arrives."""
         target = self.session.chapter_step(step)
         if target is not None:
             self._go(target)
+        elif step > 0 and self.indexing:
+            self._next_when_indexed = self.session.chapter + 1
+            self.notify("Reading the rest of the story…", timeout=2)
         else:
             self.notify("No next chapter." if step > 0 else "This is the first chapter.")
 
