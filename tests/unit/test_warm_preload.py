@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import types
 from pathlib import Path
 
 from textual.color import Color
@@ -170,3 +171,54 @@ def test_the_probe_session_sees_the_code_a_real_session_runs() -> None:
     assert any(file.endswith("textual/drivers/linux_driver.py") for file in files)
     assert any(file.endswith("tui_reader/state/store.py") for file in files)
     assert [code.co_qualname for code in warm.codes_named(names[:50])]  # found here too
+
+
+PACKED = '''
+import weakref
+
+def plain(x, *, y=2):
+    """Doubles."""
+    return x * y
+
+def shared(x):
+    return x + 1
+
+def watched(x):
+    return x - 1
+
+class Holder:
+    def method(self):
+        return super().__repr__() and plain(3)
+
+    @staticmethod
+    def static():
+        return 7
+
+KEPT = [shared]
+WATCH = weakref.ref(watched)
+'''
+
+
+def test_packing_replaces_only_the_functions_nothing_else_holds() -> None:
+    """:func:`pack_functions` gives a module's or class's function, that nothing else refers
+    to, a copy that behaves the same; one held elsewhere (a list, a weak reference, a static
+    method) is left as it is."""
+    module = types.ModuleType("packed_for_test")
+    sys.modules[module.__name__] = module
+    try:
+        exec(compile(PACKED, "packed_for_test.py", "exec"), vars(module))
+        plain, shared, watched = module.plain, module.shared, module.watched  # (locals only)
+        method = vars(module.Holder)["method"]
+        static = vars(module.Holder)["static"].__func__
+        codes = dict.fromkeys(f.__code__ for f in (plain, shared, watched, method, static))
+        assert warm.pack_functions(codes) == 2
+        assert module.plain is not plain
+        assert module.plain(4) == 8 and module.plain(4, y=3) == 12
+        assert module.plain.__doc__ == "Doubles." and module.plain.__qualname__ == "plain"
+        assert vars(module.Holder)["method"] is not method
+        assert module.Holder().method() == 6  # (super() and globals still work)
+        assert module.shared is shared and module.KEPT[0] is shared
+        assert module.watched is watched and module.WATCH() is watched
+        assert module.Holder.static() == 7
+    finally:
+        del sys.modules[module.__name__]

@@ -51,6 +51,7 @@ import termios
 import threading
 import time
 import types
+import weakref
 from argparse import ArgumentParser, Namespace
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -150,8 +151,10 @@ def preload(rehearse: bool = True) -> None:
     see it), is then copied together (:func:`pack_code`) and the app run once more, so the
     copies are the ones specialised: a session writes the code it runs (a reference count at
     each call, the interpreter's counters in its bytecode), and copies fewer shared pages when
-    that code lies together rather than spread among all the code imported. The
-    ``lru_cache`` caches the runs filled are then rebuilt so their entries lie together too
+    that code lies together rather than spread among all the code imported. The functions
+    running it are copied together as well where nothing else holds them
+    (:func:`pack_functions`: a call writes its function's reference count), and the
+    ``lru_cache`` caches the runs filled are rebuilt so their entries lie together too
     (:func:`compact_lru_caches`: a hit writes its entry).
 
     The collector is off from the start (``main``); the rehearsal's garbage is collected before
@@ -181,6 +184,7 @@ def preload(rehearse: bool = True) -> None:
         fill_free_blocks()  # (so the copies go to pages of their own, one after another)
         fill_free_chunks()
         pack_code(ran)
+        pack_functions(ran)
         ran.clear()
         gc.collect()
         rehearsal()  # specialises the copies, as the first run did the originals
@@ -494,6 +498,65 @@ def compact_lru_caches() -> int:
             with contextlib.suppress(Exception):  # (it ran before with these arguments)
                 cached(*args, **kwargs)
     return len(caches)
+
+
+def pack_functions(codes: dict[types.CodeType, None]) -> int:
+    """Replace each function running one of ``codes`` (or its packed copy) that only its module
+    or class refers to by a copy, the copies made one after another; how many were replaced.
+
+    A call writes its function's reference count, so a session copies the page of every
+    function it calls; made together, those functions lie on a few pages. Only a function
+    nothing else holds is replaced (no other dict, default, closure, decorator, bound method
+    or weak reference): looked up by name, the copy is found in its place, and no one holds
+    the old one to compare it with.
+    """
+    wanted = {code.co_filename + "\0" + code.co_qualname for code in codes}
+    owners: dict[int, object] = {id(vars(m)): m for m in list(sys.modules.values()) if m}
+    functions: dict[int, types.FunctionType] = {}
+    for obj in gc.get_objects():
+        if isinstance(obj, type):
+            owners[id(gc.get_referents(obj.__dict__)[0])] = obj
+        elif isinstance(obj, types.FunctionType):
+            code = obj.__code__
+            if code.co_filename + "\0" + code.co_qualname in wanted:
+                functions[id(obj)] = obj
+    holders: dict[int, list[object]] = {key: [] for key in functions}
+    for obj in gc.get_objects():
+        if obj is functions:
+            continue
+        for ref in gc.get_referents(obj):
+            held = holders.get(id(ref))
+            if held is not None:
+                held.append(obj)
+    replaced = 0
+    order = {code.co_filename + "\0" + code.co_qualname: n for n, code in enumerate(codes)}
+    for func in sorted(
+        functions.values(),
+        key=lambda f: order.get(f.__code__.co_filename + "\0" + f.__code__.co_qualname, 0),
+    ):
+        held = holders[id(func)]
+        if len(held) != 1 or not isinstance(held[0], dict) or weakref.getweakrefcount(func):
+            continue
+        owner = owners.get(id(held[0]))
+        names = [name for name, value in held[0].items() if value is func]
+        if owner is None or len(names) != 1:
+            continue
+        copy = types.FunctionType(
+            func.__code__, func.__globals__, func.__name__, func.__defaults__, func.__closure__
+        )
+        copy.__qualname__ = func.__qualname__
+        copy.__module__ = func.__module__
+        copy.__doc__ = func.__doc__
+        copy.__kwdefaults__ = func.__kwdefaults__
+        copy.__annotations__ = func.__annotations__
+        if func.__dict__:
+            copy.__dict__.update(func.__dict__)
+        try:
+            setattr(owner, names[0], copy)
+        except (AttributeError, TypeError):
+            continue
+        replaced += 1
+    return replaced
 
 
 PR_SET_MEMORY_MERGE = 67
