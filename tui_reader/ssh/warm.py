@@ -268,11 +268,19 @@ def session_calls(timeout: float = PROBE_TIMEOUT) -> list[CodeName]:
         (library / "warm.md").write_text(REHEARSAL_STORY, encoding="utf-8")
         args = reader_args(library, data, "warm-probe", guest=False)
         env = child_env("xterm-256color", data)
-        master, slave = os.openpty()
+        try:
+            master, slave = os.openpty()
+        except OSError:
+            return []  # (no pseudo-terminals here: nothing to learn, nothing lost)
         set_winsize(slave, 100, 32)
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(master)
+            os.close(slave)
+            return []
         if pid == 0:  # pragma: no cover - the probe session
             status = 1
             try:
@@ -511,11 +519,16 @@ def pack_functions(codes: dict[types.CodeType, None]) -> int:
     the old one to compare it with.
     """
     wanted = {code.co_filename + "\0" + code.co_qualname for code in codes}
-    owners: dict[int, object] = {id(vars(m)): m for m in list(sys.modules.values()) if m}
+    owners: dict[int, object] = {}
+    for module in list(sys.modules.values()):
+        table = getattr(module, "__dict__", None)  # (sys.modules may hold any object)
+        if isinstance(table, dict):
+            owners[id(table)] = module
     functions: dict[int, types.FunctionType] = {}
     for obj in gc.get_objects():
         if isinstance(obj, type):
-            owners[id(gc.get_referents(obj.__dict__)[0])] = obj
+            for table in gc.get_referents(obj.__dict__):  # (the dict behind the proxy)
+                owners[id(table)] = obj
         elif isinstance(obj, types.FunctionType):
             code = obj.__code__
             if code.co_filename + "\0" + code.co_qualname in wanted:
