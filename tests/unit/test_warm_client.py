@@ -7,7 +7,9 @@ import os
 import socket
 from pathlib import Path
 
-from tui_reader.ssh.warm_client import WarmHostClient
+import pytest
+
+from tui_reader.ssh.warm_client import WarmHostClient, warm_host_env
 
 
 def open_fds() -> set[str]:
@@ -51,3 +53,19 @@ def test_a_fork_request_cancelled_while_waiting_for_the_answer_closes_its_socket
         return left
 
     assert asyncio.run(scenario()) == set()
+
+
+def test_the_warm_host_runs_the_servers_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server run with ``PYTHONPATH`` (a source tree) starts its warm host with it, so the
+    sessions run the server's code, not another installed copy; nothing else of the server's
+    environment goes along."""
+    monkeypatch.setenv("PYTHONPATH", "/srv/src")
+    monkeypatch.setenv("SECRET_TOKEN", "x")
+    env = warm_host_env(tmp_path)
+    assert env["PYTHONPATH"] == "/srv/src"
+    assert "SECRET_TOKEN" not in env
+    assert env["HOME"] == str(tmp_path)
+    monkeypatch.delenv("PYTHONPATH")
+    assert "PYTHONPATH" not in warm_host_env(tmp_path)

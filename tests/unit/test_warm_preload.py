@@ -9,11 +9,15 @@ the app, Textual or Rich may have been imported in the session that the warm hos
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
 import textwrap
+import types
 from pathlib import Path
+
+from textual.color import Color
 
 from tui_reader.ssh import warm
 
@@ -119,3 +123,102 @@ def test_filling_the_c_heap_takes_chunks() -> None:
     assert taken >= 0
     if sys.platform.startswith("linux"):
         assert taken > 0
+
+
+def test_an_lru_caches_entries_are_read_least_recently_used_first() -> None:
+    """:func:`lru_entries` gives each entry's arguments, positional and by keyword, oldest
+    use first: what :func:`compact_lru_caches` calls again to rebuild a cache."""
+
+    @functools.lru_cache(maxsize=8)
+    def joined(a: object, b: object = 1) -> tuple[object, object]:
+        """Its arguments."""
+        return (a, b)
+
+    joined(1)
+    joined("x")
+    joined((2, 3))
+    joined(2, b=5)
+    joined(1)  # (a hit: now the most recent)
+    assert warm.lru_entries(joined) == [
+        (("x",), {}),
+        (((2, 3),), {}),
+        ((2,), {"b": 5}),
+        ((1,), {}),
+    ]
+
+
+def test_compacting_keeps_every_cached_answer() -> None:
+    """After :func:`compact_lru_caches` a cache of the app's libraries holds the same
+    entries, in the same order of use, with equal answers (made anew)."""
+    names = ["red", "#102030", "rgb(1,2,3)", "blue"]
+    for name in names:
+        Color.parse(name)
+    Color.parse("red")
+    before = warm.lru_entries(Color.parse)
+    answers = {args: Color.parse(*args) for args, _ in before}
+    assert warm.compact_lru_caches() >= 1
+    assert warm.lru_entries(Color.parse) == before
+    hits = Color.parse.cache_info().hits
+    assert all(Color.parse(*args) == answer for args, answer in answers.items())
+    assert Color.parse.cache_info().hits == hits + len(answers)  # all answered from the cache
+
+
+def test_the_probe_session_sees_the_code_a_real_session_runs() -> None:
+    """:func:`session_calls` forks a session on a pseudo-terminal and notes what it runs: the
+    terminal driver and the state file's code, which the headless rehearsal never runs."""
+    names = warm.session_calls()
+    files = {file for file, _, _ in names}
+    assert any(file.endswith("textual/drivers/linux_driver.py") for file in files)
+    assert any(file.endswith("tui_reader/state/store.py") for file in files)
+    assert [code.co_qualname for code in warm.codes_named(names[:50])]  # found here too
+
+
+PACKED = '''
+import weakref
+
+def plain(x, *, y=2):
+    """Doubles."""
+    return x * y
+
+def shared(x):
+    return x + 1
+
+def watched(x):
+    return x - 1
+
+class Holder:
+    def method(self):
+        return super().__repr__() and plain(3)
+
+    @staticmethod
+    def static():
+        return 7
+
+KEPT = [shared]
+WATCH = weakref.ref(watched)
+'''
+
+
+def test_packing_replaces_only_the_functions_nothing_else_holds() -> None:
+    """:func:`pack_functions` gives a module's or class's function, that nothing else refers
+    to, a copy that behaves the same; one held elsewhere (a list, a weak reference, a static
+    method) is left as it is."""
+    module = types.ModuleType("packed_for_test")
+    sys.modules[module.__name__] = module
+    try:
+        exec(compile(PACKED, "packed_for_test.py", "exec"), vars(module))
+        plain, shared, watched = module.plain, module.shared, module.watched  # (locals only)
+        method = vars(module.Holder)["method"]
+        static = vars(module.Holder)["static"].__func__
+        codes = dict.fromkeys(f.__code__ for f in (plain, shared, watched, method, static))
+        assert warm.pack_functions(codes) == 2
+        assert module.plain is not plain
+        assert module.plain(4) == 8 and module.plain(4, y=3) == 12
+        assert module.plain.__doc__ == "Doubles." and module.plain.__qualname__ == "plain"
+        assert vars(module.Holder)["method"] is not method
+        assert module.Holder().method() == 6  # (super() and globals still work)
+        assert module.shared is shared and module.KEPT[0] is shared
+        assert module.watched is watched and module.WATCH() is watched
+        assert module.Holder.static() == 7
+    finally:
+        del sys.modules[module.__name__]

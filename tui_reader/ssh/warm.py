@@ -41,6 +41,7 @@ import json
 import os
 import pkgutil
 import re
+import select
 import selectors
 import signal
 import socket
@@ -48,14 +49,18 @@ import sys
 import tempfile
 import termios
 import threading
+import time
 import types
+import weakref
 from argparse import ArgumentParser, Namespace
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, cast
 
 from rich.cells import cell_len
 
 from tui_reader.cli import _run_reader, build_parser
+from tui_reader.ssh.config import child_env, reader_args
 from tui_reader.ssh.pty_child import clamp_size, set_winsize
 from tui_reader.ui.app import TuiReaderApp
 from tui_reader.ui.screens.library import LibraryScreen
@@ -141,10 +146,16 @@ def preload(rehearse: bool = True) -> None:
     interpreter's specialised bytecode of the code a mount runs. The reader's command-line
     parser is built here too (:func:`session_args`), once for all sessions.
 
-    The code that rehearsal ran is then copied together (:func:`pack_code`) and the app run
-    once more, so the copies are the ones specialised: a session writes the code it runs (a
-    reference count at each call, the interpreter's counters in its bytecode), and copies fewer
-    shared pages when that code lies together rather than spread among all the code imported.
+    The code that rehearsal ran, and the code a real session runs besides (its terminal
+    driver, its state file: :func:`session_calls`, a session forked on a pseudo-terminal to
+    see it), is then copied together (:func:`pack_code`) and the app run once more, so the
+    copies are the ones specialised: a session writes the code it runs (a reference count at
+    each call, the interpreter's counters in its bytecode), and copies fewer shared pages when
+    that code lies together rather than spread among all the code imported. The functions
+    running it are copied together as well where nothing else holds them
+    (:func:`pack_functions`: a call writes its function's reference count), and the
+    ``lru_cache`` caches the runs filled are rebuilt so their entries lie together too
+    (:func:`compact_lru_caches`: a hit writes its entry).
 
     The collector is off from the start (``main``); the rehearsal's garbage is collected before
     the freeze. The holes that leaves in the memory the sessions share are then filled
@@ -167,13 +178,20 @@ def preload(rehearse: bool = True) -> None:
         _PARSER.append(build_parser())
     if rehearse:
         ran = calls_in(_rehearse_all)
+        for code in codes_named(session_calls()):
+            ran.setdefault(code)  # (after the rehearsal's: the code only real sessions run)
         gc.collect()
         fill_free_blocks()  # (so the copies go to pages of their own, one after another)
         fill_free_chunks()
         pack_code(ran)
+        pack_functions(ran)
         ran.clear()
         gc.collect()
         rehearsal()  # specialises the copies, as the first run did the originals
+        gc.collect()
+        fill_free_blocks()
+        fill_free_chunks()
+        compact_lru_caches()
         gc.collect()
     fill_free_blocks()
     fill_free_chunks()
@@ -222,6 +240,151 @@ def calls_in(work: Callable[[], object]) -> dict[types.CodeType, None]:
     return called
 
 
+PROBE_TIMEOUT = 20.0
+"""Seconds :func:`session_calls` gives its session to show its first screen."""
+
+PROBE_QUIET = 0.3
+"""Seconds without output after which the probe session's first screen counts as shown."""
+
+CodeName = tuple[str, int, str]
+"""A code object as (file, first line, qualified name): the same in a fork as here."""
+
+
+def session_calls(timeout: float = PROBE_TIMEOUT) -> list[CodeName]:
+    """The code a real session runs to its first screen, in the order first called; [] if
+    the probe failed.
+
+    The rehearsal runs the app headless, as a guest: a session also runs the terminal's
+    driver (its input and output threads), the command line, the state file and its writer
+    thread. To see that code, a session is forked on a pseudo-terminal as the warm host forks
+    them (a one-story library in a temporary folder, a reader of its own there), with a
+    profiler that notes each call; once its library has shown, it writes what it called to a
+    file and ends. Nothing of it stays in the warm host: it ran in its own process.
+    """
+    with tempfile.TemporaryDirectory(prefix="tui-reader-probe-") as folder:
+        root = Path(folder)
+        library, data, found = root / "library", root / "data", root / "calls.json"
+        library.mkdir()
+        (library / "warm.md").write_text(REHEARSAL_STORY, encoding="utf-8")
+        args = reader_args(library, data, "warm-probe", guest=False)
+        env = child_env("xterm-256color", data)
+        try:
+            master, slave = os.openpty()
+        except OSError:
+            return []  # (no pseudo-terminals here: nothing to learn, nothing lost)
+        set_winsize(slave, 100, 32)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(master)
+            os.close(slave)
+            return []
+        if pid == 0:  # pragma: no cover - the probe session
+            status = 1
+            try:
+                os.close(master)
+                _probe_child(slave, found, args, env, folder)
+            finally:
+                os._exit(status)
+        os.close(slave)
+        try:
+            shown = _until_shown(master, b"Warm", timeout)
+            if shown:
+                os.kill(pid, signal.SIGUSR1)
+            _drain_until_exit(pid, master, 5.0)
+        finally:
+            os.close(master)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        try:
+            calls = json.loads(found.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+    return [(str(f), int(line), str(name)) for f, line, name in calls]
+
+
+def _probe_child(
+    slave: int, found: Path, args: list[str], env: dict[str, str], cwd: str
+) -> None:  # pragma: no cover - runs in the probe session
+    """The probe session: on its PTY, the reader run with every call noted; on SIGUSR1 the
+    calls are written to ``found`` and the process ends."""
+    os.setsid()
+    fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+    for fd in (0, 1, 2):
+        os.dup2(slave, fd)
+    if slave > 2:
+        os.close(slave)
+    called: dict[types.CodeType, None] = {}
+
+    def profile(frame: types.FrameType, event: str, arg: object) -> None:
+        """Note the code of each call."""
+        if event == "call":
+            called[frame.f_code] = None
+
+    def report(signum: int, frame: object) -> None:
+        """Write what was called, then end."""
+        sys.setprofile(None)
+        threading.setprofile(None)
+        names = [[c.co_filename, c.co_firstlineno, c.co_qualname] for c in list(called)]
+        found.write_text(json.dumps(names), encoding="utf-8")
+        os._exit(0)
+
+    signal.signal(signal.SIGUSR1, report)
+    threading.setprofile(profile)
+    sys.setprofile(profile)
+    run_session(args, env, cwd)
+
+
+def _until_shown(master: int, marker: bytes, timeout: float) -> bool:
+    """Read a PTY until ``marker`` has come and then nothing for :data:`PROBE_QUIET` seconds;
+    False if that took longer than ``timeout`` or the other side closed."""
+    seen = bytearray()
+    end = time.monotonic() + timeout
+    last = time.monotonic()
+    while time.monotonic() < end:
+        if marker in seen and time.monotonic() - last >= PROBE_QUIET:
+            return True
+        if select.select([master], [], [], 0.05)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                return False
+            if not chunk:
+                return False
+            if marker not in seen:
+                seen += chunk
+            last = time.monotonic()
+    return False
+
+
+def _drain_until_exit(pid: int, master: int, timeout: float) -> None:
+    """Read the PTY (so the process never blocks writing) until ``pid`` ends or ``timeout``."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and os.waitpid(pid, os.WNOHANG) == (0, 0):
+        if select.select([master], [], [], 0.05)[0]:
+            try:
+                os.read(master, 65536)
+            except OSError:
+                time.sleep(0.05)
+
+
+def codes_named(names: Sequence[CodeName]) -> list[types.CodeType]:
+    """The warm host's code objects of these names (a function's code and the code nested in
+    it), in the order given; names it has none of are left out."""
+    index: dict[CodeName, types.CodeType] = {}
+    stack = [obj.__code__ for obj in gc.get_objects() if isinstance(obj, types.FunctionType)]
+    while stack:
+        code = stack.pop()
+        name = (code.co_filename, code.co_firstlineno, code.co_qualname)
+        if index.setdefault(name, code) is code:
+            stack += [c for c in code.co_consts if isinstance(c, types.CodeType)]
+    return [index[name] for name in names if name in index]
+
+
 def pack_code(codes: dict[types.CodeType, None]) -> int:
     """Give every function running one of ``codes`` a copy of it, the copies made one after
     another (so they lie together in memory); how many functions were given one.
@@ -255,6 +418,158 @@ def pack_code(codes: dict[types.CodeType, None]) -> int:
                     obj.__code__ = replacement
                     given += 1
     return given
+
+
+LRU_CACHE_MODULES = ("textual.", "rich.", "tui_reader.")
+"""Modules whose ``functools.lru_cache`` caches :func:`compact_lru_caches` rebuilds: pure
+functions of their arguments (colours, regions, styles, keys, wrapped text) that every
+session's first screen calls with the same arguments as the rehearsal did."""
+
+
+def lru_entries(
+    cached: Callable[..., object],
+) -> list[tuple[tuple[object, ...], dict[str, object]]]:
+    """The arguments of each entry of a ``functools.lru_cache`` cache, least recently used
+    first, as (positional, keyword) pairs; empty when its layout is not the one expected.
+
+    The C cache does not list its keys, but it shows them to the collector in that order
+    (key, result, entry type for each entry, then its dict, function and keyword marker).
+    """
+    refs = gc.get_referents(cached)
+    table = next(
+        (
+            r
+            for r in refs
+            if isinstance(r, dict)
+            and r
+            and type(next(iter(r.values()))).__name__ == "_lru_list_elem"
+        ),
+        None,
+    )
+    if table is None:
+        return []
+    count = len(table)
+    start = refs.index(table) - 3 * count
+    if start < 0 or refs[start + 3 * count + 1] is not getattr(cached, "__wrapped__", None):
+        return []
+    marker = refs[start + 3 * count + 2]
+    entry_type = type(next(iter(table.values())))
+    found: list[tuple[tuple[object, ...], dict[str, object]]] = []
+    for n in range(count):
+        key = refs[start + 3 * n]
+        if refs[start + 3 * n + 2] is not entry_type or key not in table:
+            return []
+        if not isinstance(key, tuple):
+            found.append(((key,), {}))
+            continue
+        where = next((i for i, part in enumerate(key) if part is marker), None)
+        if where is None:
+            found.append((key, {}))
+        else:
+            named = key[where + 1 :]
+            found.append((key[:where], dict(zip(named[::2], named[1::2], strict=True))))
+    return found
+
+
+def compact_lru_caches() -> int:
+    """Rebuild the warm host's ``lru_cache`` caches of :data:`LRU_CACHE_MODULES` so their
+    entries lie together; how many caches were rebuilt.
+
+    A hit moves the entry to the front of the cache's list (it writes the entry and its two
+    neighbours), so a session copies the page of every entry its first screen hits. After the
+    rehearsals those entries are spread over pages among everything else made meanwhile (~90
+    pages of a session's copies, measured). Cleared and called again with the same
+    arguments, in the same order, the entries (and their results: equal values, new
+    objects) are made one after another on the fresh pools :func:`fill_free_blocks` left.
+    """
+    caches = []
+    for obj in gc.get_objects():
+        if type(obj).__name__ != "_lru_cache_wrapper" or not callable(obj):
+            continue
+        cached = cast(Any, obj)
+        module = getattr(getattr(cached, "__wrapped__", None), "__module__", "") or ""
+        params = cached.cache_parameters()
+        if (
+            module.startswith(LRU_CACHE_MODULES)
+            and params.get("maxsize") is not None
+            and not params.get("typed")
+            and cached.cache_info().currsize
+        ):
+            entries = lru_entries(cached)
+            if entries:
+                caches.append((cached, entries))
+    for cached, _ in caches:
+        cached.cache_clear()
+    fill_free_blocks()  # (the holes the old entries left)
+    for cached, entries in caches:
+        for args, kwargs in entries:
+            with contextlib.suppress(Exception):  # (it ran before with these arguments)
+                cached(*args, **kwargs)
+    return len(caches)
+
+
+def pack_functions(codes: dict[types.CodeType, None]) -> int:
+    """Replace each function running one of ``codes`` (or its packed copy) that only its module
+    or class refers to by a copy, the copies made one after another; how many were replaced.
+
+    A call writes its function's reference count, so a session copies the page of every
+    function it calls; made together, those functions lie on a few pages. Only a function
+    nothing else holds is replaced (no other dict, default, closure, decorator, bound method
+    or weak reference): looked up by name, the copy is found in its place, and no one holds
+    the old one to compare it with.
+    """
+    wanted = {code.co_filename + "\0" + code.co_qualname for code in codes}
+    owners: dict[int, object] = {}
+    for module in list(sys.modules.values()):
+        table = getattr(module, "__dict__", None)  # (sys.modules may hold any object)
+        if isinstance(table, dict):
+            owners[id(table)] = module
+    functions: dict[int, types.FunctionType] = {}
+    for obj in gc.get_objects():
+        if isinstance(obj, type):
+            for table in gc.get_referents(obj.__dict__):  # (the dict behind the proxy)
+                owners[id(table)] = obj
+        elif isinstance(obj, types.FunctionType):
+            code = obj.__code__
+            if code.co_filename + "\0" + code.co_qualname in wanted:
+                functions[id(obj)] = obj
+    holders: dict[int, list[object]] = {key: [] for key in functions}
+    for obj in gc.get_objects():
+        if obj is functions:
+            continue
+        for ref in gc.get_referents(obj):
+            held = holders.get(id(ref))
+            if held is not None:
+                held.append(obj)
+    replaced = 0
+    order = {code.co_filename + "\0" + code.co_qualname: n for n, code in enumerate(codes)}
+    for func in sorted(
+        functions.values(),
+        key=lambda f: order.get(f.__code__.co_filename + "\0" + f.__code__.co_qualname, 0),
+    ):
+        held = holders[id(func)]
+        if len(held) != 1 or not isinstance(held[0], dict) or weakref.getweakrefcount(func):
+            continue
+        owner = owners.get(id(held[0]))
+        names = [name for name, value in held[0].items() if value is func]
+        if owner is None or len(names) != 1:
+            continue
+        copy = types.FunctionType(
+            func.__code__, func.__globals__, func.__name__, func.__defaults__, func.__closure__
+        )
+        copy.__qualname__ = func.__qualname__
+        copy.__module__ = func.__module__
+        copy.__doc__ = func.__doc__
+        copy.__kwdefaults__ = func.__kwdefaults__
+        copy.__annotations__ = func.__annotations__
+        if func.__dict__:
+            copy.__dict__.update(func.__dict__)
+        try:
+            setattr(owner, names[0], copy)
+        except (AttributeError, TypeError):
+            continue
+        replaced += 1
+    return replaced
 
 
 PR_SET_MEMORY_MERGE = 67

@@ -47,6 +47,23 @@ def page_merging_note(run_file: Path = KSM_RUN) -> str | None:
     )
 
 
+def warm_host_env(folder: Path) -> dict[str, str]:
+    """The warm host's environment: a reader's, built from nothing (:func:`child_env`), plus
+    the server's ``PYTHONPATH`` when it has one.
+
+    The warm host imports the app anew (``python -m tui_reader.ssh.warm``), so without the
+    server's ``PYTHONPATH`` a server run from a source tree (``PYTHONPATH=src tui-reader
+    serve-ssh``) would fork its sessions from whatever ``tui_reader`` the interpreter finds on
+    its own (an installed one): other code than the server's. A session's environment is still
+    the one the server gives it for each session (the warm host's is replaced at the fork).
+    """
+    env = child_env(None, folder)
+    path = os.environ.get("PYTHONPATH")
+    if path:
+        env["PYTHONPATH"] = path
+    return env
+
+
 READY_TIMEOUT = 60.0
 """Seconds the warm host has to import the app and say it is ready."""
 
@@ -171,7 +188,7 @@ class WarmHostClient:
         """Start one warm host and wait for its ``ready`` line."""
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
-        env = child_env(None, self.folder)
+        env = warm_host_env(self.folder)
         self.process = await asyncio.create_subprocess_exec(
             *(sys.executable, "-m", "tui_reader.ssh.warm", self.path),
             stdin=asyncio.subprocess.PIPE,
