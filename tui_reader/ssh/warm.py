@@ -100,6 +100,7 @@ WARM_MODULES = (
     "tui_reader.ui.screens.bookmarks",
     "tui_reader.ui.screens.history",
     "tui_reader.ui.screens.help",
+    "tui_reader.ui.commands",  # (the palette's providers, loaded when it first opens)
     "tui_reader.story_cache",
     # imported by a session after its first frame or once a story is open (measured: a
     # module a session imports itself is new objects in its own pages, and dirties the
