@@ -33,6 +33,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element, ParseError
 
@@ -40,7 +41,6 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tui_reader.importers import _ao3_html, _fff_html
 from tui_reader.importers._epub_xhtml import (
     PG_END,
     cut_points,
@@ -63,10 +63,8 @@ from tui_reader.importers._html_blocks import (
     note_text,
     parse_html,
 )
-from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.grammar import parse_heading
-from tui_reader.importers.warnings import rating, site_archive_warning
 from tui_reader.memory import Pacer, tune
 from tui_reader.model import (
     ARCHIVE_WARNINGS,
@@ -81,6 +79,32 @@ from tui_reader.model import (
 from tui_reader.paths import title_from_filename
 from tui_reader.text import collapse_whitespace, count_words, lazy_pattern, sanitise
 from tui_reader.values import FrozenValue, Value
+
+
+class _LazyModule:
+    """A module of the project imported when one of its attributes is first asked for: the
+    AO3 and FanFicFare readers, the TXT header's labels and the warnings grammar are not loaded
+    for a generic EPUB's first chapter (about 4 M instructions before its first frame)."""
+
+    def __init__(self, name: str) -> None:
+        """Stand for the module ``name`` (not imported yet)."""
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        """The module's attribute (the module imported now, the first time)."""
+        if attribute.startswith("_"):  # (no module attribute; and copy's probes must not recurse)
+            raise AttributeError(attribute)
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+if TYPE_CHECKING:
+    from tui_reader.importers import _ao3_html, _fff_html, _txt_header
+    from tui_reader.importers import warnings as _warnings
+else:
+    _ao3_html = _LazyModule("tui_reader.importers._ao3_html")
+    _fff_html = _LazyModule("tui_reader.importers._fff_html")
+    _txt_header = _LazyModule("tui_reader.importers._txt_header")
+    _warnings = _LazyModule("tui_reader.importers.warnings")
 
 MAX_MEMBER_BYTES = 32 * 1024 * 1024
 """A single file inside the EPUB larger than this (uncompressed) is not read."""
@@ -115,8 +139,9 @@ class _Book:
     def __init__(self, data: bytes | Path, *, keep: int = 0) -> None:
         """Open the zip (its bytes, or the file) or raise ValueError saying it is not one;
         ``keep``: bytes of decompressed members to keep for reading again (none by default)."""
+        source = io.BytesIO(data) if isinstance(data, bytes) else data
         try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
+            self.zip = _open_zip(source)
             """The archive."""
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError):
             raise ValueError("not an EPUB: the file is not a readable zip archive") from None
@@ -273,6 +298,20 @@ class _Book:
             self.counted.add(real)
             self.total += size
             self.tags += tags
+
+
+def _open_zip(source: io.BytesIO | Path) -> zipfile.ZipFile:
+    """The zip archive ``source``, its names read as Python's zip reader reads them.
+
+    A name without the zip's UTF-8 flag is code page 437, the same characters as ASCII for the
+    ASCII bytes EPUB tools write: it is decoded as ASCII (a codec built in), so the ``cp437``
+    codec module (1 M instructions) is loaded only for a zip whose names need it, read again
+    with it when one is not ASCII.
+    """
+    try:
+        return zipfile.ZipFile(source, metadata_encoding="ascii")
+    except UnicodeDecodeError:  # (a name outside ASCII without the UTF-8 flag)
+        return zipfile.ZipFile(source)
 
 
 class _TooLarge(ValueError):
@@ -1144,9 +1183,17 @@ def _peek(book: _Book, name: str, size: int) -> tuple[bytes | None, bool]:
 
 
 _DL_OR_FRAMESET = lazy_pattern("<(?:dl|frameset)", re.IGNORECASE | re.ASCII)
-"""How a ``dl`` or ``frameset`` element opens (tag names match ASCII letters in any case).
+"""How a ``dl`` or ``frameset`` element opens (tag names match ASCII letters in any case):
+markup without either has no ``dl``, so no AO3 tag list (:func:`_ao3_html.tag_list`), and the
+AO3 reader is neither loaded nor run for it.
 Searched for from each "<" (a scan in C): a quarter of a millisecond less a document than
 parsing it."""
+
+
+_BOLD_OPENING = lazy_pattern(r"<(?:b|strong)[\s/>]", re.IGNORECASE | re.ASCII)
+"""How a ``b`` or ``strong`` element opens (its name ends at a space, ``/`` or ``>``): markup
+without one has none, so no FanFicFare title-page field (:func:`_fff_html.title_page` reads
+them from those elements), and the FanFicFare reader is neither loaded nor run for it."""
 
 
 def _clean(raw: str) -> str:
@@ -1187,9 +1234,9 @@ def _ao3_fallbacks(story: Story, language: str | None, subjects: list[str]) -> N
     story.source = Source(story.source.path, "ao3-epub")
     story.language = story.language or language
     if story.rating is None:
-        story.rating = next((_clean(s) for s in subjects if rating(s)), None)
+        story.rating = next((_clean(s) for s in subjects if _warnings.rating(s)), None)
     if not story.warnings:
-        found = {w for s in subjects if (w := site_archive_warning(s))}
+        found = {w for s in subjects if (w := _warnings.site_archive_warning(s))}
         story.warnings = [w for w in ARCHIVE_WARNINGS if w in found]
 
 
@@ -1434,9 +1481,9 @@ def _fff_title_page(story: Story, body: LexborNode) -> bool:
     The rating and every site warning are kept verbatim; only warnings that *are* archive
     warnings become ``warnings``. Returns True when the status says the story is complete.
     """
-    header = Header(story=story)  # fills site warnings, series, language... in directly
+    header = _txt_header.Header(story=story)  # fills site warnings, series, language... in directly
     for label, value in _fff_html.title_page(body).items():
-        if label in KNOWN_LABELS:
+        if label in _txt_header.KNOWN_LABELS:
             header.apply(label, value)
         else:
             story.account("boilerplate", label)
@@ -1643,9 +1690,9 @@ class _Generic:
         """The dc:subject values: archive warnings, a rating, the rest as tags."""
         for subject in self.subjects:
             value = _clean(subject)
-            if not value or value.casefold() == "fanworks" or rating(value) is not None:
+            if not value or value.casefold() == "fanworks" or _warnings.rating(value) is not None:
                 continue
-            if (name := site_archive_warning(value)) is not None:
+            if (name := _warnings.site_archive_warning(value)) is not None:
                 if value not in story.site_warnings:
                     story.site_warnings.append(value)
                 found = {*story.warnings, name}
@@ -1653,7 +1700,7 @@ class _Generic:
             elif value not in story.tags.additional:
                 story.tags.additional.append(value)
         if story.rating is None:
-            story.rating = next((_clean(s) for s in self.subjects if rating(s)), None)
+            story.rating = next((_clean(s) for s in self.subjects if _warnings.rating(s)), None)
 
     def _fill(
         self, story: Story, flavour: str, *, watch_fff: bool, loose: bool, first_only: bool = False
@@ -1694,11 +1741,12 @@ class _Generic:
             return None, current
         if watch_fff and _is_fff_body(body):
             return False, current
-        if _ao3_html.tag_list(body) is not None or body.css_first("#afterword"):
+        tags = _DL_OR_FRAMESET.search(text) is not None and _ao3_html.tag_list(body) is not None
+        if tags or body.css_first("#afterword"):
             if flavour != "ao3-epub":  # an AO3 book reads these in _fill_ao3
                 _section(story, body, "Afterword" if story.chapters else "Preface")
             return None, current
-        fields = _fff_html.title_page(body)
+        fields = _fff_html.title_page(body) if _BOLD_OPENING.search(text) else {}
         if len(fields) >= 3 and ("author" in fields or "rating" in fields):
             if flavour == "fff-epub":
                 _fff_html.apply_title_page(fields, story)
