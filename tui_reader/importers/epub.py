@@ -802,8 +802,12 @@ def load_first(path: Path, data: bytes) -> Story | None:
     later chapter documents, :func:`_fff_count`). None when the book is not read that way: one
     whose first reading finds no chapter before its end, or whose first chapter or story fields
     the rest of the book could still change. Raises like :func:`load`.
+
+    A generic book's first read neither tunes the allocator nor trims (``ctypes``, 6 to 7 M
+    instructions before the first frame): the whole import, in its worker, does both, and its
+    caller trims what this read freed before it (``_TRIM_OWED`` in
+    :mod:`tui_reader.importers`).
     """
-    tune()  # (before the first parse: see tui_reader.memory)
     book = _Book(data)
     package = _package(book, _rootfile(book))
     if not package.spine:
@@ -841,7 +845,7 @@ def _first_look(
     document but a frameset) and is no preface (which holds its tags in a ``dl``), unparsed.
     ``texts``: where to keep the texts read, by path."""
     seen = 0
-    pacer = Pacer()
+    pacer = Pacer(deferred=texts is not None)
     for path in paths:
         text = _read_text(book, path)
         if text is None:
@@ -1638,7 +1642,7 @@ class _Generic:
             by_path.setdefault(entry.path, []).append(entry)
         nav = _nav_item(self.package)
         media = {i.path: i.media_type for i in self.package.items.values()}
-        pacer = Pacer()  # each piece is parsed into a tree and dropped: give the pages back
+        pacer = Pacer(deferred=self.first_blocks is not None)  # (pages given back as it goes)
         for path in self.package.spine:
             if media.get(path, "") not in _DOC_TYPES:
                 continue
