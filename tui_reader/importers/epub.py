@@ -320,6 +320,8 @@ class _TooLarge(ValueError):
 
 def _safe(name: str) -> bool:
     """True for a member name that stays inside the book."""
+    if ".." not in name and "\\" not in name and ":" not in name and name[:1] != "/":
+        return True  # (what the checks below find for a name with none of those: no split)
     if name.startswith(("/", "\\")) or "\\" in name or ":" in name.split("/", 1)[0]:
         return False
     return ".." not in name.split("/")
@@ -327,7 +329,9 @@ def _safe(name: str) -> bool:
 
 def _resolve(base: str, href: str) -> str | None:
     """A manifest ``href`` relative to the OPF folder as a member name (None if it escapes)."""
-    href = unquote(href.split("#", 1)[0]).strip()
+    if "#" in href or "%" in href:  # (else unquoting the part before any "#" gives it as it is)
+        href = unquote(href.split("#", 1)[0])
+    href = href.strip()
     if not href or "://" in href or href.startswith("/"):
         return None
     if "/" not in href and href not in (".", "..") and _normal_folder(base):
