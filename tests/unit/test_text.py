@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tui_reader.importers._html_blocks import clean_line
 from tui_reader.text import (
     REMOVED_CODEPOINTS,
     collapse_whitespace,
@@ -100,3 +101,10 @@ def test_sanitise_and_collapse_whitespace_read_printable_text_as_the_full_pass_d
     folded = text.replace("\r\n", "\n").replace("\r", "\n")
     assert sanitise(text) == "".join(c for c in folded if ord(c) not in REMOVED_CODEPOINTS)
     assert collapse_whitespace(text) == " ".join(text.split())
+
+
+@given(st.lists(st.one_of(st.text(max_size=6), _SPACES), max_size=12).map("".join))
+def test_clean_line_reads_printable_text_as_its_three_passes_do(text: str) -> None:
+    """Its shortcut for printable text gives what sanitising, folding the no-break spaces and
+    collapsing the white space give, on any text."""
+    assert clean_line(text) == collapse_whitespace(normalise_spaces(sanitise(text)))

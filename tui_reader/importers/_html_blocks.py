@@ -130,7 +130,13 @@ def has_class(node: LexborNode, name: str) -> bool:
 
 
 def clean_line(raw: str) -> str:
-    """Sanitise one raw line of text and collapse its whitespace (the single sanitise pass)."""
+    """Sanitise one raw line of text and collapse its whitespace (the single sanitise pass).
+
+    A printable line is returned as it is when it has no two spaces together and none at
+    either end: every character the three passes remove or fold (controls, bidi marks, no-break
+    and other spaces, byte-order marks) is unprintable, so each would give it back unchanged."""
+    if raw.isprintable() and "  " not in raw and raw[:1] != " " and raw[-1:] != " ":
+        return raw
     return collapse_whitespace(normalise_spaces(sanitise(raw)))
 
 
