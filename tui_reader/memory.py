@@ -12,10 +12,11 @@ are not all reused (the allocator's heap fragments), so the resident size climbs
 each document. :class:`Pacer` trims every :data:`TRIM_EVERY` bytes of text handled, which
 keeps the pass's peak near one document's worth (about 0.2 ms a trim).
 
-:func:`tune` sets the allocator up for that work, once, before a long story is first parsed
-(glibc only): every thread allocates from the one heap (:data:`ARENA_MAX`), so the thread that
-indexes the whole book reuses the pages the first chapter's parse freed instead of touching a
-heap of its own, and blocks of :data:`MMAP_THRESHOLD` or more (the parser's tables and buffers)
+:func:`tune` sets the allocator up for that work, once, before a long story is parsed whole
+(glibc only; a first chapter read before the first frame is not worth loading ``ctypes`` for):
+every thread allocates from the one heap (:data:`ARENA_MAX`), so the thread that indexes the
+whole book reuses pages another thread's parse freed instead of touching a heap of its own,
+and blocks of :data:`MMAP_THRESHOLD` or more (the parser's tables and buffers)
 are mapped on their own and unmapped when freed, rather than left in the heap once the
 allocator's adaptive threshold has grown past them. Measured (the ``memory`` benchmark's
 method, medians of 5, A/B in the same minutes): the reader's peak on a 500k-word EPUB 47.4 ->
@@ -114,10 +115,13 @@ def trim() -> bool:
 class Pacer:
     """Trims after every :data:`TRIM_EVERY` bytes of text a long pass has handled."""
 
-    def __init__(self, every: int = TRIM_EVERY) -> None:
-        """Start counting from nothing."""
+    def __init__(self, every: int = TRIM_EVERY, *, deferred: bool = False) -> None:
+        """Start counting from nothing; ``deferred``: count only, never trim (a pass before the
+        first frame, whose caller owes one trim for later, when ``ctypes`` may load)."""
         self.every = every
         """Bytes between two trims."""
+        self.deferred = deferred
+        """Trims are left to the caller (counted in :attr:`trims`, not made)."""
         self.pending = 0
         """Bytes handled since the last trim."""
         self.trims = 0
@@ -129,4 +133,5 @@ class Pacer:
         if self.pending >= self.every:
             self.pending = 0
             self.trims += 1
-            trim()
+            if not self.deferred:
+                trim()

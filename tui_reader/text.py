@@ -50,7 +50,13 @@ def sanitise(text: str) -> str:
     CRLF and lone CR become newlines first, so line structure survives; then C0 controls
     (except newline and tab), DEL, C1 controls, bidi embeddings/overrides (U+202A-U+202E) and
     isolates (U+2066-U+2069), and NUL are dropped.
+
+    Printable text is returned as it is: every character removed (and CR) is unprintable, and
+    ``str.isprintable`` scans a paragraph in C many times faster than the pattern's pass (a
+    5,000-word chapter's paragraphs: 2.0 -> 0.3 M instructions).
     """
+    if text.isprintable():
+        return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _REMOVED_RE.sub("", text)
@@ -191,7 +197,14 @@ def title_key(title: str) -> str:
 
 
 def collapse_whitespace(text: str) -> str:
-    """``text`` on one line: every run of whitespace (newlines too) as one space, ends stripped."""
+    """``text`` on one line: every run of whitespace (newlines too) as one space, ends stripped.
+
+    A printable text's only white space is " " (every other white-space character is a control
+    or a separator, none printable): with no two together and none at either end it is already
+    so, and is returned as it is, without splitting it into words and joining them again.
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 

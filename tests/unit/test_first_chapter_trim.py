@@ -1,10 +1,10 @@
-"""A dump's first chapter is read without loading ``ctypes``; its pages go back to the system
-when the whole import begins.
+"""A dump's or an EPUB's first chapter is read without loading ``ctypes``; its pages go back to
+the system when the whole import begins.
 
-:func:`~tui_reader.importers.load_first_chapter` streams a prefix of a long archive dump before
-the first frame: it no longer trims there (``ctypes`` cost about 7 M instructions before the
-first frame), and :func:`~tui_reader.importers.load_story`, run once the first frame is up,
-trims first. Files read whole for their first chapter (EPUB) are still trimmed at once.
+:func:`~tui_reader.importers.load_first_chapter` streams a prefix of a long archive dump, or
+reads an EPUB's first documents, before the first frame: it no longer trims there (``ctypes``
+cost about 7 M instructions before the first frame), and
+:func:`~tui_reader.importers.load_story`, run once the first frame is up, trims first.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pytest
 import tui_reader.importers as importers
 from benchmarks.generate import make_story
 from tests.conftest import REPO
+from tui_reader import memory
 
 
 def _long_dump(tmp_path: Path) -> Path:
@@ -28,10 +29,13 @@ def _long_dump(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_dumps_first_chapter_loads_no_ctypes_and_the_whole_import_trims(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("kind", "chapters"), [("dump", 12), ("epub", 12)])
+def test_a_first_chapter_loads_no_ctypes_and_the_whole_import_trims(
+    tmp_path: Path, kind: str, chapters: int
+) -> None:
     """In a fresh interpreter: the first chapter is read and shown without ``ctypes``; the
     whole import that follows gives the freed pages back (and so loads it)."""
-    path = _long_dump(tmp_path)
+    path = _long_dump(tmp_path) if kind == "dump" else make_story(tmp_path, 60_000, "epub").path
     script = (
         "import json, sys\n"
         "from tui_reader.importers import load_first_chapter, load_story\n"
@@ -48,8 +52,8 @@ def test_a_dumps_first_chapter_loads_no_ctypes_and_the_whole_import_trims(tmp_pa
         cwd=REPO,
         check=True,
     )
-    blocks, before, after, chapters = json.loads(result.stdout)
-    assert blocks > 0 and chapters == 12
+    blocks, before, after, found = json.loads(result.stdout)
+    assert blocks > 0 and found == chapters
     assert (before, after) == (False, True)
 
 
@@ -72,16 +76,21 @@ def test_the_trim_owed_is_made_once_when_the_whole_import_begins(
     assert importers._TRIM_OWED == []
 
 
-def test_a_first_chapter_read_from_the_whole_file_is_still_trimmed(
+def test_an_epubs_first_chapter_owes_its_trim_to_the_whole_import(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An EPUB's first chapter (its whole file read) gives its pages back at once."""
+    """An EPUB's first chapter (its whole file read) gives its pages back when the whole
+    import begins, as a dump's does; its reading trims nothing on the way."""
     path = make_story(tmp_path, 300_000, "epub").path
     assert path.stat().st_size >= importers.TRIM_BYTES
     made: list[str] = []
     monkeypatch.setattr(importers, "trim", lambda: made.append("trim") or True)
+    monkeypatch.setattr(memory, "trim", lambda: made.append("pacer") or True)
     monkeypatch.setattr(importers, "_TRIM_OWED", [])
     first = importers.load_first_chapter(path)
     assert first is not None and first.chapters[0].title
-    assert made == ["trim"]
+    assert made == []
+    assert importers._TRIM_OWED == [True]
+    importers.load_story(path)
+    assert made[:1] == ["trim"] and made[-1:] == ["trim"]
     assert importers._TRIM_OWED == []

@@ -61,3 +61,21 @@ def test_markup_without_hidden_elements_is_returned_as_it_is() -> None:
     """Nothing to take out: the very markup comes back, not a copy."""
     markup = "<div><p>The boats lay on the <i>mud</i>.</p></div>"
     assert without_hidden(markup) is markup
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "plain words here",
+        " leading and trailing ",
+        "two  spaces",
+        "tab\tand\u00a0no-break and\u3000ideographic",
+        "form\x0cfeed \x1cseparator \u2028line",
+        "   ",
+        "",
+    ],
+)
+def test_a_line_counts_its_runs_of_non_space(line: str) -> None:
+    """Words of a line without CJK are its runs of non-space, whatever white space it holds."""
+    shown, _ = markup_words(f"<p>{line}</p><p>one more</p>")
+    assert shown == len(line.split()) + 2

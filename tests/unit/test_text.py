@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tui_reader.importers._html_blocks import clean_line
 from tui_reader.text import (
     REMOVED_CODEPOINTS,
     collapse_whitespace,
@@ -87,3 +88,30 @@ def test_has_wide_finds_cjk_and_full_width_forms_and_nothing_else() -> None:
 @given(st.text())
 def test_has_wide_is_any_character_from_u3000_to_uffef(text: str) -> None:
     assert has_wide(text) == any("\u3000" <= c <= "\uffef" for c in text)
+
+
+def test_every_removed_character_is_unprintable() -> None:
+    """:func:`sanitise` returns printable text as it is: none it removes (nor CR) is printable."""
+    assert not any(chr(c).isprintable() for c in REMOVED_CODEPOINTS)
+    assert not "\r".isprintable()
+
+
+_SPACES = st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", "\u3000", "\x0b", "\x1c", "\u2028"])
+"""White space of every kind, runs of it, and characters that are white space to ``split``."""
+
+
+@given(st.lists(st.one_of(st.text(max_size=6), _SPACES), max_size=12).map("".join))
+def test_sanitise_and_collapse_whitespace_read_printable_text_as_the_full_pass_does(
+    text: str,
+) -> None:
+    """The shortcuts for printable text give what the full pass gives on any text."""
+    folded = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert sanitise(text) == "".join(c for c in folded if ord(c) not in REMOVED_CODEPOINTS)
+    assert collapse_whitespace(text) == " ".join(text.split())
+
+
+@given(st.lists(st.one_of(st.text(max_size=6), _SPACES), max_size=12).map("".join))
+def test_clean_line_reads_printable_text_as_its_three_passes_do(text: str) -> None:
+    """Its shortcut for printable text gives what sanitising, folding the no-break spaces and
+    collapsing the white space give, on any text."""
+    assert clean_line(text) == collapse_whitespace(normalise_spaces(sanitise(text)))

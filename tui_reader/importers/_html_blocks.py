@@ -130,7 +130,13 @@ def has_class(node: LexborNode, name: str) -> bool:
 
 
 def clean_line(raw: str) -> str:
-    """Sanitise one raw line of text and collapse its whitespace (the single sanitise pass)."""
+    """Sanitise one raw line of text and collapse its whitespace (the single sanitise pass).
+
+    A printable line is returned as it is when it has no two spaces together and none at
+    either end: every character the three passes remove or fold (controls, bidi marks, no-break
+    and other spaces, byte-order marks) is unprintable, so each would give it back unchanged."""
+    if raw.isprintable() and "  " not in raw and raw[:1] != " " and raw[-1:] != " ":
+        return raw
     return collapse_whitespace(normalise_spaces(sanitise(raw)))
 
 
@@ -410,18 +416,31 @@ def markup_words(html: str) -> tuple[int, int]:
     if has_wide(text):
         return _line_words(text)
     # No CJK: a line's words are its runs of non-space, so the text counts as its lines
-    # summed (one split, not one a line); the lines are looked at for what they leave out.
-    shown = words = len(text.split())
+    # summed; the lines are looked at for what they leave out.
+    shown = words = 0
     for line in text.split("\n"):
         if not line or line.isspace():
             continue
+        count = _runs(line)
+        shown += count
+        words += count
         if is_scene_break(line):
-            words -= len(line.split())
+            words -= count
             continue
         opening = line.lstrip()[:1]  # (\s and str.lstrip strip the same characters)
         if opening and opening in _DASHES and _LEADING_DASH.match(line):
-            words -= len(line.split()) - len(_LEADING_DASH.sub("", line).split())
+            words -= count - len(_LEADING_DASH.sub("", line).split())
     return shown, words
+
+
+def _runs(line: str) -> int:
+    """``len(line.split())``, the runs of non-space in ``line``, without making a string of each:
+    a printable line's only white space is " ", so with no two together its runs are its spaces
+    plus one once its ends are stripped (a chapter's count: 2.0 -> 0.2 M instructions)."""
+    if line.isprintable() and "  " not in line:
+        words = line.strip(" ")
+        return words.count(" ") + 1 if words else 0
+    return len(line.split())
 
 
 def _line_words(text: str) -> tuple[int, int]:

@@ -33,6 +33,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element, ParseError
 
@@ -40,7 +41,6 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tui_reader.importers import _ao3_html, _fff_html
 from tui_reader.importers._epub_xhtml import (
     PG_END,
     cut_points,
@@ -63,10 +63,8 @@ from tui_reader.importers._html_blocks import (
     note_text,
     parse_html,
 )
-from tui_reader.importers._txt_header import KNOWN_LABELS, Header
 from tui_reader.importers.encoding import DecodeError, decode_text
 from tui_reader.importers.grammar import parse_heading
-from tui_reader.importers.warnings import rating, site_archive_warning
 from tui_reader.memory import Pacer, tune
 from tui_reader.model import (
     ARCHIVE_WARNINGS,
@@ -81,6 +79,32 @@ from tui_reader.model import (
 from tui_reader.paths import title_from_filename
 from tui_reader.text import collapse_whitespace, count_words, lazy_pattern, sanitise
 from tui_reader.values import FrozenValue, Value
+
+
+class _LazyModule:
+    """A module of the project imported when one of its attributes is first asked for: the
+    AO3 and FanFicFare readers, the TXT header's labels and the warnings grammar are not loaded
+    for a generic EPUB's first chapter, nor before its first frame."""
+
+    def __init__(self, name: str) -> None:
+        """Stand for the module ``name`` (not imported yet)."""
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        """The module's attribute (the module imported now, the first time)."""
+        if attribute.startswith("_"):  # (no module attribute; and copy's probes must not recurse)
+            raise AttributeError(attribute)
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+if TYPE_CHECKING:
+    from tui_reader.importers import _ao3_html, _fff_html, _txt_header
+    from tui_reader.importers import warnings as _warnings
+else:
+    _ao3_html = _LazyModule("tui_reader.importers._ao3_html")
+    _fff_html = _LazyModule("tui_reader.importers._fff_html")
+    _txt_header = _LazyModule("tui_reader.importers._txt_header")
+    _warnings = _LazyModule("tui_reader.importers.warnings")
 
 MAX_MEMBER_BYTES = 32 * 1024 * 1024
 """A single file inside the EPUB larger than this (uncompressed) is not read."""
@@ -115,8 +139,9 @@ class _Book:
     def __init__(self, data: bytes | Path, *, keep: int = 0) -> None:
         """Open the zip (its bytes, or the file) or raise ValueError saying it is not one;
         ``keep``: bytes of decompressed members to keep for reading again (none by default)."""
+        source = io.BytesIO(data) if isinstance(data, bytes) else data
         try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
+            self.zip = _open_zip(source)
             """The archive."""
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError):
             raise ValueError("not an EPUB: the file is not a readable zip archive") from None
@@ -275,12 +300,28 @@ class _Book:
             self.tags += tags
 
 
+def _open_zip(source: io.BytesIO | Path) -> zipfile.ZipFile:
+    """The zip archive ``source``, its names read as Python's zip reader reads them.
+
+    A name without the zip's UTF-8 flag is code page 437, the same characters as ASCII for the
+    ASCII bytes EPUB tools write: it is decoded as ASCII (a codec built in), so the ``cp437``
+    codec module (1 M instructions) is loaded only for a zip whose names need it, read again
+    with it when one is not ASCII.
+    """
+    try:
+        return zipfile.ZipFile(source, metadata_encoding="ascii")
+    except UnicodeDecodeError:  # (a name outside ASCII without the UTF-8 flag)
+        return zipfile.ZipFile(source)
+
+
 class _TooLarge(ValueError):
     """The whole book decompresses to more than :data:`MAX_TOTAL_BYTES`."""
 
 
 def _safe(name: str) -> bool:
     """True for a member name that stays inside the book."""
+    if ".." not in name and "\\" not in name and ":" not in name and name[:1] != "/":
+        return True  # (what the checks below find for a name with none of those: no split)
     if name.startswith(("/", "\\")) or "\\" in name or ":" in name.split("/", 1)[0]:
         return False
     return ".." not in name.split("/")
@@ -288,7 +329,9 @@ def _safe(name: str) -> bool:
 
 def _resolve(base: str, href: str) -> str | None:
     """A manifest ``href`` relative to the OPF folder as a member name (None if it escapes)."""
-    href = unquote(href.split("#", 1)[0]).strip()
+    if "#" in href or "%" in href:  # (else unquoting the part before any "#" gives it as it is)
+        href = unquote(href.split("#", 1)[0])
+    href = href.strip()
     if not href or "://" in href or href.startswith("/"):
         return None
     if "/" not in href and href not in (".", "..") and _normal_folder(base):
@@ -763,8 +806,12 @@ def load_first(path: Path, data: bytes) -> Story | None:
     later chapter documents, :func:`_fff_count`). None when the book is not read that way: one
     whose first reading finds no chapter before its end, or whose first chapter or story fields
     the rest of the book could still change. Raises like :func:`load`.
+
+    A generic book's first read neither tunes the allocator nor trims (``ctypes``, 6 to 7 M
+    instructions before the first frame): the whole import, in its worker, does both, and its
+    caller trims what this read freed before it (``_TRIM_OWED`` in
+    :mod:`tui_reader.importers`).
     """
-    tune()  # (before the first parse: see tui_reader.memory)
     book = _Book(data)
     package = _package(book, _rootfile(book))
     if not package.spine:
@@ -802,14 +849,14 @@ def _first_look(
     document but a frameset) and is no preface (which holds its tags in a ``dl``), unparsed.
     ``texts``: where to keep the texts read, by path."""
     seen = 0
-    pacer = Pacer()
+    pacer = Pacer(deferred=texts is not None)
     for path in paths:
         text = _read_text(book, path)
         if text is None:
             continue
         if texts is not None:
             texts[path] = text
-        if _DL_OR_FRAMESET.search(text) is not None:
+        if _may_open_dl_or_frameset(text) and _DL_OR_FRAMESET.search(text) is not None:
             tree = parse_html(text)
             body = tree.body
             readable = body is not None
@@ -1149,6 +1196,13 @@ Searched for from each "<" (a scan in C): a quarter of a millisecond less a docu
 parsing it."""
 
 
+def _may_open_dl_or_frameset(text: str) -> bool:
+    """False when :data:`_DL_OR_FRAMESET` cannot match ``text``: no "<" before a "d" or an "f"
+    in either case (four scans in C, a fifth of the pattern's pass; nor is it compiled for a
+    book whose first documents hold no ``<div`` or ``<font``...)."""
+    return "<d" in text or "<D" in text or "<f" in text or "<F" in text
+
+
 def _clean(raw: str) -> str:
     """Sanitise a metadata value read from XML (its one pass through ``sanitise``)."""
     return clean_line(raw)
@@ -1187,9 +1241,9 @@ def _ao3_fallbacks(story: Story, language: str | None, subjects: list[str]) -> N
     story.source = Source(story.source.path, "ao3-epub")
     story.language = story.language or language
     if story.rating is None:
-        story.rating = next((_clean(s) for s in subjects if rating(s)), None)
+        story.rating = next((_clean(s) for s in subjects if _warnings.rating(s)), None)
     if not story.warnings:
-        found = {w for s in subjects if (w := site_archive_warning(s))}
+        found = {w for s in subjects if (w := _warnings.site_archive_warning(s))}
         story.warnings = [w for w in ARCHIVE_WARNINGS if w in found]
 
 
@@ -1434,9 +1488,9 @@ def _fff_title_page(story: Story, body: LexborNode) -> bool:
     The rating and every site warning are kept verbatim; only warnings that *are* archive
     warnings become ``warnings``. Returns True when the status says the story is complete.
     """
-    header = Header(story=story)  # fills site warnings, series, language... in directly
+    header = _txt_header.Header(story=story)  # fills site warnings, series, language... in directly
     for label, value in _fff_html.title_page(body).items():
-        if label in KNOWN_LABELS:
+        if label in _txt_header.KNOWN_LABELS:
             header.apply(label, value)
         else:
             story.account("boilerplate", label)
@@ -1591,7 +1645,7 @@ class _Generic:
             by_path.setdefault(entry.path, []).append(entry)
         nav = _nav_item(self.package)
         media = {i.path: i.media_type for i in self.package.items.values()}
-        pacer = Pacer()  # each piece is parsed into a tree and dropped: give the pages back
+        pacer = Pacer(deferred=self.first_blocks is not None)  # (pages given back as it goes)
         for path in self.package.spine:
             if media.get(path, "") not in _DOC_TYPES:
                 continue
@@ -1643,9 +1697,9 @@ class _Generic:
         """The dc:subject values: archive warnings, a rating, the rest as tags."""
         for subject in self.subjects:
             value = _clean(subject)
-            if not value or value.casefold() == "fanworks" or rating(value) is not None:
+            if not value or value.casefold() == "fanworks" or _warnings.rating(value) is not None:
                 continue
-            if (name := site_archive_warning(value)) is not None:
+            if (name := _warnings.site_archive_warning(value)) is not None:
                 if value not in story.site_warnings:
                     story.site_warnings.append(value)
                 found = {*story.warnings, name}
@@ -1653,7 +1707,7 @@ class _Generic:
             elif value not in story.tags.additional:
                 story.tags.additional.append(value)
         if story.rating is None:
-            story.rating = next((_clean(s) for s in self.subjects if rating(s)), None)
+            story.rating = next((_clean(s) for s in self.subjects if _warnings.rating(s)), None)
 
     def _fill(
         self, story: Story, flavour: str, *, watch_fff: bool, loose: bool, first_only: bool = False
@@ -1694,11 +1748,13 @@ class _Generic:
             return None, current
         if watch_fff and _is_fff_body(body):
             return False, current
-        if _ao3_html.tag_list(body) is not None or body.css_first("#afterword"):
+        tags = body.css_first("dl") is not None and _ao3_html.tag_list(body) is not None
+        if tags or body.css_first("#afterword"):
             if flavour != "ao3-epub":  # an AO3 book reads these in _fill_ao3
                 _section(story, body, "Afterword" if story.chapters else "Preface")
             return None, current
-        fields = _fff_html.title_page(body)
+        bold = body.css_first("b, strong") is not None  # (title_page reads nothing else)
+        fields = _fff_html.title_page(body) if bold else {}
         if len(fields) >= 3 and ("author" in fields or "rating" in fields):
             if flavour == "fff-epub":
                 _fff_html.apply_title_page(fields, story)
