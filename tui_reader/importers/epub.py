@@ -59,6 +59,7 @@ from tui_reader.importers._html_blocks import (
     element_children,
     has_class,
     inline_text,
+    inner_words,
     next_element,
     note_text,
     parse_html,
@@ -1764,12 +1765,12 @@ class _Generic:
         if kind is not None:
             if first_only and story.chapters:
                 return True, current
-            if body.text(separator=" ").strip() or body_words(child_nodes(body)):
+            if body.text(separator=" ").strip() or inner_words(body):
                 _section(story, body, kind)
             return None, None
         heading = _first_heading(body)
         if current is not None and not part.label and heading is None and self.has_toc:
-            words = body_words(child_nodes(_ao3_cleaned(body) if ao3 else body))
+            words = inner_words(_ao3_cleaned(body) if ao3 else body)
             story.chapters[-1].words += words
             current.append(part)
             if self.first_blocks is not None:  # (the loader's blocks of a piece after the first)
@@ -1802,7 +1803,7 @@ class _Generic:
         else:
             subtitle, subtitle_text = None, ""
         before, after = _ao3_notes(body) if ao3 else ([], [])
-        words = body_words(child_nodes(body))
+        words = inner_words(body)
         if not words and not before and not after:
             shown = [t for t in (heading_text, subtitle_text) if t] if drop_heading else []
             if story.chapters:  # a division heading ("PART II"): it opens the next chapter
