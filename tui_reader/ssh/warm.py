@@ -308,17 +308,23 @@ def session_calls(timeout: float = PROBE_TIMEOUT) -> list[CodeName]:
     return [(str(f), int(line), str(name)) for f, line, name in calls]
 
 
-def _probe_child(
-    slave: int, found: Path, args: list[str], env: dict[str, str], cwd: str
-) -> None:  # pragma: no cover - runs in the probe session
-    """The probe session: on its PTY, the reader run with every call noted; on SIGUSR1 the
-    calls are written to ``found`` and the process ends."""
+def take_terminal(slave: int) -> None:  # pragma: no cover - runs in a forked child
+    """In a forked child: a new session whose controlling terminal is the PTY ``slave``, which
+    becomes its standard input, output and error."""
     os.setsid()
     fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
     for fd in (0, 1, 2):
         os.dup2(slave, fd)
     if slave > 2:
         os.close(slave)
+
+
+def _probe_child(
+    slave: int, found: Path, args: list[str], env: dict[str, str], cwd: str
+) -> None:  # pragma: no cover - runs in the probe session
+    """The probe session: on its PTY, the reader run with every call noted; on SIGUSR1 the
+    calls are written to ``found`` and the process ends."""
+    take_terminal(slave)
     called: dict[types.CodeType, None] = {}
 
     def profile(frame: types.FrameType, event: str, arg: object) -> None:
@@ -940,12 +946,7 @@ class WarmHost:
         self.waiting.clear()
         os.close(self.wake_r)
         os.close(self.wake_w)
-        os.setsid()
-        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
-        for fd in (0, 1, 2):
-            os.dup2(slave, fd)
-        if slave > 2:
-            os.close(slave)
+        take_terminal(slave)
 
     def _reap(self) -> None:
         """Collect ended sessions and tell the server each one's exit status."""
