@@ -147,6 +147,25 @@ def _cjk_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], 
     )
 
 
+def count_runs(text: str) -> int:
+    """``len(text.split())``, the runs of non-space in ``text``, without making the list and its
+    strings. The only white space a printable text holds is " " (every other white-space
+    character is a control or a separator, none printable): with no two together, its runs are
+    the spaces between them plus one, once the ends are stripped (printable is tested first: a
+    long text of many lines stops at its first newline)."""
+    if text.isprintable() and "  " not in text:
+        words = text.strip(" ")
+        return words.count(" ") + 1 if words else 0
+    return len(text.split())
+
+
+def is_collapsed(text: str) -> bool:
+    """True when ``text`` is already as :func:`collapse_whitespace` (and the sanitiser, and
+    :func:`normalise_spaces`) would give it: printable (no control, bidi mark, no-break or other
+    space: none is printable), no two spaces together, none at either end."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
 def count_words(text: str) -> int:
     """Count words the way AO3 does: runs of non-space, each CJK character one word.
 
@@ -155,14 +174,7 @@ def count_words(text: str) -> int:
     ("——", "“"). The count is additive: a text counts the same as its lines one by one.
     """
     if not has_wide(text):
-        if text.isprintable() and "  " not in text:
-            # the only white space a printable text holds is " " (every other white-space
-            # character is a control or a separator, none printable): with no two together,
-            # its words are the spaces between them plus one, once the ends are stripped
-            # (printable first: a long text of many lines stops at its first newline)
-            words = text.strip(" ")
-            return words.count(" ") + 1 if words else 0
-        return len(text.split())
+        return count_runs(text)
     word, cjk_char, punctuation_run, has_cjk_punctuation = _cjk_patterns()
     total = 0
     for match in word.finditer(text):
@@ -199,11 +211,10 @@ def title_key(title: str) -> str:
 def collapse_whitespace(text: str) -> str:
     """``text`` on one line: every run of whitespace (newlines too) as one space, ends stripped.
 
-    A printable text's only white space is " " (every other white-space character is a control
-    or a separator, none printable): with no two together and none at either end it is already
-    so, and is returned as it is, without splitting it into words and joining them again.
+    Text already so (:func:`is_collapsed`) is returned as it is, without splitting it into words
+    and joining them again.
     """
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+    if is_collapsed(text):
         return text
     return " ".join(text.split())
 

@@ -16,7 +16,15 @@ from rich.cells import cell_len, get_character_cell_size
 
 from tui_reader import layout
 from tui_reader.layout import SINGLE_CELLS, Line, single_cells, wrap_items
-from tui_reader.text import LONG_TEXT_BYTES, count_words, has_wide
+from tui_reader.text import (
+    LONG_TEXT_BYTES,
+    count_runs,
+    count_words,
+    has_wide,
+    is_collapsed,
+    normalise_spaces,
+    sanitise,
+)
 
 WIDE = re.compile("[\u3000-\uffef]")
 """What ``has_wide`` looks for, written as the class it stands for."""
@@ -155,3 +163,22 @@ def test_lines_are_lines() -> None:
     assert lines[0] == Line("one two", "body", 0, 0)
     assert lines[0].indent == 0
     assert lines[-1] == Line("", "blank", 0, len(items[0].text) + 1, 0)
+
+
+_SPACED = st.text(
+    alphabet=st.sampled_from(["a", "é", " ", "\t", "\n", "\u00a0", "\u2003", "\u200b", "\x1b"]),
+    max_size=40,
+)
+"""Short texts of words and every kind of white space and control."""
+
+
+@given(_SPACED | st.text(max_size=40))
+def test_count_runs_is_the_split_count(text: str) -> None:
+    assert count_runs(text) == len(text.split())
+
+
+@given(_SPACED | st.text(max_size=40))
+def test_a_collapsed_text_is_left_as_it_is_by_every_pass(text: str) -> None:
+    if is_collapsed(text):
+        assert " ".join(text.split()) == text
+        assert sanitise(text) == text and normalise_spaces(text) == text

@@ -143,8 +143,7 @@ def load_first_chapter(path: str | Path) -> Story | None:
         known = STORY_FORMATS.get(path.suffix.lower())
         module = importlib.import_module(known) if known is not None else None
         story: Story | None
-        streamed = module is not None and hasattr(module, "load_first_file")
-        if module is not None and streamed:
+        if module is not None and hasattr(module, "load_first_file"):
             story = module.load_first_file(path)  # (streams the file, as its load_file does)
         elif module is not None and not hasattr(module, "load_first"):
             return None  # (without reading the file)

@@ -31,8 +31,10 @@ from tui_reader.importers.grammar import attribution, is_scene_break
 from tui_reader.model import Block
 from tui_reader.text import (
     collapse_whitespace,
+    count_runs,
     count_words,
     has_wide,
+    is_collapsed,
     lazy_pattern,
     normalise_spaces,
     sanitise,
@@ -132,10 +134,10 @@ def has_class(node: LexborNode, name: str) -> bool:
 def clean_line(raw: str) -> str:
     """Sanitise one raw line of text and collapse its whitespace (the single sanitise pass).
 
-    A printable line is returned as it is when it has no two spaces together and none at
-    either end: every character the three passes remove or fold (controls, bidi marks, no-break
-    and other spaces, byte-order marks) is unprintable, so each would give it back unchanged."""
-    if raw.isprintable() and "  " not in raw and raw[:1] != " " and raw[-1:] != " ":
+    A line already collapsed (:func:`~tui_reader.text.is_collapsed`) is returned as it is:
+    every character the three passes remove or fold (controls, bidi marks, no-break and other
+    spaces, byte-order marks) is unprintable, so each would give it back unchanged."""
+    if is_collapsed(raw):
         return raw
     return collapse_whitespace(normalise_spaces(sanitise(raw)))
 
@@ -416,7 +418,7 @@ def markup_words(html: str) -> tuple[int, int]:
     if has_wide(text):
         return _line_words(text)
     # No CJK: a line's words are its runs of non-space ("\n" is white space, so the lines'
-    # counts sum to the text's), counted without splitting the line into strings (_runs):
+    # counts sum to the text's), counted without splitting the line into strings (count_runs):
     # a chapter's thousands of words are never made. Splitting the text at once made them
     # all together, and the EPUB index, counting every chapter in a thread while the first
     # one is read, kept their pages resident (the memory benchmark's EPUB peak, medians of
@@ -425,26 +427,15 @@ def markup_words(html: str) -> tuple[int, int]:
     for line in text.split("\n"):
         if not line or line.isspace():
             continue
-        count = _runs(line)
+        count = count_runs(line)
         shown += count
         if is_scene_break(line):
             continue
         opening = line.lstrip()[:1]  # (\s and str.lstrip strip the same characters)
         if opening and opening in _DASHES and _LEADING_DASH.match(line):
-            count = _runs(_LEADING_DASH.sub("", line))
+            count = count_runs(_LEADING_DASH.sub("", line))
         words += count
     return shown, words
-
-
-def _runs(line: str) -> int:
-    """``len(line.split())`` without making the list and its strings: a printable line holds
-    no white space but " " (every other white-space character is a control or a separator),
-    so with no two together its runs are its spaces plus one once the ends are stripped
-    (a chapter's count: 2.0 -> 0.2 M instructions)."""
-    if line.isprintable() and "  " not in line:
-        line = line.strip(" ")
-        return line.count(" ") + 1 if line else 0
-    return len(line.split())
 
 
 def _line_words(text: str) -> tuple[int, int]:
