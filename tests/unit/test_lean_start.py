@@ -157,3 +157,20 @@ def test_opening_a_story_without_cjk_or_a_source_compiles_no_lazy_pattern(tmp_pa
 def test_opening_a_japanese_story_compiles_the_cjk_patterns(tmp_path: Path) -> None:
     compiled = _patterns_compiled_opening(STORIES / "hoshi-o-kazoeru-hito.md", tmp_path / "d")
     assert compiled["text"] == 1  # the check sees what it should
+
+
+def test_the_state_files_lock_loads_no_hashing_or_database(tmp_path: Path) -> None:
+    """Writing the reader's place takes the state file's lock (filelock) a moment after the
+    first frame; that must not bring OpenSSL's hashing or SQLite in with it. filelock 3.20.4
+    imports sqlite3 for a lock kind we do not use, 4.x also ``secrets`` (so ``hashlib``): 1.2
+    MiB resident and ~20 ms, hence the pin in pyproject.toml."""
+    code = (
+        "from pathlib import Path\nfrom tui_reader.state import Position, StateStore\n"
+        f"store = StateStore(Path({str(tmp_path)!r}), 'local')\n"
+        "store.save_position('s', Position(1, 0, 0), write_now=True)\nstore.close()\n"
+    )
+    loaded = loaded_after(code)
+    assert "filelock" in loaded  # (the write took the lock)
+    assert loaded.isdisjoint({"sqlite3", "secrets", "hashlib", "_hashlib"}), sorted(
+        loaded & {"sqlite3", "secrets", "hashlib", "_hashlib"}
+    )

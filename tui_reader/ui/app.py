@@ -38,7 +38,7 @@ from tui_reader.state import Bookmark, HistoryEntry, Position, StateStore
 from tui_reader.story_cache import Fill, adopt_parsed, cached_story, open_story
 from tui_reader.text import collapse_whitespace, sanitise
 from tui_reader.ui import lazy
-from tui_reader.ui.bindings import bindings
+from tui_reader.ui.bindings import bindings, key_display, use_key_tables
 from tui_reader.ui.messages import NotesPreferenceChanged, OpenStory
 from tui_reader.ui.plain import PLAIN_CLASS
 from tui_reader.ui.screens.reader import ReaderScreen
@@ -202,6 +202,7 @@ class TuiReaderApp(App[int]):
         until then the state file is not written either (the changes wait in memory).
         """
         settings = settings or Settings()
+        use_key_tables()  # (Textual's key-to-character question answered without Unicode's names)
         kwargs.setdefault("css_path", app_css(plain=settings.plain, library=Path(target).is_dir()))
         super().__init__(**kwargs)
         # parsed CSS shared by every app of the process (the warm host parses it for sessions);
@@ -276,10 +277,11 @@ class TuiReaderApp(App[int]):
     # --- start-up ---------------------------------------------------------------------------
 
     def get_key_display(self, binding: Binding) -> str:
-        """A key as the footer shows it; in plain mode in words ("enter", "ctrl+p")."""
+        """A key as the footer shows it, as Textual would (:func:`~tui_reader.ui.bindings.
+        key_display`); in plain mode in words ("enter", "ctrl+p")."""
         if self.plain:
             return key_label(binding.key, plain=True)
-        return super().get_key_display(binding)
+        return binding.key_display or key_display(binding.key)
 
     def get_default_screen(self) -> Screen[Any]:
         """The library; or, with one story file opened, its reading screen when nothing has to
