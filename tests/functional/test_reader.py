@@ -9,8 +9,10 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from tui_reader.model import Block, Chapter, Note, Source, Story, WarningGate
+from tui_reader.reading import Anchor
 from tui_reader.state import Position, StateStore
 from tui_reader.ui.dialogs.confirm import ConfirmDialog
+from tui_reader.ui.messages import AnchorChanged
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.widgets.chapter_view import ChapterView
 from tui_reader.ui.widgets.reader_header import ReaderHeader
@@ -172,6 +174,76 @@ async def test_line_page_half_and_ends(tmp_path: Path) -> None:
         assert view.top_line == view.max_top
         await pilot.press("home")
         assert view.top_line == 0
+
+
+async def test_a_page_turn_is_one_frame_with_the_header(tmp_path: Path) -> None:
+    """Each move reaches the terminal as one frame: the new text, and the header's new place
+    ("min left") when it changed, together; not the text first and the header a frame later."""
+    app = ReaderApp(make_story(notes=False), store_for(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        header = app.screen.query_one(ReaderHeader)
+        frames: list[set[int]] = []
+        display = app._display
+
+        def record(screen: object, update: object) -> None:
+            """Keep the rows each frame writes."""
+            spans = getattr(update, "spans", None)
+            if spans:
+                frames.append({y for y, _, _ in spans})
+            display(screen, update)  # type: ignore[arg-type]
+
+        app._display = record  # type: ignore[method-assign]
+        header_moved = 0
+        for key in ("pagedown", "space", "pagedown", "pagedown", "G", "g", "pagedown", "j"):
+            before = str(header.render())
+            frames.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            assert len(frames) == 1, (key, frames)
+            assert 5 in frames[0], (key, frames)  # (a row of the text)
+            if str(header.render()) != before:
+                header_moved += 1
+                assert {0, 1} & frames[0], (key, frames)  # (the header's rows, same frame)
+        assert header_moved >= 3
+
+
+async def test_a_scroll_without_a_key_moves_the_header(tmp_path: Path) -> None:
+    """A scroll no key made (the mouse wheel, the scroll bar) still moves the header and the
+    saved place, through the view's message."""
+    app = ReaderApp(make_story(notes=False), store_for(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = reader(app)
+        view = screen.query_one(ChapterView)
+        header = screen.query_one(ReaderHeader)
+        start = str(header.render())
+        view.go_to_line(view.max_top)  # (as the scroll bar dragged to the end)
+        await pilot.pause()
+        assert str(header.render()) != start
+        assert screen.position().paragraph > 20
+        view.go_to_line(0)
+        await pilot.pause()
+        assert str(header.render()) == start
+
+
+async def test_a_message_older_than_a_keys_move_takes_nothing_back(tmp_path: Path) -> None:
+    """The view's message of a move made before a key's move, arriving after it (the key's
+    move is followed at once), does not take the whole-work view's chapter back."""
+    app = ReaderApp(make_story(notes=False), store_for(tmp_path), position=Position(1, 3, 0))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        screen = reader(app)
+        view = screen.query_one(ChapterView)
+        await pilot.press("pagedown")
+        assert screen.chapter_index == 1
+        stale = AnchorChanged(view, Anchor(0, 0), 0, move=view.moves - 1)  # (in chapter 1)
+        screen.post_message(stale)
+        await pilot.pause()
+        assert screen.chapter_index == 1
+        assert "Chapter 2 of 3" in screen.query_one(ReaderHeader).render().plain
 
 
 async def test_chapters_paging_on_and_back(tmp_path: Path) -> None:

@@ -63,8 +63,8 @@ class OpenStory(Message):
 class AnchorChanged(Message):
     """The reader scrolled: the anchor (what is at the top of the view) changed."""
 
-    def __init__(self, view: Widget, anchor: Anchor, last_item: int) -> None:
-        """Record the new anchor and the last item visible on screen."""
+    def __init__(self, view: Widget, anchor: Anchor, last_item: int, move: int = 0) -> None:
+        """Record the new anchor, the last item visible on screen and the move's number."""
         super().__init__()
         self.view = view
         """The view that scrolled."""
@@ -72,6 +72,9 @@ class AnchorChanged(Message):
         """The new anchor."""
         self.last_item = last_item
         """Index of the last item with a line on screen."""
+        self.move = move
+        """The view's count of anchor changes when this one was posted (a screen that already
+        followed the view this far, or further, has nothing left to do for it)."""
 
     def can_replace(self, message: Message) -> bool:
         """A newer place of the same view replaces one not yet handled (a scroll burst)."""

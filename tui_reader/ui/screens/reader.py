@@ -19,7 +19,7 @@ from textual.screen import Screen
 
 from tui_reader.keys import CLOSE_STORY_HELP
 from tui_reader.model import Story
-from tui_reader.reading import HeaderInfo, ReadingSession, Target, load_chapters
+from tui_reader.reading import Anchor, HeaderInfo, ReadingSession, Target, load_chapters
 from tui_reader.state import Position, StateStore
 from tui_reader.ui import lazy
 from tui_reader.ui.bindings import bindings
@@ -119,6 +119,8 @@ class ReaderScreen(Screen[None]):
         self._next_when_indexed: int | None = None
         """The chapter asked for with "next chapter" while only the first chapter was read (it
         opens when the whole story arrives)."""
+        self._followed = 0
+        """The view's move (:attr:`ChapterView.moves`) the screen last followed."""
 
     # the session's state, as the screen showed it before the session existed
     chapter_index = property(lambda self: self.session.chapter, doc="The chapter at the top.")
@@ -344,10 +346,24 @@ class ReaderScreen(Screen[None]):
     # --- view messages ----------------------------------------------------------------------
 
     def on_anchor_changed(self, event: AnchorChanged) -> None:
+        """Follow the view's move, unless a key's move already followed it (or a later one)."""
+        if event.view is self.view and event.move > self._followed:
+            self._follow(event.anchor, event.last_item, event.move)
+
+    def _follow_key(self) -> None:
+        """After a key moved the view: follow it now, not when its message arrives, so the
+        header changes in the same frame as the text (one frame per page turn, not two: the
+        screen's update could run between the scroll and the message)."""
+        view = self.view
+        if view.moves > self._followed:
+            self._follow(view.reading_anchor, view.last_visible_item, view.moves)
+
+    def _follow(self, anchor: Anchor, last_item: int, move: int) -> None:
         """Save the place, mark chapters read, follow chapters in the whole-work view."""
+        self._followed = move
         if not self.session.items or self.session.waiting is not None:
             return
-        changed, offer = self.session.scrolled(event.anchor, event.last_item)
+        changed, offer = self.session.scrolled(anchor, last_item)
         if offer:
             self.action_status(offer=True)
         self._moved(write_now=changed)
@@ -380,14 +396,17 @@ class ReaderScreen(Screen[None]):
     def action_line(self, count: int) -> None:
         """Scroll by lines."""
         self.view.scroll_lines(count)
+        self._follow_key()
 
     def action_page(self, pages: int) -> None:
         """Page (on into the next or previous chapter at the ends)."""
         self.view.page(pages)
+        self._follow_key()
 
     def action_half(self, direction: int) -> None:
         """Half a page."""
         self.view.page(0.5 * direction)
+        self._follow_key()
 
     def action_chapter_start(self) -> None:
         """The chapter's first line."""
@@ -395,6 +414,7 @@ class ReaderScreen(Screen[None]):
             self.view.scroll_to_item(self.session.chapter_first(self.session.chapter) or 0)
         else:
             self.view.to_start()
+        self._follow_key()
 
     def action_chapter_end(self) -> None:
         """The chapter's last page."""
@@ -402,6 +422,7 @@ class ReaderScreen(Screen[None]):
             self._to_chapter_end(self.session.chapter)
         else:
             self.view.to_end()
+        self._follow_key()
 
     def action_chapter(self, step: int) -> None:
         """Next or previous chapter. Asked for the next one while only the first chapter is
@@ -421,6 +442,7 @@ class ReaderScreen(Screen[None]):
             self.view.next_paragraph()
         else:
             self.view.previous_paragraph()
+        self._follow_key()
 
     def action_index(self) -> None:
         """The chapter index; jump to the chosen chapter."""

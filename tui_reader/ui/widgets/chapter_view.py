@@ -92,6 +92,8 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         """(column width, view height) the lines were laid out for."""
         self._restoring = False
         """True while the view scrolls itself to the anchor (the anchor must not change)."""
+        self.moves = 0
+        """Anchor changes announced so far (each :class:`AnchorChanged` carries its number)."""
         self._cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)
         """Rendered strips keyed by (line, width, generation)."""
         self._generation = 0
@@ -237,7 +239,7 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         anchor = Anchor(line.item, line.offset)
         if anchor != self.reading_anchor:
             self.reading_anchor = anchor
-            self.post_message(AnchorChanged(self, anchor, self.last_visible_item))
+            self.announce()
 
     @property
     def last_visible_item(self) -> int:
@@ -248,8 +250,11 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         return self.lines[bottom].item
 
     def announce(self) -> None:
-        """Post the current anchor (after items were set)."""
-        self.post_message(AnchorChanged(self, self.reading_anchor, self.last_visible_item))
+        """Post the current anchor (after a scroll, or items set), numbered (:attr:`moves`)."""
+        self.moves += 1
+        self.post_message(
+            AnchorChanged(self, self.reading_anchor, self.last_visible_item, self.moves)
+        )
 
     def go_to(self, anchor: Anchor) -> None:
         """Put ``anchor`` at the top (the anchor is set exactly, then announced)."""
