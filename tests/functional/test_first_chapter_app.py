@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from test_app import screen_text
+from textual.widgets import Input
 
 from benchmarks.generate import make_story
 from tui_reader.importers import load_first_chapter, load_story
@@ -24,6 +25,7 @@ from tui_reader.ui.app import TuiReaderApp
 from tui_reader.ui.dialogs.chapter_index import ChapterIndexScreen
 from tui_reader.ui.dialogs.confirm import ConfirmDialog
 from tui_reader.ui.screens.reader import ReaderScreen
+from tui_reader.ui.widgets.chapter_view import ChapterView
 from tui_reader.ui.widgets.reader_header import ReaderHeader
 
 SIZE = (100, 32)
@@ -365,3 +367,73 @@ async def test_a_whole_story_warning_of_more_asks_again(
         await pilot.press("n")  # declined: the story closes, with nothing of it read on
         await settle(app, pilot, lambda: not app.is_running)
     assert app.return_code == 0
+
+
+def later_phrase(book: Path) -> str:
+    """Words that open the book's third chapter and are found in neither chapter before."""
+    story = load_story(book)
+    before = " ".join(b.text for c in story.chapters[:2] for b in c.blocks).casefold()
+    words = story.chapters[2].blocks[0].text.split()
+    for count in range(3, len(words)):
+        phrase = " ".join(words[:count])
+        if phrase.casefold() not in before:
+            return phrase
+    raise AssertionError("chapter 3 opens with words chapters 1 and 2 have")
+
+
+async def test_a_search_asked_early_runs_over_the_whole_story(
+    book: Path, data_dir: Path, held_back: Callable[..., Any]
+) -> None:
+    """A search before the rest of the story is read is not "not found" for a word of a later
+    chapter: the reader is told the rest is being read, and the search runs over every chapter
+    once it is."""
+    wanted = later_phrase(book)
+    first = load_first_chapter(book)
+    read_whole = held_back(book)
+    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        app.screen.query_one("#search", Input).value = wanted
+        await pilot.press("enter")
+        await settle(app, pilot, lambda: bool(app._notifications), workers=False)
+        assert [n.message for n in app._notifications] == ["Reading the rest of the story…"]
+        read_whole.release()
+        await settle(app, pilot, lambda: "Chapter 3 of 4" in header(app))
+        assert "Chapter 3 of 4" in header(app)
+        assert wanted in " ".join(screen_text(app).split())
+        assert any(n.message.endswith("matches") for n in app._notifications)
+
+
+async def test_what_waits_for_a_rest_that_fails_is_done_on_the_first_chapter(
+    book: Path, data_dir: Path
+) -> None:
+    """The rest of the story cannot be read after a search was asked for: the search runs on
+    the first chapter (a later chapter's words are then not found), and "next chapter" no
+    longer waits for a rest that will not come."""
+    wanted = later_phrase(book)
+    release = threading.Event()
+
+    def fails() -> tuple[Story, Fill | None]:
+        release.wait(timeout=30)
+        raise StoryError(str(book), "the second half is gone")
+
+    first = load_first_chapter(book)
+    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=fails)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        app.screen.query_one("#search", Input).value = wanted
+        await pilot.press("enter")
+        await settle(app, pilot, lambda: bool(app._notifications), workers=False)
+        assert [n.message for n in app._notifications] == ["Reading the rest of the story…"]
+        release.set()
+        await settle(app, pilot, lambda: len(app._notifications) >= 3)
+        messages = [n.message for n in app._notifications]
+        assert messages[1:] == ["the second half is gone", f"Not found: {wanted}"]
+        app.screen.query_one(ChapterView).focus()
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot, lambda: len(app._notifications) >= 4, workers=False)
+        assert [n.message for n in app._notifications][-1] == "No next chapter."

@@ -472,6 +472,9 @@ class TuiReaderApp(App[int]):
         if shown:
             title = f"Cannot open {self.shown_name(error.path)}"
             self.notify(error.reason, title=title, severity="error")
+            for screen in self.screen_stack:
+                if isinstance(screen, ReaderScreen) and screen.indexing:
+                    screen.rest_unreadable()
         else:
             line = f"error: {self.shown_name(error.path)}: {error.reason}"
             self.exit(1, return_code=1, message=Text(self.shown_text(line)))

@@ -121,6 +121,11 @@ class ReaderScreen(Screen[None]):
         opens when the whole story arrives)."""
         self._followed = 0
         """The view's move (:attr:`ChapterView.moves`) the screen last followed."""
+        self._search_when_indexed: str | None = None
+        """A search asked for while only the first chapter was read (it runs over the whole
+        story when that arrives)."""
+        self._rest_unreadable = False
+        """The rest of the story could not be read (nothing waits for it any more)."""
 
     # the session's state, as the screen showed it before the session existed
     chapter_index = property(lambda self: self.session.chapter, doc="The chapter at the top.")
@@ -177,6 +182,23 @@ class ReaderScreen(Screen[None]):
         wanted, self._next_when_indexed = self._next_when_indexed, None
         if shown and wanted is not None and wanted < len(story.chapters):
             self._go(Target(wanted))  # (the reader asked for the next chapter meanwhile)
+        query, self._search_when_indexed = self._search_when_indexed, None
+        if shown and query is not None:
+            self.on_search_requested(SearchRequested(query))  # (asked for meanwhile)
+
+    def rest_unreadable(self) -> None:
+        """The rest of the story could not be read (the app says why): what waited for it is
+        done on the first chapter alone (a search), or dropped (the next chapter)."""
+        self._rest_unreadable = True
+        self._next_when_indexed = None
+        query, self._search_when_indexed = self._search_when_indexed, None
+        if query is not None:
+            self.on_search_requested(SearchRequested(query))
+
+    @property
+    def _waits_for_rest(self) -> bool:
+        """True while only the first chapter is read and the rest is still coming."""
+        return self.indexing and not self._rest_unreadable
 
     def _refresh_state(self) -> None:
         """Re-read what another session may change (in a thread: it reads the state file)."""
@@ -430,7 +452,7 @@ class ReaderScreen(Screen[None]):
         target = self.session.chapter_step(step)
         if target is not None:
             self._go(target)
-        elif step > 0 and self.indexing:
+        elif step > 0 and self._waits_for_rest:
             self._next_when_indexed = self.session.chapter + 1
             self.notify("Reading the rest of the story…", timeout=2)
         else:
@@ -527,7 +549,13 @@ class ReaderScreen(Screen[None]):
         self.view.focus()
 
     def on_search_requested(self, event: SearchRequested) -> None:
-        """Search every chapter (parsed first, in a thread, when some are not yet)."""
+        """Search every chapter (parsed first, in a thread, when some are not yet). Asked for
+        while only the first chapter is read (first chapter first), it runs once the whole story
+        arrives: a word of a later chapter is not "not found" meanwhile."""
+        if self._waits_for_rest:
+            self._search_when_indexed = event.query
+            self.notify("Reading the rest of the story…", timeout=2)
+            return
         unparsed = self.session.unparsed()
         if unparsed:
             work = partial(self._parse, unparsed, SearchReady(event.query))
