@@ -381,6 +381,18 @@ def later_phrase(book: Path) -> str:
     raise AssertionError("chapter 3 opens with words chapters 1 and 2 have")
 
 
+async def search_early(app: TuiReaderApp, pilot, query: str) -> None:  # type: ignore[no-untyped-def]
+    """Search for ``query`` while only the first chapter is read: the reader is told the rest
+    of the story is being read (nothing is searched yet)."""
+    await pilot.pause()
+    await pilot.press("slash")
+    await pilot.pause()
+    app.screen.query_one("#search", Input).value = query
+    await pilot.press("enter")
+    await settle(app, pilot, lambda: bool(app._notifications), workers=False)
+    assert [n.message for n in app._notifications] == ["Reading the rest of the story…"]
+
+
 async def test_a_search_asked_early_runs_over_the_whole_story(
     book: Path, data_dir: Path, held_back: Callable[..., Any]
 ) -> None:
@@ -392,13 +404,7 @@ async def test_a_search_asked_early_runs_over_the_whole_story(
     read_whole = held_back(book)
     app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("slash")
-        await pilot.pause()
-        app.screen.query_one("#search", Input).value = wanted
-        await pilot.press("enter")
-        await settle(app, pilot, lambda: bool(app._notifications), workers=False)
-        assert [n.message for n in app._notifications] == ["Reading the rest of the story…"]
+        await search_early(app, pilot, wanted)
         read_whole.release()
         await settle(app, pilot, lambda: "Chapter 3 of 4" in header(app))
         assert "Chapter 3 of 4" in header(app)
@@ -422,13 +428,7 @@ async def test_what_waits_for_a_rest_that_fails_is_done_on_the_first_chapter(
     first = load_first_chapter(book)
     app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=fails)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("slash")
-        await pilot.pause()
-        app.screen.query_one("#search", Input).value = wanted
-        await pilot.press("enter")
-        await settle(app, pilot, lambda: bool(app._notifications), workers=False)
-        assert [n.message for n in app._notifications] == ["Reading the rest of the story…"]
+        await search_early(app, pilot, wanted)
         release.set()
         await settle(app, pilot, lambda: len(app._notifications) >= 3)
         messages = [n.message for n in app._notifications]
