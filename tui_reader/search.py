@@ -1032,9 +1032,6 @@ class _CliProgress:
             )
             self._progress.start()
             self._task = self._progress.add_task("index", total=total)
-            self._progress.update(self._task, completed=done, total=total)
-            self._progress.refresh()  # (on screen now: the next auto refresh is 0.1 s away)
-            return
         self._progress.update(self._task, completed=done, total=total)
 
     def close(self) -> None:
