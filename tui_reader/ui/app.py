@@ -391,7 +391,7 @@ class TuiReaderApp(App[int]):
             try:
                 story, fill = whole()
             except StoryError as exc:
-                self.call_from_thread(self._whole_failed, exc, shown)
+                self.call_from_thread(self._whole_failed, first, exc, shown)
                 return
             adopt_parsed(first, story)  # (chapter 1 is not parsed a second time)
             self.call_from_thread(self._whole_story, first, story, fill, shown)
@@ -466,14 +466,14 @@ class TuiReaderApp(App[int]):
 
         self.push_screen(confirm_dialog().warning(story), answered)
 
-    def _whole_failed(self, error: StoryError, shown: bool) -> None:
+    def _whole_failed(self, first: Story, error: StoryError, shown: bool) -> None:
         """The whole story could not be read after its first chapter was: say why (in one line);
         with nothing shown yet, end as a file that cannot be opened does."""
         if shown:
             title = f"Cannot open {self.shown_name(error.path)}"
             self.notify(error.reason, title=title, severity="error")
             for screen in self.screen_stack:
-                if isinstance(screen, ReaderScreen) and screen.indexing:
+                if isinstance(screen, ReaderScreen) and screen.story is first:
                     screen.rest_unreadable()
         else:
             line = f"error: {self.shown_name(error.path)}: {error.reason}"

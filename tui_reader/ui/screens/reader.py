@@ -182,17 +182,20 @@ class ReaderScreen(Screen[None]):
         wanted, self._next_when_indexed = self._next_when_indexed, None
         if shown and wanted is not None and wanted < len(story.chapters):
             self._go(Target(wanted))  # (the reader asked for the next chapter meanwhile)
-        query, self._search_when_indexed = self._search_when_indexed, None
-        if shown and query is not None:
-            self.on_search_requested(SearchRequested(query))  # (asked for meanwhile)
+        self._run_waiting_search(shown)  # (asked for meanwhile)
 
     def rest_unreadable(self) -> None:
         """The rest of the story could not be read (the app says why): what waited for it is
         done on the first chapter alone (a search), or dropped (the next chapter)."""
         self._rest_unreadable = True
         self._next_when_indexed = None
+        self._run_waiting_search(True)
+
+    def _run_waiting_search(self, run: bool) -> None:
+        """The search asked for while only the first chapter was read, if one was: run now
+        (``run``), or dropped."""
         query, self._search_when_indexed = self._search_when_indexed, None
-        if query is not None:
+        if run and query is not None:
             self.on_search_requested(SearchRequested(query))
 
     @property
