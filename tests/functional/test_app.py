@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.pilot import screen_text
+from tests.fixtures.pilot import screen_text, type_text
 from tui_reader.config import Settings
 from tui_reader.importers import load_story
 from tui_reader.state import StateStore
@@ -265,8 +265,7 @@ async def test_the_palette_on_the_reading_screen_goes_to_a_chapter(
     async with app.run_test(size=SIZE) as pilot:
         await open_row(app, pilot, QUIET)
         await pilot.press("ctrl+p")
-        for key in "Go to chapter 3":
-            await pilot.press("space" if key == " " else key)
+        await type_text(pilot, "Go to chapter 3")
         await pilot.pause(0.3)
         assert "Go to chapter 3: The Jam" in screen_text(app)
         await pilot.press("enter")

@@ -40,6 +40,13 @@ def book(tmp_path: Path) -> Path:
     return make_story(tmp_path / "lib", 20_000, "epub").path
 
 
+def first_chapter_app(
+    book: Path, data_dir: Path, whole: Callable[[], tuple[Story, Fill | None]]
+) -> TuiReaderApp:
+    """The app on ``book``'s first chapter (its quick read), the whole story read by ``whole``."""
+    return TuiReaderApp(book, data_dir=data_dir, story=load_first_chapter(book), whole=whole)
+
+
 async def settle(app: TuiReaderApp, pilot, done, *, workers: bool = True) -> None:  # type: ignore[no-untyped-def]
     """Let the app run until ``done()`` (bounded by pauses, not by a clock); ``workers``: wait
     for the workers running each time."""
@@ -108,9 +115,8 @@ async def test_the_chapter_index_opened_early_fills_in_with_the_whole_story(
 ) -> None:
     """Opened before the rest of the story is read, the index says so; it lists every chapter
     once the whole story arrives, and a chapter chosen there opens."""
-    first = load_first_chapter(book)
     read_whole = held_back(book)
-    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
+    app = first_chapter_app(book, data_dir, read_whole)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("t")
@@ -134,9 +140,8 @@ async def test_next_chapter_asked_early_opens_when_the_whole_story_arrives(
 ) -> None:
     """ "Next chapter" before the rest of the story is read is not "no next chapter": the reader
     is told the rest is being read, and chapter 2 opens once it is."""
-    first = load_first_chapter(book)
     read_whole = held_back(book)
-    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
+    app = first_chapter_app(book, data_dir, read_whole)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("]")
@@ -154,10 +159,7 @@ async def test_a_place_further_on_waits_for_the_whole_story(book: Path, data_dir
     store = StateStore(data_dir, "local")
     store.save_position(whole.story_id, Position(2, 3, 0), write_now=True)
     store.close()
-    first = load_first_chapter(book)
-    app = TuiReaderApp(
-        book, data_dir=data_dir, story=first, whole=partial(open_story, book, data_dir)
-    )
+    app = first_chapter_app(book, data_dir, partial(open_story, book, data_dir))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot, lambda: isinstance(app.screen, ReaderScreen))
         assert isinstance(app.screen, ReaderScreen)
@@ -173,8 +175,7 @@ async def test_a_whole_story_that_fails_is_said_in_one_line(book: Path, data_dir
     def fails() -> tuple[Story, Fill | None]:
         raise StoryError(str(book), "the second half is gone")
 
-    first = load_first_chapter(book)
-    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=fails)
+    app = first_chapter_app(book, data_dir, fails)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot, lambda: bool(app._notifications))
         assert isinstance(app.screen, ReaderScreen)
@@ -400,9 +401,8 @@ async def test_a_search_asked_early_runs_over_the_whole_story(
     chapter: the reader is told the rest is being read, and the search runs over every chapter
     once it is."""
     wanted = later_phrase(book)
-    first = load_first_chapter(book)
     read_whole = held_back(book)
-    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=read_whole)
+    app = first_chapter_app(book, data_dir, read_whole)
     async with app.run_test(size=SIZE) as pilot:
         await search_early(app, pilot, wanted)
         read_whole.release()
@@ -425,8 +425,7 @@ async def test_what_waits_for_a_rest_that_fails_is_done_on_the_first_chapter(
         release.wait(timeout=30)
         raise StoryError(str(book), "the second half is gone")
 
-    first = load_first_chapter(book)
-    app = TuiReaderApp(book, data_dir=data_dir, story=first, whole=fails)
+    app = first_chapter_app(book, data_dir, fails)
     async with app.run_test(size=SIZE) as pilot:
         await search_early(app, pilot, wanted)
         release.set()

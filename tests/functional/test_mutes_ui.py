@@ -11,7 +11,7 @@ from rich.text import Text
 from test_app import open_row, screen_text
 from textual.widgets import OptionList
 
-from tests.fixtures.pilot import library_titles, settle
+from tests.fixtures.pilot import library_titles, settle, type_text
 from tui_reader.state import StateStore
 from tui_reader.ui.app import TuiReaderApp
 from tui_reader.ui.dialogs.mute import MuteDialog
@@ -84,8 +84,7 @@ async def test_mute_an_author_reveal_relaunch_and_unmute(library: Path, data_dir
         assert "A Quiet Orchard" not in library_titles(again)
         assert "1 muted" in screen_text(again)
         await pilot.press("ctrl+p")
-        for key in "Muted authors":
-            await pilot.press("space" if key == " " else key)
+        await type_text(pilot, "Muted authors")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(again, pilot)
@@ -148,8 +147,7 @@ async def test_palette_mutes_the_highlighted_story(library: Path, data_dir: Path
         await settle(app, pilot)
         await to_row(app, pilot, QUIET)
         await pilot.press("ctrl+p")
-        for key in "Mute author":
-            await pilot.press("space" if key == " " else key)
+        await type_text(pilot, "Mute author")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(app, pilot)
@@ -175,8 +173,7 @@ async def test_the_reader_palette_mutes_the_story_being_read(library: Path, data
         reader = app.screen
         assert isinstance(reader, ReaderScreen)
         await pilot.press("ctrl+p")
-        for key in "Mute author":
-            await pilot.press("space" if key == " " else key)
+        await type_text(pilot, "Mute author")
         await pilot.pause(0.3)
         assert "Mute this story's author" in screen_text(app)
         await pilot.press("enter")

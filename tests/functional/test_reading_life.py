@@ -6,7 +6,7 @@ from pathlib import Path
 
 from test_app import open_row, screen_text
 
-from tests.fixtures.pilot import library_titles, settle
+from tests.fixtures.pilot import library_titles, settle, type_text
 from tui_reader.importers import load_story
 from tui_reader.state import Position
 from tui_reader.ui.app import TuiReaderApp
@@ -30,8 +30,7 @@ async def test_search_screen_finds_and_opens_the_paragraph(library: Path, data_d
         await pilot.press("S")
         await settle(app, pilot)
         assert isinstance(app.screen, SearchScreen)
-        for key in "church ladder":
-            await pilot.press("space" if key == " " else key)
+        await type_text(pilot, "church ladder")
         await settle(app, pilot)
         await pilot.pause(0.2)
         text = screen_text(app)
@@ -232,8 +231,7 @@ async def test_palette_command_hides_and_shows_a_warning(library: Path, data_dir
         await settle(app, pilot)
         assert "The Ninth Bell" in library_titles(app)
         await pilot.press("ctrl+p")
-        for key in "Hide stories warned: Graphic":
-            await pilot.press("space" if key == " " else key)
+        await type_text(pilot, "Hide stories warned: Graphic")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(app, pilot)

@@ -19,7 +19,7 @@ from pathlib import Path
 from test_app import open_row, screen_text
 
 from tests.fixtures.fanficfare import GROWING, GROWN, FanFicFare, personal_ini
-from tests.fixtures.pilot import settle, top_paragraph
+from tests.fixtures.pilot import settle, top_paragraph, type_text
 from tui_reader.importers import load_story
 from tui_reader.state import StateStore
 from tui_reader.ui.app import TuiReaderApp
@@ -88,8 +88,7 @@ async def test_update_then_a_new_format_keeps_the_place_bookmark_and_status(
         story_id = screen.story.story_id
         await pilot.press("m")  # bookmark, with a note
         await pilot.pause()
-        for key in "the fog":
-            await pilot.press("space" if key == " " else key)
+        await type_text(pilot, "the fog")
         await pilot.press("enter")
         await settle(app, pilot)
         app.store.set_status(story_id, "reading")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.fanficfare import GROWING, GROWN, FanFicFare, personal_ini
+from tests.fixtures.pilot import type_text
 from tui_reader.ui.app import TuiReaderApp
 from tui_reader.ui.commands import ReaderCommands
 from tui_reader.ui.screens.library import LibraryScreen
@@ -47,8 +48,7 @@ async def test_hosted_readers_are_never_offered_updates(library: Path, data_dir:
         await pilot.pause()
         assert "Check for updates" not in await commands(app, "check for updates")
         await pilot.press("ctrl+p")
-        for key in "Check for updates":
-            await pilot.press("space" if key == " " else key)
+        await type_text(pilot, "Check for updates")
         await pilot.pause(0.3)
         await pilot.press("enter")  # whatever it picks, it is not an update
         await pilot.pause()
