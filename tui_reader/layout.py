@@ -116,6 +116,9 @@ def _end_text(story: Story, index: int) -> str:
     total = story.chapters_total
     if total is not None and total > len(chapters):
         return f"End of the story so far — {len(chapters)} of {total} chapters"
+    if total is None and story.in_progress:
+        count = len(chapters)
+        return f"End of the story so far — {count} chapter{'' if count == 1 else 's'}, more to come"
     return "The End"
 
 

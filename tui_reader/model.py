@@ -503,6 +503,7 @@ _STORY_FIELDS = (
     "front_matter",
     "back_matter",
     "accounted",
+    "in_progress",
 )
 
 
@@ -535,6 +536,10 @@ class Story(Value, fields=_STORY_FIELDS, hidden=("chapters", "front_matter", "ba
     """AO3-style tags."""
     chapters_total: int | None
     """Chapters the story will have when finished (the 20 of "3/20"); None when unknown."""
+    in_progress: bool
+    """True when the source says the story is not finished though its planned total is unknown:
+    AO3's "Chapters: 9/?", a status of "In-Progress". False for a story that says it is complete
+    and for one that says nothing (a book)."""
     notes: list[Note]
     """Story-level author's notes."""
     chapters: list[Chapter]
@@ -578,6 +583,7 @@ class Story(Value, fields=_STORY_FIELDS, hidden=("chapters", "front_matter", "ba
         front_matter: list[Section] | None = None,
         back_matter: list[Section] | None = None,
         accounted: dict[str, int] | None = None,
+        in_progress: bool = False,
     ) -> None:
         """A story; the lists, tags and counts not given are new and empty."""
         self.title = title
@@ -591,6 +597,7 @@ class Story(Value, fields=_STORY_FIELDS, hidden=("chapters", "front_matter", "ba
         self.warning_gates = [] if warning_gates is None else warning_gates
         self.tags = Tags() if tags is None else tags
         self.chapters_total = chapters_total
+        self.in_progress = in_progress
         self.notes = [] if notes is None else notes
         self.chapters = [] if chapters is None else chapters
         self.series = [] if series is None else series
@@ -666,6 +673,7 @@ class Story(Value, fields=_STORY_FIELDS, hidden=("chapters", "front_matter", "ba
             "warning_gates": [g.to_dict() for g in self.warning_gates],
             "tags": self.tags.to_dict(),
             "chapters_total": self.chapters_total,
+            "in_progress": self.in_progress,
             "words": self.words,
             "notes": [n.to_dict() for n in self.notes],
             "chapters": [c.to_dict() for c in self.chapters],

@@ -283,6 +283,7 @@ def _story(header: dict[str, Any], path: Path, entry: Path, token: bytes, start:
         warning_gates=[WarningGate(_int(g[0]), _str(g[1])) for g in _list(meta["warning_gates"])],
         tags=_tags(meta["tags"]),
         chapters_total=_opt_int(meta["chapters_total"]),
+        in_progress=_bool(meta["in_progress"]),
         notes=[Note(_position(n[0]), _str(n[1])) for n in _list(meta["notes"])],
         series=[Series(_str(s[0]), _opt_int(s[1])) for s in _list(meta["series"])],
         language=_opt_str(meta["language"]),
@@ -397,6 +398,13 @@ def _str(value: Any) -> str:
 def _opt_str(value: Any) -> str | None:
     """``value`` if it is a string or None."""
     return None if value is None else _str(value)
+
+
+def _bool(value: Any) -> bool:
+    """``value`` if it is a bool."""
+    if not isinstance(value, bool):
+        raise _Damaged("expected true or false")
+    return value
 
 
 def _int(value: Any) -> int:
@@ -524,6 +532,7 @@ def _meta(story: Story) -> dict[str, Any]:
         "warning_gates": [[g.before_chapter, g.reason] for g in story.warning_gates],
         "tags": [tags.fandoms, tags.relationships, tags.characters, tags.additional],
         "chapters_total": story.chapters_total,
+        "in_progress": story.in_progress,
         "notes": [[n.position, n.text] for n in story.notes],
         "series": [[s.name, s.index] for s in story.series],
         "language": story.language,

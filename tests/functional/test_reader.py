@@ -441,6 +441,7 @@ async def test_search_across_wrapped_line_and_chapters(tmp_path: Path) -> None:
         await pilot.pause()
         screen = reader(app)
         assert len(screen.matches) == 2
+        assert app._notifications and list(app._notifications)[-1].message == "2 matches"
         assert top_line(app) == "A single Lanternwick hung by the door."
         await pilot.press("n")
         await pilot.pause()
@@ -449,6 +450,11 @@ async def test_search_across_wrapped_line_and_chapters(tmp_path: Path) -> None:
         await pilot.press("N")
         await pilot.pause()
         assert screen.chapter_index == 0
+        # one match is "1 match"
+        await pilot.press("slash", *"quay", "enter")
+        await pilot.pause()
+        assert len(screen.matches) == 1
+        assert list(app._notifications)[-1].message == "1 match"
 
 
 async def test_markup_and_escapes_are_literal(tmp_path: Path) -> None:

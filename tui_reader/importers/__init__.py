@@ -26,7 +26,7 @@ from tui_reader.model import Story, StoryError
 from tui_reader.paths import STORY_FORMATS
 from tui_reader.text import collapse_whitespace
 
-IMPORTER_VERSION = 2
+IMPORTER_VERSION = 3
 """Bumped whenever any importer's output changes (a chapter split, a block, a word count, a
 metadata field): the story index cache (:mod:`tui_reader.story_cache`) drops every entry made
 by another version."""

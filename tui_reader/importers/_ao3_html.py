@@ -136,7 +136,13 @@ def apply_tags(dl: LexborNode, story: Story) -> None:
         elif label == "series":
             story.series.extend(s for s in _series(node) if s not in story.series)
         elif label == "stats":
-            story.chapters_total = chapters_total(inline_text(node), story.chapters_total)
+            stats = inline_text(node)
+            story.chapters_total = chapters_total(stats, story.chapters_total)
+            story.in_progress = _UNKNOWN_TOTAL.search(stats) is not None
+
+
+_UNKNOWN_TOTAL = lazy_pattern(r"Chapters:\s*\d+\s*/\s*\?", re.IGNORECASE)
+"""AO3's stats for a work in progress whose planned total is unknown ("Chapters: 9/?")."""
 
 
 def chapters_total(stats: str, default: int | None = None) -> int | None:

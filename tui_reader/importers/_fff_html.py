@@ -21,7 +21,7 @@ from tui_reader.importers._html_blocks import (
     note_text,
     serialise,
 )
-from tui_reader.importers._txt_header import series_value, split_list
+from tui_reader.importers._txt_header import series_value, split_list, unfinished_status
 from tui_reader.importers.warnings import site_archive_warning
 from tui_reader.model import ARCHIVE_WARNINGS, Chapter, Story
 from tui_reader.text import lazy_pattern
@@ -155,6 +155,9 @@ def apply_title_page(fields: dict[str, str], story: Story) -> None:
     if url := fields.get("story url") or fields.get("url"):
         story.source_url = story.source_url or url
     story.chapters_total = _chapters_total(fields.get("chapters", ""), fields.get("status", ""))
+    story.in_progress = unfinished_status(fields.get("status", "")) or bool(
+        re.match(r"\s*\d+\s*/\s*\?", fields.get("chapters", ""))
+    )
 
 
 def _chapters_total(chapters: str, status: str) -> int | None:

@@ -61,6 +61,17 @@ def series_value(value: str) -> Series:
     return Series(m.group("name"), int(m.group("index")))
 
 
+UNFINISHED_STATUSES = frozenset(
+    ("inprogress", "incomplete", "ongoing", "wip", "workinprogress", "unfinished")
+)
+"""Status words (letters only, case folded) that say a story is not finished."""
+
+
+def unfinished_status(value: str) -> bool:
+    """True when a status field says the story is not finished ("In-Progress", "WIP")."""
+    return "".join(c for c in value.casefold() if c.isalpha()) in UNFINISHED_STATUSES
+
+
 _HEADER_FIELDS = (
     "title",
     "author",
@@ -97,6 +108,8 @@ class Header(Value, fields=_HEADER_FIELDS):
     """The N of "Total Chapters: N" or "Chapters: 3/N"."""
     completed: bool
     """True when the status says the story is complete."""
+    in_progress: bool
+    """True when the header says the story is unfinished ("Status: In-Progress", "3/?")."""
 
     def __init__(
         self,
@@ -120,6 +133,7 @@ class Header(Value, fields=_HEADER_FIELDS):
         self.tags = Tags() if tags is None else tags
         self.chapters_total = chapters_total
         self.completed = completed
+        self.in_progress = False
 
     def apply(self, label: str, value: str) -> None:
         """Take one header line into account (its label and value are accounted for)."""
@@ -159,6 +173,7 @@ class Header(Value, fields=_HEADER_FIELDS):
             self._chapters(value, total=label == "total chapters")
         elif label in ("status", "completed"):
             self.completed = value.strip().lower() in ("completed", "complete", "yes", "true")
+            self.in_progress = self.in_progress or unfinished_status(value)
 
     def _warnings(self, value: str) -> None:
         """A warnings field: every warning verbatim, and AO3's names also as archive warnings."""
@@ -186,3 +201,5 @@ class Header(Value, fields=_HEADER_FIELDS):
                 self.chapters_total = int(m.group(1))
         elif m.group(2).isdigit():
             self.chapters_total = int(m.group(2))
+        else:
+            self.in_progress = True  # "3/?": more chapters to come, how many unknown

@@ -1507,6 +1507,7 @@ def _fff_title_page(story: Story, body: LexborNode) -> bool:
     story.warnings = header.warnings
     story.tags = header.tags
     story.chapters_total = header.chapters_total
+    story.in_progress = header.in_progress
     return header.completed
 
 

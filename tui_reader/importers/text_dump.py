@@ -535,6 +535,7 @@ def _story(
     story.warnings = list(header.warnings)
     story.tags = header.tags
     story.chapters_total = header.chapters_total
+    story.in_progress = header.in_progress
     if story.chapters_total is None and header.completed and whole:
         story.chapters_total = len(chapters)
     story.notes = [Note("before", n) for n in notes]

@@ -574,7 +574,8 @@ class ReaderScreen(Screen[None]):
             self.notify(f"Not found: {event.query}", severity="warning")
             return
         self._go_match(index)
-        self.notify(f"{len(self.session.matches)} matches", timeout=2)
+        count = len(self.session.matches)
+        self.notify(f"{count} match{'' if count == 1 else 'es'}", timeout=2)
 
     def action_match(self, step: int) -> None:
         """Next or previous match (across chapters)."""
