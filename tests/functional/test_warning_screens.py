@@ -117,3 +117,58 @@ async def test_the_two_uses_keep_their_own_remappable_keys() -> None:
             await pilot.press(keys[1])
             await pilot.pause()
         assert app.answers == answers, (dialog.kind, keys)
+
+
+def _buttons_on_screen(app: App[None], names: tuple[str, str]) -> None:
+    """Both buttons are drawn whole: their labels show, and each button is what sits at its
+    own centre (not cut off by the dialog's edge)."""
+    text = shown(app)
+    for name in names:
+        assert name in text, name
+    for button in app.screen.query("Button"):
+        region = button.region
+        assert region.height == 3, button.id
+        x, y = region.x + region.width // 2, region.y + region.height // 2
+        assert app.screen.get_widget_at(x, y)[0] is button, button.id
+
+
+async def test_many_authors_and_warnings_leave_the_buttons_on_a_small_screen() -> None:
+    """FanFicFare's test story 673 has twenty authors: at 80x24 they pushed the buttons out of
+    the dialog. The warning names three and how many more; a list of warnings longer than the
+    screen scrolls, and the buttons stay."""
+    authors = ", ".join(f"Writer Number {n}" for n in range(1, 21))
+    story = make_story()
+    story.author = authors
+    story.site_warnings = [f"Site warning {n}" for n in range(1, 15)]
+    app = Host(ConfirmDialog.warning(story))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        text = shown(app)
+        assert "Writer Number 3 and 17 more" in " ".join(text.replace("█", " ").split())
+        assert "Writer Number 4" not in text
+        _buttons_on_screen(app, ("Yes, continue", "No, go back"))
+        assert "Site warning 14" not in text  # below, in the scrolling part
+        details = app.screen.query_one("#details")
+        details.scroll_end(animate=False)
+        await pilot.pause()
+        assert "Site warning 14" in shown(app)
+        await pilot.press("enter")
+    assert app.answers == [True]
+
+
+async def test_a_long_gate_reason_scrolls_and_leaves_the_buttons() -> None:
+    reason = " ".join(f"Sentence {n} of the author's long reason." for n in range(1, 60))
+    app = Host(ConfirmDialog.at_gate(make_story(), WarningGate(2, reason)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        _buttons_on_screen(app, ("Continue", "Stop here"))
+        assert "Sentence 1 of" in shown(app)
+
+
+def test_a_few_authors_are_all_named() -> None:
+    from tui_reader.ui.dialogs.confirm import byline
+
+    assert byline("Ada, Bo, Cy, Di") == "Ada, Bo, Cy, Di"
+    assert byline("Ada, Bo, Cy, Di, Ed") == "Ada, Bo, Cy and 2 more"

@@ -14,9 +14,11 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.scalar import Scalar
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
@@ -63,6 +65,25 @@ def warning_lines(story: Story, *, plain: bool = False) -> list[Text]:
         lines.append(Text("The author's warnings:", style="bold"))
         lines.extend(Text(f"  “{note}”") for note in story.content_notes)
     return lines
+
+
+DIALOG_SHARE = 90
+"""The most of the screen's height (per cent) the dialog takes (``max-height`` in confirm.tcss)."""
+
+MIN_SCROLL_ROWS = 3
+"""The fewest rows the scrolling part keeps on the smallest screens."""
+
+BYLINE_AUTHORS = 3
+"""Authors the warning names before "and N more" (FanFicFare's test story has twenty)."""
+
+
+def byline(authors: str) -> str:
+    """The authors as the warning names them: all of them, or the first few and how many more
+    (the authors are one line joined with ", ", as the archives and FanFicFare write them)."""
+    names = authors.split(", ")
+    if len(names) <= BYLINE_AUTHORS + 1:
+        return authors
+    return f"{', '.join(names[:BYLINE_AUTHORS])} and {len(names) - BYLINE_AUTHORS} more"
 
 
 ConfirmKind = Literal["warning", "gate"]
@@ -118,7 +139,7 @@ class ConfirmDialog(ModalScreen[bool]):
         """The headline, the story's name and its warnings."""
         title = Text(self.story.title)
         if self.story.author:
-            title.append(f" by {self.story.author}", style="not bold italic")
+            title.append(f" by {byline(self.story.author)}", style="not bold italic")
         yield Static(WARNING_HEADLINE, id="headline")
         yield Static(title, id="story")
         yield Static(WARNING_BODY, id="body")
@@ -140,6 +161,26 @@ class ConfirmDialog(ModalScreen[bool]):
     def on_mount(self) -> None:
         """Focus the "yes" button so enter continues."""
         self.query_one("#yes", Button).focus()
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Fit the scrolling part to the new height (after the new layout)."""
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Let the scrolling part (the story and its warnings, or the author's reason) take only
+        the rows the rest of the dialog leaves on screen, so the buttons always show: twenty
+        authors or a long reason on a small terminal scroll instead of pushing them out."""
+        dialog = self.query_one("#dialog")
+        scroll = dialog.query_one(VerticalScroll)
+        rest = sum(c.outer_size.height for c in dialog.children if c is not scroll)
+        chrome = dialog.outer_size.height - dialog.size.height
+        margins = scroll.styles.margin.top + scroll.styles.margin.bottom
+        footer = sum(f.outer_size.height for f in self.query(Footer))
+        room = (self.size.height - footer) * DIALOG_SHARE // 100
+        fitted = max(MIN_SCROLL_ROWS, room - chrome - rest - margins)
+        if scroll.styles.max_height != Scalar.from_number(fitted):
+            scroll.styles.max_height = fitted
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Answer with the button pressed."""
