@@ -212,6 +212,23 @@ def test_find_matches_across_whitespace() -> None:
     assert find_matches("a[bold]b", "[bold]") == [(1, 7)]
 
 
+def test_find_matches_as_a_reader_types() -> None:
+    """Accents and typographic quotes: a reader types "cafe" and "don't" on a keyboard."""
+    text = "Zoë ordered at the café. “Don’t,” she said; Cafe\u0301 was NAÏVE. ΣΟΦΊΑ"
+
+    def found(query: str) -> list[str]:
+        return [text[s:e] for s, e in find_matches(text, query)]
+
+    assert found("cafe") == ["café", "Cafe\u0301"]
+    assert found("CAFÉ") == found("cafe\u0301") == ["café", "Cafe\u0301"]
+    assert found("zoe") == ["Zoë"]
+    assert found("don't") == found("don’t") == ["Don’t"]
+    assert found('"don') == ["“Don"]
+    assert found("naive") == ["NAÏVE"]
+    assert found("σοφία") == ["ΣΟΦΊΑ"]
+    assert found("cafes") == found("zoey") == []
+
+
 def test_search_story_finds_every_block_in_reading_order() -> None:
     story = make_story()
     assert search_story(story, "last PARAGRAPH of") == [(c, 3, 0, 17) for c in range(3)]
