@@ -199,13 +199,22 @@ def collapse_spaces(text: str) -> str:
 
 
 def title_key(title: str) -> str:
-    """The one title sort order: case-folded, leading punctuation and "the/a/an" ignored.
+    """The one title sort order: case-folded, leading punctuation and "the/a/an" ignored, and
+    numbers in their order ("Part 2" before "Part 10").
 
     ``'"The Quiet Hour"'`` sorts as ``"quiet hour"``; a title with nothing left after that sorts
-    by its whole case-folded self.
+    by its whole case-folded self. A run of digits is compared as a number: it is padded with
+    zeros to :data:`TITLE_NUMBER_DIGITS` in the key.
     """
     key = re.sub(r"^\W+", "", title.casefold())
-    return re.sub(r"^(?:the|a|an)\s+", "", key) or title.casefold()
+    key = re.sub(r"^(?:the|a|an)\s+", "", key) or title.casefold()
+    if any(c.isdigit() for c in key):
+        key = re.sub(r"\d+", lambda m: m[0].zfill(TITLE_NUMBER_DIGITS), key)
+    return key
+
+
+TITLE_NUMBER_DIGITS = 12
+"""Digits a number in a title is padded to for sorting (longer numbers sort after)."""
 
 
 def collapse_whitespace(text: str) -> str:

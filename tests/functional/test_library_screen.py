@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from tui_reader.importers import load_story
 from tui_reader.library import LibraryEntry
@@ -91,6 +91,9 @@ async def test_fuzzy_filter_and_escape_clears(library: Path, data_dir: Path) -> 
         assert box.has_focus
         await pilot.press(*"hrblt")  # subsequence of "Harbour Lights"
         assert titles(table) == ["Harbour Lights"]
+        await pilot.pause()
+        heading = str(app.screen.query_one("#library-title", Static).render())
+        assert heading.endswith("4 stories · 1 cannot be opened · 1 shown by the filter"), heading
         box.value = ""
         await pilot.press(*"bells")  # a tag of The Ninth Bell
         await pilot.pause()
@@ -99,6 +102,8 @@ async def test_fuzzy_filter_and_escape_clears(library: Path, data_dir: Path) -> 
         await pilot.pause()
         assert not box.display
         assert len(titles(table)) == 5
+        heading = str(app.screen.query_one("#library-title", Static).render())
+        assert heading.endswith("4 stories · 1 cannot be opened"), heading
         assert table.has_focus
 
 

@@ -38,6 +38,22 @@ def test_title_key_ignores_case_articles_and_leading_punctuation() -> None:
     assert title_key("!!!") == "!!!"
 
 
+def test_titles_with_numbers_sort_in_their_order() -> None:
+    """FanFicFare's test stories: "Test Story Title 1, 10, 1001, 11" sorted as text before."""
+    titles = ["Test Story Title 11", "Test Story Title 1001", "Test Story Title 2", "Part 10",
+              "Test Story Title 10", "Part 9: Ashes", "Test Story Title 1", "Part 9"]  # fmt: skip
+    assert sorted(titles, key=title_key) == [
+        "Part 9",
+        "Part 9: Ashes",
+        "Part 10",
+        "Test Story Title 1",
+        "Test Story Title 2",
+        "Test Story Title 10",
+        "Test Story Title 11",
+        "Test Story Title 1001",
+    ]
+
+
 def test_scan_order_is_the_title_column_order(tmp_path: Path, data_dir: Path) -> None:
     """One title sort: a title opening with a quote sorts by its first word in both places.
 

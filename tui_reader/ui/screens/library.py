@@ -99,6 +99,8 @@ class LibraryScreen(Screen[None]):
         """True to list stories carrying warnings the reader chose to hide."""
         self.hidden_count = 0
         """How many stories the last refresh left out for their warnings."""
+        self.filtered_count: int | None = None
+        """How many stories the filter in force lets through (None without a filter)."""
         self.mutes: list[Mute] = []
         """The reader's mutes, as of the last :meth:`reload_rows` (or mute from here)."""
         self.muted_count = 0
@@ -337,6 +339,7 @@ class LibraryScreen(Screen[None]):
             show_hidden=self.show_hidden,
         )
         ordered, self.hidden_count, self.muted_count = result.rows, result.hidden, result.muted
+        self.filtered_count = len(ordered) if self.filter_text else None
         continue_row = None
         if not self.filter_text and self.continue_row and self.continue_row[0] in ordered:
             continue_row = self.continue_row
@@ -363,6 +366,8 @@ class LibraryScreen(Screen[None]):
         title = f"Library · {display_text(self.library.root.name)} · {good} stories"
         if good != len(self.entries):
             title += f" · {len(self.entries) - good} cannot be opened"
+        if self.filtered_count is not None:
+            title += f" · {self.filtered_count} shown by the filter"
         if self.hidden_count and self.muted_count:
             title += f" · {self.hidden_count} hidden, {self.muted_count} muted (h shows them)"
         elif self.hidden_count:
