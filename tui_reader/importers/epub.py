@@ -10,11 +10,13 @@ to huge work is refused within a fraction of a second and in little memory.
 Spine documents are XHTML: self-closing non-void elements (``<a id="chap01"/>``) are rewritten
 before the lenient HTML parser (lexbor) sees them (:mod:`._epub_xhtml`), so no chapter is
 swallowed as link text. A generic book's chapters follow its contents (NCX or nav), a target
-inside a file (``book.xhtml#chap02``) cutting that file; title pages, contents pages and
-Project Gutenberg's header and licence become front or back matter sections, never chapters
-and never dropped. An AO3 book is Calibre's conversion of the AO3 HTML download: its split
-files are joined back and read by the AO3 HTML reader. A FanFicFare book's title page is read
-like FanFicFare's TXT header (rating and site warnings verbatim).
+inside a file (``book.xhtml#chap02``) cutting that file; title pages (as the book marks them:
+``epub:type="titlepage"``, the guide, the landmarks, pandoc's; or as they look), the text
+before the contents' first target, contents pages and Project Gutenberg's header and licence
+become front or back matter sections, never chapters and never dropped. An AO3 book is
+Calibre's conversion of the AO3 HTML download: its split files are joined back and read by the
+AO3 HTML reader. A FanFicFare book's title page is read like FanFicFare's TXT header (rating
+and site warnings verbatim).
 
 Opening a book keeps only what the index needs: each document is parsed, measured and dropped
 in turn, and a chapter remembers its pieces (member and fragments), word count, title and notes.
@@ -396,10 +398,10 @@ class _Item(Value, fields=("path", "media_type", "properties")):
         self.properties = properties
 
 
-class _Package(Value, fields=("base", "meta", "items", "spine", "toc_id")):
+class _Package(Value, fields=("base", "meta", "items", "spine", "toc_id", "title_pages")):
     """What the OPF says."""
 
-    __slots__ = ("base", "items", "meta", "spine", "toc_id")
+    __slots__ = ("base", "items", "meta", "spine", "title_pages", "toc_id")
 
     base: str
     """The OPF's folder inside the zip."""
@@ -411,6 +413,8 @@ class _Package(Value, fields=("base", "meta", "items", "spine", "toc_id")):
     """Member names in reading order (linear items only)."""
     toc_id: str | None
     """The NCX's manifest id (EPUB 2)."""
+    title_pages: set[str]
+    """Members the guide calls the book's title page (``<reference type="title-page">``)."""
 
     def __init__(
         self,
@@ -419,6 +423,7 @@ class _Package(Value, fields=("base", "meta", "items", "spine", "toc_id")):
         items: dict[str, _Item] | None = None,
         spine: list[str] | None = None,
         toc_id: str | None = None,
+        title_pages: set[str] | None = None,
     ) -> None:
         """A package read so far (empty collections unless given)."""
         self.base = base
@@ -426,6 +431,7 @@ class _Package(Value, fields=("base", "meta", "items", "spine", "toc_id")):
         self.items = {} if items is None else items
         self.spine = [] if spine is None else spine
         self.toc_id = toc_id
+        self.title_pages = set() if title_pages is None else title_pages
 
 
 def _rootfile(book: _Book) -> str:
@@ -444,6 +450,16 @@ def _rootfile(book: _Book) -> str:
     if len(set(opfs)) == 1:
         return opfs[0]
     raise ValueError("not an EPUB: no META-INF/container.xml")
+
+
+_TITLE_PAGE_TYPES = frozenset({"title-page", "titlepage", "halftitlepage"})
+"""The guide's (EPUB 2) and structural semantics' (EPUB 3 ``epub:type``, landmarks) names for a
+title page, lower case."""
+
+
+def _is_title_page_type(value: str | None) -> bool:
+    """True when a guide ``type`` or an ``epub:type`` (tokens) names a title page."""
+    return bool(value) and any(t.casefold() in _TITLE_PAGE_TYPES for t in (value or "").split())
 
 
 def _package(book: _Book, opf_path: str) -> _Package:
@@ -467,6 +483,10 @@ def _package(book: _Book, opf_path: str) -> _Package:
                 )
         elif name == "spine":
             package.toc_id = element.get("toc")
+        elif name == "reference" and _is_title_page_type(element.get("type")):
+            target = _resolve(package.base, element.get("href") or "")
+            if target is not None:
+                package.title_pages.add(target)
     listed: set[str] = set()
     for element in refs:
         if element.get("linear", "yes") != "no":
@@ -537,6 +557,37 @@ def _toc(book: _Book, package: _Package) -> list[_TocEntry]:
             href = link.attributes.get("href") or ""
             entries.extend(_entry(base, href, link.text(separator=" ")))
     return entries
+
+
+def _title_pages(book: _Book, package: _Package) -> set[str]:
+    """Members the book itself calls its title page: the guide's ``title-page`` references
+    (EPUB 2) and the nav document's landmarks marked ``epub:type="titlepage"`` (EPUB 3).
+
+    The nav is parsed for this only when its bytes mention "titlepage" at all.
+    """
+    found = set(package.title_pages)
+    nav = _nav_item(package)
+    if nav is None:
+        return found
+    try:
+        data = book.read(nav.path)
+    except _TooLarge:
+        raise
+    except (KeyError, ValueError):
+        return found
+    if b"titlepage" not in data.lower():
+        return found
+    try:
+        tree = LexborHTMLParser(_as_html(data))
+    except ValueError:  # (undecodable)
+        return found
+    base = posixpath.dirname(nav.path)
+    for link in tree.css("a[href]"):
+        if _is_title_page_type(link.attributes.get("epub:type")):
+            target = _resolve(base, link.attributes.get("href") or "")
+            if target is not None:
+                found.add(target)
+    return found
 
 
 def _entry(base: str, href: str, label: str) -> list[_TocEntry]:
@@ -1613,9 +1664,10 @@ class _Generic:
     Every spine document is cut at the targets inside it. A piece the contents call a
     chapter, or one opening with its own heading, starts a chapter; an untargeted piece
     without a heading continues the chapter before it (a converter's file split). Title
-    pages, contents pages, covers, copyright pages and Project Gutenberg's header and
-    licence become front matter (before the first chapter) or back matter (after it): kept
-    and counted, never chapters and never dropped. Without contents, each file is a chapter.
+    pages, the text before the contents' first target (:meth:`_lead_matter`), contents
+    pages, covers, copyright pages and Project Gutenberg's header and licence become front
+    matter (before the first chapter) or back matter (after it): kept and counted, never
+    chapters and never dropped. Without contents, each file is a chapter.
     """
 
     def __init__(self, book: _Book, package: _Package, source: Path, subjects: list[str]) -> None:
@@ -1637,20 +1689,36 @@ class _Generic:
         self.first_blocks: list[Block] | None = None
         """While :meth:`fill_first` reads: the first chapter's blocks, made from the trees the
         index parses anyway (its loader would parse the same pieces again for the first frame)."""
+        self.title_pages: set[str] = set()
+        """Members the guide or the landmarks call the title page (set once they are read)."""
+        self.authors = tuple(a for c in package.meta.get("creator", []) if (a := _clean(c)))
+        """The book's creators, each on its own (the story's author joins them)."""
+        self.lead_open = False
+        """While a reading is before its first chapter: the one piece before the contents'
+        first target may still be taken as front matter (:meth:`_lead_matter`)."""
+        self.toc_from_one = True
+        """The contents' first numbered chapter is chapter 1 (or none is numbered): a piece
+        before it is not a chapter 1 the contents left out."""
 
-    def _pieces(self) -> Iterator[tuple[_Piece, str]]:
-        """Every piece of every readable spine document, in reading order."""
+    def _pieces(self) -> Iterator[tuple[_Piece, str, bool]]:
+        """Every piece of every readable spine document, in reading order, with whether a
+        piece the contents name comes after it (the contents naming two places or more)."""
         toc = _toc(self.book, self.package)
         self.has_toc = bool(toc)
+        self.title_pages = _title_pages(self.book, self.package)
         by_path: dict[str, list[_TocEntry]] = {}
         for entry in toc:
             by_path.setdefault(entry.path, []).append(entry)
         nav = _nav_item(self.package)
         media = {i.path: i.media_type for i in self.package.items.values()}
+        documents = [p for p in self.package.spine if media.get(p, "") in _DOC_TYPES]
+        named = len({(e.path, e.fragment) for e in toc}) >= 2
+        first = next((n for e in toc if (n := _chapter_number(e.label)) is not None), None)
+        self.toc_from_one = first is None or first <= 1
+        targeted = [i for i, p in enumerate(documents) if p in by_path]
+        last = targeted[-1] if named and targeted else -1  # (the last document targeted)
         pacer = Pacer(deferred=self.first_blocks is not None)  # (pages given back as it goes)
-        for path in self.package.spine:
-            if media.get(path, "") not in _DOC_TYPES:
-                continue
+        for index, path in enumerate(documents):
             text = self.texts.pop(path, None)
             if text is None:
                 text = _read_text(self.book, path)
@@ -1658,7 +1726,10 @@ class _Generic:
                 continue
             pacer.add(len(text))
             is_nav = nav is not None and path == nav.path
-            yield from _split(path, text, by_path.get(path, []), is_nav)
+            pieces = _split(path, text, by_path.get(path, []), is_nav)
+            for i, (part, piece_text) in enumerate(pieces):
+                ahead = index < last or (index == last and any(p.label for p, _ in pieces[i + 1 :]))
+                yield part, piece_text, ahead
 
     def fill(self, story: Story, flavour: str, *, watch_fff: bool = False) -> bool:
         """Read every piece into ``story``; False at a FanFicFare document with ``watch_fff``.
@@ -1719,11 +1790,12 @@ class _Generic:
         stop where the first chapter ends (a piece that is matter or starts a chapter)."""
         current: list[_Piece] | None = None
         self.pending = []
-        for part, text in self._pieces():
+        self.lead_open = not loose
+        for part, text, ahead in self._pieces():
             # each piece is parsed, read and let go in _piece: its tree is freed before the
             # next document is decompressed and parsed (only one tree alive at a time)
             done, current = self._piece(
-                story, part, text, current, flavour, watch_fff, loose, first_only
+                story, part, text, current, flavour, watch_fff, loose, first_only, ahead
             )
             if done is not None:
                 return done
@@ -1741,9 +1813,11 @@ class _Generic:
         watch_fff: bool,
         loose: bool,
         first_only: bool,
+        ahead: bool = False,
     ) -> tuple[bool | None, list[_Piece] | None]:
         """Parse one piece and read it into ``story`` (:meth:`_fill`'s step): what :meth:`_fill`
-        returns when it stops here (None to go on), and the pieces of the chapter now open."""
+        returns when it stops here (None to go on), and the pieces of the chapter now open.
+        ``ahead``: a piece the contents name comes later in the book."""
         ao3 = flavour == "ao3-epub"
         body = parse_html(text).body
         if body is None:
@@ -1762,7 +1836,10 @@ class _Generic:
                 _fff_html.apply_title_page(fields, story)
             _section(story, body, "Title page")
             return None, current
-        kind = _kind(part, body, story, loose=loose)
+        title_page = part.start is None and (
+            part.path in self.title_pages or _pandoc_title_page(text, body)
+        )
+        kind = _kind(part, body, story, loose=loose, title_page=title_page, authors=self.authors)
         if kind is not None:
             if first_only and story.chapters:
                 return True, current
@@ -1770,6 +1847,13 @@ class _Generic:
                 _section(story, body, kind)
             return None, None
         heading = _first_heading(body)
+        if (
+            self.lead_open
+            and not story.chapters
+            and (kind := self._lead_matter(story, part, body, heading, ahead))
+        ):
+            _section(story, body, kind)
+            return None, None
         if current is not None and not part.label and heading is None and self.has_toc:
             words = inner_words(_ao3_cleaned(body) if ao3 else body)
             story.chapters[-1].words += words
@@ -1780,6 +1864,39 @@ class _Generic:
         if first_only and story.chapters:
             return True, current
         return None, self._chapter(story, part, body, heading, ao3)
+
+    def _lead_matter(
+        self,
+        story: Story,
+        part: _Piece,
+        body: LexborNode,
+        heading: LexborNode | None,
+        ahead: bool,
+    ) -> str | None:
+        """The section title when ``part`` is the text before the contents' first target:
+        front matter, not chapter 1 (None when it is to be read as a chapter).
+
+        Calibre cuts an HTML book at its chapter headings and lists only those in the NCX, so
+        the title, byline and author's note before the first heading are a file of their own
+        that the contents never name. When the contents name two places or more, one of them
+        still to come, the first piece with text that they do not name (a file, or the part of
+        a file before its first target) is front matter, unless it opens with a chapter
+        heading ("Chapter 1", "Prologue"), is longer than :data:`LEAD_MATTER_WORDS` or the
+        contents start at a later chapter ("Chapter 2"): then the contents merely left out a
+        chapter and it is read as one, as before.
+        """
+        self.lead_open = False  # (only the first such piece: later ones are the story's)
+        if not (ahead and self.has_toc and self.toc_from_one) or part.label or part.contents:
+            return None
+        heading_text = inline_text(heading) if heading is not None else ""
+        if heading_text and parse_heading(heading_text, known=True) is not None:
+            return None
+        if inner_words(body) > LEAD_MATTER_WORDS:
+            return None
+        if not heading_text:
+            return "Front matter"
+        named = collapse_whitespace(heading_text).casefold() == story.title.casefold()
+        return "Title page" if named else heading_text
 
     def _chapter(
         self,
@@ -1839,6 +1956,12 @@ class _Generic:
         return pieces
 
 
+def _chapter_number(label: str) -> int | None:
+    """The chapter number a contents label gives ("Chapter 2: Fog" → 2); None for none."""
+    read = parse_heading(_clean(label), known=True)
+    return read.number if read is not None and read.kind == "chapter" else None
+
+
 def _subtitle(heading: LexborNode | None) -> LexborNode | None:
     """The heading right after ``heading`` (nothing but space between), if there is one."""
     following = next_element(heading) if heading is not None else None
@@ -1848,12 +1971,28 @@ def _subtitle(heading: LexborNode | None) -> LexborNode | None:
 _DOC_TYPES = ("application/xhtml+xml", "text/html", "application/xml")
 """Media types of spine documents that hold text."""
 
+LEAD_MATTER_WORDS = 1000
+"""The most words the text before the contents' first target may hold to be front matter
+(a title, a byline, an author's note, a dedication); more is taken for a chapter the
+contents left out (:meth:`_Generic._lead_matter`)."""
 
-def _kind(part: _Piece, body: LexborNode, story: Story, *, loose: bool = False) -> str | None:
+
+def _kind(
+    part: _Piece,
+    body: LexborNode,
+    story: Story,
+    *,
+    loose: bool = False,
+    title_page: bool = False,
+    authors: tuple[str, ...] = (),
+) -> str | None:
     """The section title when ``part`` is front or back matter rather than story text.
 
-    ``loose``: only Gutenberg's boilerplate, the nav document and pieces the contents call
-    "Contents", "Cover"... count; the title-page and link-heavy guesses are left out.
+    ``loose``: only Gutenberg's boilerplate, the nav document, pieces the contents call
+    "Contents", "Cover"... and title pages the book marks as such count; the title-page and
+    link-heavy guesses are left out. ``title_page``: the guide or the landmarks call the
+    piece's file the title page, or it is pandoc's. ``authors``: the book's creators, each a
+    mark of a title page.
     """
     text = body.text(separator=" ")
     head = text[:4000] or ""
@@ -1864,9 +2003,11 @@ def _kind(part: _Piece, body: LexborNode, story: Story, *, loose: bool = False) 
     label = part.label.casefold().strip(" :.")
     if label in _NON_CHAPTER_TITLES:
         return part.label
+    if _marked_title_page(body, part.label, text, listed=title_page):
+        return "Title page"
     if loose:
         return None
-    if _not_a_chapter(body, part.label, story, text):
+    if _not_a_chapter(body, part.label, story, text, authors):
         return "Contents" if len(body.css("a")) >= 2 else "Title page"
     return None
 
@@ -2072,9 +2213,52 @@ def _same(a: str, b: str) -> bool:
     )
 
 
-def _not_a_chapter(body: LexborNode, toc_title: str, story: Story, text: str) -> bool:
+def _marked_title_page(body: LexborNode, toc_title: str, text: str, *, listed: bool) -> bool:
+    """True when the book itself marks the piece as its title page: the guide or the landmarks
+    name its file or it is pandoc's (``listed``), or ``epub:type="titlepage"`` (EPUB 3
+    structural semantics) or class "titlepage" sits on the body or on an element holding all
+    of its text, as pandoc writes its EPUB 3 title page.
+
+    Whatever the page holds (two authors, a subtitle, a date), it is then front matter; unless
+    the contents call it a chapter ("Chapter 1"), which a book's own words outrank.
+    """
+    if toc_title and parse_heading(toc_title, known=True) is not None:
+        return False
+    if listed or _title_page_mark(body):
+        return True
+    first = next((n for n in element_children(body) if n.text(separator=" ").strip()), None)
+    if first is None or not _title_page_mark(first):
+        return False
+    return count_words(first.text(separator=" ")) >= count_words(text)  # (all the text)
+
+
+def _pandoc_title_page(text: str, body: LexborNode) -> bool:
+    """True for the title page pandoc writes: a document of its (``<meta name="generator"
+    content="pandoc">`` in the head) opening with its title block's ``<h1 class="title">``.
+
+    Its EPUB 3 page also says ``epub:type="titlepage"``; its EPUB 2 page says nothing else.
+    """
+    if 'content="pandoc"' not in text[:2048]:
+        return False
+    heading = _first_heading(body)
+    return heading is not None and heading.tag == "h1" and has_class(heading, "title")
+
+
+def _title_page_mark(node: LexborNode) -> bool:
+    """True when ``node`` says it is a title page: ``epub:type="titlepage"`` or class
+    "titlepage"."""
+    attributes = node.attributes
+    if _is_title_page_type(attributes.get("epub:type")):
+        return True
+    return "titlepage" in (attributes.get("class") or "").casefold().split()
+
+
+def _not_a_chapter(
+    body: LexborNode, toc_title: str, story: Story, text: str, authors: tuple[str, ...] = ()
+) -> bool:
     """True for a cover, title page, contents page or other front matter (``text``: the body's
-    text, ``body.text(separator=" ")``, as :func:`_kind` has it already)."""
+    text, ``body.text(separator=" ")``, as :func:`_kind` has it already; ``authors``: the
+    book's creators, each looked for on its own, as a page lists them one a line)."""
     classes = (body.attributes.get("class") or "").casefold()
     if any(c in classes.split() for c in _NON_CHAPTER_CLASSES):
         return True
@@ -2100,6 +2284,7 @@ def _not_a_chapter(body: LexborNode, toc_title: str, story: Story, text: str) ->
             shown = shown.replace(collapse_whitespace(heading.text(separator=" ")), " ", 1)
         lowered = shown.casefold()
         marks = [story.title.casefold(), (story.author or "\0").casefold()]
+        marks += [a.casefold() for a in authors]
         if any(m and m in lowered for m in marks) and not _has_paragraph_text(body):
             return True
     return False
