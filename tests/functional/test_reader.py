@@ -591,3 +591,20 @@ async def test_header_drops_whole_parts_when_narrow(tmp_path: Path) -> None:
         assert lines[1] == "Chapter 2: Heading 2  ·  9 min left…"  # cut at a word
         assert lines[0].endswith("…")  # "The Lamplighter's Year  ·  Chapter 2 of 3" is 41 cells
         assert all(len(line) <= header.size.width for line in lines)
+
+
+async def test_a_long_chapter_title_is_shortened_before_the_time_left(tmp_path: Path) -> None:
+    """At 80 cells a long chapter title is cut (at a word, with "…") so the time left in the
+    chapter still shows; it used to push it off the line."""
+    story = make_story(notes=False)
+    story.chapters[
+        1
+    ].title = "What the Harbour Master Said to the Lamplighter on the Night of the Storm"
+    app = ReaderApp(story, store_for(tmp_path), chapter=1)
+    async with app.run_test(size=(80, 32)) as pilot:
+        await pilot.pause()
+        header = app.screen.query_one(ReaderHeader)
+        line = header.render().plain.splitlines()[1]
+        assert line.endswith("…  ·  9 min left in chapter"), line
+        assert line.startswith("Chapter 2: What the Harbour Master")
+        assert len(line) <= header.size.width

@@ -37,6 +37,11 @@ def chapter_count(info: HeaderInfo, *, indexing: bool = False) -> str:
     return f"Chapter {info.chapter_number} of {total} · {info.chapters_present} available"
 
 
+MIN_TITLE_CELLS = 16
+"""The fewest cells a shortened chapter title keeps beside the time left in the chapter (on a
+narrower line the title comes first and the rest is cut)."""
+
+
 def fit_line(line: Text, width: int) -> Text:
     """``line`` in ``width`` cells: cut at a word and ended with "…" when it is wider."""
     if width <= 0 or line.cell_len <= width:
@@ -101,6 +106,12 @@ class ReaderHeader(Widget):
                 bottom.append(f"  ·  {part}")
             if width <= 0 or bottom.cell_len <= width:
                 break
+        else:  # a long chapter title: shortened, so the time left in the chapter still shows
+            rest = f"  ·  {chapter_left}"
+            room = width - cell_len(rest)
+            if room >= MIN_TITLE_CELLS:
+                bottom = fit_line(Text(info.chapter_title, style="italic", no_wrap=True), room)
+                bottom.append(rest)
         return Text("\n").join([fit_line(top, width), fit_line(bottom, width)])
 
     def show(self, info: HeaderInfo, *, indexing: bool = False) -> None:
