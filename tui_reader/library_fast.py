@@ -120,6 +120,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], list[str]] | None:
     start = 0
     while start < len(lines) and not lines[start].strip():
         start += 1
+    if start < len(lines) and lines[start].rstrip() == md.YAML_FENCE:
+        return None  # (a YAML block, or a scene break: the importer tells them apart)
     if start >= len(lines) or lines[start].strip() != md.FENCE:
         return {}, lines
     for end in range(start + 1, len(lines)):

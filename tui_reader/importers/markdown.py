@@ -83,11 +83,20 @@ def load(path: Path, data: bytes) -> Story:
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """Split ``text`` into its parsed front matter (``{}`` when absent) and its body."""
+    """Split ``text`` into its parsed front matter (``{}`` when absent) and its body.
+
+    Besides our TOML front matter, a YAML metadata block as pandoc, Jekyll or Obsidian write it
+    (between ``---`` and ``---`` or ``...``) is read for the fields they share with ours
+    (:func:`yaml_front_matter`).
+    """
     lines = text.split("\n")
     start = 0
     while start < len(lines) and not lines[start].strip():
         start += 1
+    if start < len(lines) and lines[start].rstrip() == YAML_FENCE:
+        found = yaml_front_matter(lines, start)
+        if found is not None:
+            return found[0], "\n".join(lines[found[1] :])
     if start >= len(lines) or lines[start].strip() != FENCE:
         return {}, text
     for end in range(start + 1, len(lines)):
@@ -103,6 +112,107 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
                 raise ValueError(f"front matter: {message}") from None
             return meta, "\n".join(lines[end + 1 :])
     raise ValueError(f"front matter: no closing {FENCE} line")
+
+
+# --- YAML metadata blocks (pandoc, Jekyll, Obsidian) ----------------------------------------
+
+YAML_FENCE = "---"
+"""The line that opens a YAML metadata block (it closes with the same line or ``...``)."""
+
+YAML_MAX_LINES = 400
+"""A YAML block must close within this many lines (else the ``---`` is a scene break)."""
+
+YAML_SUMMARY_KEYS = ("summary", "abstract", "description")
+"""Where a YAML block may hold the summary (ours, pandoc's, Jekyll's), the first one given."""
+
+YAML_TAG_KEYS = ("tags", "keywords")
+"""Where a YAML block may hold tags (read as additional tags)."""
+
+_YAML_KEYS = frozenset(
+    {"title", "author", "rating", "warnings", *YAML_SUMMARY_KEYS, *YAML_TAG_KEYS}
+)
+"""The keys a YAML block is read for; a block with none of them is not taken as metadata."""
+
+
+def yaml_front_matter(lines: list[str], start: int) -> tuple[dict[str, Any], int] | None:
+    """The YAML metadata block opening at ``lines[start]`` in our front matter's shape, and the
+    index of the first body line; None when there is no such block (a ``---`` scene break, a
+    block that is not YAML or holds none of :data:`_YAML_KEYS`: the lines stay story text).
+
+    Read with PyYAML's safe loader. Title, author (a name or a list of names, pandoc's
+    ``{name: ...}`` entries too), summary (:data:`YAML_SUMMARY_KEYS`), tags
+    (:data:`YAML_TAG_KEYS`), and a rating and archive warnings our format knows are kept; other
+    keys (dates, language, layout) are site or tool settings and are left out, as pandoc leaves
+    them out of the text.
+    """
+    end = next(
+        (
+            i
+            for i in range(start + 1, min(len(lines), start + YAML_MAX_LINES))
+            if lines[i].rstrip() in (YAML_FENCE, "...")
+        ),
+        None,
+    )
+    if end is None or end == start + 1:
+        return None
+    import yaml  # (only a file that opens with "---" needs it)
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load("\n".join(lines[start + 1 : end]), Loader=loader)  # (a safe loader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, dict) or not _YAML_KEYS & {k for k in data if isinstance(k, str)}:
+        return None
+    meta: dict[str, Any] = {}
+    if title := _yaml_text(data.get("title")):
+        meta["title"] = title
+    if authors := _yaml_names(data.get("author")):
+        meta["author"] = ", ".join(authors)
+    summary = next((t for k in YAML_SUMMARY_KEYS if (t := _yaml_text(data.get(k)))), None)
+    if summary:
+        meta["summary"] = summary
+    tags = [t for k in YAML_TAG_KEYS for t in _yaml_list(data.get(k))]
+    if tags:
+        meta["tags"] = {"additional": list(dict.fromkeys(tags))}
+    label = _yaml_text(data.get("rating"))
+    if label and rating(label) is not None:
+        meta["rating"] = label
+    warnings = [w for w in _yaml_list(data.get("warnings")) if archive_warning(w) is not None]
+    if warnings:
+        meta["warnings"] = warnings
+    return meta, end + 1
+
+
+def _yaml_text(value: Any) -> str | None:
+    """A YAML scalar as text (a string, or a number written as a title); None for anything
+    else."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str | int | float):
+        return str(value).strip() or None
+    return None
+
+
+def _yaml_list(value: Any) -> list[str]:
+    """A YAML list of strings, or one string of comma-separated items."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, list):
+        return [text for item in value if (text := _yaml_text(item))]
+    return []
+
+
+def _yaml_names(value: Any) -> list[str]:
+    """Authors: a name, a list of names, or pandoc's list of ``{name: ..., affiliation: ...}``."""
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("name")
+        if text := _yaml_text(item):
+            names.append(text)
+    return names
 
 
 # --- front matter ---------------------------------------------------------------------------
