@@ -2,7 +2,8 @@
 ``~~Strike through~~``, with a space put after a closing mark before a comma): those marks are
 read, so the TXT reads word for word as the HTML of the same story. The model keeps no inline
 styling (the HTML importer keeps an ``<i>``'s or ``<b>``'s words, not the styling), so the marks
-go and their words stay. Marks inside words (``snake_case``) and addresses are left alone.
+go and their words stay; struck text keeps its ``~~`` marks, as the HTML importer writes an
+``<s>``. Marks inside words (``snake_case``) and addresses are left alone.
 
 The TXT and HTML are made at test time by FanFicFare's own CLI and test adapter
 (tests/fixtures/fanficfare.py), whose chapter text has ``<i>italics</i>, <b>bold</b>``.
@@ -41,8 +42,8 @@ def test_fanficfare_txt_reads_as_its_html(fanficfare: FanFicFare, sid: int) -> N
     from_txt, from_html = load_story(txt), load_story(fanficfare.make("html", sid))
     assert _blocks(from_txt) == _blocks(from_html)
     texts = [b.text for c in from_txt.chapters for b in c.blocks]
-    assert any("] italics, bold, underline, Strike through consectetur" in t for t in texts)
-    assert not any(re.search(r"\*\*|~~|(?<!\w)_\w", t) for t in texts)
+    assert any("] italics, bold, underline, ~~Strike through~~ consectetur" in t for t in texts)
+    assert not any(re.search(r"\*\*|(?<!\w)_\w", t) for t in texts)
     result = audit(from_txt, txt, txt.read_bytes())
     assert result.unaccounted <= 0.01, result.lines()
 
@@ -69,7 +70,8 @@ def test_fanficfare_txt_emphasis_in_a_file(fanficfare: FanFicFare, tmp_path: Pat
 @pytest.mark.parametrize(
     ("marked", "read"),
     [
-        ("_italics_ , **bold** , ~~gone~~ here", "italics, bold, gone here"),
+        ("_italics_ , **bold** , ~~gone~~ here", "italics, bold, ~~gone~~ here"),
+        ("~~**_all_** struck~~ , then", "~~all struck~~, then"),
         ("(_aside_) and “_Really_?”", "(aside) and “Really?”"),
         ("_Note_ : here; _word_ —tight; _word_ — spaced", "Note: here; word—tight; word — spaced"),
         ("**_both_** and _**both**_", "both and both"),

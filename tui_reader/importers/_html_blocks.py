@@ -153,6 +153,11 @@ class _Builder:
         """The pending paragraph: raw text parts per line (a ``<br>`` starts a new line)."""
         self.quote: tuple[int, int] | None = None
         """Block span of an opening blockquote that may still get an attribution paragraph."""
+        self.lists: list[int | None] = []
+        """The lists the walk is inside, innermost last: the last number given in an ``<ol>``,
+        None for a ``<ul>``."""
+        self.marker: str | None = None
+        """A list item's marker ("3. ", "• ") for the next paragraph made (the item's first)."""
 
     def text(self, raw: str) -> None:
         """Add inline raw text."""
@@ -192,9 +197,13 @@ class _Builder:
             self._paragraph(group)
 
     def _paragraph(self, lines: list[str]) -> None:
-        """Add one paragraph, or a scene break when it is only a marker."""
+        """Add one paragraph, or a scene break when it is only a marker (a list item's first
+        paragraph starts with the item's marker)."""
         text = "\n".join(lines)
-        if is_scene_break(text):
+        if self.marker is not None:
+            text, self.marker = self.marker + text, None
+            self.blocks.append(Block("paragraph", text))
+        elif is_scene_break(text):
             self.scene_break()
         else:
             self.blocks.append(Block("paragraph", text))
@@ -246,14 +255,82 @@ def _element(node: LexborNode, out: _Builder) -> None:
         out.text(" ")
         _walk(node, out)
         out.text(" ")
+    elif tag in LIST_TAGS:
+        out.flush()
+        out.lists.append(_list_start(node) - 1 if tag == "ol" else None)
+        _walk(node, out)
+        out.flush()
+        out.lists.pop()
+    elif tag == "li":
+        out.flush()
+        out.marker = _item_marker(node, out.lists)
+        _walk(node, out)
+        out.flush()
+        out.marker = None
     elif tag in BLOCK_TAGS:
         out.flush()
         _walk(node, out)
         out.flush()
         if out.quote is not None and len(out.blocks) > out.quote[1]:
             _attribution_after(out)
-    else:  # inline: i, b, em, span, a, font, u, s, sup, small...
+    elif tag in STRUCK_TAGS:
+        _struck(node, out)
+    elif tag == "a" and _is_note_link(node, "noteref", "footnote-ref"):
+        number = inline_text(node)
+        if number:
+            out.text(f"[{number}]")
+    elif tag == "a" and _is_note_link(node, "backlink", "footnote-back"):
+        return  # the "↩" back to the reference: a link, not text
+    else:  # inline: i, b, em, span, a, font, u, sup, small...
         _walk(node, out)
+
+
+LIST_TAGS = frozenset({"ol", "ul"})
+"""Lists: their items get a number ("1. ") or a bullet ("• ") before their text."""
+
+STRUCK_TAGS = frozenset({"s", "strike", "del"})
+"""Struck-through text: written between "~~" marks, so "I ~~hate~~ love him" keeps its sense."""
+
+
+def _list_start(node: LexborNode) -> int:
+    """The first number of an ``<ol>`` (its ``start``, 1 by default)."""
+    start = (node.attributes.get("start") or "").strip()
+    return int(start) if start.isdigit() else 1
+
+
+def _item_marker(node: LexborNode, lists: list[int | None]) -> str:
+    """The marker of a list item: the next number of its ``<ol>`` (or its own ``value``), or a
+    bullet in a ``<ul>`` or outside any list."""
+    if not lists or lists[-1] is None:
+        return "• "
+    value = (node.attributes.get("value") or "").strip()
+    lists[-1] = int(value) if value.isdigit() else lists[-1] + 1
+    return f"{lists[-1]}. "
+
+
+def _struck(node: LexborNode, out: _Builder) -> None:
+    """Walk struck-through text, with "~~" against its first and last visible characters."""
+    line, part = len(out.lines) - 1, len(out.lines[-1])
+    _walk(node, out)
+    added = [(i, j) for i in range(line, len(out.lines)) for j in range(len(out.lines[i]))
+             if (i, j) >= (line, part) and out.lines[i][j].strip()]  # fmt: skip
+    if not added:
+        return
+    (i, j), (k, m) = added[0], added[-1]
+    first = out.lines[i][j]
+    stripped = first.lstrip()
+    out.lines[i][j] = first[: len(first) - len(stripped)] + "~~" + stripped
+    last = out.lines[k][m]
+    kept = last.rstrip()
+    out.lines[k][m] = kept + "~~" + last[len(kept) :]
+
+
+def _is_note_link(node: LexborNode, epub_type: str, pandoc_class: str) -> bool:
+    """True for a footnote reference (``noteref``) or a link back from the note
+    (``backlink``), as EPUB 3 (``epub:type``), ARIA (``role="doc-…"``) and pandoc mark them."""
+    attributes = node.attributes
+    kinds = f"{attributes.get('epub:type') or ''} {attributes.get('role') or ''}".split()
+    return epub_type in kinds or f"doc-{epub_type}" in kinds or has_class(node, pandoc_class)
 
 
 def _epigraph(out: _Builder, start: int) -> None:

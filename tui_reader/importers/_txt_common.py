@@ -274,7 +274,9 @@ _NOT_MARKED = lazy_pattern(r"://|^www\.|@", re.IGNORECASE)
 def read_emphasis(text: str) -> str:
     """``text`` with html2text's emphasis marks read (the model keeps no inline styling: the
     marked words stay, as the HTML importer keeps an ``<em>``'s words), nested marks included
-    (``**_both_**``); marks inside a web address, an e-mail address or a handle stay."""
+    (``**_both_**``); marks inside a web address, an e-mail address or a handle stay. Struck
+    text keeps its ``~~`` marks, as the HTML importer writes an ``<s>`` ("I ~~hate~~ love
+    him" would lose its sense without them)."""
     if "_" not in text and "**" not in text and "~~" not in text:
         return text
     for _ in range(3):  # nested marks, one level a pass
@@ -293,4 +295,6 @@ def _unmark(m: re.Match[str]) -> str:
     inner = m.group("em") or m.group("strong") or m.group("strike") or ""
     if _NOT_MARKED.search(text[max(start, newline) : m.end()]):
         return m.group(0)
+    if m.group("strike") is not None:
+        return f"~~{read_emphasis(inner)}~~"
     return inner
