@@ -46,13 +46,14 @@ from tui_reader.paths import (
 from tui_reader.state import Mute, StateStore
 from tui_reader.text import collapse_whitespace
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bumped when the index layout changes; an index of another version is rebuilt.
 
 2: ``docs.path`` holds the file name's bytes (``os.fsencode``), so names that are not UTF-8 fit.
 3: ``passages.cjk`` holds the overlapping bigrams of each CJK run, so words inside a Chinese,
 Japanese or Korean sentence are found, and ``passages.cjk1`` each CJK letter of the paragraph once.
 4: ``docs.story_id`` is the story's id by source (``ao3:work:123``, issue 15), not the old hash.
+5: a paragraph longer than :data:`ROW_CHARS` is stored as several rows (:func:`row_pieces`).
 """
 
 MARK_START = "\x02"
@@ -341,14 +342,33 @@ def _parse(path: str) -> _Parsed:
             if block.attribution:
                 text = f"{text}\n{block.attribution}"
             if text.strip():
-                cjk, letters = _cjk_columns(text)
-                rows.append((text, cjk, letters, index, block_index, title))
+                for piece in row_pieces(text):
+                    cjk, letters = _cjk_columns(piece)
+                    rows.append((piece, cjk, letters, index, block_index, title))
     return _Parsed(
         story_id=story.story_id,
         title=display_text(story.title),
         warnings=json.dumps(story.warnings),
         rows=tuple(rows),
     )
+
+
+ROW_CHARS = 8_000
+"""The longest text one index row holds: a longer paragraph is stored as several rows (of the
+same chapter and paragraph). FTS5's ``highlight()`` costs the square of a row's length, so one
+paragraph of 50 MB (a book that is a single line) kept a search busy for minutes."""
+
+
+def row_pieces(text: str, limit: int = ROW_CHARS) -> Iterator[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut at a space where there is one in
+    the second half of a piece (CJK text without spaces is cut anywhere)."""
+    start, end = 0, len(text)
+    while end - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit)
+        cut = start + limit if cut < 0 else cut + 1
+        yield text[start:cut]
+        start = cut
+    yield text[start:]
 
 
 PARALLEL_MIN_FILES = 16

@@ -341,3 +341,28 @@ def test_cli_search_leaves_muted_stories_out_unless_all(library: Path, data_dir:
         "The Quiet Orchard",
     }
     assert "muted" not in shown.stderr
+
+
+def test_a_paragraph_of_megabytes_is_searched_in_pieces(tmp_path: Path, data_dir: Path) -> None:
+    """A book that is one line (a 50 MB .txt kept a search busy for minutes: FTS5's highlight()
+    costs the square of a row's length): its paragraph is stored as rows of at most
+    ``ROW_CHARS``, and a word at its start, middle and end is found in that one paragraph."""
+    from tui_reader.search import ROW_CHARS, row_pieces
+
+    words = [f"word{n % 997}" for n in range(200_000)]
+    words[10], words[100_000], words[-3] = "firstmarker", "middlemarker", "lastmarker"
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    write_story(lib, "long.md", "One Long Line", [["Opening.", " ".join(words)]])
+    index = SearchIndex(lib, data_dir)
+    index.update()
+    longest = index.db.execute("SELECT max(length(text)) FROM passages").fetchone()[0]
+    assert longest <= ROW_CHARS
+    for marker in ("firstmarker", "middlemarker", "lastmarker"):
+        hits = index.search(marker)
+        assert [(h.chapter, h.paragraph) for h in hits] == [(0, 1)], marker
+        assert marker in hits[0].plain_snippet()
+    index.close()
+    text = "a" * 20_000 + " " + "b" * 10 + " " + "c" * 3
+    assert "".join(row_pieces(text)) == text  # nothing lost, cut anywhere without a space
+    assert all(len(piece) <= ROW_CHARS for piece in row_pieces(text))
