@@ -77,3 +77,23 @@ def test_failure_prints_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
     status, out, err = _run(path, as_json=True, capsys=capsys)
     assert status == 1 and out == ""
     assert err.count("\n") == 1 and err.startswith(f"error: {path}: unsupported file type .docx")
+
+
+@pytest.mark.timeout(30)
+def test_a_named_pipe_is_refused_not_waited_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A FIFO named like a story made ``inspect`` (and the reader) wait forever for a writer."""
+    import os
+
+    from tui_reader.importers import load_first_chapter
+
+    path = tmp_path / "fifo.txt"
+    os.mkfifo(path)
+    status, out, err = _run(path, as_json=False, capsys=capsys)
+    assert status == 1 and out == ""
+    assert (
+        err
+        == f"error: {path}: is not a regular file (a pipe, socket or device), so it is not read\n"
+    )
+    assert load_first_chapter(path) is None  # (the reader's first read declines at once too)

@@ -19,6 +19,7 @@ file is empty" itself.
 from __future__ import annotations
 
 import importlib
+import stat
 from pathlib import Path
 
 from tui_reader.memory import trim
@@ -77,6 +78,11 @@ def _module_for(path: Path, data: bytes) -> str:
     )
 
 
+NOT_A_FILE = "is not a regular file (a pipe, socket or device), so it is not read"
+"""Why a named pipe, socket or device named like a story is refused: reading one would wait
+for a writer that may never come."""
+
+
 def load_story(path: str | Path) -> Story:
     """Read and parse one story file.
 
@@ -89,9 +95,12 @@ def load_story(path: str | Path) -> Story:
         _TRIM_OWED.clear()
         trim()  # what a first chapter's read freed (see load_first_chapter)
     try:
-        if path.is_dir():
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
             raise StoryError(shown, "is a folder, not a story file")
-        size = path.stat().st_size
+        if not stat.S_ISREG(st.st_mode):
+            raise StoryError(shown, NOT_A_FILE)
+        size = st.st_size
         if size > MAX_BYTES:
             raise StoryError(shown, f"is too large ({size // (1024 * 1024)} MB)")
         known = STORY_FORMATS.get(path.suffix.lower())
@@ -137,9 +146,10 @@ def load_first_chapter(path: str | Path) -> Story | None:
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if path.is_dir() or size > MAX_BYTES:
-            return None
+        st = path.stat()
+        size = st.st_size
+        if not stat.S_ISREG(st.st_mode) or size > MAX_BYTES:
+            return None  # (a folder, a pipe or a device: load_story says so)
         known = STORY_FORMATS.get(path.suffix.lower())
         module = importlib.import_module(known) if known is not None else None
         story: Story | None
