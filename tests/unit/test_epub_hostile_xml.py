@@ -72,3 +72,24 @@ def test_an_ncx_declaring_entities_is_passed_over(tmp_path: Path) -> None:
     assert first.chapters[0].to_dict() == story.chapters[0].to_dict()
     text = " ".join(b.text for c in story.chapters for b in c.blocks)
     assert "root:" not in text
+
+
+@pytest.mark.parametrize("control", [b"\x1b[31m", b"&#27;[31m", b"&#x1B;[31m", b"\x07"])
+def test_a_control_character_in_the_opf_is_dropped_not_fatal(
+    tmp_path: Path, control: bytes
+) -> None:
+    """A terminal colour code copied into a title (raw, or as a character reference) made the
+    whole package malformed XML and the book unreadable; the control character is dropped (as
+    the sanitiser drops it from any text) and the rest is read, first chapter and whole."""
+    path = generic_epub2(tmp_path / "t.epub")
+    with zipfile.ZipFile(path) as zf:
+        opf = zf.read("OEBPS/content.opf")
+    start = opf.index(b"<dc:title>") + len(b"<dc:title>")
+    title = opf[start : opf.index(b"</dc:title>")]
+    _with_member(path, "OEBPS/content.opf", opf[:start] + control + opf[start:])
+    story = load_story(path)
+    shown = control.replace(b"\x1b", b"").replace(b"&#27;", b"").replace(b"&#x1B;", b"")
+    assert story.title == (shown.replace(b"\x07", b"") + title).decode()
+    assert "\x1b" not in story.title and story.chapters
+    first = load_first_chapter(path)
+    assert first is not None and first.title == story.title

@@ -358,7 +358,13 @@ def _xml(book: _Book, name: str) -> Element:
     """Parse one XML file of the book safely; ValueError with a one-line reason otherwise."""
     data = book.read(name)
     try:
-        root: Element = fromstring(data)
+        try:
+            root: Element = fromstring(data)
+        except ParseError:
+            cleaned = _without_controls(data)
+            if cleaned is None:
+                raise
+            root = fromstring(cleaned)  # (the same error again when controls were not it)
     except DefusedXmlException:
         raise ValueError(
             f"{name} inside the EPUB declares XML entities or a DTD; refused as unsafe"
@@ -366,6 +372,26 @@ def _xml(book: _Book, name: str) -> Element:
     except ParseError as exc:
         raise ValueError(f"{name} inside the EPUB is malformed XML ({exc})") from None
     return root
+
+
+CONTROL_BYTES = rb"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+"""C0 control characters XML 1.0 forbids (tab, line feed and carriage return are allowed)."""
+
+CONTROL_REFS = rb"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01])|[xX]0*(?:[0-8bcefBCEF]|1[0-9a-fA-F]));"
+"""Character references to those control characters (``&#27;``, ``&#x1b;``)."""
+
+
+def _without_controls(data: bytes) -> bytes | None:
+    """``data`` without the control characters XML forbids, raw or as character references;
+    None when it holds none, or is not in an encoding where they are single bytes (UTF-16).
+
+    A producer that copied a terminal colour code or a stray control byte into a title made
+    the whole package malformed XML; the sanitiser would drop those characters from the text
+    anyway, so the book is read without them instead of refused."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
+        return None
+    cleaned = re.sub(CONTROL_REFS, b"", re.sub(CONTROL_BYTES, b"", data))
+    return None if cleaned == data else cleaned
 
 
 def _local(tag: object) -> str:
