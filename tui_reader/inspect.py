@@ -68,6 +68,7 @@ def outline(story: Story) -> list[str]:
         out.append(f"Summary:  {_preview(story.summary, 200)}")
     out.append(f"Chapters: {len(story.chapters)}/{total}")
     out.append(f"Words:    {story.words}")
+    out.extend(f"Damaged:  {problem} (the rest was read)" for problem in story.problems)
     for note in story.notes:
         out.append(f"Note ({note.position}): {_preview(note.text)}")
     out.append("")

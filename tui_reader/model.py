@@ -504,6 +504,7 @@ _STORY_FIELDS = (
     "back_matter",
     "accounted",
     "in_progress",
+    "problems",
 )
 
 
@@ -536,6 +537,9 @@ class Story(Value, fields=_STORY_FIELDS, hidden=("chapters", "front_matter", "ba
     """AO3-style tags."""
     chapters_total: int | None
     """Chapters the story will have when finished (the 20 of "3/20"); None when unknown."""
+    problems: list[str]
+    """What of the file could not be read though the rest was (an EPUB's chapter file missing
+    or damaged), one line each, for the reader to be told; empty for a whole file."""
     in_progress: bool
     """True when the source says the story is not finished though its planned total is unknown:
     AO3's "Chapters: 9/?", a status of "In-Progress". False for a story that says it is complete
@@ -584,6 +588,7 @@ class Story(Value, fields=_STORY_FIELDS, hidden=("chapters", "front_matter", "ba
         back_matter: list[Section] | None = None,
         accounted: dict[str, int] | None = None,
         in_progress: bool = False,
+        problems: list[str] | None = None,
     ) -> None:
         """A story; the lists, tags and counts not given are new and empty."""
         self.title = title
@@ -598,6 +603,7 @@ class Story(Value, fields=_STORY_FIELDS, hidden=("chapters", "front_matter", "ba
         self.tags = Tags() if tags is None else tags
         self.chapters_total = chapters_total
         self.in_progress = in_progress
+        self.problems = [] if problems is None else problems
         self.notes = [] if notes is None else notes
         self.chapters = [] if chapters is None else chapters
         self.series = [] if series is None else series
@@ -674,6 +680,7 @@ class Story(Value, fields=_STORY_FIELDS, hidden=("chapters", "front_matter", "ba
             "tags": self.tags.to_dict(),
             "chapters_total": self.chapters_total,
             "in_progress": self.in_progress,
+            "problems": list(self.problems),
             "words": self.words,
             "notes": [n.to_dict() for n in self.notes],
             "chapters": [c.to_dict() for c in self.chapters],

@@ -21,7 +21,8 @@ and site warnings verbatim).
 Opening a book keeps only what the index needs: each document is parsed, measured and dropped
 in turn, and a chapter remembers its pieces (member and fragments), word count, title and notes.
 Its blocks are parsed from the members again, re-opening the file by path, when first read.
-A chapter file that is missing or unreadable is skipped and the rest of the book still opens.
+A chapter file that is missing or unreadable is skipped and the rest of the book still opens;
+the story names it (``Story.problems``: ``inspect`` prints it, the reading screen says it once).
 """
 
 from __future__ import annotations
@@ -870,6 +871,7 @@ def _load(path: Path, book: _Book) -> Story:
         story.back_matter.clear()
         generic.fill(story, flavour)
     story.source = Source(str(path), flavour)
+    story.problems = list(dict.fromkeys(book.problems))
     return story
 
 

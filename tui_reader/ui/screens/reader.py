@@ -111,6 +111,8 @@ class ReaderScreen(Screen[None]):
         """The chapter view (kept: it is still needed while the screen unmounts)."""
         self._painted = False
         """True once the story's text was first shown (and the app told of it)."""
+        self._problems_told = False
+        """True once the reader was told that part of the file could not be read."""
         self.indexing = indexing
         """True while only the first chapter is read: the header claims no chapter count."""
         self._index_shown: ChapterIndexScreen | None = None
@@ -162,6 +164,21 @@ class ReaderScreen(Screen[None]):
         pos = self.session.start
         self.view.focus()
         self._go(Target(pos.chapter, pos.paragraph, pos.offset), gate_from=pos.chapter - 1)
+        self._tell_problems()
+
+    def _tell_problems(self) -> None:
+        """Say once when part of the file could not be read (an EPUB's chapter file missing):
+        the chapters shown are not the whole story, and the reader should know."""
+        problems = self.story.problems
+        if not problems or self._problems_told:
+            return
+        self._problems_told = True
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        self.notify(
+            f"Part of this file could not be read: {problems[0]}{more}. The rest is shown.",
+            severity="warning",
+            timeout=10,
+        )
 
     def story_indexed(self, story: Story) -> None:
         """The whole story arrived after its first chapter was shown (first chapter first): read
@@ -172,6 +189,8 @@ class ReaderScreen(Screen[None]):
         pos = self.position() if shown else session.start
         self.story = story
         self.story_id = story.story_id
+        if shown:
+            self._tell_problems()
         self.session = ReadingSession(story, session.store, path=session.path, position=pos)
         self.indexing = False
         if shown and story.chapters:
