@@ -109,7 +109,7 @@ def build_search_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("query", help='what to look for: words, "a phrase", or pref*')
     parser.add_argument("--library", metavar="DIR", help="the library folder")
-    parser.add_argument("--limit", type=int, default=20, help="most results to show")
+    parser.add_argument("--limit", type=_positive, default=20, help="most results to show")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument(
         "--all",
@@ -249,6 +249,19 @@ def _fail(message: str) -> int:
     """Print a one-line error and return the exit status for it."""
     print(f"error: {message}", file=sys.stderr)
     return 1
+
+
+def _positive(value: str) -> int:
+    """A whole number of at least 1 (argparse says so in one line otherwise)."""
+    import argparse  # (not at import: opening a story skips argparse, see main)
+
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
+    return number
 
 
 def main(argv: Sequence[str] | None = None) -> int:

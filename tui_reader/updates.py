@@ -843,8 +843,15 @@ def run_update_cli(args: argparse.Namespace) -> int:
     if args.delay < 0:
         print("error: --delay must be 0 or more seconds", file=sys.stderr)
         return 1
+    missing: list[Path] = []
     if args.files:
         paths = [Path(f).expanduser() for f in args.files]
+        missing = [p for p in paths if not p.exists()]
+        for path in missing:  # (a name mistyped: said as an error, and the status says so)
+            print(f"error: {display_path(path)}: no such file", file=sys.stderr)
+        paths = [p for p in paths if p not in missing]
+        if not paths:
+            return 1
     else:
         library = _library(args)
         if library is None:
@@ -860,7 +867,8 @@ def run_update_cli(args: argparse.Namespace) -> int:
             paths, fanficfare=fanficfare, delay=args.delay, progress=progress, cancelled=cancelled
         )
 
-    return _finish("update", run, len(paths))
+    status = _finish("update", run, len(paths))
+    return status if status or not missing else 1
 
 
 def run_get_cli(args: argparse.Namespace) -> int:

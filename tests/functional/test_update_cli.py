@@ -158,3 +158,29 @@ def test_without_fanficfare_the_reader_is_told_how_to_install_it(
     )
     assert main([*command, "--library", str(tmp_path), "--fanficfare", "no-such-fff"]) == 2
     assert "cannot run FanFicFare as 'no-such-fff'" in capsys.readouterr().err
+
+
+def test_a_named_file_that_does_not_exist_is_an_error(
+    fanficfare: FanFicFare, tmp_path: Path, home: Path
+) -> None:
+    """A mistyped name said "skipped … no such file" and exited 0; it is an error line on
+    stderr and exit 1, and the files that do exist are still updated."""
+    story = tmp_path / "winter-harbour.epub"
+    shutil.copyfile(fanficfare.make("epub", GROWING.sid, personal_ini([GROWING])), story)
+    ini = tmp_path / "personal.ini"
+    ini.write_text(personal_ini([GROWING]), encoding="utf-8")
+    command = shlex.join(fanficfare.command(ini))
+    typo = tmp_path / "winter-harbor.epub"
+    done = run_cli(home, "update", str(typo), str(story), "--delay", "0", "--fanficfare", command)
+    assert done.returncode == 1
+    assert f"error: {typo}: no such file" in done.stderr.splitlines()
+    assert done.stdout.splitlines()[-1] == "1 unchanged"
+    alone = run_cli(home, "update", str(typo), "--delay", "0", "--fanficfare", command)
+    assert alone.returncode == 1 and alone.stdout == ""
+
+
+def test_search_limit_must_be_at_least_one(home: Path) -> None:
+    for bad in ("0", "-1", "many"):
+        done = run_cli(home, "search", "fox", "--limit", bad)
+        assert done.returncode == 2
+        assert "--limit: must be a whole number of at least 1" in done.stderr
