@@ -132,6 +132,8 @@ KEY_TABLE: tuple[KeySpec, ...] = (
     ),
     _k("library.next_story", "j,down", "down", "Next story"),
     _k("library.previous_story", "k,up", "up", "Previous story"),
+    _k("library.first_story", "g,home", "first", "First story", "Go to the first story"),
+    _k("library.last_story", "G,end", "last", "Last story", "Go to the last story"),
     # the warning before a story, and the author's stop point before a chapter
     _k("warning.yes", "y", "answer(True)", "Yes, continue", show=True),
     _k("warning.no", "n", "answer(False)", "No, go back", show=True),

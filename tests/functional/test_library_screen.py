@@ -128,6 +128,19 @@ async def test_sort_cycles_and_reverses(library: Path, data_dir: Path) -> None:
         assert "▼" in table.ordered_columns[3].label.plain
 
 
+async def test_first_and_last_story_keys(library: Path, data_dir: Path) -> None:
+    """g/home and G/end go to the first and last story (home and end scrolled sideways)."""
+    app = TuiReaderApp(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await ready(app, pilot)
+        last = table.row_count - 1
+        for down, up in (("end", "home"), ("G", "g")):
+            await pilot.press(down)
+            assert table.cursor_row == last, down
+            await pilot.press(up)
+            assert table.cursor_row == 0, up
+
+
 async def test_click_header_sorts(library: Path, data_dir: Path) -> None:
     app = TuiReaderApp(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:

@@ -197,6 +197,14 @@ class LibraryScreen(Screen[None]):
         """Move the cursor up a row."""
         self.query_one(LibraryTable).action_cursor_up()
 
+    def action_first(self) -> None:
+        """Move the cursor to the first row."""
+        self.query_one(LibraryTable).action_scroll_top()
+
+    def action_last(self) -> None:
+        """Move the cursor to the last row."""
+        self.query_one(LibraryTable).action_scroll_bottom()
+
     def action_rescan(self) -> None:
         """Scan the folder again."""
         self.scan()

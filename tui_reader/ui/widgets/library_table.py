@@ -398,8 +398,13 @@ class _PassStyles:
 class LibraryTable(DataTable[Text]):
     """The library as a row-cursor table; rows keyed by the story file's path."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [binding("library.open", "select_cursor")]
-    """Enter opens the highlighted story (shown in the footer)."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        binding("library.open", "select_cursor"),
+        binding("library.first_story", "scroll_top"),
+        binding("library.last_story", "scroll_bottom"),
+    ]
+    """Enter opens the highlighted story (shown in the footer); g/home and G/end go to the
+    first and last story (the table's own home/end would scroll sideways)."""
 
     def __init__(self, **kwargs: Any) -> None:
         """A row-cursor table with zebra stripes."""
