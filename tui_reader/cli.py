@@ -141,34 +141,62 @@ def build_serve_parser() -> argparse.ArgumentParser:
         prog="tui-reader serve-ssh",
         description="Host the library over ssh: each reader connects with a plain ssh client.",
     )
-    parser.add_argument("--listen", default="127.0.0.1:2222", metavar="HOST:PORT")
+    parser.add_argument(
+        "--listen",
+        default="127.0.0.1:2222",
+        metavar="HOST:PORT",
+        help="where to listen (default: %(default)s, this machine only; 0.0.0.0:2222 for all)",
+    )
     parser.add_argument("--host-key", metavar="PATH", help="ed25519 host key (made if missing)")
-    parser.add_argument("--library", metavar="DIR", help="the library folder")
+    parser.add_argument(
+        "--library", metavar="DIR", help="the library folder (default: the data dir's library)"
+    )
     _common(parser)
     _config(parser)
     parser.add_argument("--authorized-keys", metavar="FILE", help="only these keys get in")
     parser.add_argument(
         "--allow-anonymous", action="store_true", help="let clients without a key in as guests"
     )
-    parser.add_argument("--max-sessions", type=int, default=50, metavar="N")
-    parser.add_argument("--max-per-ip", type=int, default=5, metavar="N")
+    parser.add_argument(
+        "--max-sessions",
+        type=int,
+        default=50,
+        metavar="N",
+        help="most readers connected at once (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-per-ip",
+        type=int,
+        default=5,
+        metavar="N",
+        help="most sessions from one address (default: %(default)s)",
+    )
     parser.add_argument(
         "--max-unauthenticated-per-ip",
         type=int,
         default=8,
         metavar="N",
-        help="most connections from one address that have not logged in yet",
+        help="most connections from one address that have not logged in yet (default: %(default)s)",
     )
     parser.add_argument(
-        "--login-grace", default="10s", metavar="DURATION", help="time a client has to log in"
+        "--login-grace",
+        default="10s",
+        metavar="DURATION",
+        help="time a client has to log in (default: %(default)s)",
     )
     parser.add_argument(
         "--pty-deadline",
         default="10s",
         metavar="DURATION",
-        help="time a session has to ask for a terminal",
+        help="time a session has to ask for a terminal (default: %(default)s)",
     )
-    parser.add_argument("--idle-timeout", default="30m", metavar="DURATION")
+    parser.add_argument(
+        "--idle-timeout",
+        default="30m",
+        metavar="DURATION",
+        help="end a session nobody types in for this long, its place saved (default: "
+        "%(default)s; 0 or off for never)",
+    )
     parser.add_argument(
         "--no-warm-host",
         action="store_true",
