@@ -79,10 +79,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 INSERT INTO passages (passages, rank) VALUES ('pgsz', 8000);
+INSERT INTO passages (passages, rank) VALUES ('automerge', 16);
 INSERT OR IGNORE INTO meta VALUES ('schema', '{SCHEMA_VERSION}');
 """
 # pgsz: FTS5 leaf pages that fill the 8 KiB database pages (see _connect): fewer, larger
-# pages make the index build about a tenth cheaper.
+# pages make the index build about a tenth cheaper. automerge 16 (FTS5's default is 4): segments
+# are merged sixteen at a time, not four, so each posting is rewritten fewer times: the insert
+# work of a 1,000-story build fell by a fifth (10.0 -> 8.1 s CPU) and the build by about 9 %
+# (medians of four interleaved runs, 14.5 -> 13.2 s), queries unchanged (p95 12-13 ms).
 
 
 @dataclass(frozen=True, slots=True)
