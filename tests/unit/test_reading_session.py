@@ -285,6 +285,24 @@ def test_time_left_uses_the_pace(data_dir: Path) -> None:
     assert info.chapter_title == "Chapter 1: Night 1"
     assert info.minutes_chapter == pytest.approx(30 / 20)  # three paragraphs of ten words left
     assert info.minutes_story == pytest.approx((30 + 80) / 20)
+    # half way into the second paragraph (by its characters): five of its ten words are read
+    half = len(session.story.chapters[0].blocks[1].text) // 2
+    assert session.header(Position(0, 1, half)).minutes_chapter == pytest.approx(25 / 20)
+
+
+def test_a_chapter_of_one_long_paragraph_counts_down(data_dir: Path) -> None:
+    """The time left went by paragraphs: a chapter that is one paragraph (a book on one line)
+    said "6 min left" at its very end."""
+    text = " ".join(f"word{n}" for n in range(1200))
+    chapter = Chapter(1, "All of it", 1200)
+    chapter.blocks = [Block("paragraph", text)]
+    story = Story("One Line", Source("one.txt", "dump"), chapters=[chapter])
+    session = session_on(story, data_dir)
+    assert session.header(Position(0, 0, 0)).minutes_chapter == pytest.approx(1200 / 200)
+    assert session.header(Position(0, 0, len(text) // 2)).minutes_chapter == pytest.approx(
+        3, abs=0.05
+    )
+    assert session.header(Position(0, 0, len(text) - 5)).minutes_chapter < 0.05
 
 
 # --- notes ----------------------------------------------------------------------------------

@@ -616,7 +616,14 @@ class ReadingSession:
         chapters = self.story.chapters
         chapter = chapters[pos.chapter]
         words = self._words_before_blocks(pos.chapter)
-        left_chapter = max(0, words[-1] - words[min(pos.paragraph, len(words) - 1)])
+        at = min(pos.paragraph, len(words) - 1)
+        left_chapter = max(0, words[-1] - words[at])
+        if pos.offset and at + 1 < len(words) and chapter.loaded and at < len(chapter.blocks):
+            # inside the paragraph: its words already passed (by the share of its characters),
+            # so a chapter of one long paragraph counts down too
+            text = chapter.blocks[at].text
+            share = min(1.0, pos.offset / len(text)) if text else 0.0
+            left_chapter = max(0, left_chapter - round((words[at + 1] - words[at]) * share))
         after = self._chapter_words_before[-1] - self._chapter_words_before[pos.chapter + 1]
         wpm = self.words_per_minute
         return HeaderInfo(
