@@ -135,6 +135,40 @@ def test_story_note_spans_paragraphs_until_the_first_heading(tmp_path: Path) -> 
     assert [n.text for n in story.notes] == ["First thought.\n\nSecond thought."]
 
 
+@pytest.mark.parametrize(
+    ("note", "closing"),
+    [
+        (["A/N: The lamp's colours are made up."], ["Back next week."]),
+        (["[A/N: The lamp's colours are made up.", "So are the bells.]"], []),
+    ],
+)
+def test_story_text_after_a_mid_chapter_note_stays_story_text(
+    tmp_path: Path, note: list[str], closing: list[str]
+) -> None:
+    """A note in the middle of a chapter is its paragraph (a bracketed one: up to its closing
+    bracket); the story after it stays story text, and the note stays where it was written. A
+    note closing the chapter after it is still an end note."""
+    end_note = [f"A/N: {c}" for c in closing]
+    story = _load(
+        tmp_path, _dump("The Keeper", "Chapter 1", PARA_A, *note, PARA_B, PARA_C, *end_note)
+    )
+    chapter = story.chapters[0]
+    assert chapter.notes_after == closing
+    assert [b.text for b in chapter.blocks] == [PARA_A, *note, PARA_B, PARA_C]
+    story_words = sum(len(p.split()) for p in (PARA_A, PARA_B, PARA_C))
+    assert chapter.words == story_words + sum(len(p.split()) for p in note)
+
+
+def test_a_bracketed_end_note_runs_to_its_closing_bracket(tmp_path: Path) -> None:
+    """A bracketed note closing a chapter keeps its paragraphs up to the bracket that closes
+    it, without the brackets."""
+    note = ["[A/N: Thank you for reading.", "The next chapter is the last one.]"]
+    story = _load(tmp_path, _dump("The Keeper", "Chapter 1", PARA_A, PARA_B, *note))
+    chapter = story.chapters[0]
+    assert [b.text for b in chapter.blocks] == [PARA_A, PARA_B]
+    assert chapter.notes_after == ["Thank you for reading.\n\nThe next chapter is the last one."]
+
+
 def test_no_heading_whole_text_is_chapter_one_after_the_title_repeat(tmp_path: Path) -> None:
     text = (
         "The Keeper\n\nA/N: Written for a friend.\n\nShe likes lighthouses.\n\n\n"
@@ -152,6 +186,26 @@ def test_no_heading_whole_text_is_chapter_one_after_the_title_repeat(tmp_path: P
         "paragraph",
     ]
     assert chapter.blocks[0].text == PARA_A
+
+
+@pytest.mark.parametrize("headed", [True, False])
+def test_title_with_its_by_line_on_the_next_line(tmp_path: Path, headed: bool) -> None:
+    """A title with "by Author" on the line under it is the title and the author (not a
+    summary), with or without chapter headings after it."""
+    body = ["Chapter 1: Brine", PARA_A, "Chapter 2: Tide", PARA_B] if headed else [PARA_A, PARA_B]
+    story = _load(tmp_path, _dump("The Salt Road\nby Petra Voss", *body), name="salt.txt")
+    assert (story.title, story.author, story.summary) == ("The Salt Road", "Petra Voss", None)
+    paragraphs = [b.text for c in story.chapters for b in c.blocks]
+    assert paragraphs == [PARA_A, PARA_B]
+
+
+def test_a_paragraph_whose_second_line_starts_with_by_stays_story(tmp_path: Path) -> None:
+    """A two-line first paragraph whose second line starts with "by" is story text, not a
+    title and an author."""
+    first = "The tide came in early\nby the time Marisol reached the causeway."
+    story = _load(tmp_path, _dump(first, PARA_A, PARA_B), name="tide.txt")
+    assert (story.title, story.author) == ("Tide", None)
+    assert [b.text for b in story.chapters[0].blocks] == [first, PARA_A, PARA_B]
 
 
 def test_plain_text_without_preamble_is_all_story(tmp_path: Path) -> None:

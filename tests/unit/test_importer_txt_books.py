@@ -7,6 +7,8 @@ The files are built in the producers' shapes by tests/fixtures/text_books.py (BO
 from __future__ import annotations
 
 import json
+import os
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,8 @@ from tests.fixtures.text_books import (
 from tests.unit.test_cli import run
 from tui_reader.audit import audit
 from tui_reader.importers import load_story
+from tui_reader.importers._txt_common import Layout
+from tui_reader.importers.text_dump import Resume, index_streamed
 from tui_reader.model import Story
 
 
@@ -103,6 +107,72 @@ def test_plain_book(tmp_path: Path, width: int) -> None:
     _assert_chapters(story, book)
     assert [s.title for s in story.front_matter] == ["Title page", "Contents"]
     assert story.front_matter[1].blocks[0].text == "Chapter One The Toll House"
+
+
+def test_title_with_its_by_line_on_the_next_line(tmp_path: Path) -> None:
+    """A title page whose "By Author" line is right under the title gives both."""
+    book = make_book(4)
+    data = plain_book_txt(book).decode("utf-8").replace("\n\nBy ", "\nBy ", 1)
+    story = _read(tmp_path, data.encode("utf-8"))
+    assert story.source.format == "book-txt"
+    assert (story.title, story.author) == (book.title.upper(), book.author)
+    _assert_chapters(story, book)
+
+
+SHORT_BOOK = (
+    (
+        "The Frost",
+        "The snow had been falling since noon, and by dusk the lane to the mill was a white "
+        "trench between the hedges and the ditches were full to the brim.",
+        "Hester heard the knock while she was banking the fire for the night, three slow "
+        "raps like someone counting.",
+    ),
+    (
+        "The Listening",
+        '"Who is it?" she called.',
+        'The knocking stopped. Then, very faintly, through the oak of the door: "Only the '
+        'winter. May I come in?"',
+    ),
+    (
+        "The Door",
+        "In the morning the visitor was still there, sitting by the cold hearth with her "
+        "hands folded in her lap, and the fire had not been lit.",
+        "The bark of the old pear tree opened like a book.",
+    ),
+)
+"""A short book: per chapter its title and its paragraphs."""
+
+
+def _short_book_txt(width: int) -> str:
+    """:data:`SHORT_BOOK` hard-wrapped at ``width``, ``CHAPTER I.`` over each title."""
+    parts = ["THE WINTER DOOR", "by Ilse Marrow"]
+    for n, (title, *paragraphs) in enumerate(SHORT_BOOK):
+        parts.append(f"\nCHAPTER {'I' * (n + 1)}.\n{title}")
+        parts.extend(textwrap.fill(p, width) for p in paragraphs)
+    return "\n\n".join(parts) + "\n"
+
+
+@pytest.mark.parametrize("width", [60, 65, 72])
+def test_short_wrapped_book_is_joined_into_paragraphs(tmp_path: Path, width: int) -> None:
+    """A short hard-wrapped book, whose heading lines are many beside its few wrapped lines, is
+    a book: its paragraphs are joined, not shown with the file's line breaks."""
+    data = _short_book_txt(width).encode("utf-8")
+    story = _read(tmp_path, data)
+    assert story.source.format == "book-txt"
+    assert (story.title, story.author) == ("THE WINTER DOOR", "Ilse Marrow")
+    assert [c.title for c in story.chapters] == [title for title, *_ in SHORT_BOOK]
+    for chapter, (_, *paragraphs) in zip(story.chapters, SHORT_BOOK, strict=True):
+        assert [b.text for b in chapter.blocks] == paragraphs
+
+
+def test_streamed_index_reads_a_short_wrapped_book_as_wrapped(tmp_path: Path) -> None:
+    """The streamed index (lines held as widths) sees the same layout as the whole read: the
+    short wrapped book is wrapped, so it is read whole (None), never streamed as a dump."""
+    path = tmp_path / "book.txt"
+    path.write_text(_short_book_txt(65), encoding="utf-8")
+    stat = os.stat(path)
+    prefix = Resume(Layout(None, False, 1), stat.st_size, stat.st_mtime_ns)
+    assert index_streamed(path, prefix) is None
 
 
 def test_wrapped_archive_dump_with_a_preamble_stays_an_archive_dump(tmp_path: Path) -> None:

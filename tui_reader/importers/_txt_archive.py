@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
-from tui_reader.importers._txt_book import title_line
+from tui_reader.importers._txt_book import by_author, title_line
 from tui_reader.importers._txt_chapters import ChapterText
 from tui_reader.importers._txt_common import (
     Layout,
@@ -339,6 +339,17 @@ def _is_title_line(text: ChapterText, unit: Unit) -> bool:
     return _by_line(line) is None
 
 
+def _title_by(text: ChapterText, unit: Unit) -> tuple[str, str] | None:
+    """The title and author of a two-line unit of a title and its by-line on the next line
+    ("The Salt Road" / "by Petra Voss"), or None."""
+    if unit.end - unit.start != 2:
+        return None
+    author = by_author(text.lines[unit.start + 1])
+    if author is None or not _is_title_line(text, Unit(unit.start, unit.start + 1, unit.gap)):
+        return None
+    return text.lines[unit.start].strip(), author
+
+
 def _preamble(text: ChapterText, units: list[Unit], layout: Layout, *, headed: bool) -> Preamble:
     """Read title, metadata, summary and story notes from the units before the story."""
     pre = Preamble()
@@ -348,7 +359,13 @@ def _preamble(text: ChapterText, units: list[Unit], layout: Layout, *, headed: b
     notes: list[list[str]] = []
     end = len(units)
     i = 0
-    if units and _is_title_line(text, units[0]) and (len(units) > 1 or headed):
+    if units and (len(units) > 1 or headed) and (pair := _title_by(text, units[0])):
+        header.title, header.author = pair
+        header.story.account("front_matter", header.title)
+        header.story.account("boilerplate", "by")
+        header.story.account("front_matter", header.author)
+        i = 1
+    elif units and _is_title_line(text, units[0]) and (len(units) > 1 or headed):
         header.title = text.lines[units[0].start].strip()
         header.story.account("front_matter", header.title)
         i = 1

@@ -231,6 +231,8 @@ def _front_matter(text: ChapterText, units: list[Unit], header: Header) -> None:
             lines = (text.text(Unit(j, j + 1, 0)) for j in range(unit.start, unit.end))
             contents.extend(Block("paragraph", line) for line in lines if line)
             continue
+        if target is title_page and k == 0 and header.title is None:
+            _title_and_by(text, unit, header)
         if target is title_page and unit.end - unit.start == 1:
             if header.title is None and k == 0 and title_line(paragraph):
                 header.title = paragraph.strip()
@@ -242,3 +244,25 @@ def _front_matter(text: ChapterText, units: list[Unit], header: Header) -> None:
     if contents:
         header.story.front_matter.append(Section("Contents", contents))
         header.story.account("boilerplate", "Contents")
+
+
+def _title_and_by(text: ChapterText, unit: Unit, header: Header) -> None:
+    """Title and author from a title page's first unit when it is a title with its by-line on
+    the next line ("THE SALT ROAD" / "By Ann Example")."""
+    if unit.end - unit.start != 2:
+        return
+    title, by = (text.lines[j].strip() for j in range(unit.start, unit.end))
+    author = by_author(by)
+    if author is not None and title_line(title):
+        header.title = title
+        header.author = header.author or author
+
+
+def by_author(line: str) -> str | None:
+    """The author of a by-line right under a title ("By Ann Example"): a few words, not the
+    end of a sentence (a wrapped paragraph's last line may start with "by" too); else None."""
+    m = _BY_LINE.match(line.strip())
+    if m is None:
+        return None
+    author = m.group("author").strip()
+    return None if len(author.split()) > 8 or author.endswith(_SENTENCE_END) else author

@@ -18,6 +18,9 @@ from tui_reader.text import count_words, lazy_pattern
 NOTE_TAIL = 4
 """How many units at a chapter's end are searched for an end note."""
 
+_CLOSERS = {"(": ")", "[": "]"}
+"""The bracket closing a note that opens with a bracket ("[A/N: …]")."""
+
 _MARKDOWN_HEADING = lazy_pattern(r"^(?P<hashes>#{1,6})\s+(?P<text>\S.*?)\s*#*\s*$")
 """A heading as html2text writes it ("### Chapter title from site")."""
 
@@ -95,22 +98,58 @@ class ChapterText:
         return notes, i
 
     def notes_at_end(self, units: list[Unit]) -> tuple[list[str], int]:
-        """Labelled notes closing a chapter, and the index where they begin."""
+        """Labelled notes closing a chapter, and the index where they begin.
+
+        A note is its labelled paragraph; a bracketed one ("[A/N: …") runs on to the paragraph
+        that closes the bracket; a stand-alone label ("Notes:" alone) heads the rest of the
+        chapter. Only notes that nothing but notes and scene breaks follow close a chapter: a
+        note with story text after it stays where the author put it, a paragraph of the text
+        (as the HTML and EPUB importers keep it), and the story after it stays story text.
+        """
         begin = len(units)
         for j in range(max(0, len(units) - NOTE_TAIL), len(units)):
-            if self.is_note(units[j]):
+            if self.is_note(units[j]) and self._only_notes(units[j:]):
                 begin = j
                 break
         notes: list[str] = []
+        closer: str | None = None  # (the bracket a bracketed note still waits for)
         for unit in units[begin:]:
             if self.is_break(unit):
                 continue
             text = self.text(unit)
-            if self.is_note(unit) or not notes:
+            if closer is None and (self.is_note(unit) or not notes):
+                closer = _CLOSERS.get(text.lstrip()[:1])
+                if closer is not None and text.rstrip().endswith(closer):
+                    closer = None  # (closed in its own paragraph: the label strips both)
                 notes.append(self.strip_label(text))
-            else:
-                notes[-1] = f"{notes[-1]}\n\n{text}" if notes[-1] else text
+                continue
+            if closer is not None and text.rstrip().endswith(closer):
+                text, closer = text.rstrip()[:-1].rstrip(), None
+            notes[-1] = f"{notes[-1]}\n\n{text}" if notes[-1] else text
         return [n for n in notes if n], begin
+
+    def _only_notes(self, units: list[Unit]) -> bool:
+        """True when ``units`` (the first labelled) are notes and scene breaks only, each note
+        reaching as far as :meth:`notes_at_end` says."""
+        i = 0
+        while i < len(units):
+            unit = units[i]
+            i += 1
+            if self.is_break(unit):
+                continue
+            if not self.is_note(unit):
+                return False
+            text = self.text(unit)
+            if not strip_note_label(text):
+                return True  # a stand-alone label: what follows is its note
+            closer = _CLOSERS.get(text.lstrip()[:1])
+            if closer is not None and not text.rstrip().endswith(closer):
+                while i < len(units) and not self.text(units[i]).rstrip().endswith(closer):
+                    i += 1
+                if i == len(units):
+                    return False  # (never closed: the text after it is story text)
+                i += 1
+        return True
 
     def words(self, units: list[Unit]) -> int:
         """Words in the body units (markers excluded)."""

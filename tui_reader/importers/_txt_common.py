@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from tui_reader.importers.grammar import parse_heading
 from tui_reader.text import collapse_spaces, lazy_pattern
 from tui_reader.values import FrozenValue
 
@@ -82,15 +83,32 @@ class Layout(FrozenValue, fields=("wrap_width", "line_paragraphs", "normal_gap")
         set_field(self, "normal_gap", normal_gap)
 
 
+SHORT_LINE = 50
+"""Inner lines narrower than this are not wrapped prose (:func:`detect_layout`)."""
+
+
+def short_heading(line: str) -> bool:
+    """True for a short chapter heading line ("CHAPTER I."): over its title in a unit of
+    several lines it is a heading, not a line of wrapped prose."""
+    return len(line.rstrip()) < SHORT_LINE and parse_heading(line) is not None
+
+
 def detect_layout(lines: list[str], units: list[Unit]) -> Layout:
-    """Work out wrapping and paragraph spacing from a sample of the units."""
+    """Work out wrapping and paragraph spacing from a sample of the units.
+
+    Lines are hard-wrapped when 80% of the inner lines of the units of several lines (all but
+    each unit's last) are 50 to 80 cells wide; a heading line over its title ("CHAPTER I." /
+    "The Toll House") is no inner line of prose, so a short book's headings never outweigh
+    its wrapped paragraphs.
+    """
     sample = units if len(units) <= 4000 else units[:: len(units) // 4000 + 1]
     inner: list[int] = []
     multi = 0
     for unit in sample:
         if unit.end - unit.start > 1:
             multi += 1
-            inner.extend(len(lines[i].rstrip()) for i in range(unit.start, unit.end - 1))
+            first = unit.start + 1 if short_heading(lines[unit.start]) else unit.start
+            inner.extend(len(lines[i].rstrip()) for i in range(first, unit.end - 1))
     wrap_width: int | None = None
     if inner and multi >= 2:
         in_band = sum(1 for n in inner if 50 <= n <= 80)

@@ -31,6 +31,7 @@ from tui_reader.importers._txt_common import (
     Unit,
     detect_layout,
     remove_widgets,
+    short_heading,
     split_units,
 )
 from tui_reader.importers._txt_header import Header
@@ -355,16 +356,20 @@ def plain_pieces(
 
 class _Widths:
     """Stands in for a file's lines where only their widths are looked at (their length
-    without trailing spaces: :func:`~._txt_common.detect_layout`)."""
+    without trailing spaces: :func:`~._txt_common.detect_layout`), and the heading lines
+    opening a unit of several lines, which it reads."""
 
-    def __init__(self, widths: array[int]) -> None:
-        """``widths[i]``: line ``i``'s width."""
+    def __init__(self, widths: array[int], headings: dict[int, str]) -> None:
+        """``widths[i]``: line ``i``'s width; ``headings``: the heading lines by index."""
         self.widths = widths
         """Each line's width."""
+        self.headings = headings
+        """The short chapter heading lines opening units of several lines, by index."""
 
     def __getitem__(self, index: int) -> str:
-        """A line of line ``index``'s width."""
-        return "x" * self.widths[index]
+        """Line ``index`` when it is a heading, else a line of its width."""
+        heading = self.headings.get(index)
+        return "x" * self.widths[index] if heading is None else heading
 
 
 def index_streamed(path: Path, resume: Resume) -> tuple[LineSource, Layout, array[int]] | None:
@@ -386,6 +391,8 @@ def index_streamed(path: Path, resume: Resume) -> tuple[LineSource, Layout, arra
         base = index = 0
         start = -1
         gap = unit_gap = 0
+        headings: dict[int, str] = {}  # (short_heading's lines, for detect_layout)
+        first_line = ""
         for piece, got, _ in plain_pieces(handle, pending, CHUNK_BYTES):
             if got is None:
                 return None
@@ -398,21 +405,25 @@ def index_streamed(path: Path, resume: Resume) -> tuple[LineSource, Layout, arra
                 widths.append(len(line.rstrip()))
                 if line and not line.isspace():
                     if start < 0:
-                        start, unit_gap = index, gap
+                        start, unit_gap, first_line = index, gap, line
                 elif start >= 0:
                     packed.extend((start, index, unit_gap))
+                    if index - start > 1 and short_heading(first_line):
+                        headings[start] = first_line
                     start, gap = -1, 1
                 else:
                     gap += 1
                 index += 1
     if start >= 0:
         packed.extend((start, index, unit_gap))
+        if index - start > 1 and short_heading(first_line):
+            headings[start] = first_line
     if not packed or base != stat.st_size or len(starts) != index:
         return None
     count = len(packed) // 3
     step = 1 if count <= 4000 else count // 4000 + 1  # (detect_layout's own sample)
     sample = [Unit(packed[i], packed[i + 1], packed[i + 2]) for i in range(0, 3 * count, 3 * step)]
-    layout = detect_layout(cast(list[str], _Widths(widths)), sample)
+    layout = detect_layout(cast(list[str], _Widths(widths, headings)), sample)
     del widths, sample
     if layout.wrap_width is not None:
         return None
