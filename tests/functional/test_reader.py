@@ -490,6 +490,23 @@ async def test_chapter_index_jump(tmp_path: Path) -> None:
         assert reader(app).chapter_index == 2
 
 
+async def test_chapter_index_keeps_one_row_a_chapter(tmp_path: Path) -> None:
+    """A long chapter title ends in "…" on its own row (at 80 cells its end ran on under the
+    ✓ ▸ markers of the next line)."""
+    story = make_story(notes=False)
+    story.chapters[0].title = "Prologue: " + " ".join(["lanterns over the harbour"] * 8)
+    app = ReaderApp(story, store_for(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        shown = [strip.text for strip in app.screen._compositor.render_strips()]
+        rows = [line for line in shown if "▊" in line and "Chapter " in line]
+        assert rows[0].rstrip(" ▎▊").endswith("…")
+        assert "Chapter 1: Prologue: lanterns" in rows[0]
+        assert "Chapter 2: Heading 2" in rows[1] and "Chapter 3: Heading 3" in rows[2]
+
+
 async def test_bookmark_with_note(tmp_path: Path) -> None:
     story = make_story(notes=False)
     store = store_for(tmp_path)
