@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.calibre import EBOOK_CONVERT, ebook_convert
+from tests.fixtures.calibre import EBOOK_CONVERT, convert_html
 from tests.fixtures.epub_producers import PANDOC, ebooklib_epub, has_ebooklib, pandoc_epub
 from tui_reader.audit import audit
 from tui_reader.importers import load_first_chapter, load_story
@@ -146,12 +146,7 @@ the only sweet water for forty miles.</p>
 @pytest.fixture(scope="module")
 def calibre_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``ebook-convert book.html book.epub`` with Calibre's defaults."""
-    if EBOOK_CONVERT is None:
-        pytest.skip("calibre is not installed")
-    folder = tmp_path_factory.mktemp("calibre")
-    source = folder / "book.html"
-    source.write_text(BOOK_HTML, encoding="utf-8")
-    return ebook_convert(source, folder / "book.epub")
+    return convert_html(BOOK_HTML, tmp_path_factory.mktemp("calibre"), "book.epub")
 
 
 @needs_calibre

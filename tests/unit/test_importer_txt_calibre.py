@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.calibre import EBOOK_CONVERT, ebook_convert
+from tests.fixtures.calibre import convert_html
 from tui_reader.audit import audit
 from tui_reader.importers import load_story
 from tui_reader.model import Story
@@ -59,12 +59,7 @@ def _book_html() -> str:
 @pytest.fixture(scope="module")
 def ferry_txt(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The book converted by Calibre to plain text."""
-    if EBOOK_CONVERT is None:
-        pytest.skip("calibre's ebook-convert is not installed")
-    root = tmp_path_factory.mktemp("calibre-txt")
-    html = root / "book.html"
-    html.write_text(_book_html(), encoding="utf-8")
-    return ebook_convert(html, root / "book.txt")
+    return convert_html(_book_html(), tmp_path_factory.mktemp("calibre-txt"), "book.txt")
 
 
 @pytest.fixture
