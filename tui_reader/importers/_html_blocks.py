@@ -202,11 +202,10 @@ class _Builder:
         text = "\n".join(lines)
         if self.marker is not None:
             text, self.marker = self.marker + text, None
-            self.blocks.append(Block("paragraph", text))
         elif is_scene_break(text):
             self.scene_break()
-        else:
-            self.blocks.append(Block("paragraph", text))
+            return
+        self.blocks.append(Block("paragraph", text))
 
     def scene_break(self) -> None:
         """Add a scene break (never two in a row, never first)."""

@@ -112,43 +112,50 @@ class ChapterText:
                 begin = j
                 break
         notes: list[str] = []
-        closer: str | None = None  # (the bracket a bracketed note still waits for)
-        for unit in units[begin:]:
-            if self.is_break(unit):
+        i = begin
+        while i < len(units):
+            if self.is_break(units[i]):
+                i += 1
                 continue
-            text = self.text(unit)
-            if closer is None and (self.is_note(unit) or not notes):
-                closer = _CLOSERS.get(text.lstrip()[:1])
-                if closer is not None and text.rstrip().endswith(closer):
-                    closer = None  # (closed in its own paragraph: the label strips both)
-                notes.append(self.strip_label(text))
-                continue
-            if closer is not None and text.rstrip().endswith(closer):
-                text, closer = text.rstrip()[:-1].rstrip(), None
-            notes[-1] = f"{notes[-1]}\n\n{text}" if notes[-1] else text
+            end = self._note_end(units, i) or len(units)
+            texts = [self.text(unit) for unit in units[i:end] if not self.is_break(unit)]
+            closer = _CLOSERS.get(texts[0].lstrip()[:1])
+            texts[0] = self.strip_label(texts[0])
+            if closer is not None and len(texts) > 1 and texts[-1].rstrip().endswith(closer):
+                texts[-1] = texts[-1].rstrip()[:-1].rstrip()
+            notes.append("\n\n".join(text for text in texts if text))
+            i = end
         return [n for n in notes if n], begin
+
+    def _note_end(self, units: list[Unit], i: int) -> int | None:
+        """Where the note opening at ``units[i]`` ends (the index after it): its labelled
+        paragraph; for a bracketed one ("[A/N: …") the paragraph that closes the bracket (None
+        when none does: what follows is story text); for a label alone on its line, the next
+        labelled note or the chapter's end."""
+        text = self.text(units[i])
+        if not strip_note_label(text):
+            later = range(i + 1, len(units))
+            return next((j for j in later if self.is_note(units[j])), len(units))
+        closer = _CLOSERS.get(text.lstrip()[:1])
+        if closer is None or text.rstrip().endswith(closer):
+            return i + 1  # (a bracket closed in its own paragraph: the label strips both)
+        for j in range(i + 1, len(units)):
+            if self.text(units[j]).rstrip().endswith(closer):
+                return j + 1
+        return None
 
     def _only_notes(self, units: list[Unit]) -> bool:
         """True when ``units`` (the first labelled) are notes and scene breaks only, each note
-        reaching as far as :meth:`notes_at_end` says."""
+        reaching as far as :meth:`_note_end` says."""
         i = 0
         while i < len(units):
-            unit = units[i]
-            i += 1
-            if self.is_break(unit):
-                continue
-            if not self.is_note(unit):
-                return False
-            text = self.text(unit)
-            if not strip_note_label(text):
-                return True  # a stand-alone label: what follows is its note
-            closer = _CLOSERS.get(text.lstrip()[:1])
-            if closer is not None and not text.rstrip().endswith(closer):
-                while i < len(units) and not self.text(units[i]).rstrip().endswith(closer):
-                    i += 1
-                if i == len(units):
-                    return False  # (never closed: the text after it is story text)
+            if self.is_break(units[i]):
                 i += 1
+                continue
+            end = self._note_end(units, i) if self.is_note(units[i]) else None
+            if end is None:
+                return False
+            i = end
         return True
 
     def words(self, units: list[Unit]) -> int:
