@@ -321,6 +321,10 @@ only when its command runs, so ``tui-reader inspect`` or ``keys`` never loads Te
 READER_ENTRY = "tui_reader.ui.app:run_app"
 """The reader's entry point, loaded when the reader runs (it brings in Textual)."""
 
+FIRST_READ_ENTRY = "tui_reader.first_read:start"
+"""Begins a story file's read (its cache entry, or its first chapter in a child process) before
+the reader's entry point brings in Textual."""
+
 
 def _plain_reader_args(args_list: list[str]) -> SimpleNamespace | None:
     """The reader's arguments when there is at most one and it is no option (``tui-reader``,
@@ -386,6 +390,9 @@ def _start_reader(args: argparse.Namespace | SimpleNamespace) -> int:
     settings = Settings() if args.no_config else load_settings(args.config)
     if args.plain:
         settings = dataclasses.replace(settings, plain=True)
+    first_read = None
+    if not target.is_dir():  # (begun before Textual is imported: see tui_reader.first_read)
+        first_read = _load(FIRST_READ_ENTRY)(target, data)
     return int(
         _load(READER_ENTRY)(
             target,
@@ -394,5 +401,6 @@ def _start_reader(args: argparse.Namespace | SimpleNamespace) -> int:
             hosted=args.hosted,
             guest=args.guest,
             settings=settings,
+            first_read=first_read,
         )
     )

@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from tui_reader.text import sanitise
 
 APP_NAME = "tui-reader"
@@ -42,6 +40,11 @@ The library walk (:func:`iter_story_files`) lists exactly these endings and
 opens is always listed and a listed file always has an importer.
 """
 
+FIRST_CHAPTER_SUFFIXES: frozenset[str] = frozenset({".txt", ".epub"})
+"""The endings whose importer reads a first chapter on its own (``load_first`` or
+``load_first_file``: :func:`tui_reader.importers.load_first_chapter`), without the rest of the
+file; :mod:`tui_reader.first_read` makes that read beside the app's start."""
+
 STORY_SUFFIXES: frozenset[str] = frozenset(STORY_FORMATS)
 """File endings the library picks up as stories (the keys of :data:`STORY_FORMATS`)."""
 
@@ -53,6 +56,8 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     elif os.environ.get(DATA_ENV):
         path = Path(os.environ[DATA_ENV])
     else:
+        from platformdirs import user_data_dir  # (not at import: a story's first read needs none)
+
         path = Path(user_data_dir(APP_NAME, appauthor=False))
     path = path.expanduser()
     path.mkdir(parents=True, exist_ok=True)

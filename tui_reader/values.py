@@ -18,7 +18,6 @@ attribution=None)``) and hash.
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -97,10 +96,14 @@ class FrozenValue(_Fields):
 
     def __setattr__(self, name: str, value: Any) -> None:
         """Refuse: the value is frozen."""
+        from dataclasses import FrozenInstanceError  # (not at import: it brings inspect)
+
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
     def __delattr__(self, name: str) -> None:
         """Refuse: the value is frozen."""
+        from dataclasses import FrozenInstanceError
+
         raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 import stat
+import sys
 from pathlib import Path
 
 from tui_reader.memory import trim
@@ -48,6 +49,10 @@ or a generic EPUB's first frame, and the pages the first read freed still go bac
 whole import allocates. (Measured for the EPUB, the ``memory`` benchmark's 500k-word row, 3
 runs each: 45.6-45.8 MiB trimmed at once, 45.8 owed; 49.0-49.3 and 49.3-49.4 after the
 background work.)"""
+
+_HANDOFF: list[bytes] = []
+"""What a first read made in another process left for the whole import (:func:`adopt_first_read`),
+until :func:`load_story` hands it to the importer."""
 
 _STORY_NOTES = "tui_reader.importers._story_notes"
 """Free-text warnings, read after every import: loaded with the first import, so a story reopened
@@ -94,6 +99,8 @@ def load_story(path: str | Path) -> Story:
     if _TRIM_OWED:
         _TRIM_OWED.clear()
         trim()  # what a first chapter's read freed (see load_first_chapter)
+    if _HANDOFF:
+        _adopt(_HANDOFF.pop())
     try:
         st = path.stat()
         if stat.S_ISDIR(st.st_mode):
@@ -171,6 +178,37 @@ def load_first_chapter(path: str | Path) -> Story | None:
     if size >= TRIM_BYTES:
         _TRIM_OWED[:] = [True]  # (what the first read freed: trimmed when the whole import begins)
     return story
+
+
+def first_read_handoff() -> bytes | None:
+    """What the first-chapter reads of this process left for a whole import (an archive dump's
+    prefix layout: :data:`~.text_dump._RESUME`), pickled for another process, or None.
+
+    A first chapter read in a child (:mod:`tui_reader.first_read`) sends it with the story, so
+    the parent's whole import streams the dump as it would after its own first read."""
+    import pickle  # (only in that child)
+
+    dump = sys.modules.get(STORY_FORMATS[".txt"])
+    resume = getattr(dump, "_RESUME", None)
+    return pickle.dumps(dict(resume), pickle.HIGHEST_PROTOCOL) if resume else None
+
+
+def adopt_first_read(handoff: bytes) -> None:
+    """Keep another process's :func:`first_read_handoff` for the next whole import (unpickled
+    then, in its worker: the importer it names is not loaded before the first frame)."""
+    _HANDOFF[:] = [handoff]
+
+
+def _adopt(handoff: bytes) -> None:
+    """Give the importer what a first read in another process left for it (never raises: a
+    handoff that cannot be used leaves the whole import to read as if there had been none)."""
+    import pickle  # (already loaded by then: the parent unpickled the story)
+
+    try:
+        resume = pickle.loads(handoff)
+        importlib.import_module(STORY_FORMATS[".txt"])._RESUME.update(resume)
+    except Exception:  # (an optimisation, never a failure: the dump is then read whole)
+        return
 
 
 def _one_line(text: str) -> str:

@@ -46,6 +46,7 @@ from tui_reader.ui.shutdown import ShutdownGuard
 from tui_reader.ui.styles import SharedStylesheet
 
 if TYPE_CHECKING:
+    from tui_reader.first_read import FirstRead
     from tui_reader.library import Library, LibraryEntry
     from tui_reader.search import SearchHit
     from tui_reader.ui.dialogs.confirm import ConfirmDialog
@@ -969,8 +970,13 @@ def run_app(
     hosted: bool,
     guest: bool,
     settings: Settings | None = None,
+    first_read: FirstRead | None = None,
 ) -> int:
-    """Run the reader on a library folder or one story file; returns the exit status."""
+    """Run the reader on a library folder or one story file; returns the exit status.
+
+    ``first_read``: the story file's read as the command line began it before Textual was
+    imported (:func:`tui_reader.first_read.start`: its cache hit, or a child reading its first
+    chapter meanwhile); without it the story is looked up and read here."""
     if hosted:
         sys.excepthook = _hosted_excepthook(data_dir)
     story = None
@@ -980,9 +986,9 @@ def run_app(
     if paused:
         gc.freeze()  # what start-up imported lives as long as the process: never scan it again
     if not target.is_dir():
-        story = cached_story(target, data_dir)
+        story = first_read.cached if first_read is not None else cached_story(target, data_dir)
         if story is None:  # first chapter first (or its warning screen), when the importer can
-            first = load_first_chapter(target)
+            first = first_read.first() if first_read is not None else load_first_chapter(target)
             if first is not None:
                 story, whole = first, partial(open_story, target, data_dir)
         if story is None:
