@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -279,6 +280,22 @@ def _fail(message: str) -> int:
     return 1
 
 
+NO_TERMINAL = (
+    "the reader needs a terminal to read keys from, and standard input is not one "
+    "(to print a story's details instead: tui-reader inspect FILE)"
+)
+"""Why the reader does not start without a terminal on its input (Textual's driver would wait
+on an input at its end forever, a processor busy all the while)."""
+
+
+def _has_terminal() -> bool:
+    """True when standard input is a terminal (the reader reads its keys there)."""
+    try:
+        return os.isatty(0)
+    except OSError:
+        return False
+
+
 def _positive(value: str) -> int:
     """A whole number of at least 1 (argparse says so in one line otherwise)."""
     import argparse  # (not at import: opening a story skips argparse, see main)
@@ -387,6 +404,8 @@ def _start_reader(args: argparse.Namespace | SimpleNamespace) -> int:
             file=sys.stderr,
         )
         return 1
+    if not _has_terminal():
+        return _fail(NO_TERMINAL)
     settings = Settings() if args.no_config else load_settings(args.config)
     if args.plain:
         settings = dataclasses.replace(settings, plain=True)

@@ -66,3 +66,25 @@ def test_the_reader_read_without_argparse_gets_what_argparse_would_give() -> Non
         assert vars(fast) == vars(build_parser().parse_args(argv))
     for argv in (["--plain", "story.epub"], ["-h"], ["a.epub", "b.epub"], ["--data-dir", "d"]):
         assert _plain_reader_args(argv) is None  # (the parser reads these)
+
+
+def test_the_reader_without_a_terminal_says_so_and_ends(tmp_path: Path, data_dir: Path) -> None:
+    """Standard input at its end (a script, a cron job, ``ssh host tui-reader STORY`` without a
+    terminal): one line saying why, exit 1, at once. Textual's driver would otherwise wait on
+    the input's end forever with a processor busy (it did: 100 % CPU until killed)."""
+    story = tmp_path / "story.md"
+    story.write_text("# One\n\nA line of story.\n", encoding="utf-8")
+    for target in (story, tmp_path):
+        result = subprocess.run(
+            [sys.executable, "-m", "tui_reader", str(target)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [
+            "error: the reader needs a terminal to read keys from, and standard input is not one"
+            " (to print a story's details instead: tui-reader inspect FILE)"
+        ]
+        assert result.stdout == ""
