@@ -13,10 +13,9 @@ pipe, pickled: objects this program made, never a file's bytes. The parent picks
 :meth:`FirstRead.first`, just before the app is built; by then the helper is long done.
 
 Forked, not spawned: a fresh interpreter (``posix_spawn`` of ``python -c``) must start Python and
-import the core again, ~210 M instructions against the forked copy's ~70 M, and on two
-processors shared with the terminal it delayed the first frame by 60 to 130 ms (measured,
-``benchmarks --only first_frame``). The fork's own cost is the pages the parent writes after it
-and must copy then (about 1,400 page faults, ~3 ms of system time).
+import the core again, ~210 M instructions against the forked copy's ~70 M, all of it on the
+processor the terminal and the app share with it. The fork's own cost is the pages the parent
+writes after it and must copy then (about 1,400 page faults, ~3 ms of system time).
 
 The helper reads the story file and writes the pipe, nothing else: no data dir, no state, no
 screen (its standard output and errors go to the null device; Ctrl-C ends it without a word),
