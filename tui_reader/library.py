@@ -33,7 +33,7 @@ _FAST = "tui_reader.library_fast"
 """The metadata fast path, imported on the first file a scan must read (not at start-up: it
 brings the Markdown importer and the encoding detector, which a warm library never needs)."""
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 """Bumped whenever the cached entry's shape changes; a different version is rebuilt."""
 
 Progress = Callable[[int, int], None]
@@ -92,6 +92,9 @@ class LibraryEntry:
     """Relationship tags (also in :attr:`tags`), for muting a relationship."""
     categories: list[str] = field(default_factory=list)
     """AO3 categories ("F/M", "Gen") or a site's category labels."""
+    in_progress: bool = False
+    """True when the source says the story is unfinished (AO3's "9/?", FanFicFare's
+    "In-Progress"): its chapter total then reads "?" while unknown."""
 
     @property
     def rating_level(self) -> str | None:
@@ -129,6 +132,7 @@ class LibraryEntry:
             legacy_id=story.legacy_id,
             relationships=list(tags.relationships),
             categories=list(story.categories),
+            in_progress=story.in_progress,
         )
 
     @classmethod
@@ -136,7 +140,7 @@ class LibraryEntry:
         """The entry for a file that failed to import (the reason is made safe to show)."""
         return cls(
             path=path,
-            title=title_from_filename(path.name, keep_name=True),
+            title=display_text(path.name),
             error=display_text(reason),
         )
 

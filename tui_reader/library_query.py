@@ -572,11 +572,17 @@ class LibraryRow:
 
     @property
     def chapters_text(self) -> str:
-        """ "read/available/total", "?" for an unknown total; then "+2 new" when chapters were
-        added since the reader last had it open."""
-        if self.entry.error:
+        """ "read/available/total": the total "?" while unknown for a story its source says
+        is unfinished, the chapters there are for any other (complete as far as anyone said,
+        as its last chapter's end marker reads); then "+2 new" when chapters were added since
+        the reader last had it open."""
+        entry = self.entry
+        if entry.error:
             return ""
-        total = "?" if self.entry.chapters_total is None else str(self.entry.chapters_total)
+        if entry.chapters_total is not None:
+            total = str(entry.chapters_total)
+        else:
+            total = "?" if entry.in_progress else str(entry.chapters)
         text = f"{self.read}/{self.entry.chapters}/{total}"
         return f"{text} {self.new_text}" if self.new_chapters else text
 

@@ -43,7 +43,7 @@ async def test_lists_every_story_and_the_broken_file_greyed(library: Path, data_
             "Harbour Lights",
             "The Ninth Bell",
             "A Quiet Orchard",
-            "Broken File",
+            "broken-file.md",
         ]
         broken = table.get_row_at(4)
         assert broken[1].plain.startswith("cannot open:")
@@ -124,7 +124,7 @@ async def test_sort_cycles_and_reverses(library: Path, data_dir: Path) -> None:
         assert words == sorted(words)
         await pilot.press("O")
         assert titles(table)[:4] == list(reversed(by_words[:4]))
-        assert titles(table)[-1] == "Broken File"  # broken files stay last
+        assert titles(table)[-1] == "broken-file.md"  # broken files stay last
         assert "▼" in table.ordered_columns[3].label.plain
 
 

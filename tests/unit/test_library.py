@@ -43,7 +43,7 @@ def root(tmp_path: Path) -> Path:
 
 def test_scan_lists_stories_sorted_with_metadata(root: Path, data_dir: Path) -> None:
     entries = Library(root, data_dir).scan()
-    assert [e.title for e in entries] == ["An Apple", "Broken File V2", "Zebra Crossing"]
+    assert [e.title for e in entries] == ["An Apple", "broken_file-v2.md", "Zebra Crossing"]
     apple = entries[0]
     assert apple.path == (root / "sub" / "apple.md").resolve()
     assert apple.author == "Someone"
@@ -61,7 +61,7 @@ def test_scan_lists_stories_sorted_with_metadata(root: Path, data_dir: Path) -> 
 def test_broken_file_is_listed_with_its_reason(root: Path, data_dir: Path) -> None:
     entries = Library(root, data_dir).scan()
     broken = next(e for e in entries if e.error)
-    assert broken.title == "Broken File V2"
+    assert broken.title == "broken_file-v2.md"  # (which file: its name as it is)
     assert broken.error is not None and broken.error.startswith("front matter: ")
     assert broken.story_id is None
     assert sum(1 for e in entries if e.error is None) == 2
@@ -109,7 +109,7 @@ def test_added_and_removed_files(root: Path, data_dir: Path) -> None:
     (root / "zebra.md").unlink()
     (root / "new.md").write_text(story_text("Brand New"), encoding="utf-8")
     entries = Library(root, data_dir).scan()
-    assert [e.title for e in entries] == ["An Apple", "Brand New", "Broken File V2"]
+    assert [e.title for e in entries] == ["An Apple", "Brand New", "broken_file-v2.md"]
     cached = json.loads(next((data_dir / "cache").glob("library-*.json")).read_text("utf-8"))
     assert sorted(cached["files"]) == ["broken_file-v2.md", "new.md", "sub/apple.md"]
 

@@ -45,7 +45,7 @@ def test_known_comes_before_the_files_left(tmp_path: Path, data_dir: Path) -> No
         lambda known: events.append(("known", [e.title for e in known])),
         first=[str(read)],
     )
-    assert [e.title for e in entries] == ["Alder", "Birch", "Broken", "Cedar", "Zelkova"]
+    assert [e.title for e in entries] == ["Alder", "Birch", "broken.md", "Cedar", "Zelkova"]
     broken = entries[2]
     assert broken.error and "\n" not in broken.error  # one line saying why
     known_at = events.index(("known", ["Alder", "Birch", "Zelkova"]))

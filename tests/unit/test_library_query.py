@@ -115,7 +115,7 @@ def test_status_facet_and_order_follow_the_one_status_list() -> None:
 
 
 def test_new_chapters_count_what_came_since_the_reader_last_had_the_story_open() -> None:
-    grown = entry("Grown", chapters=5, chapters_total=None)
+    grown = entry("Grown", chapters=5, chapters_total=None, in_progress=True)
     assert LibraryRow(grown, read=2, seen=3).new_chapters == 2
     assert LibraryRow(grown, read=2, seen=3).chapters_text == "2/5/? +2 new"
     # never opened, opened since it grew, or a shorter file now: nothing new
@@ -124,6 +124,17 @@ def test_new_chapters_count_what_came_since_the_reader_last_had_the_story_open()
     assert LibraryRow(grown, seen=5).chapters_text == "0/5/?"
     assert LibraryRow(grown, seen=7).new_chapters == 0
     assert LibraryRow(entry("Broken", error="the file is empty"), seen=0).new_chapters == 0
+
+
+def test_the_total_is_unknown_only_for_a_story_said_to_be_unfinished() -> None:
+    """AO3's "5/?" for a work in progress; a story whose source says nothing of being unfinished
+    (a generic EPUB, a book) shows the chapters it has as its total, as its end marker reads
+    "The End"; a total the source gives is shown as given."""
+    assert LibraryRow(entry("Serial", chapters=5, in_progress=True)).chapters_text == "0/5/?"
+    assert LibraryRow(entry("Book", chapters=5)).chapters_text == "0/5/5"
+    planned = entry("Planned", chapters=5, chapters_total=9, in_progress=True)
+    assert LibraryRow(planned, read=1).chapters_text == "1/5/9"
+    assert LibraryRow(entry("Broken", error="the file is empty")).chapters_text == ""
 
 
 def test_status_updated_facet_keeps_stories_with_new_chapters() -> None:
