@@ -143,6 +143,30 @@ async def test_opens_at_chapter_start_with_folded_notes(tmp_path: Path) -> None:
         assert "Chapter 1 of 3" in header
 
 
+async def test_the_column_keeps_its_place_in_a_chapter_that_fits_and_one_that_scrolls(
+    tmp_path: Path,
+) -> None:
+    """A chapter short enough to fit (no scroll bar) and a long one (a scroll bar) show their
+    text from the same column: turning the chapter does not shift it sideways by a cell."""
+    story = make_story(chapters=2, notes=False)
+    story.chapters[0].blocks = [Block("paragraph", paragraph(1, 0, words=12))]
+    app = ReaderApp(story, store_for(tmp_path))
+
+    def first_text_column() -> int:
+        row = next(r for r in screen_text(app) if r.startswith(" ") and "P" in r)
+        return len(row) - len(row.lstrip())
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(ChapterView)
+        assert view.virtual_size.height <= view.page_height  # (fits: nothing to scroll)
+        short = first_text_column()
+        await pilot.press("]")
+        await pilot.pause()
+        assert view.virtual_size.height > view.page_height  # (scrolls)
+        assert first_text_column() == short
+
+
 async def test_line_page_half_and_ends(tmp_path: Path) -> None:
     app = ReaderApp(make_story(notes=False), store_for(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
