@@ -285,7 +285,8 @@ NO_TERMINAL = (
     "(to print a story's details instead: tui-reader inspect FILE)"
 )
 """Why the reader does not start without a terminal on its input (Textual's driver would wait
-on an input at its end forever, a processor busy all the while)."""
+on an input at its end forever, a processor busy all the while). Said after a story file's own
+error, which matters more to a script that opened a broken file."""
 
 
 def _has_terminal() -> bool:
@@ -404,8 +405,6 @@ def _start_reader(args: argparse.Namespace | SimpleNamespace) -> int:
             file=sys.stderr,
         )
         return 1
-    if not _has_terminal():
-        return _fail(NO_TERMINAL)
     settings = Settings() if args.no_config else load_settings(args.config)
     if args.plain:
         settings = dataclasses.replace(settings, plain=True)
@@ -421,5 +420,6 @@ def _start_reader(args: argparse.Namespace | SimpleNamespace) -> int:
             guest=args.guest,
             settings=settings,
             first_read=first_read,
+            cannot_run=None if _has_terminal() else NO_TERMINAL,
         )
     )

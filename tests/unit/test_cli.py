@@ -88,3 +88,20 @@ def test_the_reader_without_a_terminal_says_so_and_ends(tmp_path: Path, data_dir
             " (to print a story's details instead: tui-reader inspect FILE)"
         ]
         assert result.stdout == ""
+
+
+def test_without_a_terminal_a_broken_files_own_error_comes_first(tmp_path: Path) -> None:
+    """A script opening a file that cannot be read learns why the file failed, not that there
+    is no terminal (the more useful line of the two)."""
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = subprocess.run(
+        [sys.executable, "-m", "tui_reader", str(empty)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert "the file is empty" in line and str(empty) in line

@@ -971,12 +971,15 @@ def run_app(
     guest: bool,
     settings: Settings | None = None,
     first_read: FirstRead | None = None,
+    cannot_run: str | None = None,
 ) -> int:
     """Run the reader on a library folder or one story file; returns the exit status.
 
     ``first_read``: the story file's read as the command line began it before Textual was
     imported (:func:`tui_reader.first_read.start`: its cache hit, or a child reading its first
-    chapter meanwhile); without it the story is looked up and read here."""
+    chapter meanwhile); without it the story is looked up and read here. ``cannot_run``: why
+    the app cannot run here (no terminal on standard input), said as a one-line error once the
+    story file's own error, if any, has been said."""
     if hosted:
         sys.excepthook = _hosted_excepthook(data_dir)
     story = None
@@ -997,6 +1000,9 @@ def run_app(
             except StoryError as exc:
                 print(exc.line(), file=sys.stderr)
                 return 1
+    if cannot_run is not None:
+        print(f"error: {cannot_run}", file=sys.stderr)
+        return 1
     app = TuiReaderApp(
         target,
         data_dir=data_dir,
