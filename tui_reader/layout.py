@@ -585,14 +585,47 @@ def _accented() -> dict[str, str]:
 
 
 Match = tuple[int, int, int, int]
-"""A search match in a story: (chapter, block, start, end)."""
+"""A search match in a story: (chapter, slot, start, end). The slot is the block's index for
+the chapter's body; a note shown before the body (the story's opening notes, the chapter's
+summary and notes before) has a slot below 0 (-1 the last of them), a note after it (its end
+notes, the story's closing notes) a slot from the number of blocks on, so matches sort in
+reading order (:func:`match_note`)."""
 
 
-def search_story(story: Story, query: str) -> list[Match]:
-    """Every match of ``query`` (as :func:`find_matches`) in the story's blocks, in order."""
+def _searched_notes(story: Story, chapter_index: int) -> tuple[list[Item], list[Item]]:
+    """The notes shown before chapter ``chapter_index``'s body and after it, in reading order."""
+    before = _note_items(story, chapter_index, "opening")
+    before.extend(_note_items(story, chapter_index, "before"))
+    return before, _note_items(story, chapter_index, "after")
+
+
+def search_story(story: Story, query: str, *, notes: bool = True) -> list[Match]:
+    """Every match of ``query`` (as :func:`find_matches`) in the story's blocks and, with
+    ``notes`` (not when the reader hides every note), its notes (the author's notes, summaries
+    and end notes, folded or not), in reading order."""
     matches: list[Match] = []
     for c, chapter in enumerate(story.chapters):
-        for b, block in enumerate(chapter.blocks):
-            for start, end in find_matches(block.text, query):
-                matches.append((c, b, start, end))
+        before, after = _searched_notes(story, c) if notes else ([], [])
+        blocks = chapter.blocks
+        texts = [
+            *((k - len(before), item.text) for k, item in enumerate(before)),
+            *((b, block.text) for b, block in enumerate(blocks)),
+            *((len(blocks) + k, item.text) for k, item in enumerate(after)),
+        ]
+        for slot, text in texts:
+            for start, end in find_matches(text, query):
+                matches.append((c, slot, start, end))
     return matches
+
+
+def match_note(story: Story, chapter_index: int, slot: int) -> str | None:
+    """The fold key of the note a match's ``slot`` names in chapter ``chapter_index``; None
+    for a block of the body (or a slot that names nothing)."""
+    count = len(story.chapters[chapter_index].blocks)
+    if 0 <= slot < count:
+        return None
+    before, after = _searched_notes(story, chapter_index)
+    if slot < 0:
+        return before[slot].note_key if -slot <= len(before) else None
+    k = slot - count
+    return after[k].note_key if k < len(after) else None

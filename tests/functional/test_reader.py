@@ -433,6 +433,56 @@ async def test_gate_continue_and_stop(tmp_path: Path) -> None:
         assert not store2.gate_passed(story.story_id, 2)
 
 
+async def test_search_finds_words_in_the_authors_notes_and_unfolds_them(tmp_path: Path) -> None:
+    """A word the reader remembers from an end note (folded by default) is found: the note
+    opens, the match shows at the top, highlighted; matches go in reading order, the notes
+    before the chapter's text, its text, the notes after it."""
+    story = make_story()
+    story.chapters[0].blocks[3] = Block("paragraph", "A ferry horn sounded over the water.")
+    app = ReaderApp(story, store_for(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = reader(app)
+        view = app.screen.query_one(ChapterView)
+        assert "▶ Chapter note · 10 words" in [r.strip() for r in screen_text(app)]
+        await pilot.press("slash", *"ferry", "enter")
+        await pilot.pause()
+        assert len(screen.matches) == 2
+        assert top_line(app) == "A ferry horn sounded over the water."
+        await pilot.press("n")
+        await pilot.pause()
+        assert view.note_mode("ch1-after-0") == "unfolded"
+        rows = [r.strip() for r in screen_text(app)]
+        row = rows.index("Next time: the ferry, and a long quiet evening.")  # (near the end)
+        strip = view.render_line(row)
+        lit = "".join(seg.text for seg in strip if seg.style and seg.style.bgcolor is not None)
+        assert "ferry" in lit
+        # from the chapter's start, a word of the folded note before its title comes first
+        await pilot.press("home")
+        await pilot.pause()
+        await pilot.press("slash", *"favourite", "enter")
+        await pilot.pause()
+        assert len(screen.matches) == 1
+        assert view.note_mode("ch1-before-0") == "unfolded"
+        rows = [r.strip() for r in screen_text(app)]
+        assert rows[:2] == [
+            "▼ Chapter note · 10 words",  # (the note's label over its first line)
+            "The lamps in this chapter were my favourite to write.",
+        ]
+
+
+async def test_search_leaves_notes_out_when_the_reader_hides_them(tmp_path: Path) -> None:
+    """With the notes preference "hidden" the reader sees no notes, and search finds none."""
+    store = store_for(tmp_path)
+    store.set_pref("notes", "hidden")
+    app = ReaderApp(make_story(), store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"ferry", "enter")
+        await pilot.pause()
+        assert not reader(app).matches
+
+
 async def test_search_across_wrapped_line_and_chapters(tmp_path: Path) -> None:
     story = make_story(notes=False)
     # a phrase that the wrap splits: take the words around the end of the first line

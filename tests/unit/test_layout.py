@@ -236,6 +236,41 @@ def test_search_story_finds_every_block_in_reading_order() -> None:
     assert search_story(story, "no such words here") == []
 
 
+def test_search_story_finds_notes_in_reading_order_with_their_fold_keys() -> None:
+    """Notes are searched too: the story's opening note and a chapter's summary and notes
+    before come before its text (slots below 0), its end notes and the story's closing notes
+    after (slots from the number of blocks on); each slot names its note's fold key."""
+    chapter = Chapter(
+        1,
+        "One",
+        6,
+        notes_before=["The tide note before."],
+        notes_after=["A tide note after."],
+        summary="Tide summary.",
+    )
+    chapter.blocks = [Block("paragraph", "The tide came in."), Block("paragraph", "Gulls.")]
+    story = Story(
+        title="S",
+        source=Source("s.md", "markdown"),
+        chapters=[chapter],
+        notes=[Note("before", "Tide thanks."), Note("after", "Tide goodbye.")],
+    )
+    found = search_story(story, "tide")
+    assert [slot for _, slot, _, _ in found] == [-3, -2, -1, 0, 2, 3]
+    assert found == sorted(found)
+    keys = [layout.match_note(story, 0, slot) for _, slot, _, _ in found]
+    assert keys == [
+        "story-before-0",
+        "ch1-summary",
+        "ch1-before-0",
+        None,
+        "ch1-after-0",
+        "story-after-0",
+    ]
+    assert search_story(story, "tide", notes=False) == [(0, 0, 4, 8)]
+    assert layout.match_note(story, 0, 7) is None  # (a slot past every note names nothing)
+
+
 def test_chapter_summary_is_a_foldable_note_after_the_title() -> None:
     """AO3's chapter summary shows under the chapter title, labelled, as a note."""
     chapter = Chapter(1, "One", 2, notes_before=["A note."], summary="What happens.")

@@ -27,6 +27,7 @@ from tui_reader.layout import (
     Item,
     Match,
     chapter_items,
+    match_note,
     note_keys,
     note_mode,
     search_story,
@@ -90,6 +91,8 @@ class Target(NamedTuple):
     """Character offset in that block."""
     at_end: bool = False
     """True to show the chapter's last page instead."""
+    note: str | None = None
+    """A note to show instead of a block (its fold key): a search match in it."""
 
 
 class Arrived(NamedTuple):
@@ -206,6 +209,8 @@ class ReadingSession:
         self.waiting: Target | None = None
         """The move waiting for a chapter body to be parsed (only the heading is shown)."""
         self._item_of: dict[tuple[int, int], int] = {}
+        self._note_item: dict[str, int] = {}
+        """The item of each note shown, by its fold key."""
         """(chapter, block) → index of its item among those shown."""
         self._chapter_first: dict[int, int] = {}
         """chapter → index of its first item among those shown."""
@@ -254,18 +259,24 @@ class ReadingSession:
         """Show ``items`` and index them."""
         self.items = items
         self._item_of = {}
+        self._note_item = {}
         self._chapter_first = {}
         for index, item in enumerate(items):
             self._chapter_first.setdefault(item.chapter, index)
             if item.block is not None:
                 self._item_of[(item.chapter, item.block)] = index
+            elif item.note_key is not None:
+                self._note_item[item.note_key] = index
 
     def chapter_first(self, chapter: int) -> int | None:
         """Index of the first item of ``chapter`` among those shown (None when not shown)."""
         return self._chapter_first.get(chapter)
 
-    def anchor_for(self, chapter: int, block: int, offset: int) -> Anchor:
-        """The anchor of (chapter, block, offset); block 0 offset 0 is the chapter's start."""
+    def anchor_for(self, chapter: int, block: int, offset: int, note: str | None = None) -> Anchor:
+        """The anchor of (chapter, block, offset); block 0 offset 0 is the chapter's start.
+        With ``note`` (a fold key), the place is ``offset`` in that note, when it is shown."""
+        if note is not None and note in self._note_item:
+            return Anchor(self._note_item[note], offset)
         if block <= 0 and offset <= 0:
             return Anchor(self._chapter_first.get(chapter, 0), 0)
         item = self._item_of.get((chapter, block))
@@ -436,7 +447,7 @@ class ReadingSession:
     def show_heading(self, target: Target) -> Anchor:
         """Show only the heading of ``target``'s chapter while its body is parsed."""
         chapter = self.clamp(target.chapter)
-        self.waiting = Target(chapter, target.block, target.offset, target.at_end)
+        self.waiting = Target(chapter, target.block, target.offset, target.at_end, target.note)
         self.chapter = chapter
         self.limit = 0
         self._build(chapter_items(self.story, chapter, body=False))
@@ -468,7 +479,8 @@ class ReadingSession:
             new = True
         self.waiting = None
         self.chapter = chapter
-        return Arrived(self.anchor_for(chapter, target.block, target.offset), new, changed)
+        anchor = self.anchor_for(chapter, target.block, target.offset, target.note)
+        return Arrived(anchor, new, changed)
 
     def chapter_step(self, step: int) -> Target | None:
         """The start of the next (``step`` 1) or previous (-1) chapter; None past the ends."""
@@ -672,12 +684,14 @@ class ReadingSession:
         None when nothing matches. Every chapter must be parsed (see :meth:`unparsed`).
         """
         self.search_text = query
-        self.matches = search_story(self.story, query)
+        self.matches = search_story(self.story, query, notes=self.notes_preference != "hidden")
         if not self.matches:
             self.match_index = None
             return None
         pos = self.position(anchor)
         here = (pos.chapter, pos.paragraph, pos.offset)
+        if pos.paragraph == 0 and pos.offset == 0:  # a chapter's start: its opening notes too
+            here = (pos.chapter, -len(self.items) - 1, 0)
         keys = [(c, b, s) for c, b, s, _ in self.matches]
         index = bisect_right(keys, here) - 1
         if index < 0 or keys[index] != here:
@@ -695,7 +709,15 @@ class ReadingSession:
         """Make match ``index`` current; where it is."""
         self.match_index = index
         chapter, block, start, _ = self.matches[index]
+        note = match_note(self.story, chapter, block)
+        if note is not None:  # (the place saved meanwhile is the chapter's, not a note slot)
+            return Target(chapter, 0, max(start, 1), note=note)
         return Target(chapter, block, max(start, 1))
+
+    def match_note_key(self, index: int) -> str | None:
+        """The fold key of the note match ``index`` lies in (None: in the body)."""
+        chapter, slot, _, _ = self.matches[index]
+        return match_note(self.story, chapter, slot)
 
     def highlights(self) -> tuple[list[tuple[int, int, int]], int | None]:
         """The (item, start, end) spans of the matches shown, and which one is current."""
@@ -703,6 +725,8 @@ class ReadingSession:
         current: int | None = None
         for index, (chapter, block, start, end) in enumerate(self.matches):
             item = self._item_of.get((chapter, block))
+            if item is None:
+                item = self._note_item.get(match_note(self.story, chapter, block) or "")
             if item is None:
                 continue
             if index == self.match_index:

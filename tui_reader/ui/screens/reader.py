@@ -605,7 +605,11 @@ class ReaderScreen(Screen[None]):
             self._go_match(index)
 
     def _go_match(self, index: int) -> None:
-        """Show match ``index`` at the top."""
+        """Show match ``index`` at the top (a folded note it lies in unfolded first, as the
+        reader's click on its label would)."""
+        note = self.session.match_note_key(index)
+        if note is not None and self.view.note_mode(note) == "folded":
+            self.view.set_notes([note], False)
         self._go(self.session.go_to_match(index))
         self._apply_highlights()
 
