@@ -400,6 +400,10 @@ async def test_notes_preference_unfolded_and_hidden(tmp_path: Path) -> None:
         rows = [r.strip() for r in screen_text(app)]
         assert rows[0] == "Chapter 1: Heading 1"
         assert not any("note" in r for r in rows)
+        # notes the reader hides are not searched either (a word only the end note has)
+        await pilot.press("slash", *"ferry", "enter")
+        await pilot.pause()
+        assert not reader(app).matches
 
 
 async def test_gate_continue_and_stop(tmp_path: Path) -> None:
@@ -469,18 +473,6 @@ async def test_search_finds_words_in_the_authors_notes_and_unfolds_them(tmp_path
             "▼ Chapter note · 10 words",  # (the note's label over its first line)
             "The lamps in this chapter were my favourite to write.",
         ]
-
-
-async def test_search_leaves_notes_out_when_the_reader_hides_them(tmp_path: Path) -> None:
-    """With the notes preference "hidden" the reader sees no notes, and search finds none."""
-    store = store_for(tmp_path)
-    store.set_pref("notes", "hidden")
-    app = ReaderApp(make_story(), store)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("slash", *"ferry", "enter")
-        await pilot.pause()
-        assert not reader(app).matches
 
 
 async def test_search_across_wrapped_line_and_chapters(tmp_path: Path) -> None:

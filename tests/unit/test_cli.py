@@ -9,10 +9,13 @@ from pathlib import Path
 from tui_reader import __version__
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m tui_reader`` with ``args``."""
+def run(
+    *args: str, cwd: Path | None = None, stdin: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m tui_reader`` with ``args`` (``stdin``: what its input is)."""
     return subprocess.run(
         [sys.executable, "-m", "tui_reader", *args],
+        stdin=stdin,
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -75,13 +78,7 @@ def test_the_reader_without_a_terminal_says_so_and_ends(tmp_path: Path, data_dir
     story = tmp_path / "story.md"
     story.write_text("# One\n\nA line of story.\n", encoding="utf-8")
     for target in (story, tmp_path):
-        result = subprocess.run(
-            [sys.executable, "-m", "tui_reader", str(target)],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = run(str(target), stdin=subprocess.DEVNULL)
         assert result.returncode == 1
         assert result.stderr.splitlines() == [
             "error: the reader needs a terminal to read keys from, and standard input is not one"
@@ -95,13 +92,7 @@ def test_without_a_terminal_a_broken_files_own_error_comes_first(tmp_path: Path)
     is no terminal (the more useful line of the two)."""
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    result = subprocess.run(
-        [sys.executable, "-m", "tui_reader", str(empty)],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run(str(empty), stdin=subprocess.DEVNULL)
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
     assert "the file is empty" in line and str(empty) in line
