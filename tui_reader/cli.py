@@ -291,10 +291,7 @@ error, which matters more to a script that opened a broken file."""
 
 def _has_terminal() -> bool:
     """True when standard input is a terminal (the reader reads its keys there)."""
-    try:
-        return os.isatty(0)
-    except OSError:
-        return False
+    return os.isatty(0)
 
 
 def _positive(value: str) -> int:

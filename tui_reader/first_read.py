@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 
 from tui_reader import importers
+from tui_reader.machine import processors
 from tui_reader.model import Story
 from tui_reader.paths import FIRST_CHAPTER_SUFFIXES
 
@@ -147,20 +148,12 @@ def _worth_a_helper(path: Path) -> bool:
     to the app's start, plus the fork's)."""
     if not hasattr(os, "fork") or path.suffix.lower() not in FIRST_CHAPTER_SUFFIXES:
         return False
-    if _processors() < 2:
+    if processors() < 2:
         return False
     try:
         return stat_module.S_ISREG(path.stat().st_mode)
     except OSError:
         return False
-
-
-def _processors() -> int:
-    """How many processors this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def _helper(path: Path, fd: int) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from tui_reader import __version__
 from tui_reader.importers import IMPORTER_VERSION, load_story
+from tui_reader.machine import processors
 from tui_reader.model import Story, StoryError, needs_warning, rating_level
 from tui_reader.paths import display_text, iter_story_files, title_from_filename
 from tui_reader.text import title_key
@@ -167,13 +168,6 @@ class LibraryEntry:
 
 MAX_WORKERS = 4
 """Most processes a scan reads files in."""
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def _import_path(path: Path) -> dict[str, Any]:
@@ -349,7 +343,7 @@ class Library:
         worker thread reads in the thread); a pool that cannot start or breaks hands the files
         left back to this process.
         """
-        workers = min(_cores(), MAX_WORKERS)
+        workers = min(processors(), MAX_WORKERS)
         if len(paths) < self.PARALLEL_MIN or workers < 2 or threading.active_count() > 1:
             for path in paths:
                 entry = self._import(path)

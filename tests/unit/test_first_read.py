@@ -170,7 +170,7 @@ def test_without_fork_or_a_second_processor_the_first_chapter_is_read_here(
     if platform == "no fork":
         monkeypatch.delattr(os, "fork")
     else:
-        monkeypatch.setattr(first_read, "_processors", lambda: 1)
+        monkeypatch.setattr(first_read, "processors", lambda: 1)
     read = first_read.start(book, tmp_path / "data")
     assert not read.forked
     story = read.first()

@@ -209,9 +209,9 @@ class ReadingSession:
         self.waiting: Target | None = None
         """The move waiting for a chapter body to be parsed (only the heading is shown)."""
         self._item_of: dict[tuple[int, int], int] = {}
+        """(chapter, block) → index of its item among those shown."""
         self._note_item: dict[str, int] = {}
         """The item of each note shown, by its fold key."""
-        """(chapter, block) → index of its item among those shown."""
         self._chapter_first: dict[int, int] = {}
         """chapter → index of its first item among those shown."""
         self._words_before: dict[int, list[int]] = {}
@@ -224,6 +224,8 @@ class ReadingSession:
         """Chapters marked read in this visit (each is sent to the store once)."""
         self.matches: list[Match] = []
         """Search matches over the whole story, in reading order."""
+        self._match_notes: list[str | None] = []
+        """For each match, the fold key of the note it lies in (None: in the body)."""
         self.match_index: int | None = None
         """The current match."""
         self.search_text = ""
@@ -685,6 +687,7 @@ class ReadingSession:
         """
         self.search_text = query
         self.matches = search_story(self.story, query, notes=self.notes_preference != "hidden")
+        self._match_notes = [match_note(self.story, c, slot) for c, slot, _, _ in self.matches]
         if not self.matches:
             self.match_index = None
             return None
@@ -709,24 +712,24 @@ class ReadingSession:
         """Make match ``index`` current; where it is."""
         self.match_index = index
         chapter, block, start, _ = self.matches[index]
-        note = match_note(self.story, chapter, block)
+        note = self._match_notes[index]
         if note is not None:  # (the place saved meanwhile is the chapter's, not a note slot)
             return Target(chapter, 0, max(start, 1), note=note)
         return Target(chapter, block, max(start, 1))
 
     def match_note_key(self, index: int) -> str | None:
         """The fold key of the note match ``index`` lies in (None: in the body)."""
-        chapter, slot, _, _ = self.matches[index]
-        return match_note(self.story, chapter, slot)
+        return self._match_notes[index]
 
     def highlights(self) -> tuple[list[tuple[int, int, int]], int | None]:
         """The (item, start, end) spans of the matches shown, and which one is current."""
         spans: list[tuple[int, int, int]] = []
         current: int | None = None
         for index, (chapter, block, start, end) in enumerate(self.matches):
-            item = self._item_of.get((chapter, block))
-            if item is None:
-                item = self._note_item.get(match_note(self.story, chapter, block) or "")
+            note = self._match_notes[index]
+            item = (
+                self._item_of.get((chapter, block)) if note is None else self._note_item.get(note)
+            )
             if item is None:
                 continue
             if index == self.match_index:

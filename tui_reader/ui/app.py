@@ -29,6 +29,7 @@ from textual.theme import Theme
 from textual.worker import get_current_worker
 
 from tui_reader.config import Settings
+from tui_reader.first_read import FirstRead
 from tui_reader.importers import load_first_chapter
 from tui_reader.keys import key_label
 from tui_reader.model import Story, StoryError
@@ -46,7 +47,6 @@ from tui_reader.ui.shutdown import ShutdownGuard
 from tui_reader.ui.styles import SharedStylesheet
 
 if TYPE_CHECKING:
-    from tui_reader.first_read import FirstRead
     from tui_reader.library import Library, LibraryEntry
     from tui_reader.search import SearchHit
     from tui_reader.ui.dialogs.confirm import ConfirmDialog
@@ -989,9 +989,11 @@ def run_app(
     if paused:
         gc.freeze()  # what start-up imported lives as long as the process: never scan it again
     if not target.is_dir():
-        story = first_read.cached if first_read is not None else cached_story(target, data_dir)
+        if first_read is None:  # (read here: no helper was begun)
+            first_read = FirstRead(target, cached_story(target, data_dir))
+        story = first_read.cached
         if story is None:  # first chapter first (or its warning screen), when the importer can
-            first = first_read.first() if first_read is not None else load_first_chapter(target)
+            first = first_read.first()
             if first is not None:
                 story, whole = first, partial(open_story, target, data_dir)
         if story is None:
