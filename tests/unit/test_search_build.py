@@ -212,6 +212,42 @@ def test_workers_that_die_leave_the_rest_to_the_build(
     index.close()
 
 
+class CountingPool:
+    """A pool that reads each file as it is asked for, counting the files asked for."""
+
+    def __init__(self) -> None:
+        """No file asked for yet."""
+        self.asked: list[str] = []
+
+    def submit(self, fn: object, path: str) -> Future[object]:
+        """The file, read here."""
+        self.asked.append(path)
+        future: Future[object] = Future()
+        future.set_result(search._parse(path))
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        """Nothing to stop."""
+
+
+@pytest.mark.parametrize(("size", "ahead"), [(1_000, 23), (40 << 20, 8)])
+def test_workers_read_ahead_of_the_writer_within_a_byte_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, ahead: int
+) -> None:
+    # while the writer stores a batch the workers read on: small files all at once (the
+    # budget holds them all), files of 40 MiB no more than READ_AHEAD + 1 per worker
+    library = write_library(tmp_path / "lib", count=20)
+    paths = sorted(str(p) for p in library.iterdir())
+    pool = CountingPool()
+    monkeypatch.setattr(search, "_pool", lambda workers: pool)
+    parsed = search._parse_parallel(paths, 2, dict.fromkeys(paths, size))
+    first, story = next(parsed)
+    assert first == paths[0] and isinstance(story, search._Parsed)
+    assert len(pool.asked) == ahead
+    assert [path for path, _story in parsed] == paths[1:]
+    assert pool.asked == paths
+
+
 @pytest.mark.parametrize(
     "text",
     [
