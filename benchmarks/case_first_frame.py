@@ -7,9 +7,10 @@ on all of them alike; each figure is the median.
 
 Programs timed: an empty Textual app (the floor), Textual's ``Markdown`` widget showing the
 same first chapter (the baseline), and ``python -m tui_reader FILE`` on generated stories of
-5k, 50k and 500k words as archive dumps and EPUBs (quick: 5k and 500k dumps, 3 rounds). Each
-story is opened twice per round: a first open on a fresh data dir, then (once the first
-session has written what it writes, and has been ended) a reopen with the same data dir.
+5k, 50k and 500k words as archive dumps and EPUBs (quick: 5k and 500k dumps, 3 rounds; a full
+run: :data:`ROUNDS`). Each story is opened twice per round: a first open on a fresh data dir,
+then (once the first session has written what it writes, and has been ended) a reopen with the
+same data dir.
 Target (issue 14): every first open and every reopen within 1.15x the empty app.
 
 Side by side with epy (PyPI ``epy-reader``, installed by the suite into its own venv, see
@@ -59,6 +60,14 @@ PEER_WORDS = 473_000
 
 HERE = Path(__file__).resolve().parent
 """The ``benchmarks/`` folder (the floor and baseline scripts live here)."""
+
+ROUNDS = 9
+"""Rounds of a full run (each program launched once per round; the figure is the median). On
+this shared 2-core machine one launch of the empty app takes 190-310 ms within minutes: with
+5 rounds a row's median moved by ±8 % between whole runs, against a 15 % margin."""
+
+STORY_ENTRIES = "cache/stories/"
+"""Where in the data dir the story cache's entries are (the reopen waits for one)."""
 
 SETTLE_LIMIT = 10.0
 """Seconds at most to wait, after a first open, for the reader to finish writing its data dir."""
@@ -158,7 +167,7 @@ def settle(data: Path, expect_cache: bool, limit: float = SETTLE_LIMIT) -> None:
         if now != last:
             last, since = now, time.perf_counter()
             continue
-        cached = not expect_cache or any(name.startswith("cache") for name, _ in now)
+        cached = not expect_cache or any(name.startswith(STORY_ENTRIES) for name, _ in now)
         if cached and time.perf_counter() - since >= 0.3:
             return
 
@@ -228,7 +237,7 @@ def run(workdir: Path, quick: bool) -> list[dict[str, Any]]:
     """Time the floor, the baseline, the reader on every story (open and reopen) and epy."""
     peer = ensure_epy()
     subjects = _subjects(workdir, quick, peer.argv)
-    times, errors, cpu = measure(workdir, subjects, 3 if quick else 5, 30.0 if quick else 60.0)
+    times, errors, cpu = measure(workdir, subjects, 3 if quick else ROUNDS, 30.0 if quick else 60.0)
     floor = subjects[0].label
     if floor in errors:
         raise RuntimeError(f"the empty Textual app did not start: {errors[floor]}")

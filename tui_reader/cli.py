@@ -308,10 +308,13 @@ def _positive(value: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status. The garbage collector runs for every
+    command (its start paused it: :func:`tui_reader.__main__.run`), the reader's start-up
+    aside (:func:`_run_reader`)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         if args_list and args_list[0] in _COMMANDS:
+            gc.enable()
             entry, parser = _COMMANDS[args_list[0]]
             return int(_load(entry)(parser().parse_args(args_list[1:])))
         plain = _plain_reader_args(args_list)

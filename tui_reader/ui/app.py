@@ -44,7 +44,7 @@ from tui_reader.ui.messages import NotesPreferenceChanged, OpenStory
 from tui_reader.ui.plain import PLAIN_CLASS
 from tui_reader.ui.screens.reader import ReaderScreen
 from tui_reader.ui.shutdown import ShutdownGuard
-from tui_reader.ui.styles import SharedStylesheet
+from tui_reader.ui.styles import SharedStylesheet, load_parsed, save_parsed, unsaved_parsed
 
 if TYPE_CHECKING:
     from tui_reader.library import Library, LibraryEntry
@@ -114,6 +114,13 @@ CACHE_FILL_DELAY = 1.0
 """Seconds after a story first shows before its cache entry is written (the chapters parsed one
 at a time in a thread worker, none kept): the first paint never shares the processor with it."""
 
+
+SWITCH_INTERVAL = 0.001
+"""Seconds a thread may hold the interpreter while another waits for it, in the reader (Python's
+default is 5 ms). Textual writes every frame from its own output thread, which must take the
+interpreter from the event loop to write: with the default, a frame the loop painted waited up
+to 5 ms (the first frame ~6 ms, while the loop painted the next ones) before the terminal got
+it, and a key waited as long behind a worker thread parsing chapters."""
 
 GC_RESUME_LIMIT = 1.0
 """Seconds after the app mounts by which the garbage collector paused for start-up
@@ -203,6 +210,8 @@ class TuiReaderApp(App[int]):
         until then the state file is not written either (the changes wait in memory).
         """
         settings = settings or Settings()
+        if not (hosted or guest):  # (a hosted session's CSS: parsed by the warm host, forked)
+            load_parsed(Path(data_dir))
         use_key_tables()  # (Textual's key-to-character question answered without Unicode's names)
         kwargs.setdefault("css_path", app_css(plain=settings.plain, library=Path(target).is_dir()))
         super().__init__(**kwargs)
@@ -359,6 +368,10 @@ class TuiReaderApp(App[int]):
         passed): the garbage collector paused for start-up runs again, and what waited for the
         paint starts (:meth:`read_whole_later`)."""
         self._run_after_paint()
+        parsed = None if self.hosted or self.guest else unsaved_parsed()
+        if parsed is not None:  # the CSS parsed for this start, kept for the next one
+            save = partial(save_parsed, self.data_dir, parsed)
+            self.run_worker(save, thread=True, group="css", exit_on_error=False)
         if self._gc_paused:
             self._gc_paused = False
             gc.enable()
@@ -982,6 +995,7 @@ def run_app(
     story file's own error, if any, has been said."""
     if hosted:
         sys.excepthook = _hosted_excepthook(data_dir)
+    sys.setswitchinterval(SWITCH_INTERVAL)
     story = None
     fill = None
     whole: Whole | None = None
