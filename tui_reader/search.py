@@ -450,16 +450,16 @@ def _worker_start() -> None:
 
 
 def _parse_parallel(
-    paths: list[str], workers: int, sizes: Mapping[str, int] | None = None
+    paths: list[str], workers: int, sizes: Mapping[str, int]
 ) -> Generator[tuple[str, _Parsed], None, None]:
     """:func:`_parse_all` with the reading done by ``workers`` processes, results in order.
 
     :data:`READ_AHEAD` files per worker are asked for ahead of the one being stored, and more
     while the files asked for and not yet stored come to :data:`READ_AHEAD_BYTES` (``sizes``:
-    each file's size; without them, no more), so memory stays bounded. Closing the generator
-    (a stopped or interrupted build) submits nothing more, drops what was queued and waits for
-    the files in hand. When worker processes cannot be started or die, the files left are read
-    in this process.
+    each file's size; a file missing there counts as all of it), so memory stays bounded.
+    Closing the generator (a stopped or interrupted build) submits nothing more, drops what
+    was queued and waits for the files in hand. When worker processes cannot be started or
+    die, the files left are read in this process.
     """
     try:
         pool = _pool(workers)
@@ -469,26 +469,22 @@ def _parse_parallel(
     todo = deque(paths)
     pending: deque[tuple[str, Future[_Parsed]]] = deque()
     always = workers * (READ_AHEAD + 1)
-
-    def size(path: str) -> int:
-        """A file's share of the read-ahead (a file of unknown size: all of it)."""
-        return sizes.get(path, READ_AHEAD_BYTES) if sizes else READ_AHEAD_BYTES
-
     in_flight = 0
     try:
         while todo or pending:
             try:
                 while todo and (
-                    len(pending) < always or in_flight + size(todo[0]) <= READ_AHEAD_BYTES
+                    len(pending) < always
+                    or in_flight + sizes.get(todo[0], READ_AHEAD_BYTES) <= READ_AHEAD_BYTES
                 ):
                     pending.append((todo[0], pool.submit(_parse, todo[0])))
-                    in_flight += size(todo.popleft())
+                    in_flight += sizes.get(todo.popleft(), READ_AHEAD_BYTES)
                 path, future = pending[0]
                 parsed = future.result()
             except (OSError, ValueError, BrokenProcessPool):
                 break  # the workers are gone: what is left is read here
             pending.popleft()
-            in_flight -= size(path)
+            in_flight -= sizes.get(path, READ_AHEAD_BYTES)
             yield path, parsed
         left = [path for path, _future in pending] + list(todo)
         pending.clear()

@@ -16,8 +16,8 @@ from collections import OrderedDict
 from pathlib import Path
 
 import pytest
-import textual.css.stylesheet
 
+from tests.fixtures.css import as_new_process, spy_on_parser
 from tui_reader.story_cache import cached_story, open_cached
 from tui_reader.ui import styles
 from tui_reader.ui.app import TuiReaderApp
@@ -37,18 +37,8 @@ The tide came in over the harbour wall.
 @pytest.fixture
 def fresh_process(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """As a new process: nothing parsed, nothing saved; returns what the parser is given."""
-    monkeypatch.setattr(styles, "_parsed", OrderedDict())
-    monkeypatch.setattr(styles, "_flat", OrderedDict())
-    monkeypatch.setattr(styles, "_saved", set())
-    parsed: list[object] = []
-    parse = textual.css.stylesheet.parse
-
-    def spy(scope: str, css: str, read_from: object, **kwargs: object) -> object:
-        parsed.append(read_from)
-        return parse(scope, css, read_from, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(textual.css.stylesheet, "parse", spy)
-    return parsed
+    as_new_process(monkeypatch)
+    return spy_on_parser(monkeypatch)
 
 
 def _read(story_file: Path, data: Path) -> str:
@@ -88,9 +78,7 @@ def test_the_next_start_parses_no_css(
     assert fresh_process  # the first start parsed the app's and the reading screen's CSS
     kept = styles.css_cache_path(data_dir)
     assert kept.is_file() and kept.parent == data_dir / "cache"
-    monkeypatch.setattr(styles, "_parsed", OrderedDict())  # a new process
-    monkeypatch.setattr(styles, "_flat", OrderedDict())
-    monkeypatch.setattr(styles, "_saved", set())
+    as_new_process(monkeypatch)
     fresh_process.clear()
     written = kept.stat().st_mtime_ns
     again = _read(story_file, data_dir)
@@ -107,9 +95,7 @@ def test_a_damaged_file_is_ignored_and_written_again(
     data = bytearray(kept.read_bytes())
     data[-10] ^= 0xFF
     kept.write_bytes(bytes(data))
-    monkeypatch.setattr(styles, "_parsed", OrderedDict())
-    monkeypatch.setattr(styles, "_flat", OrderedDict())
-    monkeypatch.setattr(styles, "_saved", set())
+    as_new_process(monkeypatch)
     assert styles.load_parsed(data_dir) == 0
     fresh_process.clear()
     assert _read(story_file, data_dir) == first

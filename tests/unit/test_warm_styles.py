@@ -15,6 +15,7 @@ import textual.css.stylesheet
 from textual.app import App
 from textual.css.errors import UnresolvedVariableError
 
+from tests.fixtures.css import spy_on_parser
 from tui_reader.ssh import warm
 from tui_reader.ui import styles
 from tui_reader.ui.app import TuiReaderApp
@@ -31,19 +32,6 @@ author = "someone"
 
 The tide came in.
 """
-
-
-def _spy_on_parser(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """Every CSS source Textual's parser is given from now on (where it came from)."""
-    parsed: list[object] = []
-    parse = textual.css.stylesheet.parse
-
-    def spy(scope: str, css: str, read_from: object, **kwargs: object) -> object:
-        parsed.append(read_from)
-        return parse(scope, css, read_from, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(textual.css.stylesheet, "parse", spy)
-    return parsed
 
 
 async def _library_then_story(library: Path, data: Path) -> list[str]:
@@ -78,7 +66,7 @@ def test_after_the_warm_hosts_rehearsal_an_app_parses_no_css(
     library = tmp_path / "library"
     library.mkdir()
     (library / "harbour.md").write_text(STORY, encoding="utf-8")
-    parsed = _spy_on_parser(monkeypatch)
+    parsed = spy_on_parser(monkeypatch)
 
     shown = asyncio.run(_library_then_story(library, tmp_path / "data"))
 
@@ -114,7 +102,7 @@ def test_css_with_errors_is_not_kept_for_other_apps(monkeypatch: pytest.MonkeyPa
     sheet.add_source("Static { colour: red; }", read_from=("test", "bad"))
     with pytest.raises(textual.css.stylesheet.StylesheetParseError):
         sheet.parse()
-    parsed = _spy_on_parser(monkeypatch)
+    parsed = spy_on_parser(monkeypatch)
     again = SharedStylesheet()
     again.add_source("Static { colour: red; }", read_from=("test", "bad"))
     with pytest.raises(textual.css.stylesheet.StylesheetParseError):
@@ -166,7 +154,7 @@ def test_css_added_again_with_another_tie_breaker_gets_rules_with_it(
     first = SharedStylesheet()
     first.add_source(css, read_from=("test", "base"), is_default_css=True, tie_breaker=1)
     first.parse()
-    parsed = _spy_on_parser(monkeypatch)
+    parsed = spy_on_parser(monkeypatch)
     again = SharedStylesheet()
     again.add_source(css, read_from=("test", "base"), is_default_css=True, tie_breaker=5)
     again.parse()
@@ -186,7 +174,7 @@ def test_nested_css_added_again_with_another_tie_breaker_is_parsed_again(
     first = SharedStylesheet()
     first.add_source(css, read_from=("test", "nested"), is_default_css=True, tie_breaker=1)
     first.parse()
-    parsed = _spy_on_parser(monkeypatch)
+    parsed = spy_on_parser(monkeypatch)
     again = SharedStylesheet()
     again.add_source(css, read_from=("test", "nested"), is_default_css=True, tie_breaker=5)
     again.parse()

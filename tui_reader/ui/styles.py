@@ -195,23 +195,27 @@ def load_parsed(data_dir: Path) -> int:
         return 0
     try:
         parsed, flat = _RulesUnpickler(io.BytesIO(payload)).load()
-        entries = [(key, rules) for key, rules in parsed.items() if _is_rules(rules)]
-        flat_entries = [(key, rules) for key, rules in flat.items() if _is_rules(rules)]
+        entries, flat_entries = _entries(parsed), _entries(flat)
     except Exception:  # (any damage the digest missed: no cache)
         return 0
     for key, rules in entries:
-        if isinstance(key, tuple):
-            _parsed.setdefault(key, rules)
-            _saved.add(key)
+        _parsed.setdefault(key, rules)
+        _saved.add(key)
     for key, rules in flat_entries:
-        if isinstance(key, tuple):
-            _flat.setdefault(key, rules)
+        _flat.setdefault(key, rules)
     return len(entries)
 
 
-def _is_rules(rules: object) -> bool:
-    """True for a list of rule sets."""
-    return isinstance(rules, list) and all(isinstance(rule, RuleSet) for rule in rules)
+def _entries(cache: dict[object, object]) -> list[tuple[tuple[object, ...], list[RuleSet]]]:
+    """The (key, rules) pairs of an unpickled cache of the shape :data:`_parsed` has (a key
+    a tuple, rules a list of rule sets); any other pair is left out."""
+    return [
+        (key, rules)
+        for key, rules in cache.items()
+        if isinstance(key, tuple)
+        and isinstance(rules, list)
+        and all(isinstance(rule, RuleSet) for rule in rules)
+    ]
 
 
 ParsedRules = dict[tuple[object, ...], list[RuleSet]]
@@ -230,12 +234,10 @@ def unsaved_parsed() -> ParsedSnapshot | None:
     return dict(_parsed), dict(_flat)
 
 
-def save_parsed(data_dir: Path, snapshot: ParsedSnapshot | None) -> bool:
+def save_parsed(data_dir: Path, snapshot: ParsedSnapshot) -> bool:
     """Write ``snapshot`` (:func:`unsaved_parsed`) to the data dir's parsed-CSS file; True when
     written. Atomic; a failed write leaves no file behind and is no error (the CSS is parsed
     again next time)."""
-    if snapshot is None:
-        return False
     path = css_cache_path(data_dir)
     try:
         payload = pickle.dumps(snapshot, pickle.HIGHEST_PROTOCOL)
