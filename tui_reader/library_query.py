@@ -700,9 +700,7 @@ def query(
     words, facets = parse_filter(filter_text)
     reveal = show_hidden or any(facet == "warning" for facet, _ in facets)
     hidden = frozenset(hidden_warnings)
-    if _RECENT.rows is not rows:  # another list of rows (a rescan, a status): start over
-        _RECENT.rows, _RECENT.narrow, _RECENT.ranked, _RECENT.whole = rows, None, {}, None
-        _RECENT.sorted, _RECENT.entries, _RECENT.keys_at = {}, None, None
+    _remember(rows)
     kept: list[LibraryRow] = []
     hidden_count = 0
     if not facets and (reveal or not hidden):  # nothing to leave out: the rows as they are
@@ -764,18 +762,38 @@ def _whole_ranking(rows: Sequence[LibraryRow], folded: list[str]) -> list[int]:
             candidates, base, scoring = matched, befores, folded[-1:]
         elif _refines(before, folded):
             candidates = matched
-    entries = _RECENT.entries
-    if entries is None:
-        entries = _RECENT.entries = [r.entry for r in rows]
-    keys_at = _RECENT.keys_at
-    if keys_at is None:
-        keys_at = _RECENT.keys_at = [_entry_keys(entry) for entry in entries]
+    entries, keys_at = _entry_lists(rows)
     order, matched, totals, befores = _rank_indices(scoring, entries, candidates, base, keys_at)
     _RECENT.whole = (folded, matched, totals, befores)
     if len(_RECENT.ranked) >= _RANKED_LIMIT:
         _RECENT.ranked.clear()
     _RECENT.ranked[words] = order
     return order
+
+
+def prepare_filter(rows: Sequence[LibraryRow]) -> None:
+    """Get ready for words typed to filter ``rows`` (the filter box has opened): each entry's
+    match keys listed in order now, not at the first keystroke (some 5 ms at 10,000 rows)."""
+    _remember(rows)
+    _entry_lists(rows)
+
+
+def _remember(rows: Sequence[LibraryRow]) -> None:
+    """Make ``rows`` the list :data:`_RECENT` remembers about (another list: start over)."""
+    if _RECENT.rows is not rows:  # another list of rows (a rescan, a status): start over
+        _RECENT.rows, _RECENT.narrow, _RECENT.ranked, _RECENT.whole = rows, None, {}, None
+        _RECENT.sorted, _RECENT.entries, _RECENT.keys_at = {}, None, None
+
+
+def _entry_lists(rows: Sequence[LibraryRow]) -> tuple[list[LibraryEntry], list[_EntryKeys]]:
+    """The entries of the remembered ``rows`` and their match keys, in order (listed once)."""
+    entries = _RECENT.entries
+    if entries is None:
+        entries = _RECENT.entries = [r.entry for r in rows]
+    keys_at = _RECENT.keys_at
+    if keys_at is None:
+        keys_at = _RECENT.keys_at = [_entry_keys(entry) for entry in entries]
+    return entries, keys_at
 
 
 def _refines(before: list[str], after: list[str]) -> bool:
@@ -803,7 +821,8 @@ class _Recent:
     """(case-folded words, ascending indexes into ``rows`` of the rows they matched, their
     totals, their totals before the last word) of the last question that left no row out."""
     entries: list[LibraryEntry] | None = None
-    """The entries of ``rows``, in order (made at the first question with words)."""
+    """The entries of ``rows``, in order (made when the filter opens, or at the first
+    question with words)."""
     keys_at: list[_EntryKeys] | None = None
     """The :class:`_EntryKeys` of ``entries``, in order."""
     sorted: dict[tuple[str, bool], list[int]] = field(default_factory=dict)

@@ -79,3 +79,25 @@ def test_typing_and_deleting_give_what_a_fresh_query_gives(seed: int) -> None:
             remembered = library_query._RECENT
             assert got == fresh_query(rows, text, **kw), (text, kw)
             library_query._RECENT = remembered  # the next question narrows from this one
+
+
+def test_the_filter_opening_lists_the_match_keys_and_typing_ranks_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = random.Random(7)
+    rows = [LibraryRow(e) for e in make_entries(rng, 300)]
+    library_query._RECENT = library_query._Recent()
+    library_query.prepare_filter(rows)  # "/": the box opens
+    looked_up: list[LibraryEntry] = []
+    real = library_query._entry_keys
+
+    def counted(entry: LibraryEntry) -> object:
+        looked_up.append(entry)
+        return real(entry)
+
+    monkeypatch.setattr(library_query, "_entry_keys", counted)
+    typed = [query(rows, text) for text in ("l", "la", "lan")]
+    assert looked_up == []  # the first letter only ranks: its keys were listed when it opened
+    monkeypatch.undo()
+    assert typed == [fresh_query(rows, text) for text in ("l", "la", "lan")]
+    assert typed[0][0]  # (the letters match stories)

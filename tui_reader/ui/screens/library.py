@@ -27,6 +27,7 @@ from tui_reader.library_query import (
     mute_choices,
     mute_index,
     muted_by,
+    prepare_filter,
     query_rows,
 )
 from tui_reader.paths import display_path, display_text
@@ -510,7 +511,9 @@ class LibraryScreen(Screen[None]):
         return boxes.first(Input) if boxes else None
 
     def action_filter(self) -> None:
-        """Show and focus the filter input (mounted under the title the first time)."""
+        """Show and focus the filter input (mounted under the title the first time); the
+        stories' match keys are listed now, so the first letter typed only ranks them."""
+        prepare_filter(self.rows)
         box = self.filter_box()
         if box is None:
             box = Input(placeholder=FILTER_PLACEHOLDER, id="filter")

@@ -20,6 +20,7 @@ from textual.cache import LRUCache
 from textual.dom import NoScreen
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from tui_reader.config import MAX_WIDTH, MIN_WIDTH
@@ -35,6 +36,7 @@ from tui_reader.layout import (
 from tui_reader.reading import Anchor
 from tui_reader.ui.messages import AnchorChanged, NotesToggled, ReachedEnd, ReachedStart
 from tui_reader.ui.plain import is_plain
+from tui_reader.ui.widgets.scrollbar import quick_vertical_scrollbar
 
 ROLES = (
     "body",
@@ -107,6 +109,12 @@ class ChapterView(ScrollView, can_focus=True, inherit_bindings=False):
         self._rendering: tuple[int, bool] | None = None
         """(available width, plain) while :meth:`render_lines` renders: read once for its
         lines, not for each."""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """The view's vertical scrollbar: a :class:`~tui_reader.ui.widgets.scrollbar.QuickScrollBar`
+        (a page turn repaints the lines of the bar that changed, without a Rich render)."""
+        return quick_vertical_scrollbar(self)
 
     # --- layout -----------------------------------------------------------------------------
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.text import Text
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_reader.reading import HeaderInfo
@@ -67,17 +70,43 @@ class ReaderHeader(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         """An empty header."""
         super().__init__(id=id)
-        self._text = Text()
-        """What is shown."""
         self._info: HeaderInfo | None = None
         """The info shown last."""
         self._indexing = False
         """True while the story is still being read past the chapter shown (its chapter count
         and time left are not known yet)."""
+        self._lines: tuple[tuple[object, ...], list[Strip]] | None = None
+        """(what they show, the width, the style; the two lines) as last drawn."""
 
     def render(self) -> Text:
-        """The two lines, fitted to the width (see :meth:`fit`)."""
-        return self.fit(self.size.width) if self._info is not None else self._text
+        """The two lines as text, fitted to the width (see :meth:`fit`): what the header shows
+        (it draws them line by line: :meth:`render_line`)."""
+        return self.fit(self.size.width) if self._info is not None else Text()
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y``: the two lines fitted to the width (see :meth:`fit`), drawn from the
+        text's own segments over the header's style (no Rich console render: a page turn
+        changes the time left, and only the line that shows it is drawn again)."""
+        lines = self._drawn()
+        if 0 <= y < len(lines):
+            return lines[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def _drawn(self) -> list[Strip]:
+        """The lines for the info, width and style in force (drawn once for each)."""
+        width = self.size.width
+        base = self.visual_style.rich_style
+        key = (self._info, self._indexing, width, base)
+        if self._lines is not None and self._lines[0] == key:
+            return self._lines[1]
+        lines: list[Strip] = []
+        if self._info is not None and width > 0:
+            console = self.app.console
+            for line in self.fit(width).split("\n"):
+                segments = [Segment(t, base + s) for t, s, _ in line.render(console) if t]
+                lines.append(Strip(segments).crop(0, width))
+        self._lines = (key, lines)
+        return lines
 
     def fit(self, width: int) -> Text:
         """The two lines in ``width`` cells.
@@ -119,6 +148,20 @@ class ReaderHeader(Widget):
         the story is still being read past this chapter (no chapter count or time left yet)."""
         if info == self._info and indexing == self._indexing:
             return
+        before = self._lines[1] if self._lines is not None else None
         self._info = info
         self._indexing = indexing
-        self.refresh()
+        if before is None or not self.is_mounted:
+            self.refresh()
+            return
+        after = self._drawn()
+        if len(after) != len(before):
+            self.refresh()
+            return
+        changed = [
+            y
+            for y, (old, new) in enumerate(zip(before, after, strict=True))
+            if list(old) != list(new)
+        ]
+        if changed:  # (the other line stays as it is on screen)
+            self.refresh(*(Region(0, y, self.size.width, 1) for y in changed))
