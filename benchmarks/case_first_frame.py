@@ -11,7 +11,9 @@ same first chapter (the baseline), and ``python -m tui_reader FILE`` on generate
 run: :data:`ROUNDS`). Each story is opened twice per round: a first open on a fresh data dir,
 then (once the first session has written what it writes, and has been ended) a reopen with the
 same data dir.
-Target (issue 14): every first open and every reopen within 1.15x the empty app.
+Target (issue 14): every first open and every reopen within 1.15x the empty app. The empty app
+is launched once more at the end of each round, as a control: its row's ratio to the floor is
+how far apart two medians of the very same program fall in that run (no target).
 
 Side by side with epy (PyPI ``epy-reader``, installed by the suite into its own venv, see
 :mod:`benchmarks.peers`): both readers open the same 473k-word EPUB on a fresh data dir
@@ -84,7 +86,8 @@ class Subject:
     pattern: re.Pattern[str]
     """What on screen counts as the first frame."""
     role: str
-    """"floor", "baseline", "story" (against the floor), "vs-epy" or "peer"."""
+    """"floor", "baseline", "story" (against the floor), "vs-epy", "peer" or "control" (the
+    floor's program again, last in each round: the ratio two medians of one program reach)."""
     reopen: str | None = None
     """The reopen row's label, when the program is launched again on the same data dir."""
     fresh_home: bool = False
@@ -138,6 +141,14 @@ def _subjects(workdir: Path, quick: bool, epy: list[str] | None) -> list[Subject
     out.append(Subject(f"tui-reader, {label}", python_argv(str(peer.path)), words, "vs-epy"))
     if epy is not None:
         out.append(Subject(f"epy, {label}", [*epy, str(peer.path)], words, "peer", fresh_home=True))
+    out.append(
+        Subject(
+            "empty Textual app again, last in each round (noise control)",
+            out[0].argv,
+            out[0].pattern,
+            "control",
+        )
+    )
     return out
 
 

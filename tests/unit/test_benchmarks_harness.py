@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import re
+import shutil
 import sys
 import types
 import zipfile
@@ -419,3 +421,33 @@ def test_the_instruction_case_reads_callgrind_totals(tmp_path: Path) -> None:
     dump.write_text("version: 1\ncreator: callgrind-3.19.0\nevents: Ir\nsummary: 831204512\n")
     assert _count(dump) == 831204512
     assert _count(tmp_path / "missing") is None
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+def test_the_terminal_reads_screens_through_one_control_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Launching starts a tmux client; reading the screen, keys, pane fields and ending a
+    session go through the control client the server was started with (no process each)."""
+    from benchmarks import terminal
+
+    tmux = terminal.Tmux(tmp_path)
+    script = 'printf "%%end 1 2 3\\nready\\n"; read answer; echo "got $answer"; sleep 30'
+    try:
+        session = tmux.launch(["sh", "-c", script], {"LANG": "C.UTF-8"}, tmp_path)
+        spawned: list[object] = []
+        monkeypatch.setattr(terminal.subprocess, "run", lambda *a, **k: spawned.append(a))
+        screen = tmux.wait_for(session, re.compile("ready"), 20, answer_warning=False)
+        assert screen.splitlines()[0] == "%end 1 2 3"  # (screen text, not the reply's end)
+        tmux.send(session, "y", "Enter")
+        assert "got y" in tmux.wait_for(session, re.compile("got y"), 20)
+        assert tmux.pane(session, "pane_pid").isdigit()
+        assert tmux.capture("no-such-session") == ""
+        tmux.kill(session)
+        assert tmux.pane("keep", "pane_dead") == "0"
+        assert spawned == []
+        with pytest.raises(ValueError):
+            tmux.send(session, "two words")
+    finally:
+        monkeypatch.undo()
+        tmux.close()
