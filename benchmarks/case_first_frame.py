@@ -63,10 +63,12 @@ PEER_WORDS = 473_000
 HERE = Path(__file__).resolve().parent
 """The ``benchmarks/`` folder (the floor and baseline scripts live here)."""
 
-ROUNDS = 9
+ROUNDS = 15
 """Rounds of a full run (each program launched once per round; the figure is the median). On
-this shared 2-core machine one launch of the empty app takes 190-310 ms within minutes: with
-5 rounds a row's median moved by ±8 % between whole runs, against a 15 % margin."""
+this shared 2-core machine one launch of the empty app takes 180-330 ms within minutes (a fixed
+CPU loop of ~160 ms took 150-266 ms): with 5 rounds a row's median moved by ±8 % between whole
+runs, against a 15 % margin, and with 9 the noise control (the empty app timed twice) still
+read 0.94x."""
 
 STORY_ENTRIES = "cache/stories/"
 """Where in the data dir the story cache's entries are (the reopen waits for one)."""
