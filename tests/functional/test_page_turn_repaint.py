@@ -9,13 +9,18 @@ the same cells in the same styles. (The header's lines are held to the screens' 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.scrollbar import ScrollBar
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tests.functional.test_reader import SIZE, ReaderApp, make_story
@@ -87,46 +92,52 @@ async def test_the_quick_bar_draws_what_textuals_bar_draws() -> None:
         assert compared == 13
 
 
-async def test_a_page_turn_repaints_only_the_bars_changed_lines(tmp_path: Path) -> None:
+@asynccontextmanager
+async def reading(tmp_path: Path) -> AsyncIterator[tuple[ReaderApp, Pilot[None]]]:
+    """The reading screen on a long story, its first frame painted."""
     app = ReaderApp(make_story(paragraphs=300), StateStore(tmp_path / "state"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.pause()
+        yield app, pilot
+
+
+def lines_drawn(widget: Widget) -> list[int]:
+    """The lines ``widget`` draws from now on (its ``render_line`` calls), as they come."""
+    drawn: list[int] = []
+    real = widget.render_line
+
+    def counted(y: int) -> Strip:
+        drawn.append(y)
+        return real(y)
+
+    widget.render_line = counted  # type: ignore[method-assign]
+    return drawn
+
+
+async def page_down(pilot: Pilot[None]) -> None:
+    """One page turn, its frame painted."""
+    await pilot.press("pagedown")
+    await pilot.pause()
+
+
+async def test_a_page_turn_repaints_only_the_bars_changed_lines(tmp_path: Path) -> None:
+    async with reading(tmp_path) as (app, pilot):
         view = app.screen.query_one(ChapterView)
         bar = view.vertical_scrollbar
         assert isinstance(bar, QuickScrollBar) and bar.display
-        height = bar.size.height
-        drawn: list[int] = []
-        real = bar.render_line
-
-        def counted(y: int) -> object:
-            drawn.append(y)
-            return real(y)
-
-        bar.render_line = counted  # type: ignore[method-assign]
-        await pilot.press("pagedown")
-        await pilot.pause()
-        assert 0 < len(drawn) < height // 2  # the thumb's ends moved, not the whole bar
+        drawn = lines_drawn(bar)
+        await page_down(pilot)
+        assert 0 < len(drawn) < bar.size.height // 2  # the thumb's ends moved, not the bar
         assert view.top_line > 0
 
 
 async def test_a_page_turn_repaints_the_headers_changed_line_only(tmp_path: Path) -> None:
-    app = ReaderApp(make_story(paragraphs=300), StateStore(tmp_path / "state"))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.pause()
+    async with reading(tmp_path) as (app, pilot):
         header = app.screen.query_one(ReaderHeader)
         before = [line.text for line in header.render_lines(header.region.reset_offset)]
-        drawn: list[int] = []
-        real = header.render_line
-
-        def counted(y: int) -> object:
-            drawn.append(y)
-            return real(y)
-
-        header.render_line = counted  # type: ignore[method-assign]
-        await pilot.press("pagedown")
-        await pilot.pause()
+        drawn = lines_drawn(header)
+        await page_down(pilot)
         after = [line.text for line in header.render_lines(header.region.reset_offset)]
         assert after[0] == before[0] and after[1] != before[1]  # the time left changed
         assert "left in chapter" in after[1]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.text import Text
-from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_reader.reading import HeaderInfo
 from tui_reader.text import shorten
+from tui_reader.ui.widgets.repaint import repaint_changed
 
 __all__ = ["HeaderInfo", "ReaderHeader", "chapter_count", "format_minutes"]
 
@@ -153,15 +153,5 @@ class ReaderHeader(Widget):
         self._indexing = indexing
         if before is None or not self.is_mounted:
             self.refresh()
-            return
-        after = self._drawn()
-        if len(after) != len(before):
-            self.refresh()
-            return
-        changed = [
-            y
-            for y, (old, new) in enumerate(zip(before, after, strict=True))
-            if list(old) != list(new)
-        ]
-        if changed:  # (the other line stays as it is on screen)
-            self.refresh(*(Region(0, y, self.size.width, 1) for y in changed))
+        else:  # (a line the move left as it was stays as it is on screen)
+            repaint_changed(self, before, self._drawn())

@@ -20,10 +20,13 @@ from typing import Self
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+from textual.dom import NoScreen
 from textual.geometry import Region
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
+
+from tui_reader.ui.widgets.repaint import repaint_changed
 
 _BACK = Color.parse("#555555")
 """The track colour when the style names none (as Textual's renderer)."""
@@ -60,15 +63,11 @@ class QuickScrollBar(ScrollBar):
         before, key = self._lines, self._key
         try:
             self._prepare()
-        except Exception:  # (no screen or parent yet: Textual's refresh, as it would)
+        except NoScreen:  # (leaving its screen: Textual's refresh, as it would)
             self._key = None
         if self._key is None or key is None or _look(self._key) != _look(key):
             return super().refresh()  # a new size or style: every line
-        lines = zip(before, self._lines, strict=True)
-        changed = [y for y, (old, new) in enumerate(lines) if old is not new]
-        if changed:
-            width = self.size.width
-            super().refresh(*(Region(0, y, width, 1) for y in changed))
+        repaint_changed(self, before, self._lines)
         return self
 
     def render_lines(self, crop: Region) -> list[Strip]:
