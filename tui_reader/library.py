@@ -12,13 +12,10 @@ import contextlib
 import hashlib
 import importlib
 import json
-import multiprocessing
 import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -349,6 +346,12 @@ class Library:
                 entry = self._import(path)
                 yield entry, entry.to_json()
             return
+        # (imported here, by a command-line scan of many files: the app scans in a thread and
+        # never holds them, ~1 MiB)
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         done = 0
         try:
             context = multiprocessing.get_context("fork")

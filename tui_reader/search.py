@@ -9,26 +9,20 @@ written, and ``pref*`` matches any word starting with ``pref``.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import signal
-import sqlite3
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing import resource_tracker
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
@@ -45,6 +39,11 @@ from tui_reader.paths import (
 )
 from tui_reader.state import Mute, StateStore
 from tui_reader.text import collapse_whitespace
+
+if TYPE_CHECKING:
+    import argparse
+    import sqlite3
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 SCHEMA_VERSION = 5
 """Bumped when the index layout changes; an index of another version is rebuilt.
@@ -414,6 +413,12 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     Not forked from this process: the app calls :meth:`SearchIndex.update` from a thread, and
     forking a process that has threads is unsafe.
     """
+    # (multiprocessing and the pool are imported here, by a build that reads in parallel:
+    # a reader who never builds an index never holds them, ~1 MiB)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import resource_tracker
+
     with _stderr_with_a_file():
         resource_tracker.ensure_running()
     methods = multiprocessing.get_all_start_methods()
@@ -466,6 +471,8 @@ def _parse_parallel(
     except (OSError, ValueError, ImportError, NotImplementedError):
         yield from _parse_all(paths)
         return
+    from concurrent.futures.process import BrokenProcessPool  # (loaded by the pool already)
+
     todo = deque(paths)
     pending: deque[tuple[str, Future[_Parsed]]] = deque()
     always = workers * (READ_AHEAD + 1)
@@ -511,6 +518,9 @@ class SearchIndex:
 
     def __init__(self, library: Path, data: Path) -> None:
         """Open (or create) the index for ``library``."""
+        # (SQLite is loaded by the first index opened: a reader who never searches never holds it)
+        import sqlite3
+
         self.library = library.resolve()
         """The library folder the index covers."""
         self.cache_dir = data / "cache"
@@ -534,6 +544,8 @@ class SearchIndex:
 
     def _connect(self) -> sqlite3.Connection:
         """Connect to the index file in WAL mode (no transaction opened implicitly)."""
+        import sqlite3
+
         db = sqlite3.connect(
             self.db_path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None
         )
@@ -555,6 +567,8 @@ class SearchIndex:
         processes opening a cold data dir at once cannot trip over each other. Only a file that
         is not a database at all is deleted.
         """
+        import sqlite3
+
         try:
             db = self._connect()
             self._ensure_schema(db)
@@ -596,6 +610,8 @@ class SearchIndex:
 
     def _in_memory(self, exc: BaseException) -> sqlite3.Connection:
         """An index in memory for this session, recording why the data dir could not hold it."""
+        import sqlite3
+
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         self.problem = display_text(
             f"The search index cannot be saved in the data dir ({why}); "
@@ -650,6 +666,8 @@ class SearchIndex:
         disk that fills up or turns read-only while indexing moves the index into memory (see
         :attr:`problem`) and indexing starts again there.
         """
+        import sqlite3
+
         try:
             with self._build_lock():
                 return self._update(progress, stop, workers)
@@ -720,6 +738,8 @@ class SearchIndex:
     def _tune_for_build(self, building: bool) -> None:
         """While building: no syncs (the index is a cache; a lost commit is re-indexed) and a
         64 MiB page cache; afterwards the settings queries use (see :meth:`_connect`)."""
+        import sqlite3
+
         with self._lock, contextlib.suppress(sqlite3.Error):
             self.db.execute(f"PRAGMA synchronous={'OFF' if building else 'NORMAL'}")
             self.db.execute(f"PRAGMA cache_size={-65536 if building else -16384}")
@@ -812,6 +832,8 @@ class SearchIndex:
         still match, and when every term is common a bounded sample spread over the library
         (:data:`SAMPLE_ROWS`) is ranked instead of every paragraph.
         """
+        import sqlite3
+
         parts = query_terms(text)
         if not parts:
             return []

@@ -8,6 +8,7 @@ overrides and isolates). Nothing here interprets markup: text stays plain text.
 from __future__ import annotations
 
 import re
+import time
 from functools import cache
 from typing import Any, cast
 
@@ -279,3 +280,23 @@ def lazy_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
     the ``re`` module's functions.
     """
     return cast("re.Pattern[str]", _LazyPattern(pattern, flags))
+
+
+def relative_date(when: float | None, now: float | None = None) -> str:
+    """ "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", or the date."""
+    if when is None:
+        return ""
+    now = time.time() if now is None else now
+    seconds = max(0.0, now - when)
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    days = int(seconds // 86400)
+    if days == 1:
+        return "yesterday"
+    if days < 30:
+        return f"{days} days ago"
+    return time.strftime("%Y-%m-%d", time.localtime(when))

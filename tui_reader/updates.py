@@ -18,7 +18,6 @@ of one site (AO3 answers bulk fetches with 429), different sites in parallel. Te
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import hashlib
 import os
@@ -36,7 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tui_reader.importers import load_story
@@ -49,6 +48,9 @@ from tui_reader.paths import (
     iter_story_files,
 )
 from tui_reader.text import collapse_whitespace, shorten
+
+if TYPE_CHECKING:
+    import argparse
 
 PROGRAM = "fanficfare"
 """FanFicFare's command-line program."""

@@ -71,19 +71,19 @@ def test_a_warm_scan_says_nothing_early(tmp_path: Path, data_dir: Path) -> None:
 
 
 POOLED_SCAN = """
+import concurrent.futures as futures
 import json, sys
 from pathlib import Path
-from tui_reader import library
 from tui_reader.library import Library
 folder, alone_data, pooled_data = (Path(a) for a in sys.argv[1:4])
 alone = Library(folder, alone_data).scan()
 Library.PARALLEL_MIN = 10
 used = []
-real_pool = library.ProcessPoolExecutor
+real_pool = futures.ProcessPoolExecutor
 def counting_pool(*args, **kwargs):
     used.append(True)
     return real_pool(*args, **kwargs)
-library.ProcessPoolExecutor = counting_pool
+futures.ProcessPoolExecutor = counting_pool  # (the scan imports it when it starts one)
 seen = []
 pooled = Library(folder, pooled_data).scan(lambda done, total: seen.append((done, total)))
 print(json.dumps({

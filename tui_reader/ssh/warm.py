@@ -109,6 +109,12 @@ WARM_MODULES = (
     "tui_reader.updates",
     "shlex",
     "ctypes",
+    # what a search index opens and builds with (SQLite, a process pool), imported by the
+    # index itself
+    "sqlite3",
+    "multiprocessing",
+    "multiprocessing.resource_tracker",
+    "concurrent.futures.process",
 )
 """The app, and the modules a session imports lazily on its way to the library and a story."""
 

@@ -95,12 +95,12 @@ DEFERRED_MODULES: tuple[str, ...] = (
     "tui_reader.ui.screens.bookmarks",
     "tui_reader.ui.screens.history",
     "tui_reader.ui.screens.help",
-    LIBRARY_SCREEN,
 )
 """Screens and dialogs the first frame does not need (with what they import: the search index,
-SQLite, the library, Textual's tables and inputs). Imported when first shown, or in a thread worker
+SQLite, the library, Textual's inputs). Imported when first shown, or in a thread worker
 :data:`PRELOAD_DELAY` after start so a key press rarely waits for one; a warm host that forks
-sessions imports them before it freezes."""
+sessions imports them before it freezes. Not the library screen: it is the first screen of a
+library folder, and a single story's session never shows it (its table would hold ~1.6 MiB)."""
 
 PRELOAD_DELAY = 1.5
 """Seconds after start before :data:`DEFERRED_MODULES` are imported in a thread worker."""

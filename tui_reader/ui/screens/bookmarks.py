@@ -14,11 +14,10 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.state import Bookmark, StateStore
-from tui_reader.text import collapse_whitespace, shorten
+from tui_reader.text import collapse_whitespace, relative_date, shorten
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.dialogs.bookmark_note import BookmarkNoteDialog
 from tui_reader.ui.widgets.footer import KeysFooter
-from tui_reader.ui.widgets.library_table import relative_date
 
 
 def bookmark_prompt(bookmark: Bookmark, now: float | None = None) -> Group:

@@ -12,9 +12,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.state import HistoryEntry, StateStore
+from tui_reader.text import relative_date
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.widgets.footer import KeysFooter
-from tui_reader.ui.widgets.library_table import relative_date
 
 
 def history_prompt(entry: HistoryEntry, status: str | None, now: float | None = None) -> Text:

@@ -22,10 +22,10 @@ from tui_reader.library import LibraryEntry
 from tui_reader.library_query import MUTE_LABELS, mute_counts
 from tui_reader.paths import display_text
 from tui_reader.state import Mute, StateStore
+from tui_reader.text import relative_date
 from tui_reader.ui.bindings import bindings
 from tui_reader.ui.dialogs.mute import LABEL_WIDTH
 from tui_reader.ui.widgets.footer import KeysFooter
-from tui_reader.ui.widgets.library_table import relative_date
 
 
 def mute_prompt(mute: Mute, stories: int | None, now: float | None = None) -> Table:

@@ -12,7 +12,6 @@ status line and never ends the session. Snippets are story text: shown as plain
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from pathlib import Path
 from typing import ClassVar
@@ -120,6 +119,8 @@ class SearchScreen(Screen[SearchHit | None]):
     @work(thread=True, group="search-index")
     def update_index(self) -> None:
         """Bring the index up to date, reporting progress; a failure is said, not raised."""
+        import sqlite3  # (in this worker: the index module loads SQLite when it opens one)
+
         problem = None
         try:
             index = self.index()
@@ -176,6 +177,8 @@ class SearchScreen(Screen[SearchHit | None]):
     @work(thread=True, exclusive=True, group="search-query")
     def run_query(self, query: str) -> None:
         """Run one query in a worker; the newest query wins."""
+        import sqlite3  # (in this worker, as in update_index)
+
         try:
             hits = self.index().search(
                 query,

@@ -31,7 +31,7 @@ from textual.widgets._data_table import ColumnKey, Row, RowKey
 
 from tui_reader.library_query import STATUS_LABELS, LibraryRow
 from tui_reader.paths import display_text
-from tui_reader.text import collapse_whitespace
+from tui_reader.text import collapse_whitespace, relative_date
 from tui_reader.ui.bindings import binding
 from tui_reader.ui.plain import is_plain
 
@@ -86,26 +86,6 @@ SCROLLBAR_WIDTH = 2
 
 MIN_CUT = 4
 """Narrowest a title or author is cut to (one character and an ellipsis, or more)."""
-
-
-def relative_date(when: float | None, now: float | None = None) -> str:
-    """ "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", or the date."""
-    if when is None:
-        return ""
-    now = time.time() if now is None else now
-    seconds = max(0.0, now - when)
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)} h ago"
-    days = int(seconds // 86400)
-    if days == 1:
-        return "yesterday"
-    if days < 30:
-        return f"{days} days ago"
-    return time.strftime("%Y-%m-%d", time.localtime(when))
 
 
 def _cut(text: str, width: int, plain: bool = False) -> str:
