@@ -102,10 +102,11 @@ NOT_PRELOADED = (
     "concurrent.futures.process",
     "argparse",
     "sqlite3",
+    "tui_reader.updates",
 )
 """What the background preload leaves out: the library's screen and table, what only a
 command-line scan or a search index build reads with (a process pool), a command line's parser,
-and SQLite (loaded by the first search index opened)."""
+SQLite (loaded by the first search index opened) and the updater (loaded by a check's worker)."""
 
 
 def test_every_module_left_out_at_start_is_imported_soon_after() -> None:

@@ -11,8 +11,9 @@ Hosted (ssh) readers never fetch: updates are for the host's administrator, who 
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -24,14 +25,21 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_reader.paths import iter_story_files
 from tui_reader.text import shorten
-from tui_reader.updates import (
-    DEFAULT_DELAY,
-    INSTALL_HINT,
-    UpdateResult,
-    find_fanficfare,
-    summary_line,
-    update_stories,
-)
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from tui_reader.updates import UpdateResult
+
+UPDATES = "tui_reader.updates"
+"""The updater (FanFicFare runs, the file swaps), imported by the check's worker: a session
+that never checks never holds it (this module is imported soon after start for the palette)."""
+
+
+def updates() -> ModuleType:
+    """:mod:`tui_reader.updates`, imported now if it is not yet."""
+    return importlib.import_module(UPDATES)
+
 
 HOSTED_REFUSAL = "Updates are for the host's administrator (tui-reader update on the host)."
 """What a hosted reader is told when asking for updates."""
@@ -56,14 +64,14 @@ class UpdateProgress(Widget):
     }
     """
 
-    def __init__(self, root: Path, *, delay: float = DEFAULT_DELAY) -> None:
+    def __init__(self, root: Path, *, delay: float | None = None) -> None:
         """Check every story under the library folder ``root``, ``delay`` seconds apart per
-        site."""
+        site (None: :data:`tui_reader.updates.DEFAULT_DELAY`)."""
         super().__init__(id="update-progress")
         self.root = root
         """The library folder."""
         self.delay = delay
-        """Seconds between two stories of one site."""
+        """Seconds between two stories of one site (None: the updater's default)."""
         self.results: list[UpdateResult] | None = None
         """The results, once the check has finished."""
 
@@ -81,7 +89,8 @@ class UpdateProgress(Widget):
         """Find FanFicFare, list the stories and update them, all in this thread; the results
         (None when FanFicFare is not installed) reach :meth:`on_worker_state_changed`."""
         worker = get_current_worker()
-        fanficfare = find_fanficfare()
+        updater = updates()
+        fanficfare = updater.find_fanficfare()
         if fanficfare is None:
             return None
         paths = [Path(full) for _, full, _ in iter_story_files(self.root)]
@@ -92,13 +101,14 @@ class UpdateProgress(Widget):
                 self.app.call_from_thread(self.show, done, total, label)
 
         progress(0, len(paths), "")
-        return update_stories(
+        results: list[UpdateResult] = updater.update_stories(
             paths,
             fanficfare=fanficfare,
-            delay=self.delay,
+            delay=updater.DEFAULT_DELAY if self.delay is None else self.delay,
             progress=progress,
             cancelled=lambda: worker.is_cancelled,
         )
+        return results
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """When the check has ended (not cancelled), finish on the event loop: the widget is
@@ -114,12 +124,13 @@ class UpdateProgress(Widget):
 
     def finish(self, results: list[UpdateResult] | None) -> None:
         """Take the bar away, scan the library again and say what happened."""
+        updater = updates()  # (imported by the check's worker already)
         self.results = results
         screen = self.screen
         self.remove()
         if results is None:
             self.app.notify(
-                f"FanFicFare is not installed; {INSTALL_HINT}.",
+                f"FanFicFare is not installed; {updater.INSTALL_HINT}.",
                 title="Check for updates",
                 severity="error",
                 markup=False,
@@ -130,7 +141,7 @@ class UpdateProgress(Widget):
             rescan()
         failed = any(r.outcome == "failed" for r in results)
         self.app.notify(
-            summary_line(results),
+            updater.summary_line(results),
             title="Check for updates",
             severity="warning" if failed else "information",
             timeout=12,
