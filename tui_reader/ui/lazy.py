@@ -62,6 +62,10 @@ MODULES: tuple[str, ...] = (
 )
 """Every module above: what a key press (or a palette command) may need."""
 
+UPDATES = "tui_reader.updates"
+"""The updater (FanFicFare runs, the file swaps): imported by the update check's worker, so a
+session that never checks never holds it (not in :data:`MODULES`: no key press needs it)."""
+
 
 def name(module: str, attribute: str) -> Any:
     """``module.attribute``, importing ``module`` now if it is not yet."""

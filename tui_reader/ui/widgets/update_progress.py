@@ -11,7 +11,6 @@ Hosted (ssh) readers never fetch: updates are for the host's administrator, who 
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,21 +24,10 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_reader.paths import iter_story_files
 from tui_reader.text import shorten
+from tui_reader.ui import lazy
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from tui_reader.updates import UpdateResult
-
-UPDATES = "tui_reader.updates"
-"""The updater (FanFicFare runs, the file swaps), imported by the check's worker: a session
-that never checks never holds it (this module is imported soon after start for the palette)."""
-
-
-def updates() -> ModuleType:
-    """:mod:`tui_reader.updates`, imported now if it is not yet."""
-    return importlib.import_module(UPDATES)
-
 
 HOSTED_REFUSAL = "Updates are for the host's administrator (tui-reader update on the host)."
 """What a hosted reader is told when asking for updates."""
@@ -89,8 +77,7 @@ class UpdateProgress(Widget):
         """Find FanFicFare, list the stories and update them, all in this thread; the results
         (None when FanFicFare is not installed) reach :meth:`on_worker_state_changed`."""
         worker = get_current_worker()
-        updater = updates()
-        fanficfare = updater.find_fanficfare()
+        fanficfare = lazy.name(lazy.UPDATES, "find_fanficfare")()
         if fanficfare is None:
             return None
         paths = [Path(full) for _, full, _ in iter_story_files(self.root)]
@@ -101,10 +88,11 @@ class UpdateProgress(Widget):
                 self.app.call_from_thread(self.show, done, total, label)
 
         progress(0, len(paths), "")
-        results: list[UpdateResult] = updater.update_stories(
+        delay = lazy.name(lazy.UPDATES, "DEFAULT_DELAY") if self.delay is None else self.delay
+        results: list[UpdateResult] = lazy.name(lazy.UPDATES, "update_stories")(
             paths,
             fanficfare=fanficfare,
-            delay=updater.DEFAULT_DELAY if self.delay is None else self.delay,
+            delay=delay,
             progress=progress,
             cancelled=lambda: worker.is_cancelled,
         )
@@ -124,13 +112,13 @@ class UpdateProgress(Widget):
 
     def finish(self, results: list[UpdateResult] | None) -> None:
         """Take the bar away, scan the library again and say what happened."""
-        updater = updates()  # (imported by the check's worker already)
         self.results = results
         screen = self.screen
         self.remove()
         if results is None:
+            hint = lazy.name(lazy.UPDATES, "INSTALL_HINT")
             self.app.notify(
-                f"FanFicFare is not installed; {updater.INSTALL_HINT}.",
+                f"FanFicFare is not installed; {hint}.",
                 title="Check for updates",
                 severity="error",
                 markup=False,
@@ -141,7 +129,7 @@ class UpdateProgress(Widget):
             rescan()
         failed = any(r.outcome == "failed" for r in results)
         self.app.notify(
-            updater.summary_line(results),
+            lazy.name(lazy.UPDATES, "summary_line")(results),
             title="Check for updates",
             severity="warning" if failed else "information",
             timeout=12,
