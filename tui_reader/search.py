@@ -501,6 +501,37 @@ def _parse_parallel(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+WAL_RETRY_SECONDS = (0.005, 0.1)
+"""First and longest pause between two tries at switching the index file to WAL mode."""
+
+
+def _journal_wal(db: sqlite3.Connection) -> None:
+    """Put the index file in WAL mode, waiting while another connection is doing the same.
+
+    The switch is written to the file once and kept. When several processes open a new index
+    at the same moment (readers of one hosted library searching a cold data dir), SQLite can
+    answer the switch with SQLITE_BUSY at once, without waiting in its busy handler; the switch
+    is tried again, with growing pauses, for up to :data:`BUSY_TIMEOUT` like any other wait
+    on a lock, and only then is the error raised (the index then lives in memory).
+    """
+    import sqlite3
+
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    pause, longest = WAL_RETRY_SECONDS
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            code = getattr(exc, "sqlite_errorcode", -1) & 0xFF  # (the primary code)
+            if code not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, longest)
+
+
 class SearchIndex:
     """The FTS5 index of one library, stored under ``<data dir>/cache/``.
 
@@ -551,7 +582,7 @@ class SearchIndex:
         )
         try:
             db.execute("PRAGMA page_size=8192")  # a new file only: see pgsz in the schema
-            db.execute("PRAGMA journal_mode=WAL")
+            _journal_wal(db)
             db.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost commit is re-indexed
             db.execute("PRAGMA cache_size=-16384")  # 16 MiB: a query's doclist pages stay hot
             db.execute("PRAGMA mmap_size=268435456")  # read pages in place, not copied

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from filelock import FileLock
@@ -70,6 +71,84 @@ def test_four_processes_build_the_search_index_at_once(tmp_path: Path) -> None:
     db.close()
     assert docs == (60, 60)
     assert passages == 60 * 3  # each story's three paragraphs, indexed once
+
+
+def busy_error(path: Path) -> sqlite3.OperationalError:
+    """A real SQLITE_BUSY from SQLite: a write lock asked for, without waiting, while another
+    connection holds one."""
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        return exc
+    finally:
+        other.close()
+        holder.execute("ROLLBACK")
+        holder.close()
+    raise AssertionError("the second connection got the lock")
+
+
+def switch_busy(
+    monkeypatch: pytest.MonkeyPatch, error: sqlite3.OperationalError, times: int
+) -> list[str]:
+    """Make every new connection's switch to WAL mode fail with ``error`` for its first
+    ``times`` tries in all (as SQLite answers when another process switches the same new file
+    at that moment); returns the list of tries made."""
+    tries: list[str] = []
+
+    class BusySwitch(sqlite3.Connection):
+        """A connection whose WAL switch is busy for the first tries."""
+
+        def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+            """Run ``sql``; the WAL switch raises ``error`` while tries are left."""
+            if sql == "PRAGMA journal_mode=WAL":
+                tries.append(sql)
+                if len(tries) <= times:
+                    raise error
+            return super().execute(sql, *args)
+
+    connect = sqlite3.connect
+    monkeypatch.setattr(
+        sqlite3, "connect", lambda *args, **kwargs: connect(*args, factory=BusySwitch, **kwargs)
+    )
+    return tries
+
+
+def test_an_index_opened_while_another_process_switches_it_to_wal_waits_its_turn(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = many_stories(tmp_path / "lib", 3)
+    tries = switch_busy(monkeypatch, busy_error(tmp_path / "other.sqlite"), times=3)
+    index = SearchIndex(lib, data_dir)
+    try:
+        assert index.problem is None  # on disk, not in memory
+        assert len(tries) == 4  # three busy answers, then the switch
+        assert index.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        index.update()
+        assert [h.title for h in index.search("lantern1")] == ["Story 1"] * 3
+    finally:
+        index.close()
+    assert list((data_dir / "cache").glob("search-*.sqlite"))
+
+
+def test_a_wal_switch_busy_for_longer_than_the_wait_leaves_the_index_in_memory(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = many_stories(tmp_path / "lib", 3)
+    switch_busy(monkeypatch, busy_error(tmp_path / "other.sqlite"), times=10**6)
+    monkeypatch.setattr(search_module, "BUSY_TIMEOUT", 0.05)
+    index = SearchIndex(lib, data_dir)
+    try:
+        assert index.problem == (
+            "The search index cannot be saved in the data dir (database is locked); "
+            "searching without it (slower)."
+        )
+        index.update()
+        assert [h.title for h in index.search("lantern2")] == ["Story 2"] * 3
+    finally:
+        index.close()
 
 
 def test_builders_that_cannot_get_the_build_lock_still_make_one_index(
