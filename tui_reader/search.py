@@ -524,9 +524,8 @@ def _journal_wal(db: sqlite3.Connection) -> None:
             return
         except sqlite3.OperationalError as exc:
             code = getattr(exc, "sqlite_errorcode", None)  # (extended: the primary in the low byte)
-            if code is None or code & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-                raise
-            if time.monotonic() >= deadline:
+            busy = code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            if not busy or time.monotonic() >= deadline:
                 raise
         time.sleep(pause)
         pause = min(pause * 2, longest)
